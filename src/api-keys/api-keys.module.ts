@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { TenantsModule } from '../tenants/tenants.module';
+import { AdminBootstrapService } from './admin-bootstrap.service';
+import { AdminKeysController } from './admin-keys.controller';
+import { AdminServiceKeysController } from './admin-service-keys.controller';
+import { AdminTenantKeysController } from './admin-tenant-keys.controller';
+import { ApiKeyAuthenticator } from './api-key-authenticator.service';
+import { ApiKeysRepository } from './api-keys.repository';
+import { ApiKeysService } from './api-keys.service';
+
+@Module({
+  imports: [AuditModule, TenantsModule],
+  controllers: [AdminTenantKeysController, AdminServiceKeysController, AdminKeysController],
+  providers: [ApiKeysRepository, ApiKeysService, ApiKeyAuthenticator, AdminBootstrapService],
+  exports: [ApiKeyAuthenticator],
+})
+export class ApiKeysModule {}

@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { CommonModule } from './common/common.module';
+import { ConfigModule } from './config/config.module';
+import { CryptoModule } from './crypto/crypto.module';
+import { DatabaseModule } from './database/database.module';
+import { EndpointsModule } from './endpoints/endpoints.module';
+import { HealthModule } from './health/health.module';
+import { InternalModule } from './internal/internal.module';
+import { KeyRotationModule } from './key-rotation/key-rotation.module';
+import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module';
+import { TenantsModule } from './tenants/tenants.module';
+
+@Module({
+  imports: [
+    ConfigModule,
+    CommonModule,
+    DatabaseModule,
+    CryptoModule,
+    AuthModule,
+    AuditModule,
+    TenantsModule,
+    ApiKeysModule,
+    ProviderAccountsModule,
+    EndpointsModule,
+    KeyRotationModule,
+    InternalModule,
+    HealthModule,
+  ],
+})
+export class AppModule {}

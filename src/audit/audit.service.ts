@@ -1,0 +1,91 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Actor } from '../auth/principal';
+import { AppError } from '../common/errors/app-error';
+import { Clock } from '../common/clock/clock';
+import { PrismaService, TransactionClient } from '../database/prisma.service';
+import { AuditActor, auditActorOf, AuditTarget } from './audit-event';
+import { AuditEventsRepository } from './audit-events.repository';
+
+export interface ChangeResult<T> {
+  result: T;
+  /** Completes the target (for example the id of a row just created). */
+  target?: Partial<AuditTarget>;
+  details?: Record<string, unknown>;
+}
+
+/** Records every administrative and tenant change in the audit log. */
+@Injectable()
+export class AuditService {
+  private readonly logger = new Logger(AuditService.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly events: AuditEventsRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Runs `change` in a transaction and appends its success event in the same transaction: a change is never
+   * stored without its audit row. If the change throws, a failure event is written and the error rethrown.
+   */
+  async recordChange<T>(
+    actor: Actor,
+    action: string,
+    target: AuditTarget,
+    change: (tx: TransactionClient) => Promise<ChangeResult<T>>,
+  ): Promise<T> {
+    const auditActor = auditActorOf(actor);
+    const defaultTenantId = actor.principal.kind === 'tenant' ? actor.principal.tenantId : undefined;
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const outcome = await change(tx);
+        await this.events.append(
+          {
+            actor: auditActor,
+            action,
+            target: { tenantId: defaultTenantId, ...target, ...outcome.target },
+            outcome: 'success',
+            details: outcome.details,
+            occurredAt: this.clock.now(),
+          },
+          tx,
+        );
+        return outcome.result;
+      });
+    } catch (error) {
+      await this.recordFailure(auditActor, action, { tenantId: defaultTenantId, ...target }, error);
+      throw error;
+    }
+  }
+
+  /**
+   * A successful event that is not a single transactional change: long-running maintenance, or system events
+   * with no request behind them (pass no actor).
+   */
+  async recordEvent(actor: Actor | undefined, action: string, target: AuditTarget, details?: Record<string, unknown>): Promise<void> {
+    await this.events.append({
+      actor: actor ? auditActorOf(actor) : { kind: 'system' },
+      action,
+      target,
+      outcome: 'success',
+      details,
+      occurredAt: this.clock.now(),
+    });
+  }
+
+  private async recordFailure(actor: AuditActor, action: string, target: AuditTarget, error: unknown): Promise<void> {
+    try {
+      await this.events.append({
+        actor,
+        action,
+        target,
+        outcome: 'failure',
+        errorCode: error instanceof AppError ? error.code : 'internal_error',
+        occurredAt: this.clock.now(),
+      });
+    } catch (auditError) {
+      // The change itself already failed and its error is what the caller sees; keep that, but say so loudly.
+      this.logger.error(`Could not record failed ${action}: ${(auditError as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { TokenIssuance } from '../generated/prisma/client';
+
+/** One audit row of the token log: what was asked, what was granted, never the token itself. */
+export class TokenIssuanceResponse {
+  id: string;
+  tenantId: string;
+  providerAccountId: string | null;
+  endpointId: string | null;
+  userId: string | null;
+  identity: string | null;
+  actor: { kind: string; id: string | null };
+  provider: string | null;
+  tokenKind: string | null;
+  grants: unknown;
+  ttlSeconds: number | null;
+  issuedAt: Date;
+  expiresAt: Date | null;
+  tokenFingerprint: string | null;
+  requestId: string | null;
+  clientIp: string | null;
+  origin: string | null;
+  outcome: 'issued' | 'refused' | 'failed';
+  errorCode: string | null;
+
+  static from(row: TokenIssuance): TokenIssuanceResponse {
+    const { actorKind, actorId, ...rest } = row;
+    return { ...rest, actor: { kind: actorKind, id: actorId } };
+  }
+}

@@ -1,0 +1,21 @@
+import { SetMetadata } from '@nestjs/common';
+
+/**
+ * Who may call a route. Every route must declare one: the global guards deny routes that declare none.
+ * `service` rules name the scope a service key must hold.
+ */
+export type AccessRule =
+  | { kind: 'public' }
+  | { kind: 'admin' }
+  | { kind: 'tenant' }
+  | { kind: 'service'; scope: ServiceScope };
+
+export const SERVICE_SCOPES = ['endpoints:read', 'usage:read'] as const;
+export type ServiceScope = (typeof SERVICE_SCOPES)[number];
+
+export const ACCESS_RULE = Symbol('callpass:access-rule');
+
+export const Public = () => SetMetadata(ACCESS_RULE, { kind: 'public' } satisfies AccessRule);
+export const AdminOnly = () => SetMetadata(ACCESS_RULE, { kind: 'admin' } satisfies AccessRule);
+export const TenantOnly = () => SetMetadata(ACCESS_RULE, { kind: 'tenant' } satisfies AccessRule);
+export const ServiceOnly = (scope: ServiceScope) => SetMetadata(ACCESS_RULE, { kind: 'service', scope } satisfies AccessRule);

@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
+import { Strategy } from 'passport-custom';
+import { ApiKeyAuthenticator } from '../../api-keys/api-key-authenticator.service';
+import { authErrors } from '../auth.errors';
+import { Principal } from '../principal';
+
+export const API_KEY_STRATEGY = 'api-key';
+
+/** `Authorization: Bearer cp_...` only: keys are never read from the query string or body. */
+@Injectable()
+export class ApiKeyStrategy extends PassportStrategy(Strategy, API_KEY_STRATEGY) {
+  constructor(private readonly authenticator: ApiKeyAuthenticator) {
+    super();
+  }
+
+  validate(request: FastifyRequest): Promise<Principal> {
+    const match = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '');
+    if (!match) throw authErrors.authentication_required();
+    return this.authenticator.authenticate(match[1]);
+  }
+}

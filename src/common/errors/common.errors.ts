@@ -1,0 +1,17 @@
+import { HttpStatus } from '@nestjs/common';
+import { defineErrors } from './define-errors';
+
+export const commonErrors = defineErrors({
+  validation_failed: [HttpStatus.BAD_REQUEST, 'The request is invalid'],
+  invalid_json: [HttpStatus.BAD_REQUEST, 'The request body is not valid JSON'],
+  bad_request: [HttpStatus.BAD_REQUEST, 'The request cannot be processed'],
+  invalid_cursor: [HttpStatus.BAD_REQUEST, 'The pagination cursor is invalid'],
+  route_not_found: [HttpStatus.NOT_FOUND, 'No such route'],
+  method_not_allowed: [HttpStatus.METHOD_NOT_ALLOWED, 'Method not allowed on this route'],
+  payload_too_large: [HttpStatus.PAYLOAD_TOO_LARGE, 'The request body is too large'],
+  unsupported_media_type: [HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'Send the body as application/json'],
+  conflict: [HttpStatus.CONFLICT, 'The request conflicts with stored data'],
+  rate_limited: [HttpStatus.TOO_MANY_REQUESTS, 'Too many requests'],
+  database_unavailable: [HttpStatus.SERVICE_UNAVAILABLE, 'The database is unavailable; retry later'],
+  internal_error: [HttpStatus.INTERNAL_SERVER_ERROR, 'Internal error'],
+});

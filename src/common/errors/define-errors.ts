@@ -1,0 +1,27 @@
+import { HttpStatus } from '@nestjs/common';
+import { AppError, ErrorDetails } from './app-error';
+
+type ErrorSpec = readonly [status: HttpStatus, message: string];
+export type ErrorFactory = (details?: ErrorDetails, message?: string) => AppError;
+
+const registeredCodes = new Map<string, ErrorSpec>();
+
+/**
+ * Declares an area's error codes with their HTTP status and default message, and returns one factory per code.
+ * Codes are global: declaring the same code twice fails at load time, so a code always means one thing.
+ */
+export function defineErrors<T extends Record<string, ErrorSpec>>(specs: T): { [K in keyof T]: ErrorFactory } {
+  const factories = {} as Record<string, ErrorFactory>;
+  for (const [code, spec] of Object.entries(specs)) {
+    if (registeredCodes.has(code)) throw new Error(`Error code ${code} is declared twice`);
+    registeredCodes.set(code, spec);
+    const [status, defaultMessage] = spec;
+    factories[code] = (details, message) => new AppError(code, status, message ?? defaultMessage, details);
+  }
+  return factories as { [K in keyof T]: ErrorFactory };
+}
+
+/** Every declared code with its status and message, for documentation and tests. */
+export function registeredErrorCodes(): ReadonlyMap<string, ErrorSpec> {
+  return registeredCodes;
+}

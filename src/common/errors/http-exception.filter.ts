@@ -1,0 +1,60 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable, isUniqueViolation } from '../../database/prisma-errors';
+import { AppError } from './app-error';
+import { commonErrors } from './common.errors';
+
+/** Fastify's own request errors (body parsing, limits), by their `code`. */
+const FASTIFY_ERRORS: Record<string, () => AppError> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => commonErrors.unsupported_media_type(),
+  FST_ERR_CTP_BODY_TOO_LARGE: () => commonErrors.payload_too_large(),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => commonErrors.invalid_json(),
+  FST_ERR_CTP_INVALID_JSON_BODY: () => commonErrors.invalid_json(),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => commonErrors.bad_request(),
+};
+
+const HTTP_STATUS_ERRORS: Partial<Record<number, () => AppError>> = {
+  [HttpStatus.NOT_FOUND]: () => commonErrors.route_not_found(),
+  [HttpStatus.METHOD_NOT_ALLOWED]: () => commonErrors.method_not_allowed(),
+  [HttpStatus.PAYLOAD_TOO_LARGE]: () => commonErrors.payload_too_large(),
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: () => commonErrors.unsupported_media_type(),
+  [HttpStatus.TOO_MANY_REQUESTS]: () => commonErrors.rate_limited(),
+};
+
+/**
+ * The one place errors become HTTP responses: `{ error: { code, message, details } }`. Unknown errors become a
+ * 500 `internal_error` whose body names only the request id; the details go to the log.
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    let error = this.toAppError(exception);
+    if (error.status >= HttpStatus.INTERNAL_SERVER_ERROR) {
+      const cause = exception instanceof Error ? exception : new Error(String(exception));
+      this.logger.error(`${request.method} ${request.url} failed [${request.id}]: ${cause.message}`, cause.stack);
+      error = new AppError(error.code, error.status, error.message, { ...error.details, requestId: String(request.id) });
+    }
+    if (error.status === HttpStatus.UNAUTHORIZED) reply.header('www-authenticate', 'Bearer realm="callpass"');
+    void reply.status(error.status).send({ error: { code: error.code, message: error.message, details: error.details } });
+  }
+
+  private toAppError(exception: unknown): AppError {
+    if (exception instanceof AppError) return exception;
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      return HTTP_STATUS_ERRORS[status]?.() ?? (status < 500 ? commonErrors.bad_request() : commonErrors.internal_error());
+    }
+    const fastifyCode = (exception as { code?: unknown } | null)?.code;
+    if (typeof fastifyCode === 'string' && FASTIFY_ERRORS[fastifyCode]) return FASTIFY_ERRORS[fastifyCode]();
+    const statusCode = (exception as { statusCode?: unknown } | null)?.statusCode;
+    if (exception instanceof SyntaxError && statusCode === 400) return commonErrors.invalid_json();
+    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return commonErrors.bad_request();
+    if (isUniqueViolation(exception)) return commonErrors.conflict();
+    if (isDatabaseUnavailable(exception)) return commonErrors.database_unavailable();
+    return commonErrors.internal_error();
+  }
+}

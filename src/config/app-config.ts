@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { Environment, validateEnvironment } from './environment';
+
+/** Typed, validated configuration. Built from the environment once at boot (or from a plain object in tests). */
+export class AppConfig {
+  constructor(private readonly env: Environment) {}
+
+  static fromEnvironment(raw: Record<string, unknown>): AppConfig {
+    return new AppConfig(validateEnvironment(raw));
+  }
+
+  get isProduction(): boolean {
+    return this.env.NODE_ENV === 'production';
+  }
+  get port(): number {
+    return this.env.PORT;
+  }
+  get host(): string {
+    return this.env.HOST;
+  }
+  /** PostgreSQL URL, or undefined for the embedded PGlite database. */
+  get databaseUrl(): string | undefined {
+    return this.env.DATABASE_URL;
+  }
+  get databasePoolSize(): number {
+    return this.env.DATABASE_POOL_SIZE;
+  }
+  get dataDir(): string {
+    return path.resolve(this.env.DATA_DIR);
+  }
+  get migrateOnBoot(): boolean {
+    return this.env.MIGRATE_ON_BOOT;
+  }
+  get encryptionKeys(): string | undefined {
+    return this.env.ENCRYPTION_KEYS;
+  }
+  get encryptionPrimaryKeyId(): string | undefined {
+    return this.env.ENCRYPTION_PRIMARY_KEY_ID;
+  }
+  get bootstrapAdminKey(): string | undefined {
+    return this.env.BOOTSTRAP_ADMIN_KEY;
+  }
+  get logLevel(): string {
+    return this.env.LOG_LEVEL;
+  }
+  get trustProxy(): boolean | number | string {
+    const value = this.env.TRUST_PROXY;
+    if (value === 'true' || value === 'false') return value === 'true';
+    return /^\d+$/.test(value) ? Number(value) : value;
+  }
+}

@@ -1,0 +1,102 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+import { KeyringError, parseKeyring } from '../crypto/keyring';
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** Every environment variable Callpass reads. `process.env` is read nowhere else. */
+export class Environment {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '127.0.0.1';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgresql:// connection URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  DATA_DIR = './data';
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  MIGRATE_ON_BOOT = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{40,}(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{40,})*$/, {
+    message: 'must be a comma-separated list of keyId:base64Key entries (32-byte keys)',
+  })
+  ENCRYPTION_KEYS?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'must be the id of one of ENCRYPTION_KEYS' })
+  ENCRYPTION_PRIMARY_KEY_ID?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^cp_admin_[0-9A-Za-z]{49}$/, { message: 'must be an admin key made by `npm run keys:generate`' })
+  BOOTSTRAP_ADMIN_KEY?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** "true", a hop count, or comma-separated proxy addresses; client IPs come from X-Forwarded-For behind them. */
+  @Matches(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+)$/, { message: 'must be true, false, a hop count or proxy addresses' })
+  TRUST_PROXY = 'false';
+}
+
+export class ConfigValidationError extends Error {
+  override readonly name = 'ConfigValidationError';
+}
+
+/** Validates raw environment variables; throws one line naming the first bad variable. */
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
+  const [error] = validateSync(env, { whitelist: false, validationError: { target: false, value: false } });
+  if (error) {
+    const reason = Object.values(error.constraints ?? {})[0] ?? 'is invalid';
+    throw new ConfigValidationError(`Invalid configuration: ${error.property} ${reason.replace(`${error.property} `, '')}`);
+  }
+  if (env.ENCRYPTION_KEYS) {
+    try {
+      parseKeyring(env.ENCRYPTION_KEYS, env.ENCRYPTION_PRIMARY_KEY_ID);
+    } catch (keyringError) {
+      if (keyringError instanceof KeyringError) throw new ConfigValidationError(keyringError.message);
+      throw keyringError;
+    }
+  }
+  if (env.NODE_ENV === 'production') {
+    if (!env.ENCRYPTION_KEYS) throw new ConfigValidationError('Invalid configuration: ENCRYPTION_KEYS is required when NODE_ENV=production');
+    if (!env.DATABASE_URL) throw new ConfigValidationError('Invalid configuration: DATABASE_URL is required when NODE_ENV=production');
+  }
+  return env;
+}

@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { Pool } from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+
+/** One connection, used for work that must stay on a single session (migrations hold an advisory lock). */
+export interface SqlSession {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs a multi-statement script. */
+  exec(script: string): Promise<void>;
+  release(): Promise<void>;
+}
+
+/** Injection token for the open database; tests provide their own (a fresh database per test file). */
+export const DATABASE_CONNECTION = Symbol('DatabaseConnection');
+
+export interface DatabaseConnection {
+  readonly kind: 'postgresql' | 'pglite';
+  /** What Prisma's client runs on. */
+  readonly adapter: SqlDriverAdapterFactory;
+  openSession(): Promise<SqlSession>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseTarget {
+  /** PostgreSQL URL; without one the embedded PGlite database in `pgliteDir` is used. */
+  databaseUrl?: string;
+  pgliteDir: string;
+  poolSize?: number;
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseConnection> {
+  return target.databaseUrl ? openPostgres(target.databaseUrl, target.poolSize ?? 10) : openPglite(target.pgliteDir);
+}
+
+export function openPostgres(url: string, poolSize: number): DatabaseConnection {
+  const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  return {
+    kind: 'postgresql',
+    adapter: new PrismaPg(pool),
+    async openSession() {
+      const client = await pool.connect();
+      return {
+        query: async (sql, params) => (await client.query(sql, params)).rows,
+        exec: async (script) => void (await client.query(script)),
+        release: async () => client.release(),
+      };
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(dir: string): Promise<DatabaseConnection> {
+  // PGlite does not create parent directories itself.
+  if (!dir.startsWith('memory://')) fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const db = new PGlite(dir);
+  await db.waitReady;
+  return pgliteConnection(db);
+}
+
+/** Wraps an open PGlite instance (the tests start theirs from a migrated dump). */
+export function pgliteConnection(db: PGlite): DatabaseConnection {
+  return {
+    kind: 'pglite',
+    adapter: new PrismaPGlite(db),
+    async openSession() {
+      return {
+        query: async <T>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
+        exec: async (script) => void (await db.exec(script)),
+        release: async () => undefined,
+      };
+    },
+    // Prisma's $disconnect does not close PGlite; without this the process may not exit.
+    close: () => db.close(),
+  };
+}

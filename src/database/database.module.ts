@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { Global, Logger, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { DATABASE_CONNECTION, DatabaseConnection, openDatabase } from './database-connection';
+import { applyMigrations } from './migrator';
+import { PrismaService } from './prisma.service';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DATABASE_CONNECTION,
+      inject: [AppConfig],
+      useFactory: async (config: AppConfig): Promise<DatabaseConnection> => {
+        const logger = new Logger('Database');
+        const connection = await openDatabase({
+          databaseUrl: config.databaseUrl,
+          pgliteDir: path.join(config.dataDir, 'pglite'),
+          poolSize: config.databasePoolSize,
+        });
+        logger.log(connection.kind === 'pglite' ? `Embedded PGlite database in ${config.dataDir}` : 'PostgreSQL database');
+        if (config.migrateOnBoot) {
+          const report = await applyMigrations(connection);
+          logger.log(`Migrations: ${report.applied.length} applied, ${report.alreadyApplied} already applied`);
+          for (const name of report.checksumMismatches) {
+            logger.warn(`Migration ${name} changed after it was applied (checksum differs)`);
+          }
+        }
+        return connection;
+      },
+    },
+    {
+      provide: PrismaService,
+      inject: [DATABASE_CONNECTION],
+      useFactory: (connection: DatabaseConnection) => new PrismaService(connection),
+    },
+  ],
+  exports: [PrismaService],
+})
+export class DatabaseModule {}

@@ -1,0 +1,17 @@
+import { Prisma } from '../generated/prisma/client';
+
+/** Prisma's code for a unique-constraint violation. */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+const UNAVAILABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01']);
+
+/** The database could not be reached or dropped the connection: a 503, not a 500. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof Prisma.PrismaClientInitializationError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /ECONNREFUSED|Connection terminated|timeout exceeded when trying to connect|Can't reach database|PGlite is closed/i.test(message);
+}

@@ -1,0 +1,31 @@
+import { ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { CAPABILITIES, CapabilityName } from '../../provider-accounts/dto/account-policy.dto';
+
+/** Binds one of the tenant's users to a provider account. */
+export class CreateEndpointDto {
+  @IsUUID()
+  providerAccountId: string;
+
+  /** The tenant's own id for the user (not shown to the provider unless used as the identity). */
+  @IsString()
+  @Length(1, 200)
+  @Matches(/^[^\x00-\x1f\x7f]+$/, { message: 'userId must not contain control characters' })
+  userId: string;
+
+  /** The name the provider knows the user by; defaults to `userId`. Checked against the provider's rules. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  identity?: string;
+
+  /** What tokens for this endpoint may allow: receive calls, place calls, or both. Default: none. */
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(CAPABILITIES, { each: true })
+  capabilities?: CapabilityName[];
+
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
+}

@@ -1,0 +1,9 @@
+import { HttpStatus } from '@nestjs/common';
+import { defineErrors } from '../common/errors/define-errors';
+
+export const endpointErrors = defineErrors({
+  endpoint_not_found: [HttpStatus.NOT_FOUND, 'No such endpoint'],
+  endpoint_exists: [HttpStatus.CONFLICT, 'This user already has an endpoint on this provider account'],
+  endpoint_identity_taken: [HttpStatus.CONFLICT, 'Another endpoint of this provider account has this identity'],
+  identity_invalid: [HttpStatus.BAD_REQUEST, 'The identity is not valid for this provider'],
+});

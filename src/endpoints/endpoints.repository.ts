@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { afterCursor, CursorPosition } from '../common/pagination/cursor';
+import { Db, PrismaService } from '../database/prisma.service';
+import { Capability } from '../generated/prisma/client';
+
+/** Every method is addressed by tenant first: a row of another tenant is simply not found. */
+@Injectable()
+export class EndpointsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  create(
+    tenantId: string,
+    data: { providerAccountId: string; userId: string; identity: string; capabilities: Capability[]; disabled: boolean },
+    db: Db = this.prisma,
+  ) {
+    return db.endpoint.create({ data: { ...data, tenantId } });
+  }
+
+  find(tenantId: string, id: string, db: Db = this.prisma) {
+    return db.endpoint.findUnique({ where: { tenantId_id: { tenantId, id } } });
+  }
+
+  list(
+    tenantId: string,
+    filter: { userId?: string; providerAccountId?: string },
+    after: CursorPosition | undefined,
+    take: number,
+  ) {
+    return this.prisma.endpoint.findMany({
+      where: { tenantId, userId: filter.userId, providerAccountId: filter.providerAccountId, ...afterCursor('createdAt', after) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take,
+    });
+  }
+
+  update(tenantId: string, id: string, data: { capabilities?: Capability[]; disabled?: boolean }, db: Db = this.prisma) {
+    return db.endpoint.update({ where: { tenantId_id: { tenantId, id } }, data });
+  }
+
+  async delete(tenantId: string, id: string, db: Db = this.prisma): Promise<void> {
+    await db.endpoint.delete({ where: { tenantId_id: { tenantId, id } } });
+  }
+}

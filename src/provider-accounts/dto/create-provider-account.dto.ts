@@ -1,0 +1,33 @@
+import { Type } from 'class-transformer';
+import { IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { AccountPolicyDto } from './account-policy.dto';
+import { IsProviderBaseUrl } from './base-url.decorator';
+
+/** `config` and `secrets` are checked against the provider's own schema (see README). */
+export class CreateProviderAccountDto {
+  /** twilio, plivo, signalwire or bandwidth. */
+  @Matches(/^[a-z][a-z0-9_-]{1,31}$/, { message: 'provider must be a provider name such as "twilio"' })
+  provider: string;
+
+  @IsString()
+  @Length(1, 100)
+  name: string;
+
+  /** Overrides the provider's API host; omit for the provider's own. */
+  @IsOptional()
+  @IsProviderBaseUrl()
+  baseUrl?: string;
+
+  /** Non-secret provider settings, returned as stored. */
+  @IsObject()
+  config: Record<string, unknown>;
+
+  /** Provider secrets: encrypted at rest, never returned (only a masked hint). */
+  @IsObject()
+  secrets: Record<string, unknown>;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AccountPolicyDto)
+  policy?: AccountPolicyDto;
+}

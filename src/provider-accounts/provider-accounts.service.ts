@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import { TenantActor } from '../auth/principal';
+import { isUuid, uuidv7 } from '../common/ids';
+import { toJsonObject } from '../common/json';
+import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../common/pagination/cursor';
+import { validateObject } from '../common/validation/validate-object';
+import { DecryptionError, SecretBox } from '../crypto/secret-box';
+import { Db } from '../database/prisma.service';
+import { isUniqueViolation } from '../database/prisma-errors';
+import { ProviderAccount } from '../generated/prisma/client';
+import { ProviderRegistry } from '../providers/provider-registry';
+import { CreateProviderAccountDto } from './dto/create-provider-account.dto';
+import { ListProviderAccountsQueryDto } from './dto/list-provider-accounts-query.dto';
+import { UpdateProviderAccountDto } from './dto/update-provider-account.dto';
+import { ProviderAccountResponse } from './provider-account.response';
+import { providerAccountErrors } from './provider-accounts.errors';
+import { ProviderAccountsRepository } from './provider-accounts.repository';
+import { openSecrets, sealSecrets } from './provider-secrets';
+
+@Injectable()
+export class ProviderAccountsService {
+  constructor(
+    private readonly accounts: ProviderAccountsRepository,
+    private readonly registry: ProviderRegistry,
+    private readonly secretBox: SecretBox,
+    private readonly audit: AuditService,
+  ) {}
+
+  create(actor: TenantActor, dto: CreateProviderAccountDto): Promise<ProviderAccountResponse> {
+    const tenantId = actor.principal.tenantId;
+    const adapter = this.registry.get(dto.provider);
+    const config = validateObject(adapter.configSchema, dto.config, 'config');
+    const secrets = validateObject(adapter.secretsSchema, dto.secrets, 'secrets');
+    const id = uuidv7();
+    return this.audit.recordChange(actor, 'provider_account.created', { type: 'provider_account', id }, async (tx) => {
+      const account = await this.accounts
+        .create(
+          tenantId,
+          {
+            id,
+            provider: adapter.name,
+            name: dto.name,
+            baseUrl: dto.baseUrl ?? null,
+            config: toJsonObject(config),
+            policy: toJsonObject(dto.policy ?? {}),
+            ...sealSecrets(this.secretBox, tenantId, id, secrets),
+          },
+          tx,
+        )
+        .catch(this.nameTaken);
+      return { result: ProviderAccountResponse.from(account), details: { provider: account.provider, name: account.name } };
+    });
+  }
+
+  /** The tenant's account, or `provider_account_not_found` (also for another tenant's id). */
+  async get(tenantId: string, id: string, db?: Db): Promise<ProviderAccount> {
+    const account = isUuid(id) ? await this.accounts.find(tenantId, id, db) : null;
+    if (!account) throw providerAccountErrors.provider_account_not_found();
+    return account;
+  }
+
+  async list(tenantId: string, query: ListProviderAccountsQueryDto): Promise<Page<ProviderAccountResponse>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.accounts.list(tenantId, query, decodeCursor(query.cursor), limit + 1);
+    return toPage(rows, limit, (row) => row.createdAt, ProviderAccountResponse.from);
+  }
+
+  update(actor: TenantActor, id: string, dto: UpdateProviderAccountDto): Promise<ProviderAccountResponse> {
+    const tenantId = actor.principal.tenantId;
+    return this.audit.recordChange(actor, 'provider_account.updated', { type: 'provider_account', id }, async (tx) => {
+      const current = await this.get(tenantId, id, tx);
+      const adapter = this.registry.get(current.provider);
+      const config = dto.config && {
+        config: toJsonObject(validateObject(adapter.configSchema, toJsonObject({ ...(current.config as object), ...dto.config }), 'config')),
+      };
+      const secrets = dto.secrets && {
+        ...sealSecrets(
+          this.secretBox,
+          tenantId,
+          id,
+          validateObject(adapter.secretsSchema, toJsonObject({ ...this.secretsForMerge(current), ...dto.secrets }), 'secrets'),
+        ),
+      };
+      const account = await this.accounts
+        .update(
+          tenantId,
+          id,
+          { name: dto.name, status: dto.status, baseUrl: dto.baseUrl, policy: dto.policy && toJsonObject(dto.policy), ...config, ...secrets },
+          tx,
+        )
+        .catch(this.nameTaken);
+      return {
+        result: ProviderAccountResponse.from(account),
+        details: { changed: Object.keys(dto), secretFieldsChanged: Object.keys(dto.secrets ?? {}) },
+      };
+    });
+  }
+
+  delete(actor: TenantActor, id: string): Promise<void> {
+    const tenantId = actor.principal.tenantId;
+    return this.audit.recordChange(actor, 'provider_account.deleted', { type: 'provider_account', id }, async (tx) => {
+      const account = await this.get(tenantId, id, tx);
+      const endpoints = await this.accounts.countEndpoints(tenantId, id, tx);
+      if (endpoints > 0) throw providerAccountErrors.provider_account_in_use({ endpoints });
+      await this.accounts.delete(tenantId, id, tx);
+      return { result: undefined, details: { provider: account.provider, name: account.name } };
+    });
+  }
+
+  /** Decrypted secrets of an account row. */
+  secretsOf(account: ProviderAccount): Record<string, unknown> {
+    try {
+      return openSecrets(this.secretBox, account.tenantId, account.id, account.secretCiphertext);
+    } catch (error) {
+      if (error instanceof DecryptionError) throw providerAccountErrors.provider_account_unreadable();
+      throw error;
+    }
+  }
+
+  /** Stored secrets to merge an update into; unreadable ones (lost key) can still be replaced by a full set. */
+  private secretsForMerge(account: ProviderAccount): Record<string, unknown> {
+    try {
+      return openSecrets(this.secretBox, account.tenantId, account.id, account.secretCiphertext);
+    } catch (error) {
+      if (error instanceof DecryptionError) return {};
+      throw error;
+    }
+  }
+
+  private readonly nameTaken = (error: unknown): never => {
+    throw isUniqueViolation(error) ? providerAccountErrors.provider_account_name_taken() : error;
+  };
+}

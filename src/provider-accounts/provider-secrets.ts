@@ -1,0 +1,28 @@
+import { SecretBox } from '../crypto/secret-box';
+
+/** Associated data binding a ciphertext to its tenant and row: copied anywhere else, it fails to decrypt. */
+function associatedData(tenantId: string, accountId: string): string {
+  return `callpass:provider_account:${tenantId}:${accountId}`;
+}
+
+export function sealSecrets(box: SecretBox, tenantId: string, accountId: string, secrets: object) {
+  return {
+    secretCiphertext: box.encrypt(JSON.stringify(secrets), associatedData(tenantId, accountId)),
+    secretKeyId: box.primaryKeyId,
+    secretHints: hintsFor(secrets),
+  };
+}
+
+/** Throws DecryptionError when the key is missing or the data was tampered with or moved. */
+export function openSecrets(box: SecretBox, tenantId: string, accountId: string, ciphertext: string): Record<string, unknown> {
+  return JSON.parse(box.decrypt(ciphertext, associatedData(tenantId, accountId))) as Record<string, unknown>;
+}
+
+/** "****" plus the last 4 characters, the most any response shows of a secret. */
+function hintsFor(secrets: object): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(secrets)
+      .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+      .map(([field, value]) => [field, `****${value.length >= 16 ? value.slice(-4) : ''}`]),
+  );
+}

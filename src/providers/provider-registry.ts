@@ -1,0 +1,30 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { CallingProvider, ProviderAdapter } from './provider-adapter';
+import { providerErrors } from './providers.errors';
+
+/** Every provider adapter in the application, by name. Built once at startup. */
+@Injectable()
+export class ProviderRegistry implements OnModuleInit {
+  private readonly adapters = new Map<string, ProviderAdapter>();
+
+  constructor(private readonly discovery: DiscoveryService) {}
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders({ metadataKey: CallingProvider.KEY })) {
+      const adapter = wrapper.instance as ProviderAdapter;
+      if (this.adapters.has(adapter.name)) throw new Error(`Two adapters claim provider ${adapter.name}`);
+      this.adapters.set(adapter.name, adapter);
+    }
+  }
+
+  get(name: string): ProviderAdapter {
+    const adapter = this.adapters.get(name);
+    if (!adapter) throw providerErrors.provider_not_supported({ provider: name, supported: this.names() });
+    return adapter;
+  }
+
+  names(): string[] {
+    return [...this.adapters.keys()].sort();
+  }
+}

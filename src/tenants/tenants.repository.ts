@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { afterCursor, CursorPosition } from '../common/pagination/cursor';
+import { Db, PrismaService } from '../database/prisma.service';
+import { Prisma, TenantStatus } from '../generated/prisma/client';
+
+@Injectable()
+export class TenantsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  create(data: { slug: string; name: string; settings: Prisma.InputJsonObject }, db: Db = this.prisma) {
+    return db.tenant.create({ data });
+  }
+
+  find(tenantId: string, db: Db = this.prisma) {
+    return db.tenant.findUnique({ where: { id: tenantId } });
+  }
+
+  list(status: TenantStatus | undefined, after: CursorPosition | undefined, take: number) {
+    return this.prisma.tenant.findMany({
+      where: { status, ...afterCursor('createdAt', after) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take,
+    });
+  }
+
+  update(
+    tenantId: string,
+    data: { name?: string; status?: TenantStatus; settings?: Prisma.InputJsonObject },
+    db: Db = this.prisma,
+  ) {
+    return db.tenant.update({ where: { id: tenantId }, data });
+  }
+}

@@ -1,0 +1,36 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Client } from 'pg';
+import { openPostgres, pgliteConnection } from '../../src/database/database-connection';
+import { applyMigrations } from '../../src/database/migrator';
+import { databaseUrl, testRunId } from './test-database';
+
+/**
+ * Migrates one template database per test run: a PostgreSQL database when TEST_DATABASE_URL is set, otherwise
+ * an in-memory PGlite dumped to a file. Each test file then starts from a copy of it.
+ */
+export default async function globalSetup(): Promise<void> {
+  const runId = `${process.pid}`;
+  process.env.CALLPASS_TEST_RUN = runId;
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (serverUrl) {
+    const template = `callpass_tpl_${runId}`;
+    const admin = new Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${template}`);
+    await admin.query(`CREATE DATABASE ${template}`);
+    await admin.end();
+    const connection = openPostgres(databaseUrl(serverUrl, template), 1);
+    await applyMigrations(connection);
+    await connection.close();
+    return;
+  }
+  const db = new PGlite('memory://');
+  await applyMigrations(pgliteConnection(db));
+  const dump = await db.dumpDataDir('none');
+  await db.close();
+  const file = path.join(os.tmpdir(), `callpass-test-${testRunId()}.tar`);
+  fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+}

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Client } from 'pg';
+import { DatabaseConnection, openPostgres, pgliteConnection } from '../../src/database/database-connection';
+
+export function testRunId(): string {
+  const runId = process.env.CALLPASS_TEST_RUN;
+  if (!runId) throw new Error('CALLPASS_TEST_RUN is unset: run the tests through jest (globalSetup sets it)');
+  return runId;
+}
+
+export function databaseUrl(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** A database of the test file's own, migrated, on PostgreSQL or PGlite like the rest of the run. */
+export interface TestDatabase {
+  readonly kind: 'postgresql' | 'pglite';
+  /** A new connection to the same data (an app restart opens a new one). */
+  connect(): DatabaseConnection;
+  /** Raw SQL against the database, for tampering with rows the API never exposes. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  return serverUrl ? createPostgresDatabase(serverUrl) : createPgliteDatabase();
+}
+
+async function createPostgresDatabase(serverUrl: string): Promise<TestDatabase> {
+  const name = `callpass_t_${testRunId()}_${randomBytes(6).toString('hex')}`;
+  await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE callpass_tpl_${testRunId()}`));
+  const url = databaseUrl(serverUrl, name);
+  const opened: DatabaseConnection[] = [];
+  const raw = openPostgres(url, 2);
+  return {
+    kind: 'postgresql',
+    connect: () => {
+      const connection = openPostgres(url, 5);
+      opened.push(connection);
+      return connection;
+    },
+    query: async <T>(sql: string, params?: unknown[]) => {
+      const session = await raw.openSession();
+      try {
+        return await session.query<T>(sql, params);
+      } finally {
+        await session.release();
+      }
+    },
+    drop: async () => {
+      await raw.close();
+      await Promise.allSettled(opened.map((connection) => connection.close()));
+      await withAdmin(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+async function createPgliteDatabase(): Promise<TestDatabase> {
+  const dump = fs.readFileSync(path.join(os.tmpdir(), `callpass-test-${testRunId()}.tar`));
+  const db = new PGlite({ loadDataDir: new Blob([dump]) });
+  await db.waitReady;
+  // The app "closes" its connection on shutdown; the data must survive that for restart tests.
+  const connect = (): DatabaseConnection => ({ ...pgliteConnection(db), close: async () => undefined });
+  return {
+    kind: 'pglite',
+    connect,
+    query: async <T>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
+    drop: () => db.close(),
+  };
+}
+
+async function withAdmin<T>(serverUrl: string, work: (admin: Client) => Promise<T>): Promise<T> {
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
+}
