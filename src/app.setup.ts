@@ -5,8 +5,11 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { LogController } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
+import secureJsonParse from 'secure-json-parse';
+import { commonErrors } from './common/errors/common.errors';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { flattenValidationErrors, validationFailed } from './common/errors/validation-errors';
+import { RejectNulCharactersPipe } from './common/validation/reject-nul-characters.pipe';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Token requests and configuration bodies are small; anything larger is refused before parsing. */
@@ -42,7 +45,17 @@ export function createHttpAdapter(logger: Logger, options: { trustProxy?: boolea
 /** Everything `main.ts` and the tests apply to the Nest application, so tests run what production runs. */
 export function configureApp(app: NestFastifyApplication): void {
   app.enableVersioning({ type: VersioningType.URI });
+  // JSON only (other bodies get 415), parsed as Fastify would, but failing with our own code: Nest would
+  // reduce Fastify's parse errors to a bare 400. Prototype-poisoning keys are refused.
+  app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {
+    try {
+      done(null, secureJsonParse.parse(body.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' }));
+    } catch {
+      done(commonErrors.invalid_json(), undefined);
+    }
+  });
   app.useGlobalPipes(
+    new RejectNulCharactersPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,

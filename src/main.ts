@@ -20,7 +20,7 @@ async function bootstrap(): Promise<void> {
   );
   configureApp(app);
   await app.listen(config.port, config.host);
-  logger.info(`Callpass listening on http://${config.host}:${config.port} (API docs at /docs)`);
+  logger.info(`Callpass listening on ${await app.getUrl()} (API docs at /docs)`);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -83,7 +83,8 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
   const [error] = validateSync(env, { whitelist: false, validationError: { target: false, value: false } });
   if (error) {
-    const reason = Object.values(error.constraints ?? {})[0] ?? 'is invalid';
+    // Constraints are listed bottom-up; the top-most decorator (the type check) explains a bad value best.
+    const reason = Object.values(error.constraints ?? {}).at(-1) ?? 'is invalid';
     throw new ConfigValidationError(`Invalid configuration: ${error.property} ${reason.replace(`${error.property} `, '')}`);
   }
   if (env.ENCRYPTION_KEYS) {

@@ -63,16 +63,24 @@ async function openPglite(dir: string): Promise<DatabaseConnection> {
   return pgliteConnection(db);
 }
 
+/** The tail of each PGlite's session queue: PGlite has a single connection, so sessions take turns. */
+const sessionQueues = new WeakMap<PGlite, Promise<void>>();
+
 /** Wraps an open PGlite instance (the tests start theirs from a migrated dump). */
 export function pgliteConnection(db: PGlite): DatabaseConnection {
   return {
     kind: 'pglite',
     adapter: new PrismaPGlite(db),
     async openSession() {
+      const previous = sessionQueues.get(db) ?? Promise.resolve();
+      let release!: () => void;
+      const turn = new Promise<void>((resolve) => (release = resolve));
+      sessionQueues.set(db, previous.then(() => turn));
+      await previous;
       return {
         query: async <T>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
         exec: async (script) => void (await db.exec(script)),
-        release: async () => undefined,
+        release: async () => release(),
       };
     },
     // Prisma's $disconnect does not close PGlite; without this the process may not exit.

@@ -5,6 +5,17 @@ export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
 
+/**
+ * Whether a unique violation involves `column`. The adapters report the constraint differently (PGlite: its
+ * fields; pg: its index name, which Prisma derives from the column names), so both are checked.
+ */
+export function isUniqueViolationOn(error: unknown, column: string): boolean {
+  if (!isUniqueViolation(error)) return false;
+  const constraint = (error as { meta?: { driverAdapterError?: { cause?: { constraint?: { fields?: string[]; index?: string } } } } })
+    .meta?.driverAdapterError?.cause?.constraint;
+  return Boolean(constraint?.fields?.includes(column) || constraint?.index?.includes(column));
+}
+
 const UNAVAILABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01']);
 
 /** The database could not be reached or dropped the connection: a 503, not a 500. */

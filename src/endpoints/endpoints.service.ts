@@ -4,7 +4,7 @@ import { TenantActor } from '../auth/principal';
 import { isUuid } from '../common/ids';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../common/pagination/cursor';
 import { Db } from '../database/prisma.service';
-import { isUniqueViolation } from '../database/prisma-errors';
+import { isUniqueViolation, isUniqueViolationOn } from '../database/prisma-errors';
 import { Endpoint } from '../generated/prisma/client';
 import { ProviderAccountsService } from '../provider-accounts/provider-accounts.service';
 import { ProviderRegistry } from '../providers/provider-registry';
@@ -14,6 +14,7 @@ import { UpdateEndpointDto } from './dto/update-endpoint.dto';
 import { EndpointResponse } from './endpoint.response';
 import { endpointErrors } from './endpoints.errors';
 import { EndpointsRepository } from './endpoints.repository';
+import { providedFields } from '../common/provided-fields';
 
 @Injectable()
 export class EndpointsService {
@@ -45,9 +46,7 @@ export class EndpointsService {
         )
         .catch((error: unknown) => {
           if (!isUniqueViolation(error)) throw error;
-          throw (error as { meta?: { target?: unknown } }).meta?.target?.toString().includes('identity')
-            ? endpointErrors.endpoint_identity_taken()
-            : endpointErrors.endpoint_exists();
+          throw isUniqueViolationOn(error, 'identity') ? endpointErrors.endpoint_identity_taken() : endpointErrors.endpoint_exists();
         });
       return { result: EndpointResponse.from(endpoint), target: { id: endpoint.id }, details: { providerAccountId: account.id, userId: dto.userId } };
     });
@@ -71,7 +70,7 @@ export class EndpointsService {
     return this.audit.recordChange(actor, 'endpoint.updated', { type: 'endpoint', id }, async (tx) => {
       await this.get(tenantId, id, tx);
       const endpoint = await this.endpoints.update(tenantId, id, dto, tx);
-      return { result: EndpointResponse.from(endpoint), details: { changed: Object.keys(dto) } };
+      return { result: EndpointResponse.from(endpoint), details: { changed: providedFields(dto) } };
     });
   }
 

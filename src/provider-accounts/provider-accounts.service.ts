@@ -17,6 +17,7 @@ import { ProviderAccountResponse } from './provider-account.response';
 import { providerAccountErrors } from './provider-accounts.errors';
 import { ProviderAccountsRepository } from './provider-accounts.repository';
 import { openSecrets, sealSecrets } from './provider-secrets';
+import { providedFields } from '../common/provided-fields';
 
 @Injectable()
 export class ProviderAccountsService {
@@ -92,7 +93,7 @@ export class ProviderAccountsService {
         .catch(this.nameTaken);
       return {
         result: ProviderAccountResponse.from(account),
-        details: { changed: Object.keys(dto), secretFieldsChanged: Object.keys(dto.secrets ?? {}) },
+        details: { changed: providedFields(dto), secretFieldsChanged: providedFields(dto.secrets ?? {}) },
       };
     });
   }

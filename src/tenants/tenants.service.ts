@@ -13,6 +13,7 @@ import { UpdateTenantDto } from './dto/update-tenant.dto';
 import { TenantResponse } from './tenant.response';
 import { tenantErrors } from './tenants.errors';
 import { TenantsRepository } from './tenants.repository';
+import { providedFields } from '../common/provided-fields';
 
 @Injectable()
 export class TenantsService {
@@ -58,7 +59,7 @@ export class TenantsService {
         { name: dto.name, status: dto.status, settings: dto.settings && toJsonObject(dto.settings) },
         tx,
       );
-      return { result: TenantResponse.from(tenant), details: { changed: Object.keys(dto) } };
+      return { result: TenantResponse.from(tenant), details: { changed: providedFields(dto) } };
     });
   }
 }

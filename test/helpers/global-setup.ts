@@ -8,8 +8,8 @@ import { applyMigrations } from '../../src/database/migrator';
 import { databaseUrl, testRunId } from './test-database';
 
 /**
- * Migrates one template database per test run: a PostgreSQL database when TEST_DATABASE_URL is set, otherwise
- * an in-memory PGlite dumped to a file. Each test file then starts from a copy of it.
+ * Migrates the templates each test file copies its database from: an in-memory PGlite dumped to a file, and,
+ * when TEST_DATABASE_URL is set, a PostgreSQL template database.
  */
 export default async function globalSetup(): Promise<void> {
   const runId = `${process.pid}`;
@@ -25,8 +25,8 @@ export default async function globalSetup(): Promise<void> {
     const connection = openPostgres(databaseUrl(serverUrl, template), 1);
     await applyMigrations(connection);
     await connection.close();
-    return;
   }
+  // The storage suites also run on PGlite when PostgreSQL is available, so this dump is always made.
   const db = new PGlite('memory://');
   await applyMigrations(pgliteConnection(db));
   const dump = await db.dumpDataDir('none');

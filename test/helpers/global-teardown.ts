@@ -6,11 +6,9 @@ import { testRunId } from './test-database';
 
 /** Drops the template and any per-file database a crashed test left behind. */
 export default async function globalTeardown(): Promise<void> {
+  fs.rmSync(path.join(os.tmpdir(), `callpass-test-${testRunId()}.tar`), { force: true });
   const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) {
-    fs.rmSync(path.join(os.tmpdir(), `callpass-test-${testRunId()}.tar`), { force: true });
-    return;
-  }
+  if (!serverUrl) return;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [

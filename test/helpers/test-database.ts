@@ -28,9 +28,20 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  return serverUrl ? createPostgresDatabase(serverUrl) : createPgliteDatabase();
+export type DatabaseKind = TestDatabase['kind'];
+
+/** The run's database: PostgreSQL when TEST_DATABASE_URL is set, else PGlite. */
+export function defaultDatabaseKind(): DatabaseKind {
+  return process.env.TEST_DATABASE_URL ? 'postgresql' : 'pglite';
+}
+
+/** Storage suites run on every database this run can reach: both in CI, PGlite alone on a bare machine. */
+export function availableDatabaseKinds(): DatabaseKind[] {
+  return process.env.TEST_DATABASE_URL ? ['postgresql', 'pglite'] : ['pglite'];
+}
+
+export async function createTestDatabase(kind: DatabaseKind = defaultDatabaseKind()): Promise<TestDatabase> {
+  return kind === 'postgresql' ? createPostgresDatabase(process.env.TEST_DATABASE_URL!) : createPgliteDatabase();
 }
 
 async function createPostgresDatabase(serverUrl: string): Promise<TestDatabase> {

@@ -4,15 +4,6 @@ import { isDatabaseUnavailable, isUniqueViolation } from '../../database/prisma-
 import { AppError } from './app-error';
 import { commonErrors } from './common.errors';
 
-/** Fastify's own request errors (body parsing, limits), by their `code`. */
-const FASTIFY_ERRORS: Record<string, () => AppError> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => commonErrors.unsupported_media_type(),
-  FST_ERR_CTP_BODY_TOO_LARGE: () => commonErrors.payload_too_large(),
-  FST_ERR_CTP_EMPTY_JSON_BODY: () => commonErrors.invalid_json(),
-  FST_ERR_CTP_INVALID_JSON_BODY: () => commonErrors.invalid_json(),
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => commonErrors.bad_request(),
-};
-
 const HTTP_STATUS_ERRORS: Partial<Record<number, () => AppError>> = {
   [HttpStatus.NOT_FOUND]: () => commonErrors.route_not_found(),
   [HttpStatus.METHOD_NOT_ALLOWED]: () => commonErrors.method_not_allowed(),
@@ -22,7 +13,8 @@ const HTTP_STATUS_ERRORS: Partial<Record<number, () => AppError>> = {
 };
 
 /**
- * The one place errors become HTTP responses: `{ error: { code, message, details } }`. Unknown errors become a
+ * The one place errors become HTTP responses (Nest hands Fastify's own errors, such as body limits, over as
+ * HttpExceptions): `{ error: { code, message, details } }`. Unknown errors become a
  * 500 `internal_error` whose body names only the request id; the details go to the log.
  */
 @Catch()
@@ -48,11 +40,6 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       return HTTP_STATUS_ERRORS[status]?.() ?? (status < 500 ? commonErrors.bad_request() : commonErrors.internal_error());
     }
-    const fastifyCode = (exception as { code?: unknown } | null)?.code;
-    if (typeof fastifyCode === 'string' && FASTIFY_ERRORS[fastifyCode]) return FASTIFY_ERRORS[fastifyCode]();
-    const statusCode = (exception as { statusCode?: unknown } | null)?.statusCode;
-    if (exception instanceof SyntaxError && statusCode === 400) return commonErrors.invalid_json();
-    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return commonErrors.bad_request();
     if (isUniqueViolation(exception)) return commonErrors.conflict();
     if (isDatabaseUnavailable(exception)) return commonErrors.database_unavailable();
     return commonErrors.internal_error();

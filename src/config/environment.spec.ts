@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { generateApiKey } from '../crypto/api-key-codec';
+import { formatKeyEntry } from '../crypto/keyring';
+import { ConfigValidationError, validateEnvironment } from './environment';
+
+const key = (id: string) => formatKeyEntry(id, randomBytes(32));
+
+describe('environment validation', () => {
+  it('accepts an empty environment with development defaults', () => {
+    const env = validateEnvironment({});
+    expect(env).toMatchObject({ NODE_ENV: 'development', PORT: 3000, MIGRATE_ON_BOOT: true, DATA_DIR: './data' });
+  });
+
+  it('parses numbers and booleans', () => {
+    expect(validateEnvironment({ PORT: '8080', MIGRATE_ON_BOOT: 'false' })).toMatchObject({ PORT: 8080, MIGRATE_ON_BOOT: false });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^Invalid configuration: PORT /],
+    [{ DATABASE_URL: 'mysql://x' }, /^Invalid configuration: DATABASE_URL must be a postgresql:\/\/ connection URL$/],
+    [{ ENCRYPTION_KEYS: 'nonsense' }, /^Invalid configuration: ENCRYPTION_KEYS must be a comma-separated list/],
+    [{ ENCRYPTION_KEYS: `a:${Buffer.alloc(16).toString('base64')}xxxxxxxxxxxxxxxxxxxxx` }, /encryption key a must be 32 bytes/],
+    [{ ENCRYPTION_KEYS: key('a'), ENCRYPTION_PRIMARY_KEY_ID: 'b' }, /ENCRYPTION_PRIMARY_KEY_ID b is not in ENCRYPTION_KEYS/],
+    [{ BOOTSTRAP_ADMIN_KEY: generateApiKey('tenant').key }, /^Invalid configuration: BOOTSTRAP_ADMIN_KEY /],
+    [{ NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/x' }, /ENCRYPTION_KEYS is required when NODE_ENV=production/],
+    [{ NODE_ENV: 'production', ENCRYPTION_KEYS: key('a') }, /DATABASE_URL is required when NODE_ENV=production/],
+  ])('refuses %p with one line naming the variable', (raw, message) => {
+    let thrown: unknown;
+    try {
+      validateEnvironment(raw);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigValidationError);
+    expect((thrown as Error).message).toMatch(message);
+    expect((thrown as Error).message).not.toContain('\n');
+  });
+
+  it('never echoes a secret value in its message', () => {
+    const secret = `k:${'s'.repeat(10)}`;
+    expect(() => validateEnvironment({ ENCRYPTION_KEYS: secret })).toThrow(ConfigValidationError);
+    try {
+      validateEnvironment({ ENCRYPTION_KEYS: secret });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('ssssssssss');
+    }
+  });
+});

@@ -1,0 +1,206 @@
+import { generateApiKey, hashApiKey } from '../../src/crypto/api-key-codec';
+import { createTenant } from '../factories/tenant.factory';
+import { bearer, createTestApp, TestApp } from '../helpers/test-app';
+
+describe('admin API: tenants and keys', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  describe('tenants', () => {
+    it('creates, reads, lists and renames a tenant', async () => {
+      const created = await t.http
+        .post('/v1/admin/tenants')
+        .set(bearer(t.adminKey))
+        .send({ slug: 'globex', name: 'Globex', settings: { tokenTtl: { defaultSeconds: 600, maxSeconds: 3600 } } })
+        .expect(201);
+      expect(created.body).toMatchObject({ slug: 'globex', name: 'Globex', status: 'active', settings: { tokenTtl: { defaultSeconds: 600, maxSeconds: 3600 } } });
+
+      await t.http.get(`/v1/admin/tenants/${created.body.id}`).set(bearer(t.adminKey)).expect(200).expect(({ body }) => expect(body.slug).toBe('globex'));
+      const renamed = await t.http.patch(`/v1/admin/tenants/${created.body.id}`).set(bearer(t.adminKey)).send({ name: 'Globex Corp' }).expect(200);
+      expect(renamed.body.name).toBe('Globex Corp');
+      const list = await t.http.get('/v1/admin/tenants').set(bearer(t.adminKey)).expect(200);
+      expect(list.body.data.map((tenant: { slug: string }) => tenant.slug)).toContain('globex');
+    });
+
+    it('refuses a duplicate slug with 409 tenant_slug_taken and keeps the first tenant', async () => {
+      await t.http.post('/v1/admin/tenants').set(bearer(t.adminKey)).send({ slug: 'dupe', name: 'One' }).expect(201);
+      const second = await t.http.post('/v1/admin/tenants').set(bearer(t.adminKey)).send({ slug: 'dupe', name: 'Two' }).expect(409);
+      expect(second.body.error.code).toBe('tenant_slug_taken');
+      const list = await t.http.get('/v1/admin/tenants').set(bearer(t.adminKey));
+      expect(list.body.data.filter((tenant: { slug: string }) => tenant.slug === 'dupe').map((tenant: { name: string }) => tenant.name)).toEqual(['One']);
+    });
+
+    it('rejects a default TTL above the maximum', async () => {
+      const response = await t.http
+        .post('/v1/admin/tenants')
+        .set(bearer(t.adminKey))
+        .send({ slug: 'ttl', name: 'TTL', settings: { tokenTtl: { defaultSeconds: 7200, maxSeconds: 3600 } } })
+        .expect(400);
+      expect(response.body.error).toMatchObject({ code: 'validation_failed', details: { fields: [{ field: 'settings.tokenTtl.defaultSeconds' }] } });
+    });
+
+    it('answers 404 tenant_not_found for unknown and malformed ids', async () => {
+      for (const id of ['00000000-0000-7000-8000-000000000000', 'not-a-uuid']) {
+        const response = await t.http.get(`/v1/admin/tenants/${id}`).set(bearer(t.adminKey)).expect(404);
+        expect(response.body.error.code).toBe('tenant_not_found');
+      }
+    });
+
+    it('pages through tenants with a cursor, newest first, without repeats', async () => {
+      for (let i = 0; i < 5; i += 1) await createTenant(t);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await t.http.get('/v1/admin/tenants').query({ limit: 2, ...(cursor ? { cursor } : {}) }).set(bearer(t.adminKey)).expect(200);
+        expect(page.body.data.length).toBeLessThanOrEqual(2);
+        seen.push(...page.body.data.map((tenant: { id: string }) => tenant.id));
+        cursor = page.body.nextCursor ?? undefined;
+      } while (cursor);
+      const all = await t.http.get('/v1/admin/tenants').query({ limit: 100 }).set(bearer(t.adminKey));
+      expect(seen).toEqual(all.body.data.map((tenant: { id: string }) => tenant.id));
+      expect(new Set(seen).size).toBe(seen.length);
+      await t.http.get('/v1/admin/tenants').query({ cursor: 'garbage' }).set(bearer(t.adminKey)).expect(400).expect(({ body }) => expect(body.error.code).toBe('invalid_cursor'));
+    });
+  });
+
+  describe('tenant API keys', () => {
+    it('shows a key once, stores only its hash, and lists it by prefix', async () => {
+      const tenant = await createTenant(t);
+      const created = await t.http.post(`/v1/admin/tenants/${tenant.id}/api-keys`).set(bearer(t.adminKey)).send({ name: 'ci' }).expect(201);
+      expect(created.body.key).toMatch(/^cp_tenant_[0-9A-Za-z]{49}$/);
+      expect(created.body.prefix).toBe(created.body.key.slice(0, 18));
+
+      const stored = await t.prisma.apiKey.findUniqueOrThrow({ where: { id: created.body.id } });
+      expect(stored.secretHash).toBe(hashApiKey(created.body.key));
+      expect(JSON.stringify(stored)).not.toContain(created.body.key);
+
+      const list = await t.http.get(`/v1/admin/tenants/${tenant.id}/api-keys`).set(bearer(t.adminKey)).expect(200);
+      expect(list.body.data.find((key: { id: string }) => key.id === created.body.id)).toEqual(
+        expect.objectContaining({ prefix: created.body.prefix, name: 'ci', revokedAt: null }),
+      );
+      expect(JSON.stringify(list.body)).not.toContain(created.body.key);
+    });
+
+    it('a revoked key gets 401 api_key_revoked on its next request', async () => {
+      const tenant = await createTenant(t);
+      await t.http.get('/v1/endpoints').set(bearer(tenant.key)).expect(200);
+      const [key] = (await t.http.get(`/v1/admin/tenants/${tenant.id}/api-keys`).set(bearer(t.adminKey))).body.data;
+      const revoked = await t.http.delete(`/v1/admin/tenants/${tenant.id}/api-keys/${key.id}`).set(bearer(t.adminKey)).expect(200);
+      expect(revoked.body.revokedAt).not.toBeNull();
+      const refused = await t.http.get('/v1/endpoints').set(bearer(tenant.key)).expect(401);
+      expect(refused.body.error.code).toBe('api_key_revoked');
+      expect(refused.headers['www-authenticate']).toBe('Bearer realm="callpass"');
+      // Revoking again keeps the original revocation time.
+      const again = await t.http.delete(`/v1/admin/tenants/${tenant.id}/api-keys/${key.id}`).set(bearer(t.adminKey)).expect(200);
+      expect(again.body.revokedAt).toBe(revoked.body.revokedAt);
+    });
+
+    it('an expired key gets 401 api_key_expired once its time passes', async () => {
+      const tenant = await createTenant(t);
+      const expiresAt = new Date(t.clock.now().getTime() + 60_000).toISOString();
+      const created = await t.http.post(`/v1/admin/tenants/${tenant.id}/api-keys`).set(bearer(t.adminKey)).send({ name: 'short', expiresAt }).expect(201);
+      await t.http.get('/v1/endpoints').set(bearer(created.body.key)).expect(200);
+      t.clock.advance(60_000);
+      const refused = await t.http.get('/v1/endpoints').set(bearer(created.body.key)).expect(401);
+      expect(refused.body.error.code).toBe('api_key_expired');
+    });
+
+    it('refuses an expiry in the past', async () => {
+      const tenant = await createTenant(t);
+      const response = await t.http
+        .post(`/v1/admin/tenants/${tenant.id}/api-keys`)
+        .set(bearer(t.adminKey))
+        .send({ name: 'old', expiresAt: new Date(t.clock.now().getTime() - 1000).toISOString() })
+        .expect(400);
+      expect(response.body.error.details.fields).toEqual([{ field: 'expiresAt', messages: ['expiresAt must be in the future'] }]);
+    });
+
+    it('records when a key was last used, to the minute', async () => {
+      const tenant = await createTenant(t);
+      const hash = hashApiKey(tenant.key);
+      // The write is off the request path; poll the row until it lands.
+      const lastUsedBecomes = async (expected: Date) => {
+        for (let attempt = 0; attempt < 200; attempt += 1) {
+          const row = await t.prisma.apiKey.findUniqueOrThrow({ where: { secretHash: hash } });
+          if (row.lastUsedAt?.getTime() === expected.getTime()) return;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        throw new Error(`lastUsedAt never became ${expected.toISOString()}`);
+      };
+      await t.http.get('/v1/endpoints').set(bearer(tenant.key)).expect(200);
+      await lastUsedBecomes(t.clock.now());
+      t.clock.advance(61_000);
+      await t.http.get('/v1/endpoints').set(bearer(tenant.key)).expect(200);
+      await lastUsedBecomes(t.clock.now());
+    });
+
+    it('suspending a tenant refuses its keys on the next request; reactivating restores them', async () => {
+      const tenant = await createTenant(t);
+      await t.http.get('/v1/endpoints').set(bearer(tenant.key)).expect(200);
+      await t.http.patch(`/v1/admin/tenants/${tenant.id}`).set(bearer(t.adminKey)).send({ status: 'suspended' }).expect(200);
+      const refused = await t.http.get('/v1/endpoints').set(bearer(tenant.key)).expect(403);
+      expect(refused.body.error.code).toBe('tenant_suspended');
+      await t.http.patch(`/v1/admin/tenants/${tenant.id}`).set(bearer(t.adminKey)).send({ status: 'active' }).expect(200);
+      await t.http.get('/v1/endpoints').set(bearer(tenant.key)).expect(200);
+    });
+
+    it('refuses keys for a tenant that does not exist', async () => {
+      const response = await t.http
+        .post('/v1/admin/tenants/00000000-0000-7000-8000-000000000000/api-keys')
+        .set(bearer(t.adminKey))
+        .send({ name: 'x' })
+        .expect(404);
+      expect(response.body.error.code).toBe('tenant_not_found');
+    });
+  });
+
+  describe('key kinds', () => {
+    it('tenant keys cannot reach admin routes, and admin keys cannot act as a tenant', async () => {
+      const tenant = await createTenant(t);
+      const asTenant = await t.http.get('/v1/admin/tenants').set(bearer(tenant.key)).expect(403);
+      expect(asTenant.body.error.code).toBe('forbidden');
+      await t.http.get('/v1/provider-accounts').set(bearer(t.adminKey)).expect(403);
+    });
+
+    it('unknown, malformed and missing keys get 401 with distinct codes', async () => {
+      const unknown = await t.http.get('/v1/admin/tenants').set(bearer(generateApiKey('admin').key)).expect(401);
+      expect(unknown.body.error.code).toBe('api_key_invalid');
+      const tampered = await t.http.get('/v1/admin/tenants').set(bearer(`${t.adminKey.slice(0, -1)}x`)).expect(401);
+      expect(tampered.body.error.code).toBe('api_key_invalid');
+      const missing = await t.http.get('/v1/admin/tenants').expect(401);
+      expect(missing.body.error.code).toBe('authentication_required');
+      const basic = await t.http.get('/v1/admin/tenants').set('authorization', `Basic ${Buffer.from('a:b').toString('base64')}`).expect(401);
+      expect(basic.body.error.code).toBe('authentication_required');
+    });
+
+    it('never accepts a key from the query string', async () => {
+      const response = await t.http.get('/v1/admin/tenants').query({ access_token: t.adminKey }).expect(401);
+      expect(response.body.error.code).toBe('authentication_required');
+    });
+
+    it('admins can issue a second admin key and revoke the bootstrap key', async () => {
+      const second = await t.http.post('/v1/admin/admin-keys').set(bearer(t.adminKey)).send({ name: 'ops' }).expect(201);
+      expect(second.body.key).toMatch(/^cp_admin_/);
+      const list = await t.http.get('/v1/admin/admin-keys').set(bearer(second.body.key)).expect(200);
+      const bootstrap = list.body.data.find((key: { name: string }) => key.name === 'bootstrap');
+      expect(bootstrap).toBeDefined();
+      const other = await createTestApp({ database: t.database, env: { BOOTSTRAP_ADMIN_KEY: t.adminKey } });
+      try {
+        await other.http.delete(`/v1/admin/admin-keys/${bootstrap.id}`).set(bearer(second.body.key)).expect(200);
+        await other.http.get('/v1/admin/tenants').set(bearer(t.adminKey)).expect(401);
+      } finally {
+        await other.close();
+      }
+      // A restart with the same BOOTSTRAP_ADMIN_KEY does not bring a revoked key back.
+      const restarted = await createTestApp({ database: t.database, env: { BOOTSTRAP_ADMIN_KEY: t.adminKey } });
+      try {
+        await restarted.http.get('/v1/admin/tenants').set(bearer(t.adminKey)).expect(401);
+      } finally {
+        await restarted.close();
+      }
+    });
+  });
+});

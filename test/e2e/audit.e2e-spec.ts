@@ -1,0 +1,90 @@
+import { validCredentials } from '../factories/credentials.factory';
+import { createProviderAccount, createTenant, TestTenant } from '../factories/tenant.factory';
+import { bearer, createTestApp, TestApp } from '../helpers/test-app';
+
+describe('audit log of changes', () => {
+  let t: TestApp;
+  let tenant: TestTenant;
+  beforeAll(async () => {
+    t = await createTestApp();
+    tenant = await createTenant(t);
+  });
+  afterAll(() => t.close());
+
+  const keyIdOf = async (key: string) => (await t.prisma.apiKey.findFirstOrThrow({ where: { prefix: key.slice(0, 18) } })).id;
+
+  it('records who changed what, when, with which outcome, in the same transaction as the change', async () => {
+    const account = await createProviderAccount(t, tenant, 'twilio', { name: 'audited' });
+    const events = await t.http.get('/v1/audit-events').query({ targetId: account.id }).set(bearer(tenant.key)).expect(200);
+    expect(events.body.data).toEqual([
+      expect.objectContaining({
+        tenantId: tenant.id,
+        action: 'provider_account.created',
+        actor: { kind: 'tenant', id: await keyIdOf(tenant.key) },
+        target: { type: 'provider_account', id: account.id },
+        outcome: 'success',
+        errorCode: null,
+        details: { provider: 'twilio', name: 'audited' },
+        occurredAt: t.clock.now().toISOString(),
+      }),
+    ]);
+    expect(events.body.data[0].requestId).toEqual(expect.any(String));
+  });
+
+  it('records refused changes as failures with their error code', async () => {
+    await t.http.delete('/v1/endpoints/00000000-0000-7000-8000-000000000001').set(bearer(tenant.key)).expect(404);
+    const events = await t.http.get('/v1/audit-events').query({ action: 'endpoint.deleted' }).set(bearer(tenant.key)).expect(200);
+    expect(events.body.data[0]).toMatchObject({
+      outcome: 'failure',
+      errorCode: 'endpoint_not_found',
+      target: { type: 'endpoint', id: '00000000-0000-7000-8000-000000000001' },
+    });
+  });
+
+  it('names changed secret fields but never their values', async () => {
+    const account = await createProviderAccount(t, tenant, 'plivo');
+    const newToken = 'Z'.repeat(36) + 'wxyz';
+    await t.http.patch(`/v1/provider-accounts/${account.id}`).set(bearer(tenant.key)).send({ secrets: { authToken: newToken } }).expect(200);
+    const events = await t.http.get('/v1/audit-events').query({ targetId: account.id, action: 'provider_account.updated' }).set(bearer(tenant.key));
+    expect(events.body.data[0].details).toEqual({ changed: ['secrets'], secretFieldsChanged: ['authToken'] });
+    const everything = JSON.stringify(await t.prisma.auditEvent.findMany());
+    expect(everything).not.toContain(newToken);
+    expect(everything).not.toContain(account.secrets.authToken);
+  });
+
+  it('records admin actions on a tenant under that tenant, visible to admins across tenants', async () => {
+    await t.http.patch(`/v1/admin/tenants/${tenant.id}`).set(bearer(t.adminKey)).send({ name: 'Renamed' }).expect(200);
+    const admin = await t.http.get('/v1/admin/audit-events').query({ tenantId: tenant.id, action: 'tenant.updated' }).set(bearer(t.adminKey)).expect(200);
+    expect(admin.body.data[0]).toMatchObject({ actor: { kind: 'admin' }, target: { type: 'tenant', id: tenant.id }, details: { changed: ['name'] } });
+    const other = await createTenant(t);
+    const across = await t.http.get('/v1/admin/audit-events').query({ action: 'tenant.created', limit: 100 }).set(bearer(t.adminKey)).expect(200);
+    expect(across.body.data.map((event: { tenantId: string }) => event.tenantId)).toEqual(expect.arrayContaining([tenant.id, other.id]));
+  });
+
+  it('filters by time window and pages with a cursor', async () => {
+    const start = t.clock.now();
+    for (let i = 0; i < 3; i += 1) {
+      t.clock.advance(1000);
+      await t.http.post('/v1/provider-accounts').set(bearer(tenant.key)).send({ provider: 'bandwidth', name: `bw-${i}`, ...validCredentials.bandwidth() }).expect(201);
+    }
+    const from = new Date(start.getTime() + 1).toISOString();
+    const first = await t.http.get('/v1/audit-events').query({ from, limit: 2 }).set(bearer(tenant.key)).expect(200);
+    expect(first.body.data.map((event: { details: { name: string } }) => event.details.name)).toEqual(['bw-2', 'bw-1']);
+    const second = await t.http.get('/v1/audit-events').query({ from, limit: 2, cursor: first.body.nextCursor }).set(bearer(tenant.key)).expect(200);
+    expect(second.body.data.map((event: { details: { name: string } }) => event.details.name)).toEqual(['bw-0']);
+    expect(second.body.nextCursor).toBeNull();
+    const before = await t.http.get('/v1/audit-events').query({ to: from, action: 'provider_account.created' }).set(bearer(tenant.key)).expect(200);
+    expect(before.body.data.map((event: { details: { name: string } }) => event.details.name)).not.toContain('bw-0');
+  });
+
+  it('keeps the change and its event together: a failing audit write rolls the change back', async () => {
+    await t.database.query(`ALTER TABLE audit_events ADD CONSTRAINT no_more_events CHECK (action <> 'tenant.created') NOT VALID`);
+    try {
+      const response = await t.http.post('/v1/admin/tenants').set(bearer(t.adminKey)).send({ slug: 'ghost', name: 'Ghost' });
+      expect(response.status).toBe(500);
+      expect(await t.prisma.tenant.count({ where: { slug: 'ghost' } })).toBe(0);
+    } finally {
+      await t.database.query('ALTER TABLE audit_events DROP CONSTRAINT no_more_events');
+    }
+  });
+});

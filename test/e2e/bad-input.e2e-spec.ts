@@ -1,0 +1,102 @@
+import { createProviderAccount, createTenant, TestTenant } from '../factories/tenant.factory';
+import { bearer, createTestApp, TestApp } from '../helpers/test-app';
+
+/** Whatever a client sends, it gets a 4xx with a stable code in the one error shape: never a 500. */
+describe('bad input', () => {
+  let t: TestApp;
+  let tenant: TestTenant;
+  let accountId: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    tenant = await createTenant(t);
+    accountId = (await createProviderAccount(t, tenant, 'twilio')).id;
+  });
+  afterAll(() => t.close());
+
+  const expectError = (response: { status: number; body: { error?: { code?: string; message?: string; details?: unknown } } }, status: number, code: string) => {
+    expect({ status: response.status, code: response.body.error?.code }).toEqual({ status, code });
+    expect(typeof response.body.error?.message).toBe('string');
+    expect(response.body.error?.details).toEqual(expect.any(Object));
+  };
+
+  it('malformed JSON → 400 invalid_json', async () => {
+    const response = await t.http.post('/v1/endpoints').set(bearer(tenant.key)).set('content-type', 'application/json').send('{"userId": ');
+    expectError(response, 400, 'invalid_json');
+  });
+
+  it('empty JSON body → 400 invalid_json', async () => {
+    const response = await t.http.post('/v1/endpoints').set(bearer(tenant.key)).set('content-type', 'application/json').send('');
+    expectError(response, 400, 'invalid_json');
+  });
+
+  it('a body that is not JSON → 415 unsupported_media_type', async () => {
+    const response = await t.http.post('/v1/endpoints').set(bearer(tenant.key)).set('content-type', 'application/xml').send('<a/>');
+    expectError(response, 415, 'unsupported_media_type');
+  });
+
+  it('an oversized body → 413 payload_too_large', async () => {
+    const response = await t.http.post('/v1/endpoints').set(bearer(tenant.key)).send({ userId: 'x'.repeat(70 * 1024) });
+    expectError(response, 413, 'payload_too_large');
+  });
+
+  it('unknown fields → 400 validation_failed naming them', async () => {
+    const response = await t.http.post('/v1/endpoints').set(bearer(tenant.key)).send({ providerAccountId: accountId, userId: 'u', admin: true });
+    expectError(response, 400, 'validation_failed');
+    expect(response.body.error.details.fields).toEqual([{ field: 'admin', messages: ['property admin should not exist'] }]);
+  });
+
+  it('wrong types, arrays and nulls where objects belong → 400 validation_failed', async () => {
+    for (const body of [[], { providerAccountId: 42, userId: ['a'] }, { providerAccountId: null, userId: null }, { capabilities: 'incoming' }]) {
+      const response = await t.http.post('/v1/endpoints').set(bearer(tenant.key)).send(body);
+      expectError(response, 400, 'validation_failed');
+    }
+    const secretsAsString = await t.http.post('/v1/provider-accounts').set(bearer(tenant.key)).send({ provider: 'twilio', name: 'x', config: 'a', secrets: 7 });
+    expectError(secretsAsString, 400, 'validation_failed');
+  });
+
+  it('bad query strings → 400, unknown query parameters refused', async () => {
+    expectError(await t.http.get('/v1/endpoints').query({ limit: 0 }).set(bearer(tenant.key)), 400, 'validation_failed');
+    expectError(await t.http.get('/v1/endpoints').query({ limit: 'many' }).set(bearer(tenant.key)), 400, 'validation_failed');
+    expectError(await t.http.get('/v1/endpoints').query({ providerAccountId: 'nope' }).set(bearer(tenant.key)), 400, 'validation_failed');
+    expectError(await t.http.get('/v1/token-issuances').query({ from: 'yesterday' }).set(bearer(tenant.key)), 400, 'validation_failed');
+    expectError(await t.http.get('/v1/endpoints').query({ drop: 'table' }).set(bearer(tenant.key)), 400, 'validation_failed');
+    expectError(await t.http.get('/v1/endpoints').query({ cursor: 'eyJ4IjoxfQ' }).set(bearer(tenant.key)), 400, 'invalid_cursor');
+  });
+
+  it('ids that are not UUIDs, or hostile strings, → 404 not found', async () => {
+    for (const id of ['123', "' OR 1=1 --", '..%2F..%2Fetc', 'a'.repeat(90)]) {
+      expectError(await t.http.get(`/v1/provider-accounts/${id}`).set(bearer(tenant.key)), 404, 'provider_account_not_found');
+      expectError(await t.http.patch(`/v1/endpoints/${id}`).set(bearer(tenant.key)).send({ disabled: true }), 404, 'endpoint_not_found');
+    }
+  });
+
+  it('NUL characters anywhere (path, query, body, keys) → 400 validation_failed', async () => {
+    expectError(await t.http.delete('/v1/endpoints/abc%00def').set(bearer(tenant.key)), 400, 'validation_failed');
+    expectError(await t.http.get('/v1/endpoints').query({ userId: 'a\u0000b' }).set(bearer(tenant.key)), 400, 'validation_failed');
+    const inBody = await t.http.post('/v1/admin/tenants').set(bearer(t.adminKey)).send({ slug: 'nul-test', name: 'a\u0000b' });
+    expectError(inBody, 400, 'validation_failed');
+    expect(inBody.body.error.details.fields).toEqual([{ field: 'name', messages: ['must not contain NUL characters'] }]);
+    const inKey = await t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(tenant.key)).send({ config: { 'a\u0000': 1 } });
+    expectError(inKey, 400, 'validation_failed');
+  });
+
+  it('unknown routes and methods → 404 route_not_found', async () => {
+    expectError(await t.http.get('/v1/nothing-here').set(bearer(tenant.key)), 404, 'route_not_found');
+    expectError(await t.http.put('/v1/endpoints').set(bearer(tenant.key)).send({}), 404, 'route_not_found');
+  });
+
+  it('a JSON body with prototype-pollution keys is refused, not merged', async () => {
+    const response = await t.http
+      .patch(`/v1/provider-accounts/${accountId}`)
+      .set(bearer(tenant.key))
+      .set('content-type', 'application/json')
+      .send('{"config": {"__proto__": {"polluted": true}}}');
+    expectError(response, 400, 'invalid_json');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('nothing above reached the 500 path', () => {
+    const serverErrors = t.logs.map((line) => JSON.parse(line)).filter((entry) => entry.level >= 50);
+    expect(serverErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateApiKey } from '../../src/crypto/api-key-codec';
+import { validCredentials } from '../factories/credentials.factory';
+import { runMainToExit, startServer } from '../helpers/server-process';
+
+/** `npm start` with no DATABASE_URL: the real main.ts on embedded PGlite in a local data folder. */
+describe('embedded database boot (main.ts, PGlite)', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-embedded-'));
+  const adminKey = generateApiKey('admin').key;
+  const env = { DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: adminKey, LOG_LEVEL: 'info' };
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  const call = async (url: string, method: string, route: string, key: string, body?: unknown) => {
+    const response = await fetch(`${url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: response.status, body: (response.status === 204 ? undefined : await response.json()) as any };
+  };
+
+  it('creates the data folder, migrates, serves ready, and keeps data and secrets across a restart', async () => {
+    const first = await startServer(env);
+    expect((await fetch(`${first.url}/health/ready`)).status).toBe(200);
+    expect(fs.existsSync(path.join(dataDir, 'pglite'))).toBe(true);
+    expect(fs.statSync(path.join(dataDir, 'encryption-keys')).mode & 0o777).toBe(0o600);
+    expect(first.output.join('\n')).toMatch(/ENCRYPTION_KEYS is not set/);
+    expect(first.output.join('\n')).toMatch(/Migrations: 1 applied/);
+
+    const tenant = await call(first.url, 'POST', '/v1/admin/tenants', adminKey, { slug: 'acme', name: 'Acme' });
+    expect(tenant.status).toBe(201);
+    const key = await call(first.url, 'POST', `/v1/admin/tenants/${tenant.body.id}/api-keys`, adminKey, { name: 'k' });
+    const twilio = validCredentials.twilio();
+    const account = await call(first.url, 'POST', '/v1/provider-accounts', key.body.key, { provider: 'twilio', name: 'main', ...twilio });
+    expect(account.status).toBe(201);
+    expect(await first.stop()).toEqual({ code: null, signal: 'SIGTERM' });
+
+    const second = await startServer(env);
+    try {
+      expect(second.output.join('\n')).toMatch(/Migrations: 0 applied, 1 already applied/);
+      expect(second.output.join('\n')).not.toMatch(/created now/);
+      const tenants = await call(second.url, 'GET', '/v1/admin/tenants', adminKey);
+      expect(tenants.body.data.map((row: { slug: string }) => row.slug)).toEqual(['acme']);
+      // A partial secret update merges into the stored secrets, which only works if they still decrypt.
+      const rotated = await call(second.url, 'PATCH', `/v1/provider-accounts/${account.body.id}`, key.body.key, {
+        secrets: { authToken: 'f'.repeat(32) },
+      });
+      expect(rotated.status).toBe(200);
+      expect(rotated.body.secrets).toEqual({ apiKeySecret: `****${twilio.secrets.apiKeySecret.slice(-4)}`, authToken: '****ffff' });
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('refuses to boot on a bad variable with one line naming it', async () => {
+    const result = await runMainToExit({ ...env, PORT: 'eighty' });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('Invalid configuration: PORT must be an integer number');
+  });
+
+  it('refuses to boot in production without encryption keys', async () => {
+    const result = await runMainToExit({ NODE_ENV: 'production', DATABASE_URL: 'postgresql://127.0.0.1:1/none' });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('Invalid configuration: ENCRYPTION_KEYS is required when NODE_ENV=production');
+  });
+});

@@ -1,0 +1,75 @@
+import { RequestMethod } from '@nestjs/common';
+import { PATH_METADATA, METHOD_METADATA, VERSION_METADATA } from '@nestjs/common/constants';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { ACCESS_RULE, AccessRule } from '../../src/auth/decorators/access.decorator';
+import { createTestApp, TestApp } from '../helpers/test-app';
+
+/**
+ * Every route and who may call it. A change here is a change of permissions: review it as one.
+ * Routes declaring no rule are denied by the global guard; this list must have none.
+ */
+const EXPECTED_ROUTES = `
+DELETE /v1/admin/admin-keys/:keyId admin
+DELETE /v1/admin/service-keys/:keyId admin
+DELETE /v1/admin/tenants/:tenantId/api-keys/:keyId admin
+DELETE /v1/endpoints/:id tenant
+DELETE /v1/provider-accounts/:id tenant
+GET /health/live public
+GET /health/ready public
+GET /v1/admin/admin-keys admin
+GET /v1/admin/audit-events admin
+GET /v1/admin/encryption-keys admin
+GET /v1/admin/service-keys admin
+GET /v1/admin/tenants admin
+GET /v1/admin/tenants/:tenantId admin
+GET /v1/admin/tenants/:tenantId/api-keys admin
+GET /v1/admin/token-issuances admin
+GET /v1/audit-events tenant
+GET /v1/endpoints tenant
+GET /v1/endpoints/:id tenant
+GET /v1/internal/tenants/:tenantId/endpoints service:endpoints:read
+GET /v1/internal/usage service:usage:read
+GET /v1/provider-accounts tenant
+GET /v1/provider-accounts/:id tenant
+GET /v1/token-issuances tenant
+PATCH /v1/admin/tenants/:tenantId admin
+PATCH /v1/endpoints/:id tenant
+PATCH /v1/provider-accounts/:id tenant
+POST /v1/admin/admin-keys admin
+POST /v1/admin/encryption-keys/rewrap admin
+POST /v1/admin/service-keys admin
+POST /v1/admin/tenants admin
+POST /v1/admin/tenants/:tenantId/api-keys admin
+POST /v1/endpoints tenant
+POST /v1/provider-accounts tenant
+`.trim();
+
+describe('route inventory', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('lists every route with its access rule', () => {
+    const reflector = t.app.get(Reflector);
+    const scanner = t.app.get(MetadataScanner);
+    const routes: string[] = [];
+    for (const wrapper of t.app.get(DiscoveryService).getControllers()) {
+      const controller = wrapper.metatype as new (...args: never[]) => object;
+      if (!controller) continue;
+      const base = Reflect.getMetadata(PATH_METADATA, controller) as string;
+      const version = Reflect.getMetadata(VERSION_METADATA, controller) as string | symbol | undefined;
+      for (const name of scanner.getAllMethodNames(controller.prototype)) {
+        const handler = (controller.prototype as Record<string, () => unknown>)[name];
+        const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+        if (path === undefined) continue;
+        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
+        const rule = reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [handler, controller]);
+        const url = [typeof version === 'string' ? `v${version}` : '', base, path].filter((part) => part && part !== '/').join('/');
+        routes.push(`${method} /${url} ${rule ? (rule.kind === 'service' ? `service:${rule.scope}` : rule.kind) : 'UNDECLARED'}`);
+      }
+    }
+    expect(routes.sort().join('\n')).toBe(EXPECTED_ROUTES);
+  });
+});

@@ -1,0 +1,96 @@
+import { ProviderAccountsService } from '../../src/provider-accounts/provider-accounts.service';
+import { validCredentials } from '../factories/credentials.factory';
+import { createProviderAccount, createTenant, TestTenant } from '../factories/tenant.factory';
+import { bearer, createTestApp, TestApp } from '../helpers/test-app';
+
+describe('secrets at rest and in transit', () => {
+  let t: TestApp;
+  let a: TestTenant;
+  let b: TestTenant;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { LOG_LEVEL: 'trace' } });
+    a = await createTenant(t);
+    b = await createTenant(t);
+  });
+  afterAll(() => t.close());
+
+  it('canary secrets and keys never appear in any response, log line, error body or audit row', async () => {
+    const canaries: string[] = [t.adminKey, a.key];
+    const seen: string[] = [];
+    const record = (response: { text: string; headers: Record<string, unknown> }) => seen.push(response.text, JSON.stringify(response.headers));
+
+    for (const provider of ['twilio', 'plivo', 'signalwire', 'bandwidth'] as const) {
+      const credentials = validCredentials[provider]();
+      canaries.push(...Object.values(credentials.secrets));
+      const created = await t.http.post('/v1/provider-accounts').set(bearer(a.key)).send({ provider, name: `canary-${provider}`, ...credentials });
+      record(created);
+      record(await t.http.get(`/v1/provider-accounts/${created.body.id}`).set(bearer(a.key)));
+      // A rejected update that carries a fresh secret next to an invalid field.
+      const rejected = await t.http
+        .patch(`/v1/provider-accounts/${created.body.id}`)
+        .set(bearer(a.key))
+        .send({ secrets: { ...credentials.secrets, unexpected: 'x' } });
+      expect(rejected.status).toBe(400);
+      record(rejected);
+      // Another tenant trying to overwrite them.
+      record(await t.http.patch(`/v1/provider-accounts/${created.body.id}`).set(bearer(b.key)).send({ secrets: credentials.secrets }));
+    }
+    record(await t.http.get('/v1/provider-accounts').set(bearer(a.key)));
+    record(await t.http.get('/v1/audit-events').set(bearer(a.key)));
+    record(await t.http.get('/v1/admin/audit-events').set(bearer(t.adminKey)));
+    record(await t.http.get('/v1/admin/tenants').set('authorization', `Bearer ${a.key}`));
+
+    const auditRows = JSON.stringify(await t.prisma.auditEvent.findMany());
+    const accountRows = JSON.stringify(await t.prisma.providerAccount.findMany());
+    const everything = [...seen, ...t.logs, auditRows, accountRows].join('\n');
+    const leaked = canaries.filter((canary) => everything.includes(canary));
+    expect(leaked).toEqual([]);
+    expect(t.logs.length).toBeGreaterThan(10);
+  });
+
+  describe('stored ciphertext', () => {
+    const service = () => t.app.get(ProviderAccountsService);
+
+    it('decrypts for its own row', async () => {
+      const account = await createProviderAccount(t, a, 'twilio');
+      const row = await t.prisma.providerAccount.findUniqueOrThrow({ where: { id: account.id } });
+      expect(service().secretsOf(row)).toEqual(account.secrets);
+    });
+
+    it('fails closed when the ciphertext is tampered with', async () => {
+      const account = await createProviderAccount(t, a, 'twilio');
+      const row = await t.prisma.providerAccount.findUniqueOrThrow({ where: { id: account.id } });
+      const parts = row.secretCiphertext.split('.');
+      const body = Buffer.from(parts[3], 'base64url');
+      body[body.length - 20] ^= 0xff;
+      parts[3] = body.toString('base64url');
+      await t.database.query('UPDATE provider_accounts SET secret_ciphertext = $1 WHERE id = $2', [parts.join('.'), account.id]);
+      const tampered = await t.prisma.providerAccount.findUniqueOrThrow({ where: { id: account.id } });
+      expect(() => service().secretsOf(tampered)).toThrow(expect.objectContaining({ code: 'provider_account_unreadable' }));
+    });
+
+    it('fails closed when another row\'s ciphertext is copied in, within or across tenants', async () => {
+      const victim = await createProviderAccount(t, a, 'twilio');
+      const sameTenant = await createProviderAccount(t, a, 'twilio');
+      const otherTenant = await createProviderAccount(t, b, 'twilio');
+      for (const target of [sameTenant, otherTenant]) {
+        await t.database.query(
+          'UPDATE provider_accounts SET secret_ciphertext = (SELECT secret_ciphertext FROM provider_accounts WHERE id = $1) WHERE id = $2',
+          [victim.id, target.id],
+        );
+        const swapped = await t.prisma.providerAccount.findUniqueOrThrow({ where: { id: target.id } });
+        expect(() => service().secretsOf(swapped)).toThrow(expect.objectContaining({ code: 'provider_account_unreadable' }));
+      }
+    });
+
+    it('lets a tenant replace unreadable secrets with a complete new set', async () => {
+      const account = await createProviderAccount(t, a, 'plivo');
+      await t.database.query(`UPDATE provider_accounts SET secret_ciphertext = 'cpenc1.gone.AAAA.AAAA' WHERE id = $1`, [account.id]);
+      await t.http.patch(`/v1/provider-accounts/${account.id}`).set(bearer(a.key)).send({ secrets: {} }).expect(400);
+      const fresh = validCredentials.plivo().secrets;
+      await t.http.patch(`/v1/provider-accounts/${account.id}`).set(bearer(a.key)).send({ secrets: fresh }).expect(200);
+      const row = await t.prisma.providerAccount.findUniqueOrThrow({ where: { id: account.id } });
+      expect(service().secretsOf(row)).toEqual(fresh);
+    });
+  });
+});
