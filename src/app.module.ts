@@ -9,6 +9,7 @@ import { DatabaseModule } from './database/database.module';
 import { EndpointsModule } from './endpoints/endpoints.module';
 import { HealthModule } from './health/health.module';
 import { InternalModule } from './internal/internal.module';
+import { IssuanceModule } from './issuance/issuance.module';
 import { KeyRotationModule } from './key-rotation/key-rotation.module';
 import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module';
 import { TenantsModule } from './tenants/tenants.module';
@@ -25,6 +26,7 @@ import { TenantsModule } from './tenants/tenants.module';
     ApiKeysModule,
     ProviderAccountsModule,
     EndpointsModule,
+    IssuanceModule,
     KeyRotationModule,
     InternalModule,
     HealthModule,

@@ -4,11 +4,12 @@ import { AuditEventsRepository } from './audit-events.repository';
 import { AuditLogController } from './audit-log.controller';
 import { AuditLogService } from './audit-log.service';
 import { AuditService } from './audit.service';
+import { TokenIssuanceLog } from './token-issuance-log';
 import { TokenIssuancesRepository } from './token-issuances.repository';
 
 @Module({
   controllers: [AuditLogController, AdminAuditLogController],
-  providers: [AuditService, AuditEventsRepository, AuditLogService, TokenIssuancesRepository],
-  exports: [AuditService, TokenIssuancesRepository],
+  providers: [AuditService, AuditEventsRepository, AuditLogService, TokenIssuancesRepository, TokenIssuanceLog],
+  exports: [AuditService, TokenIssuancesRepository, TokenIssuanceLog],
 })
 export class AuditModule {}

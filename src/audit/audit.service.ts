@@ -73,6 +73,12 @@ export class AuditService {
     });
   }
 
+  /** A change that failed before its transaction began (e.g. at the provider). */
+  recordFailedChange(actor: Actor, action: string, target: AuditTarget, error: unknown): Promise<void> {
+    const tenantId = actor.principal.kind === 'tenant' ? actor.principal.tenantId : undefined;
+    return this.recordFailure(auditActorOf(actor), action, { tenantId, ...target }, error);
+  }
+
   private async recordFailure(actor: AuditActor, action: string, target: AuditTarget, error: unknown): Promise<void> {
     try {
       await this.events.append({

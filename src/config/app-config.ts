@@ -43,6 +43,9 @@ export class AppConfig {
   get logLevel(): string {
     return this.env.LOG_LEVEL;
   }
+  get providerTimeoutMs(): number {
+    return this.env.PROVIDER_TIMEOUT_MS;
+  }
   get trustProxy(): boolean | number | string {
     const value = this.env.TRUST_PROXY;
     if (value === 'true' || value === 'false') return value === 'true';

@@ -69,6 +69,13 @@ export class Environment {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Timeout of each call to a provider's API, in milliseconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  PROVIDER_TIMEOUT_MS = 3000;
+
   /** "true", a hop count, or comma-separated proxy addresses; client IPs come from X-Forwarded-For behind them. */
   @Matches(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+)$/, { message: 'must be true, false, a hop count or proxy addresses' })
   TRUST_PROXY = 'false';

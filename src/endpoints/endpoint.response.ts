@@ -7,11 +7,14 @@ export class EndpointResponse {
   identity: string;
   capabilities: ('incoming' | 'outgoing')[];
   disabled: boolean;
+  /** Provider-specific settings and what provisioning recorded (e.g. plivoEndpointId). */
+  providerData: Record<string, unknown>;
   createdAt: Date;
   updatedAt: Date;
 
   static from(endpoint: Endpoint): EndpointResponse {
     const { id, providerAccountId, userId, identity, capabilities, disabled, createdAt, updatedAt } = endpoint;
-    return { id, providerAccountId, userId, identity, capabilities, disabled, createdAt, updatedAt };
+    const providerData = endpoint.providerData as Record<string, unknown>;
+    return { id, providerAccountId, userId, identity, capabilities, disabled, providerData, createdAt, updatedAt };
   }
 }

@@ -10,6 +10,6 @@ import { EndpointsService } from './endpoints.service';
   imports: [AuditModule, ProviderAccountsModule, ProvidersModule],
   controllers: [EndpointsController],
   providers: [EndpointsRepository, EndpointsService],
-  exports: [EndpointsService],
+  exports: [EndpointsService, EndpointsRepository],
 })
 export class EndpointsModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { afterCursor, CursorPosition } from '../common/pagination/cursor';
 import { Db, PrismaService } from '../database/prisma.service';
-import { Capability } from '../generated/prisma/client';
+import { Capability, Prisma } from '../generated/prisma/client';
 
 /** Every method is addressed by tenant first: a row of another tenant is simply not found. */
 @Injectable()
@@ -10,7 +10,14 @@ export class EndpointsRepository {
 
   create(
     tenantId: string,
-    data: { providerAccountId: string; userId: string; identity: string; capabilities: Capability[]; disabled: boolean },
+    data: {
+      providerAccountId: string;
+      userId: string;
+      identity: string;
+      capabilities: Capability[];
+      disabled: boolean;
+      providerData?: Prisma.InputJsonObject;
+    },
     db: Db = this.prisma,
   ) {
     return db.endpoint.create({ data: { ...data, tenantId } });
@@ -18,6 +25,15 @@ export class EndpointsRepository {
 
   find(tenantId: string, id: string, db: Db = this.prisma) {
     return db.endpoint.findUnique({ where: { tenantId_id: { tenantId, id } } });
+  }
+
+  /** The endpoint with its account and tenant, in one query: everything issuing a token needs. */
+  findForIssuance(tenantId: string, reference: { id: string } | { providerAccountId: string; userId: string }) {
+    const where =
+      'id' in reference
+        ? { tenantId_id: { tenantId, id: reference.id } }
+        : { tenantId_providerAccountId_userId: { tenantId, providerAccountId: reference.providerAccountId, userId: reference.userId } };
+    return this.prisma.endpoint.findUnique({ where, include: { providerAccount: true, tenant: true } });
   }
 
   list(
@@ -33,7 +49,12 @@ export class EndpointsRepository {
     });
   }
 
-  update(tenantId: string, id: string, data: { capabilities?: Capability[]; disabled?: boolean }, db: Db = this.prisma) {
+  update(
+    tenantId: string,
+    id: string,
+    data: { capabilities?: Capability[]; disabled?: boolean; providerData?: Prisma.InputJsonObject },
+    db: Db = this.prisma,
+  ) {
     return db.endpoint.update({ where: { tenantId_id: { tenantId, id } }, data });
   }
 

@@ -1,12 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { TenantActor } from '../auth/principal';
+import { invalidField } from '../common/errors/validation-errors';
 import { isUuid } from '../common/ids';
+import { toJsonObject } from '../common/json';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../common/pagination/cursor';
+import { providedFields } from '../common/provided-fields';
+import { validateObject } from '../common/validation/validate-object';
 import { Db } from '../database/prisma.service';
 import { isUniqueViolation, isUniqueViolationOn } from '../database/prisma-errors';
-import { Endpoint } from '../generated/prisma/client';
+import { Endpoint, Prisma, ProviderAccount } from '../generated/prisma/client';
 import { ProviderAccountsService } from '../provider-accounts/provider-accounts.service';
+import { ProviderAdapter } from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { CreateEndpointDto } from './dto/create-endpoint.dto';
 import { ListEndpointsQueryDto } from './dto/list-endpoints-query.dto';
@@ -14,10 +19,21 @@ import { UpdateEndpointDto } from './dto/update-endpoint.dto';
 import { EndpointResponse } from './endpoint.response';
 import { endpointErrors } from './endpoints.errors';
 import { EndpointsRepository } from './endpoints.repository';
-import { providedFields } from '../common/provided-fields';
+
+/** An endpoint ready to be stored: its identity settled, and the user created at the provider if asked for. */
+interface PreparedEndpoint {
+  account: ProviderAccount;
+  adapter: ProviderAdapter;
+  identity: string;
+  providerData: Prisma.InputJsonObject;
+  accountConfig?: Record<string, unknown>;
+  provisioned: boolean;
+}
 
 @Injectable()
 export class EndpointsService {
+  private readonly logger = new Logger(EndpointsService.name);
+
   constructor(
     private readonly endpoints: EndpointsRepository,
     private readonly accounts: ProviderAccountsService,
@@ -25,31 +41,44 @@ export class EndpointsService {
     private readonly audit: AuditService,
   ) {}
 
-  create(actor: TenantActor, dto: CreateEndpointDto): Promise<EndpointResponse> {
+  async create(actor: TenantActor, dto: CreateEndpointDto): Promise<EndpointResponse> {
     const tenantId = actor.principal.tenantId;
-    return this.audit.recordChange(actor, 'endpoint.created', { type: 'endpoint' }, async (tx) => {
-      const account = await this.accounts.get(tenantId, dto.providerAccountId, tx);
-      const identity = dto.identity ?? dto.userId;
-      const problem = this.registry.get(account.provider).identityProblem(identity);
-      if (problem) throw endpointErrors.identity_invalid({ provider: account.provider, reason: problem });
-      const endpoint = await this.endpoints
-        .create(
-          tenantId,
-          {
-            providerAccountId: account.id,
-            userId: dto.userId,
-            identity,
-            capabilities: dto.capabilities ?? [],
-            disabled: dto.disabled ?? false,
-          },
-          tx,
-        )
-        .catch((error: unknown) => {
-          if (!isUniqueViolation(error)) throw error;
-          throw isUniqueViolationOn(error, 'identity') ? endpointErrors.endpoint_identity_taken() : endpointErrors.endpoint_exists();
-        });
-      return { result: EndpointResponse.from(endpoint), target: { id: endpoint.id }, details: { providerAccountId: account.id, userId: dto.userId } };
+    const target = { type: 'endpoint' };
+    // Provider calls stay outside the transaction: a slow provider must not hold a database connection.
+    const prepared = await this.prepare(tenantId, dto).catch(async (error: unknown) => {
+      await this.audit.recordFailedChange(actor, 'endpoint.created', target, error);
+      throw error;
     });
+    try {
+      return await this.audit.recordChange(actor, 'endpoint.created', target, async (tx) => {
+        if (prepared.accountConfig) await this.accounts.mergeConfig(prepared.account, prepared.accountConfig, tx);
+        const endpoint = await this.endpoints
+          .create(
+            tenantId,
+            {
+              providerAccountId: prepared.account.id,
+              userId: dto.userId,
+              identity: prepared.identity,
+              capabilities: dto.capabilities ?? [],
+              disabled: dto.disabled ?? false,
+              providerData: prepared.providerData,
+            },
+            tx,
+          )
+          .catch((error: unknown) => {
+            if (!isUniqueViolation(error)) throw error;
+            throw isUniqueViolationOn(error, 'identity') ? endpointErrors.endpoint_identity_taken() : endpointErrors.endpoint_exists();
+          });
+        return {
+          result: EndpointResponse.from(endpoint),
+          target: { id: endpoint.id },
+          details: { providerAccountId: prepared.account.id, userId: dto.userId, provisioned: prepared.provisioned, ...prepared.accountConfig },
+        };
+      });
+    } catch (error) {
+      if (prepared.provisioned) await this.deprovisionQuietly(prepared);
+      throw error;
+    }
   }
 
   /** The tenant's endpoint, or `endpoint_not_found` (also for another tenant's id). */
@@ -68,18 +97,88 @@ export class EndpointsService {
   update(actor: TenantActor, id: string, dto: UpdateEndpointDto): Promise<EndpointResponse> {
     const tenantId = actor.principal.tenantId;
     return this.audit.recordChange(actor, 'endpoint.updated', { type: 'endpoint', id }, async (tx) => {
-      await this.get(tenantId, id, tx);
-      const endpoint = await this.endpoints.update(tenantId, id, dto, tx);
+      const current = await this.get(tenantId, id, tx);
+      let providerData: Prisma.InputJsonObject | undefined;
+      if (dto.providerOptions) {
+        const account = await this.accounts.get(tenantId, current.providerAccountId, tx);
+        const options = this.providerOptions(this.registry.get(account.provider), dto.providerOptions);
+        providerData = toJsonObject({ ...(current.providerData as object), ...options });
+      }
+      const endpoint = await this.endpoints.update(tenantId, id, { capabilities: dto.capabilities, disabled: dto.disabled, providerData }, tx);
       return { result: EndpointResponse.from(endpoint), details: { changed: providedFields(dto) } };
     });
   }
 
-  delete(actor: TenantActor, id: string): Promise<void> {
+  /** Removes the user at the provider first (if Callpass created it), so a provider failure leaves everything in place. */
+  async delete(actor: TenantActor, id: string): Promise<void> {
     const tenantId = actor.principal.tenantId;
-    return this.audit.recordChange(actor, 'endpoint.deleted', { type: 'endpoint', id }, async (tx) => {
+    const target = { type: 'endpoint', id };
+    try {
+      const endpoint = await this.get(tenantId, id);
+      const account = await this.accounts.get(tenantId, endpoint.providerAccountId);
+      const adapter = this.registry.get(account.provider);
+      if (adapter.deprovisionEndpoint) {
+        await adapter.deprovisionEndpoint({
+          config: account.config as object,
+          secrets: this.accounts.secretsOf(account),
+          baseUrl: account.baseUrl ?? undefined,
+          endpointData: endpoint.providerData as Record<string, unknown>,
+        });
+      }
+    } catch (error) {
+      await this.audit.recordFailedChange(actor, 'endpoint.deleted', target, error);
+      throw error;
+    }
+    await this.audit.recordChange(actor, 'endpoint.deleted', target, async (tx) => {
       const endpoint = await this.get(tenantId, id, tx);
       await this.endpoints.delete(tenantId, id, tx);
       return { result: undefined, details: { userId: endpoint.userId, providerAccountId: endpoint.providerAccountId } };
     });
+  }
+
+  private async prepare(tenantId: string, dto: CreateEndpointDto): Promise<PreparedEndpoint> {
+    const account = await this.accounts.get(tenantId, dto.providerAccountId);
+    const adapter = this.registry.get(account.provider);
+    const options = dto.providerOptions ? this.providerOptions(adapter, dto.providerOptions) : {};
+    const identity = dto.identity ?? dto.userId;
+    const problem = adapter.identityProblem(identity);
+    if (problem) throw endpointErrors.identity_invalid({ provider: account.provider, reason: problem });
+    if (!dto.provision) return { account, adapter, identity, providerData: options, provisioned: false };
+
+    if (!adapter.provisionEndpoint) throw endpointErrors.provisioning_not_supported({ provider: account.provider });
+    const provisioned = await adapter.provisionEndpoint({
+      config: account.config as object,
+      secrets: this.accounts.secretsOf(account),
+      baseUrl: account.baseUrl ?? undefined,
+      identity,
+      options,
+    });
+    return {
+      account,
+      adapter,
+      identity: provisioned.identity,
+      providerData: toJsonObject({ ...options, ...provisioned.endpointData }),
+      accountConfig: provisioned.accountConfig,
+      provisioned: true,
+    };
+  }
+
+  private providerOptions(adapter: ProviderAdapter, options: Record<string, unknown>): Prisma.InputJsonObject {
+    if (!adapter.endpointOptionsSchema) throw invalidField('providerOptions', `${adapter.name} endpoints take no providerOptions`);
+    return toJsonObject(validateObject(adapter.endpointOptionsSchema, options, 'providerOptions'));
+  }
+
+  /** Undoes a provisioning whose endpoint could not be stored; a failure here is logged, not thrown over the first. */
+  private async deprovisionQuietly(prepared: PreparedEndpoint): Promise<void> {
+    try {
+      await prepared.adapter.deprovisionEndpoint?.({
+        config: prepared.account.config as object,
+        secrets: this.accounts.secretsOf(prepared.account),
+        baseUrl: prepared.account.baseUrl ?? undefined,
+        endpointData: prepared.providerData as Record<string, unknown>,
+      });
+    } catch (error) {
+      this.logger.error(`Could not remove the ${prepared.account.provider} user created for a failed endpoint: ${(error as Error).message}`);
+    }
   }
 }

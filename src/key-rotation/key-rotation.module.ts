@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { IssuanceModule } from '../issuance/issuance.module';
 import { ProviderAccountsModule } from '../provider-accounts/provider-accounts.module';
 import { KeyRotationController } from './key-rotation.controller';
 import { KeyRotationService } from './key-rotation.service';
 
 @Module({
-  imports: [AuditModule, ProviderAccountsModule],
+  imports: [AuditModule, ProviderAccountsModule, IssuanceModule],
   controllers: [KeyRotationController],
   providers: [KeyRotationService],
   exports: [KeyRotationService],

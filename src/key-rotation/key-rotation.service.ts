@@ -2,12 +2,21 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../auth/principal';
 import { SecretBox } from '../crypto/secret-box';
+import { ProviderSessionsRepository } from '../issuance/provider-sessions.repository';
 import { ProviderAccountsRepository } from '../provider-accounts/provider-accounts.repository';
+
+/** A table with envelope-encrypted values: what a re-wrap needs of it. */
+interface EncryptedStore {
+  findWrappedByOtherKeys(primaryKeyId: string, excludeIds: string[], take: number): Promise<{ id: string; secretCiphertext: string }[]>;
+  replaceCiphertext(id: string, expected: string, ciphertext: string, keyId: string): Promise<boolean>;
+  countByKeyId(): Promise<{ secretKeyId: string; _count: { _all: number } }[]>;
+}
 
 export interface KeyUsage {
   primaryKeyId: string;
-  /** Rows per key-encryption key id. */
+  /** Rows per key-encryption key id, per table. */
   providerAccounts: Record<string, number>;
+  providerSessions: Record<string, number>;
 }
 
 export interface RewrapReport {
@@ -28,43 +37,54 @@ const BATCH = 100;
 @Injectable()
 export class KeyRotationService {
   private readonly logger = new Logger(KeyRotationService.name);
+  private readonly stores: Record<'providerAccounts' | 'providerSessions', EncryptedStore>;
 
   constructor(
-    private readonly accounts: ProviderAccountsRepository,
+    accounts: ProviderAccountsRepository,
+    sessions: ProviderSessionsRepository,
     private readonly secretBox: SecretBox,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    this.stores = { providerAccounts: accounts, providerSessions: sessions };
+  }
 
   async usage(): Promise<KeyUsage> {
-    const groups = await this.accounts.countByKeyId();
+    const count = async (store: EncryptedStore) =>
+      Object.fromEntries((await store.countByKeyId()).map((group) => [group.secretKeyId, group._count._all]));
     return {
       primaryKeyId: this.secretBox.primaryKeyId,
-      providerAccounts: Object.fromEntries(groups.map((group) => [group.secretKeyId, group._count._all])),
+      providerAccounts: await count(this.stores.providerAccounts),
+      providerSessions: await count(this.stores.providerSessions),
     };
   }
 
   async rewrapAll(actor?: Actor): Promise<RewrapReport> {
     const primaryKeyId = this.secretBox.primaryKeyId;
-    const unreadable = new Set<string>();
     let rewrapped = 0;
-    for (;;) {
-      const rows = await this.accounts.findWrappedByOtherKeys(primaryKeyId, [...unreadable], BATCH);
-      if (rows.length === 0) break;
-      for (const row of rows) {
-        try {
-          const ciphertext = this.secretBox.rewrap(row.secretCiphertext);
-          if (await this.accounts.replaceCiphertext(row.id, row.secretCiphertext, ciphertext, primaryKeyId)) rewrapped += 1;
-        } catch (error) {
-          unreadable.add(row.id);
-          this.logger.error(`Cannot re-wrap provider account ${row.id}: ${(error as Error).message}`);
+    let failed = 0;
+    for (const [name, store] of Object.entries(this.stores)) {
+      const unreadable = new Set<string>();
+      for (;;) {
+        const rows = await store.findWrappedByOtherKeys(primaryKeyId, [...unreadable], BATCH);
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          try {
+            const ciphertext = this.secretBox.rewrap(row.secretCiphertext);
+            if (await store.replaceCiphertext(row.id, row.secretCiphertext, ciphertext, primaryKeyId)) rewrapped += 1;
+          } catch (error) {
+            unreadable.add(row.id);
+            this.logger.error(`Cannot re-wrap ${name} row ${row.id}: ${(error as Error).message}`);
+          }
         }
       }
+      failed += unreadable.size;
     }
     const usage = await this.usage();
-    const remaining = Object.entries(usage.providerAccounts)
+    const remaining = [usage.providerAccounts, usage.providerSessions]
+      .flatMap((counts) => Object.entries(counts))
       .filter(([keyId]) => keyId !== primaryKeyId)
-      .reduce((sum, [, count]) => sum + count, 0);
-    const report = { primaryKeyId, rewrapped, failed: unreadable.size, remaining };
+      .reduce((sum, [, rows]) => sum + rows, 0);
+    const report = { primaryKeyId, rewrapped, failed, remaining };
     await this.audit.recordEvent(actor, 'encryption.rewrapped', { type: 'encryption_key', id: primaryKeyId }, { ...report });
     return report;
   }

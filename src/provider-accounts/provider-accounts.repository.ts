@@ -60,7 +60,7 @@ export class ProviderAccountsRepository {
   findWrappedByOtherKeys(primaryKeyId: string, excludeIds: string[], take: number) {
     return this.prisma.providerAccount.findMany({
       where: { secretKeyId: { not: primaryKeyId }, id: { notIn: excludeIds } },
-      select: { id: true, tenantId: true, secretCiphertext: true },
+      select: { id: true, secretCiphertext: true },
       take,
     });
   }

@@ -16,7 +16,7 @@ import { UpdateProviderAccountDto } from './dto/update-provider-account.dto';
 import { ProviderAccountResponse } from './provider-account.response';
 import { providerAccountErrors } from './provider-accounts.errors';
 import { ProviderAccountsRepository } from './provider-accounts.repository';
-import { openSecrets, sealSecrets } from './provider-secrets';
+import { openSecrets, readAccountSecrets, sealSecrets } from './provider-secrets';
 import { providedFields } from '../common/provided-fields';
 
 @Injectable()
@@ -109,14 +109,14 @@ export class ProviderAccountsService {
     });
   }
 
-  /** Decrypted secrets of an account row. */
+  /** Adds settings a provider created on the account's behalf (e.g. Plivo's application id), inside a caller's change. */
+  async mergeConfig(account: ProviderAccount, patch: Record<string, unknown>, tx: Db): Promise<void> {
+    await this.accounts.update(account.tenantId, account.id, { config: toJsonObject({ ...(account.config as object), ...patch }) }, tx);
+  }
+
+  /** Decrypted secrets of an account row; `provider_account_unreadable` if they cannot be decrypted. */
   secretsOf(account: ProviderAccount): Record<string, unknown> {
-    try {
-      return openSecrets(this.secretBox, account.tenantId, account.id, account.secretCiphertext);
-    } catch (error) {
-      if (error instanceof DecryptionError) throw providerAccountErrors.provider_account_unreadable();
-      throw error;
-    }
+    return readAccountSecrets(this.secretBox, account);
   }
 
   /** Stored secrets to merge an update into; unreadable ones (lost key) can still be replaced by a full set. */

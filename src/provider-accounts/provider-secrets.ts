@@ -1,4 +1,5 @@
-import { SecretBox } from '../crypto/secret-box';
+import { DecryptionError, SecretBox } from '../crypto/secret-box';
+import { providerAccountErrors } from './provider-accounts.errors';
 
 /** Associated data binding a ciphertext to its tenant and row: copied anywhere else, it fails to decrypt. */
 function associatedData(tenantId: string, accountId: string): string {
@@ -16,6 +17,16 @@ export function sealSecrets(box: SecretBox, tenantId: string, accountId: string,
 /** Throws DecryptionError when the key is missing or the data was tampered with or moved. */
 export function openSecrets(box: SecretBox, tenantId: string, accountId: string, ciphertext: string): Record<string, unknown> {
   return JSON.parse(box.decrypt(ciphertext, associatedData(tenantId, accountId))) as Record<string, unknown>;
+}
+
+/** An account's secrets, or `provider_account_unreadable` (500) when they cannot be decrypted: fail closed. */
+export function readAccountSecrets(box: SecretBox, account: { tenantId: string; id: string; secretCiphertext: string }): Record<string, unknown> {
+  try {
+    return openSecrets(box, account.tenantId, account.id, account.secretCiphertext);
+  } catch (error) {
+    if (error instanceof DecryptionError) throw providerAccountErrors.provider_account_unreadable();
+    throw error;
+  }
 }
 
 /** "****" plus the last 4 characters, the most any response shows of a secret. */

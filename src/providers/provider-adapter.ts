@@ -1,5 +1,60 @@
 import { DiscoveryService } from '@nestjs/core';
 import { ClassConstructor } from 'class-transformer';
+import { CapabilityName } from '../provider-accounts/dto/account-policy.dto';
+
+/** One kind of token a provider mints (Twilio: access_token, capability_token; SignalWire: subscriber, guest, …). */
+export interface TokenKind {
+  /** Provider-specific request options for this kind (`options` in POST /v1/tokens); unknown fields are refused. */
+  optionsSchema?: ClassConstructor<object>;
+  /**
+   * Capabilities the token conveys whatever is asked, when it cannot be narrowed (a SignalWire subscriber SAT
+   * both places and receives calls). Omitted: the token conveys exactly the capabilities granted.
+   */
+  fixedCapabilities?: readonly CapabilityName[];
+  /** The provider alone decides the lifetime (Bandwidth's OAuth token); the requested TTL is not applied. */
+  providerSetsLifetime?: boolean;
+}
+
+/** Everything an adapter needs to mint one token. Secrets arrive per call and must not be kept. */
+export interface MintRequest<Config = object, Secrets = object> {
+  kind: string;
+  /** Id of this issuance, also the id the caller sees. */
+  tokenId: string;
+  /** The provider account, for caches that must not mix accounts (never for its secrets). */
+  account: { id: string; updatedAt: Date };
+  config: Config;
+  secrets: Secrets;
+  /** The account's base URL override, or undefined for the provider's own host. */
+  baseUrl?: string;
+  identity: string;
+  capabilities: CapabilityName[];
+  ttlSeconds: number;
+  now: Date;
+  /** The endpoint's provider-specific settings (e.g. SignalWire allowed addresses). */
+  endpointData: Record<string, unknown>;
+  options: object;
+}
+
+export interface MintedToken {
+  token: string;
+  expiresAt: Date;
+  /** A unique id the provider gave the token (Bandwidth's access_token_id); otherwise Callpass hashes the token. */
+  providerTokenId?: string;
+  /** What the token allows, as recorded in the audit row (no secrets, no token). */
+  grants: Record<string, unknown>;
+  /** Extra response fields for the caller (e.g. subscriberId). */
+  extras?: Record<string, unknown>;
+  /** A refresh credential Callpass keeps (encrypted) so the caller can refresh via POST /v1/tokens/:id/refresh. */
+  refresh?: { secret: string; expiresAt: Date };
+}
+
+/** The result of creating the user at the provider when an endpoint is created (Plivo endpoints). */
+export interface ProvisionedEndpoint {
+  identity: string;
+  endpointData: Record<string, unknown>;
+  /** Config changes to store on the account (e.g. an application created on first use). */
+  accountConfig?: Record<string, unknown>;
+}
 
 /**
  * What Callpass needs to know about one calling provider. One implementation per folder under `providers/`,
@@ -13,8 +68,22 @@ export interface ProviderAdapter<Config extends object = object, Secrets extends
   readonly configSchema: ClassConstructor<Config>;
   /** Secret fields: encrypted at rest, write-only over the API. */
   readonly secretsSchema: ClassConstructor<Secrets>;
+  /** Provider-specific endpoint settings (`providerOptions` on endpoints), if any. */
+  readonly endpointOptionsSchema?: ClassConstructor<object>;
+  readonly tokenKinds: Record<string, TokenKind>;
+  readonly defaultTokenKind: string;
+  /** The provider's own ceiling on token lifetime; no policy can exceed it. */
+  readonly maxTtlSeconds: number;
+
   /** Why `identity` cannot name an end user at this provider, or undefined if it can. */
   identityProblem(identity: string): string | undefined;
+  mint(request: MintRequest<Config, Secrets>): Promise<MintedToken>;
+  /** Exchanges a kept refresh credential for a new token (and a new refresh credential). */
+  refresh?(request: Omit<MintRequest<Config, Secrets>, 'options' | 'capabilities' | 'ttlSeconds'> & { refreshSecret: string }): Promise<MintedToken>;
+  /** Creates the user at the provider, when the endpoint asks for it (`providerOptions.provision`). */
+  provisionEndpoint?(request: { config: Config; secrets: Secrets; baseUrl?: string; identity: string; options: object }): Promise<ProvisionedEndpoint>;
+  /** Removes what `provisionEndpoint` created. */
+  deprovisionEndpoint?(request: { config: Config; secrets: Secrets; baseUrl?: string; endpointData: Record<string, unknown> }): Promise<void>;
 }
 
 /** Marks a class as a provider adapter for the registry to discover. */

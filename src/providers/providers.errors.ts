@@ -1,6 +1,12 @@
 import { HttpStatus } from '@nestjs/common';
 import { defineErrors } from '../common/errors/define-errors';
 
+/** How a provider call failed, in terms a tenant can act on. Provider secrets and tokens never appear in details. */
 export const providerErrors = defineErrors({
   provider_not_supported: [HttpStatus.BAD_REQUEST, 'Callpass has no such provider'],
+  provider_auth_failed: [HttpStatus.BAD_GATEWAY, 'The provider rejected the stored credentials'],
+  provider_unavailable: [HttpStatus.SERVICE_UNAVAILABLE, 'The provider is unavailable; retry later'],
+  provider_bad_response: [HttpStatus.BAD_GATEWAY, 'The provider answered with something Callpass cannot read'],
+  provider_rejected_request: [HttpStatus.UNPROCESSABLE_ENTITY, 'The provider refused the request; check the account and endpoint settings'],
+  provider_config_incomplete: [HttpStatus.UNPROCESSABLE_ENTITY, 'The provider account lacks a setting this token needs'],
 });

@@ -21,7 +21,7 @@ describe('encryption key rotation', () => {
     // Step 1: the new key is added and made primary; the old one stays for decryption.
     const during = await createTestApp({ database, env: { ENCRYPTION_KEYS: `${newKey},${oldKey}`, BOOTSTRAP_ADMIN_KEY: before.adminKey } });
     const usage = await during.http.get('/v1/admin/encryption-keys').set(bearer(before.adminKey)).expect(200);
-    expect(usage.body).toEqual({ primaryKeyId: 'k-new', providerAccounts: { 'k-old': 4 } });
+    expect(usage.body).toEqual({ primaryKeyId: 'k-new', providerAccounts: { 'k-old': 4 }, providerSessions: {} });
     // A change made meanwhile is written under the new key straight away.
     await during.http.patch(`/v1/provider-accounts/${accounts[0].id}`).set(bearer(tenant.key)).send({ name: 'renamed' }).expect(200);
     const report = await during.http.post('/v1/admin/encryption-keys/rewrap').set(bearer(before.adminKey)).expect(200);

@@ -32,6 +32,7 @@ GET /v1/internal/usage service:usage:read
 GET /v1/provider-accounts tenant
 GET /v1/provider-accounts/:id tenant
 GET /v1/token-issuances tenant
+OPTIONS /v1/signalwire/embeds/:providerAccountId/tokens public
 PATCH /v1/admin/tenants/:tenantId admin
 PATCH /v1/endpoints/:id tenant
 PATCH /v1/provider-accounts/:id tenant
@@ -42,6 +43,9 @@ POST /v1/admin/tenants admin
 POST /v1/admin/tenants/:tenantId/api-keys admin
 POST /v1/endpoints tenant
 POST /v1/provider-accounts tenant
+POST /v1/signalwire/embeds/:providerAccountId/tokens public
+POST /v1/tokens tenant
+POST /v1/tokens/:id/refresh tenant
 `.trim();
 
 describe('route inventory', () => {

@@ -1,8 +1,10 @@
 import { Clock } from '../../src/common/clock/clock';
 
-/** A clock that moves only when told to. */
+/** A clock that moves only when told to; sleeping moves it forward at once. */
 export class FakeClock extends Clock {
   private current: number;
+  /** Every sleep requested, in order (backoff and Retry-After waits). */
+  readonly sleeps: number[] = [];
 
   constructor(start: Date | string = '2026-11-22T10:00:00.000Z') {
     super();
@@ -11,6 +13,11 @@ export class FakeClock extends Clock {
 
   now(): Date {
     return new Date(this.current);
+  }
+
+  async sleep(ms: number): Promise<void> {
+    this.sleeps.push(ms);
+    this.current += ms;
   }
 
   advance(ms: number): void {

@@ -2,7 +2,8 @@ import { HttpStatus } from '@nestjs/common';
 import { AppError, ErrorDetails } from './app-error';
 
 type ErrorSpec = readonly [status: HttpStatus, message: string];
-export type ErrorFactory = (details?: ErrorDetails, message?: string) => AppError;
+/** `status` overrides the declared one only where a code spans two (provider_unavailable: 503 down, 504 slow). */
+export type ErrorFactory = (details?: ErrorDetails, message?: string, status?: HttpStatus) => AppError;
 
 const registeredCodes = new Map<string, ErrorSpec>();
 
@@ -16,7 +17,7 @@ export function defineErrors<T extends Record<string, ErrorSpec>>(specs: T): { [
     if (registeredCodes.has(code)) throw new Error(`Error code ${code} is declared twice`);
     registeredCodes.set(code, spec);
     const [status, defaultMessage] = spec;
-    factories[code] = (details, message) => new AppError(code, status, message ?? defaultMessage, details);
+    factories[code] = (details, message, override) => new AppError(code, override ?? status, message ?? defaultMessage, details);
   }
   return factories as { [K in keyof T]: ErrorFactory };
 }

@@ -31,6 +31,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       error = new AppError(error.code, error.status, error.message, { ...error.details, requestId: String(request.id) });
     }
     if (error.status === HttpStatus.UNAUTHORIZED) reply.header('www-authenticate', 'Bearer realm="callpass"');
+    if (typeof error.details.retryAfterSeconds === 'number') reply.header('retry-after', String(error.details.retryAfterSeconds));
     void reply.status(error.status).send({ error: { code: error.code, message: error.message, details: error.details } });
   }
 

@@ -1,4 +1,4 @@
-import { ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { CAPABILITIES, CapabilityName } from '../../provider-accounts/dto/account-policy.dto';
 
 /** Binds one of the tenant's users to a provider account. */
@@ -28,4 +28,17 @@ export class CreateEndpointDto {
   @IsOptional()
   @IsBoolean()
   disabled?: boolean;
+
+  /**
+   * Also create the user at the provider (Plivo: an endpoint, and an application on first use). The provider's
+   * name for it (Plivo appends 12 digits) becomes the identity.
+   */
+  @IsOptional()
+  @IsBoolean()
+  provision?: boolean;
+
+  /** Provider-specific settings, e.g. SignalWire `allowedAddresses` (see README). */
+  @IsOptional()
+  @IsObject()
+  providerOptions?: Record<string, unknown>;
 }

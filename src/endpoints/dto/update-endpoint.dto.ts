@@ -1,4 +1,4 @@
-import { ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional } from 'class-validator';
 import { CAPABILITIES, CapabilityName } from '../../provider-accounts/dto/account-policy.dto';
 
 /** Changes what an endpoint may do. Its account, user and identity are fixed: create a new endpoint instead. */
@@ -13,4 +13,9 @@ export class UpdateEndpointDto {
   @IsOptional()
   @IsBoolean()
   disabled?: boolean;
+
+  /** Merged into the stored provider-specific settings. */
+  @IsOptional()
+  @IsObject()
+  providerOptions?: Record<string, unknown>;
 }

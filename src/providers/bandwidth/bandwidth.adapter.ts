@@ -1,9 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { CallingProvider, ProviderAdapter } from '../provider-adapter';
+import { ProviderHttpClient } from '../http/provider-http-client';
+import { rejected, requireString } from '../http/provider-responses';
+import { decodeJwt } from '../jwt';
+import { CallingProvider, MintedToken, MintRequest, ProviderAdapter, TokenKind } from '../provider-adapter';
+import { providerErrors } from '../providers.errors';
 import { BandwidthConfigDto } from './bandwidth-config.dto';
 import { BandwidthSecretsDto } from './bandwidth-secrets.dto';
+import { BandwidthTokenCache, CachedToken } from './bandwidth-token-cache';
 
-/** Bandwidth's token is per credential, not per user: the identity only labels the endpoint in Callpass. */
+/** Bandwidth's two identity servers (bandwidth.md §1, §2); an account's baseUrl replaces the host. */
+const TOKEN_HOSTS = { global: 'https://id.voxbone.com', us: 'https://api.bandwidth.com' } as const;
+const TOKEN_PATH = '/api/v1/oauth2/token';
+/** Bandwidth's labels are informational: the token belongs to the credential, not to a user. */
 const BANDWIDTH_LABEL = /^[\x21-\x7e]{1,128}$/;
 
 @CallingProvider()
@@ -12,8 +20,60 @@ export class BandwidthAdapter implements ProviderAdapter<BandwidthConfigDto, Ban
   readonly name = 'bandwidth';
   readonly configSchema = BandwidthConfigDto;
   readonly secretsSchema = BandwidthSecretsDto;
+  readonly tokenKinds: Record<string, TokenKind> = {
+    /** The OAuth token carries the credential's roles and lives as long as Bandwidth says (600 s on Global). */
+    access_token: { fixedCapabilities: ['incoming', 'outgoing'], providerSetsLifetime: true },
+  };
+  readonly defaultTokenKind = 'access_token';
+  readonly maxTtlSeconds = 86_400;
+  private readonly cache = new BandwidthTokenCache();
+
+  constructor(private readonly http: ProviderHttpClient) {}
 
   identityProblem(identity: string): string | undefined {
     return BANDWIDTH_LABEL.test(identity) ? undefined : 'Bandwidth identities are 1-128 printable characters';
+  }
+
+  async mint(request: MintRequest<BandwidthConfigDto, BandwidthSecretsDto>): Promise<MintedToken> {
+    const cached = await this.cache.get(request.account, request.now, () => this.fetchToken(request));
+    return {
+      token: cached.token,
+      expiresAt: cached.expiresAt,
+      providerTokenId: cached.tokenId,
+      grants: { network: request.config.network },
+      extras: { tokenType: 'Bearer', network: request.config.network },
+    };
+  }
+
+  /** The client-credentials grant: repeatable, so retried like any idempotent call. */
+  private async fetchToken(request: MintRequest<BandwidthConfigDto, BandwidthSecretsDto>): Promise<CachedToken> {
+    const { config, secrets } = request;
+    const host = (request.baseUrl ?? TOKEN_HOSTS[config.network]).replace(/\/$/, '');
+    const response = await this.http.send({
+      provider: 'bandwidth',
+      method: 'POST',
+      url: `${host}${TOKEN_PATH}`,
+      headers: { authorization: `Basic ${Buffer.from(`${config.clientId}:${secrets.clientSecret}`).toString('base64')}` },
+      form: { grant_type: 'client_credentials', ...(config.network === 'global' ? { scope: 'voice.webrtc' } : {}) },
+      idempotent: true,
+    });
+    if (response.status !== 200) {
+      const body = response.body as { error?: string; error_description?: string } | undefined;
+      const error = rejected('bandwidth', response, body?.error_description ?? body?.error);
+      if (body?.error) Object.assign(error.details, { providerCode: body.error });
+      throw error;
+    }
+    const token = requireString('bandwidth', response.body, 'access_token');
+    const body = response.body as { access_token_id?: unknown; expires_in?: unknown };
+    const lifetime = body.expires_in;
+    if (typeof lifetime !== 'number' || !(lifetime > 0 && lifetime <= 86_400)) {
+      throw providerErrors.provider_bad_response({ provider: 'bandwidth', invalid: 'expires_in' });
+    }
+    const jti = decodeJwt(token)?.payload.jti;
+    return {
+      token,
+      tokenId: typeof body.access_token_id === 'string' ? body.access_token_id : typeof jti === 'string' ? jti : undefined,
+      expiresAt: new Date(request.now.getTime() + lifetime * 1000),
+    };
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ProviderHttpModule } from '../http/provider-http.module';
 import { PlivoAdapter } from './plivo.adapter';
 
-@Module({ providers: [PlivoAdapter] })
+@Module({ imports: [ProviderHttpModule], providers: [PlivoAdapter] })
 export class PlivoModule {}

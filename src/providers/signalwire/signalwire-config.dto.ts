@@ -1,4 +1,4 @@
-import { IsUUID, Matches } from 'class-validator';
+import { IsOptional, IsUUID, Matches } from 'class-validator';
 
 /** Non-secret SignalWire settings (providers/signalwire.md). */
 export class SignalwireConfigDto {
@@ -8,4 +8,9 @@ export class SignalwireConfigDto {
 
   @IsUUID()
   projectId: string;
+
+  /** Fabric application subscriber tokens are tied to (`application_id`). */
+  @IsOptional()
+  @IsUUID()
+  applicationId?: string;
 }

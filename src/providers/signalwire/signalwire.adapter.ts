@@ -1,10 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { CallingProvider, ProviderAdapter } from '../provider-adapter';
+import { ProviderHttpClient } from '../http/provider-http-client';
+import { CallingProvider, MintedToken, MintRequest, ProviderAdapter, TokenKind } from '../provider-adapter';
+import { providerErrors } from '../providers.errors';
+import { SignalwireApi } from './signalwire-api';
 import { SignalwireConfigDto } from './signalwire-config.dto';
+import { SignalwireEndpointOptionsDto } from './signalwire-endpoint-options.dto';
 import { SignalwireSecretsDto } from './signalwire-secrets.dto';
+import { GuestTokenOptionsDto, InviteTokenOptionsDto, SubscriberTokenOptionsDto } from './signalwire-token-options.dto';
+import { signalwireErrors } from './signalwire.errors';
 
 /** A subscriber `reference` is free text (often an e-mail); refuse only control characters and oversize values. */
 const SIGNALWIRE_REFERENCE = /^[^\x00-\x1f\x7f]{1,255}$/;
+/** SignalWire documents 2 h for a refreshed SAT. */
+const REFRESHED_SAT_SECONDS = 7200;
+/**
+ * How long a kept refresh token is offered for refreshing: the SAT's expiry plus 5 minutes. SignalWire's docs
+ * give a refreshed pair 2 h / 2 h 5 min but say nothing of a first token's refresh token, so the shorter,
+ * safe window is used.
+ */
+const REFRESH_GRACE_SECONDS = 300;
+/** The invite call authenticates with a subscriber SAT; this one lives just long enough to make that call. */
+const HELPER_SAT_SECONDS = 60;
+/** The browser SDK assumes embed-derived SATs live 1 h (the REST answer does not say). */
+const EMBED_SAT_SECONDS = 3600;
 
 @CallingProvider()
 @Injectable()
@@ -12,8 +30,87 @@ export class SignalwireAdapter implements ProviderAdapter<SignalwireConfigDto, S
   readonly name = 'signalwire';
   readonly configSchema = SignalwireConfigDto;
   readonly secretsSchema = SignalwireSecretsDto;
+  readonly endpointOptionsSchema = SignalwireEndpointOptionsDto;
+  readonly tokenKinds: Record<string, TokenKind> = {
+    /** Full identity: receives and places calls, so it is minted only if the endpoint allows both. */
+    subscriber: { optionsSchema: SubscriberTokenOptionsDto, fixedCapabilities: ['incoming', 'outgoing'] },
+    /** Outbound only, to at most 10 allowed addresses. */
+    guest: { optionsSchema: GuestTokenOptionsDto, fixedCapabilities: ['outgoing'] },
+    /** Outbound to one address. */
+    invite: { optionsSchema: InviteTokenOptionsDto, fixedCapabilities: ['outgoing'] },
+  };
+  readonly defaultTokenKind = 'subscriber';
+  /** SignalWire's own maximum is undocumented; Callpass applies the 24 h cap common to the others. */
+  readonly maxTtlSeconds = 86_400;
+
+  constructor(private readonly http: ProviderHttpClient) {}
 
   identityProblem(identity: string): string | undefined {
     return SIGNALWIRE_REFERENCE.test(identity) ? undefined : 'SignalWire references are 1-255 characters without control characters';
+  }
+
+  async mint(request: MintRequest<SignalwireConfigDto, SignalwireSecretsDto>): Promise<MintedToken> {
+    const api = new SignalwireApi(this.http, request);
+    const now = Math.floor(request.now.getTime() / 1000);
+    const expiresAt = new Date((now + request.ttlSeconds) * 1000);
+    const expireAt = now + request.ttlSeconds;
+
+    if (request.kind === 'guest') {
+      const addresses = this.permittedAddresses(request.endpointData, (request.options as GuestTokenOptionsDto).allowedAddresses);
+      const token = await api.guestToken(addresses, expireAt);
+      return { token, expiresAt, grants: { allowedAddresses: addresses }, extras: { allowedAddresses: addresses } };
+    }
+    if (request.kind === 'invite') {
+      const { addressId } = request.options as InviteTokenOptionsDto;
+      this.permittedAddresses(request.endpointData, [addressId]);
+      const helper = await api.subscriberToken({ reference: request.identity, expire_at: now + HELPER_SAT_SECONDS });
+      const token = await api.inviteToken(helper.token, addressId, expireAt);
+      return { token, expiresAt, grants: { addressId }, extras: { addressId } };
+    }
+
+    const { fingerprint } = request.options as SubscriberTokenOptionsDto;
+    const subscriber = await api.subscriberToken({
+      reference: request.identity,
+      expire_at: expireAt,
+      ...(request.config.applicationId ? { application_id: request.config.applicationId } : {}),
+      // Client-bound: the browser proves its key and refreshes by itself, so no refresh token is kept here.
+      ...(fingerprint ? { fingerprint, scope: 'sat:refresh' } : {}),
+    });
+    return {
+      token: subscriber.token,
+      expiresAt,
+      grants: { reference: request.identity, clientBound: Boolean(fingerprint) },
+      extras: { subscriberId: subscriber.subscriberId, refreshable: !fingerprint },
+      refresh: fingerprint ? undefined : { secret: subscriber.refreshToken, expiresAt: new Date(expiresAt.getTime() + REFRESH_GRACE_SECONDS * 1000) },
+    };
+  }
+
+  async refresh(request: { config: SignalwireConfigDto; secrets: SignalwireSecretsDto; baseUrl?: string; now: Date; refreshSecret: string }): Promise<MintedToken> {
+    const refreshed = await new SignalwireApi(this.http, request).refresh(request.refreshSecret);
+    const expiresAt = new Date(request.now.getTime() + REFRESHED_SAT_SECONDS * 1000);
+    return {
+      token: refreshed.token,
+      expiresAt,
+      grants: { refreshed: true },
+      extras: { refreshable: true },
+      refresh: { secret: refreshed.refreshToken, expiresAt: new Date(expiresAt.getTime() + REFRESH_GRACE_SECONDS * 1000) },
+    };
+  }
+
+  /** Exchanges the account's click-to-call token for a guest SAT (the public embed route). */
+  async exchangeEmbedToken(request: { config: SignalwireConfigDto; secrets: SignalwireSecretsDto; baseUrl?: string; now: Date }) {
+    if (!request.secrets.clickToCallToken) throw signalwireErrors.embed_not_found();
+    const token = await new SignalwireApi(this.http, request).embedToken(request.secrets.clickToCallToken);
+    return { token, expiresAt: new Date(request.now.getTime() + EMBED_SAT_SECONDS * 1000) };
+  }
+
+  /** The addresses a guest or invite token may reach: the requested ones, all within the endpoint's list. */
+  private permittedAddresses(endpointData: Record<string, unknown>, requested: string[] | undefined): string[] {
+    const allowed = (endpointData as SignalwireEndpointOptionsDto).allowedAddresses;
+    if (!allowed?.length) throw providerErrors.provider_config_incomplete({ missing: 'endpoint providerOptions.allowedAddresses' });
+    const addresses = requested ?? allowed;
+    const refused = addresses.filter((address) => !allowed.includes(address));
+    if (refused.length) throw signalwireErrors.address_not_allowed({ refused });
+    return addresses;
   }
 }

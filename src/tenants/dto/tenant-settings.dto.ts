@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsOptional, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, Matches, ValidateNested } from 'class-validator';
 import { TokenTtlDto } from './token-ttl.dto';
 
 /** Tenant-wide defaults. Provider accounts may narrow them, never widen them. */
@@ -8,4 +8,12 @@ export class TenantSettingsDto {
   @ValidateNested()
   @Type(() => TokenTtlDto)
   tokenTtl?: TokenTtlDto;
+
+  /** Web origins (scheme://host[:port]) allowed to use the tenant's public routes, e.g. click-to-call embeds. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @Matches(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, { each: true, message: 'each allowed origin must be scheme://host[:port]' })
+  allowedOrigins?: string[];
 }

@@ -1,0 +1,43 @@
+import { ArrayUnique, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { CAPABILITIES, CapabilityName } from '../../provider-accounts/dto/account-policy.dto';
+import { MIN_TTL_SECONDS, PROVIDER_MAX_TTL_SECONDS } from '../../tenants/dto/token-ttl.dto';
+
+/** One request shape for every provider. Name the endpoint by id, or by account and the tenant's user id. */
+export class IssueTokenDto {
+  @IsOptional()
+  @IsUUID()
+  endpointId?: string;
+
+  @IsOptional()
+  @IsUUID()
+  providerAccountId?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  userId?: string;
+
+  /** Provider token kind, e.g. twilio `access_token` (default) or `capability_token`; signalwire `subscriber`, `guest`, `invite`. */
+  @IsOptional()
+  @Matches(/^[a-z_]{1,40}$/)
+  kind?: string;
+
+  /** Requested lifetime in seconds; cut to the tenant's, account's and provider's maximum. */
+  @IsOptional()
+  @IsInt()
+  @Min(MIN_TTL_SECONDS)
+  @Max(PROVIDER_MAX_TTL_SECONDS)
+  ttlSeconds?: number;
+
+  /** Narrow the token to these; omit for everything the endpoint and account allow. */
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(CAPABILITIES, { each: true })
+  capabilities?: CapabilityName[];
+
+  /** Provider- and kind-specific options (see README). */
+  @IsOptional()
+  @IsObject()
+  options?: Record<string, unknown>;
+}

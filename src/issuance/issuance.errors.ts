@@ -1,0 +1,15 @@
+import { HttpStatus } from '@nestjs/common';
+import { defineErrors } from '../common/errors/define-errors';
+
+export const issuanceErrors = defineErrors({
+  endpoint_reference_required: [HttpStatus.BAD_REQUEST, 'Name the endpoint: endpointId, or providerAccountId with userId'],
+  token_kind_not_supported: [HttpStatus.BAD_REQUEST, 'This provider does not mint this kind of token'],
+  capability_not_supported: [HttpStatus.BAD_REQUEST, 'This kind of token cannot carry the requested capabilities'],
+  capability_not_allowed: [HttpStatus.FORBIDDEN, 'The endpoint or account does not allow these capabilities'],
+  endpoint_disabled: [HttpStatus.FORBIDDEN, 'The endpoint is disabled'],
+  provider_account_disabled: [HttpStatus.FORBIDDEN, 'The provider account is disabled'],
+  token_not_refreshable: [HttpStatus.NOT_FOUND, 'No refreshable token with this id (only the latest token of a refresh chain can be refreshed)'],
+  token_refresh_conflict: [HttpStatus.CONFLICT, 'This token was refreshed concurrently; use the newer token'],
+  refresh_unreadable: [HttpStatus.INTERNAL_SERVER_ERROR, 'The kept refresh credential cannot be decrypted; mint a new token'],
+  audit_unavailable: [HttpStatus.SERVICE_UNAVAILABLE, 'The token could not be recorded, so it was not issued; retry later'],
+});

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { Db, PrismaService, TransactionClient } from '../database/prisma.service';
+
+export interface NewProviderSession {
+  id: string;
+  endpointId: string;
+  tokenKind: string;
+  currentTokenId: string;
+  secretCiphertext: string;
+  secretKeyId: string;
+  expiresAt: Date;
+}
+
+/** Kept refresh credentials. Addressed by tenant first, like every tenant-owned row. */
+@Injectable()
+export class ProviderSessionsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** A session and its token-log row are written in one commit. */
+  transaction<T>(work: (tx: TransactionClient) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(work);
+  }
+
+  async create(tenantId: string, session: NewProviderSession, db: Db): Promise<void> {
+    await db.providerSession.create({ data: { ...session, tenantId } });
+  }
+
+  /** Sessions past their expiry hold a dead credential; each new session clears its endpoint's. */
+  async deleteExpired(tenantId: string, endpointId: string, now: Date, db: Db): Promise<void> {
+    await db.providerSession.deleteMany({ where: { tenantId, endpointId, expiresAt: { lte: now } } });
+  }
+
+  findByCurrentToken(tenantId: string, tokenId: string) {
+    return this.prisma.providerSession.findFirst({
+      where: { tenantId, currentTokenId: tokenId },
+      include: { endpoint: { include: { providerAccount: true, tenant: true } } },
+    });
+  }
+
+  /** Compare-and-swap on the current token: of two concurrent refreshes, exactly one rotates the credential. */
+  async rotate(
+    tenantId: string,
+    id: string,
+    expectedTokenId: string,
+    next: { currentTokenId: string; secretCiphertext: string; secretKeyId: string; expiresAt: Date },
+    db: Db,
+  ): Promise<boolean> {
+    const { count } = await db.providerSession.updateMany({ where: { tenantId, id, currentTokenId: expectedTokenId }, data: next });
+    return count === 1;
+  }
+
+  findWrappedByOtherKeys(primaryKeyId: string, excludeIds: string[], take: number) {
+    return this.prisma.providerSession.findMany({
+      where: { secretKeyId: { not: primaryKeyId }, id: { notIn: excludeIds } },
+      select: { id: true, secretCiphertext: true },
+      take,
+    });
+  }
+
+  async replaceCiphertext(id: string, expected: string, ciphertext: string, keyId: string): Promise<boolean> {
+    const { count } = await this.prisma.providerSession.updateMany({
+      where: { id, secretCiphertext: expected },
+      data: { secretCiphertext: ciphertext, secretKeyId: keyId },
+    });
+    return count === 1;
+  }
+
+  countByKeyId() {
+    return this.prisma.providerSession.groupBy({ by: ['secretKeyId'], _count: { _all: true } });
+  }
+}

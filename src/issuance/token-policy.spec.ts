@@ -1,0 +1,64 @@
+import { DEFAULT_TTL_SECONDS, grantCapabilities, refreshAfter, resolveTtl } from './token-policy';
+
+describe('token lifetime', () => {
+  it('defaults to 10 minutes, or the account default over the tenant default', () => {
+    expect(resolveTtl(undefined, {}, {}, 86_400)).toBe(DEFAULT_TTL_SECONDS);
+    expect(resolveTtl(undefined, { defaultSeconds: 900 }, {}, 86_400)).toBe(900);
+    expect(resolveTtl(undefined, { defaultSeconds: 900 }, { defaultSeconds: 300 }, 86_400)).toBe(300);
+  });
+
+  it('cuts a request to the smallest maximum of provider, tenant and account', () => {
+    expect(resolveTtl(200_000, {}, {}, 86_400)).toBe(86_400);
+    expect(resolveTtl(7200, { maxSeconds: 3600 }, {}, 86_400)).toBe(3600);
+    expect(resolveTtl(7200, { maxSeconds: 3600 }, { maxSeconds: 1800 }, 86_400)).toBe(1800);
+    expect(resolveTtl(7200, { maxSeconds: 3600 }, { maxSeconds: 7200 }, 86_400)).toBe(3600);
+    expect(resolveTtl(undefined, { defaultSeconds: 3600 }, { maxSeconds: 60 }, 86_400)).toBe(60);
+  });
+});
+
+describe('capabilities', () => {
+  it('grants what was asked when both endpoint and account allow it', () => {
+    expect(grantCapabilities(['outgoing'], ['incoming', 'outgoing'], undefined, undefined)).toEqual(['outgoing']);
+  });
+
+  it('grants everything allowed when nothing is asked', () => {
+    expect(grantCapabilities(undefined, ['outgoing', 'incoming'], ['incoming', 'outgoing'], undefined)).toEqual(['incoming', 'outgoing']);
+    expect(grantCapabilities(undefined, ['incoming', 'outgoing'], ['incoming'], undefined)).toEqual(['incoming']);
+  });
+
+  it('refuses (403 capability_not_allowed) to grant more than endpoint and account both allow', () => {
+    expect(() => grantCapabilities(['outgoing'], ['incoming'], undefined, undefined)).toThrow(
+      expect.objectContaining({ code: 'capability_not_allowed', details: { requested: ['outgoing'], allowed: ['incoming'] } }),
+    );
+    expect(() => grantCapabilities(['outgoing'], ['incoming', 'outgoing'], ['incoming'], undefined)).toThrow(
+      expect.objectContaining({ code: 'capability_not_allowed' }),
+    );
+    expect(() => grantCapabilities(undefined, [], undefined, undefined)).toThrow(expect.objectContaining({ code: 'capability_not_allowed' }));
+  });
+
+  it('mints a fixed-capability token only if all it conveys is allowed', () => {
+    expect(grantCapabilities(undefined, ['incoming', 'outgoing'], undefined, ['incoming', 'outgoing'])).toEqual(['incoming', 'outgoing']);
+    expect(() => grantCapabilities(undefined, ['outgoing'], undefined, ['incoming', 'outgoing'])).toThrow(
+      expect.objectContaining({ code: 'capability_not_allowed' }),
+    );
+    expect(() => grantCapabilities(['incoming'], ['incoming', 'outgoing'], undefined, ['outgoing'])).toThrow(
+      expect.objectContaining({ code: 'capability_not_supported' }),
+    );
+  });
+});
+
+describe('refreshAfter', () => {
+  const now = new Date('2026-11-22T10:00:00Z');
+  const after = (seconds: number) => (refreshAfter(now, new Date(now.getTime() + seconds * 1000)).getTime() - now.getTime()) / 1000;
+
+  it('asks for a new token a fifth of the lifetime before expiry, within 30 s to 5 min', () => {
+    expect(after(600)).toBe(480);
+    expect(after(3600)).toBe(3300);
+    expect(after(86_400)).toBe(86_100);
+    expect(after(120)).toBe(90);
+  });
+
+  it('never points into the past', () => {
+    expect(after(20)).toBe(0);
+  });
+});

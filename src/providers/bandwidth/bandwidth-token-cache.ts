@@ -1,0 +1,48 @@
+export interface CachedToken {
+  token: string;
+  tokenId?: string;
+  expiresAt: Date;
+}
+
+/** A token is reused until this long before it expires; then the next request fetches a new one. */
+export const REFRESH_AHEAD_MS = 30_000;
+/** If a refresh fails, a cached token with at least this much life left is still handed out. */
+const FALLBACK_MIN_REMAINING_MS = 10_000;
+
+/**
+ * Bandwidth's OAuth tokens are per credential, not per user, so one token serves every user of an account until
+ * shortly before it expires. Concurrent misses share one upstream call. Entries are keyed by account and
+ * versioned by the account's update time, so rotated credentials never reuse an old token. Holds tokens, never
+ * credentials.
+ */
+export class BandwidthTokenCache {
+  private readonly entries = new Map<string, { version: number; token: CachedToken }>();
+  private readonly inFlight = new Map<string, { version: number; promise: Promise<CachedToken> }>();
+
+  async get(account: { id: string; updatedAt: Date }, now: Date, fetch: () => Promise<CachedToken>): Promise<CachedToken> {
+    const version = account.updatedAt.getTime();
+    const cached = this.entries.get(account.id);
+    const current = cached?.version === version ? cached.token : undefined;
+    if (current && current.expiresAt.getTime() - now.getTime() > REFRESH_AHEAD_MS) return current;
+
+    let pending = this.inFlight.get(account.id);
+    if (!pending || pending.version !== version) {
+      const promise = fetch()
+        .then((token) => {
+          this.entries.set(account.id, { version, token });
+          return token;
+        })
+        .finally(() => {
+          if (this.inFlight.get(account.id)?.promise === promise) this.inFlight.delete(account.id);
+        });
+      pending = { version, promise };
+      this.inFlight.set(account.id, pending);
+    }
+    try {
+      return await pending.promise;
+    } catch (error) {
+      if (current && current.expiresAt.getTime() - now.getTime() > FALLBACK_MIN_REMAINING_MS) return current;
+      throw error;
+    }
+  }
+}

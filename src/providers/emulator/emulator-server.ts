@@ -1,0 +1,174 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+
+export interface EmulatorRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  rawBody: string;
+  /** JSON or form body, parsed by content type; undefined when neither. */
+  body: unknown;
+  /** Credentials of a Basic or Bearer Authorization header. */
+  basic?: { username: string; password: string };
+  bearer?: string;
+}
+
+export interface EmulatorReply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type EmulatorHandler = (request: EmulatorRequest, params: Record<string, string>) => EmulatorReply | Promise<EmulatorReply>;
+
+/** What the next requests suffer: a status (with an optional body), a 429 with Retry-After, a garbage body, or no answer. */
+export type Fault =
+  | { kind: 'status'; status: number; body?: unknown }
+  | { kind: 'rate_limit'; retryAfterSeconds: number }
+  | { kind: 'garbage' }
+  | { kind: 'hang' };
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  handler: EmulatorHandler;
+}
+
+/**
+ * A provider's API on loopback, for tests and the sandbox. Routes are `/path/:param` patterns; a trailing slash is
+ * optional on every route. Tests read `requests` to assert exactly what Callpass sent, and switch faults on with
+ * `failNext`/`latencyMs` (in process) or `POST /__emulator/faults` (over HTTP, for the sandbox).
+ */
+export class EmulatorServer {
+  readonly requests: EmulatorRequest[] = [];
+  latencyMs = 0;
+  private readonly routes: Route[] = [];
+  private readonly faults: Fault[] = [];
+  private readonly hanging = new Set<ServerResponse>();
+  private server?: Server;
+
+  constructor(readonly name: string) {
+    this.route('POST', '/__emulator/faults', (request) => {
+      const { count = 1, fault, latencyMs } = (request.body ?? {}) as { count?: number; fault?: Fault; latencyMs?: number };
+      if (fault) this.failNext(count, fault);
+      if (typeof latencyMs === 'number') this.latencyMs = latencyMs;
+      return { status: 204 };
+    });
+  }
+
+  route(method: string, path: string, handler: EmulatorHandler): this {
+    const names: string[] = [];
+    const pattern = new RegExp(
+      `^${path.replace(/\/$/, '').replace(/:([A-Za-z]+)/g, (_match, name: string) => {
+        names.push(name);
+        return '([^/]+)';
+      })}/?$`,
+    );
+    this.routes.push({ method, pattern, names, handler });
+    return this;
+  }
+
+  failNext(count: number, fault: Fault): void {
+    for (let i = 0; i < count; i += 1) this.faults.push(fault);
+  }
+
+  /** Requests to one route, ignoring the emulator's own control calls. */
+  requestsTo(method: string, pathPattern: RegExp): EmulatorRequest[] {
+    return this.requests.filter((request) => request.method === method && pathPattern.test(request.path));
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.faults.length = 0;
+    this.latencyMs = 0;
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.server = createServer((request, response) => void this.handle(request, response));
+    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
+    return this.url;
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null;
+    if (!address) throw new Error(`${this.name} emulator is not listening`);
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async close(): Promise<void> {
+    for (const response of this.hanging) response.destroy();
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async handle(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
+    const request = await readRequest(incoming);
+    const isControl = request.path.startsWith('/__emulator/');
+    if (!isControl) this.requests.push(request);
+    if (!isControl && this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+
+    const fault = isControl ? undefined : this.faults.shift();
+    if (fault?.kind === 'hang') {
+      this.hanging.add(response);
+      return;
+    }
+    if (fault?.kind === 'garbage') return send(response, { status: 200, headers: { 'content-type': 'application/json' } }, '{"truncated": [1, 2');
+    if (fault?.kind === 'rate_limit') {
+      return send(response, { status: 429, headers: { 'retry-after': String(fault.retryAfterSeconds) }, body: { error: 'rate limited' } });
+    }
+    if (fault?.kind === 'status') return send(response, { status: fault.status, body: fault.body ?? { error: `emulated ${fault.status}` } });
+
+    for (const route of this.routes) {
+      const match = route.pattern.exec(request.path);
+      if (!match) continue;
+      if (route.method !== request.method) return send(response, { status: 405, body: { error: 'method not allowed' } });
+      const params = Object.fromEntries(route.names.map((name, index) => [name, decodeURIComponent(match[index + 1])]));
+      return send(response, await route.handler(request, params));
+    }
+    send(response, { status: 404, body: { error: 'not found' } });
+  }
+}
+
+async function readRequest(incoming: IncomingMessage): Promise<EmulatorRequest> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of incoming) chunks.push(chunk as Buffer);
+  const rawBody = Buffer.concat(chunks).toString('utf8');
+  const url = new URL(incoming.url ?? '/', 'http://emulator');
+  const contentType = incoming.headers['content-type'] ?? '';
+  let body: unknown;
+  if (contentType.startsWith('application/json')) {
+    try {
+      body = JSON.parse(rawBody);
+    } catch {
+      body = undefined;
+    }
+  } else if (contentType.startsWith('application/x-www-form-urlencoded')) {
+    body = Object.fromEntries(new URLSearchParams(rawBody));
+  }
+  const authorization = incoming.headers.authorization ?? '';
+  const [scheme, credentials = ''] = authorization.split(' ');
+  let basic: EmulatorRequest['basic'];
+  if (scheme === 'Basic') {
+    const decoded = Buffer.from(credentials, 'base64').toString('utf8');
+    const separator = decoded.indexOf(':');
+    basic = separator < 0 ? undefined : { username: decoded.slice(0, separator), password: decoded.slice(separator + 1) };
+  }
+  return {
+    method: incoming.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    headers: incoming.headers,
+    rawBody,
+    body,
+    basic,
+    bearer: scheme === 'Bearer' ? credentials : undefined,
+  };
+}
+
+function send(response: ServerResponse, reply: EmulatorReply, rawBody?: string): void {
+  const body = rawBody ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
+  response.writeHead(reply.status, { ...(body && !rawBody ? { 'content-type': 'application/json' } : {}), ...reply.headers });
+  response.end(body);
+}

@@ -1,0 +1,41 @@
+import { Clock } from '../../common/clock/clock';
+
+const FAILURES_TO_OPEN = 5;
+const OPEN_FOR_MS = 10_000;
+
+interface CircuitState {
+  consecutiveFailures: number;
+  openUntil: number;
+  trialInFlight: boolean;
+}
+
+/**
+ * One circuit per provider host. After 5 consecutive failures (timeouts, 5xx, refused connections) calls fail
+ * at once for 10 s instead of piling up; then a single trial call decides whether it closes again.
+ */
+export class CircuitBreakers {
+  private readonly circuits = new Map<string, CircuitState>();
+
+  constructor(private readonly clock: Clock) {}
+
+  /** Whether a call may go out now; in the half-open state only one trial call does. */
+  allow(key: string): boolean {
+    const state = this.circuits.get(key);
+    if (!state || state.consecutiveFailures < FAILURES_TO_OPEN) return true;
+    if (this.clock.now().getTime() < state.openUntil || state.trialInFlight) return false;
+    state.trialInFlight = true;
+    return true;
+  }
+
+  succeeded(key: string): void {
+    this.circuits.delete(key);
+  }
+
+  failed(key: string): void {
+    const state = this.circuits.get(key) ?? { consecutiveFailures: 0, openUntil: 0, trialInFlight: false };
+    state.consecutiveFailures += 1;
+    state.trialInFlight = false;
+    if (state.consecutiveFailures >= FAILURES_TO_OPEN) state.openUntil = this.clock.now().getTime() + OPEN_FOR_MS;
+    this.circuits.set(key, state);
+  }
+}

@@ -1,0 +1,173 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { errors as undiciErrors, request } from 'undici';
+import { Clock } from '../../common/clock/clock';
+import { AppConfig } from '../../config/app-config';
+import { providerErrors } from '../providers.errors';
+import { CircuitBreakers } from './circuit-breaker';
+
+export interface ProviderRequest {
+  /** Provider name, for errors and logs. */
+  provider: string;
+  method: 'GET' | 'POST' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  json?: unknown;
+  form?: Record<string, string>;
+  /** Whether repeating the call is harmless. Only such calls are retried (a consumed refresh token is not). */
+  idempotent: boolean;
+}
+
+export interface ProviderResponse {
+  status: number;
+  /** Parsed JSON, or undefined when the body is empty or not JSON. */
+  body: unknown;
+}
+
+const MAX_ATTEMPTS = 3;
+const BACKOFF_BASE_MS = 100;
+const BACKOFF_CAP_MS = 1000;
+/** A longer Retry-After than this is not waited out: the caller gets a fast 503 with the hint instead. */
+const MAX_RETRY_AFTER_MS = 2000;
+const MAX_RESPONSE_BYTES = 256 * 1024;
+const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE', 'UND_ERR_SOCKET']);
+
+/**
+ * Every call Callpass makes to a provider: a timeout on each attempt, at most 3 attempts and only for idempotent
+ * calls (full-jitter backoff, Retry-After honoured up to 2 s), no redirects, bounded response size, and a circuit
+ * breaker per provider host. Failures become provider_* errors. 2xx and other 4xx answers go back to the adapter.
+ */
+@Injectable()
+export class ProviderHttpClient {
+  private readonly logger = new Logger(ProviderHttpClient.name);
+  private readonly breakers: CircuitBreakers;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {
+    this.breakers = new CircuitBreakers(clock);
+  }
+
+  async send(call: ProviderRequest): Promise<ProviderResponse> {
+    const circuit = `${call.provider} ${new URL(call.url).origin}`;
+    const attempts = call.idempotent ? MAX_ATTEMPTS : 1;
+    for (let attempt = 1; ; attempt += 1) {
+      if (!this.breakers.allow(circuit)) {
+        throw providerErrors.provider_unavailable({ provider: call.provider, reason: 'circuit_open' });
+      }
+      const outcome = await this.attempt(call);
+      if ('response' in outcome) {
+        this.breakers.succeeded(circuit);
+        return outcome.response;
+      }
+      if (outcome.countsAsOutage) this.breakers.failed(circuit);
+      else this.breakers.succeeded(circuit);
+      const wait = attempt < attempts && outcome.retryable ? this.retryDelay(attempt, outcome.retryAfterMs) : undefined;
+      if (wait === undefined) throw outcome.error;
+      this.logger.warn(`${call.provider} ${call.method} failed (${outcome.reason}); retry ${attempt + 1}/${attempts} in ${wait} ms`);
+      await this.clock.sleep(wait);
+    }
+  }
+
+  private async attempt(call: ProviderRequest): Promise<AttemptOutcome> {
+    try {
+      const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
+      let body: string | undefined;
+      if (call.json !== undefined) {
+        headers['content-type'] = 'application/json';
+        body = JSON.stringify(call.json);
+      } else if (call.form) {
+        headers['content-type'] = 'application/x-www-form-urlencoded';
+        body = new URLSearchParams(call.form).toString();
+      }
+      const response = await request(call.url, {
+        method: call.method,
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.config.providerTimeoutMs),
+      });
+      const text = await readLimited(response.body);
+      return this.classify(call, response.statusCode, response.headers['retry-after'], text);
+    } catch (error) {
+      return this.classifyFailure(call, error);
+    }
+  }
+
+  private classify(call: ProviderRequest, status: number, retryAfter: string | string[] | undefined, text: string): AttemptOutcome {
+    if (status === 401 || status === 403) {
+      return { error: providerErrors.provider_auth_failed({ provider: call.provider, providerStatus: status }), reason: `${status}`, retryable: false, countsAsOutage: false };
+    }
+    if (status === 429) {
+      const retryAfterMs = parseRetryAfter(retryAfter, this.clock.now());
+      return {
+        error: providerErrors.provider_unavailable({ provider: call.provider, reason: 'rate_limited', ...(retryAfterMs ? { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } : {}) }),
+        reason: '429',
+        retryable: true,
+        retryAfterMs,
+        countsAsOutage: false,
+      };
+    }
+    if (status >= 500) {
+      return { error: providerErrors.provider_unavailable({ provider: call.provider, providerStatus: status }), reason: `${status}`, retryable: true, countsAsOutage: true };
+    }
+    return { response: { status, body: parseJson(text) } };
+  }
+
+  private classifyFailure(call: ProviderRequest, error: unknown): AttemptOutcome {
+    const name = (error as Error | undefined)?.name;
+    if (name === 'TimeoutError' || name === 'AbortError' || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+      // Not retried: a slow provider stays slow, and waiting again would only pile requests up.
+      const timeout = providerErrors.provider_unavailable({ provider: call.provider, reason: 'timeout' }, 'The provider did not answer in time', 504);
+      return { error: timeout, reason: 'timeout', retryable: false, countsAsOutage: true };
+    }
+    if (error instanceof ResponseTooLargeError) {
+      return { error: providerErrors.provider_bad_response({ provider: call.provider, reason: 'response_too_large' }), reason: 'too large', retryable: false, countsAsOutage: false };
+    }
+    const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+    if (code && NETWORK_ERRORS.has(code)) {
+      return { error: providerErrors.provider_unavailable({ provider: call.provider, reason: 'unreachable' }), reason: code, retryable: true, countsAsOutage: true };
+    }
+    throw error;
+  }
+
+  private retryDelay(attempt: number, retryAfterMs: number | undefined): number | undefined {
+    if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) return undefined;
+    const jitter = Math.floor(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
+    return Math.max(retryAfterMs ?? 0, jitter);
+  }
+}
+
+type AttemptOutcome =
+  | { response: ProviderResponse }
+  | { error: Error; reason: string; retryable: boolean; retryAfterMs?: number; countsAsOutage: boolean };
+
+class ResponseTooLargeError extends Error {}
+
+async function readLimited(body: AsyncIterable<Buffer>): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > MAX_RESPONSE_BYTES) throw new ResponseTooLargeError();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Retry-After in seconds or as an HTTP date, in milliseconds from now. */
+function parseRetryAfter(header: string | string[] | undefined, now: Date): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now.getTime());
+}

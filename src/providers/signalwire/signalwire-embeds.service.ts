@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { TokenIssuanceLog, TokenIssuanceRecord } from '../../audit/token-issuance-log';
+import { AppError } from '../../common/errors/app-error';
+import { commonErrors } from '../../common/errors/common.errors';
+import { Clock } from '../../common/clock/clock';
+import { isUuid, uuidv7 } from '../../common/ids';
+import { RateLimiter } from '../../common/rate-limit/rate-limiter';
+import { SecretBox } from '../../crypto/secret-box';
+import { issuanceErrors } from '../../issuance/issuance.errors';
+import { refreshAfter } from '../../issuance/token-policy';
+import { readAccountSecrets } from '../../provider-accounts/provider-secrets';
+import { TenantSettingsDto } from '../../tenants/dto/tenant-settings.dto';
+import { tokenFingerprint } from '../jwt';
+import { SignalwireConfigDto } from './signalwire-config.dto';
+import { SignalwireEmbedsRepository } from './signalwire-embeds.repository';
+import { SignalwireSecretsDto } from './signalwire-secrets.dto';
+import { SignalwireAdapter } from './signalwire.adapter';
+import { signalwireErrors } from './signalwire.errors';
+
+/** Per visitor (account and client IP), and per account across all visitors, each minute. */
+const PER_VISITOR_PER_MINUTE = 10;
+const PER_ACCOUNT_PER_MINUTE = 600;
+
+export interface EmbedCaller {
+  accountId: string;
+  origin?: string;
+  clientIp: string;
+  requestId: string;
+}
+
+/**
+ * Click-to-call widgets on a tenant's public pages get a guest SAT here, without any key: the c2c token stays
+ * server-side, the page's Origin must be one the tenant allows, and visitors are rate limited. Every exchange,
+ * given or refused, is in the token log.
+ */
+@Injectable()
+export class SignalwireEmbedsService {
+  constructor(
+    private readonly accounts: SignalwireEmbedsRepository,
+    private readonly adapter: SignalwireAdapter,
+    private readonly secretBox: SecretBox,
+    private readonly limiter: RateLimiter,
+    private readonly log: TokenIssuanceLog,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The origin, if the account's tenant allows it (for CORS preflight). */
+  async allowedOrigin(accountId: string, origin: string | undefined): Promise<string | undefined> {
+    const account = isUuid(accountId) ? await this.accounts.findAccountWithTenant(accountId) : null;
+    return account && origin && originsOf(account.tenant.settings).includes(origin) ? origin : undefined;
+  }
+
+  async exchange(caller: EmbedCaller) {
+    this.limit(`embed:${caller.accountId}:${caller.clientIp}`, PER_VISITOR_PER_MINUTE);
+    this.limit(`embed:${caller.accountId}`, PER_ACCOUNT_PER_MINUTE);
+    const account = isUuid(caller.accountId) ? await this.accounts.findAccountWithTenant(caller.accountId) : null;
+    if (!account) throw signalwireErrors.embed_not_found();
+
+    const now = this.clock.now();
+    const record: TokenIssuanceRecord = {
+      id: uuidv7(now.getTime()),
+      tenantId: account.tenantId,
+      providerAccountId: account.id,
+      actorKind: 'public_embed',
+      provider: 'signalwire',
+      tokenKind: 'embed',
+      issuedAt: now,
+      requestId: caller.requestId,
+      clientIp: caller.clientIp,
+      origin: caller.origin,
+      outcome: 'issued',
+    };
+    try {
+      if (!caller.origin || !originsOf(account.tenant.settings).includes(caller.origin)) throw signalwireErrors.origin_not_allowed();
+      // A public caller learns nothing about the tenant's state: suspended and disabled look like "no embed here".
+      if (account.tenant.status !== 'active' || account.status !== 'active') throw signalwireErrors.embed_not_found();
+      const secrets = readAccountSecrets(this.secretBox, account) as unknown as SignalwireSecretsDto;
+      const minted = await this.adapter.exchangeEmbedToken({
+        config: account.config as unknown as SignalwireConfigDto,
+        secrets,
+        baseUrl: account.baseUrl ?? undefined,
+        now,
+      });
+      Object.assign(record, {
+        expiresAt: minted.expiresAt,
+        ttlSeconds: Math.round((minted.expiresAt.getTime() - now.getTime()) / 1000),
+        tokenFingerprint: tokenFingerprint(minted.token),
+        grants: { capabilities: ['outgoing'], embed: true },
+      });
+      await this.log.append(record).catch(() => {
+        throw issuanceErrors.audit_unavailable();
+      });
+      return {
+        id: record.id,
+        provider: 'signalwire',
+        kind: 'embed',
+        token: minted.token,
+        expiresAt: minted.expiresAt,
+        refreshAfter: refreshAfter(now, minted.expiresAt),
+        capabilities: ['outgoing'],
+      };
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'audit_unavailable')) {
+        const status = error instanceof AppError ? error.status : 500;
+        const errorCode = error instanceof AppError ? error.code : 'internal_error';
+        await this.log.append({ ...record, outcome: status >= 500 ? 'failed' : 'refused', errorCode }).catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  private limit(key: string, perMinute: number): void {
+    const verdict = this.limiter.consume(key, perMinute, 60_000);
+    if (!verdict.allowed) throw commonErrors.rate_limited({ retryAfterSeconds: verdict.retryAfterSeconds });
+  }
+}
+
+function originsOf(settings: unknown): string[] {
+  return (settings as TenantSettingsDto).allowedOrigins ?? [];
+}
