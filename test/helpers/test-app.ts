@@ -76,7 +76,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     .useValue(database.connect())
     .setLogger(new PinoNestLogger(logger))
     .compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(logger));
+  // Behind a proxy, as in production: tests set X-Forwarded-For to act as different clients.
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(logger, { trustProxy: true }));
   configureApp(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

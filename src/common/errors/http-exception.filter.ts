@@ -27,7 +27,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
     let error = this.toAppError(exception);
     if (error.status >= HttpStatus.INTERNAL_SERVER_ERROR) {
       const cause = exception instanceof Error ? exception : new Error(String(exception));
-      this.logger.error(`${request.method} ${request.url} failed [${request.id}]: ${cause.message}`, cause.stack);
+      // A 500 is a bug: log its stack. 502-504 are a provider or the database being down: one line is enough.
+      if (error.status === HttpStatus.INTERNAL_SERVER_ERROR) {
+        this.logger.error(`${request.method} ${request.url} failed [${request.id}]: ${cause.message}`, cause.stack);
+      } else {
+        this.logger.warn(`${request.method} ${request.url} answered ${error.status} ${error.code} [${request.id}]`);
+      }
       error = new AppError(error.code, error.status, error.message, { ...error.details, requestId: String(request.id) });
     }
     if (error.status === HttpStatus.UNAUTHORIZED) reply.header('www-authenticate', 'Bearer realm="callpass"');

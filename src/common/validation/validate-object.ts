@@ -11,6 +11,8 @@ export function validateObject<T extends object>(schema: ClassConstructor<T>, va
   const errors = validateSync(instance, {
     whitelist: true,
     forbidNonWhitelisted: true,
+    // A schema with no fields (a token kind without options) must accept `{}` and refuse anything in it.
+    forbidUnknownValues: false,
     validationError: { target: false, value: false },
   });
   if (errors.length > 0) throw validationFailed(flattenValidationErrors(errors, path));

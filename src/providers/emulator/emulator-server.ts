@@ -79,8 +79,8 @@ export class EmulatorServer {
     return this.requests.filter((request) => request.method === method && pathPattern.test(request.path));
   }
 
-  reset(): void {
-    this.requests.length = 0;
+  /** Drops faults still queued (and latency), e.g. ones a circuit breaker kept from being used. */
+  clearFaults(): void {
     this.faults.length = 0;
     this.latencyMs = 0;
   }

@@ -1,0 +1,102 @@
+import { emulatedPlivoAccount, emulatedSignalwireAccount } from '../../src/sandbox/emulators';
+import { bearer } from '../helpers/test-app';
+import { createIssuingContext, IssuingContext } from '../helpers/issuing';
+
+/** Upstream calls: timeouts, safe retries with backoff and Retry-After, malformed answers, unreachable hosts. */
+describe('provider failures', () => {
+  let ctx: IssuingContext;
+  let endpointId: string;
+  const tokenCalls = () => ctx.emulators.plivo.requestsTo('POST', /\/JWT\/Token\/?$/).length;
+
+  beforeAll(async () => {
+    ctx = await createIssuingContext({ env: { PROVIDER_TIMEOUT_MS: '300' } });
+    const accountId = await ctx.createAccount(emulatedPlivoAccount(ctx.emulators.plivo));
+    endpointId = (await ctx.createEndpoint(accountId, { userId: 'f1', identity: 'fail', provision: true })).id;
+  });
+  afterEach(() => {
+    ctx.emulators.plivo.clearFaults();
+    // Let any circuit a test opened close again.
+    ctx.clock.advance(10_000);
+  });
+  afterAll(() => ctx.close());
+
+  it('gives up on a slow provider after the timeout, fast, without retrying (504 provider_unavailable)', async () => {
+    ctx.emulators.plivo.failNext(1, { kind: 'hang' });
+    const before = tokenCalls();
+    const started = process.hrtime.bigint();
+    const response = await ctx.issue({ endpointId }).expect(504);
+    const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+    expect(response.body.error).toMatchObject({ code: 'provider_unavailable', details: { provider: 'plivo', reason: 'timeout' } });
+    expect(tokenCalls()).toBe(before + 1);
+    expect(elapsedMs).toBeLessThan(3000);
+  });
+
+  it('retries a repeatable call on 5xx with jittered backoff, at most 3 attempts', async () => {
+    ctx.emulators.plivo.failNext(2, { kind: 'status', status: 502 });
+    const before = tokenCalls();
+    const sleeps = ctx.clock.sleeps.length;
+    await ctx.issue({ endpointId }).expect(201);
+    expect(tokenCalls()).toBe(before + 3);
+    const waits = ctx.clock.sleeps.slice(sleeps);
+    expect(waits).toHaveLength(2);
+    expect(waits.every((ms) => ms >= 0 && ms <= 1000)).toBe(true);
+
+    ctx.emulators.plivo.failNext(3, { kind: 'status', status: 500 });
+    const exhausted = await ctx.issue({ endpointId }).expect(503);
+    expect(exhausted.body.error).toMatchObject({ code: 'provider_unavailable', details: { providerStatus: 500 } });
+    expect(tokenCalls()).toBe(before + 6);
+  });
+
+  it('waits out a short Retry-After, and answers a long one at once with 503 and the hint', async () => {
+    ctx.emulators.plivo.failNext(1, { kind: 'rate_limit', retryAfterSeconds: 1 });
+    const sleeps = ctx.clock.sleeps.length;
+    await ctx.issue({ endpointId }).expect(201);
+    expect(ctx.clock.sleeps.slice(sleeps)).toEqual([1000]);
+
+    ctx.emulators.plivo.failNext(1, { kind: 'rate_limit', retryAfterSeconds: 30 });
+    const before = tokenCalls();
+    const limited = await ctx.issue({ endpointId }).expect(503);
+    expect(limited.body.error.details).toMatchObject({ reason: 'rate_limited', retryAfterSeconds: 30 });
+    expect(limited.headers['retry-after']).toBe('30');
+    expect(tokenCalls()).toBe(before + 1);
+  });
+
+  it('treats a malformed answer as 502 provider_bad_response, never a crash', async () => {
+    ctx.emulators.plivo.failNext(1, { kind: 'garbage' });
+    const garbage = await ctx.issue({ endpointId }).expect(502);
+    expect(garbage.body.error.code).toBe('provider_bad_response');
+    ctx.emulators.plivo.failNext(1, { kind: 'status', status: 200, body: { api_id: 'x', token: 42 } });
+    expect((await ctx.issue({ endpointId }).expect(502)).body.error).toMatchObject({ code: 'provider_bad_response', details: { missing: 'token' } });
+    await ctx.issue({ endpointId }).expect(201);
+  });
+
+  it('answers 503 at once for an unreachable host', async () => {
+    const unreachable = emulatedPlivoAccount(ctx.emulators.plivo);
+    const accountId = await ctx.createAccount(unreachable, { baseUrl: 'http://127.0.0.1:9' });
+    const endpoint = await ctx.createEndpoint(accountId, { userId: 'f2', identity: 'nowhere' });
+    const response = await ctx.issue({ endpointId: endpoint.id }).expect(503);
+    expect(response.body.error).toMatchObject({ code: 'provider_unavailable', details: { reason: 'unreachable' } });
+  });
+
+  it('never retries a call that is not safe to repeat (a refresh consumes its token)', async () => {
+    const signalwire = emulatedSignalwireAccount(ctx.emulators.signalwire);
+    const accountId = await ctx.createAccount(signalwire);
+    const endpoint = await ctx.createEndpoint(accountId, { userId: 'f3', identity: 'refresher@example.com' });
+    const { body } = await ctx.issue({ endpointId: endpoint.id }).expect(201);
+    ctx.emulators.signalwire.failNext(1, { kind: 'status', status: 503 });
+    const before = ctx.emulators.signalwire.requestsTo('POST', /refresh$/).length;
+    await ctx.t.http.post(`/v1/tokens/${body.id}/refresh`).set(bearer(ctx.tenant.key)).expect(503);
+    expect(ctx.emulators.signalwire.requestsTo('POST', /refresh$/).length).toBe(before + 1);
+    // The kept refresh token was never presented successfully, so a later refresh still works.
+    await ctx.t.http.post(`/v1/tokens/${body.id}/refresh`).set(bearer(ctx.tenant.key)).expect(201);
+  });
+
+  it('never lets a provider error body carry a secret to the caller', async () => {
+    const plivo = emulatedPlivoAccount(ctx.emulators.plivo);
+    const accountId = await ctx.createAccount(plivo);
+    const endpoint = await ctx.createEndpoint(accountId, { userId: 'f4', identity: 'ghostly' });
+    const response = await ctx.issue({ endpointId: endpoint.id }).expect(422);
+    expect(JSON.stringify(response.body)).not.toContain(plivo.secrets.authToken);
+    expect(ctx.t.logs.join('\n')).not.toContain(plivo.secrets.authToken);
+  });
+});

@@ -1,0 +1,123 @@
+import { emulatedPlivoAccount, emulatedTwilioAccount } from '../../src/sandbox/emulators';
+import { createTenant } from '../factories/tenant.factory';
+import { bearer } from '../helpers/test-app';
+import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
+
+/** What POST /v1/tokens does whatever the provider: resolution, policy, fail-closed audit. */
+describe('token issuing pipeline', () => {
+  let ctx: IssuingContext;
+  let accountId: string;
+  let endpoint: { id: string; userId: string };
+
+  beforeAll(async () => {
+    ctx = await createIssuingContext();
+    accountId = await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio));
+    endpoint = (await ctx.createEndpoint(accountId, { userId: 'pipeline_user' })) as unknown as typeof endpoint;
+  });
+  afterAll(() => ctx.close());
+
+  it('finds the endpoint by account and user id as well as by id', async () => {
+    const response = await ctx.issue({ providerAccountId: accountId, userId: 'pipeline_user' }).expect(201);
+    expect(response.body.identity).toBe('pipeline_user');
+    const missing = await ctx.issue({ ttlSeconds: 600 }).expect(400);
+    expect(missing.body.error.code).toBe('endpoint_reference_required');
+    const unknown = await ctx.issue({ providerAccountId: accountId, userId: 'nobody' }).expect(404);
+    expect(unknown.body.error.code).toBe('endpoint_not_found');
+  });
+
+  it('fails closed: when the audit row cannot be written, no token leaves (503 audit_unavailable)', async () => {
+    ctx.clock.advance(1000);
+    await ctx.t.database.query(`ALTER TABLE token_issuances ADD CONSTRAINT no_issued CHECK (outcome <> 'issued') NOT VALID`);
+    try {
+      const response = await ctx.issue({ endpointId: endpoint.id }).expect(503);
+      expect(response.body).toEqual({ error: { code: 'audit_unavailable', message: expect.any(String), details: { requestId: expect.any(String) } } });
+      expect(JSON.stringify(response.body)).not.toMatch(/eyJ/);
+      expect(await ctx.t.prisma.tokenIssuance.count({ where: { endpointId: endpoint.id, outcome: 'issued', issuedAt: ctx.clock.now() } })).toBe(0);
+    } finally {
+      await ctx.t.database.query('ALTER TABLE token_issuances DROP CONSTRAINT no_issued');
+    }
+    await ctx.issue({ endpointId: endpoint.id }).expect(201);
+  });
+
+  it('fails closed for a whole concurrent batch too: every caller gets 503, none a token', async () => {
+    await ctx.t.database.query(`ALTER TABLE token_issuances ADD CONSTRAINT no_issued CHECK (outcome <> 'issued') NOT VALID`);
+    try {
+      const responses = await Promise.all(Array.from({ length: 20 }, () => ctx.issue({ endpointId: endpoint.id })));
+      expect(responses.map((response) => response.status)).toEqual(Array(20).fill(503));
+      expect(responses.every((response) => !('token' in response.body))).toBe(true);
+    } finally {
+      await ctx.t.database.query('ALTER TABLE token_issuances DROP CONSTRAINT no_issued');
+    }
+  });
+
+  it('mints nothing for a disabled endpoint or account, and audits each refusal', async () => {
+    ctx.clock.advance(1000);
+    await ctx.t.http.patch(`/v1/endpoints/${endpoint.id}`).set(bearer(ctx.tenant.key)).send({ disabled: true }).expect(200);
+    expect((await ctx.issue({ endpointId: endpoint.id }).expect(403)).body.error.code).toBe('endpoint_disabled');
+    await ctx.t.http.patch(`/v1/endpoints/${endpoint.id}`).set(bearer(ctx.tenant.key)).send({ disabled: false }).expect(200);
+
+    ctx.clock.advance(1000);
+    await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ status: 'disabled' }).expect(200);
+    expect((await ctx.issue({ endpointId: endpoint.id }).expect(403)).body.error.code).toBe('provider_account_disabled');
+    await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ status: 'active' }).expect(200);
+
+    const refusals = await issuanceRows(ctx, { endpointId: endpoint.id, outcome: 'refused' });
+    expect(refusals.slice(0, 2).map((row) => row.errorCode)).toEqual(['provider_account_disabled', 'endpoint_disabled']);
+  });
+
+  it('mints nothing for a suspended tenant', async () => {
+    await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ status: 'suspended' }).expect(200);
+    try {
+      expect((await ctx.issue({ endpointId: endpoint.id }).expect(403)).body.error.code).toBe('tenant_suspended');
+    } finally {
+      await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ status: 'active' }).expect(200);
+    }
+  });
+
+  it('never mints for another tenant\'s endpoint or account (404), and the probe is in the prober\'s log', async () => {
+    const other = await createTenant(ctx.t);
+    const asOther = (body: Record<string, unknown>) => ctx.t.http.post('/v1/tokens').set(bearer(other.key)).send(body);
+    expect((await asOther({ endpointId: endpoint.id }).expect(404)).body.error.code).toBe('endpoint_not_found');
+    await asOther({ providerAccountId: accountId, userId: 'pipeline_user' }).expect(404);
+    const probes = await ctx.t.prisma.tokenIssuance.findMany({ where: { tenantId: other.id } });
+    expect(probes.map((row) => row.outcome)).toEqual(['refused', 'refused']);
+    expect(probes.every((row) => row.endpointId === null)).toBe(true);
+  });
+
+  it('applies the tenant\'s default and maximum lifetime', async () => {
+    await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ settings: { tokenTtl: { defaultSeconds: 300, maxSeconds: 1200 } } }).expect(200);
+    try {
+      const byDefault = await ctx.issue({ endpointId: endpoint.id }).expect(201);
+      expect(new Date(byDefault.body.expiresAt).getTime() - ctx.clock.now().getTime()).toBe(300_000);
+      const capped = await ctx.issue({ endpointId: endpoint.id, ttlSeconds: 3600 }).expect(201);
+      expect(new Date(capped.body.expiresAt).getTime() - ctx.clock.now().getTime()).toBe(1_200_000);
+      const [row] = await issuanceRows(ctx, { id: capped.body.id });
+      expect(row.ttlSeconds).toBe(1200);
+    } finally {
+      await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ settings: {} }).expect(200);
+    }
+  });
+
+  it('refuses unknown kinds and options with 400, naming what is supported', async () => {
+    const kind = await ctx.issue({ endpointId: endpoint.id, kind: 'video_token' }).expect(400);
+    expect(kind.body.error).toMatchObject({ code: 'token_kind_not_supported', details: { supported: ['access_token', 'capability_token'] } });
+    const option = await ctx.issue({ endpointId: endpoint.id, options: { identity: 'someone_else' } }).expect(400);
+    expect(option.body.error.details.fields).toEqual([{ field: 'options.identity', messages: ['property identity should not exist'] }]);
+    await ctx.issue({ endpointId: endpoint.id, identity: 'someone_else' }).expect(400);
+    await ctx.issue({ endpointId: endpoint.id, ttlSeconds: 30 }).expect(400);
+  });
+
+  it('keeps tokens and provider secrets out of responses\' neighbours: logs and the token log', async () => {
+    const plivo = emulatedPlivoAccount(ctx.emulators.plivo);
+    const plivoId = await ctx.createAccount(plivo);
+    const plivoEndpoint = await ctx.createEndpoint(plivoId, { userId: 'canary', identity: 'canary', provision: true });
+    const tokens = [
+      (await ctx.issue({ endpointId: endpoint.id }).expect(201)).body.token,
+      (await ctx.issue({ endpointId: plivoEndpoint.id }).expect(201)).body.token,
+    ] as string[];
+    const canaries = [...tokens, ...tokens.map((token) => token.split('.')[2]), plivo.secrets.authToken, ctx.tenant.key];
+    const stored = JSON.stringify(await ctx.t.prisma.tokenIssuance.findMany());
+    const everything = [stored, ...ctx.t.logs].join('\n');
+    expect(canaries.filter((canary) => everything.includes(canary))).toEqual([]);
+  });
+});

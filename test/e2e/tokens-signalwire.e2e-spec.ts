@@ -1,0 +1,209 @@
+import { emulatedSignalwireAccount } from '../../src/sandbox/emulators';
+import { bearer } from '../helpers/test-app';
+import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
+
+describe('SignalWire tokens', () => {
+  let ctx: IssuingContext;
+  let account: ReturnType<typeof emulatedSignalwireAccount>;
+  let accountId: string;
+  let endpoint: { id: string; identity: string };
+
+  const lastCall = (path: RegExp) => ctx.emulators.signalwire.requestsTo('POST', path).slice(-1)[0];
+
+  beforeAll(async () => {
+    ctx = await createIssuingContext();
+    account = emulatedSignalwireAccount(ctx.emulators.signalwire);
+    accountId = await ctx.createAccount(account);
+    endpoint = await ctx.createEndpoint(accountId, {
+      userId: 'u-1',
+      identity: 'alice@example.com',
+      providerOptions: { allowedAddresses: account.addresses.slice(0, 2) },
+    });
+  });
+  afterAll(() => ctx.close());
+
+  describe('subscriber SAT', () => {
+    it('mints with the documented request, keeps the refresh token encrypted, and never returns it', async () => {
+      const response = await ctx.issue({ endpointId: endpoint.id, ttlSeconds: 900 }).expect(201);
+      const now = Math.floor(ctx.clock.now().getTime() / 1000);
+      const call = lastCall(/\/api\/fabric\/subscribers\/tokens$/);
+      expect(call.basic).toEqual({ username: account.config.projectId, password: account.secrets.apiToken });
+      expect(call.body).toEqual({ reference: 'alice@example.com', expire_at: now + 900 });
+      expect(response.body).toMatchObject({
+        provider: 'signalwire',
+        kind: 'subscriber',
+        identity: 'alice@example.com',
+        capabilities: ['incoming', 'outgoing'],
+        subscriberId: expect.any(String),
+        refreshable: true,
+      });
+      expect(ctx.emulators.signalwire.sats.get(response.body.token)).toMatchObject({ kind: 'subscriber' });
+      expect(JSON.stringify(response.body)).not.toMatch(/refresh_token|"Refresh"/);
+
+      const [session] = await ctx.t.prisma.providerSession.findMany({ where: { currentTokenId: response.body.id } });
+      const refreshTokens = [...ctx.emulators.signalwire.refreshTokens.keys()];
+      expect(session.secretCiphertext).toMatch(/^cpenc1\./);
+      for (const refreshToken of refreshTokens) expect(session.secretCiphertext).not.toContain(refreshToken.split('.')[3]);
+    });
+
+    it('refreshes through Callpass, rotating the kept refresh token; only the latest token can be refreshed', async () => {
+      const first = await ctx.issue({ endpointId: endpoint.id }).expect(201);
+      ctx.clock.advance(60_000);
+      const second = await ctx.t.http.post(`/v1/tokens/${first.body.id}/refresh`).set(bearer(ctx.tenant.key)).expect(201);
+      expect(second.body).toMatchObject({ provider: 'signalwire', kind: 'subscriber', identity: 'alice@example.com', refreshable: true });
+      expect(second.body.id).not.toBe(first.body.id);
+      expect(second.body.token).not.toBe(first.body.token);
+      expect(new Date(second.body.expiresAt).getTime() - ctx.clock.now().getTime()).toBe(7200_000);
+      const refreshCall = lastCall(/\/tokens\/refresh$/);
+      expect(Object.keys(refreshCall.body as object)).toEqual(['refresh_token']);
+
+      const stale = await ctx.t.http.post(`/v1/tokens/${first.body.id}/refresh`).set(bearer(ctx.tenant.key)).expect(404);
+      expect(stale.body.error.code).toBe('token_not_refreshable');
+      await ctx.t.http.post(`/v1/tokens/${second.body.id}/refresh`).set(bearer(ctx.tenant.key)).expect(201);
+
+      const [row] = await issuanceRows(ctx, { id: second.body.id });
+      expect(row.grants).toMatchObject({ refreshOf: first.body.id });
+    });
+
+    it('refuses to refresh once the endpoint is disabled, and for another tenant', async () => {
+      const { body } = await ctx.issue({ endpointId: endpoint.id }).expect(201);
+      const { createTenant } = await import('../factories/tenant.factory');
+      const other = await createTenant(ctx.t);
+      await ctx.t.http.post(`/v1/tokens/${body.id}/refresh`).set(bearer(other.key)).expect(404);
+      await ctx.t.http.patch(`/v1/endpoints/${endpoint.id}`).set(bearer(ctx.tenant.key)).send({ disabled: true }).expect(200);
+      const refused = await ctx.t.http.post(`/v1/tokens/${body.id}/refresh`).set(bearer(ctx.tenant.key)).expect(403);
+      expect(refused.body.error.code).toBe('endpoint_disabled');
+      await ctx.t.http.patch(`/v1/endpoints/${endpoint.id}`).set(bearer(ctx.tenant.key)).send({ disabled: false }).expect(200);
+    });
+
+    it('refuses to refresh after the refresh window', async () => {
+      const { body } = await ctx.issue({ endpointId: endpoint.id, ttlSeconds: 600 }).expect(201);
+      ctx.clock.advance((600 + 301) * 1000);
+      const refused = await ctx.t.http.post(`/v1/tokens/${body.id}/refresh`).set(bearer(ctx.tenant.key)).expect(404);
+      expect(refused.body.error).toMatchObject({ code: 'token_not_refreshable', details: { reason: 'expired' } });
+    });
+
+    it('mints a client-bound SAT by forwarding the fingerprint with the sat:refresh scope, keeping no refresh token', async () => {
+      const fingerprint = 'A'.repeat(43);
+      const response = await ctx.issue({ endpointId: endpoint.id, options: { fingerprint } }).expect(201);
+      expect(lastCall(/\/api\/fabric\/subscribers\/tokens$/).body).toMatchObject({ fingerprint, scope: 'sat:refresh' });
+      expect(response.body.refreshable).toBe(false);
+      expect(await ctx.t.prisma.providerSession.count({ where: { currentTokenId: response.body.id } })).toBe(0);
+      await ctx.issue({ endpointId: endpoint.id, options: { fingerprint: 'short' } }).expect(400);
+    });
+
+    it('is minted only if the endpoint allows both directions', async () => {
+      const outboundOnly = await ctx.createEndpoint(accountId, { userId: 'u-2', identity: 'bob@example.com', capabilities: ['outgoing'] });
+      const response = await ctx.issue({ endpointId: outboundOnly.id }).expect(403);
+      expect(response.body.error.code).toBe('capability_not_allowed');
+    });
+  });
+
+  describe('guest and invite SATs', () => {
+    it('mints a guest SAT limited to the endpoint\'s allowed addresses, or a subset of them', async () => {
+      const all = await ctx.issue({ endpointId: endpoint.id, kind: 'guest' }).expect(201);
+      expect(lastCall(/\/guests\/tokens$/).body).toMatchObject({ allowed_addresses: account.addresses.slice(0, 2) });
+      expect(all.body).toMatchObject({ kind: 'guest', capabilities: ['outgoing'], allowedAddresses: account.addresses.slice(0, 2) });
+      await ctx.issue({ endpointId: endpoint.id, kind: 'guest', options: { allowedAddresses: [account.addresses[1]] } }).expect(201);
+      expect(lastCall(/\/guests\/tokens$/).body).toMatchObject({ allowed_addresses: [account.addresses[1]] });
+    });
+
+    it('refuses addresses outside the endpoint\'s list (403) and more than ten (400)', async () => {
+      const outside = await ctx.issue({ endpointId: endpoint.id, kind: 'guest', options: { allowedAddresses: [account.addresses[2]] } }).expect(403);
+      expect(outside.body.error).toMatchObject({ code: 'address_not_allowed', details: { refused: [account.addresses[2]] } });
+      const many = Array.from({ length: 11 }, (_, index) => `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`);
+      await ctx.issue({ endpointId: endpoint.id, kind: 'guest', options: { allowedAddresses: many } }).expect(400);
+      const setting = await ctx.t.http.patch(`/v1/endpoints/${endpoint.id}`).set(bearer(ctx.tenant.key)).send({ providerOptions: { allowedAddresses: many } }).expect(400);
+      expect(setting.body.error.details.fields[0].field).toBe('providerOptions.allowedAddresses');
+    });
+
+    it('mints an invite for one allowed address, authenticated by a subscriber SAT', async () => {
+      const response = await ctx.issue({ endpointId: endpoint.id, kind: 'invite', options: { addressId: account.addresses[0] }, ttlSeconds: 300 }).expect(201);
+      const invite = lastCall(/\/subscriber\/invites$/);
+      expect(invite.body).toEqual({ address_id: account.addresses[0], expires_at: Math.floor(ctx.clock.now().getTime() / 1000) + 300 });
+      expect(ctx.emulators.signalwire.sats.get(invite.bearer!)).toMatchObject({ kind: 'subscriber' });
+      expect(response.body).toMatchObject({ kind: 'invite', addressId: account.addresses[0] });
+      await ctx.issue({ endpointId: endpoint.id, kind: 'invite', options: { addressId: account.addresses[2] } }).expect(403);
+      await ctx.issue({ endpointId: endpoint.id, kind: 'invite', options: {} }).expect(400);
+    });
+
+    it('needs the endpoint to list addresses first (422)', async () => {
+      const plain = await ctx.createEndpoint(accountId, { userId: 'u-3', identity: 'carol@example.com' });
+      const response = await ctx.issue({ endpointId: plain.id, kind: 'guest' }).expect(422);
+      expect(response.body.error).toMatchObject({ code: 'provider_config_incomplete' });
+    });
+
+    it('passes SignalWire\'s own validation errors through as 422 with its code', async () => {
+      ctx.emulators.signalwire.failNext(1, {
+        kind: 'status',
+        status: 422,
+        body: { errors: [{ type: 'validation_error', code: 'must_belong_to_project', message: 'Allowed addresses must belong to the project', attribute: 'allowed_addresses' }] },
+      });
+      const response = await ctx.issue({ endpointId: endpoint.id, kind: 'guest' }).expect(422);
+      expect(response.body.error.details).toMatchObject({ provider: 'signalwire', providerCode: 'must_belong_to_project', attribute: 'allowed_addresses' });
+    });
+  });
+
+  describe('public click-to-call embed', () => {
+    const origin = 'https://shop.example.com';
+    const exchange = (from?: string, ip = '203.0.113.7') => {
+      const call = ctx.t.http.post(`/v1/signalwire/embeds/${accountId}/tokens`).set('x-forwarded-for', ip);
+      return from ? call.set('origin', from) : call;
+    };
+
+    beforeAll(async () => {
+      await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ settings: { allowedOrigins: [origin] } }).expect(200);
+    });
+
+    it('exchanges the account\'s c2c token for a guest SAT, for an allowed origin, without any key', async () => {
+      ctx.clock.advance(60_000);
+      const response = await exchange(origin).expect(201);
+      expect(response.headers['access-control-allow-origin']).toBe(origin);
+      expect(response.body).toMatchObject({ provider: 'signalwire', kind: 'embed', capabilities: ['outgoing'] });
+      expect(lastCall(/\/embeds\/tokens$/).body).toEqual({ token: account.secrets.clickToCallToken });
+      expect(lastCall(/\/embeds\/tokens$/).headers.authorization).toBeUndefined();
+      expect(JSON.stringify(response.body)).not.toContain(account.secrets.clickToCallToken);
+      const [row] = await issuanceRows(ctx, { id: response.body.id });
+      expect(row).toMatchObject({ actorKind: 'public_embed', origin, outcome: 'issued', tokenKind: 'embed' });
+    });
+
+    it('answers the CORS preflight only for allowed origins', async () => {
+      const allowed = await ctx.t.http.options(`/v1/signalwire/embeds/${accountId}/tokens`).set('origin', origin).expect(204);
+      expect(allowed.headers['access-control-allow-origin']).toBe(origin);
+      expect(allowed.headers['access-control-allow-methods']).toBe('POST');
+      const other = await ctx.t.http.options(`/v1/signalwire/embeds/${accountId}/tokens`).set('origin', 'https://evil.example').expect(204);
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    });
+
+    it('refuses other origins and requests without one (403), and audits them', async () => {
+      ctx.clock.advance(60_000);
+      const refused = await exchange('https://evil.example', '203.0.113.8').expect(403);
+      expect(refused.body.error.code).toBe('origin_not_allowed');
+      expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+      await exchange(undefined, '203.0.113.8').expect(403);
+      const [row] = await issuanceRows(ctx, { origin: 'https://evil.example' });
+      expect(row).toMatchObject({ outcome: 'refused', errorCode: 'origin_not_allowed', actorKind: 'public_embed' });
+    });
+
+    it('rate limits each visitor to 10 a minute, with Retry-After', async () => {
+      ctx.clock.advance(60_000);
+      for (let attempt = 0; attempt < 10; attempt += 1) await exchange(origin, '198.51.100.1').expect(201);
+      const limited = await exchange(origin, '198.51.100.1').expect(429);
+      expect(limited.body.error.code).toBe('rate_limited');
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      await exchange(origin, '198.51.100.2').expect(201);
+      ctx.clock.advance(60_000);
+      await exchange(origin, '198.51.100.1').expect(201);
+    });
+
+    it('answers 404 for unknown accounts, other providers, and accounts without a c2c token', async () => {
+      ctx.clock.advance(60_000);
+      await ctx.t.http.post('/v1/signalwire/embeds/00000000-0000-7000-8000-000000000000/tokens').set('origin', origin).expect(404);
+      await ctx.t.http.post('/v1/signalwire/embeds/not-a-uuid/tokens').set('origin', origin).expect(404);
+      const { clickToCallToken: _unused, ...secrets } = account.secrets;
+      const plainId = await ctx.createAccount(account, { secrets });
+      const response = await ctx.t.http.post(`/v1/signalwire/embeds/${plainId}/tokens`).set('origin', origin).expect(404);
+      expect(response.body.error.code).toBe('embed_not_found');
+    });
+  });
+});

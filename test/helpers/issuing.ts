@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import type { Test } from 'supertest';
+import { Prisma } from '../../src/generated/prisma/client';
+import { EmulatedAccount, Emulators, startEmulators } from '../../src/sandbox/emulators';
+import { createTenant, TestTenant } from '../factories/tenant.factory';
+import { FakeClock } from './fake-clock';
+import { bearer, createTestApp, TestApp, TestAppOptions } from './test-app';
+
+/** An app, a tenant and the four provider emulators, all on one fake clock. */
+export interface IssuingContext {
+  t: TestApp;
+  tenant: TestTenant;
+  emulators: Emulators;
+  clock: FakeClock;
+  /** POST /v1/tokens as the tenant. */
+  issue(body: Record<string, unknown>): Test;
+  createAccount(account: EmulatedAccount, overrides?: Record<string, unknown>): Promise<string>;
+  createEndpoint(providerAccountId: string, overrides?: Record<string, unknown>): Promise<Record<string, unknown> & { id: string; identity: string }>;
+  close(): Promise<void>;
+}
+
+export async function createIssuingContext(options: TestAppOptions = {}): Promise<IssuingContext> {
+  const clock = options.clock ?? new FakeClock();
+  const emulators = await startEmulators({ now: () => clock.now() });
+  const t = await createTestApp({ ...options, clock });
+  const tenant = await createTenant(t);
+  return {
+    t,
+    tenant,
+    emulators,
+    clock,
+    issue: (body) => t.http.post('/v1/tokens').set(bearer(tenant.key)).send(body),
+    createAccount: async ({ provider, baseUrl, config, secrets }, overrides = {}) => {
+      const response = await t.http
+        .post('/v1/provider-accounts')
+        .set(bearer(tenant.key))
+        .send({ provider, baseUrl, config, secrets, name: `${provider}-${randomBytes(3).toString('hex')}`, ...overrides });
+      if (response.status !== 201) throw new Error(`account not created: ${JSON.stringify(response.body)}`);
+      return response.body.id as string;
+    },
+    createEndpoint: async (providerAccountId, overrides = {}) => {
+      const response = await t.http
+        .post('/v1/endpoints')
+        .set(bearer(tenant.key))
+        .send({ providerAccountId, userId: `user_${randomBytes(4).toString('hex')}`, capabilities: ['incoming', 'outgoing'], ...overrides });
+      if (response.status !== 201) throw new Error(`endpoint not created: ${JSON.stringify(response.body)}`);
+      return response.body;
+    },
+    close: async () => {
+      await t.close();
+      await emulators.close();
+    },
+  };
+}
+
+/** The tenant's token log rows matching `where`, newest first. */
+export function issuanceRows(ctx: IssuingContext, where: Prisma.TokenIssuanceWhereInput = {}) {
+  return ctx.t.prisma.tokenIssuance.findMany({ where: { ...where, tenantId: ctx.tenant.id }, orderBy: [{ issuedAt: 'desc' }, { id: 'desc' }] });
+}
