@@ -1,25 +1,16 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
-import { NestFactory } from '@nestjs/core';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppModule } from './app.module';
-import { configureApp, createHttpAdapter } from './app.setup';
-import { createLogger, PinoNestLogger } from './common/logging/logger';
+import { createLogger } from './common/logging/logger';
 import { AppConfig } from './config/app-config';
 import { ConfigValidationError } from './config/environment';
 import { MigrationError } from './database/migrator';
+import { startServer } from './server';
 
 async function bootstrap(): Promise<void> {
   if (fs.existsSync('.env')) process.loadEnvFile('.env');
   const config = AppConfig.fromEnvironment(process.env);
   const logger = createLogger(config.logLevel);
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule,
-    createHttpAdapter(logger, { trustProxy: config.trustProxy }),
-    { logger: new PinoNestLogger(logger), abortOnError: false },
-  );
-  configureApp(app);
-  await app.listen(config.port, config.host);
+  const app = await startServer(config, logger);
   logger.info(`Callpass listening on ${await app.getUrl()} (API docs at /docs)`);
 }
 

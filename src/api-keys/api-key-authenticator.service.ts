@@ -28,7 +28,7 @@ export class ApiKeyAuthenticator {
     const now = this.clock.now();
     if (key.revokedAt) throw authErrors.api_key_revoked();
     if (key.expiresAt && key.expiresAt <= now) throw authErrors.api_key_expired();
-    if (key.tenant?.status === 'suspended') throw authErrors.tenant_suspended();
+    if (key.tenantStatus === 'suspended') throw authErrors.tenant_suspended();
     this.noteUse(key.id, key.lastUsedAt, now);
 
     switch (key.kind) {

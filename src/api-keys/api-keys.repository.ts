@@ -1,7 +1,25 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { afterCursor, CursorPosition } from '../common/pagination/cursor';
+import { DATABASE_CONNECTION, DatabaseConnection } from '../database/database-connection';
 import { Db, PrismaService } from '../database/prisma.service';
 import { ApiKeyKind } from '../generated/prisma/client';
+
+const AUTHENTICATION_SQL = `
+  SELECT k.id, k.kind::text AS kind, k.tenant_id AS "tenantId", k.scopes, k.expires_at AS "expiresAt",
+         k.revoked_at AS "revokedAt", k.last_used_at AS "lastUsedAt", t.status::text AS "tenantStatus"
+  FROM api_keys k LEFT JOIN tenants t ON t.id = k.tenant_id
+  WHERE k.secret_hash = $1`;
+
+export interface AuthenticationRow {
+  id: string;
+  kind: ApiKeyKind;
+  tenantId: string | null;
+  scopes: string[];
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+  tenantStatus: 'active' | 'suspended' | null;
+}
 
 export interface NewApiKey {
   kind: ApiKeyKind;
@@ -20,23 +38,15 @@ export interface NewApiKey {
  */
 @Injectable()
 export class ApiKeysRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(DATABASE_CONNECTION) private readonly db: DatabaseConnection,
+  ) {}
 
-  /** The per-request lookup: the key row plus its tenant's status, by hash. */
-  findForAuthentication(secretHash: string) {
-    return this.prisma.apiKey.findUnique({
-      where: { secretHash },
-      select: {
-        id: true,
-        kind: true,
-        tenantId: true,
-        scopes: true,
-        expiresAt: true,
-        revokedAt: true,
-        lastUsedAt: true,
-        tenant: { select: { status: true } },
-      },
-    });
+  /** The per-request lookup: the key and its tenant's status, by hash, in one prepared statement (hot path). */
+  async findForAuthentication(secretHash: string): Promise<AuthenticationRow | undefined> {
+    const [row] = await this.db.query<AuthenticationRow>(AUTHENTICATION_SQL, [secretHash], 'callpass_authenticate');
+    return row;
   }
 
   /** Conditional, so replicas touching the same key within the window write at most once. */

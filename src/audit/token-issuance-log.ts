@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { Db, PrismaService } from '../database/prisma.service';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DATABASE_CONNECTION, DatabaseConnection } from '../database/database-connection';
+import { TransactionClient } from '../database/prisma.service';
 import { IssuanceOutcome, Prisma } from '../generated/prisma/client';
 
 export interface TokenIssuanceRecord {
@@ -37,8 +38,8 @@ const MAX_BATCH = 500;
 
 /**
  * Appends rows to the token log. Concurrent appends are grouped into one multi-row INSERT (one commit instead
- * of one per request; this is what caps issuing throughput), and each caller's promise settles only when its
- * row is committed or known to have failed. A failed batch fails every caller in it: fail closed.
+ * of one per request), run directly on the connection as this is the hot path, and each caller's promise settles
+ * only when its row is committed or known to have failed. A failed batch fails every caller in it: fail closed.
  */
 @Injectable()
 export class TokenIssuanceLog {
@@ -46,7 +47,7 @@ export class TokenIssuanceLog {
   private pending: Pending[] = [];
   private flushScheduled = false;
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(@Inject(DATABASE_CONNECTION) private readonly db: DatabaseConnection) {}
 
   append(record: TokenIssuanceRecord): Promise<void> {
     return new Promise((committed, failed) => {
@@ -59,8 +60,9 @@ export class TokenIssuanceLog {
   }
 
   /** Inside a caller's transaction (a refresh rotates its credential in the same commit). */
-  async appendWithin(db: Db, record: TokenIssuanceRecord): Promise<void> {
-    await db.tokenIssuance.create({ data: record });
+  async appendWithin(tx: TransactionClient, record: TokenIssuanceRecord): Promise<void> {
+    const { sql, params } = insertStatement([record]);
+    await tx.$executeRawUnsafe(sql, ...params);
   }
 
   private async flush(): Promise<void> {
@@ -68,7 +70,8 @@ export class TokenIssuanceLog {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, MAX_BATCH);
       try {
-        await this.prisma.tokenIssuance.createMany({ data: batch.map((entry) => entry.record) });
+        const { sql, params } = insertStatement(batch.map((entry) => entry.record));
+        await this.db.query(sql, params);
         for (const entry of batch) entry.committed();
       } catch (error) {
         this.logger.error(`Could not record ${batch.length} token issuance(s): ${(error as Error).message}`);
@@ -76,4 +79,41 @@ export class TokenIssuanceLog {
       }
     }
   }
+}
+
+/** Each column with its cast and where its value comes from: one list, so the INSERT and its values cannot drift apart. */
+const COLUMNS: [column: string, cast: string, value: (record: TokenIssuanceRecord) => unknown][] = [
+  ['id', '::uuid', (r) => r.id],
+  ['tenant_id', '::uuid', (r) => r.tenantId],
+  ['provider_account_id', '::uuid', (r) => r.providerAccountId],
+  ['endpoint_id', '::uuid', (r) => r.endpointId],
+  ['user_id', '', (r) => r.userId],
+  ['identity', '', (r) => r.identity],
+  ['actor_kind', '', (r) => r.actorKind],
+  ['actor_id', '', (r) => r.actorId],
+  ['provider', '', (r) => r.provider],
+  ['token_kind', '', (r) => r.tokenKind],
+  ['grants', '::jsonb', (r) => (r.grants === undefined ? undefined : JSON.stringify(r.grants))],
+  ['ttl_seconds', '::int', (r) => r.ttlSeconds],
+  ['issued_at', '::timestamptz', (r) => r.issuedAt],
+  ['expires_at', '::timestamptz', (r) => r.expiresAt],
+  ['token_fingerprint', '', (r) => r.tokenFingerprint],
+  ['request_id', '', (r) => r.requestId],
+  ['client_ip', '', (r) => r.clientIp],
+  ['origin', '', (r) => r.origin],
+  ['outcome', '::"IssuanceOutcome"', (r) => r.outcome],
+  ['error_code', '', (r) => r.errorCode],
+];
+
+/** A multi-row INSERT of token log rows, as SQL text and parameters. */
+function insertStatement(records: TokenIssuanceRecord[]): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const rows = records.map((record) => {
+    const placeholders = COLUMNS.map(([, cast, value]) => {
+      params.push(value(record) ?? null);
+      return `$${params.length}${cast}`;
+    });
+    return `(${placeholders.join(', ')})`;
+  });
+  return { sql: `INSERT INTO token_issuances (${COLUMNS.map(([column]) => column).join(', ')}) VALUES ${rows.join(', ')}`, params };
 }

@@ -21,6 +21,12 @@ export interface DatabaseConnection {
   readonly kind: 'postgresql' | 'pglite';
   /** What Prisma's client runs on. */
   readonly adapter: SqlDriverAdapterFactory;
+  /**
+   * One statement, outside Prisma: for the token hot path only, where Prisma's own handling costs several times
+   * the statement (measured 0.39 ms of CPU per statement through Prisma, 0.05 ms as a named prepared statement).
+   * `name` makes it a prepared statement on PostgreSQL (same name, same text, always).
+   */
+  query<T = Record<string, unknown>>(sql: string, params: unknown[], name?: string): Promise<T[]>;
   openSession(): Promise<SqlSession>;
   close(): Promise<void>;
 }
@@ -43,6 +49,7 @@ export function openPostgres(url: string, poolSize: number): DatabaseConnection 
   return {
     kind: 'postgresql',
     adapter: new PrismaPg(pool),
+    query: async <T>(sql: string, params: unknown[], name?: string) => (await pool.query({ text: sql, values: params, name })).rows as T[],
     async openSession() {
       const client = await pool.connect();
       return {
@@ -71,6 +78,7 @@ export function pgliteConnection(db: PGlite): DatabaseConnection {
   return {
     kind: 'pglite',
     adapter: new PrismaPGlite(db),
+    query: async <T>(sql: string, params: unknown[]) => (await db.query<T>(sql, params)).rows,
     async openSession() {
       const previous = sessionQueues.get(db) ?? Promise.resolve();
       let release!: () => void;

@@ -35,6 +35,6 @@ import { PrismaService } from './prisma.service';
       useFactory: (connection: DatabaseConnection) => new PrismaService(connection),
     },
   ],
-  exports: [PrismaService],
+  exports: [PrismaService, DATABASE_CONNECTION],
 })
 export class DatabaseModule {}

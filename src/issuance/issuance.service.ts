@@ -6,9 +6,8 @@ import { Clock } from '../common/clock/clock';
 import { isUuid, uuidv7 } from '../common/ids';
 import { validateObject } from '../common/validation/validate-object';
 import { DecryptionError, SecretBox } from '../crypto/secret-box';
-import { EndpointsRepository } from '../endpoints/endpoints.repository';
+import { EndpointsRepository, IssuanceTarget } from '../endpoints/endpoints.repository';
 import { endpointErrors } from '../endpoints/endpoints.errors';
-import { Endpoint, ProviderAccount, Tenant } from '../generated/prisma/client';
 import { AccountPolicyDto } from '../provider-accounts/dto/account-policy.dto';
 import { ProviderAccountsService } from '../provider-accounts/provider-accounts.service';
 import { tokenFingerprint } from '../providers/jwt';
@@ -25,7 +24,6 @@ import { grantCapabilities, refreshAfter, resolveTtl } from './token-policy';
 /** A kind with no options of its own still refuses unknown ones. */
 class NoOptions {}
 
-type Resolved = { endpoint: Endpoint; account: ProviderAccount; tenant: Tenant };
 /** What happens to a kept refresh credential when the token is committed. */
 type SessionChange = { create: { endpointId: string } } | { rotate: { sessionId: string; expectedTokenId: string } };
 
@@ -61,7 +59,7 @@ export class IssuanceService {
       const capabilities = this.checkPolicy(resolved, kind, dto.capabilities);
       const ttlSeconds = resolveTtl(
         dto.ttlSeconds,
-        (resolved.tenant.settings as TenantSettingsDto).tokenTtl,
+        (resolved.tenantSettings as TenantSettingsDto).tokenTtl,
         (account.policy as AccountPolicyDto).tokenTtl,
         adapter.maxTtlSeconds,
       );
@@ -90,7 +88,7 @@ export class IssuanceService {
       const session = isUuid(tokenId) ? await this.sessions.findByCurrentToken(actor.principal.tenantId, tokenId) : null;
       if (!session) throw issuanceErrors.token_not_refreshable();
       const { endpoint } = session;
-      const resolved = { endpoint, account: endpoint.providerAccount, tenant: endpoint.tenant };
+      const resolved: IssuanceTarget = { endpoint, account: endpoint.providerAccount, tenantSettings: endpoint.tenant.settings };
       this.describe(record, resolved);
       record.tokenKind = session.tokenKind;
       if (session.expiresAt <= record.issuedAt) throw issuanceErrors.token_not_refreshable({ reason: 'expired' });
@@ -137,7 +135,7 @@ export class IssuanceService {
     };
   }
 
-  private describe(record: TokenIssuanceRecord, { endpoint, account }: Resolved): void {
+  private describe(record: TokenIssuanceRecord, { endpoint, account }: IssuanceTarget): void {
     Object.assign(record, {
       endpointId: endpoint.id,
       providerAccountId: account.id,
@@ -148,7 +146,7 @@ export class IssuanceService {
   }
 
   /** A suspended tenant is refused at authentication; here the endpoint, the account and the capabilities. */
-  private checkPolicy({ endpoint, account }: Resolved, kind: TokenKind, requested: IssueTokenDto['capabilities']) {
+  private checkPolicy({ endpoint, account }: IssuanceTarget, kind: TokenKind, requested: IssueTokenDto['capabilities']) {
     if (endpoint.disabled) throw issuanceErrors.endpoint_disabled();
     if (account.status !== 'active') throw issuanceErrors.provider_account_disabled();
     return grantCapabilities(requested, endpoint.capabilities, (account.policy as AccountPolicyDto).capabilities, kind.fixedCapabilities);
@@ -215,14 +213,14 @@ export class IssuanceService {
     });
   }
 
-  private async resolve(tenantId: string, dto: IssueTokenDto): Promise<Resolved> {
+  private async resolve(tenantId: string, dto: IssueTokenDto): Promise<IssuanceTarget> {
     let reference: { id: string } | { providerAccountId: string; userId: string };
     if (dto.endpointId) reference = { id: dto.endpointId };
     else if (dto.providerAccountId && dto.userId) reference = { providerAccountId: dto.providerAccountId, userId: dto.userId };
     else throw issuanceErrors.endpoint_reference_required();
     const found = await this.endpoints.findForIssuance(tenantId, reference);
     if (!found) throw endpointErrors.endpoint_not_found();
-    return { endpoint: found, account: found.providerAccount, tenant: found.tenant };
+    return found;
   }
 
   /** Runs one issuance; a refusal (4xx) or failure (5xx) is audited before the error goes back to the caller. */

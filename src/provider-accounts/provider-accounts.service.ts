@@ -115,7 +115,7 @@ export class ProviderAccountsService {
   }
 
   /** Decrypted secrets of an account row; `provider_account_unreadable` if they cannot be decrypted. */
-  secretsOf(account: ProviderAccount): Record<string, unknown> {
+  secretsOf(account: Pick<ProviderAccount, 'id' | 'tenantId' | 'secretCiphertext'>): Record<string, unknown> {
     return readAccountSecrets(this.secretBox, account);
   }
 

@@ -161,7 +161,7 @@ describe('Twilio tokens', () => {
     it('keeps the newest 10 registrations per identity', async () => {
       const { body } = await ctx.issue({ endpointId: endpoint.id }).expect(201);
       let last: { registrations: number; evicted?: string } = { registrations: 0 };
-      for (let device = 0; device < 11; device += 1) last = await verify(body.token, '/v1/registrations');
+      for (let device = 0; device < 11; device += 1) last = (await verify(body.token, '/v1/registrations')) as typeof last;
       expect(last.registrations).toBe(10);
       expect(last.evicted).toEqual(expect.any(String));
     });

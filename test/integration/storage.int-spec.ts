@@ -1,5 +1,8 @@
+import { ApiKeysRepository } from '../../src/api-keys/api-keys.repository';
 import { TokenIssuancesRepository } from '../../src/audit/token-issuances.repository';
 import { decodeCursor } from '../../src/common/pagination/cursor';
+import { generateApiKey } from '../../src/crypto/api-key-codec';
+import { DatabaseConnection } from '../../src/database/database-connection';
 import { isUniqueViolation, isUniqueViolationOn } from '../../src/database/prisma-errors';
 import { PrismaService } from '../../src/database/prisma.service';
 import { EndpointsRepository } from '../../src/endpoints/endpoints.repository';
@@ -14,13 +17,15 @@ describe.each(availableDatabaseKinds())('storage on %s', (kind) => {
   let tenants: TenantsRepository;
   let accounts: ProviderAccountsRepository;
   let endpoints: EndpointsRepository;
+  let connection: DatabaseConnection;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    prisma = new PrismaService(database.connect());
+    connection = database.connect();
+    prisma = new PrismaService(connection);
     tenants = new TenantsRepository(prisma);
     accounts = new ProviderAccountsRepository(prisma);
-    endpoints = new EndpointsRepository(prisma);
+    endpoints = new EndpointsRepository(prisma, connection);
   });
   afterAll(async () => {
     await prisma.$disconnect();
@@ -54,6 +59,52 @@ describe.each(availableDatabaseKinds())('storage on %s', (kind) => {
     expect(await accounts.find(tenant.id, account.id)).toMatchObject({ config: { accountSid: 'AC1' }, policy: { capabilities: ['incoming'] } });
     expect((await endpoints.find(tenant.id, endpoint.id))?.capabilities).toEqual(['incoming', 'outgoing']);
     expect(endpoint.createdAt).toBeInstanceOf(Date);
+  });
+
+  it('reads the hot-path rows (outside Prisma) with the same types on either adapter', async () => {
+    const tenant = await tenants.create({ slug: `hot-${kind}`, name: 'h', settings: { tokenTtl: { maxSeconds: 900 } } });
+    const account = await newAccount(tenant.id, '01900000-0000-7000-8000-000000000009');
+    const endpoint = await endpoints.create(tenant.id, {
+      providerAccountId: account.id,
+      userId: 'hot user',
+      identity: 'hot',
+      capabilities: ['outgoing'],
+      disabled: false,
+      providerData: { allowedAddresses: ['a'] },
+    });
+    const expected = {
+      endpoint: { id: endpoint.id, tenantId: tenant.id, userId: 'hot user', identity: 'hot', capabilities: ['outgoing'], disabled: false, providerData: { allowedAddresses: ['a'] } },
+      account: {
+        id: account.id,
+        tenantId: tenant.id,
+        provider: 'twilio',
+        status: 'active',
+        baseUrl: null,
+        config: { accountSid: 'AC1' },
+        policy: { capabilities: ['incoming'] },
+        secretCiphertext: 'cpenc1.k.a.b',
+        updatedAt: account.updatedAt,
+      },
+      tenantSettings: { tokenTtl: { maxSeconds: 900 } },
+    };
+    expect(await endpoints.findForIssuance(tenant.id, { id: endpoint.id })).toEqual(expected);
+    expect(await endpoints.findForIssuance(tenant.id, { providerAccountId: account.id, userId: 'hot user' })).toEqual(expected);
+    expect(await endpoints.findForIssuance('01900000-0000-7000-8000-00000000ffff', { id: endpoint.id })).toBeUndefined();
+
+    const keys = new ApiKeysRepository(prisma, connection);
+    const generated = generateApiKey('tenant');
+    const expiresAt = new Date('2030-01-01T00:00:00Z');
+    const key = await keys.create({ kind: 'tenant', tenantId: tenant.id, name: 'k', prefix: generated.prefix, secretHash: generated.secretHash, scopes: ['x'], expiresAt });
+    expect(await keys.findForAuthentication(generated.secretHash)).toEqual({
+      id: key.id,
+      kind: 'tenant',
+      tenantId: tenant.id,
+      scopes: ['x'],
+      expiresAt,
+      revokedAt: null,
+      lastUsedAt: null,
+      tenantStatus: 'active',
+    });
   });
 
   it('finds nothing when addressed through another tenant', async () => {

@@ -1,0 +1,38 @@
+import { BandwidthTokenCache, CachedToken } from './bandwidth-token-cache';
+
+const at = (seconds: number) => new Date(Date.UTC(2026, 10, 22, 10, 0, seconds));
+const account = { id: 'acc', updatedAt: at(0) };
+
+describe('BandwidthTokenCache', () => {
+  it('shares one fetch among concurrent misses', async () => {
+    const cache = new BandwidthTokenCache();
+    let fetches = 0;
+    let release!: (token: CachedToken) => void;
+    const fetch = () => {
+      fetches += 1;
+      return new Promise<CachedToken>((resolve) => (release = resolve));
+    };
+    const waiting = Array.from({ length: 50 }, () => cache.get(account, at(0), fetch));
+    release({ token: 't1', expiresAt: at(600) });
+    expect(new Set((await Promise.all(waiting)).map((entry) => entry.token))).toEqual(new Set(['t1']));
+    expect(fetches).toBe(1);
+  });
+
+  it('refreshes 30 s ahead of expiry, and after the account changes', async () => {
+    const cache = new BandwidthTokenCache();
+    let n = 0;
+    const fetch = async () => ({ token: `t${++n}`, expiresAt: at(600) });
+    expect((await cache.get(account, at(0), fetch)).token).toBe('t1');
+    expect((await cache.get(account, at(569), fetch)).token).toBe('t1');
+    expect((await cache.get(account, at(571), fetch)).token).toBe('t2');
+    expect((await cache.get({ id: 'acc', updatedAt: at(1) }, at(571), fetch)).token).toBe('t3');
+  });
+
+  it('falls back to the cached token while it has 10 s left, then fails', async () => {
+    const cache = new BandwidthTokenCache();
+    await cache.get(account, at(0), async () => ({ token: 't1', expiresAt: at(600) }));
+    const failing = () => Promise.reject(new Error('down'));
+    expect((await cache.get(account, at(580), failing)).token).toBe('t1');
+    await expect(cache.get(account, at(591), failing)).rejects.toThrow('down');
+  });
+});

@@ -1,0 +1,93 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createLogger } from '../common/logging/logger';
+import { AppConfig } from '../config/app-config';
+import { generateApiKey } from '../crypto/api-key-codec';
+import { formatKeyEntry } from '../crypto/keyring';
+import { startServer } from '../server';
+import {
+  emulatedBandwidthAccount,
+  emulatedPlivoAccount,
+  emulatedSignalwireAccount,
+  emulatedTwilioAccount,
+  startEmulators,
+} from './emulators';
+import { seedDemoTenant } from './seed';
+
+/**
+ * `npm run sandbox`: Callpass on a fresh embedded database, with the four provider emulators on loopback, a demo
+ * tenant seeded through the API, and the commands to mint each provider's token printed. Offline, in a minute.
+ */
+async function main(): Promise<void> {
+  const dataDir = path.resolve(process.env.SANDBOX_DATA_DIR ?? './data/sandbox');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  const adminKey = generateApiKey('admin').key;
+  Object.assign(process.env, {
+    DATA_DIR: dataDir,
+    ENCRYPTION_KEYS: formatKeyEntry('sandbox', randomBytes(32)),
+    BOOTSTRAP_ADMIN_KEY: adminKey,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    PORT: process.env.PORT ?? '3000',
+  });
+  const config = AppConfig.fromEnvironment(process.env);
+  const emulators = await startEmulators();
+  const app = await startServer(config, createLogger(config.logLevel));
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+
+  const demo = await seedDemoTenant(url, adminKey, {
+    twilio: emulatedTwilioAccount(emulators.twilio),
+    plivo: emulatedPlivoAccount(emulators.plivo),
+    signalwire: emulatedSignalwireAccount(emulators.signalwire),
+    bandwidth: emulatedBandwidthAccount(emulators.bandwidth),
+  });
+  console.log(sandboxGuide(url, adminKey, demo, emulators.twilio.url));
+
+  const stop = async () => {
+    await app.close();
+    await emulators.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+function sandboxGuide(url: string, adminKey: string, demo: Awaited<ReturnType<typeof seedDemoTenant>>, twilioEmulator: string): string {
+  const mint = (body: object) =>
+    `curl -s -X POST ${url}/v1/tokens -H "authorization: Bearer ${demo.tenantKey}" -H 'content-type: application/json' -d '${JSON.stringify(body)}'`;
+  return [
+    '',
+    `Callpass sandbox at ${url} (API docs: ${url}/docs). Provider emulators run on loopback; nothing leaves this machine.`,
+    '',
+    `  admin key:  ${adminKey}`,
+    `  tenant key: ${demo.tenantKey}   (tenant "${demo.tenantSlug}")`,
+    '',
+    '# Twilio access token (signed locally), then check it with the Twilio emulator:',
+    mint({ endpointId: demo.endpoints.twilio }),
+    `curl -s -X POST ${twilioEmulator}/v1/verify -H 'content-type: application/json' -d "{\\"token\\":\\"$(${mint({ endpointId: demo.endpoints.twilio })} | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')\\"}"`,
+    '',
+    '# Plivo access token (minted by Plivo\'s REST call, for the endpoint Callpass provisioned):',
+    mint({ endpointId: demo.endpoints.plivo }),
+    '',
+    '# SignalWire subscriber SAT (its refresh token stays in Callpass: POST /v1/tokens/<id>/refresh), and a guest SAT:',
+    mint({ endpointId: demo.endpoints.signalwire }),
+    mint({ endpointId: demo.endpoints.signalwire, kind: 'guest' }),
+    '',
+    '# SignalWire click-to-call embed (public, origin-locked, rate limited):',
+    `curl -s -X POST ${url}/v1/signalwire/embeds/${demo.accounts.signalwire}/tokens -H 'origin: ${demo.allowedOrigin}'`,
+    '',
+    '# Bandwidth OAuth token (cached per account, shared by concurrent requests):',
+    mint({ endpointId: demo.endpoints.bandwidth }),
+    '',
+    '# Every token issued or refused:',
+    `curl -s "${url}/v1/token-issuances?limit=10" -H "authorization: Bearer ${demo.tenantKey}"`,
+    '',
+    'Ctrl-C stops the sandbox; its database is recreated on each start.',
+  ].join('\n');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

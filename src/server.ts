@@ -1,0 +1,18 @@
+import { NestFactory } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import { configureApp, createHttpAdapter } from './app.setup';
+import { PinoNestLogger } from './common/logging/logger';
+import { AppConfig } from './config/app-config';
+
+/** Creates, configures and starts the HTTP service; main.ts and the sandbox both start it this way. */
+export async function startServer(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(logger, { trustProxy: config.trustProxy }), {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  configureApp(app);
+  await app.listen(config.port, config.host);
+  return app;
+}
