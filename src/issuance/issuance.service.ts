@@ -162,7 +162,8 @@ export class IssuanceService {
   ): Promise<IssuedTokenResponse> {
     Object.assign(record, {
       expiresAt: minted.expiresAt,
-      ttlSeconds: Math.round((minted.expiresAt.getTime() - record.issuedAt.getTime()) / 1000),
+      // Expiries are whole seconds from the second of issue, so up to a second of a nominal lifetime is lost: round up.
+      ttlSeconds: Math.ceil((minted.expiresAt.getTime() - record.issuedAt.getTime()) / 1000),
       tokenFingerprint: minted.providerTokenId ?? tokenFingerprint(minted.token),
       grants: { capabilities, ...minted.grants },
     });

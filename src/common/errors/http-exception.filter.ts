@@ -6,7 +6,6 @@ import { commonErrors } from './common.errors';
 
 const HTTP_STATUS_ERRORS: Partial<Record<number, () => AppError>> = {
   [HttpStatus.NOT_FOUND]: () => commonErrors.route_not_found(),
-  [HttpStatus.METHOD_NOT_ALLOWED]: () => commonErrors.method_not_allowed(),
   [HttpStatus.PAYLOAD_TOO_LARGE]: () => commonErrors.payload_too_large(),
   [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: () => commonErrors.unsupported_media_type(),
   [HttpStatus.TOO_MANY_REQUESTS]: () => commonErrors.rate_limited(),

@@ -83,7 +83,7 @@ export class SignalwireEmbedsService {
       });
       Object.assign(record, {
         expiresAt: minted.expiresAt,
-        ttlSeconds: Math.round((minted.expiresAt.getTime() - now.getTime()) / 1000),
+        ttlSeconds: Math.ceil((minted.expiresAt.getTime() - now.getTime()) / 1000),
         tokenFingerprint: tokenFingerprint(minted.token),
         grants: { capabilities: ['outgoing'], embed: true },
       });
