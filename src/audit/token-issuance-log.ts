@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error';
 import { DATABASE_CONNECTION, DatabaseConnection } from '../database/database-connection';
 import { TransactionClient } from '../database/prisma.service';
 import { IssuanceOutcome, Prisma } from '../generated/prisma/client';
+import { auditErrors } from './audit.errors';
 
 export interface TokenIssuanceRecord {
   id: string;
@@ -49,7 +51,27 @@ export class TokenIssuanceLog {
 
   constructor(@Inject(DATABASE_CONNECTION) private readonly db: DatabaseConnection) {}
 
-  append(record: TokenIssuanceRecord): Promise<void> {
+  /** Fail closed: resolves once the row is committed, else throws `audit_unavailable` and the token must not go out. */
+  async appendIssued(record: TokenIssuanceRecord): Promise<void> {
+    try {
+      await this.append(record);
+    } catch {
+      throw auditErrors.audit_unavailable();
+    }
+  }
+
+  /**
+   * Records a request refused (4xx) or failed (5xx). Never throws: recording the refusal must not hide its error.
+   * Nothing is written when the error is the log's own failure.
+   */
+  async appendRefusal(record: TokenIssuanceRecord, error: unknown): Promise<void> {
+    if (error instanceof AppError && error.code === 'audit_unavailable') return;
+    const status = error instanceof AppError ? error.status : 500;
+    const errorCode = error instanceof AppError ? error.code : 'internal_error';
+    await this.append({ ...record, outcome: status >= 500 ? 'failed' : 'refused', errorCode }).catch(() => undefined);
+  }
+
+  private append(record: TokenIssuanceRecord): Promise<void> {
     return new Promise((committed, failed) => {
       this.pending.push({ record, committed, failed });
       if (!this.flushScheduled) {

@@ -11,5 +11,4 @@ export const issuanceErrors = defineErrors({
   token_not_refreshable: [HttpStatus.NOT_FOUND, 'No refreshable token with this id (only the latest token of a refresh chain can be refreshed)'],
   token_refresh_conflict: [HttpStatus.CONFLICT, 'This token was refreshed concurrently; use the newer token'],
   refresh_unreadable: [HttpStatus.INTERNAL_SERVER_ERROR, 'The kept refresh credential cannot be decrypted; mint a new token'],
-  audit_unavailable: [HttpStatus.SERVICE_UNAVAILABLE, 'The token could not be recorded, so it was not issued; retry later'],
 });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { auditErrors } from '../audit/audit.errors';
 import { TokenIssuanceLog, TokenIssuanceRecord } from '../audit/token-issuance-log';
 import { TenantActor } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
@@ -167,12 +168,12 @@ export class IssuanceService {
       tokenFingerprint: minted.providerTokenId ?? tokenFingerprint(minted.token),
       grants: { capabilities, ...minted.grants },
     });
-    try {
-      if (minted.refresh && session) await this.commitWithSession(record, minted.refresh, session);
-      else await this.log.append(record);
-    } catch (error) {
-      if (error instanceof AppError) throw error;
-      throw issuanceErrors.audit_unavailable();
+    if (minted.refresh && session) {
+      await this.commitWithSession(record, minted.refresh, session).catch((error: unknown) => {
+        throw error instanceof AppError ? error : auditErrors.audit_unavailable();
+      });
+    } else {
+      await this.log.appendIssued(record);
     }
     return {
       id: record.id,
@@ -229,12 +230,7 @@ export class IssuanceService {
     try {
       return await work();
     } catch (error) {
-      if (!(error instanceof AppError && error.code === 'audit_unavailable')) {
-        const status = error instanceof AppError ? error.status : 500;
-        const errorCode = error instanceof AppError ? error.code : 'internal_error';
-        // Recording the refusal must not hide the original error.
-        await this.log.append({ ...record, outcome: status >= 500 ? 'failed' : 'refused', errorCode }).catch(() => undefined);
-      }
+      await this.log.appendRefusal(record, error);
       throw error;
     }
   }

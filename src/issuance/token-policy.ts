@@ -1,4 +1,4 @@
-import { CAPABILITIES, CapabilityName } from '../provider-accounts/dto/account-policy.dto';
+import { CAPABILITIES, CapabilityName } from '../provider-accounts/dto/capabilities';
 import { TokenTtlDto } from '../tenants/dto/token-ttl.dto';
 import { issuanceErrors } from './issuance.errors';
 

@@ -1,5 +1,5 @@
-import { ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { CAPABILITIES, CapabilityName } from '../../provider-accounts/dto/account-policy.dto';
+import { IsBoolean, IsObject, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { CapabilityName, IsCapabilityList } from '../../provider-accounts/dto/capabilities';
 
 /** Binds one of the tenant's users to a provider account. */
 export class CreateEndpointDto {
@@ -20,9 +20,7 @@ export class CreateEndpointDto {
 
   /** What tokens for this endpoint may allow: receive calls, place calls, or both. Default: none. */
   @IsOptional()
-  @IsArray()
-  @ArrayUnique()
-  @IsIn(CAPABILITIES, { each: true })
+  @IsCapabilityList()
   capabilities?: CapabilityName[];
 
   @IsOptional()

@@ -1,12 +1,10 @@
-import { ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional } from 'class-validator';
-import { CAPABILITIES, CapabilityName } from '../../provider-accounts/dto/account-policy.dto';
+import { IsBoolean, IsObject, IsOptional } from 'class-validator';
+import { CapabilityName, IsCapabilityList } from '../../provider-accounts/dto/capabilities';
 
 /** Changes what an endpoint may do. Its account, user and identity are fixed: create a new endpoint instead. */
 export class UpdateEndpointDto {
   @IsOptional()
-  @IsArray()
-  @ArrayUnique()
-  @IsIn(CAPABILITIES, { each: true })
+  @IsCapabilityList()
   capabilities?: CapabilityName[];
 
   /** A disabled endpoint mints nothing. */

@@ -1,5 +1,5 @@
-import { ArrayUnique, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
-import { CAPABILITIES, CapabilityName } from '../../provider-accounts/dto/account-policy.dto';
+import { IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { CapabilityName, IsCapabilityList } from '../../provider-accounts/dto/capabilities';
 import { MIN_TTL_SECONDS, PROVIDER_MAX_TTL_SECONDS } from '../../tenants/dto/token-ttl.dto';
 
 /** One request shape for every provider. Name the endpoint by id, or by account and the tenant's user id. */
@@ -31,9 +31,7 @@ export class IssueTokenDto {
 
   /** Narrow the token to these; omit for everything the endpoint and account allow. */
   @IsOptional()
-  @IsArray()
-  @ArrayUnique()
-  @IsIn(CAPABILITIES, { each: true })
+  @IsCapabilityList()
   capabilities?: CapabilityName[];
 
   /** Provider- and kind-specific options (see README). */

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { TokenIssuanceLog, TokenIssuanceRecord } from '../../audit/token-issuance-log';
-import { AppError } from '../../common/errors/app-error';
 import { commonErrors } from '../../common/errors/common.errors';
 import { Clock } from '../../common/clock/clock';
 import { isUuid, uuidv7 } from '../../common/ids';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter';
 import { SecretBox } from '../../crypto/secret-box';
-import { issuanceErrors } from '../../issuance/issuance.errors';
 import { refreshAfter } from '../../issuance/token-policy';
 import { readAccountSecrets } from '../../provider-accounts/provider-secrets';
 import { TenantSettingsDto } from '../../tenants/dto/tenant-settings.dto';
@@ -87,9 +85,7 @@ export class SignalwireEmbedsService {
         tokenFingerprint: tokenFingerprint(minted.token),
         grants: { capabilities: ['outgoing'], embed: true },
       });
-      await this.log.append(record).catch(() => {
-        throw issuanceErrors.audit_unavailable();
-      });
+      await this.log.appendIssued(record);
       return {
         id: record.id,
         provider: 'signalwire',
@@ -100,11 +96,7 @@ export class SignalwireEmbedsService {
         capabilities: ['outgoing'],
       };
     } catch (error) {
-      if (!(error instanceof AppError && error.code === 'audit_unavailable')) {
-        const status = error instanceof AppError ? error.status : 500;
-        const errorCode = error instanceof AppError ? error.code : 'internal_error';
-        await this.log.append({ ...record, outcome: status >= 500 ? 'failed' : 'refused', errorCode }).catch(() => undefined);
-      }
+      await this.log.appendRefusal(record, error);
       throw error;
     }
   }

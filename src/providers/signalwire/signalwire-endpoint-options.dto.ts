@@ -1,13 +1,10 @@
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsOptional, IsUUID } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { IsAddressList } from './address-list.decorator';
 
 /** `providerOptions` of a SignalWire endpoint. */
 export class SignalwireEndpointOptionsDto {
   /** Fabric addresses this user may call with guest and invite tokens: at most 10 (SignalWire's limit). */
   @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(10)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
+  @IsAddressList()
   allowedAddresses?: string[];
 }

@@ -1,4 +1,5 @@
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsAddressList } from './address-list.decorator';
 
 /** `options` of a `subscriber` token. */
 export class SubscriberTokenOptionsDto {
@@ -15,11 +16,7 @@ export class SubscriberTokenOptionsDto {
 export class GuestTokenOptionsDto {
   /** A subset of the endpoint's allowed addresses; omit for all of them. */
   @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(10)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
+  @IsAddressList()
   allowedAddresses?: string[];
 }
 
