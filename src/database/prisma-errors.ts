@@ -2,7 +2,21 @@ import { Prisma } from '../generated/prisma/client';
 
 /** Prisma's code for a unique-constraint violation. */
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+  return prismaCode(error) === 'P2002';
+}
+
+/** A row vanished between reading and writing it (a concurrent delete): P2025. */
+export function isRecordGone(error: unknown): boolean {
+  return prismaCode(error) === 'P2025';
+}
+
+/** A row it refers to was deleted concurrently: P2003. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return prismaCode(error) === 'P2003';
+}
+
+function prismaCode(error: unknown): string | undefined {
+  return error instanceof Prisma.PrismaClientKnownRequestError ? error.code : undefined;
 }
 
 /**

@@ -51,7 +51,7 @@ export class EndpointsService {
     });
     try {
       return await this.audit.recordChange(actor, 'endpoint.created', target, async (tx) => {
-        if (prepared.accountConfig) await this.accounts.mergeConfig(prepared.account, prepared.accountConfig, tx);
+        if (prepared.accountConfig) await this.accounts.addMissingConfig(tenantId, prepared.account.id, prepared.accountConfig, tx);
         const endpoint = await this.endpoints
           .create(
             tenantId,

@@ -20,7 +20,10 @@ import { issuanceErrors } from './issuance.errors';
 import { IssuedTokenResponse } from './issued-token.response';
 import { ProviderSessionsRepository } from './provider-sessions.repository';
 import { openSessionSecret, sealSessionSecret } from './session-secrets';
-import { grantCapabilities, refreshAfter, resolveTtl } from './token-policy';
+import { grantCapabilities, refreshAfter, resolveTtl, ttlCeiling } from './token-policy';
+
+/** How long a refresh may hold its session: the provider call's timeout, retries and backoff fit well within it. */
+const REFRESH_LEASE_MS = 60_000;
 
 /** A kind with no options of its own still refuses unknown ones. */
 class NoOptions {}
@@ -54,16 +57,14 @@ export class IssuanceService {
       const adapter = this.registry.get(account.provider);
       const kindName = dto.kind ?? adapter.defaultTokenKind;
       record.tokenKind = kindName;
-      const kind = adapter.tokenKinds[kindName];
+      // Own properties only: a kind named like an Object.prototype member must not resolve to it.
+      const kind = Object.hasOwn(adapter.tokenKinds, kindName) ? adapter.tokenKinds[kindName] : undefined;
       if (!kind) throw issuanceErrors.token_kind_not_supported({ kind: kindName, supported: Object.keys(adapter.tokenKinds) });
       const options = validateObject(kind.optionsSchema ?? NoOptions, dto.options ?? {}, 'options');
       const capabilities = this.checkPolicy(resolved, kind, dto.capabilities);
-      const ttlSeconds = resolveTtl(
-        dto.ttlSeconds,
-        (resolved.tenantSettings as TenantSettingsDto).tokenTtl,
-        (account.policy as AccountPolicyDto).tokenTtl,
-        adapter.maxTtlSeconds,
-      );
+      const tenantTtl = (resolved.tenantSettings as TenantSettingsDto).tokenTtl;
+      const accountTtl = (account.policy as AccountPolicyDto).tokenTtl;
+      const maxTtlSeconds = ttlCeiling(tenantTtl, accountTtl, adapter.maxTtlSeconds);
       const minted = await adapter.mint({
         kind: kindName,
         tokenId: record.id,
@@ -73,11 +74,13 @@ export class IssuanceService {
         baseUrl: account.baseUrl ?? undefined,
         identity: endpoint.identity,
         capabilities,
-        ttlSeconds,
+        ttlSeconds: resolveTtl(dto.ttlSeconds, tenantTtl, accountTtl, adapter.maxTtlSeconds),
+        maxTtlSeconds,
         now: record.issuedAt,
         endpointData: endpoint.providerData as Record<string, unknown>,
         options,
       });
+      this.checkLifetime(record.issuedAt, minted, maxTtlSeconds);
       return this.commit(record, minted, capabilities, endpoint.identity, minted.refresh ? { create: { endpointId: endpoint.id } } : undefined);
     });
   }
@@ -94,7 +97,7 @@ export class IssuanceService {
       record.tokenKind = session.tokenKind;
       if (session.expiresAt <= record.issuedAt) throw issuanceErrors.token_not_refreshable({ reason: 'expired' });
       const adapter = this.registry.get(resolved.account.provider);
-      const kind = adapter.tokenKinds[session.tokenKind];
+      const kind = Object.hasOwn(adapter.tokenKinds, session.tokenKind) ? adapter.tokenKinds[session.tokenKind] : undefined;
       if (!adapter.refresh || !kind) throw issuanceErrors.token_not_refreshable();
       const capabilities = this.checkPolicy(resolved, kind, undefined);
       let refreshSecret: string;
@@ -103,6 +106,10 @@ export class IssuanceService {
       } catch (error) {
         if (error instanceof DecryptionError) throw issuanceErrors.refresh_unreadable();
         throw error;
+      }
+      const leaseUntil = new Date(record.issuedAt.getTime() + REFRESH_LEASE_MS);
+      if (!(await this.sessions.claimRefresh(session.tenantId, session.id, tokenId, record.issuedAt, leaseUntil))) {
+        throw issuanceErrors.token_refresh_conflict();
       }
       const minted = await adapter.refresh({
         kind: session.tokenKind,
@@ -113,8 +120,17 @@ export class IssuanceService {
         baseUrl: resolved.account.baseUrl ?? undefined,
         identity: endpoint.identity,
         now: record.issuedAt,
+        maxTtlSeconds: ttlCeiling(
+          (resolved.tenantSettings as TenantSettingsDto).tokenTtl,
+          (resolved.account.policy as AccountPolicyDto).tokenTtl,
+          adapter.maxTtlSeconds,
+        ),
         endpointData: endpoint.providerData as Record<string, unknown>,
         refreshSecret,
+      }).catch(async (error: unknown) => {
+        // Nothing was spent (or the provider refused it): let the next refresh try.
+        await this.sessions.releaseRefresh(session.tenantId, session.id).catch(() => undefined);
+        throw error;
       });
       minted.grants = { refreshOf: tokenId, ...minted.grants };
       return this.commit(record, minted, capabilities, endpoint.identity, { rotate: { sessionId: session.id, expectedTokenId: tokenId } });
@@ -151,6 +167,14 @@ export class IssuanceService {
     if (endpoint.disabled) throw issuanceErrors.endpoint_disabled();
     if (account.status !== 'active') throw issuanceErrors.provider_account_disabled();
     return grantCapabilities(requested, endpoint.capabilities, (account.policy as AccountPolicyDto).capabilities, kind.fixedCapabilities);
+  }
+
+  /** A provider that sets the lifetime itself (Bandwidth) may exceed the policy; such a token does not go out. */
+  private checkLifetime(issuedAt: Date, minted: MintedToken, maxTtlSeconds: number): void {
+    const lifetimeSeconds = Math.ceil((minted.expiresAt.getTime() - issuedAt.getTime()) / 1000);
+    if (lifetimeSeconds > maxTtlSeconds) {
+      throw issuanceErrors.lifetime_exceeds_policy({ providerLifetimeSeconds: lifetimeSeconds, maxSeconds: maxTtlSeconds });
+    }
   }
 
   /** Writes the issued row (with any kept refresh credential, in the same commit), and only then hands the token out. */

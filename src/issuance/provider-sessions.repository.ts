@@ -37,7 +37,24 @@ export class ProviderSessionsRepository {
     });
   }
 
-  /** Compare-and-swap on the current token: of two concurrent refreshes, exactly one rotates the credential. */
+  /**
+   * Takes the refresh lease: of concurrent refreshes of one token, exactly one gets it, before any of them spends
+   * the credential at the provider. A lease left by a crashed process expires by itself.
+   */
+  async claimRefresh(tenantId: string, id: string, tokenId: string, now: Date, until: Date): Promise<boolean> {
+    const { count } = await this.prisma.providerSession.updateMany({
+      where: { tenantId, id, currentTokenId: tokenId, OR: [{ refreshLockedUntil: null }, { refreshLockedUntil: { lte: now } }] },
+      data: { refreshLockedUntil: until },
+    });
+    return count === 1;
+  }
+
+  /** Gives the lease back after a refresh that spent nothing (the provider call failed). */
+  async releaseRefresh(tenantId: string, id: string): Promise<void> {
+    await this.prisma.providerSession.updateMany({ where: { tenantId, id }, data: { refreshLockedUntil: null } });
+  }
+
+  /** Moves the chain to the new token with the rotated credential, and ends the lease. */
   async rotate(
     tenantId: string,
     id: string,
@@ -45,7 +62,10 @@ export class ProviderSessionsRepository {
     next: { currentTokenId: string; secretCiphertext: string; secretKeyId: string; expiresAt: Date },
     db: Db,
   ): Promise<boolean> {
-    const { count } = await db.providerSession.updateMany({ where: { tenantId, id, currentTokenId: expectedTokenId }, data: next });
+    const { count } = await db.providerSession.updateMany({
+      where: { tenantId, id, currentTokenId: expectedTokenId },
+      data: { ...next, refreshLockedUntil: null },
+    });
     return count === 1;
   }
 

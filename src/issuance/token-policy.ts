@@ -11,8 +11,12 @@ export const DEFAULT_TTL_SECONDS = 600;
  * (as Vault truncates a TTL to the mount maximum), never refused: the response's expiresAt says what was granted.
  */
 export function resolveTtl(requested: number | undefined, tenant: TokenTtlDto = {}, account: TokenTtlDto = {}, providerMax: number): number {
-  const max = Math.min(providerMax, tenant.maxSeconds ?? providerMax, account.maxSeconds ?? providerMax);
-  return Math.min(requested ?? account.defaultSeconds ?? tenant.defaultSeconds ?? DEFAULT_TTL_SECONDS, max);
+  return Math.min(requested ?? account.defaultSeconds ?? tenant.defaultSeconds ?? DEFAULT_TTL_SECONDS, ttlCeiling(tenant, account, providerMax));
+}
+
+/** The longest lifetime any token may have here: the smallest of the provider's, the tenant's and the account's maximum. */
+export function ttlCeiling(tenant: TokenTtlDto = {}, account: TokenTtlDto = {}, providerMax: number): number {
+  return Math.min(providerMax, tenant.maxSeconds ?? providerMax, account.maxSeconds ?? providerMax);
 }
 
 /**

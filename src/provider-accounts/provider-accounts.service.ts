@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { TenantActor } from '../auth/principal';
+import { invalidField } from '../common/errors/validation-errors';
 import { isUuid, uuidv7 } from '../common/ids';
 import { toJsonObject } from '../common/json';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../common/pagination/cursor';
@@ -72,6 +73,10 @@ export class ProviderAccountsService {
     return this.audit.recordChange(actor, 'provider_account.updated', { type: 'provider_account', id }, async (tx) => {
       const current = await this.get(tenantId, id, tx);
       const adapter = this.registry.get(current.provider);
+      // Stored secrets are sent to the base URL: whoever moves it must prove they know them (a leaked tenant key
+      // alone must not be enough to have them delivered elsewhere).
+      const movesHost = dto.baseUrl !== undefined && dto.baseUrl !== current.baseUrl;
+      if (movesHost && !dto.secrets) throw invalidField('secrets', 'changing baseUrl requires sending the complete secrets again');
       const config = dto.config && {
         config: toJsonObject(validateObject(adapter.configSchema, toJsonObject({ ...(current.config as object), ...dto.config }), 'config')),
       };
@@ -80,7 +85,7 @@ export class ProviderAccountsService {
           this.secretBox,
           tenantId,
           id,
-          validateObject(adapter.secretsSchema, toJsonObject({ ...this.secretsForMerge(current), ...dto.secrets }), 'secrets'),
+          validateObject(adapter.secretsSchema, toJsonObject({ ...(movesHost ? {} : this.secretsForMerge(current)), ...dto.secrets }), 'secrets'),
         ),
       };
       const account = await this.accounts
@@ -109,9 +114,14 @@ export class ProviderAccountsService {
     });
   }
 
-  /** Adds settings a provider created on the account's behalf (e.g. Plivo's application id), inside a caller's change. */
-  async mergeConfig(account: ProviderAccount, patch: Record<string, unknown>, tx: Db): Promise<void> {
-    await this.accounts.update(account.tenantId, account.id, { config: toJsonObject({ ...(account.config as object), ...patch }) }, tx);
+  /**
+   * Adds settings a provider created on the account's behalf (e.g. Plivo's application id), inside a caller's
+   * change. Reads the account afresh and fills only what is still unset, so a concurrent change is not undone.
+   */
+  async addMissingConfig(tenantId: string, id: string, patch: Record<string, unknown>, tx: Db): Promise<void> {
+    const config = (await this.get(tenantId, id, tx)).config as Record<string, unknown>;
+    const missing = Object.fromEntries(Object.entries(patch).filter(([field]) => config[field] === undefined));
+    if (Object.keys(missing).length > 0) await this.accounts.update(tenantId, id, { config: toJsonObject({ ...config, ...missing }) }, tx);
   }
 
   /** Decrypted secrets of an account row; `provider_account_unreadable` if they cannot be decrypted. */

@@ -11,8 +11,6 @@ export interface TokenKind {
    * both places and receives calls). Omitted: the token conveys exactly the capabilities granted.
    */
   fixedCapabilities?: readonly CapabilityName[];
-  /** The provider alone decides the lifetime (Bandwidth's OAuth token); the requested TTL is not applied. */
-  providerSetsLifetime?: boolean;
 }
 
 /** Everything an adapter needs to mint one token. Secrets arrive per call and must not be kept. */
@@ -29,6 +27,8 @@ export interface MintRequest<Config = object, Secrets = object> {
   identity: string;
   capabilities: CapabilityName[];
   ttlSeconds: number;
+  /** The policy's ceiling on lifetime: a provider that sets its own lifetime must not hand out a longer one. */
+  maxTtlSeconds: number;
   now: Date;
   /** The endpoint's provider-specific settings (e.g. SignalWire allowed addresses). */
   endpointData: Record<string, unknown>;

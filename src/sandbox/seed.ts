@@ -26,7 +26,7 @@ export async function seedDemoTenant(url: string, adminKey: string, accounts: Re
   const tenant = await call('POST', '/v1/admin/tenants', adminKey, {
     slug: 'demo',
     name: 'Demo Tenant',
-    settings: { tokenTtl: { defaultSeconds: 600, maxSeconds: 3600 }, allowedOrigins: [allowedOrigin] },
+    settings: { tokenTtl: { defaultSeconds: 600, maxSeconds: 7200 }, allowedOrigins: [allowedOrigin] },
   });
   const tenantKey = (await call('POST', `/v1/admin/tenants/${tenant.id}/api-keys`, adminKey, { name: 'sandbox' })).key!;
   const accountIds = {} as Record<Provider, string>;

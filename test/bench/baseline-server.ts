@@ -25,6 +25,7 @@ class SignController {
       account: { id: 'baseline', updatedAt: new Date(0) },
       capabilities: ['incoming', 'outgoing'],
       ttlSeconds: 600,
+      maxTtlSeconds: 86_400,
       now: new Date(),
       endpointData: {},
       options: {},

@@ -61,6 +61,10 @@ describe('bad input', () => {
     expectError(await t.http.get('/v1/token-issuances').query({ from: 'yesterday' }).set(bearer(tenant.key)), 400, 'validation_failed');
     expectError(await t.http.get('/v1/endpoints').query({ drop: 'table' }).set(bearer(tenant.key)), 400, 'validation_failed');
     expectError(await t.http.get('/v1/endpoints').query({ cursor: 'eyJ4IjoxfQ' }).set(bearer(tenant.key)), 400, 'invalid_cursor');
+    for (const at of ['0000-01-01T00:00:00.000Z', '+100000-01-01T00:00:00.000Z', '2026-11-22']) {
+      const cursor = Buffer.from(JSON.stringify([at, '01900000-0000-7000-8000-000000000001'])).toString('base64url');
+      expectError(await t.http.get('/v1/endpoints').query({ cursor }).set(bearer(tenant.key)), 400, 'invalid_cursor');
+    }
   });
 
   it('ids that are not UUIDs, or hostile strings, → 404 not found', async () => {

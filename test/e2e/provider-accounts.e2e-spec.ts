@@ -101,6 +101,20 @@ describe('provider accounts', () => {
     expect(unchanged.body.secrets).toEqual({ apiKeySecret: '****abcd' });
   });
 
+  it('moves an account to another host only with its complete secrets sent again', async () => {
+    const account = await createProviderAccount(t, tenant, 'plivo');
+    const alone = await t.http.patch(`/v1/provider-accounts/${account.id}`).set(bearer(tenant.key)).send({ baseUrl: 'https://attacker.example' }).expect(400);
+    expect(alone.body.error.details.fields[0]).toEqual({ field: 'secrets', messages: ['changing baseUrl requires sending the complete secrets again'] });
+    await t.http.patch(`/v1/provider-accounts/${account.id}`).set(bearer(tenant.key)).send({ baseUrl: 'https://attacker.example', secrets: {} }).expect(400);
+    const moved = await t.http
+      .patch(`/v1/provider-accounts/${account.id}`)
+      .set(bearer(tenant.key))
+      .send({ baseUrl: 'https://plivo.example', secrets: { authToken: 'M'.repeat(36) + 'oved' } })
+      .expect(200);
+    expect(moved.body).toMatchObject({ baseUrl: 'https://plivo.example', secrets: { authToken: '****oved' } });
+    await t.http.patch(`/v1/provider-accounts/${account.id}`).set(bearer(tenant.key)).send({ baseUrl: 'https://plivo.example', name: 'same-host' }).expect(200);
+  });
+
   it('disables an account, filters the list by provider and status', async () => {
     const account = await createProviderAccount(t, tenant, 'bandwidth');
     await t.http.patch(`/v1/provider-accounts/${account.id}`).set(bearer(tenant.key)).send({ status: 'disabled' }).expect(200);

@@ -91,12 +91,42 @@ describe('provider failures', () => {
     await ctx.t.http.post(`/v1/tokens/${body.id}/refresh`).set(bearer(ctx.tenant.key)).expect(201);
   });
 
-  it('never lets a provider error body carry a secret to the caller', async () => {
+  it('cuts secrets a provider quotes back out of its error message', async () => {
     const plivo = emulatedPlivoAccount(ctx.emulators.plivo);
     const accountId = await ctx.createAccount(plivo);
     const endpoint = await ctx.createEndpoint(accountId, { userId: 'f4', identity: 'ghostly' });
+    ctx.emulators.plivo.failNext(1, { kind: 'status', status: 400, body: { api_id: 'x', error: `bad credentials ${plivo.secrets.authToken} for ghostly` } });
     const response = await ctx.issue({ endpointId: endpoint.id }).expect(422);
-    expect(JSON.stringify(response.body)).not.toContain(plivo.secrets.authToken);
+    expect(response.body.error.details.providerMessage).toBe('bad credentials [redacted] for ghostly');
     expect(ctx.t.logs.join('\n')).not.toContain(plivo.secrets.authToken);
+  });
+
+  it('treats an answer that is not valid HTTP as 502 provider_bad_response', async () => {
+    ctx.emulators.plivo.failNext(1, { kind: 'malformed_http' });
+    const response = await ctx.issue({ endpointId }).expect(502);
+    expect(response.body.error).toMatchObject({ code: 'provider_bad_response', details: { reason: 'malformed_http' } });
+  });
+
+  it('a half-open circuit whose trial call gets a malformed answer opens again, rather than jamming', async () => {
+    ctx.emulators.plivo.failNext(5, { kind: 'status', status: 500 });
+    await ctx.issue({ endpointId }).expect(503);
+    await ctx.issue({ endpointId }).expect(503);
+    expect((await ctx.issue({ endpointId }).expect(503)).body.error.details.reason).toBe('circuit_open');
+    ctx.emulators.plivo.clearFaults();
+    ctx.clock.advance(10_000);
+    ctx.emulators.plivo.failNext(1, { kind: 'malformed_http' });
+    await ctx.issue({ endpointId }).expect(502);
+    expect((await ctx.issue({ endpointId }).expect(503)).body.error.details.reason).toBe('circuit_open');
+    ctx.clock.advance(10_000);
+    await ctx.issue({ endpointId }).expect(201);
+  });
+
+  it('reads a SignalWire error body of an unexpected shape without failing', async () => {
+    const signalwire = emulatedSignalwireAccount(ctx.emulators.signalwire);
+    const accountId = await ctx.createAccount(signalwire);
+    const endpoint = await ctx.createEndpoint(accountId, { userId: 'f5', identity: 'odd@example.com' });
+    ctx.emulators.signalwire.failNext(1, { kind: 'status', status: 422, body: { errors: 5 } });
+    const response = await ctx.issue({ endpointId: endpoint.id }).expect(422);
+    expect(response.body.error).toMatchObject({ code: 'provider_rejected_request', details: { providerStatus: 422 } });
   });
 });

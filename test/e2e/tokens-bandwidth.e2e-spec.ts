@@ -111,6 +111,15 @@ describe('Bandwidth tokens', () => {
     expect(tokenCalls().slice(-1)[0].basic?.password).toBe(secret);
   });
 
+  it('refuses a token that would outlive the policy\'s maximum, since Bandwidth sets the lifetime', async () => {
+    const { accountId, endpoint } = await setUp('global');
+    await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ policy: { tokenTtl: { maxSeconds: 300 } } }).expect(200);
+    const response = await ctx.issue({ endpointId: endpoint.id }).expect(422);
+    expect(response.body.error).toMatchObject({ code: 'lifetime_exceeds_policy', details: { providerLifetimeSeconds: 600, maxSeconds: 300 } });
+    const [row] = await issuanceRows(ctx, { endpointId: endpoint.id });
+    expect(row).toMatchObject({ outcome: 'refused', errorCode: 'lifetime_exceeds_policy' });
+  });
+
   it('maps invalid_client to 502 provider_auth_failed and invalid_scope to 422', async () => {
     const { accountId, endpoint } = await setUp('global');
     await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ secrets: { clientSecret: 'x'.repeat(20) } }).expect(200);

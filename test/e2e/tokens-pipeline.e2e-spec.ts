@@ -98,6 +98,13 @@ describe('token issuing pipeline', () => {
     }
   });
 
+  it('refuses kinds named like Object members instead of resolving them through the prototype', async () => {
+    for (const kind of ['constructor', '__proto__', 'valueof']) {
+      const response = await ctx.issue({ endpointId: endpoint.id, kind }).expect(400);
+      expect(response.body.error.code).toBe('token_kind_not_supported');
+    }
+  });
+
   it('refuses unknown kinds and options with 400, naming what is supported', async () => {
     const kind = await ctx.issue({ endpointId: endpoint.id, kind: 'video_token' }).expect(400);
     expect(kind.body.error).toMatchObject({ code: 'token_kind_not_supported', details: { supported: ['access_token', 'capability_token'] } });

@@ -83,6 +83,40 @@ describe('SignalWire tokens', () => {
       expect(refused.body.error).toMatchObject({ code: 'token_not_refreshable', details: { reason: 'expired' } });
     });
 
+    it('serialises concurrent refreshes of one token: one gets the new token, the other 409, and the chain goes on', async () => {
+      const { body } = await ctx.issue({ endpointId: endpoint.id }).expect(201);
+      ctx.emulators.signalwire.latencyMs = 100;
+      const refresh = () => ctx.t.http.post(`/v1/tokens/${body.id}/refresh`).set(bearer(ctx.tenant.key));
+      const [first, second] = await Promise.all([refresh(), refresh()]);
+      ctx.emulators.signalwire.latencyMs = 0;
+      expect([first.status, second.status].sort()).toEqual([201, 409]);
+      const winner = first.status === 201 ? first : second;
+      expect((first.status === 409 ? first : second).body.error.code).toBe('token_refresh_conflict');
+      await ctx.t.http.post(`/v1/tokens/${winner.body.id}/refresh`).set(bearer(ctx.tenant.key)).expect(201);
+    });
+
+    it('keeps no refresh token where the policy caps tokens below the 2 h a refresh would give', async () => {
+      const capped = await ctx.createAccount(account, { policy: { tokenTtl: { maxSeconds: 3600 } } });
+      const cappedEndpoint = await ctx.createEndpoint(capped, { userId: 'u-capped', identity: 'capped@example.com' });
+      const response = await ctx.issue({ endpointId: cappedEndpoint.id }).expect(201);
+      expect(response.body.refreshable).toBe(false);
+      await ctx.t.http.post(`/v1/tokens/${response.body.id}/refresh`).set(bearer(ctx.tenant.key)).expect(404);
+    });
+
+    it('refuses a refresh, before spending the refresh token, once the policy is tightened below 2 h', async () => {
+      const { body } = await ctx.issue({ endpointId: endpoint.id }).expect(201);
+      await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ policy: { tokenTtl: { maxSeconds: 3600 } } }).expect(200);
+      const refreshCalls = ctx.emulators.signalwire.requestsTo('POST', /refresh$/).length;
+      try {
+        const refused = await ctx.t.http.post(`/v1/tokens/${body.id}/refresh`).set(bearer(ctx.tenant.key)).expect(422);
+        expect(refused.body.error.code).toBe('lifetime_exceeds_policy');
+        expect(ctx.emulators.signalwire.requestsTo('POST', /refresh$/).length).toBe(refreshCalls);
+      } finally {
+        await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ policy: {} }).expect(200);
+      }
+      await ctx.t.http.post(`/v1/tokens/${body.id}/refresh`).set(bearer(ctx.tenant.key)).expect(201);
+    });
+
     it('mints a client-bound SAT by forwarding the fingerprint with the sat:refresh scope, keeping no refresh token', async () => {
       const fingerprint = 'A'.repeat(43);
       const response = await ctx.issue({ endpointId: endpoint.id, options: { fingerprint } }).expect(201);
@@ -194,6 +228,13 @@ describe('SignalWire tokens', () => {
       await exchange(origin, '198.51.100.2').expect(201);
       ctx.clock.advance(60_000);
       await exchange(origin, '198.51.100.1').expect(201);
+    });
+
+    it('tells an anonymous caller that SignalWire failed, but not how', async () => {
+      ctx.clock.advance(60_000);
+      ctx.emulators.signalwire.failNext(1, { kind: 'status', status: 422, body: { errors: [{ code: 'invalid_parameter', message: 'internal detail', attribute: 'token' }] } });
+      const response = await exchange(origin, '198.51.100.9').expect(422);
+      expect(response.body.error).toEqual({ code: 'provider_rejected_request', message: expect.any(String), details: {} });
     });
 
     it('answers 404 for unknown accounts, other providers, and accounts without a c2c token', async () => {

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isDatabaseUnavailable, isUniqueViolation } from '../../database/prisma-errors';
+import { isDatabaseUnavailable, isForeignKeyViolation, isRecordGone, isUniqueViolation } from '../../database/prisma-errors';
 import { AppError } from './app-error';
 import { commonErrors } from './common.errors';
 
@@ -45,7 +45,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       return HTTP_STATUS_ERRORS[status]?.() ?? (status < 500 ? commonErrors.bad_request() : commonErrors.internal_error());
     }
-    if (isUniqueViolation(exception)) return commonErrors.conflict();
+    // Races between concurrent requests (the services check first, so only a race gets here).
+    if (isUniqueViolation(exception) || isForeignKeyViolation(exception)) return commonErrors.conflict();
+    if (isRecordGone(exception)) return commonErrors.not_found();
     if (isDatabaseUnavailable(exception)) return commonErrors.database_unavailable();
     return commonErrors.internal_error();
   }

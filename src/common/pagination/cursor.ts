@@ -23,7 +23,9 @@ export function decodeCursor(cursor: string | undefined): CursorPosition | undef
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     const date = new Date(String(at));
-    if (typeof id === 'string' && isUuid(id) && !Number.isNaN(date.getTime())) return { at: date, id };
+    // Only dates this service wrote: ISO 8601 that round-trips, in years PostgreSQL's timestamptz accepts.
+    const written = !Number.isNaN(date.getTime()) && date.toISOString() === at && date.getUTCFullYear() >= 1 && date.getUTCFullYear() <= 9999;
+    if (typeof id === 'string' && isUuid(id) && written) return { at: date, id };
   } catch {
     // fall through: any undecodable cursor is the client's error
   }

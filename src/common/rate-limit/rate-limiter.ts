@@ -11,7 +11,7 @@ export abstract class RateLimiter {
   abstract consume(key: string, limit: number, windowMs: number): RateLimitVerdict;
 }
 
-/** Window bookkeeping is dropped once this many keys are held, so a spray of keys cannot grow memory without end. */
+/** At most this many keys are held; beyond it the oldest tenth is dropped, so a spray of keys cannot grow memory. */
 const MAX_KEYS = 100_000;
 
 export class InMemoryRateLimiter extends RateLimiter {
@@ -26,11 +26,20 @@ export class InMemoryRateLimiter extends RateLimiter {
     const start = now - (now % windowMs);
     let window = this.windows.get(key);
     if (!window || window.start !== start) {
-      if (this.windows.size >= MAX_KEYS) this.windows.clear();
+      if (this.windows.size >= MAX_KEYS) this.evictOldest();
       window = { start, count: 0 };
       this.windows.set(key, window);
     }
     window.count += 1;
     return { allowed: window.count <= limit, retryAfterSeconds: Math.ceil((start + windowMs - now) / 1000) };
+  }
+
+  /** Maps iterate in insertion order: the first keys are the longest-standing ones. */
+  private evictOldest(): void {
+    let remaining = Math.ceil(MAX_KEYS / 10);
+    for (const key of this.windows.keys()) {
+      if (remaining-- === 0) break;
+      this.windows.delete(key);
+    }
   }
 }

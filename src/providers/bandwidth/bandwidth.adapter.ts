@@ -21,8 +21,11 @@ export class BandwidthAdapter implements ProviderAdapter<BandwidthConfigDto, Ban
   readonly configSchema = BandwidthConfigDto;
   readonly secretsSchema = BandwidthSecretsDto;
   readonly tokenKinds: Record<string, TokenKind> = {
-    /** The OAuth token carries the credential's roles and lives as long as Bandwidth says (600 s on Global). */
-    access_token: { fixedCapabilities: ['incoming', 'outgoing'], providerSetsLifetime: true },
+    /**
+     * The OAuth token carries the credential's roles and lives as long as Bandwidth says (600 s on Global); the
+     * pipeline refuses it if that exceeds the policy's ceiling.
+     */
+    access_token: { fixedCapabilities: ['incoming', 'outgoing'] },
   };
   readonly defaultTokenKind = 'access_token';
   readonly maxTtlSeconds = 86_400;
@@ -59,7 +62,7 @@ export class BandwidthAdapter implements ProviderAdapter<BandwidthConfigDto, Ban
     });
     if (response.status !== 200) {
       const body = response.body as { error?: string; error_description?: string } | undefined;
-      const error = rejected('bandwidth', response, body?.error_description ?? body?.error);
+      const error = rejected('bandwidth', response, body?.error_description ?? body?.error, [secrets.clientSecret]);
       if (body?.error) Object.assign(error.details, { providerCode: body.error });
       throw error;
     }

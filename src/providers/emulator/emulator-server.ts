@@ -22,12 +22,19 @@ export interface EmulatorReply {
 
 export type EmulatorHandler = (request: EmulatorRequest, params: Record<string, string>) => EmulatorReply | Promise<EmulatorReply>;
 
-/** What the next requests suffer: a status (with an optional body), a 429 with Retry-After, a garbage body, or no answer. */
+/**
+ * What the next requests suffer: a status (with an optional body), a 429 with Retry-After, a garbage JSON body,
+ * a response that is not valid HTTP, or no answer at all.
+ */
 export type Fault =
   | { kind: 'status'; status: number; body?: unknown }
   | { kind: 'rate_limit'; retryAfterSeconds: number }
   | { kind: 'garbage' }
+  | { kind: 'malformed_http' }
   | { kind: 'hang' };
+
+/** The request log keeps this many; older ones are dropped (the sandbox may run for days). */
+const MAX_LOGGED_REQUESTS = 10_000;
 
 interface Route {
   method: string;
@@ -86,7 +93,12 @@ export class EmulatorServer {
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
-    this.server = createServer((request, response) => void this.handle(request, response));
+    this.server = createServer((request, response) => {
+      // A bad request (e.g. undecodable %-escapes) or a handler bug answers 400/500; it must not end the process.
+      this.handle(request, response).catch((error: unknown) => {
+        if (!response.headersSent) send(response, { status: error instanceof URIError ? 400 : 500, body: { error: String(error) } });
+      });
+    });
     await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
     return this.url;
   }
@@ -106,7 +118,10 @@ export class EmulatorServer {
   private async handle(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
     const request = await readRequest(incoming);
     const isControl = request.path.startsWith('/__emulator/');
-    if (!isControl) this.requests.push(request);
+    if (!isControl) {
+      this.requests.push(request);
+      if (this.requests.length > MAX_LOGGED_REQUESTS) this.requests.shift();
+    }
     if (!isControl && this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
 
     const fault = isControl ? undefined : this.faults.shift();
@@ -115,6 +130,7 @@ export class EmulatorServer {
       return;
     }
     if (fault?.kind === 'garbage') return send(response, { status: 200, headers: { 'content-type': 'application/json' } }, '{"truncated": [1, 2');
+    if (fault?.kind === 'malformed_http') return void response.socket?.end('HTTP/1.1 200 OK\r\nContent-Length: many\r\n\r\n{}');
     if (fault?.kind === 'rate_limit') {
       return send(response, { status: 429, headers: { 'retry-after': String(fault.retryAfterSeconds) }, body: { error: 'rate limited' } });
     }

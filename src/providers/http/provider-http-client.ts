@@ -29,12 +29,12 @@ const BACKOFF_CAP_MS = 1000;
 /** A longer Retry-After than this is not waited out: the caller gets a fast 503 with the hint instead. */
 const MAX_RETRY_AFTER_MS = 2000;
 const MAX_RESPONSE_BYTES = 256 * 1024;
-const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE', 'UND_ERR_SOCKET']);
 
 /**
- * Every call Callpass makes to a provider: a timeout on each attempt, at most 3 attempts and only for idempotent
- * calls (full-jitter backoff, Retry-After honoured up to 2 s), no redirects, bounded response size, and a circuit
- * breaker per provider host. Failures become provider_* errors. 2xx and other 4xx answers go back to the adapter.
+ * Every call Callpass makes to a provider: a timeout on each attempt; at most 3 attempts, repeating a call only when
+ * that is safe (it is idempotent, or the provider never processed it: 429, refused connection) with full-jitter
+ * backoff and Retry-After honoured up to 2 s; no redirects; bounded response size; and a circuit breaker per
+ * provider host. Failures become provider_* errors. 2xx and other 4xx answers go back to the adapter.
  */
 @Injectable()
 export class ProviderHttpClient {
@@ -50,7 +50,6 @@ export class ProviderHttpClient {
 
   async send(call: ProviderRequest): Promise<ProviderResponse> {
     const circuit = `${call.provider} ${new URL(call.url).origin}`;
-    const attempts = call.idempotent ? MAX_ATTEMPTS : 1;
     for (let attempt = 1; ; attempt += 1) {
       if (!this.breakers.allow(circuit)) {
         throw providerErrors.provider_unavailable({ provider: call.provider, reason: 'circuit_open' });
@@ -62,9 +61,9 @@ export class ProviderHttpClient {
       }
       if (outcome.countsAsOutage) this.breakers.failed(circuit);
       else this.breakers.succeeded(circuit);
-      const wait = attempt < attempts && outcome.retryable ? this.retryDelay(attempt, outcome.retryAfterMs) : undefined;
+      const wait = attempt < MAX_ATTEMPTS && outcome.retryable ? this.retryDelay(attempt, outcome.retryAfterMs) : undefined;
       if (wait === undefined) throw outcome.error;
-      this.logger.warn(`${call.provider} ${call.method} failed (${outcome.reason}); retry ${attempt + 1}/${attempts} in ${wait} ms`);
+      this.logger.warn(`${call.provider} ${call.method} failed (${outcome.reason}); retry ${attempt + 1}/${MAX_ATTEMPTS} in ${wait} ms`);
       await this.clock.sleep(wait);
     }
   }
@@ -102,13 +101,14 @@ export class ProviderHttpClient {
       return {
         error: providerErrors.provider_unavailable({ provider: call.provider, reason: 'rate_limited', ...(retryAfterMs ? { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } : {}) }),
         reason: '429',
+        // Refused before any processing: safe to repeat whatever the call.
         retryable: true,
         retryAfterMs,
         countsAsOutage: false,
       };
     }
     if (status >= 500) {
-      return { error: providerErrors.provider_unavailable({ provider: call.provider, providerStatus: status }), reason: `${status}`, retryable: true, countsAsOutage: true };
+      return { error: providerErrors.provider_unavailable({ provider: call.provider, providerStatus: status }), reason: `${status}`, retryable: call.idempotent, countsAsOutage: true };
     }
     return { response: { status, body: parseJson(text) } };
   }
@@ -123,11 +123,15 @@ export class ProviderHttpClient {
     if (error instanceof ResponseTooLargeError) {
       return { error: providerErrors.provider_bad_response({ provider: call.provider, reason: 'response_too_large' }), reason: 'too large', retryable: false, countsAsOutage: false };
     }
-    const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
-    if (code && NETWORK_ERRORS.has(code)) {
-      return { error: providerErrors.provider_unavailable({ provider: call.provider, reason: 'unreachable' }), reason: code, retryable: true, countsAsOutage: true };
+    const code = String((error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code ?? '');
+    if (error instanceof undiciErrors.HTTPParserError || code.startsWith('HPE_')) {
+      return { error: providerErrors.provider_bad_response({ provider: call.provider, reason: 'malformed_http' }), reason: 'malformed HTTP', retryable: false, countsAsOutage: true };
     }
-    throw error;
+    // Refused, reset, unresolvable, TLS failures, socket errors: the host cannot be talked to. Only a refused
+    // connection is certain not to have reached the provider, so only that is retried for non-idempotent calls.
+    const retryable = call.idempotent || code === 'ECONNREFUSED';
+    this.logger.warn(`${call.provider} ${call.method} transport error ${code || (error as Error).name}`);
+    return { error: providerErrors.provider_unavailable({ provider: call.provider, reason: 'unreachable' }), reason: code || 'transport', retryable, countsAsOutage: true };
   }
 
   private retryDelay(attempt: number, retryAfterMs: number | undefined): number | undefined {

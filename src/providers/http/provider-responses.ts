@@ -1,19 +1,27 @@
 import { ProviderResponse } from './provider-http-client';
 import { providerErrors } from '../providers.errors';
 
-/** At most this much of a provider's error text reaches a response (it may quote the request, never a secret). */
+/** At most this much of a provider's error text reaches a response. */
 const MAX_MESSAGE = 200;
 
-/** A provider's own error text, shortened and flattened to one line. */
-export function providerMessage(value: unknown): string | undefined {
+/**
+ * A provider's own error text, flattened to one line and shortened. A provider may quote what it was sent, so
+ * every secret that went with the request is cut out first.
+ */
+export function providerMessage(value: unknown, sentSecrets: (string | undefined)[]): string | undefined {
   if (value === undefined || value === null) return undefined;
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  let text = typeof value === 'string' ? value : JSON.stringify(value);
+  for (const secret of sentSecrets) if (secret && secret.length >= 6) text = text.split(secret).join('[redacted]');
   return text.replace(/\s+/g, ' ').slice(0, MAX_MESSAGE);
 }
 
 /** A 4xx the adapter did not expect: the provider refused what the tenant's settings made Callpass send. */
-export function rejected(provider: string, response: ProviderResponse, message: unknown) {
-  return providerErrors.provider_rejected_request({ provider, providerStatus: response.status, providerMessage: providerMessage(message) });
+export function rejected(provider: string, response: ProviderResponse, message: unknown, sentSecrets: (string | undefined)[]) {
+  return providerErrors.provider_rejected_request({
+    provider,
+    providerStatus: response.status,
+    providerMessage: providerMessage(message, sentSecrets),
+  });
 }
 
 /** Reads a string field of a provider's JSON answer, or fails with provider_bad_response. */

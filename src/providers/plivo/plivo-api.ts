@@ -56,7 +56,7 @@ export class PlivoApi {
       idempotent,
     });
     if (response.status >= 400 && !tolerated.includes(response.status)) {
-      throw rejected('plivo', response, (response.body as { error?: unknown } | undefined)?.error);
+      throw rejected('plivo', response, (response.body as { error?: unknown } | undefined)?.error, [this.account.secrets.authToken]);
     }
     return response;
   }

@@ -73,9 +73,11 @@ export class SignalwireApi {
       idempotent: options.idempotent,
     });
     if (response.status >= 400) {
-      const [first] = ((response.body as { errors?: { code?: string; message?: string; attribute?: string }[] } | undefined)?.errors ?? []);
-      const error = rejected('signalwire', response, first?.message ?? (response.body as { error?: unknown } | undefined)?.error);
-      if (first?.code) Object.assign(error.details, { providerCode: first.code, attribute: first.attribute });
+      const body = (response.body ?? {}) as { errors?: unknown; error?: unknown };
+      const first = (Array.isArray(body.errors) ? body.errors[0] : undefined) as { code?: unknown; message?: unknown; attribute?: unknown } | undefined;
+      const sent = [secrets.apiToken, secrets.clickToCallToken, options.bearer, ...Object.values((json ?? {}) as Record<string, unknown>).filter((value): value is string => typeof value === 'string')];
+      const error = rejected('signalwire', response, first?.message ?? body.error, sent);
+      if (typeof first?.code === 'string') Object.assign(error.details, { providerCode: first.code, attribute: first.attribute });
       throw error;
     }
     return response;

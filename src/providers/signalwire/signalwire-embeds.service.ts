@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TokenIssuanceLog, TokenIssuanceRecord } from '../../audit/token-issuance-log';
+import { AppError } from '../../common/errors/app-error';
 import { commonErrors } from '../../common/errors/common.errors';
 import { Clock } from '../../common/clock/clock';
 import { isUuid, uuidv7 } from '../../common/ids';
@@ -15,7 +16,8 @@ import { SignalwireSecretsDto } from './signalwire-secrets.dto';
 import { SignalwireAdapter } from './signalwire.adapter';
 import { signalwireErrors } from './signalwire.errors';
 
-/** Per visitor (account and client IP), and per account across all visitors, each minute. */
+/** Per client IP across all embeds, per visitor (account and client IP), and per account, each minute. */
+const PER_IP_PER_MINUTE = 60;
 const PER_VISITOR_PER_MINUTE = 10;
 const PER_ACCOUNT_PER_MINUTE = 600;
 
@@ -49,10 +51,13 @@ export class SignalwireEmbedsService {
   }
 
   async exchange(caller: EmbedCaller) {
-    this.limit(`embed:${caller.accountId}:${caller.clientIp}`, PER_VISITOR_PER_MINUTE);
-    this.limit(`embed:${caller.accountId}`, PER_ACCOUNT_PER_MINUTE);
+    // The per-IP count comes first and is keyed only by what the caller cannot vary freely; account keys are
+    // counted only for accounts that exist, so sprayed ids cannot fill the limiter.
+    this.limit(`embed-ip:${caller.clientIp}`, PER_IP_PER_MINUTE);
     const account = isUuid(caller.accountId) ? await this.accounts.findAccountWithTenant(caller.accountId) : null;
     if (!account) throw signalwireErrors.embed_not_found();
+    this.limit(`embed:${account.id}:${caller.clientIp}`, PER_VISITOR_PER_MINUTE);
+    this.limit(`embed:${account.id}`, PER_ACCOUNT_PER_MINUTE);
 
     const now = this.clock.now();
     const record: TokenIssuanceRecord = {
@@ -73,12 +78,12 @@ export class SignalwireEmbedsService {
       // A public caller learns nothing about the tenant's state: suspended and disabled look like "no embed here".
       if (account.tenant.status !== 'active' || account.status !== 'active') throw signalwireErrors.embed_not_found();
       const secrets = readAccountSecrets(this.secretBox, account) as unknown as SignalwireSecretsDto;
-      const minted = await this.adapter.exchangeEmbedToken({
-        config: account.config as unknown as SignalwireConfigDto,
-        secrets,
-        baseUrl: account.baseUrl ?? undefined,
-        now,
-      });
+      const minted = await this.adapter
+        .exchangeEmbedToken({ config: account.config as unknown as SignalwireConfigDto, secrets, baseUrl: account.baseUrl ?? undefined, now })
+        .catch((error: unknown) => {
+          // An anonymous caller learns that the provider failed, not how; the token log keeps the code.
+          throw error instanceof AppError && error.code.startsWith('provider_') ? new AppError(error.code, error.status, error.message) : error;
+        });
       Object.assign(record, {
         expiresAt: minted.expiresAt,
         ttlSeconds: Math.ceil((minted.expiresAt.getTime() - now.getTime()) / 1000),

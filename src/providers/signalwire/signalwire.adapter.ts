@@ -7,6 +7,7 @@ import { SignalwireConfigDto } from './signalwire-config.dto';
 import { SignalwireEndpointOptionsDto } from './signalwire-endpoint-options.dto';
 import { SignalwireSecretsDto } from './signalwire-secrets.dto';
 import { GuestTokenOptionsDto, InviteTokenOptionsDto, SubscriberTokenOptionsDto } from './signalwire-token-options.dto';
+import { issuanceErrors } from '../../issuance/issuance.errors';
 import { signalwireErrors } from './signalwire.errors';
 
 /** A subscriber `reference` is free text (often an e-mail); refuse only control characters and oversize values. */
@@ -68,7 +69,10 @@ export class SignalwireAdapter implements ProviderAdapter<SignalwireConfigDto, S
       return { token, expiresAt, grants: { addressId }, extras: { addressId } };
     }
 
+    if (request.kind !== 'subscriber') throw new Error(`SignalWire adapter asked for unknown kind ${request.kind}`);
     const { fingerprint } = request.options as SubscriberTokenOptionsDto;
+    // A refreshed SAT lives 2 h, so refreshing is offered only where the policy allows 2 h tokens.
+    const refreshable = !fingerprint && request.maxTtlSeconds >= REFRESHED_SAT_SECONDS;
     const subscriber = await api.subscriberToken({
       reference: request.identity,
       expire_at: expireAt,
@@ -80,12 +84,23 @@ export class SignalwireAdapter implements ProviderAdapter<SignalwireConfigDto, S
       token: subscriber.token,
       expiresAt,
       grants: { reference: request.identity, clientBound: Boolean(fingerprint) },
-      extras: { subscriberId: subscriber.subscriberId, refreshable: !fingerprint },
-      refresh: fingerprint ? undefined : { secret: subscriber.refreshToken, expiresAt: new Date(expiresAt.getTime() + REFRESH_GRACE_SECONDS * 1000) },
+      extras: { subscriberId: subscriber.subscriberId, refreshable },
+      refresh: refreshable ? { secret: subscriber.refreshToken, expiresAt: new Date(expiresAt.getTime() + REFRESH_GRACE_SECONDS * 1000) } : undefined,
     };
   }
 
-  async refresh(request: { config: SignalwireConfigDto; secrets: SignalwireSecretsDto; baseUrl?: string; now: Date; refreshSecret: string }): Promise<MintedToken> {
+  async refresh(request: {
+    config: SignalwireConfigDto;
+    secrets: SignalwireSecretsDto;
+    baseUrl?: string;
+    now: Date;
+    maxTtlSeconds: number;
+    refreshSecret: string;
+  }): Promise<MintedToken> {
+    // Checked before the refresh token is spent: the policy may have been tightened since it was kept.
+    if (request.maxTtlSeconds < REFRESHED_SAT_SECONDS) {
+      throw issuanceErrors.lifetime_exceeds_policy({ providerLifetimeSeconds: REFRESHED_SAT_SECONDS, maxSeconds: request.maxTtlSeconds });
+    }
     const refreshed = await new SignalwireApi(this.http, request).refresh(request.refreshSecret);
     const expiresAt = new Date(request.now.getTime() + REFRESHED_SAT_SECONDS * 1000);
     return {

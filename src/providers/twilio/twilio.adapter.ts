@@ -46,6 +46,9 @@ export class TwilioAdapter implements ProviderAdapter<TwilioConfigDto, TwilioSec
     const outgoingParams = outgoing ? options.outgoingParams : undefined;
 
     let token: string;
+    if (request.kind !== 'access_token' && request.kind !== 'capability_token') {
+      throw new Error(`Twilio adapter asked for unknown kind ${request.kind}`);
+    }
     if (request.kind === 'capability_token') {
       if (!secrets.authToken) throw providerErrors.provider_config_incomplete({ missing: 'secrets.authToken', neededFor: 'capability_token' });
       token = capabilityToken({
