@@ -1,13 +1,14 @@
 import { generateApiKey, hashApiKey } from '../../src/crypto/api-key-codec';
 import { createTenant } from '../factories/tenant.factory';
 import { bearer, createTestApp, TestApp } from '../helpers/test-app';
+import { createTestDatabase } from '../helpers/test-database';
 
 describe('admin API: tenants and keys', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   describe('tenants', () => {
     it('creates, reads, lists and renames a tenant', async () => {
@@ -62,6 +63,8 @@ describe('admin API: tenants and keys', () => {
       const all = await t.http.get('/v1/admin/tenants').query({ limit: 100 }).set(bearer(t.adminKey));
       expect(seen).toEqual(all.body.data.map((tenant: { id: string }) => tenant.id));
       expect(new Set(seen).size).toBe(seen.length);
+      const created = all.body.data.map((tenant: { createdAt: string }) => tenant.createdAt);
+      expect(created).toEqual([...created].sort().reverse());
       await t.http.get('/v1/admin/tenants').query({ cursor: 'garbage' }).set(bearer(t.adminKey)).expect(400).expect(({ body }) => expect(body.error.code).toBe('invalid_cursor'));
     });
   });
@@ -181,25 +184,30 @@ describe('admin API: tenants and keys', () => {
       expect(response.body.error.code).toBe('authentication_required');
     });
 
-    it('admins can issue a second admin key and revoke the bootstrap key', async () => {
-      const second = await t.http.post('/v1/admin/admin-keys').set(bearer(t.adminKey)).send({ name: 'ops' }).expect(201);
-      expect(second.body.key).toMatch(/^cp_admin_/);
-      const list = await t.http.get('/v1/admin/admin-keys').set(bearer(second.body.key)).expect(200);
-      const bootstrap = list.body.data.find((key: { name: string }) => key.name === 'bootstrap');
-      expect(bootstrap).toBeDefined();
-      const other = await createTestApp({ database: t.database, env: { BOOTSTRAP_ADMIN_KEY: t.adminKey } });
+    it('admins can issue a second admin key and revoke the bootstrap key; a restart does not bring it back', async () => {
+      const database = await createTestDatabase();
       try {
-        await other.http.delete(`/v1/admin/admin-keys/${bootstrap.id}`).set(bearer(second.body.key)).expect(200);
-        await other.http.get('/v1/admin/tenants').set(bearer(t.adminKey)).expect(401);
+        const first = await createTestApp({ database, clock: t.clock });
+        const bootstrapKey = first.adminKey;
+        try {
+          const second = await first.http.post('/v1/admin/admin-keys').set(bearer(bootstrapKey)).send({ name: 'ops' }).expect(201);
+          expect(second.body.key).toMatch(/^cp_admin_/);
+          const list = await first.http.get('/v1/admin/admin-keys').set(bearer(second.body.key)).expect(200);
+          const bootstrap = list.body.data.find((key: { name: string }) => key.name === 'bootstrap');
+          await first.http.delete(`/v1/admin/admin-keys/${bootstrap.id}`).set(bearer(second.body.key)).expect(200);
+          await first.http.get('/v1/admin/tenants').set(bearer(bootstrapKey)).expect(401);
+        } finally {
+          await first.close();
+        }
+        const restarted = await createTestApp({ database, clock: t.clock, env: { BOOTSTRAP_ADMIN_KEY: bootstrapKey } });
+        try {
+          const refused = await restarted.http.get('/v1/admin/tenants').set(bearer(bootstrapKey)).expect(401);
+          expect(refused.body.error.code).toBe('api_key_revoked');
+        } finally {
+          await restarted.close();
+        }
       } finally {
-        await other.close();
-      }
-      // A restart with the same BOOTSTRAP_ADMIN_KEY does not bring a revoked key back.
-      const restarted = await createTestApp({ database: t.database, env: { BOOTSTRAP_ADMIN_KEY: t.adminKey } });
-      try {
-        await restarted.http.get('/v1/admin/tenants').set(bearer(t.adminKey)).expect(401);
-      } finally {
-        await restarted.close();
+        await database.drop();
       }
     });
   });

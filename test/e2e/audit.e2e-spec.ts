@@ -9,7 +9,7 @@ describe('audit log of changes', () => {
     t = await createTestApp();
     tenant = await createTenant(t);
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   const keyIdOf = async (key: string) => (await t.prisma.apiKey.findFirstOrThrow({ where: { prefix: key.slice(0, 18) } })).id;
 
@@ -62,6 +62,8 @@ describe('audit log of changes', () => {
   });
 
   it('filters by time window and pages with a cursor', async () => {
+    t.clock.advance(1000);
+    await t.http.post('/v1/provider-accounts').set(bearer(tenant.key)).send({ provider: 'bandwidth', name: 'bw-early', ...validCredentials.bandwidth() }).expect(201);
     const start = t.clock.now();
     for (let i = 0; i < 3; i += 1) {
       t.clock.advance(1000);
@@ -74,7 +76,9 @@ describe('audit log of changes', () => {
     expect(second.body.data.map((event: { details: { name: string } }) => event.details.name)).toEqual(['bw-0']);
     expect(second.body.nextCursor).toBeNull();
     const before = await t.http.get('/v1/audit-events').query({ to: from, action: 'provider_account.created' }).set(bearer(tenant.key)).expect(200);
-    expect(before.body.data.map((event: { details: { name: string } }) => event.details.name)).not.toContain('bw-0');
+    const earlier = before.body.data.map((event: { details: { name: string } }) => event.details.name);
+    expect(earlier).toContain('bw-early');
+    expect(earlier).not.toContain('bw-0');
   });
 
   it('keeps the change and its event together: a failing audit write rolls the change back', async () => {

@@ -24,20 +24,26 @@ describe('embedded database boot (main.ts, PGlite)', () => {
   };
 
   it('creates the data folder, migrates, serves ready, and keeps data and secrets across a restart', async () => {
-    const first = await startServer(env);
-    expect((await fetch(`${first.url}/health/ready`)).status).toBe(200);
-    expect(fs.existsSync(path.join(dataDir, 'pglite'))).toBe(true);
-    expect(fs.statSync(path.join(dataDir, 'encryption-keys')).mode & 0o777).toBe(0o600);
-    expect(first.output.join('\n')).toMatch(/ENCRYPTION_KEYS is not set/);
-    expect(first.output.join('\n')).toContain(`Migrations: ${migrations} applied, 0 already applied`);
-
-    const tenant = await call(first.url, 'POST', '/v1/admin/tenants', adminKey, { slug: 'acme', name: 'Acme' });
-    expect(tenant.status).toBe(201);
-    const key = await call(first.url, 'POST', `/v1/admin/tenants/${tenant.body.id}/api-keys`, adminKey, { name: 'k' });
     const twilio = validCredentials.twilio();
-    const account = await call(first.url, 'POST', '/v1/provider-accounts', key.body.key, { provider: 'twilio', name: 'main', ...twilio });
-    expect(account.status).toBe(201);
-    expect(await first.stop()).toEqual({ code: null, signal: 'SIGTERM' });
+    let tenantKey = '';
+    let accountId = '';
+    const first = await startServer(env);
+    try {
+      expect((await fetch(`${first.url}/health/ready`)).status).toBe(200);
+      expect(fs.existsSync(path.join(dataDir, 'pglite'))).toBe(true);
+      expect(fs.statSync(path.join(dataDir, 'encryption-keys')).mode & 0o777).toBe(0o600);
+      expect(first.output.join('\n')).toMatch(/ENCRYPTION_KEYS is not set/);
+      expect(first.output.join('\n')).toContain(`Migrations: ${migrations} applied, 0 already applied`);
+
+      const tenant = await call(first.url, 'POST', '/v1/admin/tenants', adminKey, { slug: 'acme', name: 'Acme' });
+      expect(tenant.status).toBe(201);
+      tenantKey = (await call(first.url, 'POST', `/v1/admin/tenants/${tenant.body.id}/api-keys`, adminKey, { name: 'k' })).body.key;
+      const account = await call(first.url, 'POST', '/v1/provider-accounts', tenantKey, { provider: 'twilio', name: 'main', ...twilio });
+      expect(account.status).toBe(201);
+      accountId = account.body.id;
+    } finally {
+      expect(await first.stop()).toEqual({ code: null, signal: 'SIGTERM' });
+    }
 
     const second = await startServer(env);
     try {
@@ -46,9 +52,7 @@ describe('embedded database boot (main.ts, PGlite)', () => {
       const tenants = await call(second.url, 'GET', '/v1/admin/tenants', adminKey);
       expect(tenants.body.data.map((row: { slug: string }) => row.slug)).toEqual(['acme']);
       // A partial secret update merges into the stored secrets, which only works if they still decrypt.
-      const rotated = await call(second.url, 'PATCH', `/v1/provider-accounts/${account.body.id}`, key.body.key, {
-        secrets: { authToken: 'f'.repeat(32) },
-      });
+      const rotated = await call(second.url, 'PATCH', `/v1/provider-accounts/${accountId}`, tenantKey, { secrets: { authToken: 'f'.repeat(32) } });
       expect(rotated.status).toBe(200);
       expect(rotated.body.secrets).toEqual({ apiKeySecret: `****${twilio.secrets.apiKeySecret.slice(-4)}`, authToken: '****ffff' });
     } finally {

@@ -5,7 +5,7 @@ describe('health, docs and request ids', () => {
   beforeAll(async () => {
     t = await createTestApp();
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it('reports live and ready without authentication', async () => {
     await t.http.get('/health/live').expect(200, { status: 'ok' });
@@ -33,7 +33,11 @@ describe('health, docs and request ids', () => {
 
   it('writes one structured JSON log line per request', async () => {
     await t.http.get('/health/live').set('x-request-id', 'log-check-1');
-    const line = t.logs.map((raw) => JSON.parse(raw)).find((entry) => entry.reqId === 'log-check-1' && entry.msg === 'request');
-    expect(line).toMatchObject({ method: 'GET', url: '/health/live', status: 200 });
+    await t.http.get('/v1/endpoints').set('x-request-id', 'log-check-2');
+    const lines = t.logs.map((raw) => JSON.parse(raw));
+    expect(lines.filter((entry) => entry.reqId === 'log-check-1')).toEqual([
+      expect.objectContaining({ msg: 'request', method: 'GET', url: '/health/live', status: 200, ms: expect.any(Number) }),
+    ]);
+    expect(lines.filter((entry) => entry.reqId === 'log-check-2')).toEqual([expect.objectContaining({ msg: 'request', status: 401 })]);
   });
 });

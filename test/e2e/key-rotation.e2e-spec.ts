@@ -1,25 +1,37 @@
 import { ProviderAccountsService } from '../../src/provider-accounts/provider-accounts.service';
 import { createProviderAccount, createTenant } from '../factories/tenant.factory';
-import { bearer, createTestApp, testEncryptionKey } from '../helpers/test-app';
+import { bearer, createTestApp, TestApp, testEncryptionKey } from '../helpers/test-app';
 import { createTestDatabase, TestDatabase } from '../helpers/test-database';
+
+/** Runs `work` against an app that is closed afterwards, whatever happens. */
+async function closing<T>(app: TestApp, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } finally {
+    await app.close();
+  }
+}
 
 describe('encryption key rotation', () => {
   let database: TestDatabase;
   beforeEach(async () => {
     database = await createTestDatabase();
   });
-  afterEach(() => database.drop());
+  afterEach(() => database?.drop());
 
   it('re-wraps every secret onto a new primary key while serving, after which the old key can go', async () => {
     const oldKey = testEncryptionKey('k-old');
     const newKey = testEncryptionKey('k-new');
     const before = await createTestApp({ database, env: { ENCRYPTION_KEYS: oldKey } });
-    const tenant = await createTenant(before);
-    const accounts = await Promise.all(['twilio', 'plivo', 'signalwire', 'bandwidth'].map((provider) => createProviderAccount(before, tenant, provider as 'twilio')));
-    await before.close();
+    const { tenant, accounts } = await closing(before, async () => {
+      const created = await createTenant(before);
+      const providers = ['twilio', 'plivo', 'signalwire', 'bandwidth'] as const;
+      return { tenant: created, accounts: await Promise.all(providers.map((provider) => createProviderAccount(before, created, provider))) };
+    });
 
     // Step 1: the new key is added and made primary; the old one stays for decryption.
     const during = await createTestApp({ database, env: { ENCRYPTION_KEYS: `${newKey},${oldKey}`, BOOTSTRAP_ADMIN_KEY: before.adminKey } });
+    await closing(during, async () => {
     const usage = await during.http.get('/v1/admin/encryption-keys').set(bearer(before.adminKey)).expect(200);
     expect(usage.body).toEqual({ primaryKeyId: 'k-new', providerAccounts: { 'k-old': 4 }, providerSessions: {} });
     // A change made meanwhile is written under the new key straight away.
@@ -28,32 +40,32 @@ describe('encryption key rotation', () => {
     expect(report.body).toEqual({ primaryKeyId: 'k-new', rewrapped: 4, failed: 0, remaining: 0 });
     const audited = await during.http.get('/v1/admin/audit-events').query({ action: 'encryption.rewrapped' }).set(bearer(before.adminKey));
     expect(audited.body.data[0]).toMatchObject({ actor: { kind: 'admin' }, details: { rewrapped: 4, remaining: 0 } });
-    await during.close();
+    });
 
     // Step 2: the old key is removed; every secret still decrypts.
     const after = await createTestApp({ database, env: { ENCRYPTION_KEYS: newKey } });
-    const service = after.app.get(ProviderAccountsService);
-    for (const account of accounts) {
-      const row = await after.prisma.providerAccount.findUniqueOrThrow({ where: { id: account.id } });
-      expect(row.secretKeyId).toBe('k-new');
-      expect(service.secretsOf(row)).toEqual(account.secrets);
-    }
-    await after.close();
+    await closing(after, async () => {
+      const service = after.app.get(ProviderAccountsService);
+      for (const account of accounts) {
+        const row = await after.prisma.providerAccount.findUniqueOrThrow({ where: { id: account.id } });
+        expect(row.secretKeyId).toBe('k-new');
+        expect(service.secretsOf(row)).toEqual(account.secrets);
+      }
+    });
   });
 
   it('reports rows it cannot re-wrap instead of stopping, and leaves them untouched', async () => {
     const key = testEncryptionKey('k-1');
     const app = await createTestApp({ database, env: { ENCRYPTION_KEYS: key } });
-    const tenant = await createTenant(app);
-    const account = await createProviderAccount(app, tenant, 'twilio');
-    await app.close();
+    const account = await closing(app, async () => createProviderAccount(app, await createTenant(app), 'twilio'));
     await database.query(`UPDATE provider_accounts SET secret_ciphertext = 'cpenc1.k-lost.AAAA.AAAA', secret_key_id = 'k-lost' WHERE id = $1`, [account.id]);
 
     const rotated = await createTestApp({ database, env: { ENCRYPTION_KEYS: `${testEncryptionKey('k-2')},${key}`, BOOTSTRAP_ADMIN_KEY: app.adminKey } });
-    const report = await rotated.http.post('/v1/admin/encryption-keys/rewrap').set(bearer(app.adminKey)).expect(200);
-    expect(report.body).toMatchObject({ primaryKeyId: 'k-2', failed: 1, remaining: 1 });
-    const row = await rotated.prisma.providerAccount.findUniqueOrThrow({ where: { id: account.id } });
-    expect(row.secretCiphertext).toBe('cpenc1.k-lost.AAAA.AAAA');
-    await rotated.close();
+    await closing(rotated, async () => {
+      const report = await rotated.http.post('/v1/admin/encryption-keys/rewrap').set(bearer(app.adminKey)).expect(200);
+      expect(report.body).toMatchObject({ primaryKeyId: 'k-2', failed: 1, remaining: 1 });
+      const row = await rotated.prisma.providerAccount.findUniqueOrThrow({ where: { id: account.id } });
+      expect(row.secretCiphertext).toBe('cpenc1.k-lost.AAAA.AAAA');
+    });
   });
 });

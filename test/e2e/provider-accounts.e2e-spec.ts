@@ -9,7 +9,7 @@ describe('provider accounts', () => {
     t = await createTestApp();
     tenant = await createTenant(t);
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it.each(PROVIDERS)('stores a %s account: config as given, secrets encrypted and shown only as hints', async (provider) => {
     const credentials = validCredentials[provider]();
@@ -142,7 +142,7 @@ describe('endpoints', () => {
     tenant = await createTenant(t);
     twilioAccount = (await createProviderAccount(t, tenant, 'twilio')).id;
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it('creates an endpoint whose identity defaults to the user id, and updates its capabilities', async () => {
     const endpoint = await createEndpoint(t, tenant, twilioAccount, { userId: 'alice_01', capabilities: ['incoming'] });

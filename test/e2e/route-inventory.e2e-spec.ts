@@ -53,7 +53,7 @@ describe('route inventory', () => {
   beforeAll(async () => {
     t = await createTestApp();
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it('lists every route with its access rule', () => {
     const reflector = t.app.get(Reflector);

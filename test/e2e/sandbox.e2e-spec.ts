@@ -26,9 +26,11 @@ describe('sandbox', () => {
     });
   });
   afterAll(async () => {
-    const exited = once(sandbox, 'exit');
-    sandbox.kill('SIGINT');
-    await exited;
+    if (sandbox.exitCode === null && sandbox.signalCode === null) {
+      const exited = once(sandbox, 'exit');
+      sandbox.kill('SIGINT');
+      await exited;
+    }
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 

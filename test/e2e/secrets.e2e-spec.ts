@@ -12,7 +12,7 @@ describe('secrets at rest and in transit', () => {
     a = await createTenant(t);
     b = await createTenant(t);
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it('canary secrets and keys never appear in any response, log line, error body or audit row', async () => {
     const canaries: string[] = [t.adminKey, a.key];
@@ -22,7 +22,7 @@ describe('secrets at rest and in transit', () => {
     for (const provider of ['twilio', 'plivo', 'signalwire', 'bandwidth'] as const) {
       const credentials = validCredentials[provider]();
       canaries.push(...Object.values(credentials.secrets));
-      const created = await t.http.post('/v1/provider-accounts').set(bearer(a.key)).send({ provider, name: `canary-${provider}`, ...credentials });
+      const created = await t.http.post('/v1/provider-accounts').set(bearer(a.key)).send({ provider, name: `canary-${provider}`, ...credentials }).expect(201);
       record(created);
       record(await t.http.get(`/v1/provider-accounts/${created.body.id}`).set(bearer(a.key)));
       // A rejected update that carries a fresh secret next to an invalid field.
@@ -33,7 +33,7 @@ describe('secrets at rest and in transit', () => {
       expect(rejected.status).toBe(400);
       record(rejected);
       // Another tenant trying to overwrite them.
-      record(await t.http.patch(`/v1/provider-accounts/${created.body.id}`).set(bearer(b.key)).send({ secrets: credentials.secrets }));
+      record(await t.http.patch(`/v1/provider-accounts/${created.body.id}`).set(bearer(b.key)).send({ secrets: credentials.secrets }).expect(404));
     }
     record(await t.http.get('/v1/provider-accounts').set(bearer(a.key)));
     record(await t.http.get('/v1/audit-events').set(bearer(a.key)));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { emulatedBandwidthAccount } from '../../src/sandbox/emulators';
 import { bearer } from '../helpers/test-app';
 import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
@@ -9,12 +10,12 @@ describe('Bandwidth tokens', () => {
   beforeAll(async () => {
     ctx = await createIssuingContext();
   });
-  afterAll(() => ctx.close());
+  afterAll(() => ctx?.close());
 
   const setUp = async (network: 'global' | 'us') => {
     const account = emulatedBandwidthAccount(ctx.emulators.bandwidth, network);
     const accountId = await ctx.createAccount(account);
-    const endpoint = await ctx.createEndpoint(accountId, { userId: `bw-${network}-${Date.now()}` });
+    const endpoint = await ctx.createEndpoint(accountId, { userId: `bw-${network}-${randomBytes(4).toString('hex')}` });
     return { account, accountId, endpoint };
   };
 
@@ -64,7 +65,8 @@ describe('Bandwidth tokens', () => {
   it('collapses 200 concurrent cold requests into one upstream call; each is still audited', async () => {
     const { accountId, endpoint } = await setUp('global');
     const before = tokenCalls().length;
-    ctx.emulators.bandwidth.latencyMs = 50;
+    // A slow identity server keeps the first call open while the others arrive, so they must share it.
+    ctx.emulators.bandwidth.latencyMs = 300;
     try {
       const responses = await Promise.all(Array.from({ length: 200 }, () => ctx.issue({ endpointId: endpoint.id })));
       expect(responses.map((response) => response.status)).toEqual(Array(200).fill(201));

@@ -14,7 +14,7 @@ describe('token issuing pipeline', () => {
     accountId = await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio));
     endpoint = (await ctx.createEndpoint(accountId, { userId: 'pipeline_user' })) as unknown as typeof endpoint;
   });
-  afterAll(() => ctx.close());
+  afterAll(() => ctx?.close());
 
   it('finds the endpoint by account and user id as well as by id', async () => {
     const response = await ctx.issue({ providerAccountId: accountId, userId: 'pipeline_user' }).expect(201);

@@ -15,7 +15,7 @@ describe('Plivo tokens', () => {
     accountId = await ctx.createAccount(account);
     endpoint = (await ctx.createEndpoint(accountId, { userId: 'user-1', identity: 'alice', provision: true })) as unknown as typeof endpoint;
   });
-  afterAll(() => ctx.close());
+  afterAll(() => ctx?.close());
 
   it('provisions the Plivo endpoint (and the application, once) and stores the username Plivo returns', async () => {
     expect(endpoint.identity).toMatch(/^alice\d{12}$/);

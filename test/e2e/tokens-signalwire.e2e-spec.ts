@@ -20,7 +20,7 @@ describe('SignalWire tokens', () => {
       providerOptions: { allowedAddresses: account.addresses.slice(0, 2) },
     });
   });
-  afterAll(() => ctx.close());
+  afterAll(() => ctx?.close());
 
   describe('subscriber SAT', () => {
     it('mints with the documented request, keeps the refresh token encrypted, and never returns it', async () => {

@@ -32,7 +32,7 @@ describe('Twilio tokens', () => {
     accountId = await ctx.createAccount(account);
     endpoint = await ctx.createEndpoint(accountId, { userId: 'alice_42' });
   });
-  afterAll(() => ctx.close());
+  afterAll(() => ctx?.close());
 
   it('mints an access token byte-identical to twilio-node\'s for the same inputs and second, which Twilio accepts', async () => {
     const response = await ctx.issue({ endpointId: endpoint.id, ttlSeconds: 3600, options: { outgoingParams: { plan: 'gold' } } }).expect(201);
@@ -116,14 +116,16 @@ describe('Twilio tokens', () => {
     await ctx.issue({ endpointId: endpoint.id, ttlSeconds: 86_401 }).expect(400);
   });
 
-  it('keeps signing when Twilio is unreachable: minting makes no network call', async () => {
+  it('keeps signing when Twilio is unreachable, and makes no network call to mint', async () => {
     const offline = emulatedTwilioAccount(ctx.emulators.twilio);
     const offlineId = await ctx.createAccount(offline, { baseUrl: 'http://127.0.0.1:9' });
     const offlineEndpoint = await ctx.createEndpoint(offlineId, { userId: 'dave' });
-    const before = ctx.emulators.twilio.requests.length;
     const response = await ctx.issue({ endpointId: offlineEndpoint.id }).expect(201);
-    expect(ctx.emulators.twilio.requests.length).toBe(before);
     expect(await verify(response.body.token)).toMatchObject({ valid: true, identity: 'dave' });
+
+    const before = ctx.emulators.twilio.requests.length;
+    await ctx.issue({ endpointId: endpoint.id }).expect(201);
+    expect(ctx.emulators.twilio.requests.length).toBe(before);
   });
 
   it('refuses outgoing without a TwiML App, and capability tokens without an auth token (422)', async () => {

@@ -6,7 +6,8 @@ export class FakeClock extends Clock {
   /** Every sleep requested, in order (backoff and Retry-After waits). */
   readonly sleeps: number[] = [];
 
-  constructor(start: Date | string = '2026-11-22T10:00:00.000Z') {
+  /** Starts well in the past by default, so a leak of real time into logic shows up as a failure. */
+  constructor(start: Date | string = '2024-06-03T10:00:00.000Z') {
     super();
     this.current = new Date(start).getTime();
   }

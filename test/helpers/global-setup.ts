@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,8 @@ import { databaseUrl, testRunId } from './test-database';
  * when TEST_DATABASE_URL is set, a PostgreSQL template database.
  */
 export default async function globalSetup(): Promise<void> {
-  const runId = `${process.pid}`;
+  // Random, not the process id: test runs in separate containers sharing one server must not collide.
+  const runId = randomBytes(4).toString('hex');
   process.env.CALLPASS_TEST_RUN = runId;
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (serverUrl) {

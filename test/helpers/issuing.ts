@@ -22,8 +22,16 @@ export interface IssuingContext {
 export async function createIssuingContext(options: TestAppOptions = {}): Promise<IssuingContext> {
   const clock = options.clock ?? new FakeClock();
   const emulators = await startEmulators({ now: () => clock.now() });
-  const t = await createTestApp({ ...options, clock });
-  const tenant = await createTenant(t);
+  let t: TestApp | undefined;
+  let tenant: TestTenant;
+  try {
+    t = await createTestApp({ ...options, clock });
+    tenant = await createTenant(t);
+  } catch (error) {
+    await t?.close().catch(() => undefined);
+    await emulators.close();
+    throw error;
+  }
   return {
     t,
     tenant,

@@ -17,12 +17,27 @@ export function runMain(env: Record<string, string>): ChildProcess {
   });
 }
 
+/** How long a started process may take to listen (or to exit, for one that must refuse to start). */
+const START_LIMIT_MS = 25_000;
+
+/** Kills `child` and fails if `settled` has not happened in time, so a hung process cannot outlive its test. */
+function withinLimit<T>(child: ChildProcess, settled: Promise<T>, output: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`process did not settle within ${START_LIMIT_MS} ms:\n${output()}`));
+    }, START_LIMIT_MS);
+  });
+  return Promise.race([settled, limit]).finally(() => clearTimeout(timer));
+}
+
 /** Starts the server and resolves once it logs the address it listens on. */
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const child = runMain(env);
   const output: string[] = [];
   readline.createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
-  const url = await new Promise<string>((resolve, reject) => {
+  const listening = new Promise<string>((resolve, reject) => {
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       output.push(line);
       const match = /Callpass listening on (http:\/\/\S+)/.exec(line);
@@ -30,10 +45,12 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
     });
     child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${output.join('\n')}`)));
   });
+  const url = await withinLimit(child, listening, () => output.join('\n'));
   return {
     url,
     output,
     stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
       const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
@@ -49,6 +66,6 @@ export async function runMainToExit(env: Record<string, string>): Promise<{ code
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
+  const [code] = (await withinLimit(child, once(child, 'exit'), () => stdout + stderr)) as [number | null];
   return { code, stdout, stderr };
 }

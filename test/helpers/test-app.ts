@@ -67,20 +67,31 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       },
     }),
   );
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-    .overrideProvider(AppConfig)
-    .useValue(AppConfig.fromEnvironment(env))
-    .overrideProvider(Clock)
-    .useValue(clock)
-    .overrideProvider(DATABASE_CONNECTION)
-    .useValue(database.connect())
-    .setLogger(new PinoNestLogger(logger))
-    .compile();
-  // Behind a proxy, as in production: tests set X-Forwarded-For to act as different clients.
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(logger, { trustProxy: true }));
-  configureApp(app);
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  const cleanUp = async (app?: NestFastifyApplication) => {
+    await app?.close();
+    if (ownsDatabase) await database.drop();
+    fs.rmSync(env.DATA_DIR, { recursive: true, force: true });
+  };
+  let app: NestFastifyApplication | undefined;
+  try {
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+      .overrideProvider(AppConfig)
+      .useValue(AppConfig.fromEnvironment(env))
+      .overrideProvider(Clock)
+      .useValue(clock)
+      .overrideProvider(DATABASE_CONNECTION)
+      .useValue(database.connect())
+      .setLogger(new PinoNestLogger(logger))
+      .compile();
+    // Behind a proxy, as in production: tests set X-Forwarded-For to act as different clients.
+    app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(logger, { trustProxy: true }));
+    configureApp(app);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  } catch (error) {
+    await cleanUp(app).catch(() => undefined);
+    throw error;
+  }
 
   return {
     app,
@@ -91,11 +102,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     logs,
     adminKey: env.BOOTSTRAP_ADMIN_KEY,
     env,
-    close: async () => {
-      await app.close();
-      if (ownsDatabase) await database.drop();
-      fs.rmSync(env.DATA_DIR, { recursive: true, force: true });
-    },
+    close: () => cleanUp(app),
   };
 }
 

@@ -3,7 +3,7 @@ import { TokenIssuancesRepository } from '../../src/audit/token-issuances.reposi
 import { decodeCursor } from '../../src/common/pagination/cursor';
 import { generateApiKey } from '../../src/crypto/api-key-codec';
 import { DatabaseConnection } from '../../src/database/database-connection';
-import { isUniqueViolation, isUniqueViolationOn } from '../../src/database/prisma-errors';
+import { isForeignKeyViolation, isUniqueViolation, isUniqueViolationOn } from '../../src/database/prisma-errors';
 import { PrismaService } from '../../src/database/prisma.service';
 import { EndpointsRepository } from '../../src/endpoints/endpoints.repository';
 import { ProviderAccountsRepository } from '../../src/provider-accounts/provider-accounts.repository';
@@ -113,8 +113,8 @@ describe.each(availableDatabaseKinds())('storage on %s', (kind) => {
     const account = await newAccount(owner.id, '01900000-0000-7000-8000-000000000002');
     expect(await accounts.find(other.id, account.id)).toBeNull();
     expect((await accounts.list(other.id, {}, undefined, 10)).map((row) => row.id)).not.toContain(account.id);
-    await expect(accounts.update(other.id, account.id, { name: 'taken' })).rejects.toThrow();
-    await expect(accounts.delete(other.id, account.id)).rejects.toThrow();
+    await expect(accounts.update(other.id, account.id, { name: 'taken' })).rejects.toMatchObject({ code: 'P2025' });
+    await expect(accounts.delete(other.id, account.id)).rejects.toMatchObject({ code: 'P2025' });
     expect((await accounts.find(owner.id, account.id))?.name).toBe('main');
   });
 
@@ -122,9 +122,10 @@ describe.each(availableDatabaseKinds())('storage on %s', (kind) => {
     const owner = await tenants.create({ slug: `fk-owner-${kind}`, name: 'o', settings: {} });
     const intruder = await tenants.create({ slug: `fk-intruder-${kind}`, name: 'i', settings: {} });
     const account = await newAccount(owner.id, '01900000-0000-7000-8000-000000000003');
-    await expect(
-      endpoints.create(intruder.id, { providerAccountId: account.id, userId: 'u', identity: 'u', capabilities: [], disabled: false }),
-    ).rejects.toThrow();
+    const refused = await endpoints
+      .create(intruder.id, { providerAccountId: account.id, userId: 'u', identity: 'u', capabilities: [], disabled: false })
+      .catch((error: unknown) => error);
+    expect(isForeignKeyViolation(refused)).toBe(true);
   });
 
   it('reports which column a unique violation is on, whatever the adapter', async () => {
