@@ -1,36 +1,29 @@
-import { SystemClock } from '../../common/clock/clock';
+import { FakeClock } from '../../../test/helpers/fake-clock';
 import { CircuitBreakers } from './circuit-breaker';
-
-class StepClock extends SystemClock {
-  at = 0;
-  override now() {
-    return new Date(this.at);
-  }
-}
 
 describe('CircuitBreakers', () => {
   it('opens after 5 consecutive failures, for 10 s, per key', () => {
-    const clock = new StepClock();
+    const clock = new FakeClock();
     const breakers = new CircuitBreakers(clock);
     for (let failure = 0; failure < 4; failure += 1) breakers.failed('a');
     expect(breakers.allow('a')).toBe(true);
     breakers.failed('a');
     expect(breakers.allow('a')).toBe(false);
     expect(breakers.allow('b')).toBe(true);
-    clock.at = 9_999;
+    clock.advance(9_999);
     expect(breakers.allow('a')).toBe(false);
   });
 
   it('lets exactly one trial call through after the pause; its outcome decides', () => {
-    const clock = new StepClock();
+    const clock = new FakeClock();
     const breakers = new CircuitBreakers(clock);
     for (let failure = 0; failure < 5; failure += 1) breakers.failed('a');
-    clock.at = 10_000;
+    clock.advance(10_000);
     expect(breakers.allow('a')).toBe(true);
     expect(breakers.allow('a')).toBe(false);
     breakers.failed('a');
     expect(breakers.allow('a')).toBe(false);
-    clock.at = 20_000;
+    clock.advance(10_000);
     expect(breakers.allow('a')).toBe(true);
     breakers.succeeded('a');
     expect(breakers.allow('a')).toBe(true);
@@ -38,7 +31,7 @@ describe('CircuitBreakers', () => {
   });
 
   it('a success resets the count of consecutive failures', () => {
-    const breakers = new CircuitBreakers(new StepClock());
+    const breakers = new CircuitBreakers(new FakeClock());
     for (let failure = 0; failure < 4; failure += 1) breakers.failed('a');
     breakers.succeeded('a');
     for (let failure = 0; failure < 4; failure += 1) breakers.failed('a');
