@@ -128,7 +128,7 @@ export class IssuanceService {
         endpointData: endpoint.providerData as Record<string, unknown>,
         refreshSecret,
       }).catch(async (error: unknown) => {
-        // Nothing was spent (or the provider refused it): let the next refresh try.
+        // Let the next refresh try; if this one did spend the token (a timeout can hide that), the provider will say so.
         await this.sessions.releaseRefresh(session.tenantId, session.id).catch(() => undefined);
         throw error;
       });
