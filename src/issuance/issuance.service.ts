@@ -20,7 +20,7 @@ import { issuanceErrors } from './issuance.errors';
 import { IssuedTokenResponse } from './issued-token.response';
 import { ProviderSessionsRepository } from './provider-sessions.repository';
 import { openSessionSecret, sealSessionSecret } from './session-secrets';
-import { grantCapabilities, refreshAfter, resolveTtl, ttlCeiling } from './token-policy';
+import { grantCapabilities, refreshAfter, resolveTtl, ttlLimits } from './token-policy';
 
 /** How long a refresh may hold its session: the provider call's timeout, retries and backoff fit well within it. */
 const REFRESH_LEASE_MS = 60_000;
@@ -62,9 +62,7 @@ export class IssuanceService {
       if (!kind) throw issuanceErrors.token_kind_not_supported({ kind: kindName, supported: Object.keys(adapter.tokenKinds) });
       const options = validateObject(kind.optionsSchema ?? NoOptions, dto.options ?? {}, 'options');
       const capabilities = this.checkPolicy(resolved, kind, dto.capabilities);
-      const tenantTtl = (resolved.tenantSettings as TenantSettingsDto).tokenTtl;
-      const accountTtl = (account.policy as AccountPolicyDto).tokenTtl;
-      const maxTtlSeconds = ttlCeiling(tenantTtl, accountTtl, adapter.maxTtlSeconds);
+      const limits = this.ttlLimits(resolved, adapter.maxTtlSeconds);
       const minted = await adapter.mint({
         kind: kindName,
         tokenId: record.id,
@@ -74,13 +72,13 @@ export class IssuanceService {
         baseUrl: account.baseUrl ?? undefined,
         identity: endpoint.identity,
         capabilities,
-        ttlSeconds: resolveTtl(dto.ttlSeconds, tenantTtl, accountTtl, adapter.maxTtlSeconds),
-        maxTtlSeconds,
+        ttlSeconds: resolveTtl(dto.ttlSeconds, limits),
+        maxTtlSeconds: limits.maxSeconds,
         now: record.issuedAt,
         endpointData: endpoint.providerData as Record<string, unknown>,
         options,
       });
-      this.checkLifetime(record.issuedAt, minted, maxTtlSeconds);
+      this.checkLifetime(record.issuedAt, minted, limits.maxSeconds);
       return this.commit(record, minted, capabilities, endpoint.identity, minted.refresh ? { create: { endpointId: endpoint.id } } : undefined);
     });
   }
@@ -120,11 +118,7 @@ export class IssuanceService {
         baseUrl: resolved.account.baseUrl ?? undefined,
         identity: endpoint.identity,
         now: record.issuedAt,
-        maxTtlSeconds: ttlCeiling(
-          (resolved.tenantSettings as TenantSettingsDto).tokenTtl,
-          (resolved.account.policy as AccountPolicyDto).tokenTtl,
-          adapter.maxTtlSeconds,
-        ),
+        maxTtlSeconds: this.ttlLimits(resolved, adapter.maxTtlSeconds).maxSeconds,
         endpointData: endpoint.providerData as Record<string, unknown>,
         refreshSecret,
       }).catch(async (error: unknown) => {
@@ -160,6 +154,10 @@ export class IssuanceService {
       identity: endpoint.identity,
       provider: account.provider,
     });
+  }
+
+  private ttlLimits({ account, tenantSettings }: IssuanceTarget, providerMax: number) {
+    return ttlLimits((tenantSettings as TenantSettingsDto).tokenTtl, (account.policy as AccountPolicyDto).tokenTtl, providerMax);
   }
 
   /** A suspended tenant is refused at authentication; here the endpoint, the account and the capabilities. */

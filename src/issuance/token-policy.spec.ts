@@ -1,18 +1,18 @@
-import { DEFAULT_TTL_SECONDS, grantCapabilities, refreshAfter, resolveTtl } from './token-policy';
+import { DEFAULT_TTL_SECONDS, grantCapabilities, refreshAfter, resolveTtl, ttlLimits } from './token-policy';
 
 describe('token lifetime', () => {
   it('defaults to 10 minutes, or the account default over the tenant default', () => {
-    expect(resolveTtl(undefined, {}, {}, 86_400)).toBe(DEFAULT_TTL_SECONDS);
-    expect(resolveTtl(undefined, { defaultSeconds: 900 }, {}, 86_400)).toBe(900);
-    expect(resolveTtl(undefined, { defaultSeconds: 900 }, { defaultSeconds: 300 }, 86_400)).toBe(300);
+    expect(resolveTtl(undefined, ttlLimits({}, {}, 86_400))).toBe(DEFAULT_TTL_SECONDS);
+    expect(resolveTtl(undefined, ttlLimits({ defaultSeconds: 900 }, {}, 86_400))).toBe(900);
+    expect(resolveTtl(undefined, ttlLimits({ defaultSeconds: 900 }, { defaultSeconds: 300 }, 86_400))).toBe(300);
   });
 
   it('cuts a request to the smallest maximum of provider, tenant and account', () => {
-    expect(resolveTtl(200_000, {}, {}, 86_400)).toBe(86_400);
-    expect(resolveTtl(7200, { maxSeconds: 3600 }, {}, 86_400)).toBe(3600);
-    expect(resolveTtl(7200, { maxSeconds: 3600 }, { maxSeconds: 1800 }, 86_400)).toBe(1800);
-    expect(resolveTtl(7200, { maxSeconds: 3600 }, { maxSeconds: 7200 }, 86_400)).toBe(3600);
-    expect(resolveTtl(undefined, { defaultSeconds: 3600 }, { maxSeconds: 60 }, 86_400)).toBe(60);
+    expect(resolveTtl(200_000, ttlLimits({}, {}, 86_400))).toBe(86_400);
+    expect(resolveTtl(7200, ttlLimits({ maxSeconds: 3600 }, {}, 86_400))).toBe(3600);
+    expect(resolveTtl(7200, ttlLimits({ maxSeconds: 3600 }, { maxSeconds: 1800 }, 86_400))).toBe(1800);
+    expect(resolveTtl(7200, ttlLimits({ maxSeconds: 3600 }, { maxSeconds: 7200 }, 86_400))).toBe(3600);
+    expect(resolveTtl(undefined, ttlLimits({ defaultSeconds: 3600 }, { maxSeconds: 60 }, 86_400))).toBe(60);
   });
 });
 

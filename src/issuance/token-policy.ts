@@ -5,18 +5,27 @@ import { issuanceErrors } from './issuance.errors';
 /** Lifetime when neither the request, the account nor the tenant names one: short, and refreshed by the client. */
 export const DEFAULT_TTL_SECONDS = 600;
 
-/**
- * The lifetime to mint: the request's, else the account's default, else the tenant's, else 10 minutes, then cut
- * to the smallest of the provider's, the tenant's and the account's maximum. Too long a request is shortened
- * (as Vault truncates a TTL to the mount maximum), never refused: the response's expiresAt says what was granted.
- */
-export function resolveTtl(requested: number | undefined, tenant: TokenTtlDto = {}, account: TokenTtlDto = {}, providerMax: number): number {
-  return Math.min(requested ?? account.defaultSeconds ?? tenant.defaultSeconds ?? DEFAULT_TTL_SECONDS, ttlCeiling(tenant, account, providerMax));
+/** A token's lifetime bounds: what to grant when none is asked, and the most any token may live. */
+export interface TtlLimits {
+  defaultSeconds: number;
+  maxSeconds: number;
 }
 
-/** The longest lifetime any token may have here: the smallest of the provider's, the tenant's and the account's maximum. */
-export function ttlCeiling(tenant: TokenTtlDto = {}, account: TokenTtlDto = {}, providerMax: number): number {
-  return Math.min(providerMax, tenant.maxSeconds ?? providerMax, account.maxSeconds ?? providerMax);
+/**
+ * The default is the account's, else the tenant's, else 10 minutes; the maximum is the smallest of the provider's,
+ * the tenant's and the account's. The default never exceeds the maximum.
+ */
+export function ttlLimits(tenant: TokenTtlDto = {}, account: TokenTtlDto = {}, providerMax: number): TtlLimits {
+  const maxSeconds = Math.min(providerMax, tenant.maxSeconds ?? providerMax, account.maxSeconds ?? providerMax);
+  return { defaultSeconds: Math.min(account.defaultSeconds ?? tenant.defaultSeconds ?? DEFAULT_TTL_SECONDS, maxSeconds), maxSeconds };
+}
+
+/**
+ * The lifetime to mint. Too long a request is shortened to the maximum (as Vault truncates a TTL to the mount
+ * maximum), never refused: the response's expiresAt says what was granted.
+ */
+export function resolveTtl(requested: number | undefined, limits: TtlLimits): number {
+  return Math.min(requested ?? limits.defaultSeconds, limits.maxSeconds);
 }
 
 /**
