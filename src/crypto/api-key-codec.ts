@@ -4,7 +4,7 @@ import { crc32 } from 'node:zlib';
 export type ApiKeyKind = 'admin' | 'tenant' | 'service';
 
 /** Prefixes name the key's kind, so a leaked key is recognisable (and scanner-friendly) on sight. */
-export const API_KEY_PREFIXES: Record<ApiKeyKind, string> = {
+const API_KEY_PREFIXES: Record<ApiKeyKind, string> = {
   admin: 'cp_admin_',
   tenant: 'cp_tenant_',
   service: 'cp_svc_',

@@ -1,6 +1,6 @@
 import { ApiKeysRepository } from '../../src/api-keys/api-keys.repository';
 import { TokenIssuancesRepository } from '../../src/audit/token-issuances.repository';
-import { decodeCursor } from '../../src/common/pagination/cursor';
+import { decodeCursor, encodeCursor } from '../../src/common/pagination/cursor';
 import { generateApiKey } from '../../src/crypto/api-key-codec';
 import { DatabaseConnection } from '../../src/database/database-connection';
 import { isForeignKeyViolation, isUniqueViolation, isUniqueViolationOn } from '../../src/database/prisma-errors';
@@ -152,7 +152,7 @@ describe.each(availableDatabaseKinds())('storage on %s', (kind) => {
     });
     const repository = new TokenIssuancesRepository(prisma);
     const first = await repository.list(tenant.id, {}, undefined, 3);
-    const rest = await repository.list(tenant.id, {}, decodeCursor(Buffer.from(JSON.stringify([at.toISOString(), first[2].id])).toString('base64url')), 10);
+    const rest = await repository.list(tenant.id, {}, decodeCursor(encodeCursor({ at, id: first[2].id })), 10);
     const ids = [...first, ...rest].map((row) => row.id);
     expect(new Set(ids).size).toBe(5);
     expect(ids).toEqual([...ids].sort().reverse());

@@ -5,7 +5,7 @@ export interface CachedToken {
 }
 
 /** A token is reused until this long before it expires; then the next request fetches a new one. */
-export const REFRESH_AHEAD_MS = 30_000;
+const REFRESH_AHEAD_MS = 30_000;
 /** If a refresh fails, a cached token with at least this much life left is still handed out. */
 const FALLBACK_MIN_REMAINING_MS = 10_000;
 

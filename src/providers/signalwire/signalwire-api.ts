@@ -4,7 +4,7 @@ import { SignalwireConfigDto } from './signalwire-config.dto';
 import { SignalwireSecretsDto } from './signalwire-secrets.dto';
 
 /** The embed exchange's own host (TypeSpec `@server` and the browser SDK's default). */
-export const SIGNALWIRE_EMBEDS_HOST = 'https://embeds.signalwire.com';
+const SIGNALWIRE_EMBEDS_HOST = 'https://embeds.signalwire.com';
 
 interface SignalwireAccount {
   config: SignalwireConfigDto;
