@@ -11,6 +11,7 @@ import { HealthModule } from './health/health.module';
 import { InternalModule } from './internal/internal.module';
 import { IssuanceModule } from './issuance/issuance.module';
 import { KeyRotationModule } from './key-rotation/key-rotation.module';
+import { OutboundModule } from './outbound/outbound.module';
 import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module';
 import { TenantsModule } from './tenants/tenants.module';
 
@@ -20,6 +21,7 @@ import { TenantsModule } from './tenants/tenants.module';
     CommonModule,
     DatabaseModule,
     CryptoModule,
+    OutboundModule,
     AuthModule,
     AuditModule,
     TenantsModule,

@@ -46,6 +46,12 @@ export class AppConfig {
   get providerTimeoutMs(): number {
     return this.env.PROVIDER_TIMEOUT_MS;
   }
+  get allowPrivateNetworkUrls(): boolean {
+    return this.env.ALLOW_PRIVATE_NETWORK_URLS;
+  }
+  get hstsMaxAgeSeconds(): number {
+    return this.env.HSTS_MAX_AGE_SECONDS;
+  }
   get trustProxy(): boolean | number | string {
     const value = this.env.TRUST_PROXY;
     if (value === 'true' || value === 'false') return value === 'true';

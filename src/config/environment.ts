@@ -76,6 +76,21 @@ export class Environment {
   @Max(60000)
   PROVIDER_TIMEOUT_MS = 3000;
 
+  /**
+   * Lets provider base URLs (and other tenant-chosen URLs) point at loopback and private addresses, over plain
+   * http: for tests and the sandbox, whose emulators listen on loopback. Refused in production.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  ALLOW_PRIVATE_NETWORK_URLS = false;
+
+  /** Strict-Transport-Security max-age, for a deployment served over TLS (by a proxy in front); 0 sends none. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(63_072_000)
+  HSTS_MAX_AGE_SECONDS = 0;
+
   /** "true", a hop count, or comma-separated proxy addresses; client IPs come from X-Forwarded-For behind them. */
   @Matches(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+)$/, { message: 'must be true, false, a hop count or proxy addresses' })
   TRUST_PROXY = 'false';
@@ -105,6 +120,9 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   if (env.NODE_ENV === 'production') {
     if (!env.ENCRYPTION_KEYS) throw new ConfigValidationError('Invalid configuration: ENCRYPTION_KEYS is required when NODE_ENV=production');
     if (!env.DATABASE_URL) throw new ConfigValidationError('Invalid configuration: DATABASE_URL is required when NODE_ENV=production');
+    if (env.ALLOW_PRIVATE_NETWORK_URLS) {
+      throw new ConfigValidationError('Invalid configuration: ALLOW_PRIVATE_NETWORK_URLS must not be set when NODE_ENV=production');
+    }
   }
   return env;
 }

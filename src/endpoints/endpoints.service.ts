@@ -118,12 +118,7 @@ export class EndpointsService {
       const account = await this.accounts.get(tenantId, endpoint.providerAccountId);
       const adapter = this.registry.get(account.provider);
       if (adapter.deprovisionEndpoint) {
-        await adapter.deprovisionEndpoint({
-          config: account.config as object,
-          secrets: this.accounts.secretsOf(account),
-          baseUrl: account.baseUrl ?? undefined,
-          endpointData: endpoint.providerData as Record<string, unknown>,
-        });
+        await adapter.deprovisionEndpoint({ account: this.accounts.open(account), endpointData: endpoint.providerData as Record<string, unknown> });
       }
     } catch (error) {
       await this.audit.recordFailedChange(actor, 'endpoint.deleted', target, error);
@@ -146,13 +141,7 @@ export class EndpointsService {
     if (!dto.provision) return { account, adapter, identity, providerData: options, provisioned: false };
 
     if (!adapter.provisionEndpoint) throw endpointErrors.provisioning_not_supported({ provider: account.provider });
-    const provisioned = await adapter.provisionEndpoint({
-      config: account.config as object,
-      secrets: this.accounts.secretsOf(account),
-      baseUrl: account.baseUrl ?? undefined,
-      identity,
-      options,
-    });
+    const provisioned = await adapter.provisionEndpoint({ account: this.accounts.open(account), identity, options });
     return {
       account,
       adapter,
@@ -172,9 +161,7 @@ export class EndpointsService {
   private async deprovisionQuietly(prepared: PreparedEndpoint): Promise<void> {
     try {
       await prepared.adapter.deprovisionEndpoint?.({
-        config: prepared.account.config as object,
-        secrets: this.accounts.secretsOf(prepared.account),
-        baseUrl: prepared.account.baseUrl ?? undefined,
+        account: this.accounts.open(prepared.account),
         endpointData: prepared.providerData as Record<string, unknown>,
       });
     } catch (error) {

@@ -66,10 +66,7 @@ export class IssuanceService {
       const minted = await adapter.mint({
         kind: kindName,
         tokenId: record.id,
-        account: { id: account.id, updatedAt: account.updatedAt },
-        config: account.config as object,
-        secrets: this.accounts.secretsOf(account),
-        baseUrl: account.baseUrl ?? undefined,
+        account: this.accounts.open(account),
         identity: endpoint.identity,
         capabilities,
         ttlSeconds: resolveTtl(dto.ttlSeconds, limits),
@@ -112,10 +109,7 @@ export class IssuanceService {
       const minted = await adapter.refresh({
         kind: session.tokenKind,
         tokenId: record.id,
-        account: { id: resolved.account.id, updatedAt: resolved.account.updatedAt },
-        config: resolved.account.config as object,
-        secrets: this.accounts.secretsOf(resolved.account),
-        baseUrl: resolved.account.baseUrl ?? undefined,
+        account: this.accounts.open(resolved.account),
         identity: endpoint.identity,
         now: record.issuedAt,
         maxTtlSeconds: this.ttlLimits(resolved, adapter.maxTtlSeconds).maxSeconds,

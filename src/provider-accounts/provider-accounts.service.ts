@@ -17,8 +17,10 @@ import { UpdateProviderAccountDto } from './dto/update-provider-account.dto';
 import { ProviderAccountResponse } from './provider-account.response';
 import { providerAccountErrors } from './provider-accounts.errors';
 import { ProviderAccountsRepository } from './provider-accounts.repository';
-import { openSecrets, readAccountSecrets, sealSecrets } from './provider-secrets';
+import { openAccount, OpenableAccount, openSecrets, readAccountSecrets, sealSecrets } from './provider-secrets';
+import { AccountContext } from '../providers/provider-adapter';
 import { providedFields } from '../common/provided-fields';
+import { OutboundPolicy } from '../outbound/outbound-policy';
 
 @Injectable()
 export class ProviderAccountsService {
@@ -27,11 +29,13 @@ export class ProviderAccountsService {
     private readonly registry: ProviderRegistry,
     private readonly secretBox: SecretBox,
     private readonly audit: AuditService,
+    private readonly outbound: OutboundPolicy,
   ) {}
 
   create(actor: TenantActor, dto: CreateProviderAccountDto): Promise<ProviderAccountResponse> {
     const tenantId = actor.principal.tenantId;
     const adapter = this.registry.get(dto.provider);
+    if (dto.baseUrl) this.outbound.assertAllowed(dto.baseUrl, 'baseUrl');
     const config = validateObject(adapter.configSchema, dto.config, 'config');
     const secrets = validateObject(adapter.secretsSchema, dto.secrets, 'secrets');
     const id = uuidv7();
@@ -68,18 +72,21 @@ export class ProviderAccountsService {
     return toPage(rows, limit, (row) => row.createdAt, ProviderAccountResponse.from);
   }
 
-  update(actor: TenantActor, id: string, dto: UpdateProviderAccountDto): Promise<ProviderAccountResponse> {
+  async update(actor: TenantActor, id: string, dto: UpdateProviderAccountDto): Promise<ProviderAccountResponse> {
     const tenantId = actor.principal.tenantId;
-    return this.audit.recordChange(actor, 'provider_account.updated', { type: 'provider_account', id }, async (tx) => {
+    if (dto.baseUrl) this.outbound.assertAllowed(dto.baseUrl, 'baseUrl');
+    const updated = await this.audit.recordChange(actor, 'provider_account.updated', { type: 'provider_account', id }, async (tx) => {
       const current = await this.get(tenantId, id, tx);
       const adapter = this.registry.get(current.provider);
-      // Stored secrets are sent to the base URL: whoever moves it must prove they know them (a leaked tenant key
-      // alone must not be enough to have them delivered elsewhere).
-      const movesHost = dto.baseUrl !== undefined && dto.baseUrl !== current.baseUrl;
-      if (movesHost && !dto.secrets) throw invalidField('secrets', 'changing baseUrl requires sending the complete secrets again');
       const config = dto.config && {
         config: toJsonObject(validateObject(adapter.configSchema, toJsonObject({ ...(current.config as object), ...dto.config }), 'config')),
       };
+      // Stored secrets are sent where baseUrl and the provider's destination fields say: whoever moves them must
+      // prove they know the secrets (a leaked tenant key alone must not be enough to have them delivered elsewhere).
+      const movesHost = movesDestination(current, dto.baseUrl, config?.config, adapter.destinationConfigFields);
+      if (movesHost && !dto.secrets) {
+        throw invalidField('secrets', `changing ${['baseUrl', ...adapter.destinationConfigFields].join(' or ')} requires sending the complete secrets again`);
+      }
       const secrets = dto.secrets && {
         ...sealSecrets(
           this.secretBox,
@@ -101,17 +108,20 @@ export class ProviderAccountsService {
         details: { changed: providedFields(dto), secretFieldsChanged: providedFields(dto.secrets ?? {}) },
       };
     });
+    this.registry.forgetAccount(id);
+    return updated;
   }
 
-  delete(actor: TenantActor, id: string): Promise<void> {
+  async delete(actor: TenantActor, id: string): Promise<void> {
     const tenantId = actor.principal.tenantId;
-    return this.audit.recordChange(actor, 'provider_account.deleted', { type: 'provider_account', id }, async (tx) => {
+    await this.audit.recordChange(actor, 'provider_account.deleted', { type: 'provider_account', id }, async (tx) => {
       const account = await this.get(tenantId, id, tx);
       const endpoints = await this.accounts.countEndpoints(tenantId, id, tx);
       if (endpoints > 0) throw providerAccountErrors.provider_account_in_use({ endpoints });
       await this.accounts.delete(tenantId, id, tx);
       return { result: undefined, details: { provider: account.provider, name: account.name } };
     });
+    this.registry.forgetAccount(id);
   }
 
   /**
@@ -129,6 +139,11 @@ export class ProviderAccountsService {
     return readAccountSecrets(this.secretBox, account);
   }
 
+  /** The account as its adapter takes it: config, decrypted secrets and base URL. */
+  open(account: OpenableAccount): AccountContext {
+    return openAccount(this.secretBox, account);
+  }
+
   /** Stored secrets to merge an update into; unreadable ones (lost key) can still be replaced by a full set. */
   private secretsForMerge(account: ProviderAccount): Record<string, unknown> {
     try {
@@ -142,4 +157,16 @@ export class ProviderAccountsService {
   private readonly nameTaken = (error: unknown): never => {
     throw isUniqueViolation(error) ? providerAccountErrors.provider_account_name_taken() : error;
   };
+}
+
+/** Whether an update sends the stored secrets somewhere else: a new baseUrl, or a new value of a destination field. */
+function movesDestination(
+  current: ProviderAccount,
+  baseUrl: string | null | undefined,
+  nextConfig: Record<string, unknown> | undefined,
+  destinationFields: readonly string[],
+): boolean {
+  if (baseUrl !== undefined && baseUrl !== current.baseUrl) return true;
+  const stored = current.config as Record<string, unknown>;
+  return nextConfig !== undefined && destinationFields.some((field) => nextConfig[field] !== stored[field]);
 }

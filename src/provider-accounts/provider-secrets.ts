@@ -1,5 +1,10 @@
 import { DecryptionError, SecretBox } from '../crypto/secret-box';
+import { ProviderAccount } from '../generated/prisma/client';
+import { AccountContext } from '../providers/provider-adapter';
 import { providerAccountErrors } from './provider-accounts.errors';
+
+/** What opening an account reads of its row. */
+export type OpenableAccount = Pick<ProviderAccount, 'id' | 'tenantId' | 'updatedAt' | 'config' | 'baseUrl' | 'secretCiphertext'>;
 
 /** Associated data binding a ciphertext to its tenant and row: copied anywhere else, it fails to decrypt. */
 function associatedData(tenantId: string, accountId: string): string {
@@ -27,6 +32,17 @@ export function readAccountSecrets(box: SecretBox, account: { tenantId: string; 
     if (error instanceof DecryptionError) throw providerAccountErrors.provider_account_unreadable();
     throw error;
   }
+}
+
+/** An account as adapters see it: settings and decrypted secrets. Fails closed like `readAccountSecrets`. */
+export function openAccount(box: SecretBox, account: OpenableAccount): AccountContext {
+  return {
+    id: account.id,
+    updatedAt: account.updatedAt,
+    config: account.config as object,
+    secrets: readAccountSecrets(box, account),
+    baseUrl: account.baseUrl ?? undefined,
+  };
 }
 
 /** "****" plus the last 4 characters, the most any response shows of a secret. */

@@ -13,17 +13,23 @@ export interface TokenKind {
   fixedCapabilities?: readonly CapabilityName[];
 }
 
+/** A provider account opened for one call: its settings and decrypted secrets, never kept beyond the call. */
+export interface AccountContext<Config = object, Secrets = object> {
+  id: string;
+  /** Moves with every change of the account: caches keyed by account use it as their version. */
+  updatedAt: Date;
+  config: Config;
+  secrets: Secrets;
+  /** The account's base URL override, or undefined for the provider's own host. */
+  baseUrl?: string;
+}
+
 /** Everything an adapter needs to mint one token. Secrets arrive per call and must not be kept. */
 export interface MintRequest<Config = object, Secrets = object> {
   kind: string;
   /** Id of this issuance, also the id the caller sees. */
   tokenId: string;
-  /** The provider account, for caches that must not mix accounts (never for its secrets). */
-  account: { id: string; updatedAt: Date };
-  config: Config;
-  secrets: Secrets;
-  /** The account's base URL override, or undefined for the provider's own host. */
-  baseUrl?: string;
+  account: AccountContext<Config, Secrets>;
   identity: string;
   capabilities: CapabilityName[];
   ttlSeconds: number;
@@ -70,6 +76,11 @@ export interface ProviderAdapter<Config extends object = object, Secrets extends
   readonly secretsSchema: ClassConstructor<Secrets>;
   /** Provider-specific endpoint settings (`providerOptions` on endpoints), if any. */
   readonly endpointOptionsSchema?: ClassConstructor<object>;
+  /**
+   * Config fields that decide where the secrets are sent (a host or region), like `baseUrl`: changing one requires
+   * sending the complete secrets again, so a leaked tenant key alone cannot redirect them.
+   */
+  readonly destinationConfigFields: readonly string[];
   readonly tokenKinds: Record<string, TokenKind>;
   readonly defaultTokenKind: string;
   /** The provider's own ceiling on token lifetime; no policy can exceed it. */
@@ -81,9 +92,11 @@ export interface ProviderAdapter<Config extends object = object, Secrets extends
   /** Exchanges a kept refresh credential for a new token (and a new refresh credential). */
   refresh?(request: Omit<MintRequest<Config, Secrets>, 'options' | 'capabilities' | 'ttlSeconds'> & { refreshSecret: string }): Promise<MintedToken>;
   /** Creates the user at the provider, when the endpoint asks for it (`providerOptions.provision`). */
-  provisionEndpoint?(request: { config: Config; secrets: Secrets; baseUrl?: string; identity: string; options: object }): Promise<ProvisionedEndpoint>;
+  provisionEndpoint?(request: { account: AccountContext<Config, Secrets>; identity: string; options: object }): Promise<ProvisionedEndpoint>;
   /** Removes what `provisionEndpoint` created. */
-  deprovisionEndpoint?(request: { config: Config; secrets: Secrets; baseUrl?: string; endpointData: Record<string, unknown> }): Promise<void>;
+  deprovisionEndpoint?(request: { account: AccountContext<Config, Secrets>; endpointData: Record<string, unknown> }): Promise<void>;
+  /** Drops whatever the adapter caches for an account that changed or was deleted. */
+  forgetAccount?(accountId: string): void;
 }
 
 /** Marks a class as a provider adapter for the registry to discover. */

@@ -24,6 +24,11 @@ export class ProviderRegistry implements OnModuleInit {
     return adapter;
   }
 
+  /** Tells every adapter to drop what it caches for an account that changed or was deleted. */
+  forgetAccount(accountId: string): void {
+    for (const adapter of this.adapters.values()) adapter.forgetAccount?.(accountId);
+  }
+
   names(): string[] {
     return [...this.adapters.keys()].sort();
   }

@@ -9,4 +9,8 @@ export const providerErrors = defineErrors({
   provider_bad_response: [HttpStatus.BAD_GATEWAY, 'The provider answered with something Callpass cannot read'],
   provider_rejected_request: [HttpStatus.UNPROCESSABLE_ENTITY, 'The provider refused the request; check the account and endpoint settings'],
   provider_config_incomplete: [HttpStatus.UNPROCESSABLE_ENTITY, 'The provider account lacks a setting this token needs'],
+  provider_address_forbidden: [
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    'The account\'s provider host resolves to a loopback, private or metadata address, which Callpass does not call',
+  ],
 });

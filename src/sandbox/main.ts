@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     DATA_DIR: dataDir,
     ENCRYPTION_KEYS: formatKeyEntry('sandbox', randomBytes(32)),
     BOOTSTRAP_ADMIN_KEY: adminKey,
+    ALLOW_PRIVATE_NETWORK_URLS: 'true',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     PORT: process.env.PORT ?? '3000',
   });

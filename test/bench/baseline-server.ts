@@ -18,11 +18,12 @@ class SignController {
 
   @Post()
   async sign(@Body() _body: unknown) {
+    const { config, secrets, identity } = this.request;
     const minted = await this.twilio.mint({
-      ...this.request,
+      identity,
       kind: 'access_token',
       tokenId: 'baseline',
-      account: { id: 'baseline', updatedAt: new Date(0) },
+      account: { id: 'baseline', updatedAt: new Date(0), config, secrets },
       capabilities: ['incoming', 'outgoing'],
       ttlSeconds: 600,
       maxTtlSeconds: 86_400,

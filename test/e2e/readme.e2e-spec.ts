@@ -21,7 +21,7 @@ describe('README walk-through', () => {
   beforeAll(async () => {
     emulators = await startEmulators();
     registerDemoCredentials(emulators);
-    server = await startServer({ DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: adminKey });
+    server = await startServer({ DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: adminKey, ALLOW_PRIVATE_NETWORK_URLS: 'true' });
   });
   afterAll(async () => {
     await server?.stop();
@@ -30,7 +30,7 @@ describe('README walk-through', () => {
   });
 
   it('starts the server and the emulators, and names the variables the steps use', () => {
-    expect(setup).toContain('BOOTSTRAP_ADMIN_KEY=$ADMIN_KEY npm start &');
+    expect(setup).toContain('BOOTSTRAP_ADMIN_KEY=$ADMIN_KEY ALLOW_PRIVATE_NETWORK_URLS=true npm start &');
     expect(setup).toContain('npm run emulators &');
     for (const variable of ['ADMIN_KEY', 'CP', 'TWILIO_API', 'PLIVO_API', 'SIGNALWIRE_API', 'BANDWIDTH_API']) expect(setup).toMatch(new RegExp(`\\b${variable}=`));
   });

@@ -55,6 +55,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-data-')),
     ENCRYPTION_KEYS: testEncryptionKey(),
     BOOTSTRAP_ADMIN_KEY: generateApiKey('admin').key,
+    // The provider emulators listen on loopback.
+    ALLOW_PRIVATE_NETWORK_URLS: 'true',
     ...options.env,
   };
   const logs: string[] = [];

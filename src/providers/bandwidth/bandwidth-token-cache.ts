@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 export interface CachedToken {
   token: string;
   tokenId?: string;
@@ -8,15 +10,17 @@ export interface CachedToken {
 const REFRESH_AHEAD_MS = 30_000;
 /** If a refresh fails, a cached token with at least this much life left is still handed out. */
 const FALLBACK_MIN_REMAINING_MS = 10_000;
+/** Tokens of at most this many accounts are held; the least recently used go first. */
+const MAX_ACCOUNTS = 10_000;
 
 /**
  * Bandwidth's OAuth tokens are per credential, not per user, so one token serves every user of an account until
  * shortly before it expires. Concurrent misses share one upstream call. Entries are keyed by account and
- * versioned by the account's update time, so rotated credentials never reuse an old token. Holds tokens, never
- * credentials.
+ * versioned by the account's update time, so rotated credentials never reuse an old token (and the adapter drops an
+ * account's entry when it changes). Holds tokens, never credentials.
  */
 export class BandwidthTokenCache {
-  private readonly entries = new Map<string, { version: number; token: CachedToken }>();
+  private readonly entries = new LRUCache<string, { version: number; token: CachedToken }>({ max: MAX_ACCOUNTS });
   private readonly inFlight = new Map<string, { version: number; promise: Promise<CachedToken> }>();
 
   async get(account: { id: string; updatedAt: Date }, now: Date, fetch: () => Promise<CachedToken>): Promise<CachedToken> {
@@ -44,5 +48,9 @@ export class BandwidthTokenCache {
       if (current && current.expiresAt.getTime() - now.getTime() > FALLBACK_MIN_REMAINING_MS) return current;
       throw error;
     }
+  }
+
+  forget(accountId: string): void {
+    this.entries.delete(accountId);
   }
 }

@@ -20,6 +20,8 @@ export class BandwidthAdapter implements ProviderAdapter<BandwidthConfigDto, Ban
   readonly name = 'bandwidth';
   readonly configSchema = BandwidthConfigDto;
   readonly secretsSchema = BandwidthSecretsDto;
+  /** The network picks the identity server the client secret is sent to. */
+  readonly destinationConfigFields = ['network'];
   readonly tokenKinds: Record<string, TokenKind> = {
     /**
      * The OAuth token carries the credential's roles and lives as long as Bandwidth says (600 s on Global); the
@@ -43,17 +45,22 @@ export class BandwidthAdapter implements ProviderAdapter<BandwidthConfigDto, Ban
       token: cached.token,
       expiresAt: cached.expiresAt,
       providerTokenId: cached.tokenId,
-      grants: { network: request.config.network },
-      extras: { tokenType: 'Bearer', network: request.config.network },
+      grants: { network: request.account.config.network },
+      extras: { tokenType: 'Bearer', network: request.account.config.network },
     };
+  }
+
+  forgetAccount(accountId: string): void {
+    this.cache.forget(accountId);
   }
 
   /** The client-credentials grant: repeatable, so retried like any idempotent call. */
   private async fetchToken(request: MintRequest<BandwidthConfigDto, BandwidthSecretsDto>): Promise<CachedToken> {
-    const { config, secrets } = request;
-    const host = (request.baseUrl ?? TOKEN_HOSTS[config.network]).replace(/\/$/, '');
+    const { config, secrets, baseUrl } = request.account;
+    const host = (baseUrl ?? TOKEN_HOSTS[config.network]).replace(/\/$/, '');
     const response = await this.http.send({
       provider: 'bandwidth',
+      account: request.account,
       method: 'POST',
       url: `${host}${TOKEN_PATH}`,
       headers: { authorization: `Basic ${Buffer.from(`${config.clientId}:${secrets.clientSecret}`).toString('base64')}` },
@@ -61,10 +68,8 @@ export class BandwidthAdapter implements ProviderAdapter<BandwidthConfigDto, Ban
       idempotent: true,
     });
     if (response.status !== 200) {
-      const body = response.body as { error?: string; error_description?: string } | undefined;
-      const error = rejected('bandwidth', response, body?.error_description ?? body?.error, [secrets.clientSecret]);
-      if (body?.error) Object.assign(error.details, { providerCode: body.error });
-      throw error;
+      const body = response.body as { error?: unknown; error_description?: unknown } | undefined;
+      throw rejected('bandwidth', response, { code: body?.error, message: body?.error_description ?? body?.error });
     }
     const token = requireString('bandwidth', response.body, 'access_token');
     const body = response.body as { access_token_id?: unknown; expires_in?: unknown };

@@ -1,7 +1,10 @@
+import { LRUCache } from 'lru-cache';
 import { Clock } from '../../common/clock/clock';
 
 const FAILURES_TO_OPEN = 5;
 const OPEN_FOR_MS = 10_000;
+/** Circuits are per provider account; the least recently used are dropped beyond this many. */
+const MAX_CIRCUITS = 10_000;
 
 interface CircuitState {
   consecutiveFailures: number;
@@ -10,11 +13,12 @@ interface CircuitState {
 }
 
 /**
- * One circuit per provider host. After 5 consecutive failures (timeouts, 5xx, refused connections) calls fail
- * at once for 10 s instead of piling up; then a single trial call decides whether it closes again.
+ * One circuit per key (the HTTP client keys by provider account and host, so one tenant's broken settings never
+ * trip another's calls). After 5 consecutive failures (timeouts, 5xx, refused connections) calls fail at once for
+ * 10 s instead of piling up; then a single trial call decides whether it closes again.
  */
 export class CircuitBreakers {
-  private readonly circuits = new Map<string, CircuitState>();
+  private readonly circuits = new LRUCache<string, CircuitState>({ max: MAX_CIRCUITS });
 
   constructor(private readonly clock: Clock) {}
 

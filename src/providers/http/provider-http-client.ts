@@ -2,12 +2,19 @@ import { Injectable, Logger } from '@nestjs/common';
 import { errors as undiciErrors, request } from 'undici';
 import { Clock } from '../../common/clock/clock';
 import { AppConfig } from '../../config/app-config';
+import { ForbiddenAddressError } from '../../outbound/guarded-dispatcher';
+import { OutboundPolicy } from '../../outbound/outbound-policy';
+import { AccountContext } from '../provider-adapter';
 import { providerErrors } from '../providers.errors';
 import { CircuitBreakers } from './circuit-breaker';
 
 export interface ProviderRequest {
   /** Provider name, for errors and logs. */
   provider: string;
+  /** The account the call is made for: its circuit, and the secrets that must never come back out. */
+  account: Pick<AccountContext, 'id' | 'secrets'>;
+  /** Other secrets the call carries (a refresh token, a bearer token), scrubbed from answers like the account's. */
+  secrets?: string[];
   method: 'GET' | 'POST' | 'DELETE';
   url: string;
   headers?: Record<string, string>;
@@ -21,6 +28,8 @@ export interface ProviderResponse {
   status: number;
   /** Parsed JSON, or undefined when the body is empty or not JSON. */
   body: unknown;
+  /** Every secret the call carried, for `providerDetails` to remove from anything the answer quotes. */
+  secrets: readonly string[];
 }
 
 const MAX_ATTEMPTS = 3;
@@ -33,8 +42,9 @@ const MAX_RESPONSE_BYTES = 256 * 1024;
 /**
  * Every call Callpass makes to a provider: a timeout on each attempt; at most 3 attempts, repeating a call only when
  * that is safe (it is idempotent, or the provider never processed it: 429, refused connection) with full-jitter
- * backoff and Retry-After honoured up to 2 s; no redirects; bounded response size; and a circuit breaker per
- * provider host. Failures become provider_* errors. 2xx and other 4xx answers go back to the adapter.
+ * backoff and Retry-After honoured up to 2 s; no redirects; bounded response size; only public addresses (the SSRF
+ * guard); and a circuit breaker per provider account and host. Failures become provider_* errors. 2xx and other 4xx
+ * answers go back to the adapter.
  */
 @Injectable()
 export class ProviderHttpClient {
@@ -44,12 +54,13 @@ export class ProviderHttpClient {
   constructor(
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly outbound: OutboundPolicy,
   ) {
     this.breakers = new CircuitBreakers(clock);
   }
 
   async send(call: ProviderRequest): Promise<ProviderResponse> {
-    const circuit = `${call.provider} ${new URL(call.url).origin}`;
+    const circuit = `${call.account.id} ${new URL(call.url).origin}`;
     for (let attempt = 1; ; attempt += 1) {
       if (!this.breakers.allow(circuit)) {
         throw providerErrors.provider_unavailable({ provider: call.provider, reason: 'circuit_open' });
@@ -83,6 +94,7 @@ export class ProviderHttpClient {
         method: call.method,
         headers,
         body,
+        dispatcher: this.outbound.dispatcher,
         signal: AbortSignal.timeout(this.config.providerTimeoutMs),
       });
       const text = await readLimited(response.body);
@@ -110,7 +122,7 @@ export class ProviderHttpClient {
     if (status >= 500) {
       return { error: providerErrors.provider_unavailable({ provider: call.provider, providerStatus: status }), reason: `${status}`, retryable: call.idempotent, countsAsOutage: true };
     }
-    return { response: { status, body: parseJson(text) } };
+    return { response: { status, body: parseJson(text), secrets: secretsOf(call) } };
   }
 
   private classifyFailure(call: ProviderRequest, error: unknown): AttemptOutcome {
@@ -119,6 +131,9 @@ export class ProviderHttpClient {
       // Not retried: a slow provider stays slow, and waiting again would only pile requests up.
       const timeout = providerErrors.provider_unavailable({ provider: call.provider, reason: 'timeout' }, 'The provider did not answer in time', 504);
       return { error: timeout, reason: 'timeout', retryable: false, countsAsOutage: true };
+    }
+    if (error instanceof ForbiddenAddressError || (error as { cause?: unknown } | undefined)?.cause instanceof ForbiddenAddressError) {
+      return { error: providerErrors.provider_address_forbidden({ provider: call.provider }), reason: 'forbidden address', retryable: false, countsAsOutage: false };
     }
     if (error instanceof ResponseTooLargeError) {
       return { error: providerErrors.provider_bad_response({ provider: call.provider, reason: 'response_too_large' }), reason: 'too large', retryable: false, countsAsOutage: false };
@@ -146,6 +161,11 @@ type AttemptOutcome =
   | { error: Error; reason: string; retryable: boolean; retryAfterMs?: number; countsAsOutage: boolean };
 
 class ResponseTooLargeError extends Error {}
+
+function secretsOf(call: ProviderRequest): string[] {
+  const values = [...Object.values(call.account.secrets), ...(call.secrets ?? []), call.headers?.authorization];
+  return values.filter((value): value is string => typeof value === 'string' && value.length > 0);
+}
 
 async function readLimited(body: AsyncIterable<Buffer>): Promise<string> {
   const chunks: Buffer[] = [];

@@ -1,16 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { ProviderHttpClient, ProviderResponse } from '../http/provider-http-client';
 import { rejected, requireString } from '../http/provider-responses';
+import { AccountContext } from '../provider-adapter';
 import { PlivoConfigDto } from './plivo-config.dto';
 import { PlivoSecretsDto } from './plivo-secrets.dto';
 
 export const PLIVO_API = 'https://api.plivo.com';
 
-interface PlivoAccount {
-  config: PlivoConfigDto;
-  secrets: PlivoSecretsDto;
-  baseUrl?: string;
-}
+type PlivoAccount = AccountContext<PlivoConfigDto, PlivoSecretsDto>;
 
 /** Plivo's REST API for one account: `{base}/v1/Account/{auth_id}/…/`, Basic auth_id:auth_token, JSON bodies. */
 export class PlivoApi {
@@ -49,6 +46,7 @@ export class PlivoApi {
     const base = (this.account.baseUrl ?? PLIVO_API).replace(/\/$/, '');
     const response = await this.http.send({
       provider: 'plivo',
+      account: this.account,
       method,
       url: `${base}/v1/Account/${encodeURIComponent(authId)}/${path}`,
       headers: { authorization: `Basic ${Buffer.from(`${authId}:${this.account.secrets.authToken}`).toString('base64')}` },
@@ -56,7 +54,7 @@ export class PlivoApi {
       idempotent,
     });
     if (response.status >= 400 && !tolerated.includes(response.status)) {
-      throw rejected('plivo', response, (response.body as { error?: unknown } | undefined)?.error, [this.account.secrets.authToken]);
+      throw rejected('plivo', response, { message: (response.body as { error?: unknown } | undefined)?.error });
     }
     return response;
   }

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ProviderHttpClient } from '../http/provider-http-client';
-import { CallingProvider, MintedToken, MintRequest, ProviderAdapter, ProvisionedEndpoint, TokenKind } from '../provider-adapter';
+import { AccountContext, CallingProvider, MintedToken, MintRequest, ProviderAdapter, ProvisionedEndpoint, TokenKind } from '../provider-adapter';
 import { PlivoApi } from './plivo-api';
 import { PlivoConfigDto } from './plivo-config.dto';
 import { PlivoSecretsDto } from './plivo-secrets.dto';
+
+type PlivoAccount = AccountContext<PlivoConfigDto, PlivoSecretsDto>;
 
 /** Endpoint usernames: a letter, then letters or digits. Plivo appends 12 digits to the one requested. */
 const PLIVO_USERNAME = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
@@ -18,6 +20,8 @@ export class PlivoAdapter implements ProviderAdapter<PlivoConfigDto, PlivoSecret
   readonly name = 'plivo';
   readonly configSchema = PlivoConfigDto;
   readonly secretsSchema = PlivoSecretsDto;
+  /** Calls always go to Plivo's API (or baseUrl); `authId` only picks the account there. */
+  readonly destinationConfigFields = [];
   readonly tokenKinds: Record<string, TokenKind> = { access_token: {} };
   readonly defaultTokenKind = 'access_token';
   readonly maxTtlSeconds = MAX_WINDOW_SECONDS - NOT_BEFORE_SKEW_SECONDS;
@@ -29,13 +33,13 @@ export class PlivoAdapter implements ProviderAdapter<PlivoConfigDto, PlivoSecret
   }
 
   async mint(request: MintRequest<PlivoConfigDto, PlivoSecretsDto>): Promise<MintedToken> {
-    const { config } = request;
+    const { config } = request.account;
     const now = Math.floor(request.now.getTime() / 1000);
     const exp = now + request.ttlSeconds;
     const incoming = request.capabilities.includes('incoming');
     const outgoing = request.capabilities.includes('outgoing');
     // Both flags are sent explicitly: the browser SDK treats a missing one as false, and so does Callpass's audit.
-    const token = await this.api(request).createToken({
+    const token = await this.api(request.account).createToken({
       iss: config.authId,
       sub: request.identity,
       nbf: now - NOT_BEFORE_SKEW_SECONDS,
@@ -50,24 +54,25 @@ export class PlivoAdapter implements ProviderAdapter<PlivoConfigDto, PlivoSecret
     };
   }
 
-  async provisionEndpoint(request: { config: PlivoConfigDto; secrets: PlivoSecretsDto; baseUrl?: string; identity: string }): Promise<ProvisionedEndpoint> {
-    const api = this.api(request);
-    let applicationId = request.config.applicationId;
+  async provisionEndpoint(request: { account: PlivoAccount; identity: string }): Promise<ProvisionedEndpoint> {
+    const { config } = request.account;
+    const api = this.api(request.account);
+    let applicationId = config.applicationId;
     let accountConfig: Record<string, unknown> | undefined;
-    if (!applicationId && request.config.answerUrl) {
-      applicationId = await api.createApplication(`callpass_${request.config.authId}`, request.config.answerUrl);
+    if (!applicationId && config.answerUrl) {
+      applicationId = await api.createApplication(`callpass_${config.authId}`, config.answerUrl);
       accountConfig = { applicationId };
     }
     const created = await api.createEndpoint(request.identity, request.identity, applicationId);
     return { identity: created.username, endpointData: { plivoEndpointId: created.endpointId }, accountConfig };
   }
 
-  async deprovisionEndpoint(request: { config: PlivoConfigDto; secrets: PlivoSecretsDto; baseUrl?: string; endpointData: Record<string, unknown> }): Promise<void> {
+  async deprovisionEndpoint(request: { account: PlivoAccount; endpointData: Record<string, unknown> }): Promise<void> {
     const endpointId = request.endpointData.plivoEndpointId;
-    if (typeof endpointId === 'string') await this.api(request).deleteEndpoint(endpointId);
+    if (typeof endpointId === 'string') await this.api(request.account).deleteEndpoint(endpointId);
   }
 
-  private api(account: { config: PlivoConfigDto; secrets: PlivoSecretsDto; baseUrl?: string }): PlivoApi {
+  private api(account: PlivoAccount): PlivoApi {
     return new PlivoApi(this.http, account);
   }
 }

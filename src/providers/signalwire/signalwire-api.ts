@@ -1,16 +1,13 @@
 import { ProviderHttpClient, ProviderResponse } from '../http/provider-http-client';
 import { rejected, requireString } from '../http/provider-responses';
+import { AccountContext } from '../provider-adapter';
 import { SignalwireConfigDto } from './signalwire-config.dto';
 import { SignalwireSecretsDto } from './signalwire-secrets.dto';
 
 /** The embed exchange's own host (TypeSpec `@server` and the browser SDK's default). */
 const SIGNALWIRE_EMBEDS_HOST = 'https://embeds.signalwire.com';
 
-interface SignalwireAccount {
-  config: SignalwireConfigDto;
-  secrets: SignalwireSecretsDto;
-  baseUrl?: string;
-}
+type SignalwireAccount = AccountContext<SignalwireConfigDto, SignalwireSecretsDto>;
 
 /** SignalWire's Fabric token API for one project (`https://{space}.signalwire.com`, Basic project_id:api_token). */
 export class SignalwireApi {
@@ -42,7 +39,7 @@ export class SignalwireApi {
 
   /** Consumes the refresh token, so it is never retried: a retry could present a token already used. */
   async refresh(refreshToken: string): Promise<{ token: string; refreshToken: string }> {
-    const response = await this.call('/api/fabric/subscribers/tokens/refresh', { refresh_token: refreshToken }, { basic: true, idempotent: false });
+    const response = await this.call('/api/fabric/subscribers/tokens/refresh', { refresh_token: refreshToken }, { basic: true, idempotent: false, secrets: [refreshToken] });
     return { token: requireString('signalwire', response.body, 'token'), refreshToken: requireString('signalwire', response.body, 'refresh_token') };
   }
 
@@ -55,7 +52,7 @@ export class SignalwireApi {
   private async call(
     path: string,
     json: unknown,
-    options: { basic?: boolean; bearer?: string; idempotent: boolean; host?: string },
+    options: { basic?: boolean; bearer?: string; idempotent: boolean; host?: string; secrets?: string[] },
   ): Promise<ProviderResponse> {
     const { config, secrets, baseUrl } = this.account;
     const host = (options.host ?? baseUrl ?? `https://${config.space}.signalwire.com`).replace(/\/$/, '');
@@ -66,6 +63,8 @@ export class SignalwireApi {
         : undefined;
     const response = await this.http.send({
       provider: 'signalwire',
+      account: this.account,
+      secrets: [...(options.bearer ? [options.bearer] : []), ...(options.secrets ?? [])],
       method: 'POST',
       url: `${host}${path}`,
       headers: authorization ? { authorization } : {},
@@ -75,10 +74,7 @@ export class SignalwireApi {
     if (response.status >= 400) {
       const body = (response.body ?? {}) as { errors?: unknown; error?: unknown };
       const first = (Array.isArray(body.errors) ? body.errors[0] : undefined) as { code?: unknown; message?: unknown; attribute?: unknown } | undefined;
-      const sent = [secrets.apiToken, secrets.clickToCallToken, options.bearer, ...Object.values((json ?? {}) as Record<string, unknown>).filter((value): value is string => typeof value === 'string')];
-      const error = rejected('signalwire', response, first?.message ?? body.error, sent);
-      if (typeof first?.code === 'string') Object.assign(error.details, { providerCode: first.code, attribute: first.attribute });
-      throw error;
+      throw rejected('signalwire', response, { code: first?.code, message: first?.message ?? body.error, attribute: first?.attribute });
     }
     return response;
   }

@@ -7,9 +7,10 @@ import { isUuid, uuidv7 } from '../../common/ids';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter';
 import { SecretBox } from '../../crypto/secret-box';
 import { refreshAfter } from '../../issuance/token-policy';
-import { readAccountSecrets } from '../../provider-accounts/provider-secrets';
+import { openAccount } from '../../provider-accounts/provider-secrets';
 import { TenantSettingsDto } from '../../tenants/dto/tenant-settings.dto';
 import { tokenFingerprint } from '../jwt';
+import { AccountContext } from '../provider-adapter';
 import { SignalwireConfigDto } from './signalwire-config.dto';
 import { SignalwireEmbedsRepository } from './signalwire-embeds.repository';
 import { SignalwireSecretsDto } from './signalwire-secrets.dto';
@@ -77,9 +78,8 @@ export class SignalwireEmbedsService {
       if (!caller.origin || !originsOf(account.tenant.settings).includes(caller.origin)) throw signalwireErrors.origin_not_allowed();
       // A public caller learns nothing about the tenant's state: suspended and disabled look like "no embed here".
       if (account.tenant.status !== 'active' || account.status !== 'active') throw signalwireErrors.embed_not_found();
-      const secrets = readAccountSecrets(this.secretBox, account) as unknown as SignalwireSecretsDto;
       const minted = await this.adapter
-        .exchangeEmbedToken({ config: account.config as unknown as SignalwireConfigDto, secrets, baseUrl: account.baseUrl ?? undefined, now })
+        .exchangeEmbedToken({ account: openAccount(this.secretBox, account) as AccountContext<SignalwireConfigDto, SignalwireSecretsDto>, now })
         .catch((error: unknown) => {
           // An anonymous caller learns that the provider failed, not how; the token log keeps the code.
           throw error instanceof AppError && error.code.startsWith('provider_') ? new AppError(error.code, error.status, error.message) : error;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ProviderHttpClient } from '../http/provider-http-client';
-import { CallingProvider, MintedToken, MintRequest, ProviderAdapter, TokenKind } from '../provider-adapter';
+import { AccountContext, CallingProvider, MintedToken, MintRequest, ProviderAdapter, TokenKind } from '../provider-adapter';
 import { providerErrors } from '../providers.errors';
 import { SignalwireApi } from './signalwire-api';
 import { SignalwireConfigDto } from './signalwire-config.dto';
@@ -9,6 +9,8 @@ import { SignalwireSecretsDto } from './signalwire-secrets.dto';
 import { GuestTokenOptionsDto, InviteTokenOptionsDto, SubscriberTokenOptionsDto } from './signalwire-token-options.dto';
 import { issuanceErrors } from '../../issuance/issuance.errors';
 import { signalwireErrors } from './signalwire.errors';
+
+type SignalwireAccount = AccountContext<SignalwireConfigDto, SignalwireSecretsDto>;
 
 /** A subscriber `reference` is free text (often an e-mail); refuse only control characters and oversize values. */
 const SIGNALWIRE_REFERENCE = /^[^\x00-\x1f\x7f]{1,255}$/;
@@ -31,6 +33,8 @@ export class SignalwireAdapter implements ProviderAdapter<SignalwireConfigDto, S
   readonly name = 'signalwire';
   readonly configSchema = SignalwireConfigDto;
   readonly secretsSchema = SignalwireSecretsDto;
+  /** The space is the host (`{space}.signalwire.com`) the API token is sent to. */
+  readonly destinationConfigFields = ['space'];
   readonly endpointOptionsSchema = SignalwireEndpointOptionsDto;
   readonly tokenKinds: Record<string, TokenKind> = {
     /** Full identity: receives and places calls, so it is minted only if the endpoint allows both. */
@@ -51,7 +55,7 @@ export class SignalwireAdapter implements ProviderAdapter<SignalwireConfigDto, S
   }
 
   async mint(request: MintRequest<SignalwireConfigDto, SignalwireSecretsDto>): Promise<MintedToken> {
-    const api = new SignalwireApi(this.http, request);
+    const api = new SignalwireApi(this.http, request.account);
     const now = Math.floor(request.now.getTime() / 1000);
     const expiresAt = new Date((now + request.ttlSeconds) * 1000);
     const expireAt = now + request.ttlSeconds;
@@ -76,7 +80,7 @@ export class SignalwireAdapter implements ProviderAdapter<SignalwireConfigDto, S
     const subscriber = await api.subscriberToken({
       reference: request.identity,
       expire_at: expireAt,
-      ...(request.config.applicationId ? { application_id: request.config.applicationId } : {}),
+      ...(request.account.config.applicationId ? { application_id: request.account.config.applicationId } : {}),
       // Client-bound: the browser proves its key and refreshes by itself, so no refresh token is kept here.
       ...(fingerprint ? { fingerprint, scope: 'sat:refresh' } : {}),
     });
@@ -89,19 +93,12 @@ export class SignalwireAdapter implements ProviderAdapter<SignalwireConfigDto, S
     };
   }
 
-  async refresh(request: {
-    config: SignalwireConfigDto;
-    secrets: SignalwireSecretsDto;
-    baseUrl?: string;
-    now: Date;
-    maxTtlSeconds: number;
-    refreshSecret: string;
-  }): Promise<MintedToken> {
+  async refresh(request: { account: SignalwireAccount; now: Date; maxTtlSeconds: number; refreshSecret: string }): Promise<MintedToken> {
     // Checked before the refresh token is spent: the policy may have been tightened since it was kept.
     if (request.maxTtlSeconds < REFRESHED_SAT_SECONDS) {
       throw issuanceErrors.lifetime_exceeds_policy({ providerLifetimeSeconds: REFRESHED_SAT_SECONDS, maxSeconds: request.maxTtlSeconds });
     }
-    const refreshed = await new SignalwireApi(this.http, request).refresh(request.refreshSecret);
+    const refreshed = await new SignalwireApi(this.http, request.account).refresh(request.refreshSecret);
     const expiresAt = new Date(request.now.getTime() + REFRESHED_SAT_SECONDS * 1000);
     return {
       token: refreshed.token,
@@ -113,9 +110,10 @@ export class SignalwireAdapter implements ProviderAdapter<SignalwireConfigDto, S
   }
 
   /** Exchanges the account's click-to-call token for a guest SAT (the public embed route). */
-  async exchangeEmbedToken(request: { config: SignalwireConfigDto; secrets: SignalwireSecretsDto; baseUrl?: string; now: Date }) {
-    if (!request.secrets.clickToCallToken) throw signalwireErrors.embed_not_found();
-    const token = await new SignalwireApi(this.http, request).embedToken(request.secrets.clickToCallToken);
+  async exchangeEmbedToken(request: { account: SignalwireAccount; now: Date }) {
+    const { clickToCallToken } = request.account.secrets;
+    if (!clickToCallToken) throw signalwireErrors.embed_not_found();
+    const token = await new SignalwireApi(this.http, request.account).embedToken(clickToCallToken);
     return { token, expiresAt: new Date(request.now.getTime() + EMBED_SAT_SECONDS * 1000) };
   }
 

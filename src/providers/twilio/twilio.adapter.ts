@@ -20,6 +20,8 @@ export class TwilioAdapter implements ProviderAdapter<TwilioConfigDto, TwilioSec
   readonly name = 'twilio';
   readonly configSchema = TwilioConfigDto;
   readonly secretsSchema = TwilioSecretsDto;
+  /** Twilio tokens are signed here: the secrets go nowhere. */
+  readonly destinationConfigFields = [];
   readonly tokenKinds: Record<string, TokenKind> = {
     access_token: { optionsSchema: TwilioTokenOptionsDto },
     capability_token: { optionsSchema: TwilioTokenOptionsDto },
@@ -34,7 +36,7 @@ export class TwilioAdapter implements ProviderAdapter<TwilioConfigDto, TwilioSec
   }
 
   async mint(request: MintRequest<TwilioConfigDto, TwilioSecretsDto>): Promise<MintedToken> {
-    const { config, secrets } = request;
+    const { config, secrets } = request.account;
     const options = request.options as TwilioTokenOptionsDto;
     const issuedAt = Math.floor(request.now.getTime() / 1000);
     const incoming = request.capabilities.includes('incoming');

@@ -1,0 +1,47 @@
+import dns, { LookupAddress } from 'node:dns';
+import { isIP, LookupFunction } from 'node:net';
+import { Agent, buildConnector, Dispatcher } from 'undici';
+import { isForbiddenAddress } from './network-policy';
+
+/** How host names are resolved: the system resolver, or a test's. */
+export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
+
+export const systemResolver: Resolver = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
+
+export class ForbiddenAddressError extends Error {
+  override readonly name = 'ForbiddenAddressError';
+  readonly code = 'EFORBIDDENADDRESS';
+}
+
+/**
+ * An undici dispatcher that connects only to public addresses. The address is checked where the socket is opened,
+ * after resolution, so a name that resolves (or re-resolves, as in DNS rebinding) to a private address is refused
+ * with no connection made. A name with any forbidden address is refused as a whole. `allowPrivate` (tests and the
+ * sandbox, whose emulators listen on loopback) turns the check off; production refuses to start with it.
+ */
+export function guardedDispatcher(options: { allowPrivate: boolean; resolver?: Resolver }): Dispatcher {
+  if (options.allowPrivate) return new Agent();
+  const resolver = options.resolver ?? systemResolver;
+  const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
+    resolver(hostname).then(
+      (addresses) => {
+        const forbidden = addresses.length === 0 || addresses.some(({ address }) => isForbiddenAddress(address));
+        if (forbidden) return callback(new ForbiddenAddressError(`${hostname} resolves to an address Callpass may not call`), '', 4);
+        if (lookupOptions.all) return (callback as unknown as (error: null, all: LookupAddress[]) => void)(null, addresses);
+        const [first] = addresses;
+        callback(null, first.address, first.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, '', 4),
+    );
+  };
+  const connect = buildConnector({ lookup });
+  return new Agent({
+    connect: (connectOptions, callback) => {
+      // Literal addresses never reach `lookup`: Node connects to them directly.
+      if (isIP(connectOptions.hostname) && isForbiddenAddress(connectOptions.hostname)) {
+        return callback(new ForbiddenAddressError(`${connectOptions.hostname} is an address Callpass may not call`), null);
+      }
+      return connect(connectOptions, callback);
+    },
+  });
+}

@@ -1,0 +1,11 @@
+import { Global, Module } from '@nestjs/common';
+import { OUTBOUND_RESOLVER, OutboundPolicy } from './outbound-policy';
+import { systemResolver } from './guarded-dispatcher';
+
+/** The one way out to tenant-chosen URLs; every module that calls one uses this policy's dispatcher. */
+@Global()
+@Module({
+  providers: [{ provide: OUTBOUND_RESOLVER, useValue: systemResolver }, OutboundPolicy],
+  exports: [OutboundPolicy],
+})
+export class OutboundModule {}
