@@ -1,22 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import helmet from '@fastify/helmet';
 import { ValidationPipe, VersioningType } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LogController } from 'fastify';
+import { FastifyRequest, LogController } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import secureJsonParse from 'secure-json-parse';
 import { commonErrors } from './common/errors/common.errors';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { flattenValidationErrors, validationFailed } from './common/errors/validation-errors';
+import { exceedsDepth } from './common/validation/json-depth';
 import { RejectNulCharactersPipe } from './common/validation/reject-nul-characters.pipe';
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** A client's own X-Request-Id is logged (sanitised) next to ours, never used as ours. */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Token requests and configuration bodies are small; anything larger is refused before parsing. */
 const BODY_LIMIT_BYTES = 64 * 1024;
+/** Pages served to browsers (Swagger UI); everything else is a JSON API that needs no content at all. */
+const PAGE_PREFIXES = ['/docs'];
 
-/** The HTTP server: Fastify with JSON logs, a request id on every request, and tight body limits. */
-export function createHttpAdapter(logger: Logger, options: { trustProxy?: boolean | number | string } = {}): FastifyAdapter {
+export interface HttpOptions {
+  trustProxy?: boolean | number | string;
+  /** Strict-Transport-Security max-age; 0 or unset sends none (set it when a TLS proxy serves Callpass). */
+  hstsMaxAgeSeconds?: number;
+}
+
+/** The HTTP server: Fastify with JSON logs, a request id on every request, security headers and tight limits. */
+export function createHttpAdapter(logger: Logger, options: HttpOptions = {}): FastifyAdapter {
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     // One line per request, written by the onResponse hook below, instead of Fastify's two.
@@ -24,18 +36,26 @@ export function createHttpAdapter(logger: Logger, options: { trustProxy?: boolea
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: options.trustProxy ?? false,
     requestIdHeader: false,
-    genReqId: (request: IncomingMessage) => {
-      const incoming = request.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    },
+    genReqId: () => randomUUID(),
+    clientErrorHandler: answerClientError,
   });
   const fastify = adapter.getInstance();
+  void fastify.register(helmet, securityHeaders(options));
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Responses carry tokens and keys: nothing may keep a copy.
+    if (!isPage(request.url)) reply.header('cache-control', 'no-store');
   });
   fastify.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
+      {
+        method: request.method,
+        route: request.routeOptions.url,
+        path: pathOf(request.url),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 100) / 100,
+        clientRequestId: clientRequestIdOf(request),
+      },
       'request',
     );
   });
@@ -46,13 +66,17 @@ export function createHttpAdapter(logger: Logger, options: { trustProxy?: boolea
 export function configureApp(app: NestFastifyApplication): void {
   app.enableVersioning({ type: VersioningType.URI });
   // JSON only (other bodies get 415), parsed as Fastify would, but failing with our own code: Nest would
-  // reduce Fastify's parse errors to a bare 400. Prototype-poisoning keys are refused.
+  // reduce Fastify's parse errors to a bare 400. Prototype-poisoning keys are refused, and so is deep nesting
+  // (before anything walks the body recursively).
   app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {
+    let parsed: unknown;
     try {
-      done(null, secureJsonParse.parse(body.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' }));
+      parsed = secureJsonParse.parse(body.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch {
-      done(commonErrors.invalid_json(), undefined);
+      return done(commonErrors.invalid_json(), undefined);
     }
+    if (exceedsDepth(parsed)) return done(commonErrors.json_too_deep(), undefined);
+    done(null, parsed);
   });
   app.useGlobalPipes(
     new RejectNulCharactersPipe(),
@@ -77,4 +101,63 @@ export function configureApp(app: NestFastifyApplication): void {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+}
+
+/** A request's path without its query string, which may carry something secret: what logs may show. */
+export function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
+
+function isPage(url: string | undefined): boolean {
+  const path = pathOf(url ?? '');
+  return PAGE_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+}
+
+function clientRequestIdOf(request: FastifyRequest): string | undefined {
+  const value = request.headers['x-request-id'];
+  return typeof value === 'string' && CLIENT_REQUEST_ID.test(value) ? value : undefined;
+}
+
+/**
+ * Security headers from helmet. The API answers JSON only, so its content policy allows nothing; Swagger UI
+ * gets its own scripts, inline styles and data: images. HSTS only when configured (TLS ends at a proxy).
+ */
+function securityHeaders(options: HttpOptions) {
+  const forPages = (pages: string, api: string) => (request: IncomingMessage) => (isPage(request.url) ? pages : api);
+  return {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: [forPages("'self'", "'none'")],
+        imgSrc: [forPages("'self' data:", "'none'")],
+        styleSrc: [forPages("'self' 'unsafe-inline'", "'none'")],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' as const },
+    referrerPolicy: { policy: 'no-referrer' as const },
+    hsts: options.hstsMaxAgeSeconds ? { maxAge: options.hstsMaxAgeSeconds, includeSubDomains: true } : false,
+  };
+}
+
+/**
+ * Malformed HTTP that never became a request. Fastify's default logs the parser error with the raw packet, which
+ * holds the Authorization header; this answers the same way and logs nothing.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout']
+        : [400, 'Bad Request'];
+  const body = JSON.stringify({ error: { code: 'bad_request', message: 'The request is not valid HTTP', details: {} } });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
 }

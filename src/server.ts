@@ -8,7 +8,7 @@ import { AppConfig } from './config/app-config';
 
 /** Creates, configures and starts the HTTP service; main.ts and the sandbox both start it this way. */
 export async function startServer(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(logger, { trustProxy: config.trustProxy }), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(logger, config), {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });

@@ -1,3 +1,4 @@
+import net, { AddressInfo } from 'node:net';
 import { createProviderAccount, createTenant, TestTenant } from '../factories/tenant.factory';
 import { bearer, createTestApp, TestApp } from '../helpers/test-app';
 
@@ -106,5 +107,44 @@ describe('bad input', () => {
       .send('{"config": {"__proto__": {"polluted": true}}}');
     expectError(response, 400, 'invalid_json');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('deeply nested JSON → 400 json_too_deep on every body route, before anything walks it', async () => {
+    const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    for (const [method, route, key] of [
+      ['post', '/v1/tokens', tenant.key],
+      ['post', '/v1/endpoints', tenant.key],
+      ['patch', `/v1/provider-accounts/${accountId}`, tenant.key],
+      ['post', '/v1/admin/tenants', t.adminKey],
+    ] as const) {
+      const deep = await t.http[method](route).set(bearer(key)).set('content-type', 'application/json').send(`{"options": ${nested(2000)}}`);
+      expectError(deep, 400, 'json_too_deep');
+    }
+    // 32 levels is still a body (refused for its content, not its depth).
+    const shallow = await t.http.post('/v1/tokens').set(bearer(tenant.key)).set('content-type', 'application/json').send(`{"options": ${nested(31)}}`);
+    expectError(shallow, 400, 'validation_failed');
+  });
+});
+
+describe('malformed HTTP', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { LOG_LEVEL: 'trace' } });
+    await t.app.listen(0, '127.0.0.1');
+  });
+  afterAll(() => t?.close());
+
+  it('answers 400 in the error shape and logs neither the raw packet nor its Authorization header', async () => {
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    const canary = 'cp_tenant_RawPacketCanary00000000000000000000000000000000000';
+    const socket = net.connect(port, '127.0.0.1');
+    socket.write(`GET /v1/endpoints HTTP/1.1\r\nHost: callpass\r\nAuthorization: Bearer ${canary}\r\nBroken header line\r\n\r\n`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of socket) chunks.push(chunk as Buffer);
+    const answer = Buffer.concat(chunks).toString();
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'bad_request', message: expect.any(String), details: {} } });
+    expect(t.logs.length).toBeGreaterThan(0);
+    expect(t.logs.join('\n')).not.toContain('RawPacketCanary');
   });
 });

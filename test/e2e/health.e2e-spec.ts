@@ -21,23 +21,60 @@ describe('health, docs and request ids', () => {
     expect(ui.text).toContain('swagger-ui');
   });
 
-  it('puts a request id on every response, echoing a well-formed incoming one', async () => {
+  it('puts a request id of its own on every response, whatever the client sent', async () => {
     const generated = await t.http.get('/health/live');
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    const echoed = await t.http.get('/v1/endpoints').set('x-request-id', 'trace-123');
-    expect(echoed.status).toBe(401);
-    expect(echoed.headers['x-request-id']).toBe('trace-123');
-    const refused = await t.http.get('/health/live').set('x-request-id', 'bad id with spaces');
-    expect(refused.headers['x-request-id']).not.toBe('bad id with spaces');
+    const forged = await t.http.get('/v1/endpoints').set('x-request-id', 'trace-123');
+    expect(forged.status).toBe(401);
+    expect(forged.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(forged.body.error).toBeDefined();
+    const again = await t.http.get('/v1/endpoints').set('x-request-id', 'trace-123');
+    expect(again.headers['x-request-id']).not.toBe(forged.headers['x-request-id']);
   });
 
-  it('writes one structured JSON log line per request', async () => {
-    await t.http.get('/health/live').set('x-request-id', 'log-check-1');
-    await t.http.get('/v1/endpoints').set('x-request-id', 'log-check-2');
+  it('writes one structured JSON log line per request, keeping a client\'s id only as clientRequestId', async () => {
+    const live = await t.http.get('/health/live').set('x-request-id', 'log-check-1');
+    const refused = await t.http.get('/v1/endpoints').set('x-request-id', 'bad id with spaces');
     const lines = t.logs.map((raw) => JSON.parse(raw));
-    expect(lines.filter((entry) => entry.reqId === 'log-check-1')).toEqual([
-      expect.objectContaining({ msg: 'request', method: 'GET', url: '/health/live', status: 200, ms: expect.any(Number) }),
+    expect(lines.filter((entry) => entry.reqId === live.headers['x-request-id'])).toEqual([
+      expect.objectContaining({ msg: 'request', method: 'GET', route: '/health/live', path: '/health/live', status: 200, ms: expect.any(Number), clientRequestId: 'log-check-1' }),
     ]);
-    expect(lines.filter((entry) => entry.reqId === 'log-check-2')).toEqual([expect.objectContaining({ msg: 'request', status: 401 })]);
+    const [line] = lines.filter((entry) => entry.reqId === refused.headers['x-request-id']);
+    expect(line).toMatchObject({ msg: 'request', status: 401 });
+    expect(line).not.toHaveProperty('clientRequestId');
+  });
+
+  it('logs the route and path, never the query string (a key sent as ?access_token= stays out of the logs)', async () => {
+    const key = 'cp_tenant_QueryStringCanary0000000000000000000000000000000000';
+    const response = await t.http.get(`/v1/endpoints?access_token=${key}&limit=5`);
+    expect(response.status).toBe(401);
+    expect(t.logs.join('\n')).not.toContain('QueryStringCanary');
+    const [line] = t.logs.map((raw) => JSON.parse(raw)).filter((entry) => entry.reqId === response.headers['x-request-id']);
+    expect(line).toMatchObject({ route: '/v1/endpoints', path: '/v1/endpoints' });
+  });
+
+  it('sends security headers: no caching of API answers, no sniffing, no referrer, no framing, a CSP that allows nothing', async () => {
+    const api = await t.http.get('/health/live').expect(200);
+    expect(api.headers).toMatchObject({
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+      'content-security-policy': "default-src 'none';img-src 'none';style-src 'none';base-uri 'none';form-action 'none';frame-ancestors 'none'",
+    });
+    expect(api.headers['strict-transport-security']).toBeUndefined();
+    const docs = await t.http.get('/docs').expect(200);
+    expect(docs.headers['content-security-policy']).toContain("default-src 'self';img-src 'self' data:;style-src 'self' 'unsafe-inline'");
+    expect(docs.headers['cache-control']).toBeUndefined();
+  });
+
+  it('sends Strict-Transport-Security when configured', async () => {
+    const tls = await createTestApp({ env: { HSTS_MAX_AGE_SECONDS: '31536000' } });
+    try {
+      const response = await tls.http.get('/health/live').expect(200);
+      expect(response.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    } finally {
+      await tls.close();
+    }
   });
 });

@@ -11,7 +11,8 @@ describe('SignalWire tokens', () => {
   const lastCall = (path: RegExp) => ctx.emulators.signalwire.requestsTo('POST', path).slice(-1)[0];
 
   beforeAll(async () => {
-    ctx = await createIssuingContext();
+    // Behind a proxy, as in production: the embed tests act as different visitors through X-Forwarded-For.
+    ctx = await createIssuingContext({ env: { TRUST_PROXY: 'true' } });
     account = emulatedSignalwireAccount(ctx.emulators.signalwire);
     accountId = await ctx.createAccount(account);
     endpoint = await ctx.createEndpoint(accountId, {

@@ -76,17 +76,17 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   };
   let app: NestFastifyApplication | undefined;
   try {
+    const config = AppConfig.fromEnvironment(env);
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
       .overrideProvider(AppConfig)
-      .useValue(AppConfig.fromEnvironment(env))
+      .useValue(config)
       .overrideProvider(Clock)
       .useValue(clock)
       .overrideProvider(DATABASE_CONNECTION)
       .useValue(database.connect())
       .setLogger(new PinoNestLogger(logger))
       .compile();
-    // Behind a proxy, as in production: tests set X-Forwarded-For to act as different clients.
-    app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(logger, { trustProxy: true }));
+    app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(logger, config));
     configureApp(app);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();

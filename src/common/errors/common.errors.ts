@@ -4,6 +4,7 @@ import { defineErrors } from './define-errors';
 export const commonErrors = defineErrors({
   validation_failed: [HttpStatus.BAD_REQUEST, 'The request is invalid'],
   invalid_json: [HttpStatus.BAD_REQUEST, 'The request body is not valid JSON'],
+  json_too_deep: [HttpStatus.BAD_REQUEST, 'The request body nests objects or arrays more than 32 levels deep'],
   bad_request: [HttpStatus.BAD_REQUEST, 'The request cannot be processed'],
   invalid_cursor: [HttpStatus.BAD_REQUEST, 'The pagination cursor is invalid'],
   route_not_found: [HttpStatus.NOT_FOUND, 'No such route'],

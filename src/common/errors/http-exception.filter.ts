@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { pathOf } from '../../app.setup';
 import { isDatabaseUnavailable, isForeignKeyViolation, isRecordGone, isUniqueViolation } from '../../database/prisma-errors';
 import { AppError } from './app-error';
 import { commonErrors } from './common.errors';
@@ -27,10 +28,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (error.status >= HttpStatus.INTERNAL_SERVER_ERROR) {
       const cause = exception instanceof Error ? exception : new Error(String(exception));
       // A 500 is a bug: log its stack. 502-504 are a provider or the database being down: one line is enough.
+      const route = `${request.method} ${pathOf(request.url)}`;
       if (error.status === HttpStatus.INTERNAL_SERVER_ERROR) {
-        this.logger.error(`${request.method} ${request.url} failed [${request.id}]: ${cause.message}`, cause.stack);
+        this.logger.error(`${route} failed [${request.id}]: ${cause.message}`, cause.stack);
       } else {
-        this.logger.warn(`${request.method} ${request.url} answered ${error.status} ${error.code} [${request.id}]`);
+        this.logger.warn(`${route} answered ${error.status} ${error.code} [${request.id}]`);
       }
       error = new AppError(error.code, error.status, error.message, { ...error.details, requestId: String(request.id) });
     }
