@@ -26,9 +26,10 @@ export class ApiKeyAuthenticator {
     const key = await this.keys.findForAuthentication(hashApiKey(presented));
     if (!key) throw authErrors.api_key_invalid();
     const now = this.clock.now();
-    if (key.revokedAt) throw authErrors.api_key_revoked();
-    if (key.expiresAt && key.expiresAt <= now) throw authErrors.api_key_expired();
-    if (key.tenantStatus === 'suspended') throw authErrors.tenant_suspended();
+    const subject = { actorKind: `${key.kind}_key`, actorId: key.id, tenantId: key.tenantId ?? undefined };
+    if (key.revokedAt) throw authErrors.api_key_revoked().about(subject);
+    if (key.expiresAt && key.expiresAt <= now) throw authErrors.api_key_expired().about(subject);
+    if (key.tenantStatus === 'suspended') throw authErrors.tenant_suspended().about(subject);
     this.noteUse(key.id, key.lastUsedAt, now);
 
     switch (key.kind) {

@@ -7,7 +7,8 @@ import { auditErrors } from './audit.errors';
 
 export interface TokenIssuanceRecord {
   id: string;
-  tenantId: string;
+  /** Unknown only for refusals of callers that named no tenant. */
+  tenantId?: string;
   providerAccountId?: string;
   endpointId?: string;
   userId?: string;
@@ -27,6 +28,8 @@ export interface TokenIssuanceRecord {
   origin?: string;
   outcome: IssuanceOutcome;
   errorCode?: string;
+  /** How many refused requests the row stands for, when they are counted rather than written one by one. */
+  requestCount?: number;
 }
 
 interface Pending {
@@ -48,6 +51,8 @@ export class TokenIssuanceLog {
   private readonly logger = new Logger(TokenIssuanceLog.name);
   private pending: Pending[] = [];
   private flushScheduled = false;
+  /** Errors whose refusal is already in the log, so the token routes' filter does not record them twice. */
+  private readonly recorded = new WeakSet<object>();
 
   constructor(@Inject(DATABASE_CONNECTION) private readonly db: DatabaseConnection) {}
 
@@ -65,10 +70,19 @@ export class TokenIssuanceLog {
    * Nothing is written when the error is the log's own failure.
    */
   async appendRefusal(record: TokenIssuanceRecord, error: unknown): Promise<void> {
+    if (error instanceof Object) this.recorded.add(error);
     if (error instanceof AppError && error.code === 'audit_unavailable') return;
-    const status = error instanceof AppError ? error.status : 500;
-    const errorCode = error instanceof AppError ? error.code : 'internal_error';
-    await this.append({ ...record, outcome: status >= 500 ? 'failed' : 'refused', errorCode }).catch(() => undefined);
+    await this.append({ ...record, ...refusalOutcome(error) }).catch(() => undefined);
+  }
+
+  /** Whether `appendRefusal` already recorded this error. */
+  hasRecorded(error: unknown): boolean {
+    return error instanceof Object && this.recorded.has(error);
+  }
+
+  /** Appends counted refusals (see RefusalTally); never throws. */
+  async appendCounts(records: TokenIssuanceRecord[]): Promise<void> {
+    await Promise.all(records.map((record) => this.append(record).catch(() => undefined)));
   }
 
   private append(record: TokenIssuanceRecord): Promise<void> {
@@ -125,7 +139,14 @@ const COLUMNS: [column: string, cast: string, value: (record: TokenIssuanceRecor
   ['origin', '', (r) => r.origin],
   ['outcome', '::"IssuanceOutcome"', (r) => r.outcome],
   ['error_code', '', (r) => r.errorCode],
+  ['request_count', '::int', (r) => r.requestCount ?? 1],
 ];
+
+/** How a refusal (4xx) or failure (5xx) is recorded. */
+export function refusalOutcome(error: unknown): { outcome: IssuanceOutcome; errorCode: string } {
+  const status = error instanceof AppError ? error.status : 500;
+  return { outcome: status >= 500 ? 'failed' : 'refused', errorCode: error instanceof AppError ? error.code : 'internal_error' };
+}
 
 /** A multi-row INSERT of token log rows, as SQL text and parameters. */
 function insertStatement(records: TokenIssuanceRecord[]): { sql: string; params: unknown[] } {

@@ -3,7 +3,8 @@ import { TokenIssuance } from '../generated/prisma/client';
 /** One audit row of the token log: what was asked, what was granted, never the token itself. */
 export class TokenIssuanceResponse {
   id: string;
-  tenantId: string;
+  /** null for counted refusals of callers that named no tenant (admins only see those). */
+  tenantId: string | null;
   providerAccountId: string | null;
   endpointId: string | null;
   userId: string | null;
@@ -21,6 +22,8 @@ export class TokenIssuanceResponse {
   origin: string | null;
   outcome: 'issued' | 'refused' | 'failed';
   errorCode: string | null;
+  /** How many refused requests the row counts (1 unless refusals of unauthenticated callers were counted per minute). */
+  requestCount: number;
 
   static from(row: TokenIssuance): TokenIssuanceResponse {
     const { actorKind, actorId, ...rest } = row;

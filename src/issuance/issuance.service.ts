@@ -28,6 +28,9 @@ const REFRESH_LEASE_MS = 60_000;
 /** A kind with no options of its own still refuses unknown ones. */
 class NoOptions {}
 
+/** Every row the pipeline writes belongs to a tenant. */
+type TenantRecord = TokenIssuanceRecord & { tenantId: string };
+
 /** What happens to a kept refresh credential when the token is committed. */
 type SessionChange = { create: { endpointId: string } } | { rotate: { sessionId: string; expectedTokenId: string } };
 
@@ -125,7 +128,7 @@ export class IssuanceService {
     });
   }
 
-  private newRecord(actor: TenantActor): TokenIssuanceRecord {
+  private newRecord(actor: TenantActor): TenantRecord {
     const now = this.clock.now();
     return {
       id: uuidv7(now.getTime()),
@@ -171,7 +174,7 @@ export class IssuanceService {
 
   /** Writes the issued row (with any kept refresh credential, in the same commit), and only then hands the token out. */
   private async commit(
-    record: TokenIssuanceRecord,
+    record: TenantRecord,
     minted: MintedToken,
     capabilities: string[],
     identity: string,
@@ -204,7 +207,7 @@ export class IssuanceService {
     };
   }
 
-  private commitWithSession(record: TokenIssuanceRecord, refresh: NonNullable<MintedToken['refresh']>, change: SessionChange): Promise<void> {
+  private commitWithSession(record: TenantRecord, refresh: NonNullable<MintedToken['refresh']>, change: SessionChange): Promise<void> {
     return this.sessions.transaction(async (tx) => {
       await this.log.appendWithin(tx, record);
       if ('rotate' in change) {

@@ -1,4 +1,4 @@
-import { Body, Controller, Param, Post } from '@nestjs/common';
+import { Body, Controller, Param, Post, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { TenantOnly } from '../auth/decorators/access.decorator';
 import { CurrentActor } from '../auth/decorators/current-actor.decorator';
@@ -6,10 +6,12 @@ import { TenantActor } from '../auth/principal';
 import { IssueTokenDto } from './dto/issue-token.dto';
 import { IssuanceService } from './issuance.service';
 import { IssuedTokenResponse } from './issued-token.response';
+import { TokenRouteExceptionFilter } from './token-route.filter';
 
 @ApiTags('tokens')
 @ApiBearerAuth()
 @TenantOnly()
+@UseFilters(TokenRouteExceptionFilter)
 @Controller({ path: 'tokens', version: '1' })
 export class TokensController {
   constructor(private readonly issuance: IssuanceService) {}

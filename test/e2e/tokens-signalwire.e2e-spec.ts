@@ -1,3 +1,4 @@
+import { RefusalTally } from '../../src/audit/refusal-tally';
 import { emulatedSignalwireAccount } from '../../src/sandbox/emulators';
 import { bearer } from '../helpers/test-app';
 import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
@@ -229,6 +230,48 @@ describe('SignalWire tokens', () => {
       await exchange(origin, '198.51.100.2').expect(201);
       ctx.clock.advance(60_000);
       await exchange(origin, '198.51.100.1').expect(201);
+    });
+
+    it('limits each account to 600 exchanges a minute, whichever visitors make them', async () => {
+      ctx.clock.advance(60_000);
+      const exchanges = Array.from({ length: 60 }, (_, visitor) => Array.from({ length: 10 }, () => `192.0.2.${visitor + 1}`)).flat();
+      for (const ip of exchanges) await exchange(origin, ip).expect(201);
+      const limited = await exchange(origin, '192.0.2.200').expect(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    });
+
+    it('counts rate-limited and unknown-embed exchanges in the token log, per minute', async () => {
+      ctx.clock.advance(60_000);
+      const minute = new Date(ctx.clock.now().getTime() - (ctx.clock.now().getTime() % 60_000));
+      for (let attempt = 0; attempt < 13; attempt += 1) await exchange(origin, '198.51.100.77');
+      await ctx.t.http.post('/v1/signalwire/embeds/00000000-0000-7000-8000-000000000000/tokens').set('origin', origin).expect(404);
+      ctx.clock.advance(60_000);
+      await ctx.t.app.get(RefusalTally).flush();
+      const counted = await ctx.t.prisma.tokenIssuance.findMany({ where: { actorKind: 'public_embed', issuedAt: minute, requestId: null } });
+      expect(counted.map(({ tenantId, errorCode, requestCount }) => ({ tenantId, errorCode, requestCount })).sort((a, b) => a.errorCode.localeCompare(b.errorCode))).toEqual([
+        { tenantId: null, errorCode: 'embed_not_found', requestCount: 1 },
+        { tenantId: ctx.tenant.id, errorCode: 'rate_limited', requestCount: 3 },
+      ]);
+    });
+
+    it('refuses a suspended tenant and a disabled account as "no embed here", with a row each', async () => {
+      ctx.clock.advance(60_000);
+      await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ status: 'disabled' }).expect(200);
+      const disabled = await exchange(origin, '198.51.100.31').expect(404);
+      expect(disabled.body.error.code).toBe('embed_not_found');
+      await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ status: 'active' }).expect(200);
+      await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ status: 'suspended' }).expect(200);
+      try {
+        await exchange(origin, '198.51.100.32').expect(404);
+      } finally {
+        await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ status: 'active' }).expect(200);
+      }
+      const rows = await issuanceRows(ctx, { actorKind: 'public_embed', clientIp: { in: ['198.51.100.31', '198.51.100.32'] } });
+      expect(rows.map((row) => [row.clientIp, row.outcome, row.errorCode]).sort()).toEqual([
+        ['198.51.100.31', 'refused', 'embed_not_found'],
+        ['198.51.100.32', 'refused', 'embed_not_found'],
+      ]);
+      await exchange(origin, '198.51.100.33').expect(201);
     });
 
     it('tells an anonymous caller that SignalWire failed, but not how', async () => {

@@ -2,9 +2,17 @@ import { HttpStatus } from '@nestjs/common';
 
 export type ErrorDetails = Record<string, unknown>;
 
+/** Who a refused caller turned out to be (a revoked key, its tenant), in the audit log's terms; never sent back. */
+export interface ErrorSubject {
+  actorKind: string;
+  actorId?: string;
+  tenantId?: string;
+}
+
 /** The one error type services throw. The exception filter turns it into `{ error: { code, message, details } }`. */
 export class AppError extends Error {
   override readonly name = 'AppError';
+  subject?: ErrorSubject;
 
   constructor(
     readonly code: string,
@@ -13,5 +21,11 @@ export class AppError extends Error {
     readonly details: ErrorDetails = {},
   ) {
     super(message);
+  }
+
+  /** The same error, noting who the caller was (see ErrorSubject). */
+  about(subject: ErrorSubject): this {
+    this.subject = subject;
+    return this;
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TokenIssuanceLog, TokenIssuanceRecord } from '../../audit/token-issuance-log';
+import { RefusalTally } from '../../audit/refusal-tally';
+import { refusalOutcome, TokenIssuanceLog, TokenIssuanceRecord } from '../../audit/token-issuance-log';
 import { AppError } from '../../common/errors/app-error';
 import { commonErrors } from '../../common/errors/common.errors';
 import { Clock } from '../../common/clock/clock';
@@ -32,7 +33,7 @@ export interface EmbedCaller {
 /**
  * Click-to-call widgets on a tenant's public pages get a guest SAT here, without any key: the c2c token stays
  * server-side, the page's Origin must be one the tenant allows, and visitors are rate limited. Every exchange,
- * given or refused, is in the token log.
+ * given or refused, is in the token log (refusals before the rate limits pass are counted per minute).
  */
 @Injectable()
 export class SignalwireEmbedsService {
@@ -42,6 +43,7 @@ export class SignalwireEmbedsService {
     private readonly secretBox: SecretBox,
     private readonly limiter: RateLimiter,
     private readonly log: TokenIssuanceLog,
+    private readonly tally: RefusalTally,
     private readonly clock: Clock,
   ) {}
 
@@ -52,14 +54,7 @@ export class SignalwireEmbedsService {
   }
 
   async exchange(caller: EmbedCaller) {
-    // The per-IP count comes first and is keyed only by what the caller cannot vary freely; account keys are
-    // counted only for accounts that exist, so sprayed ids cannot fill the limiter.
-    this.limit(`embed-ip:${caller.clientIp}`, PER_IP_PER_MINUTE);
-    const account = isUuid(caller.accountId) ? await this.accounts.findAccountWithTenant(caller.accountId) : null;
-    if (!account) throw signalwireErrors.embed_not_found();
-    this.limit(`embed:${account.id}:${caller.clientIp}`, PER_VISITOR_PER_MINUTE);
-    this.limit(`embed:${account.id}`, PER_ACCOUNT_PER_MINUTE);
-
+    const account = await this.admit(caller);
     const now = this.clock.now();
     const record: TokenIssuanceRecord = {
       id: uuidv7(now.getTime()),
@@ -102,6 +97,28 @@ export class SignalwireEmbedsService {
       };
     } catch (error) {
       await this.log.appendRefusal(record, error);
+      throw error;
+    }
+  }
+
+  /**
+   * The checks an anonymous flood hits: rate limits and unknown embeds. Their refusals are counted per minute
+   * (RefusalTally), so they cannot grow the token log without bound; past them, every exchange gets its row.
+   * The per-IP count comes first and is keyed only by what the caller cannot vary freely; account keys are
+   * counted only for accounts that exist, so sprayed ids cannot fill the limiter.
+   */
+  private async admit(caller: EmbedCaller) {
+    let tenantId: string | undefined;
+    try {
+      this.limit(`embed-ip:${caller.clientIp}`, PER_IP_PER_MINUTE);
+      const account = isUuid(caller.accountId) ? await this.accounts.findAccountWithTenant(caller.accountId) : null;
+      if (!account) throw signalwireErrors.embed_not_found();
+      tenantId = account.tenantId;
+      this.limit(`embed:${account.id}:${caller.clientIp}`, PER_VISITOR_PER_MINUTE);
+      this.limit(`embed:${account.id}`, PER_ACCOUNT_PER_MINUTE);
+      return account;
+    } catch (error) {
+      this.tally.count({ tenantId, actorKind: 'public_embed', errorCode: refusalOutcome(error).errorCode });
       throw error;
     }
   }
