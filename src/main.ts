@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { createLogger } from './common/logging/logger';
 import { AppConfig } from './config/app-config';
 import { ConfigValidationError } from './config/environment';
+import { DataDirInUseError } from './database/data-dir-lock';
 import { MigrationError } from './database/migrator';
 import { startServer } from './server';
 
@@ -16,7 +17,7 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   // Configuration and migration problems are the operator's to fix: one clear line, no stack trace.
-  if (error instanceof ConfigValidationError || error instanceof MigrationError) {
+  if (error instanceof ConfigValidationError || error instanceof MigrationError || error instanceof DataDirInUseError) {
     console.error(error.message);
   } else {
     console.error(error);

@@ -5,6 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { lockDataDir } from './data-dir-lock';
 
 /** One connection, used for work that must stay on a single session (migrations hold an advisory lock). */
 export interface SqlSession {
@@ -63,11 +64,24 @@ export function openPostgres(url: string, poolSize: number): DatabaseConnection 
 }
 
 async function openPglite(dir: string): Promise<DatabaseConnection> {
+  if (dir.startsWith('memory://')) return pgliteConnection(await PGlite.create(dir));
   // PGlite does not create parent directories itself.
-  if (!dir.startsWith('memory://')) fs.mkdirSync(path.dirname(dir), { recursive: true });
-  const db = new PGlite(dir);
-  await db.waitReady;
-  return pgliteConnection(db);
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const unlock = lockDataDir(path.dirname(dir), `${dir}.lock`);
+  try {
+    const db = await PGlite.create(dir);
+    const connection = pgliteConnection(db);
+    return {
+      ...connection,
+      close: async () => {
+        await connection.close();
+        unlock();
+      },
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
 }
 
 /** The tail of each PGlite's session queue: PGlite has a single connection, so sessions take turns. */

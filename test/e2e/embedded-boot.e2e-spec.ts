@@ -60,6 +60,38 @@ describe('embedded database boot (main.ts, PGlite)', () => {
     }
   });
 
+  it('lets one process at a time own the data folder; a second refuses with one line, the first keeps serving', async () => {
+    const owner = await startServer(env);
+    try {
+      const second = await runMainToExit(env);
+      expect(second.code).toBe(1);
+      expect(second.stderr.trim()).toMatch(new RegExp(`^The embedded database in ${dataDir} is in use by process \\d+ \\(another Callpass\\)\\. Stop that process, or give this one its own DATA_DIR\\.$`));
+      const tenant = await call(owner.url, 'POST', '/v1/admin/tenants', adminKey, { slug: 'after-refusal', name: 'Still here' });
+      expect(tenant.status).toBe(201);
+    } finally {
+      await owner.stop();
+    }
+    const next = await startServer(env);
+    try {
+      const tenants = await call(next.url, 'GET', '/v1/admin/tenants', adminKey);
+      expect(tenants.body.data.map((row: { slug: string }) => row.slug)).toContain('after-refusal');
+    } finally {
+      await next.stop();
+    }
+  });
+
+  it('takes over the lock of a process that crashed', async () => {
+    const crashed = await startServer(env);
+    await crashed.kill();
+    expect(fs.existsSync(path.join(dataDir, 'pglite.lock'))).toBe(true);
+    const next = await startServer(env);
+    try {
+      expect((await fetch(`${next.url}/health/ready`)).status).toBe(200);
+    } finally {
+      await next.stop();
+    }
+  });
+
   it('refuses to boot on a bad variable with one line naming it', async () => {
     const result = await runMainToExit({ ...env, PORT: 'eighty' });
     expect(result.code).toBe(1);

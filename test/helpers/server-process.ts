@@ -7,6 +7,8 @@ export interface ServerProcess {
   output: string[];
   /** SIGTERM; resolves with how the process ended (Nest closes the app, then re-raises the signal). */
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGKILL: a crash, with no chance to clean up. */
+  kill(): Promise<void>;
 }
 
 /** Runs `src/main.ts` as its own process, exactly as `npm start` runs the built file. */
@@ -46,16 +48,18 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
     child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${output.join('\n')}`)));
   });
   const url = await withinLimit(child, listening, () => output.join('\n'));
+  const signal = async (name: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
+    const exited = once(child, 'exit');
+    child.kill(name);
+    const [code, ended] = (await exited) as [number | null, NodeJS.Signals | null];
+    return { code, signal: ended };
+  };
   return {
     url,
     output,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
-      return { code, signal };
-    },
+    stop: () => signal('SIGTERM'),
+    kill: async () => void (await signal('SIGKILL')),
   };
 }
 
