@@ -247,8 +247,8 @@ describe('SignalWire tokens', () => {
       await ctx.t.http.post('/v1/signalwire/embeds/00000000-0000-7000-8000-000000000000/tokens').set('origin', origin).expect(404);
       ctx.clock.advance(60_000);
       await ctx.t.app.get(RefusalTally).flush();
-      const counted = await ctx.t.prisma.tokenIssuance.findMany({ where: { actorKind: 'public_embed', issuedAt: minute, requestId: null } });
-      expect(counted.map(({ tenantId, errorCode, requestCount }) => ({ tenantId, errorCode, requestCount })).sort((a, b) => a.errorCode.localeCompare(b.errorCode))).toEqual([
+      const counted = await ctx.t.prisma.tokenIssuance.findMany({ where: { actorKind: 'public_embed', issuedAt: minute, requestId: null }, orderBy: { errorCode: 'asc' } });
+      expect(counted.map(({ tenantId, errorCode, requestCount }) => ({ tenantId, errorCode, requestCount }))).toEqual([
         { tenantId: null, errorCode: 'embed_not_found', requestCount: 1 },
         { tenantId: ctx.tenant.id, errorCode: 'rate_limited', requestCount: 3 },
       ]);

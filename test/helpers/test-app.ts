@@ -23,6 +23,8 @@ export interface TestAppOptions {
   database?: TestDatabase;
   env?: Record<string, string>;
   clock?: FakeClock;
+  /** Providers to replace, e.g. the resolver the SSRF guard checks names with. */
+  overrides?: { provide: unknown; useValue: unknown }[];
 }
 
 export interface TestApp {
@@ -77,7 +79,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   let app: NestFastifyApplication | undefined;
   try {
     const config = AppConfig.fromEnvironment(env);
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    let builder = Test.createTestingModule({ imports: [AppModule] });
+    for (const { provide, useValue } of options.overrides ?? []) builder = builder.overrideProvider(provide).useValue(useValue);
+    const moduleRef = await builder
       .overrideProvider(AppConfig)
       .useValue(config)
       .overrideProvider(Clock)

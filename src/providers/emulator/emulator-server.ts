@@ -27,7 +27,7 @@ export type EmulatorHandler = (request: EmulatorRequest, params: Record<string, 
  * a response that is not valid HTTP, or no answer at all.
  */
 export type Fault =
-  | { kind: 'status'; status: number; body?: unknown }
+  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'rate_limit'; retryAfterSeconds: number }
   | { kind: 'garbage' }
   | { kind: 'malformed_http' }
@@ -134,7 +134,7 @@ export class EmulatorServer {
     if (fault?.kind === 'rate_limit') {
       return send(response, { status: 429, headers: { 'retry-after': String(fault.retryAfterSeconds) }, body: { error: 'rate limited' } });
     }
-    if (fault?.kind === 'status') return send(response, { status: fault.status, body: fault.body ?? { error: `emulated ${fault.status}` } });
+    if (fault?.kind === 'status') return send(response, { status: fault.status, headers: fault.headers, body: fault.body ?? { error: `emulated ${fault.status}` } });
 
     for (const route of this.routes) {
       const match = route.pattern.exec(request.path);
