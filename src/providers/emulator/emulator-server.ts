@@ -23,11 +23,13 @@ export interface EmulatorReply {
 export type EmulatorHandler = (request: EmulatorRequest, params: Record<string, string>) => EmulatorReply | Promise<EmulatorReply>;
 
 /**
- * What the next requests suffer: a status (with an optional body), a 429 with Retry-After, a garbage JSON body,
- * a response that is not valid HTTP, or no answer at all.
+ * What the next requests suffer: a status (with an optional body), an error that quotes the request back (its
+ * Authorization header and body, in every error field the providers use, `repeat` times), a 429 with Retry-After,
+ * a garbage JSON body, a response that is not valid HTTP, or no answer at all.
  */
 export type Fault =
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  | { kind: 'echo'; status: number; repeat?: number }
   | { kind: 'rate_limit'; retryAfterSeconds: number }
   | { kind: 'garbage' }
   | { kind: 'malformed_http' }
@@ -134,6 +136,7 @@ export class EmulatorServer {
     if (fault?.kind === 'rate_limit') {
       return send(response, { status: 429, headers: { 'retry-after': String(fault.retryAfterSeconds) }, body: { error: 'rate limited' } });
     }
+    if (fault?.kind === 'echo') return send(response, { status: fault.status, body: echoBody(request, fault.repeat ?? 1) });
     if (fault?.kind === 'status') return send(response, { status: fault.status, headers: fault.headers, body: fault.body ?? { error: `emulated ${fault.status}` } });
 
     for (const route of this.routes) {
@@ -180,6 +183,16 @@ async function readRequest(incoming: IncomingMessage): Promise<EmulatorRequest> 
     body,
     basic,
     bearer: scheme === 'Bearer' ? credentials : undefined,
+  };
+}
+
+/** An error body that repeats the request in every field an adapter reads, as a string and inside an object. */
+function echoBody(request: EmulatorRequest, repeat: number): Record<string, unknown> {
+  const echoed = `echo ${request.headers.authorization ?? ''} ${request.rawBody}`.repeat(repeat);
+  return {
+    error: { detail: echoed },
+    error_description: echoed,
+    errors: [{ code: echoed, message: { echoed }, attribute: echoed }],
   };
 }
 
