@@ -150,6 +150,23 @@ describe('admin API: tenants and keys', () => {
       await t.http.get('/v1/endpoints').set(bearer(tenant.key)).expect(200);
     });
 
+    it('lists and revokes only the keys of the tenant in the URL', async () => {
+      const owner = await createTenant(t);
+      const other = await createTenant(t);
+      const ownerKeys = await t.http.get(`/v1/admin/tenants/${owner.id}/api-keys`).set(bearer(t.adminKey)).expect(200);
+      const otherKeys = await t.http.get(`/v1/admin/tenants/${other.id}/api-keys`).set(bearer(t.adminKey)).expect(200);
+      expect(ownerKeys.body.data.map((key: { tenantId: string }) => key.tenantId)).toEqual([owner.id]);
+      expect(otherKeys.body.data.map((key: { tenantId: string }) => key.tenantId)).toEqual([other.id]);
+
+      const otherKeyId = otherKeys.body.data[0].id as string;
+      const crossed = await t.http.delete(`/v1/admin/tenants/${owner.id}/api-keys/${otherKeyId}`).set(bearer(t.adminKey)).expect(404);
+      expect(crossed.body.error.code).toBe('api_key_not_found');
+      await t.http.get('/v1/endpoints').set(bearer(other.key)).expect(200);
+      const adminKeyId = (await t.http.get('/v1/admin/admin-keys').set(bearer(t.adminKey))).body.data[0].id as string;
+      await t.http.delete(`/v1/admin/tenants/${owner.id}/api-keys/${adminKeyId}`).set(bearer(t.adminKey)).expect(404);
+      await t.http.get('/v1/admin/tenants').set(bearer(t.adminKey)).expect(200);
+    });
+
     it('refuses keys for a tenant that does not exist', async () => {
       const response = await t.http
         .post('/v1/admin/tenants/00000000-0000-7000-8000-000000000000/api-keys')

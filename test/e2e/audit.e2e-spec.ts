@@ -1,3 +1,4 @@
+import { hashApiKey } from '../../src/crypto/api-key-codec';
 import { validCredentials } from '../factories/credentials.factory';
 import { createProviderAccount, createTenant, TestTenant } from '../factories/tenant.factory';
 import { bearer, createTestApp, TestApp } from '../helpers/test-app';
@@ -11,7 +12,7 @@ describe('audit log of changes', () => {
   });
   afterAll(() => t?.close());
 
-  const keyIdOf = async (key: string) => (await t.prisma.apiKey.findFirstOrThrow({ where: { prefix: key.slice(0, 18) } })).id;
+  const keyIdOf = async (key: string) => (await t.prisma.apiKey.findUniqueOrThrow({ where: { secretHash: hashApiKey(key) } })).id;
 
   it('records who changed what, when, with which outcome, in the same transaction as the change', async () => {
     const account = await createProviderAccount(t, tenant, 'twilio', { name: 'audited' });
@@ -50,6 +51,45 @@ describe('audit log of changes', () => {
     const everything = JSON.stringify(await t.prisma.auditEvent.findMany());
     expect(everything).not.toContain(newToken);
     expect(everything).not.toContain(account.secrets.authToken);
+  });
+
+  it('records the life of keys and tenants, and endpoint updates, with actor, target and details', async () => {
+    const adminKeyId = await keyIdOf(t.adminKey);
+    const bootstrapped = await t.http.get('/v1/admin/audit-events').query({ action: 'api_key.bootstrapped' }).set(bearer(t.adminKey)).expect(200);
+    expect(bootstrapped.body.data).toEqual([
+      expect.objectContaining({ actor: { kind: 'system', id: null }, target: { type: 'api_key', id: null }, outcome: 'success', details: { prefix: t.adminKey.slice(0, 17) } }),
+    ]);
+
+    const subject = await createTenant(t);
+    t.clock.advance(1000);
+    const created = await t.http.post(`/v1/admin/tenants/${subject.id}/api-keys`).set(bearer(t.adminKey)).send({ name: 'audited key' }).expect(201);
+    await t.http.delete(`/v1/admin/tenants/${subject.id}/api-keys/${created.body.id}`).set(bearer(t.adminKey)).expect(200);
+    await t.http.patch(`/v1/admin/tenants/${subject.id}`).set(bearer(t.adminKey)).send({ status: 'suspended' }).expect(200);
+    await t.http.patch(`/v1/admin/tenants/${subject.id}`).set(bearer(t.adminKey)).send({ status: 'active' }).expect(200);
+    const account = await createProviderAccount(t, subject, 'twilio');
+    const endpoint = await t.http.post('/v1/endpoints').set(bearer(subject.key)).send({ providerAccountId: account.id, userId: 'audited', capabilities: ['incoming'] }).expect(201);
+    await t.http.patch(`/v1/endpoints/${endpoint.body.id}`).set(bearer(subject.key)).send({ capabilities: ['incoming', 'outgoing'], disabled: true }).expect(200);
+
+    const events = await t.http.get('/v1/admin/audit-events').query({ tenantId: subject.id, limit: 100 }).set(bearer(t.adminKey)).expect(200);
+    const byAction = (action: string) => events.body.data.filter((event: { action: string }) => event.action === action);
+    const admin = { kind: 'admin', id: adminKeyId };
+    expect(byAction('api_key.created')).toEqual([
+      expect.objectContaining({ actor: admin, target: { type: 'api_key', id: created.body.id }, outcome: 'success', details: expect.objectContaining({ kind: 'tenant', name: 'audited key', prefix: created.body.prefix }) }),
+      expect.objectContaining({ target: { type: 'api_key', id: expect.any(String) }, details: expect.objectContaining({ name: 'test key' }) }),
+    ]);
+    expect(byAction('api_key.revoked')).toEqual([
+      expect.objectContaining({ actor: admin, target: { type: 'api_key', id: created.body.id }, outcome: 'success', details: { prefix: created.body.prefix } }),
+    ]);
+    expect(byAction('tenant.suspended')).toEqual([expect.objectContaining({ actor: admin, target: { type: 'tenant', id: subject.id }, details: { changed: ['status'] } })]);
+    expect(byAction('tenant.activated')).toEqual([expect.objectContaining({ actor: admin, target: { type: 'tenant', id: subject.id }, details: { changed: ['status'] } })]);
+    expect(byAction('endpoint.updated')).toEqual([
+      expect.objectContaining({
+        actor: { kind: 'tenant', id: await keyIdOf(subject.key) },
+        target: { type: 'endpoint', id: endpoint.body.id },
+        outcome: 'success',
+        details: { changed: ['capabilities', 'disabled'] },
+      }),
+    ]);
   });
 
   it('records admin actions on a tenant under that tenant, visible to admins across tenants', async () => {

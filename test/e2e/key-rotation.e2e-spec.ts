@@ -1,5 +1,7 @@
 import { ProviderAccountsService } from '../../src/provider-accounts/provider-accounts.service';
-import { createProviderAccount, createTenant } from '../factories/tenant.factory';
+import { emulatedSignalwireAccount, startEmulators } from '../../src/sandbox/emulators';
+import { createEndpoint, createProviderAccount, createTenant } from '../factories/tenant.factory';
+import { FakeClock } from '../helpers/fake-clock';
 import { bearer, createTestApp, TestApp, testEncryptionKey } from '../helpers/test-app';
 import { createTestDatabase, TestDatabase } from '../helpers/test-database';
 
@@ -52,6 +54,41 @@ describe('encryption key rotation', () => {
         expect(service.secretsOf(row)).toEqual(account.secrets);
       }
     });
+  });
+
+  it('re-wraps kept refresh tokens too: a refresh works after the old key is gone', async () => {
+    const clock = new FakeClock();
+    const emulators = await startEmulators({ now: () => clock.now() });
+    try {
+      const oldKey = testEncryptionKey('k-old');
+      const newKey = testEncryptionKey('k-new');
+      const signalwire = emulatedSignalwireAccount(emulators.signalwire);
+      const before = await createTestApp({ database, clock, env: { ENCRYPTION_KEYS: oldKey } });
+      const { tenant, tokenId } = await closing(before, async () => {
+        const created = await createTenant(before);
+        const account = await before.http.post('/v1/provider-accounts').set(bearer(created.key)).send({ provider: 'signalwire', baseUrl: signalwire.baseUrl, config: signalwire.config, secrets: signalwire.secrets, name: 'sw' }).expect(201);
+        const endpoint = await createEndpoint(before, created, account.body.id, { identity: 'rotating@example.com' });
+        const token = await before.http.post('/v1/tokens').set(bearer(created.key)).send({ endpointId: endpoint.id }).expect(201);
+        return { tenant: created, tokenId: token.body.id as string };
+      });
+
+      const during = await createTestApp({ database, clock, env: { ENCRYPTION_KEYS: `${newKey},${oldKey}`, BOOTSTRAP_ADMIN_KEY: before.adminKey } });
+      await closing(during, async () => {
+        const usage = await during.http.get('/v1/admin/encryption-keys').set(bearer(before.adminKey)).expect(200);
+        expect(usage.body).toEqual({ primaryKeyId: 'k-new', providerAccounts: { 'k-old': 1 }, providerSessions: { 'k-old': 1 } });
+        const report = await during.http.post('/v1/admin/encryption-keys/rewrap').set(bearer(before.adminKey)).expect(200);
+        expect(report.body).toEqual({ primaryKeyId: 'k-new', rewrapped: 2, failed: 0, remaining: 0 });
+      });
+
+      const after = await createTestApp({ database, clock, env: { ENCRYPTION_KEYS: newKey } });
+      await closing(after, async () => {
+        const session = await after.prisma.providerSession.findFirstOrThrow({ where: { currentTokenId: tokenId } });
+        expect(session.secretKeyId).toBe('k-new');
+        await after.http.post(`/v1/tokens/${tokenId}/refresh`).set(bearer(tenant.key)).expect(201);
+      });
+    } finally {
+      await emulators.close();
+    }
   });
 
   it('reports rows it cannot re-wrap instead of stopping, and leaves them untouched', async () => {

@@ -9,7 +9,7 @@ describe('provider failures', () => {
   const tokenCalls = () => ctx.emulators.plivo.requestsTo('POST', /\/JWT\/Token\/?$/).length;
 
   beforeAll(async () => {
-    ctx = await createIssuingContext({ env: { PROVIDER_TIMEOUT_MS: '1500' } });
+    ctx = await createIssuingContext();
     const accountId = await ctx.createAccount(emulatedPlivoAccount(ctx.emulators.plivo));
     endpointId = (await ctx.createEndpoint(accountId, { userId: 'f1', identity: 'fail', provision: true })).id;
   });
@@ -24,7 +24,12 @@ describe('provider failures', () => {
   it('gives up on a slow provider after the timeout, without retrying (504 provider_unavailable)', async () => {
     ctx.emulators.plivo.failNext(1, { kind: 'hang' });
     const before = tokenCalls();
-    const response = await ctx.issue({ endpointId }).expect(504);
+    const pending = ctx.issue({ endpointId }).then((response) => response);
+    await ctx.emulators.plivo.received(ctx.emulators.plivo.receivedCount + 1);
+    ctx.clock.advance(2_999);
+    ctx.clock.advance(1);
+    const response = await pending;
+    expect(response.status).toBe(504);
     expect(response.body.error).toMatchObject({ code: 'provider_unavailable', details: { provider: 'plivo', reason: 'timeout' } });
     expect(tokenCalls()).toBe(before + 1);
   });

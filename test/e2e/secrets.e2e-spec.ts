@@ -1,7 +1,40 @@
 import { ProviderAccountsService } from '../../src/provider-accounts/provider-accounts.service';
 import { validCredentials } from '../factories/credentials.factory';
-import { createProviderAccount, createTenant, TestTenant } from '../factories/tenant.factory';
+import { emulatedSignalwireAccount } from '../../src/sandbox/emulators';
+import { createEndpoint, createProviderAccount, createTenant, TestTenant } from '../factories/tenant.factory';
+import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer, createTestApp, TestApp } from '../helpers/test-app';
+
+describe('kept refresh tokens at rest', () => {
+  let ctx: IssuingContext;
+  beforeAll(async () => {
+    ctx = await createIssuingContext();
+  });
+  afterAll(() => ctx?.close());
+
+  it('fail to decrypt once copied onto another session, of the same tenant or another', async () => {
+    const mintSubscriber = async (tenant: TestTenant) => {
+      const signalwire = emulatedSignalwireAccount(ctx.emulators.signalwire);
+      const account = await ctx.t.http.post('/v1/provider-accounts').set(bearer(tenant.key)).send({ provider: 'signalwire', baseUrl: signalwire.baseUrl, config: signalwire.config, secrets: signalwire.secrets, name: `sw-${Math.random()}` }).expect(201);
+      const endpoint = await createEndpoint(ctx.t, tenant, account.body.id, { identity: `${Math.random()}@example.com` });
+      const token = await ctx.t.http.post('/v1/tokens').set(bearer(tenant.key)).send({ endpointId: endpoint.id }).expect(201);
+      return token.body.id as string;
+    };
+    const other = await createTenant(ctx.t);
+    const source = await mintSubscriber(ctx.tenant);
+    const sameTenant = await mintSubscriber(ctx.tenant);
+    const otherTenant = await mintSubscriber(other);
+    for (const [tenant, target] of [[ctx.tenant, sameTenant], [other, otherTenant]] as const) {
+      await ctx.t.database.query(
+        'UPDATE provider_sessions SET secret_ciphertext = (SELECT secret_ciphertext FROM provider_sessions WHERE current_token_id = $1) WHERE current_token_id = $2',
+        [source, target],
+      );
+      const refused = await ctx.t.http.post(`/v1/tokens/${target}/refresh`).set(bearer(tenant.key)).expect(500);
+      expect(refused.body.error.code).toBe('refresh_unreadable');
+    }
+    await ctx.t.http.post(`/v1/tokens/${source}/refresh`).set(bearer(ctx.tenant.key)).expect(201);
+  });
+});
 
 describe('secrets at rest and in transit', () => {
   let t: TestApp;

@@ -1,7 +1,28 @@
 import { randomBytes } from 'node:crypto';
+import { BandwidthAdapter } from '../../src/providers/bandwidth/bandwidth.adapter';
+import { BandwidthTokenCache } from '../../src/providers/bandwidth/bandwidth-token-cache';
 import { emulatedBandwidthAccount } from '../../src/sandbox/emulators';
 import { bearer } from '../helpers/test-app';
 import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
+
+/** The adapter's token cache, to see requests reach it. */
+const bandwidthCache = (ctx: IssuingContext) => (ctx.t.app.get(BandwidthAdapter) as unknown as { cache: BandwidthTokenCache }).cache;
+
+/** Resolves once `method` of `target` has been called `times` times from now: a barrier, not a delay. */
+function callsTo<T extends object>(target: T, method: keyof T & string, times: number): Promise<void> {
+  const original = target[method] as (...args: unknown[]) => unknown;
+  let calls = 0;
+  return new Promise((resolve) => {
+    const spy = jest.spyOn(target, method as never).mockImplementation(((...args: unknown[]) => {
+      calls += 1;
+      if (calls === times) {
+        spy.mockRestore();
+        resolve();
+      }
+      return original.apply(target, args);
+    }) as never);
+  });
+}
 
 describe('Bandwidth tokens', () => {
   let ctx: IssuingContext;
@@ -65,16 +86,17 @@ describe('Bandwidth tokens', () => {
   it('collapses 200 concurrent cold requests into one upstream call; each is still audited', async () => {
     const { accountId, endpoint } = await setUp('global');
     const before = tokenCalls().length;
-    // A slow identity server keeps the first call open while the others arrive, so they must share it.
-    ctx.emulators.bandwidth.latencyMs = 300;
-    try {
-      const responses = await Promise.all(Array.from({ length: 200 }, () => ctx.issue({ endpointId: endpoint.id })));
-      expect(responses.map((response) => response.status)).toEqual(Array(200).fill(201));
-      expect(new Set(responses.map((response) => response.body.token)).size).toBe(1);
-      expect(new Set(responses.map((response) => response.body.id)).size).toBe(200);
-    } finally {
-      ctx.emulators.bandwidth.latencyMs = 0;
-    }
+    // The identity server holds the first call until all 200 requests have asked the cache, so they must share it.
+    const held = ctx.emulators.bandwidth.hold(1);
+    const asked = callsTo(bandwidthCache(ctx), 'get', 200);
+    const pending = Promise.all(Array.from({ length: 200 }, () => ctx.issue({ endpointId: endpoint.id }).then((response) => response)));
+    await held.arrived();
+    await asked;
+    held.release();
+    const responses = await pending;
+    expect(responses.map((response) => response.status)).toEqual(Array(200).fill(201));
+    expect(new Set(responses.map((response) => response.body.token)).size).toBe(1);
+    expect(new Set(responses.map((response) => response.body.id)).size).toBe(200);
     expect(tokenCalls().length).toBe(before + 1);
     expect(await ctx.t.prisma.tokenIssuance.count({ where: { providerAccountId: accountId, outcome: 'issued' } })).toBe(200);
   });

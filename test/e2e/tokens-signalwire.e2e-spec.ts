@@ -87,14 +87,19 @@ describe('SignalWire tokens', () => {
 
     it('serialises concurrent refreshes of one token: one gets the new token, the other 409, and the chain goes on', async () => {
       const { body } = await ctx.issue({ endpointId: endpoint.id }).expect(201);
-      ctx.emulators.signalwire.latencyMs = 100;
       const refresh = () => ctx.t.http.post(`/v1/tokens/${body.id}/refresh`).set(bearer(ctx.tenant.key));
-      const [first, second] = await Promise.all([refresh(), refresh()]);
-      ctx.emulators.signalwire.latencyMs = 0;
-      expect([first.status, second.status].sort()).toEqual([201, 409]);
-      const winner = first.status === 201 ? first : second;
-      expect((first.status === 409 ? first : second).body.error.code).toBe('token_refresh_conflict');
-      await ctx.t.http.post(`/v1/tokens/${winner.body.id}/refresh`).set(bearer(ctx.tenant.key)).expect(201);
+      const refreshCalls = () => ctx.emulators.signalwire.requestsTo('POST', /refresh$/).length;
+      const callsBefore = refreshCalls();
+      // The first refresh is held at SignalWire while the second arrives.
+      const held = ctx.emulators.signalwire.hold(1);
+      const first = refresh().then((response) => response);
+      await held.arrived();
+      const second = await refresh();
+      held.release();
+      expect([(await first).status, second.status]).toEqual([201, 409]);
+      expect(second.body.error.code).toBe('token_refresh_conflict');
+      expect(refreshCalls()).toBe(callsBefore + 1);
+      await ctx.t.http.post(`/v1/tokens/${(await first).body.id}/refresh`).set(bearer(ctx.tenant.key)).expect(201);
     });
 
     it('keeps no refresh token where the policy caps tokens below the 2 h a refresh would give', async () => {

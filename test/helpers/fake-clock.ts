@@ -1,8 +1,9 @@
 import { Clock } from '../../src/common/clock/clock';
 
-/** A clock that moves only when told to; sleeping moves it forward at once. */
+/** A clock that moves only when told to; sleeping moves it forward at once, and timeouts fire as it passes them. */
 export class FakeClock extends Clock {
   private current: number;
+  private readonly timeouts: { at: number; controller: AbortController }[] = [];
   /** Every sleep requested, in order (backoff and Retry-After waits). */
   readonly sleeps: number[] = [];
 
@@ -18,14 +19,24 @@ export class FakeClock extends Clock {
 
   async sleep(ms: number): Promise<void> {
     this.sleeps.push(ms);
-    this.current += ms;
+    this.advance(ms);
+  }
+
+  timeout(ms: number): AbortSignal {
+    const controller = new AbortController();
+    this.timeouts.push({ at: this.current + ms, controller });
+    return controller.signal;
   }
 
   advance(ms: number): void {
-    this.current += ms;
+    this.set(new Date(this.current + ms));
   }
 
   set(date: Date | string): void {
     this.current = new Date(date).getTime();
+    for (const timeout of this.timeouts.filter(({ at }) => at <= this.current)) {
+      this.timeouts.splice(this.timeouts.indexOf(timeout), 1);
+      timeout.controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    }
   }
 }

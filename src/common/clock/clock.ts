@@ -1,7 +1,12 @@
-/** Source of the current time, and of waiting. Logic never calls `Date.now()` or `setTimeout` directly, so tests can move time. */
+/**
+ * Source of the current time, of waiting and of timeouts. Logic never calls `Date.now()`, `setTimeout` or
+ * `AbortSignal.timeout` directly, so tests can move time.
+ */
 export abstract class Clock {
   abstract now(): Date;
   abstract sleep(ms: number): Promise<void>;
+  /** A signal that aborts (as a TimeoutError) once `ms` have passed. */
+  abstract timeout(ms: number): AbortSignal;
 }
 
 export class SystemClock extends Clock {
@@ -11,5 +16,9 @@ export class SystemClock extends Clock {
 
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  timeout(ms: number): AbortSignal {
+    return AbortSignal.timeout(ms);
   }
 }

@@ -45,17 +45,29 @@ interface Route {
   handler: EmulatorHandler;
 }
 
+/** Requests held back until the test releases them (see `hold`). */
+export interface Hold {
+  /** Resolves once this many of the held requests have arrived (all of them by default). */
+  arrived(count?: number): Promise<void>;
+  release(): void;
+}
+
 /**
  * A provider's API on loopback, for tests and the sandbox. Routes are `/path/:param` patterns; a trailing slash is
- * optional on every route. Tests read `requests` to assert exactly what Callpass sent, and switch faults on with
- * `failNext`/`latencyMs` (in process) or `POST /__emulator/faults` (over HTTP, for the sandbox).
+ * optional on every route. Tests read `requests` to assert exactly what Callpass sent, switch faults on with
+ * `failNext`/`latencyMs` (in process) or `POST /__emulator/faults` (over HTTP, for the sandbox), and make requests
+ * overlap for certain with `hold` and `received` (barriers, not delays).
  */
 export class EmulatorServer {
   readonly requests: EmulatorRequest[] = [];
   latencyMs = 0;
+  /** Requests received so far (control calls aside); unlike `requests`, never trimmed. */
+  receivedCount = 0;
   private readonly routes: Route[] = [];
   private readonly faults: Fault[] = [];
   private readonly hanging = new Set<ServerResponse>();
+  private readonly holds: { remaining: number; arrivals: number; released: Promise<void>; release: () => void; waiters: (() => void)[] }[] = [];
+  private receivedWaiters: (() => void)[] = [];
   private server?: Server;
 
   constructor(readonly name: string) {
@@ -88,6 +100,30 @@ export class EmulatorServer {
     return this.requests.filter((request) => request.method === method && pathPattern.test(request.path));
   }
 
+  /** Holds the next `count` requests back, once received and logged, until `release()`. */
+  hold(count: number): Hold {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const hold = { remaining: count, arrivals: 0, released, release, waiters: [] as (() => void)[] };
+    this.holds.push(hold);
+    return {
+      arrived: (wanted = count) =>
+        new Promise<void>((resolve) => {
+          const check = () => (hold.arrivals >= wanted ? resolve() : hold.waiters.push(check));
+          check();
+        }),
+      release,
+    };
+  }
+
+  /** Resolves once `total` requests have been received in all (see `receivedCount`). */
+  received(total: number): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => (this.receivedCount >= total ? resolve() : this.receivedWaiters.push(check));
+      check();
+    });
+  }
+
   /** Drops faults still queued (and latency), e.g. ones a circuit breaker kept from being used. */
   clearFaults(): void {
     this.faults.length = 0;
@@ -112,6 +148,7 @@ export class EmulatorServer {
   }
 
   async close(): Promise<void> {
+    for (const hold of this.holds) hold.release();
     for (const response of this.hanging) response.destroy();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
@@ -123,6 +160,15 @@ export class EmulatorServer {
     if (!isControl) {
       this.requests.push(request);
       if (this.requests.length > MAX_LOGGED_REQUESTS) this.requests.shift();
+      this.receivedCount += 1;
+      for (const waiter of this.receivedWaiters.splice(0)) waiter();
+      const hold = this.holds.find((candidate) => candidate.remaining > 0);
+      if (hold) {
+        hold.remaining -= 1;
+        hold.arrivals += 1;
+        for (const waiter of hold.waiters.splice(0)) waiter();
+        await hold.released;
+      }
     }
     if (!isControl && this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
 

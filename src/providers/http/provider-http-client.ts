@@ -95,7 +95,7 @@ export class ProviderHttpClient {
         headers,
         body,
         dispatcher: this.outbound.dispatcher,
-        signal: AbortSignal.timeout(this.config.providerTimeoutMs),
+        signal: this.clock.timeout(this.config.providerTimeoutMs),
       });
       const text = await readLimited(response.body);
       return this.classify(call, response.statusCode, response.headers['retry-after'], text);
