@@ -115,6 +115,26 @@ describe('provider accounts', () => {
     await t.http.patch(`/v1/provider-accounts/${account.id}`).set(bearer(tenant.key)).send({ baseUrl: 'https://plivo.example', name: 'same-host' }).expect(200);
   });
 
+  it.each([
+    ['signalwire', { space: 'elsewhere' }, 'changing baseUrl or space requires sending the complete secrets again'],
+    ['bandwidth', { network: 'us' }, 'changing baseUrl or network requires sending the complete secrets again'],
+  ] as const)('treats %s config that picks the host like baseUrl: moving it needs the secrets again', async (provider, move, message) => {
+    const account = await createProviderAccount(t, tenant, provider);
+    const alone = await t.http.patch(`/v1/provider-accounts/${account.id}`).set(bearer(tenant.key)).send({ config: move }).expect(400);
+    expect(alone.body.error.details.fields[0]).toEqual({ field: 'secrets', messages: [message] });
+    const unchanged = await t.http.get(`/v1/provider-accounts/${account.id}`).set(bearer(tenant.key)).expect(200);
+    expect(unchanged.body.config).toEqual(account.body.config);
+    const moved = await t.http
+      .patch(`/v1/provider-accounts/${account.id}`)
+      .set(bearer(tenant.key))
+      .send({ config: move, secrets: validCredentials[provider]().secrets })
+      .expect(200);
+    expect(moved.body.config).toMatchObject(move);
+    // Other config fields stay free to change.
+    const other = provider === 'signalwire' ? { applicationId: '00000000-0000-4000-8000-00000000000a' } : { clientId: 'renamed-client' };
+    await t.http.patch(`/v1/provider-accounts/${account.id}`).set(bearer(tenant.key)).send({ config: other }).expect(200);
+  });
+
   it('disables an account, filters the list by provider and status', async () => {
     const account = await createProviderAccount(t, tenant, 'bandwidth');
     await t.http.patch(`/v1/provider-accounts/${account.id}`).set(bearer(tenant.key)).send({ status: 'disabled' }).expect(200);

@@ -1,4 +1,5 @@
 import { emulatedPlivoAccount, emulatedSignalwireAccount } from '../../src/sandbox/emulators';
+import { createEndpoint, createTenant } from '../factories/tenant.factory';
 import { bearer } from '../helpers/test-app';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 
@@ -20,6 +21,15 @@ describe('provider failures', () => {
     await ctx.issue({ endpointId }).expect(201);
   });
   afterAll(() => ctx?.close());
+
+  /** A second tenant with its own Plivo account on the same emulator host. */
+  const createIssuingContextTenant = async () => {
+    const tenant = await createTenant(ctx.t);
+    const account = emulatedPlivoAccount(ctx.emulators.plivo);
+    const created = await ctx.t.http.post('/v1/provider-accounts').set(bearer(tenant.key)).send({ ...account, name: 'neighbour' }).expect(201);
+    const endpoint = await createEndpoint(ctx.t, tenant, created.body.id, { identity: 'neighbour', provision: true });
+    return { key: tenant.key, endpointId: endpoint.id };
+  };
 
   it('gives up on a slow provider after the timeout, without retrying (504 provider_unavailable)', async () => {
     ctx.emulators.plivo.failNext(1, { kind: 'hang' });
@@ -121,6 +131,18 @@ describe('provider failures', () => {
     await ctx.issue({ endpointId }).expect(502);
     expect((await ctx.issue({ endpointId }).expect(503)).body.error.details.reason).toBe('circuit_open');
     ctx.clock.advance(10_000);
+    await ctx.issue({ endpointId }).expect(201);
+  });
+
+  it('opens the circuit of the failing account only: another tenant\'s account on the same host still mints', async () => {
+    const failing = await ctx.createAccount(emulatedPlivoAccount(ctx.emulators.plivo));
+    const failingEndpoint = await ctx.createEndpoint(failing, { userId: 'f6', identity: 'failing' });
+    const neighbour = await createIssuingContextTenant();
+    ctx.emulators.plivo.failNext(6, { kind: 'status', status: 500 });
+    await ctx.issue({ endpointId: failingEndpoint.id }).expect(503);
+    await ctx.issue({ endpointId: failingEndpoint.id }).expect(503);
+    expect((await ctx.issue({ endpointId: failingEndpoint.id }).expect(503)).body.error.details.reason).toBe('circuit_open');
+    await ctx.t.http.post('/v1/tokens').set(bearer(neighbour.key)).send({ endpointId: neighbour.endpointId }).expect(201);
     await ctx.issue({ endpointId }).expect(201);
   });
 

@@ -135,6 +135,22 @@ describe('Bandwidth tokens', () => {
     expect(tokenCalls().slice(-1)[0].basic?.password).toBe(secret);
   });
 
+  it('drops an account\'s cached token when the account changes or is deleted', async () => {
+    const { accountId, endpoint } = await setUp('global');
+    await ctx.issue({ endpointId: endpoint.id }).expect(201);
+    const forget = jest.spyOn(bandwidthCache(ctx), 'forget');
+    try {
+      await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ name: `renamed-${accountId}` }).expect(200);
+      expect(forget).toHaveBeenCalledWith(accountId);
+      await ctx.t.http.delete(`/v1/endpoints/${endpoint.id}`).set(bearer(ctx.tenant.key)).expect(204);
+      forget.mockClear();
+      await ctx.t.http.delete(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).expect(204);
+      expect(forget).toHaveBeenCalledWith(accountId);
+    } finally {
+      forget.mockRestore();
+    }
+  });
+
   it('refuses a token that would outlive the policy\'s maximum, since Bandwidth sets the lifetime', async () => {
     const { accountId, endpoint } = await setUp('global');
     await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ policy: { tokenTtl: { maxSeconds: 300 } } }).expect(200);

@@ -35,4 +35,16 @@ describe('BandwidthTokenCache', () => {
     expect((await cache.get(account, at(580), failing)).token).toBe('t1');
     await expect(cache.get(account, at(591), failing)).rejects.toThrow('down');
   });
+
+  it('forgets an account on request, and holds at most 10,000 accounts', async () => {
+    const cache = new BandwidthTokenCache();
+    let n = 0;
+    const fetch = async () => ({ token: `t${++n}`, expiresAt: at(600) });
+    await cache.get(account, at(0), fetch);
+    cache.forget(account.id);
+    expect((await cache.get(account, at(1), fetch)).token).toBe('t2');
+    for (let other = 0; other < 10_000; other += 1) await cache.get({ id: `other-${other}`, updatedAt: at(0) }, at(1), fetch);
+    const fetched = n;
+    expect((await cache.get(account, at(2), fetch)).token).toBe(`t${fetched + 1}`);
+  });
 });

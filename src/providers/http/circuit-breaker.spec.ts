@@ -37,4 +37,12 @@ describe('CircuitBreakers', () => {
     for (let failure = 0; failure < 4; failure += 1) breakers.failed('a');
     expect(breakers.allow('a')).toBe(true);
   });
+
+  it('keeps at most 10,000 circuits, dropping the least recently used', () => {
+    const breakers = new CircuitBreakers(new FakeClock());
+    for (let failure = 0; failure < 5; failure += 1) breakers.failed('oldest');
+    expect(breakers.allow('oldest')).toBe(false);
+    for (let key = 0; key < 10_000; key += 1) breakers.failed(`account-${key}`);
+    expect(breakers.allow('oldest')).toBe(true);
+  });
 });
