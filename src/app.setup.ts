@@ -157,7 +157,9 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
         : [400, 'Bad Request'];
   const body = JSON.stringify({ error: { code: 'bad_request', message: 'The request is not valid HTTP', details: {} } });
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy();
 }

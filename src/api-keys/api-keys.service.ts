@@ -59,7 +59,12 @@ export class ApiKeysService {
     if ('tenantId' in owner) await this.tenants.get(owner.tenantId);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.keys.list(owner, decodeCursor(query.cursor), limit + 1);
-    return toPage(rows, limit, (row) => row.createdAt, ApiKeyResponse.from);
+    return toPage(
+      rows,
+      limit,
+      (row) => row.createdAt,
+      (row) => ApiKeyResponse.from(row),
+    );
   }
 
   revoke(actor: AdminActor, owner: KeyOwner, id: string): Promise<ApiKeyResponse> {

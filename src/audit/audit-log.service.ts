@@ -21,13 +21,23 @@ export class AuditLogService {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const filter = { ...query, from: optionalDate(query.from), to: optionalDate(query.to) };
     const rows = await this.events.list(tenantId, filter, decodeCursor(query.cursor), limit + 1);
-    return toPage(rows, limit, (row) => row.occurredAt, AuditEventResponse.from);
+    return toPage(
+      rows,
+      limit,
+      (row) => row.occurredAt,
+      (row) => AuditEventResponse.from(row),
+    );
   }
 
   async listIssuances(tenantId: string | undefined, query: ListTokenIssuancesQueryDto): Promise<Page<TokenIssuanceResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const filter = { ...query, from: optionalDate(query.from), to: optionalDate(query.to) };
     const rows = await this.issuances.list(tenantId, filter, decodeCursor(query.cursor), limit + 1);
-    return toPage(rows, limit, (row) => row.issuedAt, TokenIssuanceResponse.from);
+    return toPage(
+      rows,
+      limit,
+      (row) => row.issuedAt,
+      (row) => TokenIssuanceResponse.from(row),
+    );
   }
 }

@@ -8,10 +8,6 @@ import { ApiKeyStrategy } from './strategies/api-key.strategy';
 
 @Module({
   imports: [PassportModule, ApiKeysModule],
-  providers: [
-    ApiKeyStrategy,
-    { provide: APP_GUARD, useClass: AuthenticationGuard },
-    { provide: APP_GUARD, useClass: AuthorizationGuard },
-  ],
+  providers: [ApiKeyStrategy, { provide: APP_GUARD, useClass: AuthenticationGuard }, { provide: APP_GUARD, useClass: AuthorizationGuard }],
 })
 export class AuthModule {}

@@ -1,19 +1,13 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  validateSync,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 import { KeyringError, parseKeyring } from '../crypto/keyring';
 
 const toBoolean = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+  typeof value === 'boolean'
+    ? value
+    : typeof value === 'string' && value !== ''
+      ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase())
+      : undefined;
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
@@ -118,7 +112,8 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     }
   }
   if (env.NODE_ENV === 'production') {
-    if (!env.ENCRYPTION_KEYS) throw new ConfigValidationError('Invalid configuration: ENCRYPTION_KEYS is required when NODE_ENV=production');
+    if (!env.ENCRYPTION_KEYS)
+      throw new ConfigValidationError('Invalid configuration: ENCRYPTION_KEYS is required when NODE_ENV=production');
     if (!env.DATABASE_URL) throw new ConfigValidationError('Invalid configuration: DATABASE_URL is required when NODE_ENV=production');
     if (env.ALLOW_PRIVATE_NETWORK_URLS) {
       throw new ConfigValidationError('Invalid configuration: ALLOW_PRIVATE_NETWORK_URLS must not be set when NODE_ENV=production');

@@ -54,7 +54,7 @@ export function openPostgres(url: string, poolSize: number): DatabaseConnection 
     async openSession() {
       const client = await pool.connect();
       return {
-        query: async (sql, params) => (await client.query(sql, params)).rows,
+        query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
         exec: async (script) => void (await client.query(script)),
         release: async () => client.release(),
       };
@@ -97,7 +97,10 @@ export function pgliteConnection(db: PGlite): DatabaseConnection {
       const previous = sessionQueues.get(db) ?? Promise.resolve();
       let release!: () => void;
       const turn = new Promise<void>((resolve) => (release = resolve));
-      sessionQueues.set(db, previous.then(() => turn));
+      sessionQueues.set(
+        db,
+        previous.then(() => turn),
+      );
       await previous;
       return {
         query: async <T>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,

@@ -25,8 +25,8 @@ function prismaCode(error: unknown): string | undefined {
  */
 export function isUniqueViolationOn(error: unknown, column: string): boolean {
   if (!isUniqueViolation(error)) return false;
-  const constraint = (error as { meta?: { driverAdapterError?: { cause?: { constraint?: { fields?: string[]; index?: string } } } } })
-    .meta?.driverAdapterError?.cause?.constraint;
+  const constraint = (error as { meta?: { driverAdapterError?: { cause?: { constraint?: { fields?: string[]; index?: string } } } } }).meta
+    ?.driverAdapterError?.cause?.constraint;
   return Boolean(constraint?.fields?.includes(column) || constraint?.index?.includes(column));
 }
 

@@ -7,7 +7,10 @@ import { Capability, Endpoint, Prisma, ProviderAccount, ProviderAccountStatus } 
 /** What the issuing pipeline reads of an endpoint, its provider account and its tenant. */
 export interface IssuanceTarget {
   endpoint: Pick<Endpoint, 'id' | 'tenantId' | 'userId' | 'identity' | 'capabilities' | 'disabled' | 'providerData'>;
-  account: Pick<ProviderAccount, 'id' | 'tenantId' | 'provider' | 'status' | 'baseUrl' | 'config' | 'policy' | 'secretCiphertext' | 'updatedAt'>;
+  account: Pick<
+    ProviderAccount,
+    'id' | 'tenantId' | 'provider' | 'status' | 'baseUrl' | 'config' | 'policy' | 'secretCiphertext' | 'updatedAt'
+  >;
   tenantSettings: Prisma.JsonValue;
 }
 
@@ -67,7 +70,10 @@ export class EndpointsRepository {
   }
 
   /** Everything issuing a token needs (endpoint, its account, the tenant's settings), in one prepared statement (hot path). */
-  async findForIssuance(tenantId: string, reference: { id: string } | { providerAccountId: string; userId: string }): Promise<IssuanceTarget | undefined> {
+  async findForIssuance(
+    tenantId: string,
+    reference: { id: string } | { providerAccountId: string; userId: string },
+  ): Promise<IssuanceTarget | undefined> {
     const [row] =
       'id' in reference
         ? await this.db.query<IssuanceRow>(`${ISSUANCE_SQL} AND e.id = $2`, [tenantId, reference.id], 'callpass_issuance_by_id')
@@ -78,7 +84,15 @@ export class EndpointsRepository {
           );
     if (!row) return undefined;
     return {
-      endpoint: { id: row.id, tenantId, userId: row.userId, identity: row.identity, capabilities: row.capabilities, disabled: row.disabled, providerData: row.providerData },
+      endpoint: {
+        id: row.id,
+        tenantId,
+        userId: row.userId,
+        identity: row.identity,
+        capabilities: row.capabilities,
+        disabled: row.disabled,
+        providerData: row.providerData,
+      },
       account: {
         id: row.accountId,
         tenantId,
@@ -94,12 +108,7 @@ export class EndpointsRepository {
     };
   }
 
-  list(
-    tenantId: string,
-    filter: { userId?: string; providerAccountId?: string },
-    after: CursorPosition | undefined,
-    take: number,
-  ) {
+  list(tenantId: string, filter: { userId?: string; providerAccountId?: string }, after: CursorPosition | undefined, take: number) {
     return this.prisma.endpoint.findMany({
       where: { tenantId, userId: filter.userId, providerAccountId: filter.providerAccountId, ...afterCursor('createdAt', after) },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],

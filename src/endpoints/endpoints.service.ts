@@ -72,7 +72,12 @@ export class EndpointsService {
         return {
           result: EndpointResponse.from(endpoint),
           target: { id: endpoint.id },
-          details: { providerAccountId: prepared.account.id, userId: dto.userId, provisioned: prepared.provisioned, ...prepared.accountConfig },
+          details: {
+            providerAccountId: prepared.account.id,
+            userId: dto.userId,
+            provisioned: prepared.provisioned,
+            ...prepared.accountConfig,
+          },
         };
       });
     } catch (error) {
@@ -91,7 +96,12 @@ export class EndpointsService {
   async list(tenantId: string, query: ListEndpointsQueryDto): Promise<Page<EndpointResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.endpoints.list(tenantId, query, decodeCursor(query.cursor), limit + 1);
-    return toPage(rows, limit, (row) => row.createdAt, EndpointResponse.from);
+    return toPage(
+      rows,
+      limit,
+      (row) => row.createdAt,
+      (row) => EndpointResponse.from(row),
+    );
   }
 
   update(actor: TenantActor, id: string, dto: UpdateEndpointDto): Promise<EndpointResponse> {
@@ -104,7 +114,12 @@ export class EndpointsService {
         const options = this.providerOptions(this.registry.get(account.provider), dto.providerOptions);
         providerData = toJsonObject({ ...(current.providerData as object), ...options });
       }
-      const endpoint = await this.endpoints.update(tenantId, id, { capabilities: dto.capabilities, disabled: dto.disabled, providerData }, tx);
+      const endpoint = await this.endpoints.update(
+        tenantId,
+        id,
+        { capabilities: dto.capabilities, disabled: dto.disabled, providerData },
+        tx,
+      );
       return { result: EndpointResponse.from(endpoint), details: { changed: providedFields(dto) } };
     });
   }
@@ -118,7 +133,10 @@ export class EndpointsService {
       const account = await this.accounts.get(tenantId, endpoint.providerAccountId);
       const adapter = this.registry.get(account.provider);
       if (adapter.deprovisionEndpoint) {
-        await adapter.deprovisionEndpoint({ account: this.accounts.open(account), endpointData: endpoint.providerData as Record<string, unknown> });
+        await adapter.deprovisionEndpoint({
+          account: this.accounts.open(account),
+          endpointData: endpoint.providerData as Record<string, unknown>,
+        });
       }
     } catch (error) {
       await this.audit.recordFailedChange(actor, 'endpoint.deleted', target, error);
@@ -162,10 +180,12 @@ export class EndpointsService {
     try {
       await prepared.adapter.deprovisionEndpoint?.({
         account: this.accounts.open(prepared.account),
-        endpointData: prepared.providerData as Record<string, unknown>,
+        endpointData: prepared.providerData,
       });
     } catch (error) {
-      this.logger.error(`Could not remove the ${prepared.account.provider} user created for a failed endpoint: ${(error as Error).message}`);
+      this.logger.error(
+        `Could not remove the ${prepared.account.provider} user created for a failed endpoint: ${(error as Error).message}`,
+      );
     }
   }
 }

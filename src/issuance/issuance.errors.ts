@@ -6,10 +6,16 @@ export const issuanceErrors = defineErrors({
   token_kind_not_supported: [HttpStatus.BAD_REQUEST, 'This provider does not mint this kind of token'],
   capability_not_supported: [HttpStatus.BAD_REQUEST, 'This kind of token cannot carry the requested capabilities'],
   capability_not_allowed: [HttpStatus.FORBIDDEN, 'The endpoint or account does not allow these capabilities'],
-  lifetime_exceeds_policy: [HttpStatus.UNPROCESSABLE_ENTITY, 'The provider sets a longer token lifetime than this tenant or account allows'],
+  lifetime_exceeds_policy: [
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    'The provider sets a longer token lifetime than this tenant or account allows',
+  ],
   endpoint_disabled: [HttpStatus.FORBIDDEN, 'The endpoint is disabled'],
   provider_account_disabled: [HttpStatus.FORBIDDEN, 'The provider account is disabled'],
-  token_not_refreshable: [HttpStatus.NOT_FOUND, 'No refreshable token with this id (only the latest token of a refresh chain can be refreshed)'],
+  token_not_refreshable: [
+    HttpStatus.NOT_FOUND,
+    'No refreshable token with this id (only the latest token of a refresh chain can be refreshed)',
+  ],
   token_refresh_conflict: [HttpStatus.CONFLICT, 'This token is being or has been refreshed concurrently; use the newer token'],
   refresh_unreadable: [HttpStatus.INTERNAL_SERVER_ERROR, 'The kept refresh credential cannot be decrypted; mint a new token'],
 });

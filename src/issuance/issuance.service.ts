@@ -79,7 +79,13 @@ export class IssuanceService {
         options,
       });
       this.checkLifetime(record.issuedAt, minted, limits.maxSeconds);
-      return this.commit(record, minted, capabilities, endpoint.identity, minted.refresh ? { create: { endpointId: endpoint.id } } : undefined);
+      return this.commit(
+        record,
+        minted,
+        capabilities,
+        endpoint.identity,
+        minted.refresh ? { create: { endpointId: endpoint.id } } : undefined,
+      );
     });
   }
 
@@ -109,20 +115,22 @@ export class IssuanceService {
       if (!(await this.sessions.claimRefresh(session.tenantId, session.id, tokenId, record.issuedAt, leaseUntil))) {
         throw issuanceErrors.token_refresh_conflict();
       }
-      const minted = await adapter.refresh({
-        kind: session.tokenKind,
-        tokenId: record.id,
-        account: this.accounts.open(resolved.account),
-        identity: endpoint.identity,
-        now: record.issuedAt,
-        maxTtlSeconds: this.ttlLimits(resolved, adapter.maxTtlSeconds).maxSeconds,
-        endpointData: endpoint.providerData as Record<string, unknown>,
-        refreshSecret,
-      }).catch(async (error: unknown) => {
-        // Let the next refresh try; if this one did spend the token (a timeout can hide that), the provider will say so.
-        await this.sessions.releaseRefresh(session.tenantId, session.id).catch(() => undefined);
-        throw error;
-      });
+      const minted = await adapter
+        .refresh({
+          kind: session.tokenKind,
+          tokenId: record.id,
+          account: this.accounts.open(resolved.account),
+          identity: endpoint.identity,
+          now: record.issuedAt,
+          maxTtlSeconds: this.ttlLimits(resolved, adapter.maxTtlSeconds).maxSeconds,
+          endpointData: endpoint.providerData as Record<string, unknown>,
+          refreshSecret,
+        })
+        .catch(async (error: unknown) => {
+          // Let the next refresh try; if this one did spend the token (a timeout can hide that), the provider will say so.
+          await this.sessions.releaseRefresh(session.tenantId, session.id).catch(() => undefined);
+          throw error;
+        });
       minted.grants = { refreshOf: tokenId, ...minted.grants };
       return this.commit(record, minted, capabilities, endpoint.identity, { rotate: { sessionId: session.id, expectedTokenId: tokenId } });
     });
@@ -213,7 +221,13 @@ export class IssuanceService {
       if ('rotate' in change) {
         const { sessionId, expectedTokenId } = change.rotate;
         const sealed = sealSessionSecret(this.secretBox, record.tenantId, sessionId, refresh.secret);
-        const rotated = await this.sessions.rotate(record.tenantId, sessionId, expectedTokenId, { currentTokenId: record.id, expiresAt: refresh.expiresAt, ...sealed }, tx);
+        const rotated = await this.sessions.rotate(
+          record.tenantId,
+          sessionId,
+          expectedTokenId,
+          { currentTokenId: record.id, expiresAt: refresh.expiresAt, ...sealed },
+          tx,
+        );
         if (!rotated) throw issuanceErrors.token_refresh_conflict();
         return;
       }

@@ -33,7 +33,9 @@ describe('capabilities', () => {
     expect(() => grantCapabilities(['outgoing'], ['incoming', 'outgoing'], ['incoming'], undefined)).toThrow(
       expect.objectContaining({ code: 'capability_not_allowed' }),
     );
-    expect(() => grantCapabilities(undefined, [], undefined, undefined)).toThrow(expect.objectContaining({ code: 'capability_not_allowed' }));
+    expect(() => grantCapabilities(undefined, [], undefined, undefined)).toThrow(
+      expect.objectContaining({ code: 'capability_not_allowed' }),
+    );
   });
 
   it('mints a fixed-capability token only if all it conveys is allowed', () => {

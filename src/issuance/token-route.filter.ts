@@ -8,7 +8,10 @@ import { HttpExceptionFilter } from '../common/errors/http-exception.filter';
 import { Clock } from '../common/clock/clock';
 import { uuidv7 } from '../common/ids';
 
-const ACTOR_KINDS = { admin: 'admin_key', tenant: 'tenant_key', service: 'service_key' } as const satisfies Record<Principal['kind'], string>;
+const ACTOR_KINDS = { admin: 'admin_key', tenant: 'tenant_key', service: 'service_key' } as const satisfies Record<
+  Principal['kind'],
+  string
+>;
 
 /**
  * On the token routes, every refusal is in the token log, including those decided before the pipeline runs
@@ -28,7 +31,9 @@ export class TokenRouteExceptionFilter extends HttpExceptionFilter {
   }
 
   override catch(exception: unknown, host: ArgumentsHost): void {
-    void this.record(host.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>(), exception).finally(() => super.catch(exception, host));
+    void this.record(host.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>(), exception).finally(() =>
+      super.catch(exception, host),
+    );
   }
 
   private async record(request: FastifyRequest & { user?: Principal }, error: unknown): Promise<void> {

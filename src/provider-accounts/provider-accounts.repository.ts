@@ -19,11 +19,7 @@ export interface ProviderAccountWrite {
 export class ProviderAccountsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(
-    tenantId: string,
-    data: Required<Omit<ProviderAccountWrite, 'status'>> & { id: string; provider: string },
-    db: Db = this.prisma,
-  ) {
+  create(tenantId: string, data: Required<Omit<ProviderAccountWrite, 'status'>> & { id: string; provider: string }, db: Db = this.prisma) {
     return db.providerAccount.create({ data: { ...data, tenantId } });
   }
 
@@ -31,12 +27,7 @@ export class ProviderAccountsRepository {
     return db.providerAccount.findUnique({ where: { tenantId_id: { tenantId, id } } });
   }
 
-  list(
-    tenantId: string,
-    filter: { provider?: string; status?: ProviderAccountStatus },
-    after: CursorPosition | undefined,
-    take: number,
-  ) {
+  list(tenantId: string, filter: { provider?: string; status?: ProviderAccountStatus }, after: CursorPosition | undefined, take: number) {
     return this.prisma.providerAccount.findMany({
       where: { tenantId, provider: filter.provider, status: filter.status, ...afterCursor('createdAt', after) },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],

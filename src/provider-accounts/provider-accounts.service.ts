@@ -69,7 +69,12 @@ export class ProviderAccountsService {
   async list(tenantId: string, query: ListProviderAccountsQueryDto): Promise<Page<ProviderAccountResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.accounts.list(tenantId, query, decodeCursor(query.cursor), limit + 1);
-    return toPage(rows, limit, (row) => row.createdAt, ProviderAccountResponse.from);
+    return toPage(
+      rows,
+      limit,
+      (row) => row.createdAt,
+      (row) => ProviderAccountResponse.from(row),
+    );
   }
 
   async update(actor: TenantActor, id: string, dto: UpdateProviderAccountDto): Promise<ProviderAccountResponse> {
@@ -79,27 +84,43 @@ export class ProviderAccountsService {
       const current = await this.get(tenantId, id, tx);
       const adapter = this.registry.get(current.provider);
       const config = dto.config && {
-        config: toJsonObject(validateObject(adapter.configSchema, toJsonObject({ ...(current.config as object), ...dto.config }), 'config')),
+        config: toJsonObject(
+          validateObject(adapter.configSchema, toJsonObject({ ...(current.config as object), ...dto.config }), 'config'),
+        ),
       };
       // Stored secrets are sent where baseUrl and the provider's destination fields say: whoever moves them must
       // prove they know the secrets (a leaked tenant key alone must not be enough to have them delivered elsewhere).
       const movesHost = movesDestination(current, dto.baseUrl, config?.config, adapter.destinationConfigFields);
       if (movesHost && !dto.secrets) {
-        throw invalidField('secrets', `changing ${['baseUrl', ...adapter.destinationConfigFields].join(' or ')} requires sending the complete secrets again`);
+        throw invalidField(
+          'secrets',
+          `changing ${['baseUrl', ...adapter.destinationConfigFields].join(' or ')} requires sending the complete secrets again`,
+        );
       }
       const secrets = dto.secrets && {
         ...sealSecrets(
           this.secretBox,
           tenantId,
           id,
-          validateObject(adapter.secretsSchema, toJsonObject({ ...(movesHost ? {} : this.secretsForMerge(current)), ...dto.secrets }), 'secrets'),
+          validateObject(
+            adapter.secretsSchema,
+            toJsonObject({ ...(movesHost ? {} : this.secretsForMerge(current)), ...dto.secrets }),
+            'secrets',
+          ),
         ),
       };
       const account = await this.accounts
         .update(
           tenantId,
           id,
-          { name: dto.name, status: dto.status, baseUrl: dto.baseUrl, policy: dto.policy && toJsonObject(dto.policy), ...config, ...secrets },
+          {
+            name: dto.name,
+            status: dto.status,
+            baseUrl: dto.baseUrl,
+            policy: dto.policy && toJsonObject(dto.policy),
+            ...config,
+            ...secrets,
+          },
           tx,
         )
         .catch(this.nameTaken);

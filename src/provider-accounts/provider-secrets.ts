@@ -25,7 +25,10 @@ export function openSecrets(box: SecretBox, tenantId: string, accountId: string,
 }
 
 /** An account's secrets, or `provider_account_unreadable` (500) when they cannot be decrypted: fail closed. */
-export function readAccountSecrets(box: SecretBox, account: { tenantId: string; id: string; secretCiphertext: string }): Record<string, unknown> {
+export function readAccountSecrets(
+  box: SecretBox,
+  account: { tenantId: string; id: string; secretCiphertext: string },
+): Record<string, unknown> {
   try {
     return openSecrets(box, account.tenantId, account.id, account.secretCiphertext);
   } catch (error) {

@@ -90,9 +90,15 @@ export interface ProviderAdapter<Config extends object = object, Secrets extends
   identityProblem(identity: string): string | undefined;
   mint(request: MintRequest<Config, Secrets>): Promise<MintedToken>;
   /** Exchanges a kept refresh credential for a new token (and a new refresh credential). */
-  refresh?(request: Omit<MintRequest<Config, Secrets>, 'options' | 'capabilities' | 'ttlSeconds'> & { refreshSecret: string }): Promise<MintedToken>;
+  refresh?(
+    request: Omit<MintRequest<Config, Secrets>, 'options' | 'capabilities' | 'ttlSeconds'> & { refreshSecret: string },
+  ): Promise<MintedToken>;
   /** Creates the user at the provider, when the endpoint asks for it (`providerOptions.provision`). */
-  provisionEndpoint?(request: { account: AccountContext<Config, Secrets>; identity: string; options: object }): Promise<ProvisionedEndpoint>;
+  provisionEndpoint?(request: {
+    account: AccountContext<Config, Secrets>;
+    identity: string;
+    options: object;
+  }): Promise<ProvisionedEndpoint>;
   /** Removes what `provisionEndpoint` created. */
   deprovisionEndpoint?(request: { account: AccountContext<Config, Secrets>; endpointData: Record<string, unknown> }): Promise<void>;
   /** Drops whatever the adapter caches for an account that changed or was deleted. */

@@ -13,19 +13,27 @@ export interface Emulators {
 }
 
 /** Starts all four provider emulators on loopback (ports 0 = any free one). */
-export async function startEmulators(options: { now?: () => Date; ports?: Partial<Record<keyof Omit<Emulators, 'close'>, number>> } = {}): Promise<Emulators> {
+export async function startEmulators(
+  options: { now?: () => Date; ports?: Partial<Record<keyof Omit<Emulators, 'close'>, number>> } = {},
+): Promise<Emulators> {
   const emulators = {
     twilio: new TwilioEmulator(options.now),
     plivo: new PlivoEmulator(options.now),
     signalwire: new SignalwireEmulator(options.now),
     bandwidth: new BandwidthEmulator(options.now),
   };
-  await Promise.all(Object.entries(emulators).map(([name, emulator]) => emulator.listen(options.ports?.[name as keyof typeof emulators] ?? 0)));
+  await Promise.all(
+    Object.entries(emulators).map(([name, emulator]) => emulator.listen(options.ports?.[name as keyof typeof emulators] ?? 0)),
+  );
   return { ...emulators, close: async () => void (await Promise.all(Object.values(emulators).map((emulator) => emulator.close()))) };
 }
 
 const hex = (length: number) => randomBytes(length).toString('hex').slice(0, length);
-const alnum = (length: number) => randomBytes(length * 2).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, length);
+const alnum = (length: number) =>
+  randomBytes(length * 2)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, length);
 
 /** A provider account body for POST /v1/provider-accounts whose credentials the emulator knows. */
 export interface EmulatedAccount {

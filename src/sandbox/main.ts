@@ -68,7 +68,7 @@ function sandboxGuide(url: string, adminKey: string, demo: Awaited<ReturnType<ty
     mint({ endpointId: demo.endpoints.twilio }),
     `curl -s -X POST ${twilioEmulator}/v1/verify -H 'content-type: application/json' -d "{\\"token\\":\\"$(${mint({ endpointId: demo.endpoints.twilio })} | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')\\"}"`,
     '',
-    '# Plivo access token (minted by Plivo\'s REST call, for the endpoint Callpass provisioned):',
+    "# Plivo access token (minted by Plivo's REST call, for the endpoint Callpass provisioned):",
     mint({ endpointId: demo.endpoints.plivo }),
     '',
     '# SignalWire subscriber SAT (its refresh token stays in Callpass: POST /v1/tokens/<id>/refresh), and a guest SAT:',

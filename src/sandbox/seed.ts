@@ -11,7 +11,11 @@ const DEMO_ENDPOINTS: Record<Provider, (account: EmulatedAccount & { addresses?:
 };
 
 /** Creates the demo tenant, its key, one account per provider and an endpoint each, through the HTTP API. */
-export async function seedDemoTenant(url: string, adminKey: string, accounts: Record<Provider, EmulatedAccount & { addresses?: string[] }>) {
+export async function seedDemoTenant(
+  url: string,
+  adminKey: string,
+  accounts: Record<Provider, EmulatedAccount & { addresses?: string[] }>,
+) {
   const call = async (method: string, route: string, key: string, body: unknown) => {
     const response = await fetch(`${url}${route}`, {
       method,
@@ -33,8 +37,14 @@ export async function seedDemoTenant(url: string, adminKey: string, accounts: Re
   const endpointIds = {} as Record<Provider, string>;
   for (const provider of Object.keys(DEMO_ENDPOINTS) as Provider[]) {
     const { baseUrl, config, secrets } = accounts[provider];
-    accountIds[provider] = (await call('POST', '/v1/provider-accounts', tenantKey, { provider, name: `${provider}-demo`, baseUrl, config, secrets })).id;
-    const endpoint = { providerAccountId: accountIds[provider], capabilities: ['incoming', 'outgoing'], ...DEMO_ENDPOINTS[provider](accounts[provider]) };
+    accountIds[provider] = (
+      await call('POST', '/v1/provider-accounts', tenantKey, { provider, name: `${provider}-demo`, baseUrl, config, secrets })
+    ).id;
+    const endpoint = {
+      providerAccountId: accountIds[provider],
+      capabilities: ['incoming', 'outgoing'],
+      ...DEMO_ENDPOINTS[provider](accounts[provider]),
+    };
     endpointIds[provider] = (await call('POST', '/v1/endpoints', tenantKey, endpoint)).id;
   }
   return { tenantSlug: 'demo', tenantKey, allowedOrigin, accounts: accountIds, endpoints: endpointIds };

@@ -23,11 +23,7 @@ export class TenantsRepository {
     });
   }
 
-  update(
-    tenantId: string,
-    data: { name?: string; status?: TenantStatus; settings?: Prisma.InputJsonObject },
-    db: Db = this.prisma,
-  ) {
+  update(tenantId: string, data: { name?: string; status?: TenantStatus; settings?: Prisma.InputJsonObject }, db: Db = this.prisma) {
     return db.tenant.update({ where: { id: tenantId }, data });
   }
 }

@@ -47,7 +47,12 @@ export class TenantsService {
   async list(query: ListTenantsQueryDto): Promise<Page<TenantResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.tenants.list(query.status, decodeCursor(query.cursor), limit + 1);
-    return toPage(rows, limit, (row) => row.createdAt, TenantResponse.from);
+    return toPage(
+      rows,
+      limit,
+      (row) => row.createdAt,
+      (row) => TenantResponse.from(row),
+    );
   }
 
   update(actor: AdminActor, tenantId: string, dto: UpdateTenantDto): Promise<TenantResponse> {
@@ -63,4 +68,3 @@ export class TenantsService {
     });
   }
 }
-

@@ -40,7 +40,9 @@ class BaselineModule {}
 
 async function main() {
   const logger = createLogger('warn');
-  const app = await NestFactory.create<NestFastifyApplication>(BaselineModule, createHttpAdapter(logger), { logger: new PinoNestLogger(logger) });
+  const app = await NestFactory.create<NestFastifyApplication>(BaselineModule, createHttpAdapter(logger), {
+    logger: new PinoNestLogger(logger),
+  });
   configureApp(app);
   await app.listen(Number(process.env.PORT), '127.0.0.1');
 }

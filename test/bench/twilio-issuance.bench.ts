@@ -26,7 +26,13 @@ async function main() {
   const adminKey = generateApiKey('admin').key;
   const hex = (n: number) => randomBytes(n).toString('hex').slice(0, n);
   const config = { accountSid: `AC${hex(32)}`, apiKeySid: `SK${hex(32)}`, outgoingApplicationSid: `AP${hex(32)}` };
-  const secrets = { apiKeySecret: randomBytes(24).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 32).padEnd(32, 'x') };
+  const secrets = {
+    apiKeySecret: randomBytes(24)
+      .toString('base64')
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(0, 32)
+      .padEnd(32, 'x'),
+  };
 
   const servicePort = await freePort();
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
@@ -61,7 +67,9 @@ async function main() {
     console.log(row('POST /v1/tokens (auth, policy, audit, PG)', issued));
     console.log(row('baseline: same signing, no auth, no audit', signed));
     console.log(`\nratio (service / baseline): ${(issued.requests.average / signed.requests.average).toFixed(3)}`);
-    console.log(`audit rows for the service run: ${auditRows} (201 answers: ${issued['2xx']})${auditRows >= issued['2xx'] ? '' : '  MISSING ROWS'}`);
+    console.log(
+      `audit rows for the service run: ${auditRows} (201 answers: ${issued['2xx']})${auditRows >= issued['2xx'] ? '' : '  MISSING ROWS'}`,
+    );
     console.log(`\nsigning one access token, in process:\n${signingCost(config, secrets)}`);
   } finally {
     service.kill('SIGTERM');
@@ -70,7 +78,10 @@ async function main() {
 }
 
 /** Microseconds per token: Callpass's signer against the official helper (which re-derives its key each call). */
-function signingCost(config: { accountSid: string; apiKeySid: string; outgoingApplicationSid: string }, secrets: { apiKeySecret: string }): string {
+function signingCost(
+  config: { accountSid: string; apiKeySid: string; outgoingApplicationSid: string },
+  secrets: { apiKeySecret: string },
+): string {
   const perToken = (sign: () => string, n: number) => {
     for (let i = 0; i < 1000; i += 1) sign();
     const started = process.hrtime.bigint();
@@ -90,7 +101,10 @@ function signingCost(config: { accountSid: string; apiKeySid: string; outgoingAp
     50_000,
   );
   const helper = perToken(() => {
-    const token = new twilio.jwt.AccessToken(config.accountSid, config.apiKeySid, secrets.apiKeySecret, { identity: 'bench_user', ttl: 600 });
+    const token = new twilio.jwt.AccessToken(config.accountSid, config.apiKeySid, secrets.apiKeySecret, {
+      identity: 'bench_user',
+      ttl: 600,
+    });
     token.addGrant(new twilio.jwt.AccessToken.VoiceGrant({ incomingAllow: true, outgoingApplicationSid: config.outgoingApplicationSid }));
     return token.toJwt();
   }, 5_000);
@@ -98,21 +112,35 @@ function signingCost(config: { accountSid: string; apiKeySid: string; outgoingAp
 }
 
 async function load(url: string, body: string, headers: Record<string, string>): Promise<autocannon.Result> {
-  const options = { url, method: 'POST' as const, body, headers: { 'content-type': 'application/json', ...headers }, connections: CONNECTIONS };
+  const options = {
+    url,
+    method: 'POST' as const,
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+    connections: CONNECTIONS,
+  };
   await autocannon({ ...options, duration: 3 });
   return autocannon({ ...options, duration: SECONDS });
 }
 
 async function seed(url: string, adminKey: string, config: object, secrets: object) {
   const call = async (route: string, key: string, body: unknown) => {
-    const response = await fetch(`${url}${route}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${url}${route}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!response.ok) throw new Error(`${route}: ${response.status} ${await response.text()}`);
     return (await response.json()) as { id: string; key: string };
   };
   const tenant = await call('/v1/admin/tenants', adminKey, { slug: 'bench', name: 'Bench' });
   const tenantKey = (await call(`/v1/admin/tenants/${tenant.id}/api-keys`, adminKey, { name: 'bench' })).key;
   const account = await call('/v1/provider-accounts', tenantKey, { provider: 'twilio', name: 'bench', config, secrets });
-  const endpoint = await call('/v1/endpoints', tenantKey, { providerAccountId: account.id, userId: 'bench_user', capabilities: ['incoming', 'outgoing'] });
+  const endpoint = await call('/v1/endpoints', tenantKey, {
+    providerAccountId: account.id,
+    userId: 'bench_user',
+    capabilities: ['incoming', 'outgoing'],
+  });
   return { tenantKey, endpointId: endpoint.id };
 }
 
@@ -146,7 +174,10 @@ function start(command: string, args: string[], env: Record<string, string>): Ch
 /** Polls until the URL answers (the benchmark waits for its servers; tests never do this). */
 async function ready(url: string, expectedStatus = 200): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt += 1) {
-    const status = await fetch(url).then((response) => response.status, () => 0);
+    const status = await fetch(url).then(
+      (response) => response.status,
+      () => 0,
+    );
     if (status === expectedStatus) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

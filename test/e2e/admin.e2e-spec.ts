@@ -17,10 +17,23 @@ describe('admin API: tenants and keys', () => {
         .set(bearer(t.adminKey))
         .send({ slug: 'globex', name: 'Globex', settings: { tokenTtl: { defaultSeconds: 600, maxSeconds: 3600 } } })
         .expect(201);
-      expect(created.body).toMatchObject({ slug: 'globex', name: 'Globex', status: 'active', settings: { tokenTtl: { defaultSeconds: 600, maxSeconds: 3600 } } });
+      expect(created.body).toMatchObject({
+        slug: 'globex',
+        name: 'Globex',
+        status: 'active',
+        settings: { tokenTtl: { defaultSeconds: 600, maxSeconds: 3600 } },
+      });
 
-      await t.http.get(`/v1/admin/tenants/${created.body.id}`).set(bearer(t.adminKey)).expect(200).expect(({ body }) => expect(body.slug).toBe('globex'));
-      const renamed = await t.http.patch(`/v1/admin/tenants/${created.body.id}`).set(bearer(t.adminKey)).send({ name: 'Globex Corp' }).expect(200);
+      await t.http
+        .get(`/v1/admin/tenants/${created.body.id}`)
+        .set(bearer(t.adminKey))
+        .expect(200)
+        .expect(({ body }) => expect(body.slug).toBe('globex'));
+      const renamed = await t.http
+        .patch(`/v1/admin/tenants/${created.body.id}`)
+        .set(bearer(t.adminKey))
+        .send({ name: 'Globex Corp' })
+        .expect(200);
       expect(renamed.body.name).toBe('Globex Corp');
       const list = await t.http.get('/v1/admin/tenants').set(bearer(t.adminKey)).expect(200);
       expect(list.body.data.map((tenant: { slug: string }) => tenant.slug)).toContain('globex');
@@ -31,7 +44,9 @@ describe('admin API: tenants and keys', () => {
       const second = await t.http.post('/v1/admin/tenants').set(bearer(t.adminKey)).send({ slug: 'dupe', name: 'Two' }).expect(409);
       expect(second.body.error.code).toBe('tenant_slug_taken');
       const list = await t.http.get('/v1/admin/tenants').set(bearer(t.adminKey));
-      expect(list.body.data.filter((tenant: { slug: string }) => tenant.slug === 'dupe').map((tenant: { name: string }) => tenant.name)).toEqual(['One']);
+      expect(
+        list.body.data.filter((tenant: { slug: string }) => tenant.slug === 'dupe').map((tenant: { name: string }) => tenant.name),
+      ).toEqual(['One']);
     });
 
     it('rejects a default TTL above the maximum', async () => {
@@ -40,7 +55,10 @@ describe('admin API: tenants and keys', () => {
         .set(bearer(t.adminKey))
         .send({ slug: 'ttl', name: 'TTL', settings: { tokenTtl: { defaultSeconds: 7200, maxSeconds: 3600 } } })
         .expect(400);
-      expect(response.body.error).toMatchObject({ code: 'validation_failed', details: { fields: [{ field: 'settings.tokenTtl.defaultSeconds' }] } });
+      expect(response.body.error).toMatchObject({
+        code: 'validation_failed',
+        details: { fields: [{ field: 'settings.tokenTtl.defaultSeconds' }] },
+      });
     });
 
     it('answers 404 tenant_not_found for unknown and malformed ids', async () => {
@@ -55,7 +73,11 @@ describe('admin API: tenants and keys', () => {
       const seen: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await t.http.get('/v1/admin/tenants').query({ limit: 2, ...(cursor ? { cursor } : {}) }).set(bearer(t.adminKey)).expect(200);
+        const page = await t.http
+          .get('/v1/admin/tenants')
+          .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+          .set(bearer(t.adminKey))
+          .expect(200);
         expect(page.body.data.length).toBeLessThanOrEqual(2);
         seen.push(...page.body.data.map((tenant: { id: string }) => tenant.id));
         cursor = page.body.nextCursor ?? undefined;
@@ -65,7 +87,12 @@ describe('admin API: tenants and keys', () => {
       expect(new Set(seen).size).toBe(seen.length);
       const created = all.body.data.map((tenant: { createdAt: string }) => tenant.createdAt);
       expect(created).toEqual([...created].sort().reverse());
-      await t.http.get('/v1/admin/tenants').query({ cursor: 'garbage' }).set(bearer(t.adminKey)).expect(400).expect(({ body }) => expect(body.error.code).toBe('invalid_cursor'));
+      await t.http
+        .get('/v1/admin/tenants')
+        .query({ cursor: 'garbage' })
+        .set(bearer(t.adminKey))
+        .expect(400)
+        .expect(({ body }) => expect(body.error.code).toBe('invalid_cursor'));
     });
   });
 
@@ -104,7 +131,11 @@ describe('admin API: tenants and keys', () => {
     it('an expired key gets 401 api_key_expired once its time passes', async () => {
       const tenant = await createTenant(t);
       const expiresAt = new Date(t.clock.now().getTime() + 60_000).toISOString();
-      const created = await t.http.post(`/v1/admin/tenants/${tenant.id}/api-keys`).set(bearer(t.adminKey)).send({ name: 'short', expiresAt }).expect(201);
+      const created = await t.http
+        .post(`/v1/admin/tenants/${tenant.id}/api-keys`)
+        .set(bearer(t.adminKey))
+        .send({ name: 'short', expiresAt })
+        .expect(201);
       await t.http.get('/v1/endpoints').set(bearer(created.body.key)).expect(200);
       t.clock.advance(60_000);
       const refused = await t.http.get('/v1/endpoints').set(bearer(created.body.key)).expect(401);
@@ -186,13 +217,22 @@ describe('admin API: tenants and keys', () => {
     });
 
     it('unknown, malformed and missing keys get 401 with distinct codes', async () => {
-      const unknown = await t.http.get('/v1/admin/tenants').set(bearer(generateApiKey('admin').key)).expect(401);
+      const unknown = await t.http
+        .get('/v1/admin/tenants')
+        .set(bearer(generateApiKey('admin').key))
+        .expect(401);
       expect(unknown.body.error.code).toBe('api_key_invalid');
-      const tampered = await t.http.get('/v1/admin/tenants').set(bearer(`${t.adminKey.slice(0, -1)}x`)).expect(401);
+      const tampered = await t.http
+        .get('/v1/admin/tenants')
+        .set(bearer(`${t.adminKey.slice(0, -1)}x`))
+        .expect(401);
       expect(tampered.body.error.code).toBe('api_key_invalid');
       const missing = await t.http.get('/v1/admin/tenants').expect(401);
       expect(missing.body.error.code).toBe('authentication_required');
-      const basic = await t.http.get('/v1/admin/tenants').set('authorization', `Basic ${Buffer.from('a:b').toString('base64')}`).expect(401);
+      const basic = await t.http
+        .get('/v1/admin/tenants')
+        .set('authorization', `Basic ${Buffer.from('a:b').toString('base64')}`)
+        .expect(401);
       expect(basic.body.error.code).toBe('authentication_required');
     });
 

@@ -19,11 +19,18 @@ describe('bad input', () => {
   });
   // Whatever a test sent, nothing reached the 500 path (which logs at error level).
   afterEach(() => {
-    const serverErrors = t.logs.slice(logsBefore).map((line) => JSON.parse(line)).filter((entry) => entry.level >= 50);
+    const serverErrors = t.logs
+      .slice(logsBefore)
+      .map((line) => JSON.parse(line))
+      .filter((entry) => entry.level >= 50);
     expect(serverErrors).toEqual([]);
   });
 
-  const expectError = (response: { status: number; body: { error?: { code?: string; message?: string; details?: unknown } } }, status: number, code: string) => {
+  const expectError = (
+    response: { status: number; body: { error?: { code?: string; message?: string; details?: unknown } } },
+    status: number,
+    code: string,
+  ) => {
     expect({ status: response.status, code: response.body.error?.code }).toEqual({ status, code });
     expect(typeof response.body.error?.message).toBe('string');
     expect(response.body.error?.details).toEqual(expect.any(Object));
@@ -45,22 +52,36 @@ describe('bad input', () => {
   });
 
   it('an oversized body → 413 payload_too_large', async () => {
-    const response = await t.http.post('/v1/endpoints').set(bearer(tenant.key)).send({ userId: 'x'.repeat(70 * 1024) });
+    const response = await t.http
+      .post('/v1/endpoints')
+      .set(bearer(tenant.key))
+      .send({ userId: 'x'.repeat(70 * 1024) });
     expectError(response, 413, 'payload_too_large');
   });
 
   it('unknown fields → 400 validation_failed naming them', async () => {
-    const response = await t.http.post('/v1/endpoints').set(bearer(tenant.key)).send({ providerAccountId: accountId, userId: 'u', admin: true });
+    const response = await t.http
+      .post('/v1/endpoints')
+      .set(bearer(tenant.key))
+      .send({ providerAccountId: accountId, userId: 'u', admin: true });
     expectError(response, 400, 'validation_failed');
     expect(response.body.error.details.fields).toEqual([{ field: 'admin', messages: ['property admin should not exist'] }]);
   });
 
   it('wrong types, arrays and nulls where objects belong → 400 validation_failed', async () => {
-    for (const body of [[], { providerAccountId: 42, userId: ['a'] }, { providerAccountId: null, userId: null }, { capabilities: 'incoming' }]) {
+    for (const body of [
+      [],
+      { providerAccountId: 42, userId: ['a'] },
+      { providerAccountId: null, userId: null },
+      { capabilities: 'incoming' },
+    ]) {
       const response = await t.http.post('/v1/endpoints').set(bearer(tenant.key)).send(body);
       expectError(response, 400, 'validation_failed');
     }
-    const secretsAsString = await t.http.post('/v1/provider-accounts').set(bearer(tenant.key)).send({ provider: 'twilio', name: 'x', config: 'a', secrets: 7 });
+    const secretsAsString = await t.http
+      .post('/v1/provider-accounts')
+      .set(bearer(tenant.key))
+      .send({ provider: 'twilio', name: 'x', config: 'a', secrets: 7 });
     expectError(secretsAsString, 400, 'validation_failed');
   });
 
@@ -90,7 +111,10 @@ describe('bad input', () => {
     const inBody = await t.http.post('/v1/admin/tenants').set(bearer(t.adminKey)).send({ slug: 'nul-test', name: 'a\u0000b' });
     expectError(inBody, 400, 'validation_failed');
     expect(inBody.body.error.details.fields).toEqual([{ field: 'name', messages: ['must not contain NUL characters'] }]);
-    const inKey = await t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(tenant.key)).send({ config: { 'a\u0000': 1 } });
+    const inKey = await t.http
+      .patch(`/v1/provider-accounts/${accountId}`)
+      .set(bearer(tenant.key))
+      .send({ config: { 'a\u0000': 1 } });
     expectError(inKey, 400, 'validation_failed');
   });
 
@@ -117,11 +141,18 @@ describe('bad input', () => {
       ['patch', `/v1/provider-accounts/${accountId}`, tenant.key],
       ['post', '/v1/admin/tenants', t.adminKey],
     ] as const) {
-      const deep = await t.http[method](route).set(bearer(key)).set('content-type', 'application/json').send(`{"options": ${nested(2000)}}`);
+      const deep = await t.http[method](route)
+        .set(bearer(key))
+        .set('content-type', 'application/json')
+        .send(`{"options": ${nested(2000)}}`);
       expectError(deep, 400, 'json_too_deep');
     }
     // 32 levels is still a body (refused for its content, not its depth).
-    const shallow = await t.http.post('/v1/tokens').set(bearer(tenant.key)).set('content-type', 'application/json').send(`{"options": ${nested(31)}}`);
+    const shallow = await t.http
+      .post('/v1/tokens')
+      .set(bearer(tenant.key))
+      .set('content-type', 'application/json')
+      .send(`{"options": ${nested(31)}}`);
     expectError(shallow, 400, 'validation_failed');
   });
 });
@@ -143,7 +174,9 @@ describe('malformed HTTP', () => {
     for await (const chunk of socket) chunks.push(chunk as Buffer);
     const answer = Buffer.concat(chunks).toString();
     expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
-    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'bad_request', message: expect.any(String), details: {} } });
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
+      error: { code: 'bad_request', message: expect.any(String), details: {} },
+    });
     expect(t.logs.length).toBeGreaterThan(0);
     expect(t.logs.join('\n')).not.toContain('RawPacketCanary');
   });

@@ -6,12 +6,22 @@ import { MIGRATIONS_DIR } from '../../src/database/migrator';
 import { validCredentials } from '../factories/credentials.factory';
 import { runMainToExit, startServer } from '../helpers/server-process';
 
+/** The fields of Callpass answers this test reads. */
+interface ApiBody {
+  id: string;
+  key: string;
+  data: { slug: string }[];
+  secrets: Record<string, string>;
+}
+
 /** `npm start` with no DATABASE_URL: the real main.ts on embedded PGlite in a local data folder. */
 describe('embedded database boot (main.ts, PGlite)', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-embedded-'));
   const adminKey = generateApiKey('admin').key;
   const env = { DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: adminKey, LOG_LEVEL: 'info' };
-  const migrations = fs.readdirSync(MIGRATIONS_DIR).filter((name) => fs.existsSync(path.join(MIGRATIONS_DIR, name, 'migration.sql'))).length;
+  const migrations = fs
+    .readdirSync(MIGRATIONS_DIR)
+    .filter((name) => fs.existsSync(path.join(MIGRATIONS_DIR, name, 'migration.sql'))).length;
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   const call = async (url: string, method: string, route: string, key: string, body?: unknown) => {
@@ -20,7 +30,7 @@ describe('embedded database boot (main.ts, PGlite)', () => {
       headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
-    return { status: response.status, body: (response.status === 204 ? undefined : await response.json()) as any };
+    return { status: response.status, body: (response.status === 204 ? {} : await response.json()) as ApiBody };
   };
 
   it('creates the data folder, migrates, serves ready, and keeps data and secrets across a restart', async () => {
@@ -52,7 +62,9 @@ describe('embedded database boot (main.ts, PGlite)', () => {
       const tenants = await call(second.url, 'GET', '/v1/admin/tenants', adminKey);
       expect(tenants.body.data.map((row: { slug: string }) => row.slug)).toEqual(['acme']);
       // A partial secret update merges into the stored secrets, which only works if they still decrypt.
-      const rotated = await call(second.url, 'PATCH', `/v1/provider-accounts/${accountId}`, tenantKey, { secrets: { authToken: 'f'.repeat(32) } });
+      const rotated = await call(second.url, 'PATCH', `/v1/provider-accounts/${accountId}`, tenantKey, {
+        secrets: { authToken: 'f'.repeat(32) },
+      });
       expect(rotated.status).toBe(200);
       expect(rotated.body.secrets).toEqual({ apiKeySecret: `****${twilio.secrets.apiKeySecret.slice(-4)}`, authToken: '****ffff' });
     } finally {
@@ -65,7 +77,11 @@ describe('embedded database boot (main.ts, PGlite)', () => {
     try {
       const second = await runMainToExit(env);
       expect(second.code).toBe(1);
-      expect(second.stderr.trim()).toMatch(new RegExp(`^The embedded database in ${dataDir} is in use by process \\d+ \\(another Callpass\\)\\. Stop that process, or give this one its own DATA_DIR\\.$`));
+      expect(second.stderr.trim()).toMatch(
+        new RegExp(
+          `^The embedded database in ${dataDir} is in use by process \\d+ \\(another Callpass\\)\\. Stop that process, or give this one its own DATA_DIR\\.$`,
+        ),
+      );
       const tenant = await call(owner.url, 'POST', '/v1/admin/tenants', adminKey, { slug: 'after-refusal', name: 'Still here' });
       expect(tenant.status).toBe(201);
     } finally {

@@ -32,12 +32,20 @@ describe('health, docs and request ids', () => {
     expect(again.headers['x-request-id']).not.toBe(forged.headers['x-request-id']);
   });
 
-  it('writes one structured JSON log line per request, keeping a client\'s id only as clientRequestId', async () => {
+  it("writes one structured JSON log line per request, keeping a client's id only as clientRequestId", async () => {
     const live = await t.http.get('/health/live').set('x-request-id', 'log-check-1');
     const refused = await t.http.get('/v1/endpoints').set('x-request-id', 'bad id with spaces');
     const lines = t.logs.map((raw) => JSON.parse(raw));
     expect(lines.filter((entry) => entry.reqId === live.headers['x-request-id'])).toEqual([
-      expect.objectContaining({ msg: 'request', method: 'GET', route: '/health/live', path: '/health/live', status: 200, ms: expect.any(Number), clientRequestId: 'log-check-1' }),
+      expect.objectContaining({
+        msg: 'request',
+        method: 'GET',
+        route: '/health/live',
+        path: '/health/live',
+        status: 200,
+        ms: expect.any(Number),
+        clientRequestId: 'log-check-1',
+      }),
     ]);
     const [line] = lines.filter((entry) => entry.reqId === refused.headers['x-request-id']);
     expect(line).toMatchObject({ msg: 'request', status: 401 });
@@ -60,7 +68,8 @@ describe('health, docs and request ids', () => {
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'x-frame-options': 'DENY',
-      'content-security-policy': "default-src 'none';img-src 'none';style-src 'none';base-uri 'none';form-action 'none';frame-ancestors 'none'",
+      'content-security-policy':
+        "default-src 'none';img-src 'none';style-src 'none';base-uri 'none';form-action 'none';frame-ancestors 'none'",
     });
     expect(api.headers['strict-transport-security']).toBeUndefined();
     const docs = await t.http.get('/docs').expect(200);

@@ -8,7 +8,13 @@ describe('internal service API', () => {
   let usageKey: string;
 
   const serviceKey = async (scopes: string[]) =>
-    (await t.http.post('/v1/admin/service-keys').set(bearer(t.adminKey)).send({ name: scopes.join('+'), scopes }).expect(201)).body.key as string;
+    (
+      await t.http
+        .post('/v1/admin/service-keys')
+        .set(bearer(t.adminKey))
+        .send({ name: scopes.join('+'), scopes })
+        .expect(201)
+    ).body.key as string;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -20,19 +26,31 @@ describe('internal service API', () => {
 
   it('issues service keys only with known scopes', async () => {
     expect(endpointsKey).toMatch(/^cp_svc_/);
-    const bad = await t.http.post('/v1/admin/service-keys').set(bearer(t.adminKey)).send({ name: 'x', scopes: ['tenants:write'] }).expect(400);
+    const bad = await t.http
+      .post('/v1/admin/service-keys')
+      .set(bearer(t.adminKey))
+      .send({ name: 'x', scopes: ['tenants:write'] })
+      .expect(400);
     expect(bad.body.error.details.fields[0].field).toBe('scopes');
   });
 
-  it('reads a tenant\'s endpoints by user id with endpoints:read', async () => {
+  it("reads a tenant's endpoints by user id with endpoints:read", async () => {
     const twilio = await createProviderAccount(t, tenant, 'twilio');
     const plivo = await createProviderAccount(t, tenant, 'plivo');
     await createEndpoint(t, tenant, twilio.id, { userId: 'u42' });
     await createEndpoint(t, tenant, plivo.id, { userId: 'u42', identity: 'uFortyTwo' });
     await createEndpoint(t, tenant, twilio.id, { userId: 'someone_else' });
-    const response = await t.http.get(`/v1/internal/tenants/${tenant.id}/endpoints`).query({ userId: 'u42' }).set(bearer(endpointsKey)).expect(200);
+    const response = await t.http
+      .get(`/v1/internal/tenants/${tenant.id}/endpoints`)
+      .query({ userId: 'u42' })
+      .set(bearer(endpointsKey))
+      .expect(200);
     expect(response.body.data.map((endpoint: { identity: string }) => endpoint.identity).sort()).toEqual(['u42', 'uFortyTwo']);
-    await t.http.get('/v1/internal/tenants/00000000-0000-7000-8000-000000000000/endpoints').query({ userId: 'u42' }).set(bearer(endpointsKey)).expect(404);
+    await t.http
+      .get('/v1/internal/tenants/00000000-0000-7000-8000-000000000000/endpoints')
+      .query({ userId: 'u42' })
+      .set(bearer(endpointsKey))
+      .expect(404);
     const noUser = await t.http.get(`/v1/internal/tenants/${tenant.id}/endpoints`).set(bearer(endpointsKey)).expect(400);
     expect(noUser.body.error.details.fields[0].field).toBe('userId');
   });
@@ -46,7 +64,9 @@ describe('internal service API', () => {
       { tenantId: tenant.id, provider: 'plivo', issuedAt: '2026-11-21T00:00:00Z', outcome: 'failed' },
       { tenantId: other.id, provider: 'twilio', issuedAt: '2026-11-21T08:00:00Z', outcome: 'issued' },
     ] as const;
-    await t.prisma.tokenIssuance.createMany({ data: rows.map((row) => ({ ...row, issuedAt: new Date(row.issuedAt), actorKind: 'tenant' })) });
+    await t.prisma.tokenIssuance.createMany({
+      data: rows.map((row) => ({ ...row, issuedAt: new Date(row.issuedAt), actorKind: 'tenant' })),
+    });
 
     const all = await t.http.get('/v1/internal/usage').query({ from: '2026-11-20', to: '2026-11-22' }).set(bearer(usageKey)).expect(200);
     expect(all.body).toEqual([
@@ -56,13 +76,17 @@ describe('internal service API', () => {
         { tenantId: other.id, provider: 'twilio', day: '2026-11-21', issued: 1, refused: 0, failed: 0 },
       ].sort((x, y) => x.tenantId.localeCompare(y.tenantId)),
     ]);
-    const one = await t.http.get('/v1/internal/usage').query({ tenantId: other.id, from: '2026-11-20', to: '2026-11-22' }).set(bearer(usageKey)).expect(200);
+    const one = await t.http
+      .get('/v1/internal/usage')
+      .query({ tenantId: other.id, from: '2026-11-20', to: '2026-11-22' })
+      .set(bearer(usageKey))
+      .expect(200);
     expect(one.body).toEqual([{ tenantId: other.id, provider: 'twilio', day: '2026-11-21', issued: 1, refused: 0, failed: 0 }]);
     await t.http.get('/v1/internal/usage').query({ from: '2026-11-22', to: '2026-11-20' }).set(bearer(usageKey)).expect(400);
     await t.http.get('/v1/internal/usage').query({ from: '2020-01-01', to: '2026-11-20' }).set(bearer(usageKey)).expect(400);
   });
 
-  it('refuses a service key without the route\'s scope, and tenant or admin keys', async () => {
+  it("refuses a service key without the route's scope, and tenant or admin keys", async () => {
     const wrongScope = await t.http.get('/v1/internal/usage').set(bearer(endpointsKey)).expect(403);
     expect(wrongScope.body.error).toMatchObject({ code: 'insufficient_scope', details: { requiredScope: 'usage:read' } });
     await t.http.get('/v1/internal/usage').set(bearer(tenant.key)).expect(403);
@@ -72,7 +96,9 @@ describe('internal service API', () => {
 
   it('a revoked service key gets 401 on its next request', async () => {
     const key = await serviceKey(['usage:read']);
-    const [row] = (await t.http.get('/v1/admin/service-keys').set(bearer(t.adminKey))).body.data.filter((entry: { prefix: string }) => key.startsWith(entry.prefix));
+    const [row] = (await t.http.get('/v1/admin/service-keys').set(bearer(t.adminKey))).body.data.filter((entry: { prefix: string }) =>
+      key.startsWith(entry.prefix),
+    );
     await t.http.delete(`/v1/admin/service-keys/${row.id}`).set(bearer(t.adminKey)).expect(200);
     const refused = await t.http.get('/v1/internal/usage').set(bearer(key)).expect(401);
     expect(refused.body.error.code).toBe('api_key_revoked');

@@ -28,20 +28,26 @@ describe('encryption key rotation', () => {
     const { tenant, accounts } = await closing(before, async () => {
       const created = await createTenant(before);
       const providers = ['twilio', 'plivo', 'signalwire', 'bandwidth'] as const;
-      return { tenant: created, accounts: await Promise.all(providers.map((provider) => createProviderAccount(before, created, provider))) };
+      return {
+        tenant: created,
+        accounts: await Promise.all(providers.map((provider) => createProviderAccount(before, created, provider))),
+      };
     });
 
     // Step 1: the new key is added and made primary; the old one stays for decryption.
     const during = await createTestApp({ database, env: { ENCRYPTION_KEYS: `${newKey},${oldKey}`, BOOTSTRAP_ADMIN_KEY: before.adminKey } });
     await closing(during, async () => {
-    const usage = await during.http.get('/v1/admin/encryption-keys').set(bearer(before.adminKey)).expect(200);
-    expect(usage.body).toEqual({ primaryKeyId: 'k-new', providerAccounts: { 'k-old': 4 }, providerSessions: {} });
-    // A change made meanwhile is written under the new key straight away.
-    await during.http.patch(`/v1/provider-accounts/${accounts[0].id}`).set(bearer(tenant.key)).send({ name: 'renamed' }).expect(200);
-    const report = await during.http.post('/v1/admin/encryption-keys/rewrap').set(bearer(before.adminKey)).expect(200);
-    expect(report.body).toEqual({ primaryKeyId: 'k-new', rewrapped: 4, failed: 0, remaining: 0 });
-    const audited = await during.http.get('/v1/admin/audit-events').query({ action: 'encryption.rewrapped' }).set(bearer(before.adminKey));
-    expect(audited.body.data[0]).toMatchObject({ actor: { kind: 'admin' }, details: { rewrapped: 4, remaining: 0 } });
+      const usage = await during.http.get('/v1/admin/encryption-keys').set(bearer(before.adminKey)).expect(200);
+      expect(usage.body).toEqual({ primaryKeyId: 'k-new', providerAccounts: { 'k-old': 4 }, providerSessions: {} });
+      // A change made meanwhile is written under the new key straight away.
+      await during.http.patch(`/v1/provider-accounts/${accounts[0].id}`).set(bearer(tenant.key)).send({ name: 'renamed' }).expect(200);
+      const report = await during.http.post('/v1/admin/encryption-keys/rewrap').set(bearer(before.adminKey)).expect(200);
+      expect(report.body).toEqual({ primaryKeyId: 'k-new', rewrapped: 4, failed: 0, remaining: 0 });
+      const audited = await during.http
+        .get('/v1/admin/audit-events')
+        .query({ action: 'encryption.rewrapped' })
+        .set(bearer(before.adminKey));
+      expect(audited.body.data[0]).toMatchObject({ actor: { kind: 'admin' }, details: { rewrapped: 4, remaining: 0 } });
     });
 
     // Step 2: the old key is removed; every secret still decrypts.
@@ -66,13 +72,21 @@ describe('encryption key rotation', () => {
       const before = await createTestApp({ database, clock, env: { ENCRYPTION_KEYS: oldKey } });
       const { tenant, tokenId } = await closing(before, async () => {
         const created = await createTenant(before);
-        const account = await before.http.post('/v1/provider-accounts').set(bearer(created.key)).send({ provider: 'signalwire', baseUrl: signalwire.baseUrl, config: signalwire.config, secrets: signalwire.secrets, name: 'sw' }).expect(201);
+        const account = await before.http
+          .post('/v1/provider-accounts')
+          .set(bearer(created.key))
+          .send({ provider: 'signalwire', baseUrl: signalwire.baseUrl, config: signalwire.config, secrets: signalwire.secrets, name: 'sw' })
+          .expect(201);
         const endpoint = await createEndpoint(before, created, account.body.id, { identity: 'rotating@example.com' });
         const token = await before.http.post('/v1/tokens').set(bearer(created.key)).send({ endpointId: endpoint.id }).expect(201);
         return { tenant: created, tokenId: token.body.id as string };
       });
 
-      const during = await createTestApp({ database, clock, env: { ENCRYPTION_KEYS: `${newKey},${oldKey}`, BOOTSTRAP_ADMIN_KEY: before.adminKey } });
+      const during = await createTestApp({
+        database,
+        clock,
+        env: { ENCRYPTION_KEYS: `${newKey},${oldKey}`, BOOTSTRAP_ADMIN_KEY: before.adminKey },
+      });
       await closing(during, async () => {
         const usage = await during.http.get('/v1/admin/encryption-keys').set(bearer(before.adminKey)).expect(200);
         expect(usage.body).toEqual({ primaryKeyId: 'k-new', providerAccounts: { 'k-old': 1 }, providerSessions: { 'k-old': 1 } });
@@ -95,9 +109,15 @@ describe('encryption key rotation', () => {
     const key = testEncryptionKey('k-1');
     const app = await createTestApp({ database, env: { ENCRYPTION_KEYS: key } });
     const account = await closing(app, async () => createProviderAccount(app, await createTenant(app), 'twilio'));
-    await database.query(`UPDATE provider_accounts SET secret_ciphertext = 'cpenc1.k-lost.AAAA.AAAA', secret_key_id = 'k-lost' WHERE id = $1`, [account.id]);
+    await database.query(
+      `UPDATE provider_accounts SET secret_ciphertext = 'cpenc1.k-lost.AAAA.AAAA', secret_key_id = 'k-lost' WHERE id = $1`,
+      [account.id],
+    );
 
-    const rotated = await createTestApp({ database, env: { ENCRYPTION_KEYS: `${testEncryptionKey('k-2')},${key}`, BOOTSTRAP_ADMIN_KEY: app.adminKey } });
+    const rotated = await createTestApp({
+      database,
+      env: { ENCRYPTION_KEYS: `${testEncryptionKey('k-2')},${key}`, BOOTSTRAP_ADMIN_KEY: app.adminKey },
+    });
     await closing(rotated, async () => {
       const report = await rotated.http.post('/v1/admin/encryption-keys/rewrap').set(bearer(app.adminKey)).expect(200);
       expect(report.body).toMatchObject({ primaryKeyId: 'k-2', failed: 1, remaining: 1 });

@@ -60,10 +60,21 @@ describe('provider accounts', () => {
       .send({ provider: 'twilio', name: 'x', config: { ...credentials.config, sneaky: 1 }, secrets: credentials.secrets })
       .expect(400);
     expect(extra.body.error.details.fields[0].field).toBe('config.sneaky');
-    const unknown = await t.http.post('/v1/provider-accounts').set(bearer(tenant.key)).send({ provider: 'telnyx', name: 'x', ...credentials }).expect(400);
-    expect(unknown.body.error).toMatchObject({ code: 'provider_not_supported', details: { supported: ['bandwidth', 'plivo', 'signalwire', 'twilio'] } });
+    const unknown = await t.http
+      .post('/v1/provider-accounts')
+      .set(bearer(tenant.key))
+      .send({ provider: 'telnyx', name: 'x', ...credentials })
+      .expect(400);
+    expect(unknown.body.error).toMatchObject({
+      code: 'provider_not_supported',
+      details: { supported: ['bandwidth', 'plivo', 'signalwire', 'twilio'] },
+    });
     for (const baseUrl of ['ftp://example.com', 'https://user:pass@example.com', 'https://example.com/?x=1', 'not a url']) {
-      const response = await t.http.post('/v1/provider-accounts').set(bearer(tenant.key)).send({ provider: 'twilio', name: 'x', baseUrl, ...credentials }).expect(400);
+      const response = await t.http
+        .post('/v1/provider-accounts')
+        .set(bearer(tenant.key))
+        .send({ provider: 'twilio', name: 'x', baseUrl, ...credentials })
+        .expect(400);
       expect(response.body.error.details.fields[0].field).toBe('baseUrl');
     }
   });
@@ -91,11 +102,19 @@ describe('provider accounts', () => {
     expect(updated.body.policy).toEqual({ capabilities: ['outgoing'] });
     expect(JSON.stringify(updated.body)).not.toContain(newSecret);
 
-    const removed = await t.http.patch(`/v1/provider-accounts/${account.id}`).set(bearer(tenant.key)).send({ secrets: { authToken: null }, config: { region: null } }).expect(200);
+    const removed = await t.http
+      .patch(`/v1/provider-accounts/${account.id}`)
+      .set(bearer(tenant.key))
+      .send({ secrets: { authToken: null }, config: { region: null } })
+      .expect(200);
     expect(removed.body.secrets).toEqual({ apiKeySecret: '****abcd' });
     expect(removed.body.config.region).toBeUndefined();
 
-    const invalid = await t.http.patch(`/v1/provider-accounts/${account.id}`).set(bearer(tenant.key)).send({ secrets: { apiKeySecret: null } }).expect(400);
+    const invalid = await t.http
+      .patch(`/v1/provider-accounts/${account.id}`)
+      .set(bearer(tenant.key))
+      .send({ secrets: { apiKeySecret: null } })
+      .expect(400);
     expect(invalid.body.error.details.fields[0].field).toBe('secrets.apiKeySecret');
     const unchanged = await t.http.get(`/v1/provider-accounts/${account.id}`).set(bearer(tenant.key));
     expect(unchanged.body.secrets).toEqual({ apiKeySecret: '****abcd' });
@@ -103,16 +122,31 @@ describe('provider accounts', () => {
 
   it('moves an account to another host only with its complete secrets sent again', async () => {
     const account = await createProviderAccount(t, tenant, 'plivo');
-    const alone = await t.http.patch(`/v1/provider-accounts/${account.id}`).set(bearer(tenant.key)).send({ baseUrl: 'https://attacker.example' }).expect(400);
-    expect(alone.body.error.details.fields[0]).toEqual({ field: 'secrets', messages: ['changing baseUrl requires sending the complete secrets again'] });
-    await t.http.patch(`/v1/provider-accounts/${account.id}`).set(bearer(tenant.key)).send({ baseUrl: 'https://attacker.example', secrets: {} }).expect(400);
+    const alone = await t.http
+      .patch(`/v1/provider-accounts/${account.id}`)
+      .set(bearer(tenant.key))
+      .send({ baseUrl: 'https://attacker.example' })
+      .expect(400);
+    expect(alone.body.error.details.fields[0]).toEqual({
+      field: 'secrets',
+      messages: ['changing baseUrl requires sending the complete secrets again'],
+    });
+    await t.http
+      .patch(`/v1/provider-accounts/${account.id}`)
+      .set(bearer(tenant.key))
+      .send({ baseUrl: 'https://attacker.example', secrets: {} })
+      .expect(400);
     const moved = await t.http
       .patch(`/v1/provider-accounts/${account.id}`)
       .set(bearer(tenant.key))
       .send({ baseUrl: 'https://plivo.example', secrets: { authToken: 'M'.repeat(36) + 'oved' } })
       .expect(200);
     expect(moved.body).toMatchObject({ baseUrl: 'https://plivo.example', secrets: { authToken: '****oved' } });
-    await t.http.patch(`/v1/provider-accounts/${account.id}`).set(bearer(tenant.key)).send({ baseUrl: 'https://plivo.example', name: 'same-host' }).expect(200);
+    await t.http
+      .patch(`/v1/provider-accounts/${account.id}`)
+      .set(bearer(tenant.key))
+      .send({ baseUrl: 'https://plivo.example', name: 'same-host' })
+      .expect(200);
   });
 
   it.each([
@@ -138,7 +172,11 @@ describe('provider accounts', () => {
   it('disables an account, filters the list by provider and status', async () => {
     const account = await createProviderAccount(t, tenant, 'bandwidth');
     await t.http.patch(`/v1/provider-accounts/${account.id}`).set(bearer(tenant.key)).send({ status: 'disabled' }).expect(200);
-    const disabled = await t.http.get('/v1/provider-accounts').query({ provider: 'bandwidth', status: 'disabled' }).set(bearer(tenant.key)).expect(200);
+    const disabled = await t.http
+      .get('/v1/provider-accounts')
+      .query({ provider: 'bandwidth', status: 'disabled' })
+      .set(bearer(tenant.key))
+      .expect(200);
     expect(disabled.body.data.map((row: { id: string }) => row.id)).toEqual([account.id]);
   });
 
@@ -167,7 +205,11 @@ describe('endpoints', () => {
   it('creates an endpoint whose identity defaults to the user id, and updates its capabilities', async () => {
     const endpoint = await createEndpoint(t, tenant, twilioAccount, { userId: 'alice_01', capabilities: ['incoming'] });
     expect(endpoint).toMatchObject({ userId: 'alice_01', identity: 'alice_01', capabilities: ['incoming'], disabled: false });
-    const updated = await t.http.patch(`/v1/endpoints/${endpoint.id}`).set(bearer(tenant.key)).send({ capabilities: ['incoming', 'outgoing'], disabled: true }).expect(200);
+    const updated = await t.http
+      .patch(`/v1/endpoints/${endpoint.id}`)
+      .set(bearer(tenant.key))
+      .send({ capabilities: ['incoming', 'outgoing'], disabled: true })
+      .expect(200);
     expect(updated.body).toMatchObject({ capabilities: ['incoming', 'outgoing'], disabled: true });
     const list = await t.http.get('/v1/endpoints').query({ userId: 'alice_01' }).set(bearer(tenant.key)).expect(200);
     expect(list.body.data.map((row: { id: string }) => row.id)).toEqual([endpoint.id]);
@@ -180,12 +222,20 @@ describe('endpoints', () => {
       .send({ providerAccountId: twilioAccount, userId: 'bob@example.com' })
       .expect(400);
     expect(response.body.error).toMatchObject({ code: 'identity_invalid', details: { provider: 'twilio' } });
-    await t.http.post('/v1/endpoints').set(bearer(tenant.key)).send({ providerAccountId: twilioAccount, userId: 'bob@example.com', identity: 'bob' }).expect(201);
+    await t.http
+      .post('/v1/endpoints')
+      .set(bearer(tenant.key))
+      .send({ providerAccountId: twilioAccount, userId: 'bob@example.com', identity: 'bob' })
+      .expect(201);
   });
 
   it('refuses a second endpoint for the same user, and a taken identity, with 409', async () => {
     await createEndpoint(t, tenant, twilioAccount, { userId: 'carol' });
-    const sameUser = await t.http.post('/v1/endpoints').set(bearer(tenant.key)).send({ providerAccountId: twilioAccount, userId: 'carol' }).expect(409);
+    const sameUser = await t.http
+      .post('/v1/endpoints')
+      .set(bearer(tenant.key))
+      .send({ providerAccountId: twilioAccount, userId: 'carol' })
+      .expect(409);
     expect(sameUser.body.error.code).toBe('endpoint_exists');
     const sameIdentity = await t.http
       .post('/v1/endpoints')

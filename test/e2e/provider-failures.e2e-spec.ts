@@ -26,7 +26,11 @@ describe('provider failures', () => {
   const createIssuingContextTenant = async () => {
     const tenant = await createTenant(ctx.t);
     const account = emulatedPlivoAccount(ctx.emulators.plivo);
-    const created = await ctx.t.http.post('/v1/provider-accounts').set(bearer(tenant.key)).send({ ...account, name: 'neighbour' }).expect(201);
+    const created = await ctx.t.http
+      .post('/v1/provider-accounts')
+      .set(bearer(tenant.key))
+      .send({ ...account, name: 'neighbour' })
+      .expect(201);
     const endpoint = await createEndpoint(ctx.t, tenant, created.body.id, { identity: 'neighbour', provision: true });
     return { key: tenant.key, endpointId: endpoint.id };
   };
@@ -79,7 +83,10 @@ describe('provider failures', () => {
     const garbage = await ctx.issue({ endpointId }).expect(502);
     expect(garbage.body.error.code).toBe('provider_bad_response');
     ctx.emulators.plivo.failNext(1, { kind: 'status', status: 200, body: { api_id: 'x', token: 42 } });
-    expect((await ctx.issue({ endpointId }).expect(502)).body.error).toMatchObject({ code: 'provider_bad_response', details: { missing: 'token' } });
+    expect((await ctx.issue({ endpointId }).expect(502)).body.error).toMatchObject({
+      code: 'provider_bad_response',
+      details: { missing: 'token' },
+    });
     await ctx.issue({ endpointId }).expect(201);
   });
 
@@ -108,7 +115,11 @@ describe('provider failures', () => {
     const plivo = emulatedPlivoAccount(ctx.emulators.plivo);
     const accountId = await ctx.createAccount(plivo);
     const endpoint = await ctx.createEndpoint(accountId, { userId: 'f4', identity: 'ghostly' });
-    ctx.emulators.plivo.failNext(1, { kind: 'status', status: 400, body: { api_id: 'x', error: `bad credentials ${plivo.secrets.authToken} for ghostly` } });
+    ctx.emulators.plivo.failNext(1, {
+      kind: 'status',
+      status: 400,
+      body: { api_id: 'x', error: `bad credentials ${plivo.secrets.authToken} for ghostly` },
+    });
     const response = await ctx.issue({ endpointId: endpoint.id }).expect(422);
     expect(response.body.error.details.providerMessage).toBe('bad credentials [redacted] for ghostly');
     expect(ctx.t.logs.join('\n')).not.toContain(plivo.secrets.authToken);
@@ -134,7 +145,7 @@ describe('provider failures', () => {
     await ctx.issue({ endpointId }).expect(201);
   });
 
-  it('opens the circuit of the failing account only: another tenant\'s account on the same host still mints', async () => {
+  it("opens the circuit of the failing account only: another tenant's account on the same host still mints", async () => {
     const failing = await ctx.createAccount(emulatedPlivoAccount(ctx.emulators.plivo));
     const failingEndpoint = await ctx.createEndpoint(failing, { userId: 'f6', identity: 'failing' });
     const neighbour = await createIssuingContextTenant();

@@ -32,7 +32,8 @@ describe('README walk-through', () => {
   it('starts the server and the emulators, and names the variables the steps use', () => {
     expect(setup).toContain('BOOTSTRAP_ADMIN_KEY=$ADMIN_KEY ALLOW_PRIVATE_NETWORK_URLS=true npm start &');
     expect(setup).toContain('npm run emulators &');
-    for (const variable of ['ADMIN_KEY', 'CP', 'TWILIO_API', 'PLIVO_API', 'SIGNALWIRE_API', 'BANDWIDTH_API']) expect(setup).toMatch(new RegExp(`\\b${variable}=`));
+    for (const variable of ['ADMIN_KEY', 'CP', 'TWILIO_API', 'PLIVO_API', 'SIGNALWIRE_API', 'BANDWIDTH_API'])
+      expect(setup).toMatch(new RegExp(`\\b${variable}=`));
   });
 
   it('issues a token from each provider, shows the logs, and ends with a revoked key', async () => {

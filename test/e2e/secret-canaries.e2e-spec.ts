@@ -59,7 +59,11 @@ describe('canary secrets', () => {
   beforeAll(async () => {
     ctx = await createIssuingContext({ env: { LOG_LEVEL: 'trace', TRUST_PROXY: 'true' } });
     const { emulators } = ctx;
-    await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ settings: { allowedOrigins: [origin] } }).expect(200);
+    await ctx.t.http
+      .patch(`/v1/admin/tenants/${ctx.tenant.id}`)
+      .set(bearer(ctx.t.adminKey))
+      .send({ settings: { allowedOrigins: [origin] } })
+      .expect(200);
 
     const twilio = emulatedTwilioAccount(emulators.twilio);
     const plivo = emulatedPlivoAccount(emulators.plivo);
@@ -86,7 +90,10 @@ describe('canary secrets', () => {
     ids.twilioEndpoint = (await ctx.createEndpoint(ids.twilio)).id;
     ids.plivoEndpoint = (await ctx.createEndpoint(ids.plivo, { identity: 'canary', provision: true })).id;
     ids.signalwireEndpoint = (
-      await ctx.createEndpoint(ids.signalwire, { identity: 'canary@example.com', providerOptions: { allowedAddresses: signalwire.addresses } })
+      await ctx.createEndpoint(ids.signalwire, {
+        identity: 'canary@example.com',
+        providerOptions: { allowedAddresses: signalwire.addresses },
+      })
     ).id;
     ids.bandwidthEndpoint = (await ctx.createEndpoint(ids.bandwidth)).id;
   });
@@ -101,7 +108,9 @@ describe('canary secrets', () => {
       await seen(ctx.issue({ endpointId: ids.signalwireEndpoint, kind: 'guest' })),
       await seen(ctx.issue({ endpointId: ids.signalwireEndpoint, kind: 'invite', options: { addressId: signalwireAddresses[0] } })),
       await seen(ctx.issue({ endpointId: ids.bandwidthEndpoint })),
-      await seen(ctx.t.http.post(`/v1/signalwire/embeds/${ids.signalwire}/tokens`).set('origin', origin).set('x-forwarded-for', '192.0.2.99')),
+      await seen(
+        ctx.t.http.post(`/v1/signalwire/embeds/${ids.signalwire}/tokens`).set('origin', origin).set('x-forwarded-for', '192.0.2.99'),
+      ),
     ];
     const subscriber = minted[3];
     minted.push(await seen(ctx.t.http.post(`/v1/tokens/${subscriber.body.id}/refresh`).set(bearer(ctx.tenant.key))));
@@ -113,11 +122,24 @@ describe('canary secrets', () => {
   it('are in no response, log line or audit row, whatever each provider answers', async () => {
     const operations: Record<string, () => Promise<Response>> = {
       'plivo mint': () => seen(ctx.issue({ endpointId: ids.plivoEndpoint })),
-      'plivo provision': () => seen(ctx.t.http.post('/v1/endpoints').set(bearer(ctx.tenant.key)).send({ providerAccountId: ids.plivo, userId: `u${randomBytes(4).toString('hex')}`, identity: 'canaryp', provision: true })),
+      'plivo provision': () =>
+        seen(
+          ctx.t.http
+            .post('/v1/endpoints')
+            .set(bearer(ctx.tenant.key))
+            .send({ providerAccountId: ids.plivo, userId: `u${randomBytes(4).toString('hex')}`, identity: 'canaryp', provision: true }),
+        ),
       'signalwire subscriber': () => seen(ctx.issue({ endpointId: ids.signalwireEndpoint })),
       'signalwire guest': () => seen(ctx.issue({ endpointId: ids.signalwireEndpoint, kind: 'guest' })),
-      'signalwire invite': () => seen(ctx.issue({ endpointId: ids.signalwireEndpoint, kind: 'invite', options: { addressId: signalwireAddresses[0] } })),
-      'signalwire embed': () => seen(ctx.t.http.post(`/v1/signalwire/embeds/${ids.signalwire}/tokens`).set('origin', origin).set('x-forwarded-for', `192.0.2.${responses.length % 200}`)),
+      'signalwire invite': () =>
+        seen(ctx.issue({ endpointId: ids.signalwireEndpoint, kind: 'invite', options: { addressId: signalwireAddresses[0] } })),
+      'signalwire embed': () =>
+        seen(
+          ctx.t.http
+            .post(`/v1/signalwire/embeds/${ids.signalwire}/tokens`)
+            .set('origin', origin)
+            .set('x-forwarded-for', `192.0.2.${responses.length % 200}`),
+        ),
       'bandwidth mint': () => seen(ctx.issue({ endpointId: ids.bandwidthEndpoint })),
     };
     const emulatorOf = (operation: string) => ctx.emulators[operation.split(' ')[0] as 'plivo' | 'signalwire' | 'bandwidth'];
@@ -145,14 +167,17 @@ describe('canary secrets', () => {
       ctx.emulators.signalwire.clearFaults();
       const subscriber = await seen(ctx.issue({ endpointId: ids.signalwireEndpoint }));
       ctx.emulators.signalwire.failNext(count, fault);
-      const refresh = await attempt(ctx.emulators.signalwire, fault, () => seen(ctx.t.http.post(`/v1/tokens/${subscriber.body.id}/refresh`).set(bearer(ctx.tenant.key))));
+      const refresh = await attempt(ctx.emulators.signalwire, fault, () =>
+        seen(ctx.t.http.post(`/v1/tokens/${subscriber.body.id}/refresh`).set(bearer(ctx.tenant.key))),
+      );
       codes.add(`signalwire refresh: ${name} → ${refresh.status} ${refresh.body.error?.code}`);
     }
     for (const emulator of [ctx.emulators.plivo, ctx.emulators.signalwire, ctx.emulators.bandwidth]) emulator.clearFaults();
 
     // The faults reached every error path, and echoed answers were passed on with what was safe to show.
     const outcomes = [...codes].join('\n');
-    for (const code of ['provider_rejected_request', 'provider_auth_failed', 'provider_unavailable', 'provider_bad_response']) expect(outcomes).toContain(code);
+    for (const code of ['provider_rejected_request', 'provider_auth_failed', 'provider_unavailable', 'provider_bad_response'])
+      expect(outcomes).toContain(code);
     const echoed = responses.filter((response) => response.body?.error?.details?.providerMessage);
     expect(echoed.length).toBeGreaterThan(10);
     expect(echoed.every((response) => response.body.error.details.providerMessage.length <= 200)).toBe(true);

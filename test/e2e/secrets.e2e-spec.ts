@@ -15,7 +15,17 @@ describe('kept refresh tokens at rest', () => {
   it('fail to decrypt once copied onto another session, of the same tenant or another', async () => {
     const mintSubscriber = async (tenant: TestTenant) => {
       const signalwire = emulatedSignalwireAccount(ctx.emulators.signalwire);
-      const account = await ctx.t.http.post('/v1/provider-accounts').set(bearer(tenant.key)).send({ provider: 'signalwire', baseUrl: signalwire.baseUrl, config: signalwire.config, secrets: signalwire.secrets, name: `sw-${Math.random()}` }).expect(201);
+      const account = await ctx.t.http
+        .post('/v1/provider-accounts')
+        .set(bearer(tenant.key))
+        .send({
+          provider: 'signalwire',
+          baseUrl: signalwire.baseUrl,
+          config: signalwire.config,
+          secrets: signalwire.secrets,
+          name: `sw-${Math.random()}`,
+        })
+        .expect(201);
       const endpoint = await createEndpoint(ctx.t, tenant, account.body.id, { identity: `${Math.random()}@example.com` });
       const token = await ctx.t.http.post('/v1/tokens').set(bearer(tenant.key)).send({ endpointId: endpoint.id }).expect(201);
       return token.body.id as string;
@@ -24,7 +34,10 @@ describe('kept refresh tokens at rest', () => {
     const source = await mintSubscriber(ctx.tenant);
     const sameTenant = await mintSubscriber(ctx.tenant);
     const otherTenant = await mintSubscriber(other);
-    for (const [tenant, target] of [[ctx.tenant, sameTenant], [other, otherTenant]] as const) {
+    for (const [tenant, target] of [
+      [ctx.tenant, sameTenant],
+      [other, otherTenant],
+    ] as const) {
       await ctx.t.database.query(
         'UPDATE provider_sessions SET secret_ciphertext = (SELECT secret_ciphertext FROM provider_sessions WHERE current_token_id = $1) WHERE current_token_id = $2',
         [source, target],
@@ -50,12 +63,17 @@ describe('secrets at rest and in transit', () => {
   it('canary secrets and keys never appear in any response, log line, error body or audit row', async () => {
     const canaries: string[] = [t.adminKey, a.key];
     const seen: string[] = [];
-    const record = (response: { text: string; headers: Record<string, unknown> }) => seen.push(response.text, JSON.stringify(response.headers));
+    const record = (response: { text: string; headers: Record<string, unknown> }) =>
+      seen.push(response.text, JSON.stringify(response.headers));
 
     for (const provider of ['twilio', 'plivo', 'signalwire', 'bandwidth'] as const) {
       const credentials = validCredentials[provider]();
       canaries.push(...Object.values(credentials.secrets));
-      const created = await t.http.post('/v1/provider-accounts').set(bearer(a.key)).send({ provider, name: `canary-${provider}`, ...credentials }).expect(201);
+      const created = await t.http
+        .post('/v1/provider-accounts')
+        .set(bearer(a.key))
+        .send({ provider, name: `canary-${provider}`, ...credentials })
+        .expect(201);
       record(created);
       record(await t.http.get(`/v1/provider-accounts/${created.body.id}`).set(bearer(a.key)));
       // A rejected update that carries a fresh secret next to an invalid field.
@@ -66,7 +84,13 @@ describe('secrets at rest and in transit', () => {
       expect(rejected.status).toBe(400);
       record(rejected);
       // Another tenant trying to overwrite them.
-      record(await t.http.patch(`/v1/provider-accounts/${created.body.id}`).set(bearer(b.key)).send({ secrets: credentials.secrets }).expect(404));
+      record(
+        await t.http
+          .patch(`/v1/provider-accounts/${created.body.id}`)
+          .set(bearer(b.key))
+          .send({ secrets: credentials.secrets })
+          .expect(404),
+      );
     }
     record(await t.http.get('/v1/provider-accounts').set(bearer(a.key)));
     record(await t.http.get('/v1/audit-events').set(bearer(a.key)));
@@ -102,7 +126,7 @@ describe('secrets at rest and in transit', () => {
       expect(() => service().secretsOf(tampered)).toThrow(expect.objectContaining({ code: 'provider_account_unreadable' }));
     });
 
-    it('fails closed when another row\'s ciphertext is copied in, within or across tenants', async () => {
+    it("fails closed when another row's ciphertext is copied in, within or across tenants", async () => {
       const victim = await createProviderAccount(t, a, 'twilio');
       const sameTenant = await createProviderAccount(t, a, 'twilio');
       const otherTenant = await createProviderAccount(t, b, 'twilio');

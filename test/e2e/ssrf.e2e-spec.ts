@@ -13,7 +13,10 @@ const LOOPBACK_NAMES: Record<string, LookupAddress[]> = {
   'six.test': [{ address: '::1', family: 6 }],
   'mapped.test': [{ address: '::ffff:127.0.0.1', family: 6 }],
   'unspecified.test': [{ address: '0.0.0.0', family: 4 }],
-  'many.test': [{ address: '127.0.0.2', family: 4 }, { address: '127.0.0.1', family: 4 }],
+  'many.test': [
+    { address: '127.0.0.2', family: 4 },
+    { address: '127.0.0.1', family: 4 },
+  ],
 };
 
 /** A listener on loopback that counts the connections it gets: the guard must leave it at 0. */
@@ -34,7 +37,11 @@ async function countingListener(): Promise<{ port: number; connections: () => nu
   const { port } = first.address() as net.AddressInfo;
   const six = await listen('::1', port);
   if (six) servers.push(six);
-  return { port, connections: () => connections, close: async () => void (await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))))) };
+  return {
+    port,
+    connections: () => connections,
+    close: async () => void (await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))))),
+  };
 }
 
 describe('SSRF guard on tenant-chosen URLs (ALLOW_PRIVATE_NETWORK_URLS off, as in production)', () => {
@@ -46,7 +53,12 @@ describe('SSRF guard on tenant-chosen URLs (ALLOW_PRIVATE_NETWORK_URLS off, as i
     listener = await countingListener();
     t = await createTestApp({
       env: { ALLOW_PRIVATE_NETWORK_URLS: 'false' },
-      overrides: [{ provide: OUTBOUND_RESOLVER, useValue: async (hostname: string) => LOOPBACK_NAMES[hostname] ?? [{ address: '127.0.0.1', family: 4 }] }],
+      overrides: [
+        {
+          provide: OUTBOUND_RESOLVER,
+          useValue: async (hostname: string) => LOOPBACK_NAMES[hostname] ?? [{ address: '127.0.0.1', family: 4 }],
+        },
+      ],
     });
     tenant = await createTenant(t);
   });
@@ -56,10 +68,27 @@ describe('SSRF guard on tenant-chosen URLs (ALLOW_PRIVATE_NETWORK_URLS off, as i
   });
 
   it.each([
-    'https://127.0.0.1', 'https://localhost', 'https://[::1]', 'https://[::ffff:127.0.0.1]', 'https://0x7f000001', 'https://2130706433',
-    'https://0177.0.0.1', 'https://127.1', 'https://0.0.0.0', 'https://[::]', 'https://169.254.169.254', 'https://metadata.google.internal',
-    'https://10.0.0.1', 'https://172.16.0.1', 'https://192.168.0.1', 'https://100.64.0.1', 'https://[fd00::1]', 'https://[fe80::1]',
-    'https://sub.localhost', 'http://api.plivo.com', 'https://user:password@api.plivo.com',
+    'https://127.0.0.1',
+    'https://localhost',
+    'https://[::1]',
+    'https://[::ffff:127.0.0.1]',
+    'https://0x7f000001',
+    'https://2130706433',
+    'https://0177.0.0.1',
+    'https://127.1',
+    'https://0.0.0.0',
+    'https://[::]',
+    'https://169.254.169.254',
+    'https://metadata.google.internal',
+    'https://10.0.0.1',
+    'https://172.16.0.1',
+    'https://192.168.0.1',
+    'https://100.64.0.1',
+    'https://[fd00::1]',
+    'https://[fe80::1]',
+    'https://sub.localhost',
+    'http://api.plivo.com',
+    'https://user:password@api.plivo.com',
   ])('refuses to store baseUrl %s (400)', async (baseUrl) => {
     const response = await t.http
       .post('/v1/provider-accounts')
@@ -70,7 +99,11 @@ describe('SSRF guard on tenant-chosen URLs (ALLOW_PRIVATE_NETWORK_URLS off, as i
   });
 
   it('refuses to move a stored account onto a private address too', async () => {
-    const created = await t.http.post('/v1/provider-accounts').set(bearer(tenant.key)).send({ provider: 'plivo', name: 'moving', ...validCredentials.plivo() }).expect(201);
+    const created = await t.http
+      .post('/v1/provider-accounts')
+      .set(bearer(tenant.key))
+      .send({ provider: 'plivo', name: 'moving', ...validCredentials.plivo() })
+      .expect(201);
     const moved = await t.http
       .patch(`/v1/provider-accounts/${created.body.id}`)
       .set(bearer(tenant.key))
@@ -82,15 +115,38 @@ describe('SSRF guard on tenant-chosen URLs (ALLOW_PRIVATE_NETWORK_URLS off, as i
   it('connects to no loopback address, in any spelling or through any name, when a stored URL points there', async () => {
     const { port } = listener;
     const vectors = [
-      `http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`, `http://[::ffff:127.0.0.1]:${port}`,
-      `http://0x7f000001:${port}`, `http://2130706433:${port}`, `http://0177.0.0.1:${port}`, `http://127.1:${port}`,
-      `http://0.0.0.0:${port}`, `http://[::]:${port}`, `http://LOCALHOST.:${port}`, `http://rebind.test:${port}`,
-      `https://rebind.test:${port}`, `http://six.test:${port}`, `http://mapped.test:${port}`, `http://unspecified.test:${port}`,
-      `http://many.test:${port}`, `http://127.000.000.001:${port}`, `http://[0:0:0:0:0:ffff:7f00:1]:${port}`, `http://api.example.com:${port}`,
+      `http://127.0.0.1:${port}`,
+      `http://localhost:${port}`,
+      `http://[::1]:${port}`,
+      `http://[::ffff:127.0.0.1]:${port}`,
+      `http://0x7f000001:${port}`,
+      `http://2130706433:${port}`,
+      `http://0177.0.0.1:${port}`,
+      `http://127.1:${port}`,
+      `http://0.0.0.0:${port}`,
+      `http://[::]:${port}`,
+      `http://LOCALHOST.:${port}`,
+      `http://rebind.test:${port}`,
+      `https://rebind.test:${port}`,
+      `http://six.test:${port}`,
+      `http://mapped.test:${port}`,
+      `http://unspecified.test:${port}`,
+      `http://many.test:${port}`,
+      `http://127.000.000.001:${port}`,
+      `http://[0:0:0:0:0:ffff:7f00:1]:${port}`,
+      `http://api.example.com:${port}`,
     ];
     const credentials = validCredentials.plivo();
-    const account = await t.http.post('/v1/provider-accounts').set(bearer(tenant.key)).send({ provider: 'plivo', name: 'stored-before', ...credentials }).expect(201);
-    const endpoint = await t.http.post('/v1/endpoints').set(bearer(tenant.key)).send({ providerAccountId: account.body.id, userId: 'ssrf', identity: 'ssrf', capabilities: ['outgoing'] }).expect(201);
+    const account = await t.http
+      .post('/v1/provider-accounts')
+      .set(bearer(tenant.key))
+      .send({ provider: 'plivo', name: 'stored-before', ...credentials })
+      .expect(201);
+    const endpoint = await t.http
+      .post('/v1/endpoints')
+      .set(bearer(tenant.key))
+      .send({ providerAccountId: account.body.id, userId: 'ssrf', identity: 'ssrf', capabilities: ['outgoing'] })
+      .expect(201);
     const outcomes: string[] = [];
     for (const baseUrl of vectors) {
       // As if stored while private URLs were allowed: only the connect-time check stands in the way.
@@ -118,7 +174,12 @@ describe('redirects from a provider', () => {
   it('are never followed', async () => {
     const accountId = await ctx.createAccount(emulatedPlivoAccount(ctx.emulators.plivo));
     const endpoint = await ctx.createEndpoint(accountId, { userId: 'redirected', identity: 'redirected' });
-    ctx.emulators.plivo.failNext(1, { kind: 'status', status: 307, headers: { location: `http://127.0.0.1:${listener.port}/v1/Account/x/JWT/Token/` }, body: {} });
+    ctx.emulators.plivo.failNext(1, {
+      kind: 'status',
+      status: 307,
+      headers: { location: `http://127.0.0.1:${listener.port}/v1/Account/x/JWT/Token/` },
+      body: {},
+    });
     const response = await ctx.issue({ endpointId: endpoint.id }).expect(502);
     expect(response.body.error.code).toBe('provider_bad_response');
     expect(listener.connections()).toBe(0);

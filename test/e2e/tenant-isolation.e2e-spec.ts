@@ -39,23 +39,26 @@ describe('tenant isolation', () => {
       { method: 'post', path: '/v1/tokens', body: { endpointId: endpointA.id } },
     ];
     for (const probe of probes) {
-      const call = (t.http as unknown as Record<string, (path: string) => import('supertest').Test>)[probe.method](probe.path).set(bearer(b.key));
+      const call = (t.http as unknown as Record<string, (path: string) => import('supertest').Test>)
+        [probe.method](probe.path)
+        .set(bearer(b.key));
       const response: Response = await (probe.body ? call.send(probe.body) : call);
       answers.push({ probe: `${probe.method} ${probe.path}`, status: response.status, code: response.body.error?.code });
     }
   });
   afterAll(() => t?.close());
 
-  it('answers 404 to every read, change, delete and mint of another tenant\'s rows', () => {
+  it("answers 404 to every read, change, delete and mint of another tenant's rows", () => {
     expect(answers).toHaveLength(9);
-    for (const answer of answers) expect(answer).toEqual({ ...answer, status: 404, code: expect.stringMatching(/^(provider_account|endpoint)_not_found$/) });
+    for (const answer of answers)
+      expect(answer).toEqual({ ...answer, status: 404, code: expect.stringMatching(/^(provider_account|endpoint)_not_found$/) });
   });
 
-  it('left tenant A\'s rows exactly as they were', async () => {
+  it("left tenant A's rows exactly as they were", async () => {
     expect(await snapshotOfA()).toEqual(before);
   });
 
-  it('never lists another tenant\'s rows, even when filtering by their ids', async () => {
+  it("never lists another tenant's rows, even when filtering by their ids", async () => {
     const accounts = await t.http.get('/v1/provider-accounts').set(bearer(b.key)).expect(200);
     expect(accounts.body.data).toHaveLength(1);
     expect(accounts.body.data.map((row: { id: string }) => row.id)).not.toContain(accountA.id);
@@ -67,7 +70,7 @@ describe('tenant isolation', () => {
     expect(own.body.data.map((row: { id: string }) => row.id)).toEqual([endpointA.id]);
   });
 
-  it('keeps each tenant\'s audit events to itself', async () => {
+  it("keeps each tenant's audit events to itself", async () => {
     const eventsA = await t.http.get('/v1/audit-events').set(bearer(a.key)).expect(200);
     expect(eventsA.body.data.length).toBeGreaterThan(0);
     expect(eventsA.body.data.every((event: { tenantId: string }) => event.tenantId === a.id)).toBe(true);
@@ -78,10 +81,12 @@ describe('tenant isolation', () => {
       'provider_account.updated',
       'provider_account.updated',
     ]);
-    expect(eventsB.body.data.every((event: { tenantId: string; outcome: string }) => event.tenantId === b.id && event.outcome === 'failure')).toBe(true);
+    expect(
+      eventsB.body.data.every((event: { tenantId: string; outcome: string }) => event.tenantId === b.id && event.outcome === 'failure'),
+    ).toBe(true);
   });
 
-  it('keeps each tenant\'s token log to itself', async () => {
+  it("keeps each tenant's token log to itself", async () => {
     await t.prisma.tokenIssuance.create({
       data: { tenantId: a.id, actorKind: 'tenant', issuedAt: t.clock.now(), outcome: 'issued', endpointId: endpointA.id, userId: 'alice' },
     });

@@ -53,7 +53,7 @@ describe('token log: refusals before the pipeline', () => {
     expect(await issuanceRows(ctx, { issuedAt: ctx.clock.now() })).toHaveLength(1);
   });
 
-  it('counts a revoked key\'s and a suspended tenant\'s requests per minute under their tenant and key', async () => {
+  it("counts a revoked key's and a suspended tenant's requests per minute under their tenant and key", async () => {
     const victim: TestTenant = await createTenant(ctx.t);
     const keys = await ctx.t.http.get(`/v1/admin/tenants/${victim.id}/api-keys`).set(bearer(ctx.t.adminKey)).expect(200);
     const keyId = keys.body.data[0].id as string;
@@ -68,7 +68,13 @@ describe('token log: refusals before the pipeline', () => {
     }
     await closeWindow();
     expect(await countedRows({ tenantId: victim.id })).toEqual([
-      expect.objectContaining({ actorKind: 'tenant_key', actorId: keyId, errorCode: 'api_key_revoked', outcome: 'refused', requestCount: 5 }),
+      expect.objectContaining({
+        actorKind: 'tenant_key',
+        actorId: keyId,
+        errorCode: 'api_key_revoked',
+        outcome: 'refused',
+        requestCount: 5,
+      }),
     ]);
     expect(await countedRows({ tenantId: suspended.id })).toEqual([
       expect.objectContaining({ actorKind: 'tenant_key', errorCode: 'tenant_suspended', requestCount: 5 }),
@@ -79,23 +85,33 @@ describe('token log: refusals before the pipeline', () => {
     await closeWindow();
     const before = await ctx.t.prisma.tokenIssuance.count();
     for (let request = 0; request < 100; request += 1) {
-      await ctx.t.http.post('/v1/tokens').set(bearer(generateApiKey('tenant').key)).send({ endpointId }).expect(401);
+      await ctx.t.http
+        .post('/v1/tokens')
+        .set(bearer(generateApiKey('tenant').key))
+        .send({ endpointId })
+        .expect(401);
     }
     for (let request = 0; request < 20; request += 1) await ctx.t.http.post('/v1/tokens').send({ endpointId }).expect(401);
     await ctx.t.http.post('/v1/tokens').set(bearer(ctx.t.adminKey)).send({ endpointId }).expect(403);
     await closeWindow();
     expect(await ctx.t.prisma.tokenIssuance.count()).toBe(before + 3);
     const rows = await ctx.t.prisma.tokenIssuance.findMany({ where: { tenantId: null }, orderBy: { errorCode: 'asc' } });
-    expect(rows.map(({ actorKind, errorCode, requestCount }) => ({ actorKind, errorCode, requestCount }))).toEqual([
-      { actorKind: 'unauthenticated', errorCode: 'api_key_invalid', requestCount: 100 },
-      { actorKind: 'unauthenticated', errorCode: 'authentication_required', requestCount: 20 },
-      { actorKind: 'admin_key', errorCode: 'forbidden', requestCount: 1 },
-    ].sort((a, b) => a.errorCode.localeCompare(b.errorCode)));
+    expect(rows.map(({ actorKind, errorCode, requestCount }) => ({ actorKind, errorCode, requestCount }))).toEqual(
+      [
+        { actorKind: 'unauthenticated', errorCode: 'api_key_invalid', requestCount: 100 },
+        { actorKind: 'unauthenticated', errorCode: 'authentication_required', requestCount: 20 },
+        { actorKind: 'admin_key', errorCode: 'forbidden', requestCount: 1 },
+      ].sort((a, b) => a.errorCode.localeCompare(b.errorCode)),
+    );
   });
 
   it('keeps counting within a minute and writes the counters at shutdown', async () => {
     await closeWindow();
-    await ctx.t.http.post('/v1/tokens').set(bearer(generateApiKey('tenant').key)).send({ endpointId }).expect(401);
+    await ctx.t.http
+      .post('/v1/tokens')
+      .set(bearer(generateApiKey('tenant').key))
+      .send({ endpointId })
+      .expect(401);
     await tally().flush();
     expect(await countedRows({ tenantId: null, issuedAt: { gte: new Date(ctx.clock.now().getTime() - 60_000) } })).toEqual([]);
     await tally().onModuleDestroy();

@@ -6,7 +6,8 @@ import { bearer } from '../helpers/test-app';
 import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
 
 /** The adapter's token cache, to see requests reach it. */
-const bandwidthCache = (ctx: IssuingContext) => (ctx.t.app.get(BandwidthAdapter) as unknown as { cache: BandwidthTokenCache }).cache;
+const bandwidthCache = (ctx: IssuingContext) =>
+  (ctx.t.app.get<BandwidthAdapter>(BandwidthAdapter) as unknown as { cache: BandwidthTokenCache }).cache;
 
 /** Resolves once `method` of `target` has been called `times` times from now: a barrier, not a delay. */
 function callsTo<T extends object>(target: T, method: keyof T & string, times: number): Promise<void> {
@@ -129,18 +130,26 @@ describe('Bandwidth tokens', () => {
     const first = await ctx.issue({ endpointId: endpoint.id }).expect(201);
     const secret = 'R'.repeat(32);
     ctx.emulators.bandwidth.addClient(account.config.clientId as string, secret, 'global');
-    await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ secrets: { clientSecret: secret } }).expect(200);
+    await ctx.t.http
+      .patch(`/v1/provider-accounts/${accountId}`)
+      .set(bearer(ctx.tenant.key))
+      .send({ secrets: { clientSecret: secret } })
+      .expect(200);
     const second = await ctx.issue({ endpointId: endpoint.id }).expect(201);
     expect(second.body.token).not.toBe(first.body.token);
     expect(tokenCalls().slice(-1)[0].basic?.password).toBe(secret);
   });
 
-  it('drops an account\'s cached token when the account changes or is deleted', async () => {
+  it("drops an account's cached token when the account changes or is deleted", async () => {
     const { accountId, endpoint } = await setUp('global');
     await ctx.issue({ endpointId: endpoint.id }).expect(201);
     const forget = jest.spyOn(bandwidthCache(ctx), 'forget');
     try {
-      await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ name: `renamed-${accountId}` }).expect(200);
+      await ctx.t.http
+        .patch(`/v1/provider-accounts/${accountId}`)
+        .set(bearer(ctx.tenant.key))
+        .send({ name: `renamed-${accountId}` })
+        .expect(200);
       expect(forget).toHaveBeenCalledWith(accountId);
       await ctx.t.http.delete(`/v1/endpoints/${endpoint.id}`).set(bearer(ctx.tenant.key)).expect(204);
       forget.mockClear();
@@ -151,18 +160,29 @@ describe('Bandwidth tokens', () => {
     }
   });
 
-  it('refuses a token that would outlive the policy\'s maximum, since Bandwidth sets the lifetime', async () => {
+  it("refuses a token that would outlive the policy's maximum, since Bandwidth sets the lifetime", async () => {
     const { accountId, endpoint } = await setUp('global');
-    await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ policy: { tokenTtl: { maxSeconds: 300 } } }).expect(200);
+    await ctx.t.http
+      .patch(`/v1/provider-accounts/${accountId}`)
+      .set(bearer(ctx.tenant.key))
+      .send({ policy: { tokenTtl: { maxSeconds: 300 } } })
+      .expect(200);
     const response = await ctx.issue({ endpointId: endpoint.id }).expect(422);
-    expect(response.body.error).toMatchObject({ code: 'lifetime_exceeds_policy', details: { providerLifetimeSeconds: 600, maxSeconds: 300 } });
+    expect(response.body.error).toMatchObject({
+      code: 'lifetime_exceeds_policy',
+      details: { providerLifetimeSeconds: 600, maxSeconds: 300 },
+    });
     const [row] = await issuanceRows(ctx, { endpointId: endpoint.id });
     expect(row).toMatchObject({ outcome: 'refused', errorCode: 'lifetime_exceeds_policy' });
   });
 
   it('maps invalid_client to 502 provider_auth_failed and invalid_scope to 422', async () => {
     const { accountId, endpoint } = await setUp('global');
-    await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ secrets: { clientSecret: 'x'.repeat(20) } }).expect(200);
+    await ctx.t.http
+      .patch(`/v1/provider-accounts/${accountId}`)
+      .set(bearer(ctx.tenant.key))
+      .send({ secrets: { clientSecret: 'x'.repeat(20) } })
+      .expect(200);
     const unauthorised = await ctx.issue({ endpointId: endpoint.id }).expect(502);
     expect(unauthorised.body.error.code).toBe('provider_auth_failed');
 

@@ -30,9 +30,13 @@ describe('token issuing pipeline', () => {
     await ctx.t.database.query(`ALTER TABLE token_issuances ADD CONSTRAINT no_issued CHECK (outcome <> 'issued') NOT VALID`);
     try {
       const response = await ctx.issue({ endpointId: endpoint.id }).expect(503);
-      expect(response.body).toEqual({ error: { code: 'audit_unavailable', message: expect.any(String), details: { requestId: expect.any(String) } } });
+      expect(response.body).toEqual({
+        error: { code: 'audit_unavailable', message: expect.any(String), details: { requestId: expect.any(String) } },
+      });
       expect(JSON.stringify(response.body)).not.toMatch(/eyJ/);
-      expect(await ctx.t.prisma.tokenIssuance.count({ where: { endpointId: endpoint.id, outcome: 'issued', issuedAt: ctx.clock.now() } })).toBe(0);
+      expect(
+        await ctx.t.prisma.tokenIssuance.count({ where: { endpointId: endpoint.id, outcome: 'issued', issuedAt: ctx.clock.now() } }),
+      ).toBe(0);
     } finally {
       await ctx.t.database.query('ALTER TABLE token_issuances DROP CONSTRAINT no_issued');
     }
@@ -74,7 +78,7 @@ describe('token issuing pipeline', () => {
     }
   });
 
-  it('never mints for another tenant\'s endpoint or account (404), and the probe is in the prober\'s log', async () => {
+  it("never mints for another tenant's endpoint or account (404), and the probe is in the prober's log", async () => {
     const other = await createTenant(ctx.t);
     const asOther = (body: Record<string, unknown>) => ctx.t.http.post('/v1/tokens').set(bearer(other.key)).send(body);
     expect((await asOther({ endpointId: endpoint.id }).expect(404)).body.error.code).toBe('endpoint_not_found');
@@ -84,8 +88,12 @@ describe('token issuing pipeline', () => {
     expect(probes.every((row) => row.endpointId === null)).toBe(true);
   });
 
-  it('applies the tenant\'s default and maximum lifetime', async () => {
-    await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ settings: { tokenTtl: { defaultSeconds: 300, maxSeconds: 1200 } } }).expect(200);
+  it("applies the tenant's default and maximum lifetime", async () => {
+    await ctx.t.http
+      .patch(`/v1/admin/tenants/${ctx.tenant.id}`)
+      .set(bearer(ctx.t.adminKey))
+      .send({ settings: { tokenTtl: { defaultSeconds: 300, maxSeconds: 1200 } } })
+      .expect(200);
     try {
       const byDefault = await ctx.issue({ endpointId: endpoint.id }).expect(201);
       expect(new Date(byDefault.body.expiresAt).getTime() - ctx.clock.now().getTime()).toBe(300_000);
@@ -107,14 +115,17 @@ describe('token issuing pipeline', () => {
 
   it('refuses unknown kinds and options with 400, naming what is supported', async () => {
     const kind = await ctx.issue({ endpointId: endpoint.id, kind: 'video_token' }).expect(400);
-    expect(kind.body.error).toMatchObject({ code: 'token_kind_not_supported', details: { supported: ['access_token', 'capability_token'] } });
+    expect(kind.body.error).toMatchObject({
+      code: 'token_kind_not_supported',
+      details: { supported: ['access_token', 'capability_token'] },
+    });
     const option = await ctx.issue({ endpointId: endpoint.id, options: { identity: 'someone_else' } }).expect(400);
     expect(option.body.error.details.fields).toEqual([{ field: 'options.identity', messages: ['property identity should not exist'] }]);
     await ctx.issue({ endpointId: endpoint.id, identity: 'someone_else' }).expect(400);
     await ctx.issue({ endpointId: endpoint.id, ttlSeconds: 30 }).expect(400);
   });
 
-  it('keeps tokens and provider secrets out of responses\' neighbours: logs and the token log', async () => {
+  it("keeps tokens and provider secrets out of responses' neighbours: logs and the token log", async () => {
     const plivo = emulatedPlivoAccount(ctx.emulators.plivo);
     const plivoId = await ctx.createAccount(plivo);
     const plivoEndpoint = await ctx.createEndpoint(plivoId, { userId: 'canary', identity: 'canary', provision: true });

@@ -13,7 +13,11 @@ describe('Plivo tokens', () => {
     ctx = await createIssuingContext();
     account = emulatedPlivoAccount(ctx.emulators.plivo) as typeof account;
     accountId = await ctx.createAccount(account);
-    endpoint = (await ctx.createEndpoint(accountId, { userId: 'user-1', identity: 'alice', provision: true })) as unknown as typeof endpoint;
+    endpoint = (await ctx.createEndpoint(accountId, {
+      userId: 'user-1',
+      identity: 'alice',
+      provision: true,
+    })) as unknown as typeof endpoint;
   });
   afterAll(() => ctx?.close());
 
@@ -33,7 +37,7 @@ describe('Plivo tokens', () => {
     expect(ctx.emulators.plivo.requestsTo('POST', /\/Application\/?$/)).toHaveLength(1);
   });
 
-  it('mints through Plivo\'s JWT/Token call with exactly the documented body', async () => {
+  it("mints through Plivo's JWT/Token call with exactly the documented body", async () => {
     const response = await ctx.issue({ endpointId: endpoint.id, ttlSeconds: 600 }).expect(201);
     const now = Math.floor(ctx.clock.now().getTime() / 1000);
     const [call] = ctx.emulators.plivo.requestsTo('POST', /\/JWT\/Token\/?$/).slice(-1);
@@ -49,7 +53,12 @@ describe('Plivo tokens', () => {
       per: { voice: { incoming_allow: true, outgoing_allow: true } },
       app: appId.applicationId,
     });
-    expect(response.body).toMatchObject({ provider: 'plivo', kind: 'access_token', identity: endpoint.identity, capabilities: ['incoming', 'outgoing'] });
+    expect(response.body).toMatchObject({
+      provider: 'plivo',
+      kind: 'access_token',
+      identity: endpoint.identity,
+      capabilities: ['incoming', 'outgoing'],
+    });
     const decoded = decodeJwt(response.body.token)!;
     expect(decoded.header).toEqual({ alg: 'HS256', cty: 'plivo;v=1', typ: 'JWT' });
     expect(decoded.payload).toMatchObject({ iss: account.config.authId, sub: endpoint.identity, exp: now + 600 });
@@ -61,14 +70,14 @@ describe('Plivo tokens', () => {
     expect((call.body as { per: unknown }).per).toEqual({ voice: { incoming_allow: false, outgoing_allow: true } });
   });
 
-  it('keeps exp − nbf within Plivo\'s 24 hours', async () => {
+  it("keeps exp − nbf within Plivo's 24 hours", async () => {
     await ctx.issue({ endpointId: endpoint.id, ttlSeconds: 86_400 }).expect(201);
     const [call] = ctx.emulators.plivo.requestsTo('POST', /\/JWT\/Token\/?$/).slice(-1);
     const body = call.body as { nbf: number; exp: number };
     expect(body.exp - body.nbf).toBe(86_400);
   });
 
-  it('maps a refusal by Plivo to 422 provider_rejected_request with Plivo\'s message, and audits it as refused', async () => {
+  it("maps a refusal by Plivo to 422 provider_rejected_request with Plivo's message, and audits it as refused", async () => {
     const ghost = await ctx.createEndpoint(accountId, { userId: 'user-3', identity: 'ghost123' });
     const response = await ctx.issue({ endpointId: ghost.id }).expect(422);
     expect(response.body.error).toMatchObject({

@@ -99,7 +99,10 @@ describe('SignalWire tokens', () => {
       expect([(await first).status, second.status]).toEqual([201, 409]);
       expect(second.body.error.code).toBe('token_refresh_conflict');
       expect(refreshCalls()).toBe(callsBefore + 1);
-      await ctx.t.http.post(`/v1/tokens/${(await first).body.id}/refresh`).set(bearer(ctx.tenant.key)).expect(201);
+      await ctx.t.http
+        .post(`/v1/tokens/${(await first).body.id}/refresh`)
+        .set(bearer(ctx.tenant.key))
+        .expect(201);
     });
 
     it('keeps no refresh token where the policy caps tokens below the 2 h a refresh would give', async () => {
@@ -112,7 +115,11 @@ describe('SignalWire tokens', () => {
 
     it('refuses a refresh, before spending the refresh token, once the policy is tightened below 2 h', async () => {
       const { body } = await ctx.issue({ endpointId: endpoint.id }).expect(201);
-      await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ policy: { tokenTtl: { maxSeconds: 3600 } } }).expect(200);
+      await ctx.t.http
+        .patch(`/v1/provider-accounts/${accountId}`)
+        .set(bearer(ctx.tenant.key))
+        .send({ policy: { tokenTtl: { maxSeconds: 3600 } } })
+        .expect(200);
       const refreshCalls = ctx.emulators.signalwire.requestsTo('POST', /refresh$/).length;
       try {
         const refused = await ctx.t.http.post(`/v1/tokens/${body.id}/refresh`).set(bearer(ctx.tenant.key)).expect(422);
@@ -141,7 +148,7 @@ describe('SignalWire tokens', () => {
   });
 
   describe('guest and invite SATs', () => {
-    it('mints a guest SAT limited to the endpoint\'s allowed addresses, or a subset of them', async () => {
+    it("mints a guest SAT limited to the endpoint's allowed addresses, or a subset of them", async () => {
       const all = await ctx.issue({ endpointId: endpoint.id, kind: 'guest' }).expect(201);
       expect(lastCall(/\/guests\/tokens$/).body).toMatchObject({ allowed_addresses: account.addresses.slice(0, 2) });
       expect(all.body).toMatchObject({ kind: 'guest', capabilities: ['outgoing'], allowedAddresses: account.addresses.slice(0, 2) });
@@ -149,17 +156,25 @@ describe('SignalWire tokens', () => {
       expect(lastCall(/\/guests\/tokens$/).body).toMatchObject({ allowed_addresses: [account.addresses[1]] });
     });
 
-    it('refuses addresses outside the endpoint\'s list (403) and more than ten (400)', async () => {
-      const outside = await ctx.issue({ endpointId: endpoint.id, kind: 'guest', options: { allowedAddresses: [account.addresses[2]] } }).expect(403);
+    it("refuses addresses outside the endpoint's list (403) and more than ten (400)", async () => {
+      const outside = await ctx
+        .issue({ endpointId: endpoint.id, kind: 'guest', options: { allowedAddresses: [account.addresses[2]] } })
+        .expect(403);
       expect(outside.body.error).toMatchObject({ code: 'address_not_allowed', details: { refused: [account.addresses[2]] } });
       const many = Array.from({ length: 11 }, (_, index) => `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`);
       await ctx.issue({ endpointId: endpoint.id, kind: 'guest', options: { allowedAddresses: many } }).expect(400);
-      const setting = await ctx.t.http.patch(`/v1/endpoints/${endpoint.id}`).set(bearer(ctx.tenant.key)).send({ providerOptions: { allowedAddresses: many } }).expect(400);
+      const setting = await ctx.t.http
+        .patch(`/v1/endpoints/${endpoint.id}`)
+        .set(bearer(ctx.tenant.key))
+        .send({ providerOptions: { allowedAddresses: many } })
+        .expect(400);
       expect(setting.body.error.details.fields[0].field).toBe('providerOptions.allowedAddresses');
     });
 
     it('mints an invite for one allowed address, authenticated by a subscriber SAT', async () => {
-      const response = await ctx.issue({ endpointId: endpoint.id, kind: 'invite', options: { addressId: account.addresses[0] }, ttlSeconds: 300 }).expect(201);
+      const response = await ctx
+        .issue({ endpointId: endpoint.id, kind: 'invite', options: { addressId: account.addresses[0] }, ttlSeconds: 300 })
+        .expect(201);
       const invite = lastCall(/\/subscriber\/invites$/);
       expect(invite.body).toEqual({ address_id: account.addresses[0], expires_at: Math.floor(ctx.clock.now().getTime() / 1000) + 300 });
       expect(ctx.emulators.signalwire.sats.get(invite.bearer!)).toMatchObject({ kind: 'subscriber' });
@@ -174,14 +189,27 @@ describe('SignalWire tokens', () => {
       expect(response.body.error).toMatchObject({ code: 'provider_config_incomplete' });
     });
 
-    it('passes SignalWire\'s own validation errors through as 422 with its code', async () => {
+    it("passes SignalWire's own validation errors through as 422 with its code", async () => {
       ctx.emulators.signalwire.failNext(1, {
         kind: 'status',
         status: 422,
-        body: { errors: [{ type: 'validation_error', code: 'must_belong_to_project', message: 'Allowed addresses must belong to the project', attribute: 'allowed_addresses' }] },
+        body: {
+          errors: [
+            {
+              type: 'validation_error',
+              code: 'must_belong_to_project',
+              message: 'Allowed addresses must belong to the project',
+              attribute: 'allowed_addresses',
+            },
+          ],
+        },
       });
       const response = await ctx.issue({ endpointId: endpoint.id, kind: 'guest' }).expect(422);
-      expect(response.body.error.details).toMatchObject({ provider: 'signalwire', providerCode: 'must_belong_to_project', attribute: 'allowed_addresses' });
+      expect(response.body.error.details).toMatchObject({
+        provider: 'signalwire',
+        providerCode: 'must_belong_to_project',
+        attribute: 'allowed_addresses',
+      });
     });
   });
 
@@ -193,10 +221,14 @@ describe('SignalWire tokens', () => {
     };
 
     beforeAll(async () => {
-      await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ settings: { allowedOrigins: [origin] } }).expect(200);
+      await ctx.t.http
+        .patch(`/v1/admin/tenants/${ctx.tenant.id}`)
+        .set(bearer(ctx.t.adminKey))
+        .send({ settings: { allowedOrigins: [origin] } })
+        .expect(200);
     });
 
-    it('exchanges the account\'s c2c token for a guest SAT, for an allowed origin, without any key', async () => {
+    it("exchanges the account's c2c token for a guest SAT, for an allowed origin, without any key", async () => {
       ctx.clock.advance(60_000);
       const response = await exchange(origin).expect(201);
       expect(response.headers['access-control-allow-origin']).toBe(origin);
@@ -252,7 +284,10 @@ describe('SignalWire tokens', () => {
       await ctx.t.http.post('/v1/signalwire/embeds/00000000-0000-7000-8000-000000000000/tokens').set('origin', origin).expect(404);
       ctx.clock.advance(60_000);
       await ctx.t.app.get(RefusalTally).flush();
-      const counted = await ctx.t.prisma.tokenIssuance.findMany({ where: { actorKind: 'public_embed', issuedAt: minute, requestId: null }, orderBy: { errorCode: 'asc' } });
+      const counted = await ctx.t.prisma.tokenIssuance.findMany({
+        where: { actorKind: 'public_embed', issuedAt: minute, requestId: null },
+        orderBy: { errorCode: 'asc' },
+      });
       expect(counted.map(({ tenantId, errorCode, requestCount }) => ({ tenantId, errorCode, requestCount }))).toEqual([
         { tenantId: null, errorCode: 'embed_not_found', requestCount: 1 },
         { tenantId: ctx.tenant.id, errorCode: 'rate_limited', requestCount: 3 },
@@ -281,7 +316,11 @@ describe('SignalWire tokens', () => {
 
     it('tells an anonymous caller that SignalWire failed, but not how', async () => {
       ctx.clock.advance(60_000);
-      ctx.emulators.signalwire.failNext(1, { kind: 'status', status: 422, body: { errors: [{ code: 'invalid_parameter', message: 'internal detail', attribute: 'token' }] } });
+      ctx.emulators.signalwire.failNext(1, {
+        kind: 'status',
+        status: 422,
+        body: { errors: [{ code: 'invalid_parameter', message: 'internal detail', attribute: 'token' }] },
+      });
       const response = await exchange(origin, '198.51.100.9').expect(422);
       expect(response.body.error).toEqual({ code: 'provider_rejected_request', message: expect.any(String), details: {} });
     });

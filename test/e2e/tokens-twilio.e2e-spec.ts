@@ -8,7 +8,18 @@ import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/i
 function atTime<T>(date: Date, produce: () => T): T {
   jest.useFakeTimers({
     now: date,
-    doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'],
+    doNotFake: [
+      'nextTick',
+      'setImmediate',
+      'clearImmediate',
+      'setTimeout',
+      'clearTimeout',
+      'setInterval',
+      'clearInterval',
+      'queueMicrotask',
+      'hrtime',
+      'performance',
+    ],
   });
   try {
     return produce();
@@ -24,7 +35,13 @@ describe('Twilio tokens', () => {
   let endpoint: { id: string; identity: string };
 
   const verify = async (token: string, route = '/v1/verify') =>
-    (await fetch(`${ctx.emulators.twilio.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) })).json();
+    (
+      await fetch(`${ctx.emulators.twilio.url}${route}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token }),
+      })
+    ).json();
 
   beforeAll(async () => {
     ctx = await createIssuingContext();
@@ -34,8 +51,10 @@ describe('Twilio tokens', () => {
   });
   afterAll(() => ctx?.close());
 
-  it('mints an access token byte-identical to twilio-node\'s for the same inputs and second, which Twilio accepts', async () => {
-    const response = await ctx.issue({ endpointId: endpoint.id, ttlSeconds: 3600, options: { outgoingParams: { plan: 'gold' } } }).expect(201);
+  it("mints an access token byte-identical to twilio-node's for the same inputs and second, which Twilio accepts", async () => {
+    const response = await ctx
+      .issue({ endpointId: endpoint.id, ttlSeconds: 3600, options: { outgoingParams: { plan: 'gold' } } })
+      .expect(201);
     const now = ctx.clock.now();
     expect(response.body).toEqual({
       id: expect.any(String),
@@ -48,8 +67,17 @@ describe('Twilio tokens', () => {
       capabilities: ['incoming', 'outgoing'],
     });
     const oracle = atTime(now, () => {
-      const token = new twilio.jwt.AccessToken(account.config.accountSid, account.config.apiKeySid, account.secrets.apiKeySecret, { identity: 'alice_42', ttl: 3600 });
-      token.addGrant(new twilio.jwt.AccessToken.VoiceGrant({ incomingAllow: true, outgoingApplicationSid: account.config.outgoingApplicationSid, outgoingApplicationParams: { plan: 'gold' } }));
+      const token = new twilio.jwt.AccessToken(account.config.accountSid, account.config.apiKeySid, account.secrets.apiKeySecret, {
+        identity: 'alice_42',
+        ttl: 3600,
+      });
+      token.addGrant(
+        new twilio.jwt.AccessToken.VoiceGrant({
+          incomingAllow: true,
+          outgoingApplicationSid: account.config.outgoingApplicationSid,
+          outgoingApplicationParams: { plan: 'gold' },
+        }),
+      );
       return token.toJwt();
     });
     expect(decodeJwt(response.body.token)).toEqual(decodeJwt(oracle));
@@ -63,11 +91,16 @@ describe('Twilio tokens', () => {
     const regionalEndpoint = await ctx.createEndpoint(regionalId, { userId: 'bob', capabilities: ['incoming'] });
     const response = await ctx.issue({ endpointId: regionalEndpoint.id, ttlSeconds: 600 }).expect(201);
     const oracle = atTime(ctx.clock.now(), () => {
-      const token = new twilio.jwt.AccessToken(regional.config.accountSid as string, regional.config.apiKeySid as string, regional.secrets.apiKeySecret, {
-        identity: 'bob',
-        ttl: 600,
-        region: 'ie1',
-      });
+      const token = new twilio.jwt.AccessToken(
+        regional.config.accountSid as string,
+        regional.config.apiKeySid as string,
+        regional.secrets.apiKeySecret,
+        {
+          identity: 'bob',
+          ttl: 600,
+          region: 'ie1',
+        },
+      );
       token.addGrant(new twilio.jwt.AccessToken.VoiceGrant({ incomingAllow: true }));
       return token.toJwt();
     });
@@ -75,12 +108,21 @@ describe('Twilio tokens', () => {
     expect(decodeJwt(response.body.token)?.header).toEqual({ alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1', twr: 'ie1' });
   });
 
-  it('mints a legacy capability token identical to ClientCapability\'s, signed with the auth token', async () => {
+  it("mints a legacy capability token identical to ClientCapability's, signed with the auth token", async () => {
     const response = await ctx.issue({ endpointId: endpoint.id, kind: 'capability_token', ttlSeconds: 1800 }).expect(201);
     const oracle = atTime(ctx.clock.now(), () => {
-      const capability = new twilio.jwt.ClientCapability({ accountSid: account.config.accountSid, authToken: account.secrets.authToken, ttl: 1800 });
+      const capability = new twilio.jwt.ClientCapability({
+        accountSid: account.config.accountSid,
+        authToken: account.secrets.authToken,
+        ttl: 1800,
+      });
       capability.addScope(new twilio.jwt.ClientCapability.IncomingClientScope('alice_42'));
-      capability.addScope(new twilio.jwt.ClientCapability.OutgoingClientScope({ applicationSid: account.config.outgoingApplicationSid, clientName: 'alice_42' }));
+      capability.addScope(
+        new twilio.jwt.ClientCapability.OutgoingClientScope({
+          applicationSid: account.config.outgoingApplicationSid,
+          clientName: 'alice_42',
+        }),
+      );
       return capability.toJwt();
     });
     expect(response.body.token).toBe(oracle);
@@ -98,13 +140,26 @@ describe('Twilio tokens', () => {
   it('refuses capabilities the endpoint does not allow (403), and audits the refusal', async () => {
     const inboundOnly = await ctx.createEndpoint(accountId, { userId: 'carol', capabilities: ['incoming'] });
     const response = await ctx.issue({ endpointId: inboundOnly.id, capabilities: ['outgoing'] }).expect(403);
-    expect(response.body.error).toMatchObject({ code: 'capability_not_allowed', details: { requested: ['outgoing'], allowed: ['incoming'] } });
+    expect(response.body.error).toMatchObject({
+      code: 'capability_not_allowed',
+      details: { requested: ['outgoing'], allowed: ['incoming'] },
+    });
     const [row] = await issuanceRows(ctx, { endpointId: inboundOnly.id });
-    expect(row).toMatchObject({ outcome: 'refused', errorCode: 'capability_not_allowed', endpointId: inboundOnly.id, provider: 'twilio', userId: 'carol' });
+    expect(row).toMatchObject({
+      outcome: 'refused',
+      errorCode: 'capability_not_allowed',
+      endpointId: inboundOnly.id,
+      provider: 'twilio',
+      userId: 'carol',
+    });
   });
 
-  it('cuts the lifetime to the account\'s maximum, and never beyond 24 h', async () => {
-    await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ policy: { tokenTtl: { maxSeconds: 900 } } }).expect(200);
+  it("cuts the lifetime to the account's maximum, and never beyond 24 h", async () => {
+    await ctx.t.http
+      .patch(`/v1/provider-accounts/${accountId}`)
+      .set(bearer(ctx.tenant.key))
+      .send({ policy: { tokenTtl: { maxSeconds: 900 } } })
+      .expect(200);
     const capped = await ctx.issue({ endpointId: endpoint.id, ttlSeconds: 7200 }).expect(201);
     const claims = decodeJwt(capped.body.token)!.payload as { iat: number; exp: number };
     expect(claims.exp - claims.iat).toBe(900);
@@ -134,7 +189,10 @@ describe('Twilio tokens', () => {
     const bareId = await ctx.createAccount(bare, { config, secrets: { apiKeySecret: bare.secrets.apiKeySecret } });
     const bareEndpoint = await ctx.createEndpoint(bareId, { userId: 'erin' });
     const outgoing = await ctx.issue({ endpointId: bareEndpoint.id, capabilities: ['outgoing'] }).expect(422);
-    expect(outgoing.body.error).toMatchObject({ code: 'provider_config_incomplete', details: { missing: 'config.outgoingApplicationSid' } });
+    expect(outgoing.body.error).toMatchObject({
+      code: 'provider_config_incomplete',
+      details: { missing: 'config.outgoingApplicationSid' },
+    });
     const legacy = await ctx.issue({ endpointId: bareEndpoint.id, kind: 'capability_token', capabilities: ['incoming'] }).expect(422);
     expect(legacy.body.error.details.missing).toBe('secrets.authToken');
   });
@@ -155,7 +213,10 @@ describe('Twilio tokens', () => {
       expect(await verify(`${header}.${payload}.${Buffer.alloc(32).toString('base64url')}`)).toMatchObject({ valid: false, code: 20107 });
       const foreign = JSON.parse(Buffer.from(payload, 'base64url').toString());
       foreign.iss = `SK${'0'.repeat(32)}`;
-      expect(await verify(`${header}.${Buffer.from(JSON.stringify(foreign)).toString('base64url')}.x`)).toMatchObject({ valid: false, code: 20103 });
+      expect(await verify(`${header}.${Buffer.from(JSON.stringify(foreign)).toString('base64url')}.x`)).toMatchObject({
+        valid: false,
+        code: 20103,
+      });
       ctx.clock.advance(601_000);
       expect(await verify(body.token)).toMatchObject({ valid: false, code: 20104 });
     });

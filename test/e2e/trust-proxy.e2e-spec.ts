@@ -20,7 +20,11 @@ describe('X-Forwarded-For without TRUST_PROXY', () => {
 
   it('does not give a visitor a fresh rate limit on the public embed route', async () => {
     const origin = 'https://shop.example.com';
-    await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ settings: { allowedOrigins: [origin] } }).expect(200);
+    await ctx.t.http
+      .patch(`/v1/admin/tenants/${ctx.tenant.id}`)
+      .set(bearer(ctx.t.adminKey))
+      .send({ settings: { allowedOrigins: [origin] } })
+      .expect(200);
     const accountId = await ctx.createAccount(emulatedSignalwireAccount(ctx.emulators.signalwire));
     const exchange = (forwardedFor: string) =>
       ctx.t.http.post(`/v1/signalwire/embeds/${accountId}/tokens`).set('origin', origin).set('x-forwarded-for', forwardedFor);

@@ -1,8 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
 const hex = (length: number) => randomBytes(length).toString('hex').slice(0, length);
-const alnum = (length: number) => randomBytes(length * 2).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, length);
-const upperAlnum = (length: number) => alnum(length * 2).toUpperCase().slice(0, length);
+const alnum = (length: number) =>
+  randomBytes(length * 2)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, length);
+const upperAlnum = (length: number) =>
+  alnum(length * 2)
+    .toUpperCase()
+    .slice(0, length);
 
 /** Well-formed (fake) credentials per provider, in the shapes providers/*.md give. Fresh values each call. */
 export const validCredentials = {

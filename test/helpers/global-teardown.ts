@@ -11,10 +11,10 @@ export default async function globalTeardown(): Promise<void> {
   if (!serverUrl) return;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
-  const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname = $1 OR starts_with(datname, $2)', [
-    `callpass_tpl_${testRunId()}`,
-    `callpass_t_${testRunId()}_`,
-  ]);
+  const { rows } = await admin.query<{ datname: string }>(
+    'SELECT datname FROM pg_database WHERE datname = $1 OR starts_with(datname, $2)',
+    [`callpass_tpl_${testRunId()}`, `callpass_t_${testRunId()}_`],
+  );
   for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
   await admin.end();
 }

@@ -15,7 +15,10 @@ export interface IssuingContext {
   /** POST /v1/tokens as the tenant. */
   issue(body: Record<string, unknown>): Test;
   createAccount(account: EmulatedAccount, overrides?: Record<string, unknown>): Promise<string>;
-  createEndpoint(providerAccountId: string, overrides?: Record<string, unknown>): Promise<Record<string, unknown> & { id: string; identity: string }>;
+  createEndpoint(
+    providerAccountId: string,
+    overrides?: Record<string, unknown>,
+  ): Promise<Record<string, unknown> & { id: string; identity: string }>;
   close(): Promise<void>;
 }
 
@@ -50,7 +53,12 @@ export async function createIssuingContext(options: TestAppOptions = {}): Promis
       const response = await t.http
         .post('/v1/endpoints')
         .set(bearer(tenant.key))
-        .send({ providerAccountId, userId: `user_${randomBytes(4).toString('hex')}`, capabilities: ['incoming', 'outgoing'], ...overrides });
+        .send({
+          providerAccountId,
+          userId: `user_${randomBytes(4).toString('hex')}`,
+          capabilities: ['incoming', 'outgoing'],
+          ...overrides,
+        });
       if (response.status !== 201) throw new Error(`endpoint not created: ${JSON.stringify(response.body)}`);
       return response.body;
     },
@@ -63,5 +71,8 @@ export async function createIssuingContext(options: TestAppOptions = {}): Promis
 
 /** The tenant's token log rows matching `where`, newest first. */
 export function issuanceRows(ctx: IssuingContext, where: Prisma.TokenIssuanceWhereInput = {}) {
-  return ctx.t.prisma.tokenIssuance.findMany({ where: { ...where, tenantId: ctx.tenant.id }, orderBy: [{ issuedAt: 'desc' }, { id: 'desc' }] });
+  return ctx.t.prisma.tokenIssuance.findMany({
+    where: { ...where, tenantId: ctx.tenant.id },
+    orderBy: [{ issuedAt: 'desc' }, { id: 'desc' }],
+  });
 }

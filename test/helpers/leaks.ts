@@ -5,7 +5,9 @@
  */
 export function findLeaks(haystack: string, canaries: string[]): string[] {
   const decoded = [...haystack.matchAll(/[A-Za-z0-9+/_-]{12,}=*/g)]
-    .flatMap(([run]) => [0, 1, 2, 3].map((skip) => Buffer.from(run.slice(skip).replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1')))
+    .flatMap(([run]) =>
+      [0, 1, 2, 3].map((skip) => Buffer.from(run.slice(skip).replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1')),
+    )
     .join('\n');
   // Fragment → canary, per fragment length. Fragments of hex secrets are longer: 8 hex digits turn up by chance in ids.
   const pieces = new Map<number, Map<string, string>>();
@@ -13,7 +15,8 @@ export function findLeaks(haystack: string, canaries: string[]): string[] {
     const length = /^[0-9a-f]+$/i.test(canary) ? 12 : 8;
     const byPiece = pieces.get(length) ?? new Map<string, string>();
     pieces.set(length, byPiece);
-    for (const form of encodings(canary)) for (let at = 0; at + length <= form.length; at += 1) byPiece.set(form.slice(at, at + length), canary);
+    for (const form of encodings(canary))
+      for (let at = 0; at + length <= form.length; at += 1) byPiece.set(form.slice(at, at + length), canary);
   }
   const leaked = new Set<string>();
   for (const text of [haystack, decoded]) {

@@ -69,7 +69,7 @@ describe.each(availableDatabaseKinds())('migrations on %s', (kind) => {
     expect(report.checksumMismatches).toEqual([]);
   });
 
-  it('records every migration in Prisma\'s own table with Prisma\'s checksum', async () => {
+  it("records every migration in Prisma's own table with Prisma's checksum", async () => {
     const rows = await database.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
       'SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" ORDER BY migration_name',
     );
@@ -77,7 +77,12 @@ describe.each(availableDatabaseKinds())('migrations on %s', (kind) => {
       .readdirSync(MIGRATIONS_DIR)
       .filter((name) => fs.existsSync(path.join(MIGRATIONS_DIR, name, 'migration.sql')))
       .sort()
-      .map((name) => ({ name, checksum: createHash('sha256').update(fs.readFileSync(path.join(MIGRATIONS_DIR, name, 'migration.sql'))).digest('hex') }));
+      .map((name) => ({
+        name,
+        checksum: createHash('sha256')
+          .update(fs.readFileSync(path.join(MIGRATIONS_DIR, name, 'migration.sql')))
+          .digest('hex'),
+      }));
     expect(rows.map((row) => ({ name: row.migration_name, checksum: row.checksum }))).toEqual(expected);
     expect(rows.every((row) => row.finished_at !== null)).toBe(true);
   });
@@ -107,7 +112,10 @@ describe.each(availableDatabaseKinds())('migrations racing at boot on %s', (kind
   it('refuses to run past a migration that failed, on this and every later boot', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-migrations-'));
     fs.mkdirSync(path.join(dir, '29990102000000_broken'));
-    fs.writeFileSync(path.join(dir, '29990102000000_broken', 'migration.sql'), 'CREATE TABLE broken (id int); SELECT * FROM missing_table;');
+    fs.writeFileSync(
+      path.join(dir, '29990102000000_broken', 'migration.sql'),
+      'CREATE TABLE broken (id int); SELECT * FROM missing_table;',
+    );
     try {
       await expect(applyMigrations(database.connect(), dir)).rejects.toThrow(MigrationError);
       const tables = await database.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'broken'`);

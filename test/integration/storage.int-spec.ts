@@ -56,7 +56,10 @@ describe.each(availableDatabaseKinds())('storage on %s', (kind) => {
       disabled: false,
     });
     expect(await tenants.find(tenant.id)).toMatchObject({ settings: { tokenTtl: { maxSeconds: 600 } }, status: 'active' });
-    expect(await accounts.find(tenant.id, account.id)).toMatchObject({ config: { accountSid: 'AC1' }, policy: { capabilities: ['incoming'] } });
+    expect(await accounts.find(tenant.id, account.id)).toMatchObject({
+      config: { accountSid: 'AC1' },
+      policy: { capabilities: ['incoming'] },
+    });
     expect((await endpoints.find(tenant.id, endpoint.id))?.capabilities).toEqual(['incoming', 'outgoing']);
     expect(endpoint.createdAt).toBeInstanceOf(Date);
   });
@@ -73,7 +76,15 @@ describe.each(availableDatabaseKinds())('storage on %s', (kind) => {
       providerData: { allowedAddresses: ['a'] },
     });
     const expected = {
-      endpoint: { id: endpoint.id, tenantId: tenant.id, userId: 'hot user', identity: 'hot', capabilities: ['outgoing'], disabled: false, providerData: { allowedAddresses: ['a'] } },
+      endpoint: {
+        id: endpoint.id,
+        tenantId: tenant.id,
+        userId: 'hot user',
+        identity: 'hot',
+        capabilities: ['outgoing'],
+        disabled: false,
+        providerData: { allowedAddresses: ['a'] },
+      },
       account: {
         id: account.id,
         tenantId: tenant.id,
@@ -94,7 +105,15 @@ describe.each(availableDatabaseKinds())('storage on %s', (kind) => {
     const keys = new ApiKeysRepository(prisma, connection);
     const generated = generateApiKey('tenant');
     const expiresAt = new Date('2030-01-01T00:00:00Z');
-    const key = await keys.create({ kind: 'tenant', tenantId: tenant.id, name: 'k', prefix: generated.prefix, secretHash: generated.secretHash, scopes: ['x'], expiresAt });
+    const key = await keys.create({
+      kind: 'tenant',
+      tenantId: tenant.id,
+      name: 'k',
+      prefix: generated.prefix,
+      secretHash: generated.secretHash,
+      scopes: ['x'],
+      expiresAt,
+    });
     expect(await keys.findForAuthentication(generated.secretHash)).toEqual({
       id: key.id,
       kind: 'tenant',
@@ -118,7 +137,7 @@ describe.each(availableDatabaseKinds())('storage on %s', (kind) => {
     expect((await accounts.find(owner.id, account.id))?.name).toBe('main');
   });
 
-  it('cannot attach an endpoint to another tenant\'s account, even bypassing the services', async () => {
+  it("cannot attach an endpoint to another tenant's account, even bypassing the services", async () => {
     const owner = await tenants.create({ slug: `fk-owner-${kind}`, name: 'o', settings: {} });
     const intruder = await tenants.create({ slug: `fk-intruder-${kind}`, name: 'i', settings: {} });
     const account = await newAccount(owner.id, '01900000-0000-7000-8000-000000000003');

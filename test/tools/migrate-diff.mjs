@@ -40,7 +40,10 @@ async function openShadow() {
 }
 
 function migrationsTarget() {
-  const names = fs.readdirSync(migrationsDir).filter((name) => fs.existsSync(path.join(migrationsDir, name, 'migration.sql'))).sort();
+  const names = fs
+    .readdirSync(migrationsDir)
+    .filter((name) => fs.existsSync(path.join(migrationsDir, name, 'migration.sql')))
+    .sort();
   const lockFile = path.join(migrationsDir, 'migration_lock.toml');
   return {
     tag: 'migrations',
@@ -49,7 +52,10 @@ function migrationsTarget() {
     lockfile: { path: 'migration_lock.toml', content: fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : null },
     migrationDirectories: names.map((name) => ({
       path: name,
-      migrationFile: { path: 'migration.sql', content: { tag: 'ok', value: fs.readFileSync(path.join(migrationsDir, name, 'migration.sql'), 'utf8') } },
+      migrationFile: {
+        path: 'migration.sql',
+        content: { tag: 'ok', value: fs.readFileSync(path.join(migrationsDir, name, 'migration.sql'), 'utf8') },
+      },
     })),
   };
 }
@@ -58,7 +64,17 @@ const schema = { files: [{ path: schemaPath, content: fs.readFileSync(schemaPath
 const from = process.argv.includes('--from-migrations') ? migrationsTarget() : { tag: 'empty' };
 const SchemaEngine = await loadSchemaEngine();
 const factory = { provider: 'postgres', adapterName: 'pglite-prisma-adapter', connect: openShadow, connectToShadowDb: openShadow };
-const engine = await SchemaEngine.new({ datamodels: [[schemaPath, schema.files[0].content]] }, () => {}, bindMigrationAwareSqlAdapterFactory(factory));
-const result = await engine.diff({ from, to: { tag: 'schemaDatamodel', ...schema }, script: true, exitCode: null, filters: { externalTables: [], externalEnums: [] } });
+const engine = await SchemaEngine.new(
+  { datamodels: [[schemaPath, schema.files[0].content]] },
+  () => {},
+  bindMigrationAwareSqlAdapterFactory(factory),
+);
+const result = await engine.diff({
+  from,
+  to: { tag: 'schemaDatamodel', ...schema },
+  script: true,
+  exitCode: null,
+  filters: { externalTables: [], externalEnums: [] },
+});
 process.stdout.write(result.stdout ?? '');
 await Promise.all(opened.map((db) => db.close()));

@@ -4,11 +4,7 @@ import { SetMetadata } from '@nestjs/common';
  * Who may call a route. Every route must declare one: the global guards deny routes that declare none.
  * `service` rules name the scope a service key must hold.
  */
-export type AccessRule =
-  | { kind: 'public' }
-  | { kind: 'admin' }
-  | { kind: 'tenant' }
-  | { kind: 'service'; scope: ServiceScope };
+export type AccessRule = { kind: 'public' } | { kind: 'admin' } | { kind: 'tenant' } | { kind: 'service'; scope: ServiceScope };
 
 export const SERVICE_SCOPES = ['endpoints:read', 'usage:read'] as const;
 export type ServiceScope = (typeof SERVICE_SCOPES)[number];

@@ -15,10 +15,7 @@ export class AuthenticationGuard extends AuthGuard(API_KEY_STRATEGY) {
   }
 
   override canActivate(context: ExecutionContext) {
-    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
     if (!rule) {
       this.logger.error(`${context.getClass().name}.${context.getHandler().name} declares no access rule; denied`);
       throw authErrors.forbidden();
@@ -28,7 +25,7 @@ export class AuthenticationGuard extends AuthGuard(API_KEY_STRATEGY) {
   }
 
   override handleRequest<T>(error: unknown, principal: T): T {
-    if (error) throw error;
+    if (error) throw error instanceof Error ? error : authErrors.authentication_required();
     if (!principal) throw authErrors.authentication_required();
     return principal;
   }

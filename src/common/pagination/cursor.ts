@@ -24,7 +24,8 @@ export function decodeCursor(cursor: string | undefined): CursorPosition | undef
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     const date = new Date(String(at));
     // Only dates this service wrote: ISO 8601 that round-trips, in years PostgreSQL's timestamptz accepts.
-    const written = !Number.isNaN(date.getTime()) && date.toISOString() === at && date.getUTCFullYear() >= 1 && date.getUTCFullYear() <= 9999;
+    const written =
+      !Number.isNaN(date.getTime()) && date.toISOString() === at && date.getUTCFullYear() >= 1 && date.getUTCFullYear() <= 9999;
     if (typeof id === 'string' && isUuid(id) && written) return { at: date, id };
   } catch {
     // fall through: any undecodable cursor is the client's error
@@ -41,12 +42,7 @@ export function afterCursor<K extends string>(field: K, position: CursorPosition
 }
 
 /** Fetch `limit + 1` rows, then call this: it trims the extra row and derives the next cursor. */
-export function toPage<R extends { id: string }, T>(
-  rows: R[],
-  limit: number,
-  at: (row: R) => Date,
-  present: (row: R) => T,
-): Page<T> {
+export function toPage<R extends { id: string }, T>(rows: R[], limit: number, at: (row: R) => Date, present: (row: R) => T): Page<T> {
   const hasMore = rows.length > limit;
   const pageRows = hasMore ? rows.slice(0, limit) : rows;
   const last = pageRows[pageRows.length - 1];

@@ -15,7 +15,8 @@ export class RejectNulCharactersPipe implements PipeTransform {
 }
 
 function findNul(value: unknown, path: string): FieldError | undefined {
-  if (typeof value === 'string') return value.includes('\0') ? { field: path || 'value', messages: ['must not contain NUL characters'] } : undefined;
+  if (typeof value === 'string')
+    return value.includes('\0') ? { field: path || 'value', messages: ['must not contain NUL characters'] } : undefined;
   if (value === null || typeof value !== 'object') return undefined;
   for (const [key, child] of Object.entries(value)) {
     const childPath = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;

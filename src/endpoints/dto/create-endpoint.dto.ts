@@ -9,7 +9,7 @@ export class CreateEndpointDto {
   /** The tenant's own id for the user (not shown to the provider unless used as the identity). */
   @IsString()
   @Length(1, 200)
-  @Matches(/^[^\x00-\x1f\x7f]+$/, { message: 'userId must not contain control characters' })
+  @Matches(/^\P{Cc}+$/u, { message: 'userId must not contain control characters' })
   userId: string;
 
   /** The name the provider knows the user by; defaults to `userId`. Checked against the provider's rules. */

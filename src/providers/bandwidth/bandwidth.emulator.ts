@@ -35,10 +35,14 @@ export class BandwidthEmulator extends EmulatorServer {
     }
     const form = (request.body ?? {}) as Record<string, string>;
     const credentials =
-      request.basic ?? (this.acceptBodyCredentials && form.client_id ? { username: form.client_id, password: form.client_secret } : undefined);
+      request.basic ??
+      (this.acceptBodyCredentials && form.client_id ? { username: form.client_id, password: form.client_secret } : undefined);
     const client = credentials ? this.clients.get(credentials.username) : undefined;
     if (!client || client.secret !== credentials?.password) {
-      return { ...oauthError(401, 'invalid_client'), headers: { 'www-authenticate': 'Basic realm="bandwidth"', 'cache-control': 'no-store' } };
+      return {
+        ...oauthError(401, 'invalid_client'),
+        headers: { 'www-authenticate': 'Basic realm="bandwidth"', 'cache-control': 'no-store' },
+      };
     }
     if (form.grant_type !== 'client_credentials') return oauthError(400, 'unsupported_grant_type');
     if (client.network === 'global' && form.scope !== 'voice.webrtc') return oauthError(400, 'invalid_scope');
@@ -46,7 +50,11 @@ export class BandwidthEmulator extends EmulatorServer {
     const jti = randomUUID();
     const issuedAt = Math.floor(this.now().getTime() / 1000);
     const expiresIn = this.expiresIn[client.network];
-    const accessToken = signHs256({ alg: 'HS256', typ: 'JWT' }, { jti, sub: credentials!.username, iat: issuedAt, exp: issuedAt + expiresIn, scope: form.scope ?? '' }, this.signingKey);
+    const accessToken = signHs256(
+      { alg: 'HS256', typ: 'JWT' },
+      { jti, sub: credentials.username, iat: issuedAt, exp: issuedAt + expiresIn, scope: form.scope ?? '' },
+      this.signingKey,
+    );
     return {
       status: 200,
       headers: { 'cache-control': 'no-store' },

@@ -66,7 +66,8 @@ export class EmulatorServer {
   private readonly routes: Route[] = [];
   private readonly faults: Fault[] = [];
   private readonly hanging = new Set<ServerResponse>();
-  private readonly holds: { remaining: number; arrivals: number; released: Promise<void>; release: () => void; waiters: (() => void)[] }[] = [];
+  private readonly holds: { remaining: number; arrivals: number; released: Promise<void>; release: () => void; waiters: (() => void)[] }[] =
+    [];
   private receivedWaiters: (() => void)[] = [];
   private server?: Server;
 
@@ -177,13 +178,15 @@ export class EmulatorServer {
       this.hanging.add(response);
       return;
     }
-    if (fault?.kind === 'garbage') return send(response, { status: 200, headers: { 'content-type': 'application/json' } }, '{"truncated": [1, 2');
+    if (fault?.kind === 'garbage')
+      return send(response, { status: 200, headers: { 'content-type': 'application/json' } }, '{"truncated": [1, 2');
     if (fault?.kind === 'malformed_http') return void response.socket?.end('HTTP/1.1 200 OK\r\nContent-Length: many\r\n\r\n{}');
     if (fault?.kind === 'rate_limit') {
       return send(response, { status: 429, headers: { 'retry-after': String(fault.retryAfterSeconds) }, body: { error: 'rate limited' } });
     }
     if (fault?.kind === 'echo') return send(response, { status: fault.status, body: echoBody(request, fault.repeat ?? 1) });
-    if (fault?.kind === 'status') return send(response, { status: fault.status, headers: fault.headers, body: fault.body ?? { error: `emulated ${fault.status}` } });
+    if (fault?.kind === 'status')
+      return send(response, { status: fault.status, headers: fault.headers, body: fault.body ?? { error: `emulated ${fault.status}` } });
 
     for (const route of this.routes) {
       const match = route.pattern.exec(request.path);

@@ -106,12 +106,21 @@ export class ProviderHttpClient {
 
   private classify(call: ProviderRequest, status: number, retryAfter: string | string[] | undefined, text: string): AttemptOutcome {
     if (status === 401 || status === 403) {
-      return { error: providerErrors.provider_auth_failed({ provider: call.provider, providerStatus: status }), reason: `${status}`, retryable: false, countsAsOutage: false };
+      return {
+        error: providerErrors.provider_auth_failed({ provider: call.provider, providerStatus: status }),
+        reason: `${status}`,
+        retryable: false,
+        countsAsOutage: false,
+      };
     }
     if (status === 429) {
       const retryAfterMs = parseRetryAfter(retryAfter, this.clock.now());
       return {
-        error: providerErrors.provider_unavailable({ provider: call.provider, reason: 'rate_limited', ...(retryAfterMs ? { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } : {}) }),
+        error: providerErrors.provider_unavailable({
+          provider: call.provider,
+          reason: 'rate_limited',
+          ...(retryAfterMs ? { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } : {}),
+        }),
         reason: '429',
         // Refused before any processing: safe to repeat whatever the call.
         retryable: true,
@@ -120,33 +129,67 @@ export class ProviderHttpClient {
       };
     }
     if (status >= 500) {
-      return { error: providerErrors.provider_unavailable({ provider: call.provider, providerStatus: status }), reason: `${status}`, retryable: call.idempotent, countsAsOutage: true };
+      return {
+        error: providerErrors.provider_unavailable({ provider: call.provider, providerStatus: status }),
+        reason: `${status}`,
+        retryable: call.idempotent,
+        countsAsOutage: true,
+      };
     }
     return { response: { status, body: parseJson(text), secrets: secretsOf(call) } };
   }
 
   private classifyFailure(call: ProviderRequest, error: unknown): AttemptOutcome {
     const name = (error as Error | undefined)?.name;
-    if (name === 'TimeoutError' || name === 'AbortError' || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+    if (
+      name === 'TimeoutError' ||
+      name === 'AbortError' ||
+      error instanceof undiciErrors.HeadersTimeoutError ||
+      error instanceof undiciErrors.BodyTimeoutError
+    ) {
       // Not retried: a slow provider stays slow, and waiting again would only pile requests up.
-      const timeout = providerErrors.provider_unavailable({ provider: call.provider, reason: 'timeout' }, 'The provider did not answer in time', 504);
+      const timeout = providerErrors.provider_unavailable(
+        { provider: call.provider, reason: 'timeout' },
+        'The provider did not answer in time',
+        504,
+      );
       return { error: timeout, reason: 'timeout', retryable: false, countsAsOutage: true };
     }
     if (error instanceof ForbiddenAddressError || (error as { cause?: unknown } | undefined)?.cause instanceof ForbiddenAddressError) {
-      return { error: providerErrors.provider_address_forbidden({ provider: call.provider }), reason: 'forbidden address', retryable: false, countsAsOutage: false };
+      return {
+        error: providerErrors.provider_address_forbidden({ provider: call.provider }),
+        reason: 'forbidden address',
+        retryable: false,
+        countsAsOutage: false,
+      };
     }
     if (error instanceof ResponseTooLargeError) {
-      return { error: providerErrors.provider_bad_response({ provider: call.provider, reason: 'response_too_large' }), reason: 'too large', retryable: false, countsAsOutage: false };
+      return {
+        error: providerErrors.provider_bad_response({ provider: call.provider, reason: 'response_too_large' }),
+        reason: 'too large',
+        retryable: false,
+        countsAsOutage: false,
+      };
     }
     const code = String((error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code ?? '');
     if (error instanceof undiciErrors.HTTPParserError || code.startsWith('HPE_')) {
-      return { error: providerErrors.provider_bad_response({ provider: call.provider, reason: 'malformed_http' }), reason: 'malformed HTTP', retryable: false, countsAsOutage: true };
+      return {
+        error: providerErrors.provider_bad_response({ provider: call.provider, reason: 'malformed_http' }),
+        reason: 'malformed HTTP',
+        retryable: false,
+        countsAsOutage: true,
+      };
     }
     // Refused, reset, unresolvable, TLS failures, socket errors: the host cannot be talked to. Only a refused
     // connection is certain not to have reached the provider, so only that is retried for non-idempotent calls.
     const retryable = call.idempotent || code === 'ECONNREFUSED';
     this.logger.warn(`${call.provider} ${call.method} transport error ${code || (error as Error).name}`);
-    return { error: providerErrors.provider_unavailable({ provider: call.provider, reason: 'unreachable' }), reason: code || 'transport', retryable, countsAsOutage: true };
+    return {
+      error: providerErrors.provider_unavailable({ provider: call.provider, reason: 'unreachable' }),
+      reason: code || 'transport',
+      retryable,
+      countsAsOutage: true,
+    };
   }
 
   private retryDelay(attempt: number, retryAfterMs: number | undefined): number | undefined {
@@ -157,13 +200,16 @@ export class ProviderHttpClient {
 }
 
 type AttemptOutcome =
-  | { response: ProviderResponse }
-  | { error: Error; reason: string; retryable: boolean; retryAfterMs?: number; countsAsOutage: boolean };
+  { response: ProviderResponse } | { error: Error; reason: string; retryable: boolean; retryAfterMs?: number; countsAsOutage: boolean };
 
 class ResponseTooLargeError extends Error {}
 
 function secretsOf(call: ProviderRequest): string[] {
-  const values = [...Object.values(call.account.secrets), ...(call.secrets ?? []), call.headers?.authorization];
+  const values: unknown[] = [
+    ...Object.values(call.account.secrets as Record<string, unknown>),
+    ...(call.secrets ?? []),
+    call.headers?.authorization,
+  ];
   return values.filter((value): value is string => typeof value === 'string' && value.length > 0);
 }
 

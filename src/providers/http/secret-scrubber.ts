@@ -13,7 +13,8 @@ export function scrubSecrets(text: string, secrets: Iterable<string>): string {
   const fragments = new Set<string>();
   for (const secret of secrets) {
     if (secret.length < FRAGMENT) continue;
-    for (const form of encodings(secret)) for (let at = 0; at + FRAGMENT <= form.length; at += 1) fragments.add(form.slice(at, at + FRAGMENT));
+    for (const form of encodings(secret))
+      for (let at = 0; at + FRAGMENT <= form.length; at += 1) fragments.add(form.slice(at, at + FRAGMENT));
   }
   if (fragments.size === 0) return text;
   const covered = new Uint8Array(text.length);
@@ -48,12 +49,14 @@ function containsFragment(text: string, fragments: Set<string>): boolean {
 
 function decodeBase64(run: string): string {
   // Every alignment: the run may start mid-way through the encoded value.
-  return [0, 1, 2, 3].map((skip) => Buffer.from(run.slice(skip).replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1')).join('\n');
+  return [0, 1, 2, 3]
+    .map((skip) => Buffer.from(run.slice(skip).replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1'))
+    .join('\n');
 }
 
 function replaceCovered(text: string, covered: Uint8Array): string {
   let out = '';
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     if (!covered[at]) {
       out += text[at];
       at += 1;

@@ -41,7 +41,13 @@ export class PlivoApi {
     return requireString('plivo', stringified(response.body), 'app_id');
   }
 
-  private async call(method: 'POST' | 'DELETE', path: string, json: unknown, idempotent: boolean, tolerated: number[] = []): Promise<ProviderResponse> {
+  private async call(
+    method: 'POST' | 'DELETE',
+    path: string,
+    json: unknown,
+    idempotent: boolean,
+    tolerated: number[] = [],
+  ): Promise<ProviderResponse> {
     const { authId } = this.account.config;
     const base = (this.account.baseUrl ?? PLIVO_API).replace(/\/$/, '');
     const response = await this.http.send({
@@ -62,5 +68,7 @@ export class PlivoApi {
 
 /** Plivo's ids are numeric strings in its docs; accept them as numbers too. */
 function stringified(body: unknown): Record<string, unknown> {
-  return Object.fromEntries(Object.entries((body ?? {}) as Record<string, unknown>).map(([key, value]) => [key, typeof value === 'number' ? String(value) : value]));
+  return Object.fromEntries(
+    Object.entries((body ?? {}) as Record<string, unknown>).map(([key, value]) => [key, typeof value === 'number' ? String(value) : value]),
+  );
 }

@@ -8,7 +8,7 @@ export class PlivoConfigDto {
 
   /** Application (numeric id) that routes the browser's calls; becomes the token's `app` and new endpoints' app. */
   @IsOptional()
-  @Matches(/^[0-9]{1,24}$/, { message: 'applicationId must be Plivo\'s numeric application id' })
+  @Matches(/^[0-9]{1,24}$/, { message: "applicationId must be Plivo's numeric application id" })
   applicationId?: string;
 
   /**

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { ProviderHttpClient } from '../http/provider-http-client';
-import { AccountContext, CallingProvider, MintedToken, MintRequest, ProviderAdapter, ProvisionedEndpoint, TokenKind } from '../provider-adapter';
+import {
+  AccountContext,
+  CallingProvider,
+  MintedToken,
+  MintRequest,
+  ProviderAdapter,
+  ProvisionedEndpoint,
+  TokenKind,
+} from '../provider-adapter';
 import { PlivoApi } from './plivo-api';
 import { PlivoConfigDto } from './plivo-config.dto';
 import { PlivoSecretsDto } from './plivo-secrets.dto';

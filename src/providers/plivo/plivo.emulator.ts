@@ -22,12 +22,20 @@ export class PlivoEmulator extends EmulatorServer {
 
   constructor(private readonly now: () => Date = () => new Date()) {
     super('plivo');
-    this.route('POST', '/v1/Account/:authId/JWT/Token', (request, params) => this.authorised(request, params, (account) => this.createToken(request, params.authId, account)));
-    this.route('POST', '/v1/Account/:authId/Endpoint', (request, params) => this.authorised(request, params, (account) => this.createEndpoint(request, account)));
-    this.route('DELETE', '/v1/Account/:authId/Endpoint/:endpointId', (request, params) =>
-      this.authorised(request, params, (account) => (account.endpoints.delete(params.endpointId) ? { status: 204 } : error(404, 'Endpoint not found'))),
+    this.route('POST', '/v1/Account/:authId/JWT/Token', (request, params) =>
+      this.authorised(request, params, (account) => this.createToken(request, params.authId, account)),
     );
-    this.route('POST', '/v1/Account/:authId/Application', (request, params) => this.authorised(request, params, (account) => this.createApplication(request, account)));
+    this.route('POST', '/v1/Account/:authId/Endpoint', (request, params) =>
+      this.authorised(request, params, (account) => this.createEndpoint(request, account)),
+    );
+    this.route('DELETE', '/v1/Account/:authId/Endpoint/:endpointId', (request, params) =>
+      this.authorised(request, params, (account) =>
+        account.endpoints.delete(params.endpointId) ? { status: 204 } : error(404, 'Endpoint not found'),
+      ),
+    );
+    this.route('POST', '/v1/Account/:authId/Application', (request, params) =>
+      this.authorised(request, params, (account) => this.createApplication(request, account)),
+    );
   }
 
   addAccount(authId: string, authToken: string): PlivoEmulatorAccount {
@@ -36,7 +44,11 @@ export class PlivoEmulator extends EmulatorServer {
     return account;
   }
 
-  private authorised(request: EmulatorRequest, params: Record<string, string>, handle: (account: PlivoEmulatorAccount) => EmulatorReply): EmulatorReply {
+  private authorised(
+    request: EmulatorRequest,
+    params: Record<string, string>,
+    handle: (account: PlivoEmulatorAccount) => EmulatorReply,
+  ): EmulatorReply {
     const account = request.basic ? this.accounts.get(request.basic.username) : undefined;
     if (!account || account.authToken !== request.basic?.password || request.basic.username !== params.authId) {
       return error(401, 'Authentication failed');
@@ -54,10 +66,11 @@ export class PlivoEmulator extends EmulatorServer {
     if (exp <= nbf) return error(400, 'exp must be after nbf');
     if (this.checks.expMustBeFuture && exp <= Math.floor(this.now().getTime() / 1000)) return error(400, 'exp must be in the future');
     // plivo-go sends the flags at the top level instead of under per.voice; accept both.
-    const voice = ((body.per as { voice?: Record<string, unknown> } | undefined)?.voice ?? body) as Record<string, unknown>;
+    const voice = (body.per as { voice?: Record<string, unknown> } | undefined)?.voice ?? body;
     const incoming = voice.incoming_allow ?? false;
     const outgoing = voice.outgoing_allow ?? false;
-    if (typeof incoming !== 'boolean' || typeof outgoing !== 'boolean') return error(400, 'incoming_allow and outgoing_allow must be booleans');
+    if (typeof incoming !== 'boolean' || typeof outgoing !== 'boolean')
+      return error(400, 'incoming_allow and outgoing_allow must be booleans');
     const sub = typeof body.sub === 'string' ? body.sub : '';
     if (incoming && !sub) return error(400, 'sub is required when incoming_allow is true');
     if (sub && this.checks.subMustExist && ![...account.endpoints.values()].some((endpoint) => endpoint.username === sub)) {
@@ -79,7 +92,8 @@ export class PlivoEmulator extends EmulatorServer {
       return error(400, 'username must start with a letter and contain only letters and digits');
     }
     if (typeof body.password !== 'string' || body.password.length < 5) return error(400, 'password must be at least 5 characters');
-    if (typeof body.alias !== 'string' || !/^[A-Za-z0-9_-]+$/.test(body.alias)) return error(400, 'alias may contain letters, digits, - and _');
+    if (typeof body.alias !== 'string' || !/^[A-Za-z0-9_-]+$/.test(body.alias))
+      return error(400, 'alias may contain letters, digits, - and _');
     const appId = typeof body.app_id === 'string' ? body.app_id : undefined;
     if (appId && !account.applications.has(appId)) return error(404, 'Application not found');
     const username = `${body.username}${String(this.nextNumber()).padStart(12, '0').slice(-12)}`;
@@ -90,7 +104,8 @@ export class PlivoEmulator extends EmulatorServer {
 
   private createApplication(request: EmulatorRequest, account: PlivoEmulatorAccount): EmulatorReply {
     const body = (request.body ?? {}) as Record<string, unknown>;
-    if (typeof body.app_name !== 'string' || !/^[A-Za-z0-9_-]+$/.test(body.app_name)) return error(400, 'app_name may contain letters, digits, - and _');
+    if (typeof body.app_name !== 'string' || !/^[A-Za-z0-9_-]+$/.test(body.app_name))
+      return error(400, 'app_name may contain letters, digits, - and _');
     if (typeof body.answer_url !== 'string' || !body.answer_url) return error(400, 'answer_url is required');
     const appId = String(this.nextNumber());
     account.applications.set(appId, { name: body.app_name, answerUrl: body.answer_url });

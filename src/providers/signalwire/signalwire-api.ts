@@ -27,25 +27,44 @@ export class SignalwireApi {
   }
 
   async guestToken(allowedAddresses: string[], expireAt: number): Promise<string> {
-    const response = await this.call('/api/fabric/guests/tokens', { allowed_addresses: allowedAddresses, expire_at: expireAt }, { basic: true, idempotent: true });
+    const response = await this.call(
+      '/api/fabric/guests/tokens',
+      { allowed_addresses: allowedAddresses, expire_at: expireAt },
+      { basic: true, idempotent: true },
+    );
     return requireString('signalwire', response.body, 'token');
   }
 
   /** Invites are created by a subscriber, so this authenticates with that subscriber's SAT. Note `expires_at`. */
   async inviteToken(subscriberSat: string, addressId: string, expiresAt: number): Promise<string> {
-    const response = await this.call('/api/fabric/subscriber/invites', { address_id: addressId, expires_at: expiresAt }, { bearer: subscriberSat, idempotent: true });
+    const response = await this.call(
+      '/api/fabric/subscriber/invites',
+      { address_id: addressId, expires_at: expiresAt },
+      { bearer: subscriberSat, idempotent: true },
+    );
     return requireString('signalwire', response.body, 'token');
   }
 
   /** Consumes the refresh token, so it is never retried: a retry could present a token already used. */
   async refresh(refreshToken: string): Promise<{ token: string; refreshToken: string }> {
-    const response = await this.call('/api/fabric/subscribers/tokens/refresh', { refresh_token: refreshToken }, { basic: true, idempotent: false, secrets: [refreshToken] });
-    return { token: requireString('signalwire', response.body, 'token'), refreshToken: requireString('signalwire', response.body, 'refresh_token') };
+    const response = await this.call(
+      '/api/fabric/subscribers/tokens/refresh',
+      { refresh_token: refreshToken },
+      { basic: true, idempotent: false, secrets: [refreshToken] },
+    );
+    return {
+      token: requireString('signalwire', response.body, 'token'),
+      refreshToken: requireString('signalwire', response.body, 'refresh_token'),
+    };
   }
 
   /** The public click-to-call exchange: no authentication, only the c2c token. */
   async embedToken(clickToCallToken: string): Promise<string> {
-    const response = await this.call('/api/fabric/embeds/tokens', { token: clickToCallToken }, { idempotent: true, host: this.account.baseUrl ?? SIGNALWIRE_EMBEDS_HOST });
+    const response = await this.call(
+      '/api/fabric/embeds/tokens',
+      { token: clickToCallToken },
+      { idempotent: true, host: this.account.baseUrl ?? SIGNALWIRE_EMBEDS_HOST },
+    );
     return requireString('signalwire', response.body, 'token');
   }
 
@@ -73,7 +92,8 @@ export class SignalwireApi {
     });
     if (response.status >= 400) {
       const body = (response.body ?? {}) as { errors?: unknown; error?: unknown };
-      const first = (Array.isArray(body.errors) ? body.errors[0] : undefined) as { code?: unknown; message?: unknown; attribute?: unknown } | undefined;
+      const first = (Array.isArray(body.errors) ? body.errors[0] : undefined) as
+        { code?: unknown; message?: unknown; attribute?: unknown } | undefined;
       throw rejected('signalwire', response, { code: first?.code, message: first?.message ?? body.error, attribute: first?.attribute });
     }
     return response;

@@ -13,7 +13,11 @@ export class SignalwireEmbedsController {
 
   /** Exchanges the account's click-to-call token for a guest SAT. */
   @Post()
-  async exchange(@Param('providerAccountId') accountId: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async exchange(
+    @Param('providerAccountId') accountId: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const origin = request.headers.origin;
     const result = await this.embeds.exchange({ accountId, origin, clientIp: request.ip, requestId: String(request.id) });
     allowOrigin(reply, origin!);
@@ -23,11 +27,18 @@ export class SignalwireEmbedsController {
   /** CORS preflight: answered only for the tenant's allowed origins. */
   @Options()
   @HttpCode(204)
-  async preflight(@Param('providerAccountId') accountId: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async preflight(
+    @Param('providerAccountId') accountId: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const origin = await this.embeds.allowedOrigin(accountId, request.headers.origin);
     if (origin) {
       allowOrigin(reply, origin);
-      reply.header('access-control-allow-methods', 'POST').header('access-control-allow-headers', 'content-type').header('access-control-max-age', '600');
+      reply
+        .header('access-control-allow-methods', 'POST')
+        .header('access-control-allow-headers', 'content-type')
+        .header('access-control-max-age', '600');
     }
   }
 }

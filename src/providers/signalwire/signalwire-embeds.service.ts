@@ -74,10 +74,15 @@ export class SignalwireEmbedsService {
       // A public caller learns nothing about the tenant's state: suspended and disabled look like "no embed here".
       if (account.tenant.status !== 'active' || account.status !== 'active') throw signalwireErrors.embed_not_found();
       const minted = await this.adapter
-        .exchangeEmbedToken({ account: openAccount(this.secretBox, account) as AccountContext<SignalwireConfigDto, SignalwireSecretsDto>, now })
+        .exchangeEmbedToken({
+          account: openAccount(this.secretBox, account) as AccountContext<SignalwireConfigDto, SignalwireSecretsDto>,
+          now,
+        })
         .catch((error: unknown) => {
           // An anonymous caller learns that the provider failed, not how; the token log keeps the code.
-          throw error instanceof AppError && error.code.startsWith('provider_') ? new AppError(error.code, error.status, error.message) : error;
+          throw error instanceof AppError && error.code.startsWith('provider_')
+            ? new AppError(error.code, error.status, error.message)
+            : error;
         });
       Object.assign(record, {
         expiresAt: minted.expiresAt,

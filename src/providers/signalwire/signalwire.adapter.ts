@@ -13,7 +13,7 @@ import { signalwireErrors } from './signalwire.errors';
 type SignalwireAccount = AccountContext<SignalwireConfigDto, SignalwireSecretsDto>;
 
 /** A subscriber `reference` is free text (often an e-mail); refuse only control characters and oversize values. */
-const SIGNALWIRE_REFERENCE = /^[^\x00-\x1f\x7f]{1,255}$/;
+const SIGNALWIRE_REFERENCE = /^\P{Cc}{1,255}$/u;
 /** SignalWire documents 2 h for a refreshed SAT. */
 const REFRESHED_SAT_SECONDS = 7200;
 /**
@@ -89,7 +89,9 @@ export class SignalwireAdapter implements ProviderAdapter<SignalwireConfigDto, S
       expiresAt,
       grants: { reference: request.identity, clientBound: Boolean(fingerprint) },
       extras: { subscriberId: subscriber.subscriberId, refreshable },
-      refresh: refreshable ? { secret: subscriber.refreshToken, expiresAt: new Date(expiresAt.getTime() + REFRESH_GRACE_SECONDS * 1000) } : undefined,
+      refresh: refreshable
+        ? { secret: subscriber.refreshToken, expiresAt: new Date(expiresAt.getTime() + REFRESH_GRACE_SECONDS * 1000) }
+        : undefined,
     };
   }
 

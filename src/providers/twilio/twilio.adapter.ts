@@ -52,7 +52,8 @@ export class TwilioAdapter implements ProviderAdapter<TwilioConfigDto, TwilioSec
       throw new Error(`Twilio adapter asked for unknown kind ${request.kind}`);
     }
     if (request.kind === 'capability_token') {
-      if (!secrets.authToken) throw providerErrors.provider_config_incomplete({ missing: 'secrets.authToken', neededFor: 'capability_token' });
+      if (!secrets.authToken)
+        throw providerErrors.provider_config_incomplete({ missing: 'secrets.authToken', neededFor: 'capability_token' });
       token = capabilityToken({
         accountSid: config.accountSid,
         authToken: secrets.authToken,

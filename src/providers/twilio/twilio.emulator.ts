@@ -62,7 +62,8 @@ export class TwilioEmulator extends EmulatorServer {
   }
 
   private verifyAccessToken(parts: string[], header: Record<string, unknown>, claims: Record<string, unknown>): TwilioVerdict {
-    if (header.typ !== 'JWT' || header.cty !== 'twilio-fpa;v=1' || header.alg !== 'HS256') return invalid(20102, 'Invalid Access Token header');
+    if (header.typ !== 'JWT' || header.cty !== 'twilio-fpa;v=1' || header.alg !== 'HS256')
+      return invalid(20102, 'Invalid Access Token header');
     const account = typeof claims.sub === 'string' && /^AC[0-9a-f]{32}$/.test(claims.sub) ? this.accounts.get(claims.sub) : undefined;
     const key = account?.apiKeys.find((candidate) => candidate.sid === claims.iss);
     if (!account || typeof claims.iss !== 'string' || !/^SK[0-9a-f]{32}$/.test(claims.iss) || !key) {
@@ -87,7 +88,10 @@ export class TwilioEmulator extends EmulatorServer {
       if (typeof sid !== 'string' || !/^AP[0-9a-f]{32}$/.test(sid) || !account.applicationSids.includes(sid)) {
         return invalid(20106, 'Invalid Access Token grants: unknown application');
       }
-      if (outgoing.params !== undefined && (typeof outgoing.params !== 'object' || outgoing.params === null || Array.isArray(outgoing.params))) {
+      if (
+        outgoing.params !== undefined &&
+        (typeof outgoing.params !== 'object' || outgoing.params === null || Array.isArray(outgoing.params))
+      ) {
         return invalid(20106, 'Invalid Access Token grants: params');
       }
     }
@@ -111,7 +115,8 @@ export class TwilioEmulator extends EmulatorServer {
       return invalid(20106, 'Invalid capability scopes');
     }
     const outgoing = parsed.find((scope) => scope.uri === 'scope:client:outgoing');
-    if (outgoing && !account.applicationSids.includes(outgoing.params.appSid)) return invalid(20106, 'Invalid capability scopes: unknown application');
+    if (outgoing && !account.applicationSids.includes(outgoing.params.appSid))
+      return invalid(20106, 'Invalid capability scopes: unknown application');
     const identity = parsed.map((scope) => scope.params.clientName).find(Boolean);
     return { valid: true, kind: 'capability_token', identity, scopes, grants: { accountSid: account.accountSid } };
   }
@@ -119,7 +124,8 @@ export class TwilioEmulator extends EmulatorServer {
   private checkLifetime(claims: Record<string, unknown>, start: unknown): TwilioVerdict | undefined {
     const now = Math.floor(this.now().getTime() / 1000);
     if (typeof claims.exp !== 'number' || claims.exp <= now) return invalid(20104, 'Access Token expired or expiration date invalid');
-    if (typeof start !== 'number' || claims.exp - start > MAX_LIFETIME_SECONDS) return invalid(20157, 'Expiration Time Exceeds Maximum Time Allowed');
+    if (typeof start !== 'number' || claims.exp - start > MAX_LIFETIME_SECONDS)
+      return invalid(20157, 'Expiration Time Exceeds Maximum Time Allowed');
     if (typeof claims.nbf === 'number' && now + this.clockSkewSeconds < claims.nbf) return invalid(20105, 'Access Token not yet valid');
     return undefined;
   }
