@@ -1,41 +1,51 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
 
 export class DataDirInUseError extends Error {
   override readonly name = 'DataDirInUseError';
 }
 
+/** A lock its owner stopped refreshing this long ago belongs to a process that is gone (a crash, kill -9). */
+const STALE_MS = 5_000;
+const REFRESH_MS = 1_000;
+
 /**
  * Makes one process at a time the owner of an embedded database folder: two PGlite instances on one folder
- * overwrite each other's writes. The lock file holds the owner's process id; a lock whose process is gone (a
- * crash, kill -9) is taken over at once. Returns the release function.
+ * overwrite each other's writes. proper-lockfile's lock (an atomic mkdir whose mtime the owner refreshes) works
+ * across processes, containers sharing a volume, and process-id reuse; a crashed owner's lock goes stale within
+ * 5 s, and a new process waits that long before giving up. Resolves with the release function.
  */
-export function lockDataDir(dir: string, lockFile: string): () => void {
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    try {
-      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx', mode: 0o600 });
-      return () => fs.rmSync(lockFile, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const holder = Number(fs.readFileSync(lockFile, 'utf8').trim());
-    if (Number.isInteger(holder) && holder > 0 && isRunning(holder)) {
-      throw new DataDirInUseError(
-        `The embedded database in ${dir} is in use by process ${holder} (another Callpass). Stop that process, or give this one its own DATA_DIR.`,
-      );
-    }
-    // Left by a process that no longer runs. (Two processes taking over the same stale lock in the same instant
-    // is the one case this cannot tell apart.)
-    fs.rmSync(lockFile, { force: true });
+export async function lockDataDir(dir: string, onLost: (error: Error) => void): Promise<() => Promise<void>> {
+  const ownerFile = path.join(dir, 'lock-owner');
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(dir, {
+      lockfilePath: path.join(dir, 'lock'),
+      realpath: false,
+      stale: STALE_MS,
+      update: REFRESH_MS,
+      retries: { retries: Math.ceil(STALE_MS / REFRESH_MS) + 1, factor: 1, minTimeout: REFRESH_MS, maxTimeout: REFRESH_MS },
+      onCompromised: onLost,
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+    throw new DataDirInUseError(
+      `The embedded database in ${dir} is in use by ${ownerOf(ownerFile)} (another Callpass). Stop it, or give this process its own DATA_DIR.`,
+    );
   }
-  throw new DataDirInUseError(`Could not lock ${lockFile}: another process keeps taking it`);
+  fs.writeFileSync(ownerFile, `process ${process.pid} on ${os.hostname()}`);
+  return async () => {
+    fs.rmSync(ownerFile, { force: true });
+    await release();
+  };
 }
 
-function isRunning(pid: number): boolean {
+function ownerOf(ownerFile: string): string {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return fs.readFileSync(ownerFile, 'utf8');
+  } catch {
+    return 'another process';
   }
 }

@@ -67,19 +67,22 @@ async function openPglite(dir: string): Promise<DatabaseConnection> {
   if (dir.startsWith('memory://')) return pgliteConnection(await PGlite.create(dir));
   // PGlite does not create parent directories itself.
   fs.mkdirSync(path.dirname(dir), { recursive: true });
-  const unlock = lockDataDir(path.dirname(dir), `${dir}.lock`);
+  const unlock = await lockDataDir(path.dirname(dir), (error) => {
+    // Another process took the folder over (this one stalled past the lock's lifetime): writing on would corrupt it.
+    console.error(`Lost the lock on ${path.dirname(dir)} (${error.message}); stopping.`);
+    process.exit(1);
+  });
   try {
-    const db = await PGlite.create(dir);
-    const connection = pgliteConnection(db);
+    const connection = pgliteConnection(await PGlite.create(dir));
     return {
       ...connection,
       close: async () => {
         await connection.close();
-        unlock();
+        await unlock();
       },
     };
   } catch (error) {
-    unlock();
+    await unlock();
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Param, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { TenantOnly } from '../auth/decorators/access.decorator';
 import { CurrentActor } from '../auth/decorators/current-actor.decorator';
@@ -6,24 +6,25 @@ import { TenantActor } from '../auth/principal';
 import { IssueTokenDto } from './dto/issue-token.dto';
 import { IssuanceService } from './issuance.service';
 import { IssuedTokenResponse } from './issued-token.response';
-import { TokenRouteExceptionFilter } from './token-route.filter';
+import { TokenRoute } from './token-route-refusals';
 
 @ApiTags('tokens')
 @ApiBearerAuth()
 @TenantOnly()
-@UseFilters(TokenRouteExceptionFilter)
 @Controller({ path: 'tokens', version: '1' })
 export class TokensController {
   constructor(private readonly issuance: IssuanceService) {}
 
   /** Mints a browser token for one endpoint, audited before it is returned. */
   @Post()
+  @TokenRoute()
   issue(@CurrentActor() actor: TenantActor, @Body() body: IssueTokenDto): Promise<IssuedTokenResponse> {
     return this.issuance.issue(actor, body);
   }
 
   /** Exchanges the kept refresh credential of the latest token of a chain (SignalWire subscriber SATs) for a new token. */
   @Post(':id/refresh')
+  @TokenRoute()
   refresh(@CurrentActor() actor: TenantActor, @Param('id') id: string): Promise<IssuedTokenResponse> {
     return this.issuance.refresh(actor, id);
   }

@@ -1,4 +1,4 @@
-import dns, { LookupAddress } from 'node:dns';
+import { LookupAddress, promises as dns } from 'node:dns';
 import { isIP, LookupFunction } from 'node:net';
 import { Agent, buildConnector, Dispatcher } from 'undici';
 import { isForbiddenAddress } from './network-policy';
@@ -6,7 +6,22 @@ import { isForbiddenAddress } from './network-policy';
 /** How host names are resolved: the system resolver, or a test's. */
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
 
-export const systemResolver: Resolver = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
+/**
+ * DNS through c-ares, on the event loop with its own timeout: the system's getaddrinfo would hold one of libuv's
+ * four threads per lookup, so a tenant's name whose DNS never answers could stall file and crypto work for all.
+ * (Names only in /etc/hosts do not resolve here; none of them would be public anyway.)
+ */
+const dnsResolver = new dns.Resolver({ timeout: 2_000, tries: 2 });
+
+export const systemResolver: Resolver = async (hostname) => {
+  const [v4, v6] = await Promise.allSettled([dnsResolver.resolve4(hostname), dnsResolver.resolve6(hostname)]);
+  const addresses = [
+    ...(v4.status === 'fulfilled' ? v4.value.map((address) => ({ address, family: 4 })) : []),
+    ...(v6.status === 'fulfilled' ? v6.value.map((address) => ({ address, family: 6 })) : []),
+  ];
+  if (addresses.length === 0) throw v4.status === 'rejected' ? v4.reason : new Error(`${hostname} has no address`);
+  return addresses;
+};
 
 export class ForbiddenAddressError extends Error {
   override readonly name = 'ForbiddenAddressError';

@@ -4,16 +4,34 @@ import ipaddr from 'ipaddr.js';
 /**
  * Where Callpass may send a request to a URL a tenant chose (a provider base URL, an identity provider's JWKS):
  * only to public unicast addresses. Loopback, private, link-local (cloud metadata), carrier-grade NAT, unique-local,
- * unspecified, multicast, reserved and documentation ranges are refused, as are IPv6 forms that embed an IPv4
- * address (mapped, 6to4, NAT64, Teredo), whatever their spelling.
+ * unspecified, multicast, reserved and documentation ranges are refused, whatever their spelling. An IPv6 address
+ * that carries an IPv4 one (mapped, compatible, NAT64, 6to4) is judged by that IPv4 address; Teredo is refused.
  */
 export function isForbiddenAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return true;
   const parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
-    return isForbiddenAddress((parsed as ipaddr.IPv6).toIPv4Address().toString());
-  }
+  if (parsed.kind() === 'ipv4') return parsed.range() !== 'unicast';
+  const embedded = embeddedIPv4(parsed as ipaddr.IPv6);
+  if (embedded !== undefined) return embedded === null || isForbiddenAddress(embedded);
   return parsed.range() !== 'unicast';
+}
+
+/** The IPv4 address an IPv6 address carries; null for a form refused whole (Teredo); undefined when it carries none. */
+function embeddedIPv4(address: ipaddr.IPv6): string | null | undefined {
+  const parts = address.parts;
+  const ipv4 = (high: number, low: number) => `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+  switch (address.range()) {
+    case 'ipv4Mapped':
+    case 'rfc6052':
+      return ipv4(parts[6], parts[7]);
+    case '6to4':
+      return ipv4(parts[1], parts[2]);
+    case 'teredo':
+      return null;
+  }
+  // IPv4-compatible (::a.b.c.d, deprecated), apart from :: and ::1 themselves.
+  const compatible = parts.slice(0, 6).every((part) => part === 0) && (parts[6] !== 0 || parts[7] > 1);
+  return compatible ? ipv4(parts[6], parts[7]) : undefined;
 }
 
 /** Names that always mean this machine or its cloud's metadata service, whatever DNS says. */

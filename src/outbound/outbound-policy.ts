@@ -30,6 +30,11 @@ export class OutboundPolicy implements OnModuleDestroy {
     this.dispatcher = guardedDispatcher({ allowPrivate: this.allowPrivate, resolver });
   }
 
+  /** Whether a request may go to `url` at all: https only, unless private URLs are allowed (the address is checked on connect). */
+  allowsRequestTo(url: URL): boolean {
+    return this.allowPrivate || url.protocol === 'https:';
+  }
+
   /** Refuses (400, naming `field`) a URL Callpass must not call; https only unless private URLs are allowed. */
   assertAllowed(url: string, field: string): void {
     const problem = urlProblem(url, { httpsOnly: !this.allowPrivate });

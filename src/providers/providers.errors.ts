@@ -11,6 +11,6 @@ export const providerErrors = defineErrors({
   provider_config_incomplete: [HttpStatus.UNPROCESSABLE_ENTITY, 'The provider account lacks a setting this token needs'],
   provider_address_forbidden: [
     HttpStatus.UNPROCESSABLE_ENTITY,
-    "The account's provider host resolves to a loopback, private or metadata address, which Callpass does not call",
+    "The account's provider URL is plain http or leads to a loopback, private or metadata address; Callpass sends no secrets there",
   ],
 });

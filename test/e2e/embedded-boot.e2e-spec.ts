@@ -52,7 +52,9 @@ describe('embedded database boot (main.ts, PGlite)', () => {
       expect(account.status).toBe(201);
       accountId = account.body.id;
     } finally {
-      expect(await first.stop()).toEqual({ code: null, signal: 'SIGTERM' });
+      // A clean stop: exit code 0, or the SIGTERM re-raised once the app has closed.
+      const stopped = await first.stop();
+      expect(stopped.code === 0 || stopped.signal === 'SIGTERM').toBe(true);
     }
 
     const second = await startServer(env);
@@ -79,7 +81,7 @@ describe('embedded database boot (main.ts, PGlite)', () => {
       expect(second.code).toBe(1);
       expect(second.stderr.trim()).toMatch(
         new RegExp(
-          `^The embedded database in ${dataDir} is in use by process \\d+ \\(another Callpass\\)\\. Stop that process, or give this one its own DATA_DIR\\.$`,
+          `^The embedded database in ${dataDir} is in use by process \\d+ on \\S+ \\(another Callpass\\)\\. Stop it, or give this process its own DATA_DIR\\.$`,
         ),
       );
       const tenant = await call(owner.url, 'POST', '/v1/admin/tenants', adminKey, { slug: 'after-refusal', name: 'Still here' });
@@ -99,7 +101,7 @@ describe('embedded database boot (main.ts, PGlite)', () => {
   it('takes over the lock of a process that crashed', async () => {
     const crashed = await startServer(env);
     await crashed.kill();
-    expect(fs.existsSync(path.join(dataDir, 'pglite.lock'))).toBe(true);
+    expect(fs.existsSync(path.join(dataDir, 'lock'))).toBe(true);
     const next = await startServer(env);
     try {
       expect((await fetch(`${next.url}/health/ready`)).status).toBe(200);

@@ -115,26 +115,26 @@ describe('SSRF guard on tenant-chosen URLs (ALLOW_PRIVATE_NETWORK_URLS off, as i
   it('connects to no loopback address, in any spelling or through any name, when a stored URL points there', async () => {
     const { port } = listener;
     const vectors = [
-      `http://127.0.0.1:${port}`,
-      `http://localhost:${port}`,
-      `http://[::1]:${port}`,
-      `http://[::ffff:127.0.0.1]:${port}`,
-      `http://0x7f000001:${port}`,
-      `http://2130706433:${port}`,
-      `http://0177.0.0.1:${port}`,
-      `http://127.1:${port}`,
-      `http://0.0.0.0:${port}`,
-      `http://[::]:${port}`,
-      `http://LOCALHOST.:${port}`,
-      `http://rebind.test:${port}`,
+      `https://127.0.0.1:${port}`,
+      `https://localhost:${port}`,
+      `https://[::1]:${port}`,
+      `https://[::ffff:127.0.0.1]:${port}`,
+      `https://0x7f000001:${port}`,
+      `https://2130706433:${port}`,
+      `https://0177.0.0.1:${port}`,
+      `https://127.1:${port}`,
+      `https://0.0.0.0:${port}`,
+      `https://[::]:${port}`,
+      `https://LOCALHOST.:${port}`,
       `https://rebind.test:${port}`,
-      `http://six.test:${port}`,
-      `http://mapped.test:${port}`,
-      `http://unspecified.test:${port}`,
-      `http://many.test:${port}`,
-      `http://127.000.000.001:${port}`,
-      `http://[0:0:0:0:0:ffff:7f00:1]:${port}`,
-      `http://api.example.com:${port}`,
+      `https://rebind.test:${port}`,
+      `https://six.test:${port}`,
+      `https://mapped.test:${port}`,
+      `https://unspecified.test:${port}`,
+      `https://many.test:${port}`,
+      `https://127.000.000.001:${port}`,
+      `https://[0:0:0:0:0:ffff:7f00:1]:${port}`,
+      `https://api.example.com:${port}`,
     ];
     const credentials = validCredentials.plivo();
     const account = await t.http
@@ -155,6 +155,26 @@ describe('SSRF guard on tenant-chosen URLs (ALLOW_PRIVATE_NETWORK_URLS off, as i
       outcomes.push(`${response.status} ${response.body.error?.code}`);
     }
     expect(outcomes).toEqual(vectors.map(() => '422 provider_address_forbidden'));
+    expect(listener.connections()).toBe(0);
+  });
+
+  it('sends secrets to no plain-http URL, even one stored before the https rule', async () => {
+    const account = await t.http
+      .post('/v1/provider-accounts')
+      .set(bearer(tenant.key))
+      .send({ provider: 'plivo', name: 'plain', ...validCredentials.plivo() })
+      .expect(201);
+    const endpoint = await t.http
+      .post('/v1/endpoints')
+      .set(bearer(tenant.key))
+      .send({ providerAccountId: account.body.id, userId: 'plain', identity: 'plain', capabilities: ['outgoing'] })
+      .expect(201);
+    await t.database.query('UPDATE provider_accounts SET base_url = $1 WHERE id = $2', [
+      `http://api.example.com:${listener.port}`,
+      account.body.id,
+    ]);
+    const response = await t.http.post('/v1/tokens').set(bearer(tenant.key)).send({ endpointId: endpoint.body.id }).expect(422);
+    expect(response.body.error).toMatchObject({ code: 'provider_address_forbidden', details: { reason: 'not_https' } });
     expect(listener.connections()).toBe(0);
   });
 });

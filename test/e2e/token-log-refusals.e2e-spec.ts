@@ -47,6 +47,24 @@ describe('token log: refusals before the pipeline', () => {
     });
   });
 
+  it.each([
+    ['an unparsable body', 'invalid_json', '{"endpointId": '],
+    ['a body nested too deep', 'json_too_deep', `{"options": ${'['.repeat(100)}${']'.repeat(100)}}`],
+    ['prototype-poisoning keys', 'invalid_json', '{"__proto__": {"admin": true}}'],
+  ])('writes a row for %s, refused before any handler runs', async (_case, code, body) => {
+    ctx.clock.advance(1000);
+    await ctx.t.http.post('/v1/tokens').set(bearer(ctx.tenant.key)).set('content-type', 'application/json').send(body).expect(400);
+    const [row] = await issuanceRows(ctx, { issuedAt: ctx.clock.now() });
+    expect(row).toMatchObject({ tenantId: ctx.tenant.id, actorKind: 'tenant_key', outcome: 'refused', errorCode: code });
+  });
+
+  it('writes a row for a body over the size limit (413)', async () => {
+    ctx.clock.advance(1000);
+    await ctx.issue({ endpointId, options: { padding: 'x'.repeat(70 * 1024) } }).expect(413);
+    const [row] = await issuanceRows(ctx, { issuedAt: ctx.clock.now() });
+    expect(row).toMatchObject({ outcome: 'refused', errorCode: 'payload_too_large' });
+  });
+
   it('writes one row for a refusal the pipeline recorded itself, not two', async () => {
     ctx.clock.advance(1000);
     await ctx.issue({ endpointId, kind: 'video' }).expect(400);
@@ -83,6 +101,7 @@ describe('token log: refusals before the pipeline', () => {
 
   it('folds an unauthenticated flood into a few counted rows, whatever keys it sprays', async () => {
     await closeWindow();
+    const minute = new Date(ctx.clock.now().getTime() - (ctx.clock.now().getTime() % 60_000));
     const before = await ctx.t.prisma.tokenIssuance.count();
     for (let request = 0; request < 100; request += 1) {
       await ctx.t.http
@@ -95,7 +114,7 @@ describe('token log: refusals before the pipeline', () => {
     await ctx.t.http.post('/v1/tokens').set(bearer(ctx.t.adminKey)).send({ endpointId }).expect(403);
     await closeWindow();
     expect(await ctx.t.prisma.tokenIssuance.count()).toBe(before + 3);
-    const rows = await ctx.t.prisma.tokenIssuance.findMany({ where: { tenantId: null }, orderBy: { errorCode: 'asc' } });
+    const rows = await ctx.t.prisma.tokenIssuance.findMany({ where: { tenantId: null, issuedAt: minute }, orderBy: { errorCode: 'asc' } });
     expect(rows.map(({ actorKind, errorCode, requestCount }) => ({ actorKind, errorCode, requestCount }))).toEqual(
       [
         { actorKind: 'unauthenticated', errorCode: 'api_key_invalid', requestCount: 100 },

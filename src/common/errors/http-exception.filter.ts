@@ -12,14 +12,22 @@ const HTTP_STATUS_ERRORS: Partial<Record<number, () => AppError>> = {
   [HttpStatus.TOO_MANY_REQUESTS]: () => commonErrors.rate_limited(),
 };
 
+/** Told of every error before it is answered (the token routes record their refusals in the token log). */
+export abstract class ErrorObserver {
+  /** `error` is what the caller will see; `cause` what was thrown. Must not throw. */
+  abstract observe(request: FastifyRequest, error: AppError, cause: unknown): Promise<void>;
+}
+
 /**
- * The one place errors become HTTP responses (Nest hands Fastify's own errors, such as body limits, over as
- * HttpExceptions): `{ error: { code, message, details } }`. Unknown errors become a
- * 500 `internal_error` whose body names only the request id; the details go to the log.
+ * The one place errors become HTTP responses (Nest hands Fastify's own errors, such as body limits and unparsable
+ * bodies, over as HttpExceptions): `{ error: { code, message, details } }`. Unknown errors become a 500
+ * `internal_error` whose body names only the request id; the details go to the log.
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
+
+  constructor(private readonly observer?: ErrorObserver) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
@@ -36,6 +44,17 @@ export class HttpExceptionFilter implements ExceptionFilter {
       }
       error = new AppError(error.code, error.status, error.message, { ...error.details, requestId: String(request.id) });
     }
+    const answer = () => this.answer(reply, error);
+    // Nest lets the reply be sent after this returns: the observer's write finishes first.
+    if (this.observer)
+      void this.observer
+        .observe(request, error, exception)
+        .catch(() => undefined)
+        .finally(answer);
+    else answer();
+  }
+
+  private answer(reply: FastifyReply, error: AppError): void {
     if (error.status === HttpStatus.UNAUTHORIZED) reply.header('www-authenticate', 'Bearer realm="callpass"');
     if (typeof error.details.retryAfterSeconds === 'number') reply.header('retry-after', String(error.details.retryAfterSeconds));
     void reply.status(error.status).send({ error: { code: error.code, message: error.message, details: error.details } });

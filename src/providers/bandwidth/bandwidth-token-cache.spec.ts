@@ -47,4 +47,14 @@ describe('BandwidthTokenCache', () => {
     const fetched = n;
     expect((await cache.get(account, at(2), fetch)).token).toBe(`t${fetched + 1}`);
   });
+
+  it('does not keep a token fetched for an account forgotten meanwhile', async () => {
+    const cache = new BandwidthTokenCache();
+    let release!: (token: CachedToken) => void;
+    const pending = cache.get(account, at(0), () => new Promise<CachedToken>((resolve) => (release = resolve)));
+    cache.forget(account.id);
+    release({ token: 'stale', expiresAt: at(600) });
+    expect((await pending).token).toBe('stale');
+    expect((await cache.get(account, at(1), async () => ({ token: 'fresh', expiresAt: at(600) }))).token).toBe('fresh');
+  });
 });

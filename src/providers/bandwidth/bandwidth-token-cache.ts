@@ -31,9 +31,10 @@ export class BandwidthTokenCache {
 
     let pending = this.inFlight.get(account.id);
     if (!pending || pending.version !== version) {
-      const promise = fetch()
+      const promise: Promise<CachedToken> = fetch()
         .then((token) => {
-          this.entries.set(account.id, { version, token });
+          // Not if the account was forgotten (changed, deleted) while this fetch ran.
+          if (this.inFlight.get(account.id)?.promise === promise) this.entries.set(account.id, { version, token });
           return token;
         })
         .finally(() => {
@@ -52,5 +53,6 @@ export class BandwidthTokenCache {
 
   forget(accountId: string): void {
     this.entries.delete(accountId);
+    this.inFlight.delete(accountId);
   }
 }

@@ -60,7 +60,11 @@ export class ProviderHttpClient {
   }
 
   async send(call: ProviderRequest): Promise<ProviderResponse> {
-    const circuit = `${call.account.id} ${new URL(call.url).origin}`;
+    const url = new URL(call.url);
+    // Secrets go out over TLS only (an account stored before this rule may still name a plain-http host).
+    if (!this.outbound.allowsRequestTo(url))
+      throw providerErrors.provider_address_forbidden({ provider: call.provider, reason: 'not_https' });
+    const circuit = `${call.account.id} ${url.origin}`;
     for (let attempt = 1; ; attempt += 1) {
       if (!this.breakers.allow(circuit)) {
         throw providerErrors.provider_unavailable({ provider: call.provider, reason: 'circuit_open' });

@@ -70,9 +70,6 @@ export class SignalwireEmbedsService {
       outcome: 'issued',
     };
     try {
-      if (!caller.origin || !originsOf(account.tenant.settings).includes(caller.origin)) throw signalwireErrors.origin_not_allowed();
-      // A public caller learns nothing about the tenant's state: suspended and disabled look like "no embed here".
-      if (account.tenant.status !== 'active' || account.status !== 'active') throw signalwireErrors.embed_not_found();
       const minted = await this.adapter
         .exchangeEmbedToken({
           account: openAccount(this.secretBox, account) as AccountContext<SignalwireConfigDto, SignalwireSecretsDto>,
@@ -107,10 +104,10 @@ export class SignalwireEmbedsService {
   }
 
   /**
-   * The checks an anonymous flood hits: rate limits and unknown embeds. Their refusals are counted per minute
-   * (RefusalTally), so they cannot grow the token log without bound; past them, every exchange gets its row.
-   * The per-IP count comes first and is keyed only by what the caller cannot vary freely; account keys are
-   * counted only for accounts that exist, so sprayed ids cannot fill the limiter.
+   * The checks an anonymous caller can fail at will: rate limits, unknown or unavailable embeds, a forged Origin.
+   * Their refusals are counted per minute (RefusalTally), so they cannot grow the token log without bound; past
+   * them, every exchange gets its row. The per-IP count comes first and is keyed only by what the caller cannot
+   * vary freely; account keys are counted only for accounts that exist, so sprayed ids cannot fill the limiter.
    */
   private async admit(caller: EmbedCaller) {
     let tenantId: string | undefined;
@@ -121,6 +118,9 @@ export class SignalwireEmbedsService {
       tenantId = account.tenantId;
       this.limit(`embed:${account.id}:${caller.clientIp}`, PER_VISITOR_PER_MINUTE);
       this.limit(`embed:${account.id}`, PER_ACCOUNT_PER_MINUTE);
+      if (!caller.origin || !originsOf(account.tenant.settings).includes(caller.origin)) throw signalwireErrors.origin_not_allowed();
+      // A public caller learns nothing about the tenant's state: suspended and disabled look like "no embed here".
+      if (account.tenant.status !== 'active' || account.status !== 'active') throw signalwireErrors.embed_not_found();
       return account;
     } catch (error) {
       this.tally.count({ tenantId, actorKind: 'public_embed', errorCode: refusalOutcome(error).errorCode });

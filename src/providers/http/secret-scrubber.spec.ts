@@ -1,0 +1,44 @@
+import { scrubSecrets } from './secret-scrubber';
+
+const secret = 'Q7"kd9\\Zp2%w&x8+Lm=Rt5<Hy';
+const leaks = (text: string) => ['Q7"kd9', 'Zp2%w&x8', 'Lm=Rt5<Hy', 'kd9\\Zp2%'].some((piece) => text.includes(piece));
+
+describe('scrubSecrets', () => {
+  it('cuts a secret quoted as it was sent, keeping the rest of the message', () => {
+    expect(scrubSecrets(`bad credentials ${secret} for alice`, [secret])).toBe('bad credentials [redacted] for alice');
+  });
+
+  it.each([
+    ['JSON-escaped', JSON.stringify({ detail: `echo ${secret}` })],
+    ['URL-encoded', `token=${encodeURIComponent(secret)}`],
+    ['form-encoded', new URLSearchParams({ token: secret }).toString()],
+    ['URL-encoded in lower case', encodeURIComponent(secret).toLowerCase()],
+    ['upper-cased', secret.toUpperCase()],
+    ['base64', Buffer.from(secret).toString('base64')],
+    ['a Basic header of id:secret', `Basic ${Buffer.from(`MA0001:${secret}`).toString('base64')}`],
+    [
+      'HTML entities',
+      secret
+        .replace(/"/g, '&quot;')
+        .replace(/</g, '&lt;')
+        .replace(/&(?!quot|lt)/g, '&amp;'),
+    ],
+    ['JSON-escaped twice', JSON.stringify(JSON.stringify(secret))],
+    ['cut short', `…${secret.slice(0, 9)}`],
+    ['its tail', secret.slice(-10)],
+  ])('removes it %s', (_form, text) => {
+    const scrubbed = scrubSecrets(text, [secret]);
+    expect(leaks(scrubbed)).toBe(false);
+    expect(scrubbed).toContain('[redacted]');
+  });
+
+  it('leaves text alone that shares no 8-character fragment with any secret, and ignores short secrets', () => {
+    expect(scrubSecrets('invalid_scope: scope must be voice.webrtc', [secret, 'short'])).toBe('invalid_scope: scope must be voice.webrtc');
+    expect(scrubSecrets('a short one', ['short'])).toBe('a short one');
+  });
+
+  it('copes with a long text and long secrets (bounded work: one pass per secret form)', () => {
+    const token = 'x'.repeat(8192);
+    expect(scrubSecrets(`Bearer ${token} ${'y'.repeat(4000)}`, [token, `Bearer ${token}`])).not.toContain('xxxxxxxx');
+  });
+});
