@@ -5,9 +5,9 @@ import helmet from '@fastify/helmet';
 import { ValidationPipe, VersioningType } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyRequest, LogController } from 'fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import secureJsonParse from 'secure-json-parse';
+import { setUpApiDocs } from './api-docs/api-docs';
 import { commonErrors } from './common/errors/common.errors';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { TokenRouteRefusals } from './issuance/token-route-refusals';
@@ -64,7 +64,7 @@ export function createHttpAdapter(logger: Logger, options: HttpOptions = {}): Fa
 }
 
 /** Everything `main.ts` and the tests apply to the Nest application, so tests run what production runs. */
-export function configureApp(app: NestFastifyApplication): void {
+export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.enableVersioning({ type: VersioningType.URI });
   // JSON only (other bodies get 415), parsed as Fastify would, but failing with our own code: Nest would
   // reduce Fastify's parse errors to a bare 400. Prototype-poisoning keys are refused, and so is deep nesting
@@ -92,16 +92,7 @@ export function configureApp(app: NestFastifyApplication): void {
   app.useGlobalFilters(new HttpExceptionFilter(tokenRouteRefusals(app)));
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Callpass')
-      .setDescription('Short-lived browser-calling tokens for Twilio, Plivo, SignalWire and Bandwidth')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  await setUpApiDocs(app);
 }
 
 /** The token routes' refusal recorder; absent from apps built of other modules (the benchmark's baseline). */

@@ -12,7 +12,7 @@ export async function startServer(config: AppConfig, logger: Logger): Promise<Ne
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
-  configureApp(app);
+  await configureApp(app);
   await app.listen(config.port, config.host);
   return app;
 }

@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../api-docs/api-errors.decorator';
+import { ApiPage } from '../api-docs/api-page.decorator';
 import { TenantOnly } from '../auth/decorators/access.decorator';
 import { CurrentActor } from '../auth/decorators/current-actor.decorator';
 import { TenantActor } from '../auth/principal';
@@ -16,29 +18,52 @@ import { EndpointsService } from './endpoints.service';
 export class EndpointsController {
   constructor(private readonly endpoints: EndpointsService) {}
 
+  /** Binds one of your users to a provider account, optionally creating the user at the provider. */
   @Post()
-  create(@CurrentActor() actor: TenantActor, @Body() body: CreateEndpointDto) {
+  @ApiErrors(
+    'provider_account_not_found',
+    'endpoint_exists',
+    'endpoint_identity_taken',
+    'identity_invalid',
+    'provisioning_not_supported',
+    'provider_rejected_request',
+    'provider_auth_failed',
+    'provider_unavailable',
+    'provider_bad_response',
+    'provider_address_forbidden',
+    'provider_account_unreadable',
+  )
+  create(@CurrentActor() actor: TenantActor, @Body() body: CreateEndpointDto): Promise<EndpointResponse> {
     return this.endpoints.create(actor, body);
   }
 
+  /** Lists your endpoints, newest first, by user or account. */
   @Get()
+  @ApiPage(EndpointResponse, 'A page of endpoints')
   list(@CurrentActor() actor: TenantActor, @Query() query: ListEndpointsQueryDto) {
     return this.endpoints.list(actor.principal.tenantId, query);
   }
 
+  /** Reads one endpoint. */
   @Get(':id')
-  async get(@CurrentActor() actor: TenantActor, @Param('id') id: string) {
+  @ApiErrors('endpoint_not_found')
+  async get(@CurrentActor() actor: TenantActor, @Param('id') id: string): Promise<EndpointResponse> {
     return EndpointResponse.from(await this.endpoints.get(actor.principal.tenantId, id));
   }
 
+  /** Changes what an endpoint may do, disables it, or merges provider settings. */
   @Patch(':id')
-  update(@CurrentActor() actor: TenantActor, @Param('id') id: string, @Body() body: UpdateEndpointDto) {
+  @ApiErrors('endpoint_not_found')
+  update(@CurrentActor() actor: TenantActor, @Param('id') id: string, @Body() body: UpdateEndpointDto): Promise<EndpointResponse> {
     return this.endpoints.update(actor, id, body);
   }
 
+  /** Deletes an endpoint, and the user at the provider if Callpass created it. */
   @Delete(':id')
   @HttpCode(204)
-  delete(@CurrentActor() actor: TenantActor, @Param('id') id: string) {
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors('endpoint_not_found', 'provider_rejected_request', 'provider_auth_failed', 'provider_unavailable')
+  delete(@CurrentActor() actor: TenantActor, @Param('id') id: string): Promise<void> {
     return this.endpoints.delete(actor, id);
   }
 }

@@ -1,5 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../api-docs/api-errors.decorator';
+import { ApiPage } from '../api-docs/api-page.decorator';
+import { EndpointResponse } from '../endpoints/endpoint.response';
+import { UsageDayResponse } from './usage.response';
 import { ServiceOnly } from '../auth/decorators/access.decorator';
 import { UsageQueryDto } from './dto/usage-query.dto';
 import { UserEndpointsQueryDto } from './dto/user-endpoints-query.dto';
@@ -12,8 +16,11 @@ import { InternalService } from './internal.service';
 export class InternalController {
   constructor(private readonly internal: InternalService) {}
 
+  /** A tenant's endpoints for one of its users. */
   @ServiceOnly('endpoints:read')
   @Get('tenants/:tenantId/endpoints')
+  @ApiPage(EndpointResponse, "A page of the user's endpoints")
+  @ApiErrors('tenant_not_found', 'insufficient_scope')
   endpointsOfUser(@Param('tenantId') tenantId: string, @Query() query: UserEndpointsQueryDto) {
     return this.internal.endpointsOfUser(tenantId, query);
   }
@@ -21,7 +28,8 @@ export class InternalController {
   /** Tokens issued, refused and failed per tenant, provider and UTC day. */
   @ServiceOnly('usage:read')
   @Get('usage')
-  usage(@Query() query: UsageQueryDto) {
+  @ApiErrors('insufficient_scope')
+  usage(@Query() query: UsageQueryDto): Promise<UsageDayResponse[]> {
     return this.internal.usage(query);
   }
 }

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../auth/decorators/access.decorator';
 import { CurrentActor } from '../auth/decorators/current-actor.decorator';
 import { AdminActor } from '../auth/principal';
+import { KeyUsageResponse, RewrapReportResponse } from './key-rotation.responses';
 import { KeyRotationService } from './key-rotation.service';
 
 @ApiTags('admin')
@@ -14,14 +15,14 @@ export class KeyRotationController {
 
   /** Which key-encryption key wraps how many stored secrets. */
   @Get()
-  usage() {
+  usage(): Promise<KeyUsageResponse> {
     return this.rotation.usage();
   }
 
   /** Re-wraps every stored secret with the primary key, online. `remaining: 0` means older keys can go. */
   @Post('rewrap')
   @HttpCode(200)
-  rewrap(@CurrentActor() actor: AdminActor) {
+  rewrap(@CurrentActor() actor: AdminActor): Promise<RewrapReportResponse> {
     return this.rotation.rewrapAll(actor);
   }
 }

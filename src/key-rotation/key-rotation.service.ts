@@ -4,28 +4,13 @@ import { Actor } from '../auth/principal';
 import { SecretBox } from '../crypto/secret-box';
 import { ProviderSessionsRepository } from '../issuance/provider-sessions.repository';
 import { ProviderAccountsRepository } from '../provider-accounts/provider-accounts.repository';
+import { KeyUsageResponse, RewrapReportResponse } from './key-rotation.responses';
 
 /** A table with envelope-encrypted values: what a re-wrap needs of it. */
 interface EncryptedStore {
   findWrappedByOtherKeys(primaryKeyId: string, excludeIds: string[], take: number): Promise<{ id: string; secretCiphertext: string }[]>;
   replaceCiphertext(id: string, expected: string, ciphertext: string, keyId: string): Promise<boolean>;
   countByKeyId(): Promise<{ secretKeyId: string; _count: { _all: number } }[]>;
-}
-
-export interface KeyUsage {
-  primaryKeyId: string;
-  /** Rows per key-encryption key id, per table. */
-  providerAccounts: Record<string, number>;
-  providerSessions: Record<string, number>;
-}
-
-export interface RewrapReport {
-  primaryKeyId: string;
-  rewrapped: number;
-  /** Rows whose key is not in the keyring (they stay as they are). */
-  failed: number;
-  /** Rows still on an older key afterwards: 0 means the old keys can be removed. */
-  remaining: number;
 }
 
 const BATCH = 100;
@@ -48,7 +33,7 @@ export class KeyRotationService {
     this.stores = { providerAccounts: accounts, providerSessions: sessions };
   }
 
-  async usage(): Promise<KeyUsage> {
+  async usage(): Promise<KeyUsageResponse> {
     const count = async (store: EncryptedStore) =>
       Object.fromEntries((await store.countByKeyId()).map((group) => [group.secretKeyId, group._count._all]));
     return {
@@ -58,7 +43,7 @@ export class KeyRotationService {
     };
   }
 
-  async rewrapAll(actor?: Actor): Promise<RewrapReport> {
+  async rewrapAll(actor?: Actor): Promise<RewrapReportResponse> {
     const primaryKeyId = this.secretBox.primaryKeyId;
     let rewrapped = 0;
     let failed = 0;

@@ -43,7 +43,7 @@ async function main() {
   const app = await NestFactory.create<NestFastifyApplication>(BaselineModule, createHttpAdapter(logger), {
     logger: new PinoNestLogger(logger),
   });
-  configureApp(app);
+  await configureApp(app);
   await app.listen(Number(process.env.PORT), '127.0.0.1');
 }
 

@@ -91,7 +91,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       .setLogger(new PinoNestLogger(logger))
       .compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(logger, config));
-    configureApp(app);
+    await configureApp(app);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   } catch (error) {

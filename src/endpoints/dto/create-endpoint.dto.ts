@@ -6,7 +6,10 @@ export class CreateEndpointDto {
   @IsUUID()
   providerAccountId: string;
 
-  /** The tenant's own id for the user (not shown to the provider unless used as the identity). */
+  /**
+   * The tenant's own id for the user (not shown to the provider unless used as the identity).
+   * @example "alice_42"
+   */
   @IsString()
   @Length(1, 200)
   @Matches(/^\P{Cc}+$/u, { message: 'userId must not contain control characters' })
@@ -18,7 +21,10 @@ export class CreateEndpointDto {
   @Length(1, 255)
   identity?: string;
 
-  /** What tokens for this endpoint may allow: receive calls, place calls, or both. Default: none. */
+  /**
+   * What tokens for this endpoint may allow: receive calls, place calls, or both. Default: none.
+   * @example ["incoming", "outgoing"]
+   */
   @IsOptional()
   @IsCapabilityList()
   capabilities?: CapabilityName[];

@@ -5,10 +5,14 @@ import { IsProviderBaseUrl } from './base-url.decorator';
 
 /** `config` and `secrets` are checked against the provider's own schema (see README). */
 export class CreateProviderAccountDto {
-  /** twilio, plivo, signalwire or bandwidth. */
+  /**
+   * twilio, plivo, signalwire or bandwidth.
+   * @example "twilio"
+   */
   @Matches(/^[a-z][a-z0-9_-]{1,31}$/, { message: 'provider must be a provider name such as "twilio"' })
   provider: string;
 
+  /** @example "twilio-main" */
   @IsString()
   @Length(1, 100)
   name: string;
@@ -18,11 +22,17 @@ export class CreateProviderAccountDto {
   @IsProviderBaseUrl()
   baseUrl?: string;
 
-  /** Non-secret provider settings, returned as stored. */
+  /**
+   * Non-secret provider settings, returned as stored (README lists each provider's).
+   * @example { "accountSid": "AC00000000000000000000000000000001", "apiKeySid": "SK00000000000000000000000000000001", "outgoingApplicationSid": "AP00000000000000000000000000000001" }
+   */
   @IsObject()
   config: Record<string, unknown>;
 
-  /** Provider secrets: encrypted at rest, never returned (only a masked hint). */
+  /**
+   * Provider secrets: encrypted at rest, never returned (only a masked hint).
+   * @example { "apiKeySecret": "your32characterapikeysecret00001" }
+   */
   @IsObject()
   secrets: Record<string, unknown>;
 

@@ -1,23 +1,34 @@
 import { Controller, HttpCode, Options, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiErrors } from '../../api-docs/api-errors.decorator';
 import { Public } from '../../auth/decorators/access.decorator';
+import { EmbedTokenResponse } from './embed-token.response';
 import { SignalwireEmbedsService } from './signalwire-embeds.service';
 
 /** Public: called by click-to-call widgets in browsers, locked to the tenant's allowed origins. */
-@ApiTags('signalwire')
+@ApiTags('public')
 @Public()
 @Controller({ path: 'signalwire/embeds/:providerAccountId/tokens', version: '1' })
 export class SignalwireEmbedsController {
   constructor(private readonly embeds: SignalwireEmbedsService) {}
 
-  /** Exchanges the account's click-to-call token for a guest SAT. */
+  /** Exchanges the account's click-to-call token for a guest SAT (SignalWire), for a page on an allowed origin. */
   @Post()
+  @ApiErrors(
+    'embed_not_found',
+    'origin_not_allowed',
+    'rate_limited',
+    'provider_unavailable',
+    'provider_rejected_request',
+    'provider_auth_failed',
+    'audit_unavailable',
+  )
   async exchange(
     @Param('providerAccountId') accountId: string,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<EmbedTokenResponse> {
     const origin = request.headers.origin;
     const result = await this.embeds.exchange({ accountId, origin, clientIp: request.ip, requestId: String(request.id) });
     allowOrigin(reply, origin!);
@@ -27,6 +38,7 @@ export class SignalwireEmbedsController {
   /** CORS preflight: answered only for the tenant's allowed origins. */
   @Options()
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'CORS headers for an allowed origin; none otherwise' })
   async preflight(
     @Param('providerAccountId') accountId: string,
     @Req() request: FastifyRequest,

@@ -1,0 +1,94 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { OpenAPIV3 } from 'openapi-types';
+import { createTestApp, TestApp } from '../helpers/test-app';
+
+/** A schema that says something: a reference, properties, items, or a composition. */
+function describesSomething(schema: OpenAPIV3.ReferenceObject | OpenAPIV3.SchemaObject | undefined): boolean {
+  if (!schema) return false;
+  if ('$ref' in schema) return true;
+  return Boolean(
+    (schema.properties && Object.keys(schema.properties).length > 0) ||
+    ('items' in schema && schema.items) ||
+    schema.allOf ||
+    schema.oneOf ||
+    schema.enum ||
+    (schema.type && schema.type !== 'object'),
+  );
+}
+
+/** /docs is complete: every route documented with its request, its answer and its errors, and the document valid. */
+describe('API documentation', () => {
+  let t: TestApp;
+  let document: OpenAPIV3.Document;
+  let operations: [string, OpenAPIV3.OperationObject][];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    document = (await t.http.get('/docs/openapi.json').expect(200)).body;
+    operations = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item as Record<string, OpenAPIV3.OperationObject>).map(
+        ([method, operation]) => [`${method.toUpperCase()} ${path}`, operation] as [string, OpenAPIV3.OperationObject],
+      ),
+    );
+  });
+  afterAll(() => t?.close());
+
+  it('is a valid OpenAPI document', async () => {
+    await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeDefined();
+    expect(operations.length).toBeGreaterThan(35);
+  });
+
+  it('describes the bearer scheme as Callpass keys, not JWTs', () => {
+    const scheme = document.components?.securitySchemes?.bearer as OpenAPIV3.HttpSecurityScheme;
+    expect(scheme).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'Callpass API key' });
+    expect(scheme.description).toContain('cp_tenant_');
+  });
+
+  it('lists the token routes first', () => {
+    expect(document.tags?.[0]?.name).toBe('tokens');
+    const [first] = operations.filter(([, operation]) => operation.tags?.[0] !== 'health');
+    expect(first[1].tags).toEqual(['tokens']);
+  });
+
+  it('gives every route a summary, a section, and the schema of its request and of its answer', () => {
+    const gaps: string[] = [];
+    for (const [name, operation] of operations) {
+      if (!operation.summary) gaps.push(`${name}: no summary`);
+      if (!operation.tags?.length) gaps.push(`${name}: no tag`);
+      const success = Object.entries(operation.responses).filter(([status]) => status.startsWith('2'));
+      if (success.length === 0) gaps.push(`${name}: no success response`);
+      for (const [status, response] of success) {
+        if (status === '204') continue;
+        const schema = (response as OpenAPIV3.ResponseObject).content?.['application/json']?.schema;
+        if (!describesSomething(schema)) gaps.push(`${name}: ${status} has an empty schema`);
+      }
+      if (/^(POST|PATCH|PUT) /.test(name) && operation.requestBody) {
+        const schema = (operation.requestBody as OpenAPIV3.RequestBodyObject).content['application/json']?.schema;
+        if (!describesSomething(schema)) gaps.push(`${name}: empty request schema`);
+      }
+    }
+    expect(gaps).toEqual([]);
+  });
+
+  it('lists the error codes of every route, with their status, in the one error shape', () => {
+    for (const [name, operation] of operations) {
+      const errors = Object.entries(operation.responses).filter(([status]) => Number(status) >= 400);
+      expect([name, errors.length > 0]).toEqual([name, true]);
+      for (const [, response] of errors) {
+        const schema = (response as OpenAPIV3.ResponseObject).content?.['application/json']?.schema as OpenAPIV3.SchemaObject;
+        const error = schema.properties?.error as OpenAPIV3.SchemaObject;
+        expect((error.properties?.code as OpenAPIV3.SchemaObject).enum?.length).toBeGreaterThan(0);
+      }
+    }
+    const issue = operations.find(([name]) => name === 'POST /v1/tokens')![1];
+    expect((issue.responses['403'] as OpenAPIV3.ResponseObject).description).toContain('capability_not_allowed');
+    expect(issue.requestBody).toBeDefined();
+  });
+
+  it('gives the token route request and answer examples', () => {
+    const issue = operations.find(([name]) => name === 'POST /v1/tokens')![1];
+    const request = (issue.requestBody as OpenAPIV3.RequestBodyObject).content['application/json'].schema as OpenAPIV3.ReferenceObject;
+    const schema = document.components!.schemas![request.$ref.split('/').pop()!] as OpenAPIV3.SchemaObject;
+    expect((schema.properties!.endpointId as OpenAPIV3.SchemaObject).example).toBeDefined();
+  });
+});
