@@ -24,6 +24,10 @@ describe('environment validation', () => {
     [{ BOOTSTRAP_ADMIN_KEY: generateApiKey('tenant').key }, /^Invalid configuration: BOOTSTRAP_ADMIN_KEY /],
     [{ NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/x' }, /ENCRYPTION_KEYS is required when NODE_ENV=production/],
     [{ NODE_ENV: 'production', ENCRYPTION_KEYS: key('a') }, /DATABASE_URL is required when NODE_ENV=production/],
+    [
+      { NODE_ENV: 'production', ENCRYPTION_KEYS: key('a'), DATABASE_URL: 'postgresql://db/x', ALLOW_PRIVATE_NETWORK_URLS: 'true' },
+      /ALLOW_PRIVATE_NETWORK_URLS must not be set when NODE_ENV=production/,
+    ],
   ])('refuses %p with one line naming the variable', (raw, message) => {
     let thrown: unknown;
     try {

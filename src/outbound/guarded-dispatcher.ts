@@ -36,8 +36,21 @@ export class ForbiddenAddressError extends Error {
  */
 export function guardedDispatcher(options: { allowPrivate: boolean; resolver?: Resolver }): Dispatcher {
   if (options.allowPrivate) return new Agent();
-  const resolver = options.resolver ?? systemResolver;
-  const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
+  const connect = buildConnector({ lookup: guardedLookup(options.resolver ?? systemResolver) });
+  return new Agent({
+    connect: (connectOptions, callback) => {
+      // Literal addresses never reach `lookup`: Node connects to them directly.
+      if (isIP(connectOptions.hostname) && isForbiddenAddress(connectOptions.hostname)) {
+        return callback(new ForbiddenAddressError(`${connectOptions.hostname} is an address Callpass may not call`), null);
+      }
+      return connect(connectOptions, callback);
+    },
+  });
+}
+
+/** The `lookup` sockets use: resolves, then refuses the name if any of its addresses is forbidden, or if it has none. */
+export function guardedLookup(resolver: Resolver): LookupFunction {
+  return (hostname, lookupOptions, callback) => {
     resolver(hostname).then(
       (addresses) => {
         const forbidden = addresses.length === 0 || addresses.some(({ address }) => isForbiddenAddress(address));
@@ -49,14 +62,4 @@ export function guardedDispatcher(options: { allowPrivate: boolean; resolver?: R
       (error: NodeJS.ErrnoException) => callback(error, '', 4),
     );
   };
-  const connect = buildConnector({ lookup });
-  return new Agent({
-    connect: (connectOptions, callback) => {
-      // Literal addresses never reach `lookup`: Node connects to them directly.
-      if (isIP(connectOptions.hostname) && isForbiddenAddress(connectOptions.hostname)) {
-        return callback(new ForbiddenAddressError(`${connectOptions.hostname} is an address Callpass may not call`), null);
-      }
-      return connect(connectOptions, callback);
-    },
-  });
 }

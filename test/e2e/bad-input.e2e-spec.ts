@@ -147,6 +147,12 @@ describe('bad input', () => {
         .send(`{"options": ${nested(2000)}}`);
       expectError(deep, 400, 'json_too_deep');
     }
+    const justOver = await t.http
+      .post('/v1/tokens')
+      .set(bearer(tenant.key))
+      .set('content-type', 'application/json')
+      .send(`{"options": ${nested(32)}}`);
+    expectError(justOver, 400, 'json_too_deep');
     // 32 levels is still a body (refused for its content, not its depth).
     const shallow = await t.http
       .post('/v1/tokens')
@@ -177,7 +183,8 @@ describe('malformed HTTP', () => {
     expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
       error: { code: 'bad_request', message: expect.any(String), details: {} },
     });
+    // Fastify's own handler would log the parser error at trace, raw packet (a byte array) and all.
     expect(t.logs.length).toBeGreaterThan(0);
-    expect(t.logs.join('\n')).not.toContain('RawPacketCanary');
+    expect(t.logs.join('\n')).not.toMatch(/rawPacket|client error|RawPacketCanary/);
   });
 });

@@ -89,6 +89,7 @@ describe('embedded database boot (main.ts, PGlite)', () => {
     } finally {
       await owner.stop();
     }
+    expect(fs.existsSync(path.join(dataDir, 'lock'))).toBe(false);
     const next = await startServer(env);
     try {
       const tenants = await call(next.url, 'GET', '/v1/admin/tenants', adminKey);

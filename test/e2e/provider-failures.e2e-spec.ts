@@ -38,10 +38,12 @@ describe('provider failures', () => {
   it('gives up on a slow provider after the timeout, without retrying (504 provider_unavailable)', async () => {
     ctx.emulators.plivo.failNext(1, { kind: 'hang' });
     const before = tokenCalls();
+    const arrivals = ctx.emulators.plivo.receivedCount;
+    const timeouts = ctx.clock.timeoutsRequested.length;
     const pending = ctx.issue({ endpointId }).then((response) => response);
-    await ctx.emulators.plivo.received(ctx.emulators.plivo.receivedCount + 1);
-    ctx.clock.advance(2_999);
-    ctx.clock.advance(1);
+    await ctx.emulators.plivo.received(arrivals + 1);
+    expect(ctx.clock.timeoutsRequested.slice(timeouts)).toEqual([3000]);
+    ctx.clock.advance(3_000);
     const response = await pending;
     expect(response.status).toBe(504);
     expect(response.body.error).toMatchObject({ code: 'provider_unavailable', details: { provider: 'plivo', reason: 'timeout' } });

@@ -1,11 +1,16 @@
 import { Clock } from '../../src/common/clock/clock';
 
-/** A clock that moves only when told to; sleeping moves it forward at once, and timeouts fire as it passes them. */
+/**
+ * A clock that moves only when told to; sleeping moves it forward at once, and timeouts fire as it passes them
+ * (a sleep included: a test that sleeps while other calls are in flight moves their deadlines closer too).
+ */
 export class FakeClock extends Clock {
   private current: number;
   private readonly timeouts: { at: number; controller: AbortController }[] = [];
   /** Every sleep requested, in order (backoff and Retry-After waits). */
   readonly sleeps: number[] = [];
+  /** Every timeout requested, in order. */
+  readonly timeoutsRequested: number[] = [];
 
   /** Starts well in the past by default, so a leak of real time into logic shows up as a failure. */
   constructor(start: Date | string = '2024-06-03T10:00:00.000Z') {
@@ -23,6 +28,7 @@ export class FakeClock extends Clock {
   }
 
   timeout(ms: number): AbortSignal {
+    this.timeoutsRequested.push(ms);
     const controller = new AbortController();
     this.timeouts.push({ at: this.current + ms, controller });
     return controller.signal;

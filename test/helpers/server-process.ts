@@ -63,13 +63,21 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   };
 }
 
-/** Runs main.ts expecting it to refuse to start; returns its exit code and what it printed. */
+/** Runs main.ts expecting it to refuse to start; returns its exit code and what it printed. Fails at once if it listens. */
 export async function runMainToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = runMain(env);
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const listened = new Promise<never>((_, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (/Callpass listening on/.test(stdout)) {
+        child.kill('SIGKILL');
+        reject(new Error(`the process started when it should have refused:\n${stdout}`));
+      }
+    });
+  });
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code] = (await withinLimit(child, once(child, 'exit'), () => stdout + stderr)) as [number | null];
+  const [code] = (await withinLimit(child, Promise.race([once(child, 'exit'), listened]), () => stdout + stderr)) as [number | null];
   return { code, stdout, stderr };
 }

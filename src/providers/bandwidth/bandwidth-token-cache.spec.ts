@@ -36,16 +36,19 @@ describe('BandwidthTokenCache', () => {
     await expect(cache.get(account, at(591), failing)).rejects.toThrow('down');
   });
 
-  it('forgets an account on request, and holds at most 10,000 accounts', async () => {
-    const cache = new BandwidthTokenCache();
+  it('forgets an account on request, and holds a bounded number, dropping the least recently used', async () => {
+    const cache = new BandwidthTokenCache(2);
     let n = 0;
     const fetch = async () => ({ token: `t${++n}`, expiresAt: at(600) });
+    const other = (id: string) => ({ id, updatedAt: at(0) });
     await cache.get(account, at(0), fetch);
     cache.forget(account.id);
     expect((await cache.get(account, at(1), fetch)).token).toBe('t2');
-    for (let other = 0; other < 10_000; other += 1) await cache.get({ id: `other-${other}`, updatedAt: at(0) }, at(1), fetch);
-    const fetched = n;
-    expect((await cache.get(account, at(2), fetch)).token).toBe(`t${fetched + 1}`);
+    await cache.get(other('b'), at(1), fetch);
+    expect((await cache.get(account, at(1), fetch)).token).toBe('t2');
+    await cache.get(other('c'), at(1), fetch);
+    expect((await cache.get(account, at(1), fetch)).token).toBe('t2');
+    expect((await cache.get(other('b'), at(1), fetch)).token).toBe('t5');
   });
 
   it('does not keep a token fetched for an account forgotten meanwhile', async () => {

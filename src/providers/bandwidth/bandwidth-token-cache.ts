@@ -20,8 +20,12 @@ const MAX_ACCOUNTS = 10_000;
  * account's entry when it changes). Holds tokens, never credentials.
  */
 export class BandwidthTokenCache {
-  private readonly entries = new LRUCache<string, { version: number; token: CachedToken }>({ max: MAX_ACCOUNTS });
+  private readonly entries: LRUCache<string, { version: number; token: CachedToken }>;
   private readonly inFlight = new Map<string, { version: number; promise: Promise<CachedToken> }>();
+
+  constructor(maxAccounts = MAX_ACCOUNTS) {
+    this.entries = new LRUCache({ max: maxAccounts });
+  }
 
   async get(account: { id: string; updatedAt: Date }, now: Date, fetch: () => Promise<CachedToken>): Promise<CachedToken> {
     const version = account.updatedAt.getTime();

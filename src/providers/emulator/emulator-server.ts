@@ -235,13 +235,19 @@ async function readRequest(incoming: IncomingMessage): Promise<EmulatorRequest> 
   };
 }
 
-/** An error body that repeats the request in every field an adapter reads, as a string and inside an object. */
+/**
+ * An error body that repeats the request in every field an adapter reads, each re-encoded another way: inside an
+ * object, as the credentials' own base64url, as JSON escaped twice, percent-encoded in lower case, in upper case.
+ */
 function echoBody(request: EmulatorRequest, repeat: number): Record<string, unknown> {
   const echoed = `echo ${request.headers.authorization ?? ''} ${request.rawBody}`.repeat(repeat);
+  const credentials = request.basic
+    ? Buffer.from(`${request.basic.username}:${request.basic.password}`).toString('base64url')
+    : (request.bearer ?? '');
   return {
     error: { detail: echoed },
-    error_description: echoed,
-    errors: [{ code: echoed, message: { echoed }, attribute: echoed }],
+    error_description: `${credentials} ${JSON.stringify(JSON.stringify(request.rawBody))}`,
+    errors: [{ code: echoed.toUpperCase(), message: { echoed }, attribute: encodeURIComponent(echoed).toLowerCase() }],
   };
 }
 

@@ -18,9 +18,14 @@ interface CircuitState {
  * 10 s instead of piling up; then a single trial call decides whether it closes again.
  */
 export class CircuitBreakers {
-  private readonly circuits = new LRUCache<string, CircuitState>({ max: MAX_CIRCUITS });
+  private readonly circuits: LRUCache<string, CircuitState>;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    maxCircuits = MAX_CIRCUITS,
+  ) {
+    this.circuits = new LRUCache({ max: maxCircuits });
+  }
 
   /** Whether a call may go out now; in the half-open state only one trial call does. */
   allow(key: string): boolean {

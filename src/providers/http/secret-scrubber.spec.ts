@@ -9,6 +9,16 @@ describe('scrubSecrets', () => {
   });
 
   it.each([
+    ['JSON-escaped', JSON.stringify(secret).slice(1, -1)],
+    ['URL-encoded', encodeURIComponent(secret)],
+    ['form-encoded', new URLSearchParams({ s: secret }).toString().slice(2)],
+    ['base64', Buffer.from(secret).toString('base64')],
+    ['in upper case', secret.toUpperCase()],
+  ])('cuts it %s where it stands, keeping the rest of the message', (_form, quoted) => {
+    expect(scrubSecrets(`bad token ${quoted} for alice`, [secret])).toBe('bad token [redacted] for alice');
+  });
+
+  it.each([
     ['JSON-escaped', JSON.stringify({ detail: `echo ${secret}` })],
     ['URL-encoded', `token=${encodeURIComponent(secret)}`],
     ['form-encoded', new URLSearchParams({ token: secret }).toString()],
