@@ -13,6 +13,6 @@ import { ApiKeysService } from './api-keys.service';
   imports: [AuditModule, TenantsModule],
   controllers: [AdminTenantKeysController, AdminServiceKeysController, AdminKeysController],
   providers: [ApiKeysRepository, ApiKeysService, ApiKeyAuthenticator, AdminBootstrapService],
-  exports: [ApiKeyAuthenticator],
+  exports: [ApiKeyAuthenticator, AdminBootstrapService],
 })
 export class ApiKeysModule {}

@@ -67,6 +67,14 @@ export class ApiKeysRepository {
     return count === 1;
   }
 
+  /** Whether any admin key can still be used (not revoked, not expired). */
+  async hasUsableAdminKey(now: Date): Promise<boolean> {
+    const usable = await this.prisma.apiKey.count({
+      where: { kind: 'admin', revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+    });
+    return usable > 0;
+  }
+
   list(owner: KeyOwner, after: CursorPosition | undefined, take: number) {
     return this.prisma.apiKey.findMany({
       where: { ...ownerWhere(owner), ...afterCursor('createdAt', after) },

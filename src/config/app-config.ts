@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { LogFormat } from '../common/logging/logger';
 import { Environment, validateEnvironment } from './environment';
 
 /** Typed, validated configuration. Built from the environment once at boot (or from a plain object in tests). */
@@ -42,6 +43,11 @@ export class AppConfig {
   }
   get logLevel(): string {
     return this.env.LOG_LEVEL;
+  }
+  /** Pretty for a person at a terminal (outside production), JSON for everything else. */
+  get logFormat(): LogFormat {
+    if (this.env.LOG_FORMAT !== 'auto') return this.env.LOG_FORMAT;
+    return process.stdout.isTTY && !this.isProduction ? 'pretty' : 'json';
   }
   get providerTimeoutMs(): number {
     return this.env.PROVIDER_TIMEOUT_MS;

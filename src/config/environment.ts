@@ -63,6 +63,10 @@ export class Environment {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** `json`, `pretty`, or `auto`: pretty at a terminal outside production, JSON otherwise. */
+  @IsIn(['auto', 'json', 'pretty'])
+  LOG_FORMAT: 'auto' | 'json' | 'pretty' = 'auto';
+
   /** Timeout of each call to a provider's API, in milliseconds. */
   @Transform(toInt)
   @IsInt()

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { Global, Logger, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
@@ -13,9 +14,12 @@ import { PrismaService } from './prisma.service';
       inject: [AppConfig],
       useFactory: async (config: AppConfig): Promise<DatabaseConnection> => {
         const logger = new Logger('Database');
+        const pgliteDir = path.join(config.dataDir, 'pglite');
+        if (!config.databaseUrl && !fs.existsSync(pgliteDir))
+          logger.log(`Creating the embedded database in ${pgliteDir} (first start: a few seconds)…`);
         const connection = await openDatabase({
           databaseUrl: config.databaseUrl,
-          pgliteDir: path.join(config.dataDir, 'pglite'),
+          pgliteDir,
           poolSize: config.databasePoolSize,
         });
         logger.log(connection.kind === 'pglite' ? `Embedded PGlite database in ${config.dataDir}` : 'PostgreSQL database');

@@ -15,9 +15,9 @@ export class TenantsRepository {
     return db.tenant.findUnique({ where: { id: tenantId } });
   }
 
-  list(status: TenantStatus | undefined, after: CursorPosition | undefined, take: number) {
+  list(filter: { status?: TenantStatus; slug?: string }, after: CursorPosition | undefined, take: number) {
     return this.prisma.tenant.findMany({
-      where: { status, ...afterCursor('createdAt', after) },
+      where: { status: filter.status, slug: filter.slug, ...afterCursor('createdAt', after) },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take,
     });

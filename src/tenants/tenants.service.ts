@@ -46,7 +46,7 @@ export class TenantsService {
 
   async list(query: ListTenantsQueryDto): Promise<Page<TenantResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.tenants.list(query.status, decodeCursor(query.cursor), limit + 1);
+    const rows = await this.tenants.list(query, decodeCursor(query.cursor), limit + 1);
     return toPage(
       rows,
       limit,

@@ -42,7 +42,7 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   const listening = new Promise<string>((resolve, reject) => {
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       output.push(line);
-      const match = /Callpass listening on (http:\/\/\S+)/.exec(line);
+      const match = /Callpass listening on (http:\/\/[^\s"]+)/.exec(line);
       if (match) resolve(match[1].replace('[::1]', '127.0.0.1'));
     });
     child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${output.join('\n')}`)));

@@ -1,5 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { DestinationStream, Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 
 /**
  * Fields that may hold a secret anywhere in a log object. Nothing logs them on purpose; this is the second fence.
@@ -19,25 +20,41 @@ const REDACTED_PATHS = [
   ),
 ];
 
-/** Structured JSON logs on stdout (or `destination`, which tests use to read what was logged). */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+/** `json`: one JSON object per line (production, log shippers). `pretty`: short coloured lines for a person at a terminal. */
+export type LogFormat = 'json' | 'pretty';
+
+/** Logs on stdout (or `destination`, which tests use to read what was logged), in `format`. */
+export function createLogger(level: string, destination?: DestinationStream, format: LogFormat = 'json'): Logger {
+  const options = {
+    level,
+    base: { service: 'callpass' },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  if (format === 'json') return pino(options, destination);
   return pino(
-    {
-      level,
-      base: { service: 'callpass' },
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      timestamp: pino.stdTimeFunctions.isoTime,
-    },
-    destination,
+    options,
+    pinoPretty({
+      destination: destination ?? 1,
+      sync: true,
+      colorize: true,
+      ignore: 'pid,hostname,service,context,reqId',
+      translateTime: 'HH:MM:ss',
+      singleLine: true,
+    }),
   );
 }
 
-/** Routes Nest's own log calls into the same JSON stream. */
+/** Nest's start-up chatter (every module loaded, every route mapped) is only worth reading when debugging. */
+const FRAMEWORK_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
+
+/** Routes Nest's own log calls into the same stream. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, context?: string) {
-    this.logger.info({ context }, String(message));
+    if (context && FRAMEWORK_CONTEXTS.has(context)) this.logger.debug({ context }, String(message));
+    else this.logger.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string) {
     this.logger.error({ context, trace }, String(message));

@@ -1,0 +1,25 @@
+// `npm start` runs this first: it builds only when a source file changed since the last build (or there is none),
+// so a restart takes seconds. Plain JavaScript: it has to run before anything is compiled.
+import { execSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const built = path.join(root, 'dist/main.js');
+
+function newest(entry) {
+  const stat = fs.statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  if (path.basename(entry) === 'generated') return 0;
+  return Math.max(0, ...fs.readdirSync(entry).map((name) => newest(path.join(entry, name))));
+}
+
+const sources = Math.max(
+  newest(path.join(root, 'src')),
+  newest(path.join(root, 'prisma/schema.prisma')),
+  newest(path.join(root, 'package-lock.json')),
+);
+if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < sources) {
+  console.error(fs.existsSync(built) ? 'Sources changed since the last build: building…' : 'First start: building…');
+  execSync('npm run -s build', { cwd: root, stdio: 'inherit' });
+}

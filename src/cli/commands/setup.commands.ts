@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { AdminBootstrapService } from '../../api-keys/admin-bootstrap.service';
+import { generateApiKey } from '../../crypto/api-key-codec';
+import { formatKeyEntry } from '../../crypto/keyring';
+import { KeyRotationService } from '../../key-rotation/key-rotation.service';
+import { withAppContext } from '../app-context';
+import { CliError } from '../cli-error';
+import { Output, printRecord } from '../output';
+
+/** Commands that work on the database directly, with the server stopped: setup, migrations, keys. */
+export function setupCommands(program: Command, output: () => Output): void {
+  program
+    .command('init')
+    .description(
+      'set up this installation: data folder, local encryption key (without ENCRYPTION_KEYS), migrations, and a first admin key, printed once',
+    )
+    .option('--new-admin-key', 'make an admin key even if one exists (a lost key cannot be shown again)')
+    .option('--name <name>', 'label of the admin key', 'init')
+    .action(async (options: { newAdminKey?: boolean; name: string }) => {
+      const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
+      const keyFile = path.join(dataDir, 'encryption-keys');
+      const keyFileExisted = fs.existsSync(keyFile);
+      if (!process.env.DATABASE_URL && !fs.existsSync(path.join(dataDir, 'pglite'))) {
+        console.error(`Creating the embedded database in ${path.join(dataDir, 'pglite')} (first run: a few seconds)…`);
+      }
+      const result = await withAppContext(async (app, config) => {
+        const admins = app.get(AdminBootstrapService);
+        const needed = options.newAdminKey || !(await admins.hasUsableAdminKey());
+        const created = needed ? await admins.createAdminKey(options.name) : undefined;
+        return { config, created };
+      });
+      const { config, created } = result;
+      printRecord(output(), {
+        database: config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded, in ${path.join(config.dataDir, 'pglite')}`,
+        encryptionKeys: config.encryptionKeys
+          ? 'ENCRYPTION_KEYS'
+          : `${keyFile}${keyFileExisted ? '' : ' (created now)'}: fine for a laptop; set ENCRYPTION_KEYS in production`,
+        adminKey: created?.key ?? null,
+        ...(created ? {} : { note: 'an admin key exists already; `callpass init --new-admin-key` makes another' }),
+      });
+      if (created && !output().json) console.log('\nThe admin key is shown this once; Callpass keeps only its hash. Next: npm start');
+    });
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations (npm start does this at boot unless MIGRATE_ON_BOOT=false)')
+    .action(async () => {
+      await withAppContext(async () => undefined);
+      printRecord(output(), { migrations: 'up to date' });
+    });
+
+  const keys = program.command('keys').description('generate keys, re-wrap stored secrets');
+  keys
+    .command('generate <kind>')
+    .description('print a new key without storing it: `admin` (for BOOTSTRAP_ADMIN_KEY) or `encryption` (an ENCRYPTION_KEYS entry)')
+    .action((kind: string) => {
+      if (kind === 'admin') return printRecord(output(), { key: generateApiKey('admin').key });
+      if (kind !== 'encryption') throw new CliError('kind must be `admin` or `encryption`', 2);
+      const id = `k${new Date().toISOString().slice(0, 10).replaceAll('-', '')}${randomBytes(2).toString('hex')}`;
+      printRecord(output(), { key: formatKeyEntry(id, randomBytes(32)) });
+    });
+  keys
+    .command('rewrap')
+    .description(
+      'move every stored secret onto the primary encryption key (online with PostgreSQL; the embedded database needs the server stopped, or use POST /v1/admin/encryption-keys/rewrap)',
+    )
+    .action(async () => {
+      const report = await withAppContext((app) => app.get(KeyRotationService).rewrapAll());
+      printRecord(output(), { ...report });
+      if (report.failed > 0) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { decodeJwt } from '../../src/providers/jwt';
+import { startEmulators, Emulators, emulatedTwilioAccount } from '../../src/sandbox/emulators';
+import { ServerProcess, startServer } from '../helpers/server-process';
+
+/** Runs the `callpass` command (its TypeScript source, as the built bin runs it) and returns what it printed. */
+function callpass(args: string[], env: Record<string, string>, stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ['-r', '@swc-node/register', 'src/cli/callpass.ts', ...args],
+      { env: { PATH: process.env.PATH, ...env } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+    child.stdin!.end(stdin ?? '');
+  });
+}
+
+describe('callpass CLI', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-cli-'));
+  const base = { DATA_DIR: dataDir, ALLOW_PRIVATE_NETWORK_URLS: 'true' };
+  let server: ServerProcess | undefined;
+  let emulators: Emulators;
+  let env: Record<string, string> = {};
+
+  beforeAll(async () => {
+    emulators = await startEmulators();
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await emulators?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('init sets up a fresh install and prints an admin key once; run again, it makes none', async () => {
+    const first = await callpass(['--json', 'init'], base);
+    expect(first.code).toBe(0);
+    const report = JSON.parse(first.stdout) as { adminKey: string; encryptionKeys: string };
+    expect(report.adminKey).toMatch(/^cp_admin_[0-9A-Za-z]{49}$/);
+    expect(report.encryptionKeys).toContain('(created now)');
+    expect(fs.existsSync(path.join(dataDir, 'encryption-keys'))).toBe(true);
+
+    const again = await callpass(['init'], base);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/adminKey\s+-/);
+    expect(again.stdout).not.toContain('cp_admin_');
+
+    server = await startServer(base);
+    env = { ...base, CALLPASS_URL: server.url, CALLPASS_ADMIN_KEY: report.adminKey };
+  });
+
+  it('creates and lists tenants, issues a tenant key, and refuses with exit code 1 what the API refuses', async () => {
+    const created = await callpass(['--json', 'tenants', 'create', '--slug', 'acme', '--name', 'Acme Corp', '--max-ttl', '3600'], env);
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ slug: 'acme', settings: { tokenTtl: { maxSeconds: 3600 } } });
+
+    const list = await callpass(['tenants', 'list'], env);
+    expect(list.stdout.split('\n')[0]).toMatch(/^ID\s+SLUG\s+NAME\s+STATUS\s+CREATEDAT$/);
+    expect(list.stdout).toMatch(/acme\s+Acme Corp\s+active/);
+
+    const duplicate = await callpass(['tenants', 'create', '--slug', 'acme', '--name', 'Again'], env);
+    expect(duplicate).toMatchObject({
+      code: 1,
+      stderr: 'callpass: tenant_slug_taken: Another tenant already uses this slug {"slug":"acme"}\n',
+    });
+
+    const key = await callpass(['--json', 'tenant-key', 'create', 'acme', '--name', 'backend'], env);
+    env.CALLPASS_TENANT_KEY = (JSON.parse(key.stdout) as { key: string }).key;
+    expect(env.CALLPASS_TENANT_KEY).toMatch(/^cp_tenant_/);
+  });
+
+  it('stores an account with secrets read from stdin, never from the command line, and mints a token it prints decoded', async () => {
+    const twilio = emulatedTwilioAccount(emulators.twilio);
+    const config = Object.entries(twilio.config).flatMap(([field, value]) => ['--config', `${field}=${String(value)}`]);
+    const account = await callpass(
+      ['--json', 'accounts', 'create', '--provider', 'twilio', '--name', 'main', '--base-url', twilio.baseUrl, ...config],
+      env,
+      JSON.stringify(twilio.secrets),
+    );
+    expect(account.code).toBe(0);
+    const stored = JSON.parse(account.stdout) as { id: string; secrets: Record<string, string> };
+    expect(stored.secrets.apiKeySecret).toBe(`****${twilio.secrets.apiKeySecret.slice(-4)}`);
+    expect(account.stdout + account.stderr).not.toContain(twilio.secrets.apiKeySecret);
+
+    const endpoint = await callpass(['--json', 'endpoints', 'create', '--account', stored.id, '--user', 'alice_42'], env);
+    const endpointId = (JSON.parse(endpoint.stdout) as { id: string }).id;
+    const token = await callpass(['token', '--endpoint', endpointId, '--ttl', '600'], env);
+    expect(token.code).toBe(0);
+    expect(token.stdout).toMatch(/^provider\s+twilio$/m);
+    const claims = token.stdout.match(/^claims\s+(.*)$/m)![1];
+    expect(JSON.parse(claims)).toMatchObject({ grants: { identity: 'alice_42' } });
+    const jwt = token.stdout.match(/^token\s+(\S+)$/m)![1];
+    expect(decodeJwt(jwt)?.payload.exp).toBe((decodeJwt(jwt)?.payload.iat as number) + 600);
+  });
+
+  it('suspends a tenant by slug; its key is refused next', async () => {
+    expect((await callpass(['tenants', 'suspend', 'acme'], env)).code).toBe(0);
+    const refused = await callpass(['token', '--endpoint', '00000000-0000-7000-8000-000000000000'], env);
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('tenant_suspended') });
+  });
+
+  it('exits 2 on wrong usage or a missing key, and generates keys without storing them', async () => {
+    expect((await callpass(['tenants', 'create', '--slug', 'x'], env)).code).toBe(2);
+    expect((await callpass(['tenants', 'list'], base)).stderr).toBe('callpass: Set CALLPASS_ADMIN_KEY to a cp_admin_… key first.\n');
+    const encryption = await callpass(['--json', 'keys', 'generate', 'encryption'], base);
+    expect((JSON.parse(encryption.stdout) as { key: string }).key).toMatch(/^k\d{8}[0-9a-f]{4}:[A-Za-z0-9+/]{43}=$/);
+    expect((await callpass(['keys', 'generate', 'nonsense'], base)).code).toBe(2);
+  });
+});
