@@ -21,6 +21,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  const { code, port } = error as { code?: string; port?: number };
+  console.error(
+    code === 'EADDRINUSE'
+      ? `Port ${port} is in use (the emulators already running?): stop them, or set EMULATOR_PORT to move the four ports.`
+      : error,
+  );
   process.exit(1);
 });

@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { generateApiKey } from '../crypto/api-key-codec';
 import { formatKeyEntry } from '../crypto/keyring';
 import { startServer } from '../server';
+import { describeStartupError } from '../startup-errors';
 import {
   emulatedBandwidthAccount,
   emulatedPlivoAccount,
@@ -89,6 +90,6 @@ function sandboxGuide(url: string, adminKey: string, demo: Awaited<ReturnType<ty
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(describeStartupError(error, { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 3000) }) ?? error);
   process.exit(1);
 });

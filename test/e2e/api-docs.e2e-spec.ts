@@ -1,5 +1,6 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV3 } from 'openapi-types';
+import { launchBrowser } from '../helpers/browser';
 import { createTestApp, TestApp } from '../helpers/test-app';
 
 /** A schema that says something: a reference, properties, items, or a composition. */
@@ -83,6 +84,25 @@ describe('API documentation', () => {
     const issue = operations.find(([name]) => name === 'POST /v1/tokens')![1];
     expect((issue.responses['403'] as OpenAPIV3.ResponseObject).description).toContain('capability_not_allowed');
     expect(issue.requestBody).toBeDefined();
+  });
+
+  it('renders in a real browser under its content security policy, token routes first', async () => {
+    await t.app.listen(0, '127.0.0.1');
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (message) => void (message.type() === 'error' && problems.push(message.text())));
+      page.on('pageerror', (error) => void problems.push(String(error)));
+      await page.goto(`${(await t.app.getUrl()).replace('[::1]', '127.0.0.1')}/docs`);
+      await page.waitForSelector('.opblock-tag');
+      const sections = await page.$$eval('.opblock-tag span', (tags) => tags.map((tag) => tag.textContent));
+      expect(sections[0]).toBe('tokens');
+      expect(await page.locator('.opblock-summary-path').first().textContent()).toBe('/v1/tokens');
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('gives the token route request and answer examples', () => {
