@@ -74,12 +74,15 @@ async function openPglite(dir: string): Promise<DatabaseConnection> {
   });
   try {
     const connection = pgliteConnection(await PGlite.create(dir));
+    // Closing twice (two shutdown hooks) must not make PGlite throw "closing" into the void.
+    let closed: Promise<void> | undefined;
     return {
       ...connection,
-      close: async () => {
-        await connection.close();
-        await unlock();
-      },
+      close: () =>
+        (closed ??= (async () => {
+          await connection.close();
+          await unlock();
+        })()),
     };
   } catch (error) {
     await unlock();
