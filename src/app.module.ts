@@ -2,10 +2,12 @@ import { Module } from '@nestjs/common';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { ClientModule } from './client/client.module';
 import { CommonModule } from './common/common.module';
 import { ConfigModule } from './config/config.module';
 import { CryptoModule } from './crypto/crypto.module';
 import { DatabaseModule } from './database/database.module';
+import { EndUsersModule } from './end-users/end-users.module';
 import { EndpointsModule } from './endpoints/endpoints.module';
 import { HealthModule } from './health/health.module';
 import { InternalModule } from './internal/internal.module';
@@ -13,6 +15,7 @@ import { IssuanceModule } from './issuance/issuance.module';
 import { KeyRotationModule } from './key-rotation/key-rotation.module';
 import { OutboundModule } from './outbound/outbound.module';
 import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module';
+import { SignalwireEmbedsModule } from './providers/signalwire/signalwire-embeds.module';
 import { TenantsModule } from './tenants/tenants.module';
 
 @Module({
@@ -29,6 +32,9 @@ import { TenantsModule } from './tenants/tenants.module';
     ProviderAccountsModule,
     EndpointsModule,
     IssuanceModule,
+    EndUsersModule,
+    ClientModule,
+    SignalwireEmbedsModule,
     KeyRotationModule,
     InternalModule,
     HealthModule,

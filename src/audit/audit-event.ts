@@ -1,15 +1,15 @@
-import { Actor } from '../auth/principal';
+import { Actor, auditIdentityOf } from '../auth/principal';
 
 /** Who caused an audited event. System events (boot-time bootstrap, re-wrap) have no API key. */
 export interface AuditActor {
-  kind: 'admin' | 'tenant' | 'service' | 'system';
+  kind: 'admin' | 'tenant' | 'service' | 'end_user' | 'system';
   id?: string;
   requestId?: string;
   clientIp?: string;
 }
 
 export function auditActorOf(actor: Actor): AuditActor {
-  return { kind: actor.principal.kind, id: actor.principal.keyId, requestId: actor.requestId, clientIp: actor.clientIp };
+  return { kind: actor.principal.kind, id: auditIdentityOf(actor.principal).actorId, requestId: actor.requestId, clientIp: actor.clientIp };
 }
 
 export interface AuditTarget {

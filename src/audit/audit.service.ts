@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Actor } from '../auth/principal';
+import { Actor, tenantOf } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
 import { Clock } from '../common/clock/clock';
 import { PrismaService, TransactionClient } from '../database/prisma.service';
@@ -35,7 +35,7 @@ export class AuditService {
     change: (tx: TransactionClient) => Promise<ChangeResult<T>>,
   ): Promise<T> {
     const auditActor = auditActorOf(actor);
-    const defaultTenantId = actor.principal.kind === 'tenant' ? actor.principal.tenantId : undefined;
+    const defaultTenantId = tenantOf(actor.principal);
     try {
       return await this.prisma.$transaction(async (tx) => {
         const outcome = await change(tx);
@@ -75,8 +75,7 @@ export class AuditService {
 
   /** A change that failed before its transaction began (e.g. at the provider). */
   recordFailedChange(actor: Actor, action: string, target: AuditTarget, error: unknown): Promise<void> {
-    const tenantId = actor.principal.kind === 'tenant' ? actor.principal.tenantId : undefined;
-    return this.recordFailure(auditActorOf(actor), action, { tenantId, ...target }, error);
+    return this.recordFailure(auditActorOf(actor), action, { tenantId: tenantOf(actor.principal), ...target }, error);
   }
 
   private async recordFailure(actor: AuditActor, action: string, target: AuditTarget, error: unknown): Promise<void> {

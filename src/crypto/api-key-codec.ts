@@ -14,8 +14,11 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 /** 32 random bytes (256 bits) need 43 base62 digits. */
 const BODY_LENGTH = 43;
 const CHECKSUM_LENGTH = 6;
-/** Matches any Callpass key; secret scanners can use this plus the CRC32 check. */
+/** Matches any Callpass API key; secret scanners can use this plus the CRC32 check. */
 export const API_KEY_PATTERN = /^cp_(admin|tenant|svc)_([0-9A-Za-z]{49})$/;
+/** End-user session credentials: same shape, their own prefix, never accepted as an API key. */
+const SESSION_PREFIX = 'cp_sess_';
+const SESSION_PATTERN = /^cp_sess_([0-9A-Za-z]{49})$/;
 
 function toBase62(value: bigint, length: number): string {
   let out = '';
@@ -36,10 +39,28 @@ export interface GeneratedApiKey {
 }
 
 export function generateApiKey(kind: ApiKeyKind): GeneratedApiKey {
-  const prefix = API_KEY_PREFIXES[kind];
+  return generateCredential(API_KEY_PREFIXES[kind]);
+}
+
+/** A new end-user session credential (`cp_sess_…`). */
+export function generateSessionCredential(): GeneratedApiKey {
+  return generateCredential(SESSION_PREFIX);
+}
+
+function generateCredential(prefix: string): GeneratedApiKey {
   const body = toBase62(BigInt(`0x${randomBytes(32).toString('hex')}`), BODY_LENGTH);
   const key = `${prefix}${body}${checksum(prefix + body)}`;
   return { key, prefix: displayPrefix(key), secretHash: hashApiKey(key) };
+}
+
+/** Whether `credential` is a well-formed session credential with a matching checksum. Costs no database query. */
+export function isSessionCredential(credential: string): boolean {
+  const match = SESSION_PATTERN.exec(credential);
+  return Boolean(match) && hasValidChecksum(SESSION_PREFIX, match![1]);
+}
+
+function hasValidChecksum(prefix: string, bodyAndChecksum: string): boolean {
+  return checksum(prefix + bodyAndChecksum.slice(0, BODY_LENGTH)) === bodyAndChecksum.slice(BODY_LENGTH);
 }
 
 /** The kind prefix plus 8 characters: enough to tell keys apart in listings, useless to an attacker. */
@@ -52,8 +73,7 @@ export function parseApiKey(key: string): ApiKeyKind | undefined {
   const match = API_KEY_PATTERN.exec(key);
   if (!match) return undefined;
   const prefix = `cp_${match[1]}_`;
-  const body = match[2].slice(0, BODY_LENGTH);
-  if (checksum(prefix + body) !== match[2].slice(BODY_LENGTH)) return undefined;
+  if (!hasValidChecksum(prefix, match[2])) return undefined;
   return (Object.keys(API_KEY_PREFIXES) as ApiKeyKind[]).find((kind) => API_KEY_PREFIXES[kind] === prefix);
 }
 

@@ -34,7 +34,7 @@ export class EndpointsController {
     'provider_account_unreadable',
   )
   create(@CurrentActor() actor: TenantActor, @Body() body: CreateEndpointDto): Promise<EndpointResponse> {
-    return this.endpoints.create(actor, body);
+    return this.endpoints.create(actor, actor.principal.tenantId, body);
   }
 
   /** Lists your endpoints, newest first, by user or account. */

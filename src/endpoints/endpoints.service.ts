@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
-import { TenantActor } from '../auth/principal';
+import { Actor, TenantActor } from '../auth/principal';
 import { invalidField } from '../common/errors/validation-errors';
 import { isUuid } from '../common/ids';
 import { toJsonObject } from '../common/json';
@@ -41,9 +41,9 @@ export class EndpointsService {
     private readonly audit: AuditService,
   ) {}
 
-  async create(actor: TenantActor, dto: CreateEndpointDto): Promise<EndpointResponse> {
-    const tenantId = actor.principal.tenantId;
-    const target = { type: 'endpoint' };
+  /** `actor` is the tenant's backend, or an end user (or a service) enrolled on first use. */
+  async create(actor: Actor, tenantId: string, dto: CreateEndpointDto): Promise<EndpointResponse> {
+    const target = { type: 'endpoint', tenantId };
     // Provider calls stay outside the transaction: a slow provider must not hold a database connection.
     const prepared = await this.prepare(tenantId, dto).catch(async (error: unknown) => {
       await this.audit.recordFailedChange(actor, 'endpoint.created', target, error);

@@ -1,11 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { TokenIssuancesRepository } from '../audit/token-issuances.repository';
+import { ServiceActor } from '../auth/principal';
 import { Clock } from '../common/clock/clock';
 import { invalidField } from '../common/errors/validation-errors';
 import { Page } from '../common/pagination/cursor';
 import { EndpointResponse } from '../endpoints/endpoint.response';
+import { UserRevocationResponse } from '../end-users/user-revocation.response';
+import { UserRevocationService } from '../end-users/user-revocation.service';
 import { EndpointsService } from '../endpoints/endpoints.service';
+import { IssuanceService } from '../issuance/issuance.service';
+import { IssuedTokenResponse } from '../issuance/issued-token.response';
 import { TenantsService } from '../tenants/tenants.service';
+import { ServiceTokenDto } from './dto/service-token.dto';
 import { UsageQueryDto } from './dto/usage-query.dto';
 import { UserEndpointsQueryDto } from './dto/user-endpoints-query.dto';
 import { UsageDayResponse } from './usage.response';
@@ -13,15 +19,32 @@ import { UsageDayResponse } from './usage.response';
 const DAY_MS = 86_400_000;
 const MAX_USAGE_DAYS = 366;
 
-/** Read-only views for other Callpass services (billing, support tooling). */
+/** For other Callpass services: read-only views (billing, support tooling), and acting for a tenant's users. */
 @Injectable()
 export class InternalService {
   constructor(
     private readonly tenants: TenantsService,
     private readonly endpoints: EndpointsService,
     private readonly issuances: TokenIssuancesRepository,
+    private readonly issuance: IssuanceService,
+    private readonly revocation: UserRevocationService,
     private readonly clock: Clock,
   ) {}
+
+  async issueToken(actor: ServiceActor, tenantId: string, dto: ServiceTokenDto): Promise<IssuedTokenResponse> {
+    await this.tenants.get(tenantId);
+    return this.issuance.issue(
+      actor,
+      tenantId,
+      { user: dto.userId, providerAccountId: dto.providerAccountId, provider: dto.provider },
+      dto,
+    );
+  }
+
+  async revokeUser(actor: ServiceActor, tenantId: string, userId: string): Promise<UserRevocationResponse> {
+    await this.tenants.get(tenantId);
+    return this.revocation.revoke(actor, tenantId, userId);
+  }
 
   async endpointsOfUser(tenantId: string, query: UserEndpointsQueryDto): Promise<Page<EndpointResponse>> {
     await this.tenants.get(tenantId);

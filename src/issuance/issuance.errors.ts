@@ -2,7 +2,10 @@ import { HttpStatus } from '@nestjs/common';
 import { defineErrors } from '../common/errors/define-errors';
 
 export const issuanceErrors = defineErrors({
-  endpoint_reference_required: [HttpStatus.BAD_REQUEST, 'Name the endpoint: endpointId, or providerAccountId with userId'],
+  endpoint_reference_required: [
+    HttpStatus.BAD_REQUEST,
+    'Name the endpoint: endpointId, or userId (with providerAccountId where the user has several)',
+  ],
   token_kind_not_supported: [HttpStatus.BAD_REQUEST, 'This provider does not mint this kind of token'],
   capability_not_supported: [HttpStatus.BAD_REQUEST, 'This kind of token cannot carry the requested capabilities'],
   capability_not_allowed: [HttpStatus.FORBIDDEN, 'The endpoint or account does not allow these capabilities'],

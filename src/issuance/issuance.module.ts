@@ -4,15 +4,25 @@ import { AuditModule } from '../audit/audit.module';
 import { EndpointsModule } from '../endpoints/endpoints.module';
 import { ProviderAccountsModule } from '../provider-accounts/provider-accounts.module';
 import { ProvidersModule } from '../providers/providers.module';
+import { EndpointEnrollment } from './endpoint-enrollment';
+import { IssuanceTargetsRepository } from './issuance-targets.repository';
 import { IssuanceService } from './issuance.service';
 import { ProviderSessionsRepository } from './provider-sessions.repository';
+import { TokenRecorder } from './token-recorder';
 import { TokenRouteRefusals } from './token-route-refusals';
 import { TokensController } from './tokens.controller';
 
 @Module({
   imports: [ApiKeysModule, AuditModule, EndpointsModule, ProviderAccountsModule, ProvidersModule],
   controllers: [TokensController],
-  providers: [IssuanceService, ProviderSessionsRepository, TokenRouteRefusals],
-  exports: [ProviderSessionsRepository],
+  providers: [
+    IssuanceService,
+    IssuanceTargetsRepository,
+    TokenRecorder,
+    EndpointEnrollment,
+    ProviderSessionsRepository,
+    TokenRouteRefusals,
+  ],
+  exports: [IssuanceService, IssuanceTargetsRepository, ProviderSessionsRepository],
 })
 export class IssuanceModule {}

@@ -1,26 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import { auditErrors } from '../audit/audit.errors';
-import { TokenIssuanceLog, TokenIssuanceRecord } from '../audit/token-issuance-log';
-import { TenantActor } from '../auth/principal';
-import { AppError } from '../common/errors/app-error';
-import { Clock } from '../common/clock/clock';
-import { isUuid, uuidv7 } from '../common/ids';
+import { Actor } from '../auth/principal';
+import { authErrors } from '../auth/auth.errors';
+import { clientErrors } from '../client/client.errors';
+import { isUuid } from '../common/ids';
 import { validateObject } from '../common/validation/validate-object';
 import { DecryptionError, SecretBox } from '../crypto/secret-box';
-import { EndpointsRepository, IssuanceTarget } from '../endpoints/endpoints.repository';
+import { endUserErrors } from '../end-users/end-users.errors';
 import { endpointErrors } from '../endpoints/endpoints.errors';
-import { AccountPolicyDto } from '../provider-accounts/dto/account-policy.dto';
 import { ProviderAccountsService } from '../provider-accounts/provider-accounts.service';
-import { tokenFingerprint } from '../providers/jwt';
 import { MintedToken, TokenKind } from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
-import { TenantSettingsDto } from '../tenants/dto/tenant-settings.dto';
-import { IssueTokenDto } from './dto/issue-token.dto';
+import { TokenRequestDto } from './dto/token-request.dto';
+import { EndpointEnrollment } from './endpoint-enrollment';
+import { callerOf, IssuanceCaller } from './issuance-caller';
+import { IssuanceTarget, IssuanceTargetsRepository } from './issuance-targets.repository';
 import { issuanceErrors } from './issuance.errors';
 import { IssuedTokenResponse } from './issued-token.response';
 import { ProviderSessionsRepository } from './provider-sessions.repository';
-import { openSessionSecret, sealSessionSecret } from './session-secrets';
-import { grantCapabilities, refreshAfter, resolveTtl, ttlLimits } from './token-policy';
+import { openSessionSecret } from './session-secrets';
+import { IssuanceRecord, TokenRecorder } from './token-recorder';
+import { grantCapabilities, resolveTtl, TtlLimits, ttlLimits } from './token-policy';
 
 /** How long a refresh may hold its session: the provider call's timeout, retries and backoff fit well within it. */
 const REFRESH_LEASE_MS = 60_000;
@@ -28,82 +27,63 @@ const REFRESH_LEASE_MS = 60_000;
 /** A kind with no options of its own still refuses unknown ones. */
 class NoOptions {}
 
-/** Every row the pipeline writes belongs to a tenant. */
-type TenantRecord = TokenIssuanceRecord & { tenantId: string };
-
-/** What happens to a kept refresh credential when the token is committed. */
-type SessionChange = { create: { endpointId: string } } | { rotate: { sessionId: string; expectedTokenId: string } };
+/**
+ * Which endpoint a token is for: one named by id, a user's on a named account, or (for a user who asks themselves,
+ * or a service for them) the user's endpoint on the named account or provider, or their only one, enrolled on the
+ * spot where the account allows it.
+ */
+export type TargetSelection =
+  { endpointId: string } | { providerAccountId: string; userId: string } | { user: string; providerAccountId?: string; provider?: string };
 
 /**
- * The provider-agnostic issuing pipeline: resolve endpoint, account and tenant → policy → decrypt → the adapter
- * mints → the audit row is committed → respond. Every refusal is audited too. Fail closed: a token whose audit
- * row did not commit is never returned (503 audit_unavailable).
+ * The one provider-agnostic issuing pipeline, for every route that mints (tenant key, end user, service key, public
+ * embed): resolve the target → policy → decrypt → the adapter mints → the audit row is committed → respond. Every
+ * refusal is recorded too, and a token whose audit row did not commit is never returned (503 audit_unavailable).
  */
 @Injectable()
 export class IssuanceService {
   constructor(
-    private readonly endpoints: EndpointsRepository,
+    private readonly targets: IssuanceTargetsRepository,
+    private readonly enrollment: EndpointEnrollment,
     private readonly accounts: ProviderAccountsService,
     private readonly sessions: ProviderSessionsRepository,
     private readonly registry: ProviderRegistry,
     private readonly secretBox: SecretBox,
-    private readonly log: TokenIssuanceLog,
-    private readonly clock: Clock,
+    private readonly recorder: TokenRecorder,
   ) {}
 
-  issue(actor: TenantActor, dto: IssueTokenDto): Promise<IssuedTokenResponse> {
-    const record = this.newRecord(actor);
-    return this.audited(record, async () => {
-      const resolved = await this.resolve(actor.principal.tenantId, dto);
-      const { endpoint, account } = resolved;
-      this.describe(record, resolved);
-      const adapter = this.registry.get(account.provider);
-      const kindName = dto.kind ?? adapter.defaultTokenKind;
-      record.tokenKind = kindName;
-      // Own properties only: a kind named like an Object.prototype member must not resolve to it.
-      const kind = Object.hasOwn(adapter.tokenKinds, kindName) ? adapter.tokenKinds[kindName] : undefined;
-      if (!kind) throw issuanceErrors.token_kind_not_supported({ kind: kindName, supported: Object.keys(adapter.tokenKinds) });
-      const options = validateObject(kind.optionsSchema ?? NoOptions, dto.options ?? {}, 'options');
-      const capabilities = this.checkPolicy(resolved, kind, dto.capabilities);
-      const limits = this.ttlLimits(resolved, adapter.maxTtlSeconds);
-      const minted = await adapter.mint({
-        kind: kindName,
-        tokenId: record.id,
-        account: this.accounts.open(account),
-        identity: endpoint.identity,
-        capabilities,
-        ttlSeconds: resolveTtl(dto.ttlSeconds, limits),
-        maxTtlSeconds: limits.maxSeconds,
-        now: record.issuedAt,
-        endpointData: endpoint.providerData as Record<string, unknown>,
-        options,
-      });
-      this.checkLifetime(record.issuedAt, minted, limits.maxSeconds);
-      return this.commit(
-        record,
-        minted,
-        capabilities,
-        endpoint.identity,
-        minted.refresh ? { create: { endpointId: endpoint.id } } : undefined,
-      );
-    });
+  /** A token for one of the tenant's users, asked for by `actor` (the tenant's backend, the user, or a service). */
+  issue(actor: Actor, tenantId: string, selection: TargetSelection, request: TokenRequestDto): Promise<IssuedTokenResponse> {
+    const caller = callerOf(actor, tenantId);
+    const record = this.recorder.start(caller);
+    return this.recorder.run(record, async () => this.mint(record, caller, await this.resolve(actor, caller, selection), request));
   }
 
-  /** Exchanges the kept refresh credential of the latest token of a chain for a new token; policy applies again. */
-  refresh(actor: TenantActor, tokenId: string): Promise<IssuedTokenResponse> {
-    const record = this.newRecord(actor);
-    return this.audited(record, async () => {
-      const session = isUuid(tokenId) ? await this.sessions.findByCurrentToken(actor.principal.tenantId, tokenId) : null;
-      if (!session) throw issuanceErrors.token_not_refreshable();
-      const { endpoint } = session;
-      const resolved: IssuanceTarget = { endpoint, account: endpoint.providerAccount, tenantSettings: endpoint.tenant.settings };
-      this.describe(record, resolved);
+  /** A token for an account as a whole, for a caller already admitted (the public click-to-call embed). */
+  issueForAccount(caller: IssuanceCaller, target: IssuanceTarget, request: TokenRequestDto): Promise<IssuedTokenResponse> {
+    const record = this.recorder.start(caller);
+    return this.recorder.run(record, () => this.mint(record, caller, target, request));
+  }
+
+  /**
+   * Exchanges the kept refresh credential of the latest token of a chain for a new token; policy applies again.
+   * `userId` limits it to that user's own tokens (an end user refreshing).
+   */
+  refresh(actor: Actor, tenantId: string, tokenId: string, userId?: string): Promise<IssuedTokenResponse> {
+    const caller = callerOf(actor, tenantId);
+    const record = this.recorder.start(caller);
+    return this.recorder.run(record, async () => {
+      const session = isUuid(tokenId) ? await this.sessions.findByCurrentToken(tenantId, tokenId) : null;
+      if (!session || (userId !== undefined && session.endpoint.userId !== userId)) throw issuanceErrors.token_not_refreshable();
+      const target = await this.targets.byEndpoint(tenantId, session.endpointId);
+      if (!target) throw issuanceErrors.token_not_refreshable();
+      this.recorder.describe(record, target);
       record.tokenKind = session.tokenKind;
       if (session.expiresAt <= record.issuedAt) throw issuanceErrors.token_not_refreshable({ reason: 'expired' });
-      const adapter = this.registry.get(resolved.account.provider);
-      const kind = Object.hasOwn(adapter.tokenKinds, session.tokenKind) ? adapter.tokenKinds[session.tokenKind] : undefined;
+      const adapter = this.registry.get(target.account.provider);
+      const kind = kindOf(adapter.tokenKinds, session.tokenKind);
       if (!adapter.refresh || !kind) throw issuanceErrors.token_not_refreshable();
-      const capabilities = this.checkPolicy(resolved, kind, undefined);
+      const capabilities = this.checkPolicy(target, kind, undefined, caller);
       let refreshSecret: string;
       try {
         refreshSecret = openSessionSecret(this.secretBox, session.tenantId, session.id, session.secretCiphertext);
@@ -119,11 +99,11 @@ export class IssuanceService {
         .refresh({
           kind: session.tokenKind,
           tokenId: record.id,
-          account: this.accounts.open(resolved.account),
-          identity: endpoint.identity,
+          account: this.accounts.open(target.account),
+          identity: target.endpoint!.identity,
           now: record.issuedAt,
-          maxTtlSeconds: this.ttlLimits(resolved, adapter.maxTtlSeconds).maxSeconds,
-          endpointData: endpoint.providerData as Record<string, unknown>,
+          maxTtlSeconds: this.limitsOf(target, adapter.maxTtlSeconds).maxSeconds,
+          endpointData: target.endpoint!.providerData as Record<string, unknown>,
           refreshSecret,
         })
         .catch(async (error: unknown) => {
@@ -132,139 +112,107 @@ export class IssuanceService {
           throw error;
         });
       minted.grants = { refreshOf: tokenId, ...minted.grants };
-      return this.commit(record, minted, capabilities, endpoint.identity, { rotate: { sessionId: session.id, expectedTokenId: tokenId } });
+      return this.recorder.commit(record, minted, capabilities, { rotate: { sessionId: session.id, expectedTokenId: tokenId } });
     });
   }
 
-  private newRecord(actor: TenantActor): TenantRecord {
-    const now = this.clock.now();
-    return {
-      id: uuidv7(now.getTime()),
-      tenantId: actor.principal.tenantId,
-      actorKind: 'tenant_key',
-      actorId: actor.principal.keyId,
-      issuedAt: now,
-      requestId: actor.requestId,
-      clientIp: actor.clientIp,
-      origin: actor.origin,
-      outcome: 'issued',
-    };
-  }
-
-  private describe(record: TokenIssuanceRecord, { endpoint, account }: IssuanceTarget): void {
-    Object.assign(record, {
-      endpointId: endpoint.id,
-      providerAccountId: account.id,
-      userId: endpoint.userId,
-      identity: endpoint.identity,
-      provider: account.provider,
-    });
-  }
-
-  private ttlLimits({ account, tenantSettings }: IssuanceTarget, providerMax: number) {
-    return ttlLimits((tenantSettings as TenantSettingsDto).tokenTtl, (account.policy as AccountPolicyDto).tokenTtl, providerMax);
-  }
-
-  /** A suspended tenant is refused at authentication; here the endpoint, the account and the capabilities. */
-  private checkPolicy({ endpoint, account }: IssuanceTarget, kind: TokenKind, requested: IssueTokenDto['capabilities']) {
-    if (endpoint.disabled) throw issuanceErrors.endpoint_disabled();
-    if (account.status !== 'active') throw issuanceErrors.provider_account_disabled();
-    return grantCapabilities(requested, endpoint.capabilities, (account.policy as AccountPolicyDto).capabilities, kind.fixedCapabilities);
-  }
-
-  /** A provider that sets the lifetime itself (Bandwidth) may exceed the policy; such a token does not go out. */
-  private checkLifetime(issuedAt: Date, minted: MintedToken, maxTtlSeconds: number): void {
-    const lifetimeSeconds = Math.ceil((minted.expiresAt.getTime() - issuedAt.getTime()) / 1000);
-    if (lifetimeSeconds > maxTtlSeconds) {
-      throw issuanceErrors.lifetime_exceeds_policy({ providerLifetimeSeconds: lifetimeSeconds, maxSeconds: maxTtlSeconds });
-    }
-  }
-
-  /** Writes the issued row (with any kept refresh credential, in the same commit), and only then hands the token out. */
-  private async commit(
-    record: TenantRecord,
-    minted: MintedToken,
-    capabilities: string[],
-    identity: string,
-    session: SessionChange | undefined,
+  private async mint(
+    record: IssuanceRecord,
+    caller: IssuanceCaller,
+    target: IssuanceTarget,
+    request: TokenRequestDto,
   ): Promise<IssuedTokenResponse> {
-    Object.assign(record, {
-      expiresAt: minted.expiresAt,
-      // Expiries are whole seconds from the second of issue, so up to a second of a nominal lifetime is lost: round up.
-      ttlSeconds: Math.ceil((minted.expiresAt.getTime() - record.issuedAt.getTime()) / 1000),
-      tokenFingerprint: minted.providerTokenId ?? tokenFingerprint(minted.token),
-      grants: { capabilities, ...minted.grants },
-    });
-    if (minted.refresh && session) {
-      await this.commitWithSession(record, minted.refresh, session).catch((error: unknown) => {
-        throw error instanceof AppError ? error : auditErrors.audit_unavailable();
-      });
-    } else {
-      await this.log.appendIssued(record);
+    const { account, endpoint } = target;
+    this.recorder.describe(record, target);
+    if (target.tenant.status !== 'active') throw authErrors.tenant_suspended();
+    const adapter = this.registry.get(account.provider);
+    const kindName = request.kind ?? adapter.defaultTokenKind;
+    record.tokenKind = kindName;
+    const kind = kindOf(adapter.tokenKinds, kindName);
+    // Account-level kinds (an embed's) are minted only where no endpoint is named, and the others only where one is.
+    if (!kind || Boolean(kind.accountLevel) === Boolean(endpoint)) {
+      throw issuanceErrors.token_kind_not_supported({ kind: kindName, supported: Object.keys(adapter.tokenKinds) });
     }
-    return {
-      id: record.id,
-      provider: record.provider!,
-      kind: record.tokenKind!,
-      token: minted.token,
-      identity,
-      expiresAt: minted.expiresAt,
-      refreshAfter: refreshAfter(record.issuedAt, minted.expiresAt),
+    const options = validateObject(kind.optionsSchema ?? NoOptions, request.options ?? {}, 'options');
+    const capabilities = this.checkPolicy(target, kind, request.capabilities, caller);
+    const limits = this.limitsOf(target, adapter.maxTtlSeconds);
+    const minted = await adapter.mint({
+      kind: kindName,
+      tokenId: record.id,
+      account: this.accounts.open(account),
+      identity: endpoint?.identity ?? '',
       capabilities,
-      ...minted.extras,
-    };
-  }
-
-  private commitWithSession(record: TenantRecord, refresh: NonNullable<MintedToken['refresh']>, change: SessionChange): Promise<void> {
-    return this.sessions.transaction(async (tx) => {
-      await this.log.appendWithin(tx, record);
-      if ('rotate' in change) {
-        const { sessionId, expectedTokenId } = change.rotate;
-        const sealed = sealSessionSecret(this.secretBox, record.tenantId, sessionId, refresh.secret);
-        const rotated = await this.sessions.rotate(
-          record.tenantId,
-          sessionId,
-          expectedTokenId,
-          { currentTokenId: record.id, expiresAt: refresh.expiresAt, ...sealed },
-          tx,
-        );
-        if (!rotated) throw issuanceErrors.token_refresh_conflict();
-        return;
-      }
-      const sessionId = uuidv7(record.issuedAt.getTime());
-      await this.sessions.deleteExpired(record.tenantId, change.create.endpointId, record.issuedAt, tx);
-      await this.sessions.create(
-        record.tenantId,
-        {
-          id: sessionId,
-          endpointId: change.create.endpointId,
-          tokenKind: record.tokenKind!,
-          currentTokenId: record.id,
-          expiresAt: refresh.expiresAt,
-          ...sealSessionSecret(this.secretBox, record.tenantId, sessionId, refresh.secret),
-        },
-        tx,
-      );
+      ttlSeconds: resolveTtl(request.ttlSeconds, limits),
+      maxTtlSeconds: limits.maxSeconds,
+      now: record.issuedAt,
+      endpointData: (endpoint?.providerData ?? {}) as Record<string, unknown>,
+      options,
     });
+    checkLifetime(record.issuedAt, minted, limits);
+    return this.recorder.commit(
+      record,
+      minted,
+      capabilities,
+      minted.refresh && endpoint ? { create: { endpointId: endpoint.id } } : undefined,
+    );
   }
 
-  private async resolve(tenantId: string, dto: IssueTokenDto): Promise<IssuanceTarget> {
-    let reference: { id: string } | { providerAccountId: string; userId: string };
-    if (dto.endpointId) reference = { id: dto.endpointId };
-    else if (dto.providerAccountId && dto.userId) reference = { providerAccountId: dto.providerAccountId, userId: dto.userId };
-    else throw issuanceErrors.endpoint_reference_required();
-    const found = await this.endpoints.findForIssuance(tenantId, reference);
-    if (!found) throw endpointErrors.endpoint_not_found();
-    return found;
+  private async resolve(actor: Actor, caller: IssuanceCaller, selection: TargetSelection): Promise<IssuanceTarget> {
+    const { tenantId } = caller;
+    if ('endpointId' in selection)
+      return found(isUuid(selection.endpointId) ? await this.targets.byEndpoint(tenantId, selection.endpointId) : undefined);
+    if (!('user' in selection)) return found(await this.targets.byAccountAndUser(tenantId, selection.providerAccountId, selection.userId));
+
+    const bound = caller.grant?.providerAccountId;
+    if (bound && selection.providerAccountId && selection.providerAccountId !== bound) throw endUserErrors.session_scope_exceeded();
+    const accountId = selection.providerAccountId ?? bound;
+    const candidates = (await this.targets.ofUser(tenantId, selection.user)).filter(
+      ({ account }) => (!accountId || account.id === accountId) && (!selection.provider || account.provider === selection.provider),
+    );
+    if (candidates.length > 1)
+      throw clientErrors.endpoint_choice_required({ providerAccounts: candidates.map(({ account }) => account.id) });
+    return (
+      candidates[0] ??
+      found(await this.enrollment.enroll(actor, tenantId, selection.user, { providerAccountId: accountId, provider: selection.provider }))
+    );
   }
 
-  /** Runs one issuance; a refusal (4xx) or failure (5xx) is audited before the error goes back to the caller. */
-  private async audited(record: TokenIssuanceRecord, work: () => Promise<IssuedTokenResponse>): Promise<IssuedTokenResponse> {
-    try {
-      return await work();
-    } catch (error) {
-      await this.log.appendRefusal(record, error);
-      throw error;
-    }
+  private limitsOf({ tenant, account }: IssuanceTarget, providerMax: number): TtlLimits {
+    return ttlLimits(tenant.settings.tokenTtl, account.policy.tokenTtl, providerMax);
+  }
+
+  /** A suspended tenant mints nothing; here the endpoint, the account and the capabilities. */
+  private checkPolicy(
+    { endpoint, account }: IssuanceTarget,
+    kind: TokenKind,
+    requested: TokenRequestDto['capabilities'],
+    caller: IssuanceCaller,
+  ) {
+    if (endpoint?.disabled) throw issuanceErrors.endpoint_disabled();
+    if (account.status !== 'active') throw issuanceErrors.provider_account_disabled();
+    const limits = {
+      endpoint: endpoint?.capabilities ?? ['incoming', 'outgoing'],
+      account: account.policy.capabilities,
+      caller: caller.grant?.capabilities,
+    };
+    return grantCapabilities(requested, limits, kind.fixedCapabilities);
+  }
+}
+
+/** Own properties only: a kind named like an Object.prototype member must not resolve to it. */
+function kindOf(kinds: Record<string, TokenKind>, name: string): TokenKind | undefined {
+  return Object.hasOwn(kinds, name) ? kinds[name] : undefined;
+}
+
+function found(target: IssuanceTarget | undefined): IssuanceTarget {
+  if (!target) throw endpointErrors.endpoint_not_found();
+  return target;
+}
+
+/** A provider that sets the lifetime itself (Bandwidth, embeds) may exceed the policy; such a token does not go out. */
+function checkLifetime(issuedAt: Date, minted: MintedToken, limits: TtlLimits): void {
+  const lifetimeSeconds = Math.ceil((minted.expiresAt.getTime() - issuedAt.getTime()) / 1000);
+  if (lifetimeSeconds > limits.maxSeconds) {
+    throw issuanceErrors.lifetime_exceeds_policy({ providerLifetimeSeconds: lifetimeSeconds, maxSeconds: limits.maxSeconds });
   }
 }

@@ -15,10 +15,10 @@ export class IssuedTokenResponse {
    */
   token: string;
   /**
-   * The name the provider knows the user by.
+   * The name the provider knows the user by (null for a token minted for an account as a whole, such as an embed's).
    * @example "alice_42"
    */
-  identity: string;
+  identity: string | null;
   /** @example "2026-11-30T10:10:00.000Z" */
   expiresAt: Date;
   /**
@@ -26,6 +26,11 @@ export class IssuedTokenResponse {
    * @example "2026-11-30T10:08:00.000Z"
    */
   refreshAfter: Date;
+  /**
+   * Callpass's clock when it answered: a browser whose clock is off schedules its refresh by the difference.
+   * @example "2026-11-30T10:00:00.000Z"
+   */
+  serverTime: Date;
   /** @example ["incoming", "outgoing"] */
   capabilities: string[];
   [extra: string]: unknown;

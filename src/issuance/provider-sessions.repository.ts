@@ -30,6 +30,12 @@ export class ProviderSessionsRepository {
     await db.providerSession.deleteMany({ where: { tenantId, endpointId, expiresAt: { lte: now } } });
   }
 
+  /** Drops every kept refresh credential of one user's endpoints (the user was revoked); returns how many. */
+  async deleteForUser(tenantId: string, userId: string, db: Db): Promise<number> {
+    const { count } = await db.providerSession.deleteMany({ where: { tenantId, endpoint: { userId } } });
+    return count;
+  }
+
   findByCurrentToken(tenantId: string, tokenId: string) {
     return this.prisma.providerSession.findFirst({
       where: { tenantId, currentTokenId: tokenId },

@@ -18,32 +18,50 @@ describe('token lifetime', () => {
 
 describe('capabilities', () => {
   it('grants what was asked when both endpoint and account allow it', () => {
-    expect(grantCapabilities(['outgoing'], ['incoming', 'outgoing'], undefined, undefined)).toEqual(['outgoing']);
+    expect(grantCapabilities(['outgoing'], { endpoint: ['incoming', 'outgoing'], account: undefined }, undefined)).toEqual(['outgoing']);
   });
 
   it('grants everything allowed when nothing is asked', () => {
-    expect(grantCapabilities(undefined, ['outgoing', 'incoming'], ['incoming', 'outgoing'], undefined)).toEqual(['incoming', 'outgoing']);
-    expect(grantCapabilities(undefined, ['incoming', 'outgoing'], ['incoming'], undefined)).toEqual(['incoming']);
+    expect(grantCapabilities(undefined, { endpoint: ['outgoing', 'incoming'], account: ['incoming', 'outgoing'] }, undefined)).toEqual([
+      'incoming',
+      'outgoing',
+    ]);
+    expect(grantCapabilities(undefined, { endpoint: ['incoming', 'outgoing'], account: ['incoming'] }, undefined)).toEqual(['incoming']);
   });
 
   it('refuses (403 capability_not_allowed) to grant more than endpoint and account both allow', () => {
-    expect(() => grantCapabilities(['outgoing'], ['incoming'], undefined, undefined)).toThrow(
+    expect(() => grantCapabilities(['outgoing'], { endpoint: ['incoming'], account: undefined }, undefined)).toThrow(
       expect.objectContaining({ code: 'capability_not_allowed', details: { requested: ['outgoing'], allowed: ['incoming'] } }),
     );
-    expect(() => grantCapabilities(['outgoing'], ['incoming', 'outgoing'], ['incoming'], undefined)).toThrow(
+    expect(() => grantCapabilities(['outgoing'], { endpoint: ['incoming', 'outgoing'], account: ['incoming'] }, undefined)).toThrow(
       expect.objectContaining({ code: 'capability_not_allowed' }),
     );
-    expect(() => grantCapabilities(undefined, [], undefined, undefined)).toThrow(
+    expect(() => grantCapabilities(undefined, { endpoint: [], account: undefined }, undefined)).toThrow(
+      expect.objectContaining({ code: 'capability_not_allowed' }),
+    );
+  });
+
+  it("narrows to the caller's own grant (an end-user session), where it names one", () => {
+    const both = ['incoming', 'outgoing'] as const;
+    expect(grantCapabilities(undefined, { endpoint: both, caller: ['incoming'] }, undefined)).toEqual(['incoming']);
+    expect(grantCapabilities(undefined, { endpoint: both, caller: [] }, undefined)).toEqual(['incoming', 'outgoing']);
+    expect(() => grantCapabilities(['outgoing'], { endpoint: both, caller: ['incoming'] }, undefined)).toThrow(
+      expect.objectContaining({ code: 'capability_not_allowed', details: { requested: ['outgoing'], allowed: ['incoming'] } }),
+    );
+    expect(() => grantCapabilities(undefined, { endpoint: both, caller: ['incoming'] }, both)).toThrow(
       expect.objectContaining({ code: 'capability_not_allowed' }),
     );
   });
 
   it('mints a fixed-capability token only if all it conveys is allowed', () => {
-    expect(grantCapabilities(undefined, ['incoming', 'outgoing'], undefined, ['incoming', 'outgoing'])).toEqual(['incoming', 'outgoing']);
-    expect(() => grantCapabilities(undefined, ['outgoing'], undefined, ['incoming', 'outgoing'])).toThrow(
+    expect(grantCapabilities(undefined, { endpoint: ['incoming', 'outgoing'], account: undefined }, ['incoming', 'outgoing'])).toEqual([
+      'incoming',
+      'outgoing',
+    ]);
+    expect(() => grantCapabilities(undefined, { endpoint: ['outgoing'], account: undefined }, ['incoming', 'outgoing'])).toThrow(
       expect.objectContaining({ code: 'capability_not_allowed' }),
     );
-    expect(() => grantCapabilities(['incoming'], ['incoming', 'outgoing'], undefined, ['outgoing'])).toThrow(
+    expect(() => grantCapabilities(['incoming'], { endpoint: ['incoming', 'outgoing'], account: undefined }, ['outgoing'])).toThrow(
       expect.objectContaining({ code: 'capability_not_supported' }),
     );
   });

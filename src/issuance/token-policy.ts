@@ -28,17 +28,28 @@ export function resolveTtl(requested: number | undefined, limits: TtlLimits): nu
   return Math.min(requested ?? limits.defaultSeconds, limits.maxSeconds);
 }
 
+/** What may be granted: each list narrows the others; an undefined or empty `caller` list does not narrow. */
+export interface CapabilityLimits {
+  endpoint: readonly string[];
+  account?: readonly string[];
+  /** The caller's own grant (an end-user session narrowed by the tenant's backend). */
+  caller?: readonly string[];
+}
+
 /**
- * The capabilities a token will convey. Requests may only narrow what both the endpoint and the account allow;
- * token kinds that cannot be narrowed (`fixed`) are minted only if everything they convey is allowed.
+ * The capabilities a token will convey. Requests may only narrow what the endpoint, the account and the caller all
+ * allow; token kinds that cannot be narrowed (`fixed`) are minted only if everything they convey is allowed.
  */
 export function grantCapabilities(
   requested: CapabilityName[] | undefined,
-  endpoint: readonly string[],
-  account: readonly string[] | undefined,
+  limits: CapabilityLimits,
   fixed: readonly CapabilityName[] | undefined,
 ): CapabilityName[] {
-  const allowed = CAPABILITIES.filter((capability) => endpoint.includes(capability) && (account ?? CAPABILITIES).includes(capability));
+  const caller = limits.caller?.length ? limits.caller : CAPABILITIES;
+  const allowed = CAPABILITIES.filter(
+    (capability) =>
+      limits.endpoint.includes(capability) && (limits.account ?? CAPABILITIES).includes(capability) && caller.includes(capability),
+  );
   if (fixed && requested?.some((capability) => !fixed.includes(capability))) {
     throw issuanceErrors.capability_not_supported({ requested, conveys: fixed });
   }

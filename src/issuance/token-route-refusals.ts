@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { ApiKeyAuthenticator } from '../api-keys/api-key-authenticator.service';
 import { RefusalTally } from '../audit/refusal-tally';
 import { refusalOutcome, TokenIssuanceLog } from '../audit/token-issuance-log';
-import { Principal } from '../auth/principal';
+import { auditIdentityOf, Principal, tenantOf } from '../auth/principal';
 import { AppError, ErrorSubject } from '../common/errors/app-error';
 import { ErrorObserver } from '../common/errors/http-exception.filter';
 import { Clock } from '../common/clock/clock';
@@ -13,15 +13,10 @@ import { uuidv7 } from '../common/ids';
 /** Marks a route whose every refusal belongs in the token log. */
 export const TokenRoute = () => RouteConfig({ tokenRoute: true });
 
-const ACTOR_KINDS = { admin: 'admin_key', tenant: 'tenant_key', service: 'service_key' } as const satisfies Record<
-  Principal['kind'],
-  string
->;
-
 /**
  * On the token routes, every refusal is in the token log, including those decided before the pipeline runs
- * (an unparsable body, validation, authentication, authorization). A tenant's own request gets its row; a caller
- * that did not authenticate as the tenant is counted (RefusalTally), so it cannot make the log grow without bound.
+ * (an unparsable body, validation, authentication, authorization). A request authenticated as one of the tenant's
+ * own (its key, or one of its users) gets its row; any other caller is counted (RefusalTally), so it cannot make the log grow without bound.
  * A body refused before the guards ran has its key checked here, to tell the two apart. Refusals the pipeline
  * recorded itself are not recorded twice.
  */
@@ -39,14 +34,14 @@ export class TokenRouteRefusals extends ErrorObserver {
   async observe(request: FastifyRequest & { user?: Principal }, error: AppError, cause: unknown): Promise<void> {
     if ((request.routeOptions.config as { tokenRoute?: boolean }).tokenRoute !== true || this.log.hasRecorded(cause)) return;
     const { principal, subject } = request.user ? { principal: request.user, subject: undefined } : await this.identify(request);
-    if (principal?.kind === 'tenant') {
+    const tenantId = principal && tenantOf(principal);
+    if (principal && tenantId) {
       const now = this.clock.now();
       await this.log.appendRefusal(
         {
           id: uuidv7(now.getTime()),
-          tenantId: principal.tenantId,
-          actorKind: ACTOR_KINDS.tenant,
-          actorId: principal.keyId,
+          tenantId,
+          ...auditIdentityOf(principal),
           issuedAt: now,
           requestId: String(request.id),
           clientIp: request.ip,
@@ -58,9 +53,7 @@ export class TokenRouteRefusals extends ErrorObserver {
       return;
     }
     this.tally.count({
-      ...(principal
-        ? { actorKind: ACTOR_KINDS[principal.kind], actorId: principal.keyId }
-        : (subject ?? error.subject ?? { actorKind: 'unauthenticated' })),
+      ...(principal ? auditIdentityOf(principal) : (subject ?? error.subject ?? { actorKind: 'unauthenticated' })),
       errorCode: refusalOutcome(error).errorCode,
     });
   }

@@ -9,6 +9,8 @@ export class KeyUsageResponse {
   providerAccounts: Record<string, number>;
   /** Kept refresh credentials per key id. */
   providerSessions: Record<string, number>;
+  /** Identity providers' shared secrets per key id. */
+  endUserIssuers: Record<string, number>;
 }
 
 export class RewrapReportResponse {

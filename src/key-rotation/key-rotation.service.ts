@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import { EndUserIssuersRepository } from '../end-users/end-user-issuers.repository';
 import { Actor } from '../auth/principal';
 import { SecretBox } from '../crypto/secret-box';
 import { ProviderSessionsRepository } from '../issuance/provider-sessions.repository';
@@ -22,15 +23,16 @@ const BATCH = 100;
 @Injectable()
 export class KeyRotationService {
   private readonly logger = new Logger(KeyRotationService.name);
-  private readonly stores: Record<'providerAccounts' | 'providerSessions', EncryptedStore>;
+  private readonly stores: Record<'providerAccounts' | 'providerSessions' | 'endUserIssuers', EncryptedStore>;
 
   constructor(
     accounts: ProviderAccountsRepository,
     sessions: ProviderSessionsRepository,
+    issuers: EndUserIssuersRepository,
     private readonly secretBox: SecretBox,
     private readonly audit: AuditService,
   ) {
-    this.stores = { providerAccounts: accounts, providerSessions: sessions };
+    this.stores = { providerAccounts: accounts, providerSessions: sessions, endUserIssuers: issuers };
   }
 
   async usage(): Promise<KeyUsageResponse> {
@@ -40,6 +42,7 @@ export class KeyRotationService {
       primaryKeyId: this.secretBox.primaryKeyId,
       providerAccounts: await count(this.stores.providerAccounts),
       providerSessions: await count(this.stores.providerSessions),
+      endUserIssuers: await count(this.stores.endUserIssuers),
     };
   }
 
@@ -65,7 +68,7 @@ export class KeyRotationService {
       failed += unreadable.size;
     }
     const usage = await this.usage();
-    const remaining = [usage.providerAccounts, usage.providerSessions]
+    const remaining = [usage.providerAccounts, usage.providerSessions, usage.endUserIssuers]
       .flatMap((counts) => Object.entries(counts))
       .filter(([keyId]) => keyId !== primaryKeyId)
       .reduce((sum, [, rows]) => sum + rows, 0);

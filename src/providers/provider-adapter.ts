@@ -11,6 +11,8 @@ export interface TokenKind {
    * both places and receives calls). Omitted: the token conveys exactly the capabilities granted.
    */
   fixedCapabilities?: readonly CapabilityName[];
+  /** Minted for an account as a whole, never for an endpoint (a public click-to-call embed's guest token). */
+  accountLevel?: boolean;
 }
 
 /** A provider account opened for one call: its settings and decrypted secrets, never kept beyond the call. */
@@ -30,6 +32,7 @@ export interface MintRequest<Config = object, Secrets = object> {
   /** Id of this issuance, also the id the caller sees. */
   tokenId: string;
   account: AccountContext<Config, Secrets>;
+  /** The endpoint's identity; empty for account-level kinds. */
   identity: string;
   capabilities: CapabilityName[];
   ttlSeconds: number;

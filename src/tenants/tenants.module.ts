@@ -8,6 +8,6 @@ import { TenantsService } from './tenants.service';
   imports: [AuditModule],
   controllers: [TenantsController],
   providers: [TenantsRepository, TenantsService],
-  exports: [TenantsService],
+  exports: [TenantsService, TenantsRepository],
 })
 export class TenantsModule {}

@@ -15,6 +15,10 @@ export class TenantsRepository {
     return db.tenant.findUnique({ where: { id: tenantId } });
   }
 
+  findBySlug(slug: string) {
+    return this.prisma.tenant.findUnique({ where: { slug }, select: { id: true, status: true, endUserSessions: true, settings: true } });
+  }
+
   list(filter: { status?: TenantStatus; slug?: string }, after: CursorPosition | undefined, take: number) {
     return this.prisma.tenant.findMany({
       where: { status: filter.status, slug: filter.slug, ...afterCursor('createdAt', after) },
@@ -23,7 +27,11 @@ export class TenantsRepository {
     });
   }
 
-  update(tenantId: string, data: { name?: string; status?: TenantStatus; settings?: Prisma.InputJsonObject }, db: Db = this.prisma) {
+  update(
+    tenantId: string,
+    data: { name?: string; status?: TenantStatus; settings?: Prisma.InputJsonObject; endUserSessions?: boolean },
+    db: Db = this.prisma,
+  ) {
     return db.tenant.update({ where: { id: tenantId }, data });
   }
 }

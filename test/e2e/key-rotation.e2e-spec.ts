@@ -1,9 +1,13 @@
+import { SecretBox } from '../../src/crypto/secret-box';
+import { openIssuerSecret } from '../../src/end-users/issuer-secrets';
 import { ProviderAccountsService } from '../../src/provider-accounts/provider-accounts.service';
 import { emulatedSignalwireAccount, startEmulators } from '../../src/sandbox/emulators';
 import { createEndpoint, createProviderAccount, createTenant } from '../factories/tenant.factory';
 import { FakeClock } from '../helpers/fake-clock';
 import { bearer, createTestApp, TestApp, testEncryptionKey } from '../helpers/test-app';
 import { createTestDatabase, TestDatabase } from '../helpers/test-database';
+
+const ISSUER_SECRET = 'an-identity-provider-shared-secret-of-32+';
 
 /** Runs `work` against an app that is closed afterwards, whatever happens. */
 async function closing<T>(app: TestApp, work: () => Promise<T>): Promise<T> {
@@ -28,6 +32,11 @@ describe('encryption key rotation', () => {
     const { tenant, accounts } = await closing(before, async () => {
       const created = await createTenant(before);
       const providers = ['twilio', 'plivo', 'signalwire', 'bandwidth'] as const;
+      await before.http
+        .put('/v1/end-user-auth')
+        .set(bearer(created.key))
+        .send({ issuers: [{ issuer: 'https://idp.example', audience: 'callpass', secret: ISSUER_SECRET }], sessions: false })
+        .expect(200);
       return {
         tenant: created,
         accounts: await Promise.all(providers.map((provider) => createProviderAccount(before, created, provider))),
@@ -38,16 +47,21 @@ describe('encryption key rotation', () => {
     const during = await createTestApp({ database, env: { ENCRYPTION_KEYS: `${newKey},${oldKey}`, BOOTSTRAP_ADMIN_KEY: before.adminKey } });
     await closing(during, async () => {
       const usage = await during.http.get('/v1/admin/encryption-keys').set(bearer(before.adminKey)).expect(200);
-      expect(usage.body).toEqual({ primaryKeyId: 'k-new', providerAccounts: { 'k-old': 4 }, providerSessions: {} });
+      expect(usage.body).toEqual({
+        primaryKeyId: 'k-new',
+        providerAccounts: { 'k-old': 4 },
+        providerSessions: {},
+        endUserIssuers: { 'k-old': 1 },
+      });
       // A change made meanwhile is written under the new key straight away.
       await during.http.patch(`/v1/provider-accounts/${accounts[0].id}`).set(bearer(tenant.key)).send({ name: 'renamed' }).expect(200);
       const report = await during.http.post('/v1/admin/encryption-keys/rewrap').set(bearer(before.adminKey)).expect(200);
-      expect(report.body).toEqual({ primaryKeyId: 'k-new', rewrapped: 4, failed: 0, remaining: 0 });
+      expect(report.body).toEqual({ primaryKeyId: 'k-new', rewrapped: 5, failed: 0, remaining: 0 });
       const audited = await during.http
         .get('/v1/admin/audit-events')
         .query({ action: 'encryption.rewrapped' })
         .set(bearer(before.adminKey));
-      expect(audited.body.data[0]).toMatchObject({ actor: { kind: 'admin' }, details: { rewrapped: 4, remaining: 0 } });
+      expect(audited.body.data[0]).toMatchObject({ actor: { kind: 'admin' }, details: { rewrapped: 5, remaining: 0 } });
     });
 
     // Step 2: the old key is removed; every secret still decrypts.
@@ -59,6 +73,9 @@ describe('encryption key rotation', () => {
         expect(row.secretKeyId).toBe('k-new');
         expect(service.secretsOf(row)).toEqual(account.secrets);
       }
+      const issuer = await after.prisma.endUserIssuer.findFirstOrThrow({ where: { tenantId: tenant.id } });
+      expect(issuer.secretKeyId).toBe('k-new');
+      expect(openIssuerSecret(after.app.get(SecretBox), tenant.id, issuer.id, issuer.secretCiphertext!)).toBe(ISSUER_SECRET);
     });
   });
 
@@ -89,7 +106,12 @@ describe('encryption key rotation', () => {
       });
       await closing(during, async () => {
         const usage = await during.http.get('/v1/admin/encryption-keys').set(bearer(before.adminKey)).expect(200);
-        expect(usage.body).toEqual({ primaryKeyId: 'k-new', providerAccounts: { 'k-old': 1 }, providerSessions: { 'k-old': 1 } });
+        expect(usage.body).toEqual({
+          primaryKeyId: 'k-new',
+          providerAccounts: { 'k-old': 1 },
+          providerSessions: { 'k-old': 1 },
+          endUserIssuers: {},
+        });
         const report = await during.http.post('/v1/admin/encryption-keys/rewrap').set(bearer(before.adminKey)).expect(200);
         expect(report.body).toEqual({ primaryKeyId: 'k-new', rewrapped: 2, failed: 0, remaining: 0 });
       });

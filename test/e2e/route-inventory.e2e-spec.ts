@@ -14,6 +14,7 @@ DELETE /v1/admin/service-keys/:keyId admin
 DELETE /v1/admin/tenants/:tenantId/api-keys/:keyId admin
 DELETE /v1/endpoints/:id tenant
 DELETE /v1/provider-accounts/:id tenant
+DELETE /v1/sessions/:id tenant
 GET /health/live public
 GET /health/ready public
 GET /v1/admin/admin-keys admin
@@ -25,13 +26,18 @@ GET /v1/admin/tenants/:tenantId admin
 GET /v1/admin/tenants/:tenantId/api-keys admin
 GET /v1/admin/token-issuances admin
 GET /v1/audit-events tenant
+GET /v1/end-user-auth tenant
 GET /v1/endpoints tenant
 GET /v1/endpoints/:id tenant
 GET /v1/internal/tenants/:tenantId/endpoints service:endpoints:read
 GET /v1/internal/usage service:usage:read
 GET /v1/provider-accounts tenant
 GET /v1/provider-accounts/:id tenant
+GET /v1/sessions tenant
+GET /v1/sessions/:id tenant
 GET /v1/token-issuances tenant
+OPTIONS /v1/client/:tenantSlug/tokens public
+OPTIONS /v1/client/:tenantSlug/tokens/:id/refresh public
 OPTIONS /v1/signalwire/embeds/:providerAccountId/tokens public
 PATCH /v1/admin/tenants/:tenantId admin
 PATCH /v1/endpoints/:id tenant
@@ -41,11 +47,18 @@ POST /v1/admin/encryption-keys/rewrap admin
 POST /v1/admin/service-keys admin
 POST /v1/admin/tenants admin
 POST /v1/admin/tenants/:tenantId/api-keys admin
+POST /v1/client/:tenantSlug/tokens end_user
+POST /v1/client/:tenantSlug/tokens/:id/refresh end_user
 POST /v1/endpoints tenant
+POST /v1/internal/tenants/:tenantId/tokens service:tokens:issue
+POST /v1/internal/tenants/:tenantId/users/:userId/revoke service:users:revoke
 POST /v1/provider-accounts tenant
+POST /v1/sessions tenant
 POST /v1/signalwire/embeds/:providerAccountId/tokens public
 POST /v1/tokens tenant
 POST /v1/tokens/:id/refresh tenant
+POST /v1/users/:userId/revoke tenant
+PUT /v1/end-user-auth tenant
 `.trim();
 
 describe('route inventory', () => {

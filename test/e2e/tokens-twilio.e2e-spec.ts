@@ -64,6 +64,7 @@ describe('Twilio tokens', () => {
       identity: 'alice_42',
       expiresAt: new Date(now.getTime() + 3600_000).toISOString(),
       refreshAfter: new Date(now.getTime() + 3300_000).toISOString(),
+      serverTime: now.toISOString(),
       capabilities: ['incoming', 'outgoing'],
     });
     const oracle = atTime(now, () => {

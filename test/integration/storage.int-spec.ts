@@ -6,6 +6,7 @@ import { DatabaseConnection } from '../../src/database/database-connection';
 import { isForeignKeyViolation, isUniqueViolation, isUniqueViolationOn } from '../../src/database/prisma-errors';
 import { PrismaService } from '../../src/database/prisma.service';
 import { EndpointsRepository } from '../../src/endpoints/endpoints.repository';
+import { IssuanceTargetsRepository } from '../../src/issuance/issuance-targets.repository';
 import { ProviderAccountsRepository } from '../../src/provider-accounts/provider-accounts.repository';
 import { TenantsRepository } from '../../src/tenants/tenants.repository';
 import { availableDatabaseKinds, createTestDatabase, TestDatabase } from '../helpers/test-database';
@@ -25,7 +26,7 @@ describe.each(availableDatabaseKinds())('storage on %s', (kind) => {
     prisma = new PrismaService(connection);
     tenants = new TenantsRepository(prisma);
     accounts = new ProviderAccountsRepository(prisma);
-    endpoints = new EndpointsRepository(prisma, connection);
+    endpoints = new EndpointsRepository(prisma);
   });
   afterAll(async () => {
     await prisma.$disconnect();
@@ -67,6 +68,7 @@ describe.each(availableDatabaseKinds())('storage on %s', (kind) => {
   it('reads the hot-path rows (outside Prisma) with the same types on either adapter', async () => {
     const tenant = await tenants.create({ slug: `hot-${kind}`, name: 'h', settings: { tokenTtl: { maxSeconds: 900 } } });
     const account = await newAccount(tenant.id, '01900000-0000-7000-8000-000000000009');
+    await accounts.update(tenant.id, account.id, { policy: { capabilities: ['incoming'], autoEnroll: true } });
     const endpoint = await endpoints.create(tenant.id, {
       providerAccountId: account.id,
       userId: 'hot user',
@@ -92,15 +94,22 @@ describe.each(availableDatabaseKinds())('storage on %s', (kind) => {
         status: 'active',
         baseUrl: null,
         config: { accountSid: 'AC1' },
-        policy: { capabilities: ['incoming'] },
+        policy: { capabilities: ['incoming'], autoEnroll: true },
         secretCiphertext: 'cpenc1.k.a.b',
-        updatedAt: account.updatedAt,
+        updatedAt: expect.any(Date),
       },
-      tenantSettings: { tokenTtl: { maxSeconds: 900 } },
+      tenant: { id: tenant.id, status: 'active', settings: { tokenTtl: { maxSeconds: 900 } } },
     };
-    expect(await endpoints.findForIssuance(tenant.id, { id: endpoint.id })).toEqual(expected);
-    expect(await endpoints.findForIssuance(tenant.id, { providerAccountId: account.id, userId: 'hot user' })).toEqual(expected);
-    expect(await endpoints.findForIssuance('01900000-0000-7000-8000-00000000ffff', { id: endpoint.id })).toBeUndefined();
+    const targets = new IssuanceTargetsRepository(connection);
+    expect(await targets.byEndpoint(tenant.id, endpoint.id)).toEqual(expected);
+    expect(await targets.byAccountAndUser(tenant.id, account.id, 'hot user')).toEqual(expected);
+    expect(await targets.ofUser(tenant.id, 'hot user')).toEqual([expected]);
+    expect(await targets.byEndpoint('01900000-0000-7000-8000-00000000ffff', endpoint.id)).toBeUndefined();
+    const { endpoint: _, ...accountOnly } = expected;
+    expect(await targets.account(tenant.id, account.id)).toEqual(accountOnly);
+    expect(await targets.accountOfAnyTenant(account.id)).toEqual(accountOnly);
+    expect(await targets.enrollableAccounts(tenant.id)).toEqual([accountOnly]);
+    expect(await targets.account('01900000-0000-7000-8000-00000000ffff', account.id)).toBeUndefined();
 
     const keys = new ApiKeysRepository(prisma, connection);
     const generated = generateApiKey('tenant');

@@ -1,32 +1,52 @@
-import { ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import { ClientOrigins } from '../../client/client-origins.service';
 import { authErrors } from '../auth.errors';
 import { ACCESS_RULE, AccessRule } from '../decorators/access.decorator';
 import { API_KEY_STRATEGY } from '../strategies/api-key.strategy';
+import { END_USER_STRATEGY } from '../strategies/end-user.strategy';
 
-/** Global guard: every route authenticates unless it is marked `@Public()`; routes declaring no rule are denied. */
+function rethrowCoded<T>(error: unknown, principal: T): T {
+  if (error) throw error instanceof Error ? error : authErrors.authentication_required();
+  if (!principal) throw authErrors.authentication_required();
+  return principal;
+}
+
+class ApiKeyGuard extends AuthGuard(API_KEY_STRATEGY) {
+  override handleRequest = rethrowCoded;
+}
+
+class EndUserGuard extends AuthGuard(END_USER_STRATEGY) {
+  override handleRequest = rethrowCoded;
+}
+
+/**
+ * Global guard: every route authenticates unless it is marked `@Public()`; routes declaring no rule are denied.
+ * End-user routes take an end user's credential, every other route an API key.
+ */
 @Injectable()
-export class AuthenticationGuard extends AuthGuard(API_KEY_STRATEGY) {
+export class AuthenticationGuard implements CanActivate {
   private readonly logger = new Logger(AuthenticationGuard.name);
+  private readonly apiKey = new ApiKeyGuard();
+  private readonly endUser = new EndUserGuard();
 
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly origins: ClientOrigins,
+  ) {}
 
-  override canActivate(context: ExecutionContext) {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
     if (!rule) {
       this.logger.error(`${context.getClass().name}.${context.getHandler().name} declares no access rule; denied`);
       throw authErrors.forbidden();
     }
     if (rule.kind === 'public') return true;
-    return super.canActivate(context);
-  }
-
-  override handleRequest<T>(error: unknown, principal: T): T {
-    if (error) throw error instanceof Error ? error : authErrors.authentication_required();
-    if (!principal) throw authErrors.authentication_required();
-    return principal;
+    if (rule.kind !== 'end_user') return this.apiKey.canActivate(context) as Promise<boolean>;
+    // Before the credential: a browser must be able to read even a 401, and a foreign page must get nothing.
+    const http = context.switchToHttp();
+    await this.origins.admit(http.getRequest(), http.getResponse());
+    return this.endUser.canActivate(context) as Promise<boolean>;
   }
 }

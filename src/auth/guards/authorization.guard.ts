@@ -4,7 +4,10 @@ import { authErrors } from '../auth.errors';
 import { ACCESS_RULE, AccessRule } from '../decorators/access.decorator';
 import { Principal } from '../principal';
 
-/** Runs after authentication: the principal's kind (and a service key's scopes) must match the route's rule. */
+/**
+ * Runs after authentication: the principal's kind (and a service key's scopes) must match the route's rule. An end
+ * user's tenant is already the route's: the end-user strategy authenticates for the tenant the path names.
+ */
 @Injectable()
 export class AuthorizationGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}

@@ -1,9 +1,13 @@
-import { IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
-import { CapabilityName, IsCapabilityList } from '../../provider-accounts/dto/capabilities';
-import { MIN_TTL_SECONDS, PROVIDER_MAX_TTL_SECONDS } from '../../tenants/dto/token-ttl.dto';
+import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { issuanceErrors } from '../issuance.errors';
+import type { TargetSelection } from '../issuance.service';
+import { TokenRequestDto } from './token-request.dto';
 
-/** One request shape for every provider. Name the endpoint by id, or by account and the tenant's user id. */
-export class IssueTokenDto {
+/**
+ * The tenant route's request: name the endpoint by id, or by account and the tenant's user id, or the user alone
+ * (their only endpoint, or one enrolled on the spot where an account allows it).
+ */
+export class IssueTokenDto extends TokenRequestDto {
   /**
    * The endpoint (one of your users on one provider account).
    * @example "01937a2e-5f10-7b8c-8e4d-2a6b9c0d1e2f"
@@ -18,42 +22,18 @@ export class IssueTokenDto {
   providerAccountId?: string;
 
   /**
-   * Your own id for the user, with `providerAccountId`.
+   * Your own id for the user, with `providerAccountId` or alone.
    * @example "alice_42"
    */
   @IsOptional()
   @IsString()
   @Length(1, 200)
   userId?: string;
+}
 
-  /**
-   * Provider token kind, e.g. twilio `access_token` (default) or `capability_token`; signalwire `subscriber`, `guest`, `invite`.
-   * @example "access_token"
-   */
-  @IsOptional()
-  @Matches(/^[a-z_]{1,40}$/)
-  kind?: string;
-
-  /**
-   * Requested lifetime in seconds; cut to the tenant's, account's and provider's maximum.
-   * @example 900
-   */
-  @IsOptional()
-  @IsInt()
-  @Min(MIN_TTL_SECONDS)
-  @Max(PROVIDER_MAX_TTL_SECONDS)
-  ttlSeconds?: number;
-
-  /**
-   * Narrow the token to these; omit for everything the endpoint and account allow.
-   * @example ["outgoing"]
-   */
-  @IsOptional()
-  @IsCapabilityList()
-  capabilities?: CapabilityName[];
-
-  /** Provider- and kind-specific options (see README). */
-  @IsOptional()
-  @IsObject()
-  options?: Record<string, unknown>;
+/** Which endpoint the request names; exactly one way of naming it. */
+export function selectionOf({ endpointId, providerAccountId, userId }: IssueTokenDto): TargetSelection {
+  if (endpointId && !providerAccountId && !userId) return { endpointId };
+  if (!endpointId && userId) return providerAccountId ? { providerAccountId, userId } : { user: userId };
+  throw issuanceErrors.endpoint_reference_required();
 }

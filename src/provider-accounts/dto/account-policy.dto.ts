@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsOptional, ValidateNested } from 'class-validator';
+import { IsBoolean, IsOptional, ValidateNested } from 'class-validator';
 import { TokenTtlDto } from '../../tenants/dto/token-ttl.dto';
 import { CapabilityName, IsCapabilityList } from './capabilities';
 
@@ -14,4 +14,12 @@ export class AccountPolicyDto {
   @IsOptional()
   @IsCapabilityList()
   capabilities?: CapabilityName[];
+
+  /**
+   * A user with no endpoint here who asks for their own token (or a service for them) gets one created on the spot,
+   * with this account's capabilities, and created at the provider too where the provider needs it (Plivo).
+   */
+  @IsOptional()
+  @IsBoolean()
+  autoEnroll?: boolean;
 }

@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrors } from '../../api-docs/api-errors.decorator';
 import { Public } from '../../auth/decorators/access.decorator';
-import { EmbedTokenResponse } from './embed-token.response';
+import { IssuedTokenResponse } from '../../issuance/issued-token.response';
 import { SignalwireEmbedsService } from './signalwire-embeds.service';
 
 /** Public: called by click-to-call widgets in browsers, locked to the tenant's allowed origins. */
@@ -28,7 +28,7 @@ export class SignalwireEmbedsController {
     @Param('providerAccountId') accountId: string,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<EmbedTokenResponse> {
+  ): Promise<IssuedTokenResponse> {
     const origin = request.headers.origin;
     const result = await this.embeds.exchange({ accountId, origin, clientIp: request.ip, requestId: String(request.id) });
     allowOrigin(reply, origin!);

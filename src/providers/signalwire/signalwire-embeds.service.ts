@@ -1,21 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { RefusalTally } from '../../audit/refusal-tally';
-import { refusalOutcome, TokenIssuanceLog, TokenIssuanceRecord } from '../../audit/token-issuance-log';
+import { refusalOutcome } from '../../audit/token-issuance-log';
+import { clientErrors } from '../../client/client.errors';
 import { AppError } from '../../common/errors/app-error';
 import { commonErrors } from '../../common/errors/common.errors';
-import { Clock } from '../../common/clock/clock';
-import { isUuid, uuidv7 } from '../../common/ids';
+import { isUuid } from '../../common/ids';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter';
-import { SecretBox } from '../../crypto/secret-box';
-import { refreshAfter } from '../../issuance/token-policy';
-import { openAccount } from '../../provider-accounts/provider-secrets';
-import { TenantSettingsDto } from '../../tenants/dto/tenant-settings.dto';
-import { tokenFingerprint } from '../jwt';
-import { AccountContext } from '../provider-adapter';
-import { SignalwireConfigDto } from './signalwire-config.dto';
-import { SignalwireEmbedsRepository } from './signalwire-embeds.repository';
-import { SignalwireSecretsDto } from './signalwire-secrets.dto';
-import { SignalwireAdapter } from './signalwire.adapter';
+import { IssuanceService } from '../../issuance/issuance.service';
+import { IssuanceTarget, IssuanceTargetsRepository } from '../../issuance/issuance-targets.repository';
+import { IssuedTokenResponse } from '../../issuance/issued-token.response';
 import { signalwireErrors } from './signalwire.errors';
 
 /** Per client IP across all embeds, per visitor (account and client IP), and per account, each minute. */
@@ -32,100 +25,61 @@ export interface EmbedCaller {
 
 /**
  * Click-to-call widgets on a tenant's public pages get a guest SAT here, without any key: the c2c token stays
- * server-side, the page's Origin must be one the tenant allows, and visitors are rate limited. Every exchange,
- * given or refused, is in the token log (refusals before the rate limits pass are counted per minute).
+ * server-side, the page's Origin must be one the tenant allows, and visitors are rate limited. Past those checks the
+ * token is minted by the issuing pipeline like any other (policy, audit row); refusals before them are counted per
+ * minute (RefusalTally), so anonymous callers cannot grow the token log without bound.
  */
 @Injectable()
 export class SignalwireEmbedsService {
   constructor(
-    private readonly accounts: SignalwireEmbedsRepository,
-    private readonly adapter: SignalwireAdapter,
-    private readonly secretBox: SecretBox,
+    private readonly targets: IssuanceTargetsRepository,
+    private readonly issuance: IssuanceService,
     private readonly limiter: RateLimiter,
-    private readonly log: TokenIssuanceLog,
     private readonly tally: RefusalTally,
-    private readonly clock: Clock,
   ) {}
 
   /** The origin, if the account's tenant allows it (for CORS preflight). */
   async allowedOrigin(accountId: string, origin: string | undefined): Promise<string | undefined> {
-    const account = isUuid(accountId) ? await this.accounts.findAccountWithTenant(accountId) : null;
-    return account && origin && originsOf(account.tenant.settings).includes(origin) ? origin : undefined;
+    const target = await this.find(accountId);
+    return target && origin && originsOf(target).includes(origin) ? origin : undefined;
   }
 
-  async exchange(caller: EmbedCaller) {
-    const account = await this.admit(caller);
-    const now = this.clock.now();
-    const record: TokenIssuanceRecord = {
-      id: uuidv7(now.getTime()),
-      tenantId: account.tenantId,
-      providerAccountId: account.id,
-      actorKind: 'public_embed',
-      provider: 'signalwire',
-      tokenKind: 'embed',
-      issuedAt: now,
-      requestId: caller.requestId,
-      clientIp: caller.clientIp,
-      origin: caller.origin,
-      outcome: 'issued',
-    };
-    try {
-      const minted = await this.adapter
-        .exchangeEmbedToken({
-          account: openAccount(this.secretBox, account) as AccountContext<SignalwireConfigDto, SignalwireSecretsDto>,
-          now,
-        })
-        .catch((error: unknown) => {
-          // An anonymous caller learns that the provider failed, not how; the token log keeps the code.
-          throw error instanceof AppError && error.code.startsWith('provider_')
-            ? new AppError(error.code, error.status, error.message)
-            : error;
-        });
-      Object.assign(record, {
-        expiresAt: minted.expiresAt,
-        ttlSeconds: Math.ceil((minted.expiresAt.getTime() - now.getTime()) / 1000),
-        tokenFingerprint: tokenFingerprint(minted.token),
-        grants: { capabilities: ['outgoing'], embed: true },
-      });
-      await this.log.appendIssued(record);
-      return {
-        id: record.id,
-        provider: 'signalwire',
-        kind: 'embed',
-        token: minted.token,
-        expiresAt: minted.expiresAt,
-        refreshAfter: refreshAfter(now, minted.expiresAt),
-        capabilities: ['outgoing'],
-      };
-    } catch (error) {
-      await this.log.appendRefusal(record, error);
-      throw error;
-    }
+  async exchange(caller: EmbedCaller): Promise<IssuedTokenResponse> {
+    const target = await this.admit(caller);
+    const issuanceCaller = { ...caller, tenantId: target.tenant.id, actorKind: 'public_embed' };
+    return this.issuance.issueForAccount(issuanceCaller, target, { kind: 'embed' }).catch((error: unknown) => {
+      // An anonymous caller learns that the provider failed, not how; the token log keeps the details.
+      throw error instanceof AppError && error.code.startsWith('provider_') ? new AppError(error.code, error.status, error.message) : error;
+    });
   }
 
   /**
    * The checks an anonymous caller can fail at will: rate limits, unknown or unavailable embeds, a forged Origin.
-   * Their refusals are counted per minute (RefusalTally), so they cannot grow the token log without bound; past
-   * them, every exchange gets its row. The per-IP count comes first and is keyed only by what the caller cannot
-   * vary freely; account keys are counted only for accounts that exist, so sprayed ids cannot fill the limiter.
+   * The per-IP count comes first and is keyed only by what the caller cannot vary freely; account keys are counted
+   * only for accounts that exist, so sprayed ids cannot fill the limiter.
    */
-  private async admit(caller: EmbedCaller) {
+  private async admit(caller: EmbedCaller): Promise<IssuanceTarget> {
     let tenantId: string | undefined;
     try {
       this.limit(`embed-ip:${caller.clientIp}`, PER_IP_PER_MINUTE);
-      const account = isUuid(caller.accountId) ? await this.accounts.findAccountWithTenant(caller.accountId) : null;
-      if (!account) throw signalwireErrors.embed_not_found();
-      tenantId = account.tenantId;
-      this.limit(`embed:${account.id}:${caller.clientIp}`, PER_VISITOR_PER_MINUTE);
-      this.limit(`embed:${account.id}`, PER_ACCOUNT_PER_MINUTE);
-      if (!caller.origin || !originsOf(account.tenant.settings).includes(caller.origin)) throw signalwireErrors.origin_not_allowed();
+      const target = await this.find(caller.accountId);
+      if (!target) throw signalwireErrors.embed_not_found();
+      tenantId = target.tenant.id;
+      this.limit(`embed:${target.account.id}:${caller.clientIp}`, PER_VISITOR_PER_MINUTE);
+      this.limit(`embed:${target.account.id}`, PER_ACCOUNT_PER_MINUTE);
+      if (!caller.origin || !originsOf(target).includes(caller.origin)) throw clientErrors.origin_not_allowed();
       // A public caller learns nothing about the tenant's state: suspended and disabled look like "no embed here".
-      if (account.tenant.status !== 'active' || account.status !== 'active') throw signalwireErrors.embed_not_found();
-      return account;
+      if (target.tenant.status !== 'active' || target.account.status !== 'active') throw signalwireErrors.embed_not_found();
+      return target;
     } catch (error) {
       this.tally.count({ tenantId, actorKind: 'public_embed', errorCode: refusalOutcome(error).errorCode });
       throw error;
     }
+  }
+
+  private async find(accountId: string): Promise<IssuanceTarget | undefined> {
+    const target = isUuid(accountId) ? await this.targets.accountOfAnyTenant(accountId) : undefined;
+    return target?.account.provider === 'signalwire' ? target : undefined;
   }
 
   private limit(key: string, perMinute: number): void {
@@ -134,6 +88,6 @@ export class SignalwireEmbedsService {
   }
 }
 
-function originsOf(settings: unknown): string[] {
-  return (settings as TenantSettingsDto).allowedOrigins ?? [];
+function originsOf(target: IssuanceTarget): string[] {
+  return target.tenant.settings.allowedOrigins ?? [];
 }

@@ -43,6 +43,8 @@ export class SignalwireAdapter implements ProviderAdapter<SignalwireConfigDto, S
     guest: { optionsSchema: GuestTokenOptionsDto, fixedCapabilities: ['outgoing'] },
     /** Outbound to one address. */
     invite: { optionsSchema: InviteTokenOptionsDto, fixedCapabilities: ['outgoing'] },
+    /** A click-to-call widget's guest SAT, exchanged for the account's c2c token (the public embed route only). */
+    embed: { fixedCapabilities: ['outgoing'], accountLevel: true },
   };
   readonly defaultTokenKind = 'subscriber';
   /** SignalWire's own maximum is undocumented; Callpass applies the 24 h cap common to the others. */
@@ -60,6 +62,7 @@ export class SignalwireAdapter implements ProviderAdapter<SignalwireConfigDto, S
     const expiresAt = new Date((now + request.ttlSeconds) * 1000);
     const expireAt = now + request.ttlSeconds;
 
+    if (request.kind === 'embed') return this.exchangeEmbedToken(request.account, request.now);
     if (request.kind === 'guest') {
       const addresses = this.permittedAddresses(request.endpointData, (request.options as GuestTokenOptionsDto).allowedAddresses);
       const token = await api.guestToken(addresses, expireAt);
@@ -111,12 +114,12 @@ export class SignalwireAdapter implements ProviderAdapter<SignalwireConfigDto, S
     };
   }
 
-  /** Exchanges the account's click-to-call token for a guest SAT (the public embed route). */
-  async exchangeEmbedToken(request: { account: SignalwireAccount; now: Date }) {
-    const { clickToCallToken } = request.account.secrets;
+  /** Exchanges the account's click-to-call token for a guest SAT; SignalWire sets its lifetime. */
+  private async exchangeEmbedToken(account: SignalwireAccount, now: Date): Promise<MintedToken> {
+    const { clickToCallToken } = account.secrets;
     if (!clickToCallToken) throw signalwireErrors.embed_not_found();
-    const token = await new SignalwireApi(this.http, request.account).embedToken(clickToCallToken);
-    return { token, expiresAt: new Date(request.now.getTime() + EMBED_SAT_SECONDS * 1000) };
+    const token = await new SignalwireApi(this.http, account).embedToken(clickToCallToken);
+    return { token, expiresAt: new Date(now.getTime() + EMBED_SAT_SECONDS * 1000), grants: { embed: true } };
   }
 
   /** The addresses a guest or invite token may reach: the requested ones, all within the endpoint's list. */

@@ -4,5 +4,4 @@ import { defineErrors } from '../../common/errors/define-errors';
 export const signalwireErrors = defineErrors({
   address_not_allowed: [HttpStatus.FORBIDDEN, 'The endpoint may not call these addresses'],
   embed_not_found: [HttpStatus.NOT_FOUND, 'No click-to-call embed here'],
-  origin_not_allowed: [HttpStatus.FORBIDDEN, 'This origin may not use the embed'],
 });

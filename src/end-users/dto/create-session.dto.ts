@@ -1,0 +1,37 @@
+import { IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { CapabilityName, IsCapabilityList } from '../../provider-accounts/dto/capabilities';
+
+export const DEFAULT_SESSION_SECONDS = 900;
+export const MAX_SESSION_SECONDS = 86_400;
+
+/** A session for one of the tenant's users, to hand to their browser. */
+export class CreateSessionDto {
+  /**
+   * Your own id for the user: the session can mint only for this user's endpoints.
+   * @example "alice_42"
+   */
+  @IsString()
+  @Length(1, 200)
+  @Matches(/^\P{Cc}+$/u, { message: 'userId must not contain control characters' })
+  userId: string;
+
+  /** Narrower than the user's endpoints allow, if given. */
+  @IsOptional()
+  @IsCapabilityList()
+  capabilities?: CapabilityName[];
+
+  /** Limits the session to the user's endpoint on this account. */
+  @IsOptional()
+  @IsUUID()
+  providerAccountId?: string;
+
+  /**
+   * How long the session lasts: 60 s to 24 h, default 15 min.
+   * @example 900
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(60)
+  @Max(MAX_SESSION_SECONDS)
+  ttlSeconds?: number;
+}

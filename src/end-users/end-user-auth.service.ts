@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { createPublicKey } from 'node:crypto';
+import { AuditService } from '../audit/audit.service';
+import { TenantActor } from '../auth/principal';
+import { invalidField } from '../common/errors/validation-errors';
+import { uuidv7 } from '../common/ids';
+import { SecretBox } from '../crypto/secret-box';
+import { Db } from '../database/prisma.service';
+import { EndUserIssuer } from '../generated/prisma/client';
+import { OutboundPolicy } from '../outbound/outbound-policy';
+import { TenantsRepository } from '../tenants/tenants.repository';
+import { EndUserAuthDto } from './dto/end-user-auth.dto';
+import { ASYMMETRIC_ALGORITHMS, IssuerDto, SHARED_SECRET_ALGORITHMS } from './dto/issuer.dto';
+import { EndUserAuthResponse, IssuerResponse } from './end-user-auth.response';
+import { EndUserIssuersRepository, IssuerWrite } from './end-user-issuers.repository';
+import { sealIssuerSecret } from './issuer-secrets';
+
+const DEFAULT_CLOCK_SKEW_SECONDS = 60;
+const PUBLIC_KEY_TYPES = ['rsa', 'rsa-pss', 'ec', 'ed25519'];
+
+/** Reads and replaces how a tenant's end users are recognised: trusted identity providers, and sessions. */
+@Injectable()
+export class EndUserAuthService {
+  constructor(
+    private readonly issuers: EndUserIssuersRepository,
+    private readonly tenants: TenantsRepository,
+    private readonly outbound: OutboundPolicy,
+    private readonly secretBox: SecretBox,
+    private readonly audit: AuditService,
+  ) {}
+
+  async get(tenantId: string, db?: Db): Promise<EndUserAuthResponse> {
+    const [tenant, issuers] = await Promise.all([this.tenants.find(tenantId, db), this.issuers.list(tenantId, db)]);
+    return { issuers: issuers.map((row) => IssuerResponse.from(row)), sessions: tenant?.endUserSessions ?? false };
+  }
+
+  /** Replaces the configuration as a whole. A shared secret left out is kept, for the same issuer only. */
+  replace(actor: TenantActor, dto: EndUserAuthDto): Promise<EndUserAuthResponse> {
+    const tenantId = actor.principal.tenantId;
+    return this.audit.recordChange(actor, 'end_user_auth.updated', { type: 'end_user_auth', id: tenantId }, async (tx) => {
+      const stored = new Map((await this.issuers.list(tenantId, tx)).map((row) => [row.issuer, row]));
+      const rows = dto.issuers.map((issuer, index) => this.toRow(tenantId, issuer, `issuers[${index}]`, stored.get(issuer.issuer)));
+      const duplicate = rows.findIndex((row, index) => rows.findIndex((other) => other.issuer === row.issuer) !== index);
+      if (duplicate >= 0) throw invalidField(`issuers[${duplicate}].issuer`, 'each issuer may appear once');
+      await this.issuers.replaceAll(tenantId, rows, tx);
+      await this.tenants.update(tenantId, { endUserSessions: dto.sessions }, tx);
+      return {
+        result: await this.get(tenantId, tx),
+        details: { issuers: rows.map(({ issuer }) => issuer), sessions: dto.sessions },
+      };
+    });
+  }
+
+  private toRow(tenantId: string, dto: IssuerDto, field: string, stored: EndUserIssuer | undefined): IssuerWrite {
+    const keySources = [dto.jwksUrl, dto.publicKeyPem, dto.secret].filter((value) => value !== undefined).length;
+    const keepsSecret = keySources === 0 && stored?.secretCiphertext != null;
+    if (keySources !== 1 && !keepsSecret) throw invalidField(field, 'give exactly one of jwksUrl, publicKeyPem or secret');
+    const shared = dto.secret !== undefined || keepsSecret;
+    const allowed: readonly string[] = shared ? SHARED_SECRET_ALGORITHMS : ASYMMETRIC_ALGORITHMS;
+    const algorithms = dto.algorithms ?? (shared ? ['HS256'] : [...ASYMMETRIC_ALGORITHMS]);
+    if (algorithms.some((algorithm) => !allowed.includes(algorithm))) {
+      throw invalidField(
+        `${field}.algorithms`,
+        shared ? 'a shared secret verifies HS256, HS384 or HS512 only' : 'public keys verify asymmetric algorithms only',
+      );
+    }
+    if (dto.jwksUrl) this.outbound.assertAllowed(dto.jwksUrl, `${field}.jwksUrl`);
+    if (dto.publicKeyPem) checkPublicKey(dto.publicKeyPem, `${field}.publicKeyPem`);
+    const id = stored?.id ?? uuidv7();
+    const secret = dto.secret !== undefined ? sealIssuerSecret(this.secretBox, tenantId, id, dto.secret) : undefined;
+    return {
+      id,
+      issuer: dto.issuer,
+      audience: dto.audience,
+      jwksUrl: dto.jwksUrl ?? null,
+      publicKeyPem: dto.publicKeyPem ?? null,
+      algorithms,
+      tokenType: dto.tokenType ?? null,
+      userClaim: dto.userClaim ?? 'sub',
+      clockSkewSeconds: dto.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS,
+      secretCiphertext: secret?.secretCiphertext ?? (keepsSecret ? stored.secretCiphertext : null),
+      secretKeyId: secret?.secretKeyId ?? (keepsSecret ? stored.secretKeyId : null),
+    };
+  }
+}
+
+function checkPublicKey(pem: string, field: string): void {
+  let type: string | undefined;
+  try {
+    type = createPublicKey(pem).asymmetricKeyType;
+  } catch {
+    throw invalidField(field, 'publicKeyPem is not a readable public key');
+  }
+  if (!type || !PUBLIC_KEY_TYPES.includes(type)) throw invalidField(field, 'publicKeyPem must be an RSA, EC or Ed25519 public key');
+}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { authErrors } from '../auth/auth.errors';
+import { EndUserPrincipal } from '../auth/principal';
+import { AppError, ErrorSubject } from '../common/errors/app-error';
+import { Clock } from '../common/clock/clock';
+import { hashApiKey, isSessionCredential } from '../crypto/api-key-codec';
+import { tenantErrors } from '../tenants/tenants.errors';
+import { TenantsRepository } from '../tenants/tenants.repository';
+import { EndUserRevocationsRepository } from './end-user-revocations.repository';
+import { EndUserSessionsRepository } from './end-user-sessions.repository';
+import { endUserErrors } from './end-users.errors';
+import { IdentityTokenVerifier } from './identity-token-verifier';
+
+const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+/**
+ * Turns an end user's credential, presented on a tenant's browser route, into a principal: a Callpass session
+ * (`cp_sess_…`) or a JWT from one of the tenant's identity providers. The tenant is the route's; the user is the
+ * credential's. Nothing is cached, so a revocation holds from the next request on, on every replica.
+ */
+@Injectable()
+export class EndUserAuthenticator {
+  constructor(
+    private readonly tenants: TenantsRepository,
+    private readonly sessions: EndUserSessionsRepository,
+    private readonly revocations: EndUserRevocationsRepository,
+    private readonly verifier: IdentityTokenVerifier,
+    private readonly clock: Clock,
+  ) {}
+
+  async authenticate(tenantSlug: string, credential: string | undefined): Promise<EndUserPrincipal> {
+    if (!credential) throw endUserErrors.end_user_auth_required();
+    if (credential.startsWith('cp_sess_')) return this.fromSession(tenantSlug, credential);
+    const tenant = SLUG.test(tenantSlug) ? await this.tenants.findBySlug(tenantSlug) : null;
+    if (!tenant) throw tenantErrors.tenant_not_found();
+    return refusalsAbout({ actorKind: 'end_user', tenantId: tenant.id }, async () => {
+      if (tenant.status !== 'active') throw authErrors.tenant_suspended();
+      const identity = await this.verifier.verify(tenant.id, credential);
+      const revokedBefore = await this.revocations.revokedBefore(tenant.id, identity.userId);
+      // `iat` has whole seconds: a token from the second of the revocation is refused too.
+      if (revokedBefore && identity.issuedAt <= Math.floor(revokedBefore.getTime() / 1000)) throw endUserErrors.end_user_revoked();
+      return { kind: 'end_user', tenantId: tenant.id, userId: identity.userId, credential: { method: 'jwt', issuer: identity.issuer } };
+    });
+  }
+
+  private async fromSession(tenantSlug: string, credential: string): Promise<EndUserPrincipal> {
+    // Malformed credentials and bad checksums are refused before touching the database.
+    const session = isSessionCredential(credential) ? await this.sessions.findForAuthentication(hashApiKey(credential)) : undefined;
+    // Another tenant's session is no session here.
+    if (!session || session.tenantSlug !== tenantSlug) throw endUserErrors.end_user_session_invalid();
+    return refusalsAbout({ actorKind: 'end_user', actorId: `session:${session.id}`, tenantId: session.tenantId }, async () => {
+      if (!session.sessionsEnabled) throw endUserErrors.end_user_session_invalid();
+      if (session.revokedAt) throw endUserErrors.end_user_session_revoked();
+      if (session.expiresAt <= this.clock.now()) throw endUserErrors.end_user_session_expired();
+      if (session.tenantStatus !== 'active') throw authErrors.tenant_suspended();
+      return {
+        kind: 'end_user',
+        tenantId: session.tenantId,
+        userId: session.userId,
+        credential: {
+          method: 'session',
+          sessionId: session.id,
+          capabilities: session.capabilities,
+          providerAccountId: session.providerAccountId ?? undefined,
+        },
+      };
+    });
+  }
+}
+
+/** Notes who was refused (for the token log's counts), once the tenant is known. */
+async function refusalsAbout<T>(subject: ErrorSubject, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw error instanceof AppError ? error.about(subject) : error;
+  }
+}

@@ -1,0 +1,80 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { afterCursor, CursorPosition } from '../common/pagination/cursor';
+import { DATABASE_CONNECTION, DatabaseConnection } from '../database/database-connection';
+import { Db, PrismaService } from '../database/prisma.service';
+import { Capability } from '../generated/prisma/client';
+
+const AUTHENTICATION_SQL = `
+  SELECT s.id, s.tenant_id AS "tenantId", s.user_id AS "userId", s.capabilities::text[] AS capabilities,
+         s.provider_account_id AS "providerAccountId", s.expires_at AS "expiresAt", s.revoked_at AS "revokedAt",
+         t.slug AS "tenantSlug", t.status::text AS "tenantStatus", t.end_user_sessions AS "sessionsEnabled"
+  FROM end_user_sessions s JOIN tenants t ON t.id = s.tenant_id
+  WHERE s.secret_hash = $1`;
+
+export interface SessionAuthenticationRow {
+  id: string;
+  tenantId: string;
+  userId: string;
+  capabilities: Capability[];
+  providerAccountId: string | null;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  tenantSlug: string;
+  tenantStatus: 'active' | 'suspended';
+  sessionsEnabled: boolean;
+}
+
+export interface NewEndUserSession {
+  id: string;
+  userId: string;
+  prefix: string;
+  secretHash: string;
+  capabilities: Capability[];
+  providerAccountId?: string;
+  expiresAt: Date;
+  createdByKeyId: string;
+}
+
+/** Every method is addressed by tenant first, except the per-request lookup by the credential's hash. */
+@Injectable()
+export class EndUserSessionsRepository {
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(DATABASE_CONNECTION) private readonly db: DatabaseConnection,
+  ) {}
+
+  /** The session and its tenant's state, by hash, in one prepared statement (hot path). */
+  async findForAuthentication(secretHash: string): Promise<SessionAuthenticationRow | undefined> {
+    const [row] = await this.db.query<SessionAuthenticationRow>(AUTHENTICATION_SQL, [secretHash], 'callpass_authenticate_session');
+    return row;
+  }
+
+  create(tenantId: string, session: NewEndUserSession, db: Db) {
+    return db.endUserSession.create({ data: { ...session, tenantId } });
+  }
+
+  find(tenantId: string, id: string, db: Db = this.prisma) {
+    return db.endUserSession.findUnique({ where: { tenantId_id: { tenantId, id } } });
+  }
+
+  list(tenantId: string, filter: { userId?: string }, after: CursorPosition | undefined, take: number) {
+    return this.prisma.endUserSession.findMany({
+      where: { tenantId, userId: filter.userId, ...afterCursor('createdAt', after) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take,
+    });
+  }
+
+  revoke(tenantId: string, id: string, now: Date, db: Db) {
+    return db.endUserSession.update({ where: { tenantId_id: { tenantId, id } }, data: { revokedAt: now } });
+  }
+
+  /** Revokes every live session of one user; returns how many. */
+  async revokeAllOfUser(tenantId: string, userId: string, now: Date, db: Db): Promise<number> {
+    const { count } = await db.endUserSession.updateMany({
+      where: { tenantId, userId, revokedAt: null, expiresAt: { gt: now } },
+      data: { revokedAt: now },
+    });
+    return count;
+  }
+}

@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { IssuanceModule } from '../issuance/issuance.module';
+import { ProviderAccountsModule } from '../provider-accounts/provider-accounts.module';
+import { TenantsModule } from '../tenants/tenants.module';
+import { EndUserAuthController } from './end-user-auth.controller';
+import { EndUserAuthService } from './end-user-auth.service';
+import { EndUserAuthenticator } from './end-user-authenticator.service';
+import { EndUserIssuersRepository } from './end-user-issuers.repository';
+import { EndUserRevocationsRepository } from './end-user-revocations.repository';
+import { EndUserSessionsRepository } from './end-user-sessions.repository';
+import { IdentityTokenVerifier } from './identity-token-verifier';
+import { SessionsController } from './sessions.controller';
+import { SessionsService } from './sessions.service';
+import { UserRevocationService } from './user-revocation.service';
+import { UsersController } from './users.controller';
+
+/** How a tenant's end users are recognised (identity providers, sessions), and signing them out. */
+@Module({
+  imports: [AuditModule, TenantsModule, ProviderAccountsModule, IssuanceModule],
+  controllers: [EndUserAuthController, SessionsController, UsersController],
+  providers: [
+    EndUserAuthService,
+    EndUserAuthenticator,
+    IdentityTokenVerifier,
+    SessionsService,
+    UserRevocationService,
+    EndUserIssuersRepository,
+    EndUserSessionsRepository,
+    EndUserRevocationsRepository,
+  ],
+  exports: [EndUserAuthenticator, UserRevocationService, EndUserIssuersRepository],
+})
+export class EndUsersModule {}

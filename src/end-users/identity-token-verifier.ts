@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import { createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
+import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, errors, JWTPayload, jwtVerify, JWTVerifyGetKey } from 'jose';
+import { LRUCache } from 'lru-cache';
+import { AppError } from '../common/errors/app-error';
+import { Clock } from '../common/clock/clock';
+import { DecryptionError, SecretBox } from '../crypto/secret-box';
+import { EndUserIssuer } from '../generated/prisma/client';
+import { OutboundPolicy } from '../outbound/outbound-policy';
+import { EndUserIssuersRepository } from './end-user-issuers.repository';
+import { endUserErrors } from './end-users.errors';
+import { openIssuerSecret } from './issuer-secrets';
+import { guardedJwksFetch } from './jwks-fetch';
+
+/** RFC 8725 asks verifiers to bound what they parse; an IdP token is a few hundred bytes to a few KB. */
+const MAX_TOKEN_LENGTH = 8192;
+/** Headers that name a key of the token's own choosing: never followed, the token is refused. */
+const SELF_KEYED_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'];
+const JWKS_TIMEOUT_MS = 2000;
+/** jose refetches for an unknown kid at most once per cooldown, so forged kids cannot cause a fetch storm. */
+const JWKS_COOLDOWN_MS = 30_000;
+const MAX_KEY_SETS = 1000;
+const USER_ID = /^\P{Cc}{1,200}$/u;
+
+export interface VerifiedIdentity {
+  issuer: string;
+  userId: string;
+  /** The token's `iat`, in seconds. */
+  issuedAt: number;
+}
+
+/**
+ * Verifies an end user's JWT from one of the tenant's trusted identity providers (jose). The issuer is chosen by the
+ * token's `iss` among the tenant's own issuers only, and everything is checked against that issuer's configuration:
+ * algorithms, key, audience, type, lifetime and the user claim.
+ */
+@Injectable()
+export class IdentityTokenVerifier {
+  /** Keyed by issuer row and its last change, so a reconfigured issuer gets fresh keys. */
+  private readonly keys = new LRUCache<string, JWTVerifyGetKey | KeyObject>({ max: MAX_KEY_SETS });
+
+  constructor(
+    private readonly issuers: EndUserIssuersRepository,
+    private readonly secretBox: SecretBox,
+    private readonly outbound: OutboundPolicy,
+    private readonly clock: Clock,
+  ) {}
+
+  async verify(tenantId: string, token: string): Promise<VerifiedIdentity> {
+    if (token.length > MAX_TOKEN_LENGTH) throw endUserErrors.end_user_token_too_long();
+    const { header, claims } = decode(token);
+    if (SELF_KEYED_HEADERS.some((name) => name in header)) throw endUserErrors.end_user_token_header_refused();
+    const issuer = typeof claims.iss === 'string' ? await this.issuers.findByIssuer(tenantId, claims.iss) : null;
+    if (!issuer) throw endUserErrors.end_user_issuer_unknown();
+    // Checked before any key is looked at: `none`, and HS tokens against public keys, never reach verification.
+    if (typeof header.alg !== 'string' || !issuer.algorithms.includes(header.alg)) throw endUserErrors.end_user_algorithm_not_allowed();
+
+    const now = this.clock.now();
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.keyOf(issuer) as JWTVerifyGetKey, {
+        issuer: issuer.issuer,
+        audience: issuer.audience,
+        algorithms: issuer.algorithms,
+        typ: issuer.tokenType ?? undefined,
+        clockTolerance: issuer.clockSkewSeconds,
+        currentDate: now,
+        requiredClaims: ['exp', 'iat'],
+      }));
+    } catch (error) {
+      throw verificationError(error, Boolean(issuer.jwksUrl));
+    }
+    if (payload.iat! > now.getTime() / 1000 + issuer.clockSkewSeconds) throw endUserErrors.end_user_token_not_yet_valid({ claim: 'iat' });
+    const userId = payload[issuer.userClaim];
+    if (typeof userId !== 'string' || !USER_ID.test(userId)) throw endUserErrors.end_user_claim_missing({ claim: issuer.userClaim });
+    return { issuer: issuer.issuer, userId, issuedAt: payload.iat! };
+  }
+
+  private keyOf(issuer: EndUserIssuer): JWTVerifyGetKey | KeyObject {
+    const cacheKey = `${issuer.id}:${issuer.updatedAt.getTime()}`;
+    let key = this.keys.get(cacheKey);
+    if (!key) {
+      key = this.createKey(issuer);
+      this.keys.set(cacheKey, key);
+    }
+    return key;
+  }
+
+  private createKey(issuer: EndUserIssuer): JWTVerifyGetKey | KeyObject {
+    if (issuer.jwksUrl) {
+      return createRemoteJWKSet(new URL(issuer.jwksUrl), {
+        timeoutDuration: JWKS_TIMEOUT_MS,
+        cooldownDuration: JWKS_COOLDOWN_MS,
+        [customFetch]: guardedJwksFetch(this.outbound),
+      });
+    }
+    if (issuer.publicKeyPem) return createPublicKey(issuer.publicKeyPem);
+    return createSecretKey(Buffer.from(openIssuerSecret(this.secretBox, issuer.tenantId, issuer.id, issuer.secretCiphertext!), 'utf8'));
+  }
+}
+
+function decode(token: string): { header: Record<string, unknown>; claims: JWTPayload } {
+  try {
+    return { header: decodeProtectedHeader(token), claims: decodeJwt(token) };
+  } catch {
+    throw endUserErrors.end_user_token_malformed();
+  }
+}
+
+/** jose's errors, as the stable codes of the end-user routes. */
+function verificationError(error: unknown, remoteKeys: boolean): AppError {
+  if (error instanceof errors.JWTExpired) return endUserErrors.end_user_token_expired();
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.reason === 'missing') return endUserErrors.end_user_claim_missing({ claim: error.claim });
+    if (error.claim === 'nbf') return endUserErrors.end_user_token_not_yet_valid({ claim: 'nbf' });
+    if (error.claim === 'aud') return endUserErrors.end_user_audience_mismatch();
+    if (error.claim === 'typ') return endUserErrors.end_user_token_type_mismatch();
+    return endUserErrors.end_user_token_malformed({ claim: error.claim });
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) return endUserErrors.end_user_signature_invalid();
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys)
+    return endUserErrors.end_user_key_unknown();
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported)
+    return endUserErrors.end_user_algorithm_not_allowed();
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return endUserErrors.end_user_token_malformed();
+  if (error instanceof DecryptionError) return endUserErrors.end_user_keys_unavailable();
+  // The rest are the key set's fetch failing (timeout, refused by the guard, not 200, not JSON, too large).
+  if (remoteKeys) return endUserErrors.end_user_keys_unavailable();
+  return endUserErrors.end_user_signature_invalid();
+}

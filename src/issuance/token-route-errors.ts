@@ -1,0 +1,34 @@
+/** What minting can answer besides authentication and validation errors (README explains each). */
+const PROVIDER_ERRORS = [
+  'provider_auth_failed',
+  'provider_unavailable',
+  'provider_bad_response',
+  'provider_rejected_request',
+  'provider_config_incomplete',
+  'provider_address_forbidden',
+  'provider_account_unreadable',
+  'audit_unavailable',
+];
+export const ISSUE_ERRORS = [
+  'endpoint_not_found',
+  'endpoint_choice_required',
+  'endpoint_identity_taken',
+  'token_kind_not_supported',
+  'capability_not_supported',
+  'capability_not_allowed',
+  'address_not_allowed',
+  'endpoint_disabled',
+  'provider_account_disabled',
+  'lifetime_exceeds_policy',
+  ...PROVIDER_ERRORS,
+];
+export const REFRESH_ERRORS = [
+  'token_not_refreshable',
+  'token_refresh_conflict',
+  'refresh_unreadable',
+  'endpoint_disabled',
+  'provider_account_disabled',
+  'capability_not_allowed',
+  'lifetime_exceeds_policy',
+  ...PROVIDER_ERRORS,
+];
