@@ -15,6 +15,8 @@ import { IssuanceModule } from './issuance/issuance.module';
 import { KeyRotationModule } from './key-rotation/key-rotation.module';
 import { OutboundModule } from './outbound/outbound.module';
 import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
+import { RedisModule } from './redis/redis.module';
 import { SignalwireEmbedsModule } from './providers/signalwire/signalwire-embeds.module';
 import { TenantsModule } from './tenants/tenants.module';
 
@@ -25,6 +27,8 @@ import { TenantsModule } from './tenants/tenants.module';
     DatabaseModule,
     CryptoModule,
     OutboundModule,
+    RedisModule,
+    RateLimitsModule,
     AuthModule,
     AuditModule,
     TenantsModule,

@@ -26,6 +26,10 @@ export class AppConfig {
   get databasePoolSize(): number {
     return this.env.DATABASE_POOL_SIZE;
   }
+  /** Redis URL shared by the replicas, or undefined to keep counters in each process. */
+  get redisUrl(): string | undefined {
+    return this.env.REDIS_URL;
+  }
   get dataDir(): string {
     return path.resolve(this.env.DATA_DIR);
   }

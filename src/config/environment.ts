@@ -33,6 +33,12 @@ export class Environment {
   @IsString()
   DATA_DIR = './data';
 
+  /** Redis shared by the replicas (rate limits); unset: each process counts on its own. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
   @Transform(toBoolean)
   @IsBoolean()
   MIGRATE_ON_BOOT = true;

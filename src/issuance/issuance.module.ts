@@ -4,6 +4,7 @@ import { AuditModule } from '../audit/audit.module';
 import { EndpointsModule } from '../endpoints/endpoints.module';
 import { ProviderAccountsModule } from '../provider-accounts/provider-accounts.module';
 import { ProvidersModule } from '../providers/providers.module';
+import { TenantsModule } from '../tenants/tenants.module';
 import { EndpointEnrollment } from './endpoint-enrollment';
 import { IssuanceTargetsRepository } from './issuance-targets.repository';
 import { IssuanceService } from './issuance.service';
@@ -13,7 +14,7 @@ import { TokenRouteRefusals } from './token-route-refusals';
 import { TokensController } from './tokens.controller';
 
 @Module({
-  imports: [ApiKeysModule, AuditModule, EndpointsModule, ProviderAccountsModule, ProvidersModule],
+  imports: [ApiKeysModule, AuditModule, EndpointsModule, ProviderAccountsModule, ProvidersModule, TenantsModule],
   controllers: [TokensController],
   providers: [
     IssuanceService,

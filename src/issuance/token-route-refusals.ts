@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { applyDecorators, Injectable, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { ApiKeyAuthenticator } from '../api-keys/api-key-authenticator.service';
@@ -9,9 +9,10 @@ import { AppError, ErrorSubject } from '../common/errors/app-error';
 import { ErrorObserver } from '../common/errors/http-exception.filter';
 import { Clock } from '../common/clock/clock';
 import { uuidv7 } from '../common/ids';
+import { TokenRateLimitGuard } from '../rate-limits/token-rate-limit.guard';
 
-/** Marks a route whose every refusal belongs in the token log. */
-export const TokenRoute = () => RouteConfig({ tokenRoute: true });
+/** Marks a route that mints: its every refusal belongs in the token log, and it is rate limited. */
+export const TokenRoute = () => applyDecorators(RouteConfig({ tokenRoute: true }), UseGuards(TokenRateLimitGuard));
 
 /**
  * On the token routes, every refusal is in the token log, including those decided before the pipeline runs

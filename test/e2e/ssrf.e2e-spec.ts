@@ -4,8 +4,10 @@ import { OUTBOUND_RESOLVER } from '../../src/outbound/outbound-policy';
 import { emulatedPlivoAccount } from '../../src/sandbox/emulators';
 import { validCredentials } from '../factories/credentials.factory';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
+import { clientIssue, configureEndUserAuth } from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer, createTestApp, TestApp } from '../helpers/test-app';
+import { createSigningKey, signToken } from '../helpers/test-idp';
 
 /** Names the test's resolver answers, as a rebinding or misconfigured DNS would: all lead to this machine. */
 const LOOPBACK_NAMES: Record<string, LookupAddress[]> = {
@@ -18,6 +20,31 @@ const LOOPBACK_NAMES: Record<string, LookupAddress[]> = {
     { address: '127.0.0.1', family: 4 },
   ],
 };
+
+/** URLs refused when saved: private, loopback, link-local and metadata addresses in any spelling, plain http, credentials. */
+const REFUSED_URLS = [
+  'https://127.0.0.1',
+  'https://localhost',
+  'https://[::1]',
+  'https://[::ffff:127.0.0.1]',
+  'https://0x7f000001',
+  'https://2130706433',
+  'https://0177.0.0.1',
+  'https://127.1',
+  'https://0.0.0.0',
+  'https://[::]',
+  'https://169.254.169.254',
+  'https://metadata.google.internal',
+  'https://10.0.0.1',
+  'https://172.16.0.1',
+  'https://192.168.0.1',
+  'https://100.64.0.1',
+  'https://[fd00::1]',
+  'https://[fe80::1]',
+  'https://sub.localhost',
+  'http://api.plivo.com',
+  'https://user:password@api.plivo.com',
+];
 
 /** A listener on loopback that counts the connections it gets: the guard must leave it at 0. */
 async function countingListener(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
@@ -67,35 +94,22 @@ describe('SSRF guard on tenant-chosen URLs (ALLOW_PRIVATE_NETWORK_URLS off, as i
     await listener?.close();
   });
 
-  it.each([
-    'https://127.0.0.1',
-    'https://localhost',
-    'https://[::1]',
-    'https://[::ffff:127.0.0.1]',
-    'https://0x7f000001',
-    'https://2130706433',
-    'https://0177.0.0.1',
-    'https://127.1',
-    'https://0.0.0.0',
-    'https://[::]',
-    'https://169.254.169.254',
-    'https://metadata.google.internal',
-    'https://10.0.0.1',
-    'https://172.16.0.1',
-    'https://192.168.0.1',
-    'https://100.64.0.1',
-    'https://[fd00::1]',
-    'https://[fe80::1]',
-    'https://sub.localhost',
-    'http://api.plivo.com',
-    'https://user:password@api.plivo.com',
-  ])('refuses to store baseUrl %s (400)', async (baseUrl) => {
+  it.each(REFUSED_URLS)('refuses to store baseUrl %s (400)', async (baseUrl) => {
     const response = await t.http
       .post('/v1/provider-accounts')
       .set(bearer(tenant.key))
       .send({ provider: 'plivo', name: `ssrf-${Math.random()}`, baseUrl, ...validCredentials.plivo() })
       .expect(400);
     expect(response.body.error).toMatchObject({ code: 'validation_failed', details: { fields: [{ field: 'baseUrl' }] } });
+  });
+
+  it.each(REFUSED_URLS)("refuses to store an identity provider's jwksUrl %s (400)", async (jwksUrl) => {
+    const response = await t.http
+      .put('/v1/end-user-auth')
+      .set(bearer(tenant.key))
+      .send({ issuers: [{ issuer: 'https://idp.example/', audience: 'callpass', jwksUrl: `${jwksUrl}/jwks` }], sessions: false })
+      .expect(400);
+    expect(response.body.error).toMatchObject({ code: 'validation_failed', details: { fields: [{ field: 'issuers[0].jwksUrl' }] } });
   });
 
   it('refuses to move a stored account onto a private address too', async () => {
@@ -155,6 +169,41 @@ describe('SSRF guard on tenant-chosen URLs (ALLOW_PRIVATE_NETWORK_URLS off, as i
       outcomes.push(`${response.status} ${response.body.error?.code}`);
     }
     expect(outcomes).toEqual(vectors.map(() => '422 provider_address_forbidden'));
+    expect(listener.connections()).toBe(0);
+  });
+
+  it("fetches no identity provider's keys from a loopback address, in any spelling or through any name", async () => {
+    const { port } = listener;
+    const vectors = [
+      `https://127.0.0.1:${port}`,
+      `https://localhost:${port}`,
+      `https://[::1]:${port}`,
+      `https://[::ffff:127.0.0.1]:${port}`,
+      `https://0x7f000001:${port}`,
+      `https://0.0.0.0:${port}`,
+      `https://rebind.test:${port}`,
+      `https://six.test:${port}`,
+      `https://mapped.test:${port}`,
+      `https://many.test:${port}`,
+      `https://idp.example.com:${port}`,
+      `http://idp.example.com:${port}`,
+    ];
+    const issuer = 'https://idp.example.com/';
+    await configureEndUserAuth(t, tenant, { issuers: [{ issuer, audience: 'callpass', jwksUrl: 'https://idp.example.com/jwks' }] });
+    const key = await createSigningKey();
+    const now = Math.floor(t.clock.now().getTime() / 1000);
+    const token = await signToken({ iss: issuer, aud: 'callpass', sub: 'alice', iat: now, exp: now + 600 }, key);
+    const outcomes: string[] = [];
+    for (const [index, jwksUrl] of vectors.entries()) {
+      // As if stored while private URLs were allowed (a new updated_at, so no cached key set is reused).
+      await t.database.query(
+        'UPDATE end_user_issuers SET jwks_url = $1, updated_at = now() + make_interval(secs => $2) WHERE tenant_id = $3',
+        [`${jwksUrl}/jwks`, index + 1, tenant.id],
+      );
+      const response = await clientIssue(t, tenant, token);
+      outcomes.push(`${response.status} ${response.body.error?.code}`);
+    }
+    expect(outcomes).toEqual(vectors.map(() => '503 end_user_keys_unavailable'));
     expect(listener.connections()).toBe(0);
   });
 

@@ -3,15 +3,15 @@ import { RefusalTally } from '../../audit/refusal-tally';
 import { refusalOutcome } from '../../audit/token-issuance-log';
 import { clientErrors } from '../../client/client.errors';
 import { AppError } from '../../common/errors/app-error';
-import { commonErrors } from '../../common/errors/common.errors';
 import { isUuid } from '../../common/ids';
-import { RateLimiter } from '../../common/rate-limit/rate-limiter';
 import { IssuanceService } from '../../issuance/issuance.service';
 import { IssuanceTarget, IssuanceTargetsRepository } from '../../issuance/issuance-targets.repository';
 import { IssuedTokenResponse } from '../../issuance/issued-token.response';
+import { clientAddressKey } from '../../rate-limits/client-address';
+import { RateLimits } from '../../rate-limits/rate-limits';
 import { signalwireErrors } from './signalwire.errors';
 
-/** Per client IP across all embeds, per visitor (account and client IP), and per account, each minute. */
+/** Per client address (an IPv4 address or IPv6 /64) across all embeds, per visitor (account and address), and per account, each minute. */
 const PER_IP_PER_MINUTE = 60;
 const PER_VISITOR_PER_MINUTE = 10;
 const PER_ACCOUNT_PER_MINUTE = 600;
@@ -34,7 +34,7 @@ export class SignalwireEmbedsService {
   constructor(
     private readonly targets: IssuanceTargetsRepository,
     private readonly issuance: IssuanceService,
-    private readonly limiter: RateLimiter,
+    private readonly limits: RateLimits,
     private readonly tally: RefusalTally,
   ) {}
 
@@ -61,12 +61,15 @@ export class SignalwireEmbedsService {
   private async admit(caller: EmbedCaller): Promise<IssuanceTarget> {
     let tenantId: string | undefined;
     try {
-      this.limit(`embed-ip:${caller.clientIp}`, PER_IP_PER_MINUTE);
+      const address = clientAddressKey(caller.clientIp);
+      await this.limits.consume([{ name: 'address', key: `embed-ip:${address}`, perMinute: PER_IP_PER_MINUTE }]);
       const target = await this.find(caller.accountId);
       if (!target) throw signalwireErrors.embed_not_found();
       tenantId = target.tenant.id;
-      this.limit(`embed:${target.account.id}:${caller.clientIp}`, PER_VISITOR_PER_MINUTE);
-      this.limit(`embed:${target.account.id}`, PER_ACCOUNT_PER_MINUTE);
+      await this.limits.consume([
+        { name: 'visitor', key: `embed:${target.account.id}:${address}`, perMinute: PER_VISITOR_PER_MINUTE },
+        { name: 'account', key: `embed:${target.account.id}`, perMinute: PER_ACCOUNT_PER_MINUTE },
+      ]);
       if (!caller.origin || !originsOf(target).includes(caller.origin)) throw clientErrors.origin_not_allowed();
       // A public caller learns nothing about the tenant's state: suspended and disabled look like "no embed here".
       if (target.tenant.status !== 'active' || target.account.status !== 'active') throw signalwireErrors.embed_not_found();
@@ -80,11 +83,6 @@ export class SignalwireEmbedsService {
   private async find(accountId: string): Promise<IssuanceTarget | undefined> {
     const target = isUuid(accountId) ? await this.targets.accountOfAnyTenant(accountId) : undefined;
     return target?.account.provider === 'signalwire' ? target : undefined;
-  }
-
-  private limit(key: string, perMinute: number): void {
-    const verdict = this.limiter.consume(key, perMinute, 60_000);
-    if (!verdict.allowed) throw commonErrors.rate_limited({ retryAfterSeconds: verdict.retryAfterSeconds });
   }
 }
 

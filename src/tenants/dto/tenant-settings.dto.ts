@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, Matches, ValidateNested } from 'class-validator';
+import { RateLimitSettingsDto } from './rate-limit-settings.dto';
 import { TokenTtlDto } from './token-ttl.dto';
 
 /** Tenant-wide defaults. Provider accounts may narrow them, never widen them. */
@@ -9,7 +10,15 @@ export class TenantSettingsDto {
   @Type(() => TokenTtlDto)
   tokenTtl?: TokenTtlDto;
 
-  /** Web origins (scheme://host[:port]) allowed to use the tenant's public routes, e.g. click-to-call embeds. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RateLimitSettingsDto)
+  rateLimits?: RateLimitSettingsDto;
+
+  /**
+   * Web origins (scheme://host[:port]) whose pages may call the tenant's browser routes (CORS): the end-user token
+   * route and click-to-call embeds.
+   */
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)

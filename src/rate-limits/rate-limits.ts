@@ -1,0 +1,69 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { commonErrors } from '../common/errors/common.errors';
+import { REDIS_CLIENT } from '../redis/redis.module';
+
+/** One limit to count a request against: at most `perMinute` requests per `key` in each minute. */
+export interface RateLimitRule {
+  /** Which limit it is (`user`, `key`, `tenant`, …), named in the 429's details. */
+  name: string;
+  key: string;
+  perMinute: number;
+}
+
+/** Where the caller stands against its tightest limit: what the RateLimit-* headers say. */
+export interface RateLimitState {
+  limit: number;
+  remaining: number;
+  resetSeconds: number;
+}
+
+const WINDOW_SECONDS = 60;
+/** The counters only count: each rule's own limit decides, so one counter serves every limit. */
+const UNBOUNDED = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Fixed one-minute windows counted by rate-limiter-flexible: in Redis when REDIS_URL is set, so every replica
+ * counts against the same budget, with an in-process counter as insurance while Redis is unreachable; otherwise in
+ * process memory.
+ */
+@Injectable()
+export class RateLimits {
+  private readonly counter: RateLimiterAbstract;
+
+  constructor(@Inject(REDIS_CLIENT) redis: Redis | undefined) {
+    const memory = new RateLimiterMemory({ points: UNBOUNDED, duration: WINDOW_SECONDS, keyPrefix: 'callpass-rl' });
+    this.counter = redis
+      ? new RateLimiterRedis({
+          storeClient: redis,
+          points: UNBOUNDED,
+          duration: WINDOW_SECONDS,
+          keyPrefix: 'callpass-rl',
+          rejectIfRedisNotReady: true,
+          insuranceLimiter: memory,
+        })
+      : memory;
+  }
+
+  /**
+   * Counts one request against each rule in turn and refuses it (429 rate_limited, with `retryAfterSeconds`) at the
+   * first one exceeded; the rules after it are not counted. Returns the state of the tightest rule.
+   */
+  async consume(rules: RateLimitRule[]): Promise<RateLimitState | undefined> {
+    let tightest: RateLimitState | undefined;
+    for (const rule of rules) {
+      const counted: RateLimiterRes = await this.counter.consume(rule.key);
+      const state = {
+        limit: rule.perMinute,
+        remaining: Math.max(0, rule.perMinute - counted.consumedPoints),
+        resetSeconds: Math.max(1, Math.ceil(counted.msBeforeNext / 1000)),
+      };
+      if (counted.consumedPoints > rule.perMinute) {
+        throw commonErrors.rate_limited({ limit: rule.name, perMinute: rule.perMinute, retryAfterSeconds: state.resetSeconds });
+      }
+      if (!tightest || state.remaining < tightest.remaining) tightest = state;
+    }
+    return tightest;
+  }
+}

@@ -1,0 +1,63 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Principal, tenantOf } from '../auth/principal';
+import { AppError } from '../common/errors/app-error';
+import { isUuid } from '../common/ids';
+import { DEFAULT_RATE_LIMITS } from '../tenants/dto/rate-limit-settings.dto';
+import { TenantSettingsDto } from '../tenants/dto/tenant-settings.dto';
+import { TenantsRepository } from '../tenants/tenants.repository';
+import { RateLimitRule, RateLimits, RateLimitState } from './rate-limits';
+
+/**
+ * Limits the token routes per end user or per key, then per tenant, with the tenant's `settings.rateLimits`.
+ * Every answer says where the caller stands (RateLimit-Limit, -Remaining, -Reset); a refusal is 429 with
+ * Retry-After, and lands in the token log like any refusal of a token route.
+ */
+@Injectable()
+export class TokenRateLimitGuard implements CanActivate {
+  constructor(
+    private readonly limits: RateLimits,
+    private readonly tenants: TenantsRepository,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest<{ Params: { tenantId?: string } }> & { user: Principal }>();
+    const reply = http.getResponse<FastifyReply>();
+    try {
+      const state = await this.limits.consume(await this.rulesFor(request.user, request.params.tenantId));
+      if (state) setRateLimitHeaders(reply, state);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'rate_limited') {
+        setRateLimitHeaders(reply, {
+          limit: Number(error.details.perMinute),
+          remaining: 0,
+          resetSeconds: Number(error.details.retryAfterSeconds),
+        });
+      }
+      throw error;
+    }
+    return true;
+  }
+
+  private async rulesFor(principal: Principal, tenantParam: string | undefined): Promise<RateLimitRule[]> {
+    // A service acts on the tenant its route names; an unknown one is refused by the route itself.
+    const tenantId = tenantOf(principal) ?? (tenantParam && isUuid(tenantParam) ? tenantParam : undefined);
+    const tenant = tenantId ? await this.tenants.find(tenantId) : null;
+    const limits = { ...DEFAULT_RATE_LIMITS, ...(tenant?.settings as TenantSettingsDto | undefined)?.rateLimits };
+    const rules: RateLimitRule[] = [
+      principal.kind === 'end_user'
+        ? { name: 'user', key: `user:${principal.tenantId}:${principal.userId}`, perMinute: limits.userPerMinute }
+        : { name: 'key', key: `key:${principal.keyId}`, perMinute: limits.keyPerMinute },
+    ];
+    if (tenant) rules.push({ name: 'tenant', key: `tenant:${tenant.id}`, perMinute: limits.tenantPerMinute });
+    return rules;
+  }
+}
+
+function setRateLimitHeaders(reply: FastifyReply, state: RateLimitState): void {
+  reply
+    .header('ratelimit-limit', String(state.limit))
+    .header('ratelimit-remaining', String(state.remaining))
+    .header('ratelimit-reset', String(state.resetSeconds));
+}

@@ -1,0 +1,199 @@
+import { base64url, SignJWT } from 'jose';
+import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
+import { createTenant, TestTenant } from '../factories/tenant.factory';
+import { claimsAt, clientIssue, configureEndUserAuth, countedRefusals } from '../helpers/end-users';
+import { createIssuingContext, IssuingContext } from '../helpers/issuing';
+import { createSigningKey, signToken, SigningKey, startTestIdp, TestIdp } from '../helpers/test-idp';
+
+const SHARED_SECRET = 'a-shared-secret-for-hs256-at-least-32-chars';
+const TYPED_ISSUER = 'https://typed.example/';
+const SHARED_ISSUER = 'https://shared.example/';
+const OTHER_TENANT_ISSUER = 'https://other-tenant.example/';
+
+function unsigned(header: object, claims: object): string {
+  const part = (value: object) => base64url.encode(JSON.stringify(value));
+  return `${part(header)}.${part(claims)}.`;
+}
+
+describe('end users with an identity provider (JWT)', () => {
+  let ctx: IssuingContext;
+  let idp: TestIdp;
+  let typedKey: SigningKey;
+  let otherTenant: TestTenant;
+  let otherTenantKey: SigningKey;
+
+  beforeAll(async () => {
+    ctx = await createIssuingContext();
+    idp = await startTestIdp();
+    typedKey = await createSigningKey('ES256', 'typed');
+    otherTenantKey = await createSigningKey('RS256', 'other');
+    await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    await configureEndUserAuth(ctx.t, ctx.tenant, {
+      issuers: [
+        { issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl, algorithms: ['RS256'] },
+        { issuer: TYPED_ISSUER, audience: 'callpass', publicKeyPem: typedKey.publicPem, tokenType: 'at+jwt', userClaim: 'uid' },
+        { issuer: SHARED_ISSUER, audience: 'callpass', secret: SHARED_SECRET },
+      ],
+    });
+    otherTenant = await createTenant(ctx.t);
+    await configureEndUserAuth(ctx.t, otherTenant, {
+      issuers: [{ issuer: OTHER_TENANT_ISSUER, audience: 'callpass', publicKeyPem: otherTenantKey.publicPem }],
+    });
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await idp?.close();
+  });
+
+  it("mints the signed-in user's own token, whatever kind of key their issuer uses", async () => {
+    const viaJwks = await clientIssue(ctx.t, ctx.tenant, await idp.sign(claimsAt(ctx, idp.issuer, 'alice'))).expect(201);
+    expect(viaJwks.body).toMatchObject({ provider: 'twilio', identity: 'alice', serverTime: ctx.clock.now().toISOString() });
+
+    const typedClaims = { ...claimsAt(ctx, TYPED_ISSUER, 'ignored'), uid: 'bob' };
+    const viaPem = await clientIssue(ctx.t, ctx.tenant, await signToken(typedClaims, typedKey, { typ: 'at+jwt' })).expect(201);
+    expect(viaPem.body.identity).toBe('bob');
+
+    const shared = await new SignJWT(claimsAt(ctx, SHARED_ISSUER, 'carol'))
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(SHARED_SECRET));
+    expect((await clientIssue(ctx.t, ctx.tenant, shared).expect(201)).body.identity).toBe('carol');
+
+    const [row] = await ctx.t.prisma.tokenIssuance.findMany({ where: { tenantId: ctx.tenant.id, userId: 'alice' } });
+    expect(row).toMatchObject({ actorKind: 'end_user', actorId: `issuer:${idp.issuer}`, outcome: 'issued' });
+  });
+
+  it('refuses every forged, misdirected or stale token with 401 and its own code, and counts each in the token log', async () => {
+    const valid = (sub = 'mallory') => claimsAt(ctx, idp.issuer, sub);
+    const now = Math.floor(ctx.clock.now().getTime() / 1000);
+    const rsaKey = idp.keys[0];
+    const attacker = await createSigningKey('RS256', rsaKey.kid);
+    const attackerEs = await createSigningKey('ES256', rsaKey.kid);
+    const hsWithPublicKey = await new SignJWT(valid())
+      .setProtectedHeader({ alg: 'HS256', kid: rsaKey.kid })
+      .sign(new TextEncoder().encode(rsaKey.publicPem));
+    const genuine = await idp.sign(valid());
+    const [header, payload] = genuine.split('.');
+    const tampered = `${header}.${base64url.encode(JSON.stringify({ ...valid(), sub: 'admin' }))}.${genuine.split('.')[2]}`;
+
+    const cases: [string, string, string][] = [
+      ['alg none', unsigned({ alg: 'none', typ: 'JWT' }, valid()), 'end_user_algorithm_not_allowed'],
+      ['HS256 signed with the RSA public key (algorithm confusion)', hsWithPublicKey, 'end_user_algorithm_not_allowed'],
+      ['an algorithm the issuer does not allow (ES256)', await signToken(valid(), attackerEs), 'end_user_algorithm_not_allowed'],
+      ['an unknown kid', await idp.sign(valid(), { header: { kid: 'nobody-knows' } }), 'end_user_key_unknown'],
+      ['kid path traversal', await idp.sign(valid(), { header: { kid: '../../dev/null' } }), 'end_user_key_unknown'],
+      ['kid SQL injection', await idp.sign(valid(), { header: { kid: "' OR 1=1 --" } }), 'end_user_key_unknown'],
+      ['a jku header', await signToken(valid(), attacker, { jku: 'https://attacker.example/jwks' }), 'end_user_token_header_refused'],
+      ['an x5u header', await signToken(valid(), attacker, { x5u: 'https://attacker.example/cert' }), 'end_user_token_header_refused'],
+      ['an embedded jwk', await signToken(valid(), attacker, { jwk: attacker.publicJwk }), 'end_user_token_header_refused'],
+      ['an x5c chain', await signToken(valid(), attacker, { x5c: ['MIIB'] }), 'end_user_token_header_refused'],
+      ['a signature by another key with the right kid', await signToken(valid(), attacker), 'end_user_signature_invalid'],
+      ['a tampered payload', tampered, 'end_user_signature_invalid'],
+      ['expired beyond the skew', await idp.sign({ ...valid(), iat: now - 900, exp: now - 61 }), 'end_user_token_expired'],
+      ['not valid yet (nbf)', await idp.sign({ ...valid(), nbf: now + 120 }), 'end_user_token_not_yet_valid'],
+      [
+        'issued in the future (iat) beyond the skew',
+        await idp.sign({ ...valid(), iat: now + 120, exp: now + 720 }),
+        'end_user_token_not_yet_valid',
+      ],
+      ['an issuer the tenant does not trust', await idp.sign({ ...valid(), iss: 'https://evil.example/' }), 'end_user_issuer_unknown'],
+      ['another tenant’s issuer', await signToken({ ...valid(), iss: OTHER_TENANT_ISSUER }, otherTenantKey), 'end_user_issuer_unknown'],
+      ['another audience', await idp.sign({ ...valid(), aud: 'someone-else' }), 'end_user_audience_mismatch'],
+      ['the wrong typ', await signToken({ ...claimsAt(ctx, TYPED_ISSUER, 'x'), uid: 'bob' }, typedKey), 'end_user_token_type_mismatch'],
+      ['no user claim', await idp.sign({ ...valid(), sub: undefined }), 'end_user_claim_missing'],
+      ['an empty user claim', await idp.sign({ ...valid(), sub: '' }), 'end_user_claim_missing'],
+      ['no exp', await idp.sign({ ...valid(), exp: undefined }), 'end_user_claim_missing'],
+      ['longer than 8 KB', await idp.sign({ ...valid(), padding: 'x'.repeat(8200) }), 'end_user_token_too_long'],
+      ['not a JWT', `${header}.${payload}`, 'end_user_token_malformed'],
+    ];
+    const before = await countedRefusals(ctx);
+    const fetchesBefore = idp.fetches();
+    for (const [name, token, code] of cases) {
+      const response = await clientIssue(ctx.t, ctx.tenant, token);
+      expect({ name, status: response.status, code: response.body.error?.code }).toEqual({ name, status: 401, code });
+      expect(response.headers['www-authenticate']).toBe('Bearer realm="callpass"');
+    }
+    // Nothing the tokens named was fetched; at most one refetch for the unknown kids (jose's cooldown).
+    expect(idp.fetches() - fetchesBefore).toBeLessThanOrEqual(1);
+    const after = await countedRefusals(ctx);
+    const expected: Record<string, number> = {};
+    for (const [, , code] of cases) expected[code] = (expected[code] ?? 0) + 1;
+    for (const [code, count] of Object.entries(expected))
+      expect({ code, counted: (after[code] ?? 0) - (before[code] ?? 0) }).toEqual({ code, counted: count });
+    expect(await ctx.t.prisma.endpoint.count({ where: { tenantId: ctx.tenant.id, userId: { in: ['mallory', 'admin'] } } })).toBe(0);
+  });
+
+  it('refuses a missing or non-bearer credential, and an unknown tenant', async () => {
+    const missing = await ctx.t.http.post(`/v1/client/${ctx.tenant.slug}/tokens`).send({}).expect(401);
+    expect(missing.body.error.code).toBe('end_user_auth_required');
+    const token = await idp.sign(claimsAt(ctx, idp.issuer, 'alice'));
+    const basic = await ctx.t.http.post(`/v1/client/${ctx.tenant.slug}/tokens`).set('authorization', `Basic ${token}`).send({}).expect(401);
+    expect(basic.body.error.code).toBe('end_user_auth_required');
+    await clientIssue(ctx.t, { ...ctx.tenant, slug: 'no-such-tenant' }, token).expect(404);
+    // A tenant API key is not an end user's credential.
+    expect((await clientIssue(ctx.t, ctx.tenant, ctx.tenant.key).expect(401)).body.error.code).toBe('end_user_token_malformed');
+  });
+});
+
+describe("an identity provider's published keys (JWKS)", () => {
+  let ctx: IssuingContext;
+  let idp: TestIdp;
+  const cooldownPassed = () => jest.setSystemTime(Date.now() + 31_000);
+
+  beforeAll(async () => {
+    // jose times its key-set cooldown with Date.now(): only Date is faked, so the test can step past it.
+    jest.useFakeTimers({
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+      ],
+    });
+    ctx = await createIssuingContext();
+    idp = await startTestIdp();
+    await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
+  });
+  afterAll(async () => {
+    jest.useRealTimers();
+    await ctx?.close();
+    await idp?.close();
+  });
+
+  it('picks up a rotated key once the cooldown has passed', async () => {
+    await clientIssue(ctx.t, ctx.tenant, await idp.sign(claimsAt(ctx, idp.issuer, 'alice'))).expect(201);
+    expect(idp.fetches()).toBe(1);
+    await idp.rotate({ retire: true });
+    const rotated = await idp.sign(claimsAt(ctx, idp.issuer, 'alice'));
+    // Within the cooldown, an unknown kid is refused without a refetch.
+    expect((await clientIssue(ctx.t, ctx.tenant, rotated).expect(401)).body.error.code).toBe('end_user_key_unknown');
+    expect(idp.fetches()).toBe(1);
+    cooldownPassed();
+    await clientIssue(ctx.t, ctx.tenant, rotated).expect(201);
+    expect(idp.fetches()).toBe(2);
+  });
+
+  it('answers a storm of 1,000 forged kids with at most one key-set fetch per cooldown', async () => {
+    cooldownPassed();
+    const before = idp.fetches();
+    const claims = claimsAt(ctx, idp.issuer, 'mallory');
+    for (let batch = 0; batch < 20; batch += 1) {
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, async (_, index) =>
+          clientIssue(ctx.t, ctx.tenant, await idp.sign(claims, { header: { kid: `forged-${batch}-${index}` } })),
+        ),
+      );
+      for (const response of responses) expect(response.body.error.code).toBe('end_user_key_unknown');
+    }
+    expect(idp.fetches() - before).toBe(1);
+    // The genuine key still works throughout.
+    await clientIssue(ctx.t, ctx.tenant, await idp.sign(claimsAt(ctx, idp.issuer, 'alice'))).expect(201);
+    expect(idp.fetches() - before).toBe(1);
+  });
+});

@@ -1,0 +1,46 @@
+import type { Test } from 'supertest';
+import { RefusalTally } from '../../src/audit/refusal-tally';
+import { TestTenant } from '../factories/tenant.factory';
+import { IssuingContext } from './issuing';
+import { bearer, TestApp } from './test-app';
+
+/** POST /v1/client/{slug}/tokens with an end user's credential. */
+export function clientIssue(t: TestApp, tenant: TestTenant, credential: string, body: Record<string, unknown> = {}): Test {
+  return t.http.post(`/v1/client/${tenant.slug}/tokens`).set(bearer(credential)).send(body);
+}
+
+/** Configures how the tenant's end users are recognised (PUT /v1/end-user-auth). */
+export async function configureEndUserAuth(t: TestApp, tenant: TestTenant, body: { issuers?: object[]; sessions?: boolean }) {
+  const response = await t.http
+    .put('/v1/end-user-auth')
+    .set(bearer(tenant.key))
+    .send({ issuers: [], sessions: false, ...body });
+  if (response.status !== 200) throw new Error(`end-user auth not set: ${JSON.stringify(response.body)}`);
+  return response.body as { issuers: { id: string }[]; sessions: boolean };
+}
+
+/** A Callpass session for `userId` (sessions must be on). */
+export async function createSession(
+  t: TestApp,
+  tenant: TestTenant,
+  body: Record<string, unknown>,
+): Promise<{ id: string; session: string }> {
+  const response = await t.http.post('/v1/sessions').set(bearer(tenant.key)).send(body);
+  if (response.status !== 201) throw new Error(`session not created: ${JSON.stringify(response.body)}`);
+  return response.body;
+}
+
+/** Claims valid now on the context's clock for `sub`, from `issuer` for `audience`. */
+export function claimsAt(ctx: IssuingContext, issuer: string, sub: string, audience = 'callpass', lifetimeSeconds = 600) {
+  const now = Math.floor(ctx.clock.now().getTime() / 1000);
+  return { iss: issuer, aud: audience, sub, iat: now, exp: now + lifetimeSeconds };
+}
+
+/** Writes the counted refusals so far, and returns the tenant's counted rows by error code. */
+export async function countedRefusals(ctx: IssuingContext): Promise<Record<string, number>> {
+  await ctx.t.app.get(RefusalTally).flush({ all: true });
+  const rows = await ctx.t.prisma.tokenIssuance.findMany({ where: { tenantId: ctx.tenant.id, actorKind: 'end_user', outcome: 'refused' } });
+  const counts: Record<string, number> = {};
+  for (const row of rows) counts[row.errorCode!] = (counts[row.errorCode!] ?? 0) + (row.requestCount ?? 1);
+  return counts;
+}
