@@ -1,0 +1,267 @@
+import { emulatedPlivoAccount, emulatedSignalwireAccount, emulatedTwilioAccount } from '../../src/sandbox/emulators';
+import { createTenant, TestTenant } from '../factories/tenant.factory';
+import { claimsAt, clientIssue, configureEndUserAuth, createSession } from '../helpers/end-users';
+import { createIssuingContext, IssuingContext } from '../helpers/issuing';
+import { bearer } from '../helpers/test-app';
+import { startTestIdp, TestIdp } from '../helpers/test-idp';
+
+describe('the browser token route', () => {
+  let ctx: IssuingContext;
+  let idp: TestIdp;
+  let twilio: string;
+  const jwtFor = (sub: string) => idp.sign(claimsAt(ctx, idp.issuer, sub));
+
+  beforeAll(async () => {
+    ctx = await createIssuingContext();
+    idp = await startTestIdp();
+    twilio = await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio));
+    await configureEndUserAuth(ctx.t, ctx.tenant, {
+      issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }],
+      sessions: true,
+    });
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await idp?.close();
+  });
+
+  it("mints the user's only endpoint, or the one of the named account or provider, and says when a choice is needed", async () => {
+    const signalwireAccount = emulatedSignalwireAccount(ctx.emulators.signalwire);
+    const signalwire = await ctx.createAccount(signalwireAccount);
+    await ctx.createEndpoint(twilio, { userId: 'dana', identity: 'dana' });
+    const token = await jwtFor('dana');
+    expect((await clientIssue(ctx.t, ctx.tenant, token).expect(201)).body.provider).toBe('twilio');
+
+    await ctx.createEndpoint(signalwire, { userId: 'dana', identity: 'dana@example.com' });
+    const choice = await clientIssue(ctx.t, ctx.tenant, token).expect(400);
+    expect(choice.body.error).toMatchObject({
+      code: 'endpoint_choice_required',
+      details: { providerAccounts: expect.arrayContaining([twilio, signalwire]) },
+    });
+    expect((await clientIssue(ctx.t, ctx.tenant, token, { provider: 'signalwire' }).expect(201)).body.identity).toBe('dana@example.com');
+    expect((await clientIssue(ctx.t, ctx.tenant, token, { providerAccountId: twilio }).expect(201)).body.identity).toBe('dana');
+    const none = await clientIssue(ctx.t, ctx.tenant, await jwtFor('nobody')).expect(404);
+    expect(none.body.error.code).toBe('endpoint_not_found');
+  });
+
+  it('enrols a user on first request where the account allows it: concurrent first requests create one endpoint', async () => {
+    const tenant = await createTenant(ctx.t);
+    await configureEndUserAuth(ctx.t, tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
+    const plivo = emulatedPlivoAccount(ctx.emulators.plivo);
+    const account = await ctx.t.http
+      .post('/v1/provider-accounts')
+      .set(bearer(tenant.key))
+      .send({ ...plivo, name: 'plivo', policy: { autoEnroll: true, capabilities: ['outgoing'] } })
+      .expect(201);
+    const token = await jwtFor('erin');
+    const responses = await Promise.all(Array.from({ length: 8 }, () => clientIssue(ctx.t, tenant, token)));
+    expect(responses.map((response) => response.status)).toEqual(Array(8).fill(201));
+    const endpoints = await ctx.t.prisma.endpoint.findMany({ where: { tenantId: tenant.id, userId: 'erin' } });
+    expect(endpoints).toHaveLength(1);
+    expect(endpoints[0]).toMatchObject({ providerAccountId: account.body.id, capabilities: ['outgoing'] });
+    // Created at Plivo once, and the tokens name it.
+    expect(ctx.emulators.plivo.accounts.get(plivo.config.authId as string)!.endpoints.size).toBe(1);
+    expect(new Set(responses.map((response) => response.body.identity))).toEqual(new Set([endpoints[0].identity]));
+    const events = await ctx.t.http.get('/v1/audit-events').query({ action: 'endpoint.created' }).set(bearer(tenant.key));
+    expect(events.body.data).toHaveLength(1);
+    expect(events.body.data[0]).toMatchObject({ actor: { kind: 'end_user', id: `issuer:${idp.issuer}` }, outcome: 'success' });
+
+    // A user id the provider cannot take as a name gets a derived, stable one.
+    const oddUser = await clientIssue(ctx.t, tenant, await jwtFor('frank@example.com')).expect(201);
+    expect(oddUser.body.identity).toMatch(/^u[0-9a-f]{24}/);
+  });
+
+  describe('never mints for anyone but the signed-in user of that tenant', () => {
+    let other: TestTenant;
+    let bobTokenId: string;
+    let otherTenantTokenId: string;
+    let otherAccount: string;
+    let aliceSession: string;
+
+    beforeAll(async () => {
+      const signalwire = await ctx.createAccount(emulatedSignalwireAccount(ctx.emulators.signalwire));
+      await ctx.createEndpoint(signalwire, { userId: 'alice', identity: 'alice@example.com' });
+      const bob = await ctx.createEndpoint(signalwire, { userId: 'bob', identity: 'bob@example.com' });
+      bobTokenId = (await ctx.issue({ endpointId: bob.id }).expect(201)).body.id;
+      aliceSession = (await createSession(ctx.t, ctx.tenant, { userId: 'alice' })).session;
+
+      other = await createTenant(ctx.t);
+      await configureEndUserAuth(ctx.t, other, {
+        issuers: [{ issuer: idp.issuer, audience: 'other-tenant', jwksUrl: idp.jwksUrl }],
+        sessions: true,
+      });
+      const { provider, baseUrl, config, secrets } = emulatedSignalwireAccount(ctx.emulators.signalwire);
+      otherAccount = (
+        await ctx.t.http
+          .post('/v1/provider-accounts')
+          .set(bearer(other.key))
+          .send({ provider, baseUrl, config, secrets, name: 'sw' })
+          .expect(201)
+      ).body.id;
+      const otherAlice = await ctx.t.http
+        .post('/v1/endpoints')
+        .set(bearer(other.key))
+        .send({ providerAccountId: otherAccount, userId: 'alice', identity: 'alice@other.example', capabilities: ['incoming', 'outgoing'] })
+        .expect(201);
+      otherTenantTokenId = (await ctx.t.http.post('/v1/tokens').set(bearer(other.key)).send({ endpointId: otherAlice.body.id }).expect(201))
+        .body.id;
+    });
+
+    const attempts: [string, () => Promise<{ status: number; body: { error?: { code: string }; identity?: string } }>, number, string][] = [
+      [
+        'naming another user in the body',
+        async () => clientIssue(ctx.t, ctx.tenant, await jwtFor('alice'), { userId: 'bob' }),
+        400,
+        'validation_failed',
+      ],
+      [
+        "naming another user's endpoint",
+        async () => clientIssue(ctx.t, ctx.tenant, await jwtFor('alice'), { endpointId: bobTokenId }),
+        400,
+        'validation_failed',
+      ],
+      [
+        'naming another user in the query string',
+        async () =>
+          ctx.t.http
+            .post(`/v1/client/${ctx.tenant.slug}/tokens?userId=bob&sub=bob`)
+            .set(bearer(await jwtFor('alice')))
+            .send({ provider: 'signalwire' }),
+        201,
+        'alice@example.com',
+      ],
+      [
+        "refreshing another user's token (JWT)",
+        async () => clientRefresh(ctx.tenant, await jwtFor('alice'), bobTokenId),
+        404,
+        'token_not_refreshable',
+      ],
+      [
+        "refreshing another user's token (session)",
+        async () => clientRefresh(ctx.tenant, aliceSession, bobTokenId),
+        404,
+        'token_not_refreshable',
+      ],
+      [
+        "refreshing another tenant's token",
+        async () => clientRefresh(ctx.tenant, await jwtFor('alice'), otherTenantTokenId),
+        404,
+        'token_not_refreshable',
+      ],
+      [
+        "naming another tenant's account",
+        async () => clientIssue(ctx.t, ctx.tenant, await jwtFor('alice'), { providerAccountId: otherAccount }),
+        404,
+        'endpoint_not_found',
+      ],
+      ["a session at another tenant's route", async () => clientIssue(ctx.t, other, aliceSession), 401, 'end_user_session_invalid'],
+      [
+        "a JWT for this tenant at another tenant's route",
+        async () => clientIssue(ctx.t, other, await jwtFor('alice')),
+        401,
+        'end_user_audience_mismatch',
+      ],
+      ['a tenant key on the browser route', async () => clientIssue(ctx.t, ctx.tenant, ctx.tenant.key), 401, 'end_user_token_malformed'],
+      [
+        'an end-user credential on the tenant route',
+        async () => ctx.t.http.post('/v1/tokens').set(bearer(aliceSession)).send({ userId: 'alice' }),
+        401,
+        'api_key_invalid',
+      ],
+    ];
+    const clientRefresh = (tenant: TestTenant, credential: string, tokenId: string) =>
+      ctx.t.http.post(`/v1/client/${tenant.slug}/tokens/${tokenId}/refresh`).set(bearer(credential)).send();
+
+    it.each(attempts)('%s', async (_, attempt, status, outcome) => {
+      const response = await attempt();
+      expect(response.status).toBe(status);
+      expect(response.body.error?.code ?? response.body.identity).toBe(outcome);
+    });
+  });
+
+  it('signs a user out everywhere: sessions, earlier IdP tokens and kept SignalWire refresh credentials stop working', async () => {
+    const signalwire = await ctx.createAccount(emulatedSignalwireAccount(ctx.emulators.signalwire));
+    await ctx.createEndpoint(signalwire, { userId: 'gina', identity: 'gina@example.com' });
+    const session = await createSession(ctx.t, ctx.tenant, { userId: 'gina' });
+    const earlierJwt = await jwtFor('gina');
+    const first = await clientIssue(ctx.t, ctx.tenant, earlierJwt, { provider: 'signalwire' }).expect(201);
+    expect(first.body.refreshable).toBe(true);
+    await ctx.t.http.post(`/v1/client/${ctx.tenant.slug}/tokens/${first.body.id}/refresh`).set(bearer(session.session)).expect(201);
+    const latest = (await clientIssue(ctx.t, ctx.tenant, session.session, { provider: 'signalwire' }).expect(201)).body.id as string;
+
+    const revoked = await ctx.t.http.post('/v1/users/gina/revoke').set(bearer(ctx.tenant.key)).expect(200);
+    expect(revoked.body).toMatchObject({ userId: 'gina', sessionsRevoked: 1, refreshCredentialsDeleted: 2 });
+
+    expect((await clientIssue(ctx.t, ctx.tenant, session.session).expect(401)).body.error.code).toBe('end_user_session_revoked');
+    expect((await clientIssue(ctx.t, ctx.tenant, earlierJwt).expect(401)).body.error.code).toBe('end_user_revoked');
+    // Signing in again (a token issued after the revocation) works, but the kept refresh credential is gone.
+    ctx.clock.advance(1000);
+    const fresh = await jwtFor('gina');
+    const refresh = await ctx.t.http.post(`/v1/client/${ctx.tenant.slug}/tokens/${latest}/refresh`).set(bearer(fresh)).expect(404);
+    expect(refresh.body.error.code).toBe('token_not_refreshable');
+    await clientIssue(ctx.t, ctx.tenant, fresh, { provider: 'signalwire' }).expect(201);
+    const events = await ctx.t.http.get('/v1/audit-events').query({ action: 'end_user.revoked' }).set(bearer(ctx.tenant.key));
+    expect(events.body.data[0]).toMatchObject({ target: { type: 'end_user', id: 'gina' }, details: { sessionsRevoked: 1 } });
+  });
+
+  it('follows the endpoint: a disabled endpoint mints nothing on its next request', async () => {
+    const endpoint = await ctx.createEndpoint(twilio, { userId: 'hank', identity: 'hank' });
+    const token = await jwtFor('hank');
+    await clientIssue(ctx.t, ctx.tenant, token).expect(201);
+    await ctx.t.http.patch(`/v1/endpoints/${endpoint.id}`).set(bearer(ctx.tenant.key)).send({ disabled: true }).expect(200);
+    expect((await clientIssue(ctx.t, ctx.tenant, token).expect(403)).body.error.code).toBe('endpoint_disabled');
+  });
+});
+
+describe('the internal token route', () => {
+  let ctx: IssuingContext;
+  const serviceKey = async (scopes: string[]) =>
+    (
+      await ctx.t.http
+        .post('/v1/admin/service-keys')
+        .set(bearer(ctx.t.adminKey))
+        .send({ name: scopes.join('+'), scopes })
+        .expect(201)
+    ).body;
+
+  beforeAll(async () => {
+    ctx = await createIssuingContext();
+  });
+  afterAll(() => ctx?.close());
+
+  it("mints for a tenant's user on the service's own key, recorded as the service's act", async () => {
+    const account = await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio));
+    await ctx.createEndpoint(account, { userId: 'ivy', identity: 'ivy' });
+    const key = await serviceKey(['tokens:issue']);
+    const minted = await ctx.t.http
+      .post(`/v1/internal/tenants/${ctx.tenant.id}/tokens`)
+      .set(bearer(key.key))
+      .send({ userId: 'ivy' })
+      .expect(201);
+    expect(minted.body.identity).toBe('ivy');
+    const [row] = await ctx.t.prisma.tokenIssuance.findMany({ where: { id: minted.body.id } });
+    expect(row).toMatchObject({ actorKind: 'service_key', actorId: key.id, userId: 'ivy' });
+
+    const unscoped = await serviceKey(['usage:read']);
+    const refused = await ctx.t.http
+      .post(`/v1/internal/tenants/${ctx.tenant.id}/tokens`)
+      .set(bearer(unscoped.key))
+      .send({ userId: 'ivy' })
+      .expect(403);
+    expect(refused.body.error.code).toBe('insufficient_scope');
+    await ctx.t.http
+      .post('/v1/internal/tenants/01900000-0000-7000-8000-00000000abcd/tokens')
+      .set(bearer(key.key))
+      .send({ userId: 'ivy' })
+      .expect(404);
+    await ctx.t.http.post(`/v1/internal/tenants/${ctx.tenant.id}/tokens`).set(bearer(key.key)).send({}).expect(400);
+  });
+
+  it("revokes a tenant's user with users:revoke", async () => {
+    const key = await serviceKey(['users:revoke']);
+    const revoked = await ctx.t.http.post(`/v1/internal/tenants/${ctx.tenant.id}/users/ivy/revoke`).set(bearer(key.key)).expect(200);
+    expect(revoked.body).toMatchObject({ userId: 'ivy', sessionsRevoked: 0 });
+    const events = await ctx.t.http.get('/v1/audit-events').query({ action: 'end_user.revoked' }).set(bearer(ctx.tenant.key));
+    expect(events.body.data[0]).toMatchObject({ actor: { kind: 'service', id: key.id }, target: { id: 'ivy' } });
+  });
+});
