@@ -43,6 +43,7 @@ export class TokenRouteRefusals extends ErrorObserver {
           id: uuidv7(now.getTime()),
           tenantId,
           ...auditIdentityOf(principal),
+          userId: principal.kind === 'end_user' ? principal.userId : undefined,
           issuedAt: now,
           requestId: String(request.id),
           clientIp: request.ip,

@@ -4,15 +4,7 @@ import path from 'node:path';
 import { generateApiKey } from '../../src/crypto/api-key-codec';
 import { MIGRATIONS_DIR } from '../../src/database/migrator';
 import { validCredentials } from '../factories/credentials.factory';
-import { runMainToExit, startServer } from '../helpers/server-process';
-
-/** The fields of Callpass answers this test reads. */
-interface ApiBody {
-  id: string;
-  key: string;
-  data: { slug: string }[];
-  secrets: Record<string, string>;
-}
+import { callJson as call, runMainToExit, startServer } from '../helpers/server-process';
 
 /** `npm start` with no DATABASE_URL: the real main.ts on embedded PGlite in a local data folder. */
 describe('embedded database boot (main.ts, PGlite)', () => {
@@ -23,15 +15,6 @@ describe('embedded database boot (main.ts, PGlite)', () => {
     .readdirSync(MIGRATIONS_DIR)
     .filter((name) => fs.existsSync(path.join(MIGRATIONS_DIR, name, 'migration.sql'))).length;
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-
-  const call = async (url: string, method: string, route: string, key: string, body?: unknown) => {
-    const response = await fetch(`${url}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: response.status, body: (response.status === 204 ? {} : await response.json()) as ApiBody };
-  };
 
   it('creates the data folder, migrates, serves ready, and keeps data and secrets across a restart', async () => {
     const twilio = validCredentials.twilio();

@@ -81,3 +81,23 @@ export async function runMainToExit(env: Record<string, string>): Promise<{ code
   const [code] = (await withinLimit(child, Promise.race([once(child, 'exit'), listened]), () => stdout + stderr)) as [number | null];
   return { code, stdout, stderr };
 }
+
+/** The fields of Callpass answers the process tests read. */
+export interface ApiBody {
+  id: string;
+  key: string;
+  session: string;
+  data: { slug: string }[];
+  secrets: Record<string, string>;
+  error?: { code: string; details: Record<string, unknown> };
+}
+
+/** One JSON call to a running server with a bearer credential. */
+export async function callJson(url: string, method: string, route: string, key: string, body?: unknown) {
+  const response = await fetch(`${url}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: response.status, headers: response.headers, body: (response.status === 204 ? {} : await response.json()) as ApiBody };
+}

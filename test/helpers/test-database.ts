@@ -21,6 +21,8 @@ export function databaseUrl(serverUrl: string, database: string): string {
 /** A database of the test file's own, migrated, on PostgreSQL or PGlite like the rest of the run. */
 export interface TestDatabase {
   readonly kind: 'postgresql' | 'pglite';
+  /** Its connection URL, for a server process of its own (PostgreSQL only). */
+  readonly url?: string;
   /** A new connection to the same data (an app restart opens a new one). */
   connect(): DatabaseConnection;
   /** Raw SQL against the database, for tampering with rows the API never exposes. */
@@ -52,6 +54,7 @@ async function createPostgresDatabase(serverUrl: string): Promise<TestDatabase> 
   const raw = openPostgres(url, 2);
   return {
     kind: 'postgresql',
+    url,
     connect: () => {
       const connection = openPostgres(url, 5);
       opened.push(connection);

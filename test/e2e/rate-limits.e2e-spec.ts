@@ -1,0 +1,168 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateApiKey } from '../../src/crypto/api-key-codec';
+import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
+import { validCredentials } from '../factories/credentials.factory';
+import { clientIssue, configureEndUserAuth, createSession } from '../helpers/end-users';
+import { createIssuingContext, IssuingContext } from '../helpers/issuing';
+import { callJson, ServerProcess, startServer } from '../helpers/server-process';
+import { bearer, testEncryptionKey } from '../helpers/test-app';
+import { createTestDatabase, TestDatabase } from '../helpers/test-database';
+
+const DEFAULT_PER_USER = 10;
+
+/** Sends `count` requests at once and tallies the answers by status. */
+async function burst(count: number, send: (index: number) => Promise<{ status: number }>): Promise<Record<number, number>> {
+  const statuses: Record<number, number> = {};
+  for (const { status } of await Promise.all(Array.from({ length: count }, (_, index) => send(index))))
+    statuses[status] = (statuses[status] ?? 0) + 1;
+  return statuses;
+}
+
+describe('rate limits on the token routes', () => {
+  let ctx: IssuingContext;
+
+  beforeAll(async () => {
+    ctx = await createIssuingContext();
+    await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    await configureEndUserAuth(ctx.t, ctx.tenant, { sessions: true });
+  });
+  afterAll(() => ctx?.close());
+
+  it('lets a user burst to the limit, then answers the excess with 429, Retry-After and RateLimit headers, each in the token log', async () => {
+    const { session } = await createSession(ctx.t, ctx.tenant, { userId: 'burst' });
+    const responses = await Promise.all(Array.from({ length: 10 * DEFAULT_PER_USER }, () => clientIssue(ctx.t, ctx.tenant, session)));
+    const granted = responses.filter((response) => response.status === 201);
+    const limited = responses.filter((response) => response.status === 429);
+    expect(granted).toHaveLength(DEFAULT_PER_USER);
+    expect(limited).toHaveLength(9 * DEFAULT_PER_USER);
+    expect(Number(granted[0].headers['ratelimit-limit'])).toBe(DEFAULT_PER_USER);
+    expect(Number(granted[0].headers['ratelimit-remaining'])).toBeLessThan(DEFAULT_PER_USER);
+    for (const response of limited) {
+      expect(response.body.error).toMatchObject({ code: 'rate_limited', details: { limit: 'user', perMinute: DEFAULT_PER_USER } });
+      const retryAfter = Number(response.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(response.headers).toMatchObject({
+        'ratelimit-limit': String(DEFAULT_PER_USER),
+        'ratelimit-remaining': '0',
+        'ratelimit-reset': String(retryAfter),
+      });
+    }
+    const rows = await ctx.t.prisma.tokenIssuance.count({ where: { tenantId: ctx.tenant.id, userId: 'burst', errorCode: 'rate_limited' } });
+    expect(rows).toBe(9 * DEFAULT_PER_USER);
+
+    // Another user of the same tenant is not held back.
+    const other = await createSession(ctx.t, ctx.tenant, { userId: 'calm' });
+    await clientIssue(ctx.t, ctx.tenant, other.session).expect(201);
+  });
+
+  it("applies the tenant's own limits per user, per key and per tenant", async () => {
+    await ctx.t.http
+      .patch(`/v1/admin/tenants/${ctx.tenant.id}`)
+      .set(bearer(ctx.t.adminKey))
+      .send({ settings: { rateLimits: { userPerMinute: 3, keyPerMinute: 5, tenantPerMinute: 1000 } } })
+      .expect(200);
+    const { session } = await createSession(ctx.t, ctx.tenant, { userId: 'small' });
+    expect(await burst(4, () => clientIssue(ctx.t, ctx.tenant, session))).toEqual({ 201: 3, 429: 1 });
+
+    const keyed = await burst(6, (index) => ctx.issue({ userId: `keyed_${index}` }));
+    expect(keyed).toEqual({ 201: 5, 429: 1 });
+    const refused = await ctx.issue({ userId: 'keyed_x' }).expect(429);
+    expect(refused.body.error.details).toMatchObject({ limit: 'key', perMinute: 5 });
+
+    await ctx.t.http
+      .patch(`/v1/admin/tenants/${ctx.tenant.id}`)
+      .set(bearer(ctx.t.adminKey))
+      .send({ settings: { rateLimits: { tenantPerMinute: 1 } } })
+      .expect(200);
+    const { session: fresh } = await createSession(ctx.t, ctx.tenant, { userId: 'tenant_bound' });
+    const tenantLimited = await clientIssue(ctx.t, ctx.tenant, fresh).expect(429);
+    expect(tenantLimited.body.error.details).toMatchObject({ limit: 'tenant', perMinute: 1 });
+  });
+
+  it('refuses limits out of range', async () => {
+    await ctx.t.http
+      .patch(`/v1/admin/tenants/${ctx.tenant.id}`)
+      .set(bearer(ctx.t.adminKey))
+      .send({ settings: { rateLimits: { userPerMinute: 0 } } })
+      .expect(400);
+  });
+});
+
+describe('rate limits while Redis is unreachable', () => {
+  let ctx: IssuingContext;
+  beforeAll(async () => {
+    // Nothing listens on port 1: every Redis command fails at once.
+    ctx = await createIssuingContext({ env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+    await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    await configureEndUserAuth(ctx.t, ctx.tenant, { sessions: true });
+  });
+  afterAll(() => ctx?.close());
+
+  it('still limits, in this process', async () => {
+    const { session } = await createSession(ctx.t, ctx.tenant, { userId: 'offline' });
+    expect(await burst(3 * DEFAULT_PER_USER, () => clientIssue(ctx.t, ctx.tenant, session))).toEqual({
+      201: DEFAULT_PER_USER,
+      429: 2 * DEFAULT_PER_USER,
+    });
+  });
+});
+
+/** Two server processes share one Redis (and one PostgreSQL): a user's budget is the same whichever one answers. */
+const redisUrl = process.env.TEST_REDIS_URL;
+if (redisUrl && process.env.TEST_DATABASE_URL) {
+  describe('rate limits shared through Redis by two processes', () => {
+    let database: TestDatabase;
+    const servers: ServerProcess[] = [];
+    const dataDirs: string[] = [];
+    const adminKey = generateApiKey('admin').key;
+
+    beforeAll(async () => {
+      database = await createTestDatabase('postgresql');
+      const env = {
+        NODE_ENV: 'test',
+        DATABASE_URL: database.url!,
+        REDIS_URL: redisUrl,
+        ENCRYPTION_KEYS: testEncryptionKey(),
+        BOOTSTRAP_ADMIN_KEY: adminKey,
+        LOG_LEVEL: 'info',
+        LOG_FORMAT: 'json',
+      };
+      for (let index = 0; index < 2; index += 1) dataDirs.push(fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-replica-')));
+      servers.push(...(await Promise.all(dataDirs.map((dataDir) => startServer({ ...env, DATA_DIR: dataDir })))));
+    }, 60_000);
+    afterAll(async () => {
+      await Promise.all(servers.map((server) => server.stop()));
+      await database?.drop();
+      for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('refuses at least 99% of a burst of 10x the per-user limit, spread over both', async () => {
+      const [first, second] = servers.map((server) => server.url);
+      const slug = `shared-${Date.now()}`;
+      const tenant = await callJson(first, 'POST', '/v1/admin/tenants', adminKey, { slug, name: 'Shared' });
+      const tenantKey = (await callJson(first, 'POST', `/v1/admin/tenants/${tenant.body.id}/api-keys`, adminKey, { name: 'k' })).body.key;
+      const account = await callJson(second, 'POST', '/v1/provider-accounts', tenantKey, {
+        provider: 'twilio',
+        name: 'main',
+        ...validCredentials.twilio(),
+      });
+      await callJson(second, 'POST', '/v1/endpoints', tenantKey, {
+        providerAccountId: account.body.id,
+        userId: 'shared',
+        capabilities: ['outgoing'],
+      });
+      expect((await callJson(first, 'PUT', '/v1/end-user-auth', tenantKey, { issuers: [], sessions: true })).status).toBe(200);
+      const { session } = (await callJson(first, 'POST', '/v1/sessions', tenantKey, { userId: 'shared' })).body;
+
+      const statuses = await burst(10 * DEFAULT_PER_USER, (index) =>
+        callJson(index % 2 ? first : second, 'POST', `/v1/client/${slug}/tokens`, session, {}),
+      );
+      const excess = 9 * DEFAULT_PER_USER;
+      expect(statuses[201]).toBe(DEFAULT_PER_USER);
+      expect(statuses[429]).toBeGreaterThanOrEqual(Math.ceil(0.99 * excess));
+    });
+  });
+}
