@@ -7,11 +7,13 @@ import { ERRORS_EXTENSION } from './api-errors.decorator';
 /** Sections of /docs, in the order a newcomer needs them: what people came for first. */
 const TAGS: [name: string, description: string][] = [
   ['tokens', 'Mint a browser-calling token for one of your users (tenant key). Start here.'],
+  ['client', "Your users' browsers get their own token, with your identity provider's JWT or a Callpass session."],
+  ['end users', 'How your users are recognised (identity providers, sessions), and signing a user out (tenant key).'],
   ['provider accounts', 'Your Twilio, Plivo, SignalWire and Bandwidth credentials, stored encrypted (tenant key).'],
   ['endpoints', 'Your users, each bound to a provider account with what their tokens may do (tenant key).'],
   ['audit', 'Every token issued or refused, and every change (tenant key).'],
   ['public', 'Routes browsers call without a key: click-to-call embeds, locked to your allowed origins.'],
-  ['internal', 'Read-only routes for other services (service key with a scope).'],
+  ['internal', 'Routes for other services (service key with a scope): views, tokens on behalf of a user, revocation.'],
   ['admin', 'Tenants, keys, logs across tenants and encryption-key rotation (admin key).'],
   ['health', 'Liveness and readiness probes.'],
 ];
@@ -30,6 +32,9 @@ const AUTHENTICATION_ERRORS = [
   'tenant_suspended',
   'forbidden',
 ];
+/** The security scheme of the browser routes (`@ApiBearerAuth(END_USER_AUTH)`). */
+export const END_USER_AUTH = 'end-user';
+
 const BODY_ERRORS = ['validation_failed', 'invalid_json', 'json_too_deep', 'payload_too_large', 'unsupported_media_type'];
 const ALWAYS = ['internal_error', 'database_unavailable'];
 
@@ -51,7 +56,16 @@ export async function setUpApiDocs(app: NestFastifyApplication): Promise<OpenAPI
       bearerFormat: 'Callpass API key',
       description:
         'A Callpass API key (not a JWT): `cp_tenant_…` for a tenant backend, `cp_admin_…` for operators, `cp_svc_…` for internal services.',
-    });
+    })
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: "The IdP's JWT or a Callpass session",
+        description: "An end user's credential: a JWT from one of the tenant's identity providers, or a Callpass session (`cp_sess_…`).",
+      },
+      END_USER_AUTH,
+    );
   for (const [name, description] of TAGS) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build());
   document.paths = Object.fromEntries(Object.entries(document.paths).sort(([, a], [, b]) => sectionOf(a) - sectionOf(b)));
@@ -74,7 +88,8 @@ function documentErrors(operation: OperationObject & { [ERRORS_EXTENSION]?: stri
   delete operation[ERRORS_EXTENSION];
   const codes = [
     ...(own ?? []),
-    ...(operation.security?.length ? AUTHENTICATION_ERRORS : []),
+    // End-user routes list their own authentication errors.
+    ...(operation.security?.some((scheme) => 'bearer' in scheme) ? AUTHENTICATION_ERRORS : []),
     ...(operation.requestBody ? BODY_ERRORS : operation.parameters?.length ? ['validation_failed'] : []),
     ...(operation.parameters?.some((parameter) => 'name' in parameter && parameter.name === 'cursor') ? ['invalid_cursor'] : []),
     ...ALWAYS,

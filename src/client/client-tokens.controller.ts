@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Options, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { END_USER_AUTH } from '../api-docs/api-docs';
 import { ApiErrors } from '../api-docs/api-errors.decorator';
 import { EndUserOnly, Public } from '../auth/decorators/access.decorator';
 import { CurrentActor } from '../auth/decorators/current-actor.decorator';
@@ -40,7 +41,7 @@ const END_USER_ERRORS = [
 
 /** The browser route: a tenant's end user gets their own token, with their IdP JWT or Callpass session. */
 @ApiTags('client')
-@ApiBearerAuth()
+@ApiBearerAuth(END_USER_AUTH)
 @ApiParam({ name: 'tenantSlug', description: "The tenant's slug", example: 'acme' })
 @EndUserOnly()
 @Controller({ path: 'client/:tenantSlug/tokens', version: '1' })

@@ -50,7 +50,7 @@ export class EndUserAuthenticator {
     if (!session || session.tenantSlug !== tenantSlug) throw endUserErrors.end_user_session_invalid();
     return refusalsAbout({ actorKind: 'end_user', actorId: `session:${session.id}`, tenantId: session.tenantId }, async () => {
       if (!session.sessionsEnabled) throw endUserErrors.end_user_session_invalid();
-      if (session.revokedAt) throw endUserErrors.end_user_session_revoked();
+      if (session.revokedAt || session.creatorRevokedAt) throw endUserErrors.end_user_session_revoked();
       if (session.expiresAt <= this.clock.now()) throw endUserErrors.end_user_session_expired();
       if (session.tenantStatus !== 'active') throw authErrors.tenant_suspended();
       return {

@@ -7,8 +7,9 @@ import { Capability } from '../generated/prisma/client';
 const AUTHENTICATION_SQL = `
   SELECT s.id, s.tenant_id AS "tenantId", s.user_id AS "userId", s.capabilities::text[] AS capabilities,
          s.provider_account_id AS "providerAccountId", s.expires_at AS "expiresAt", s.revoked_at AS "revokedAt",
-         t.slug AS "tenantSlug", t.status::text AS "tenantStatus", t.end_user_sessions AS "sessionsEnabled"
-  FROM end_user_sessions s JOIN tenants t ON t.id = s.tenant_id
+         t.slug AS "tenantSlug", t.status::text AS "tenantStatus", t.end_user_sessions AS "sessionsEnabled",
+         k.revoked_at AS "creatorRevokedAt"
+  FROM end_user_sessions s JOIN tenants t ON t.id = s.tenant_id LEFT JOIN api_keys k ON k.id = s.created_by_key_id
   WHERE s.secret_hash = $1`;
 
 export interface SessionAuthenticationRow {
@@ -22,6 +23,8 @@ export interface SessionAuthenticationRow {
   tenantSlug: string;
   tenantStatus: 'active' | 'suspended';
   sessionsEnabled: boolean;
+  /** When the tenant key that created the session was revoked: its sessions end with it. */
+  creatorRevokedAt: Date | null;
 }
 
 export interface NewEndUserSession {

@@ -131,7 +131,8 @@ export class IssuanceService {
     const kind = kindOf(adapter.tokenKinds, kindName);
     // Account-level kinds (an embed's) are minted only where no endpoint is named, and the others only where one is.
     if (!kind || Boolean(kind.accountLevel) === Boolean(endpoint)) {
-      throw issuanceErrors.token_kind_not_supported({ kind: kindName, supported: Object.keys(adapter.tokenKinds) });
+      const supported = Object.keys(adapter.tokenKinds).filter((name) => Boolean(adapter.tokenKinds[name].accountLevel) === !endpoint);
+      throw issuanceErrors.token_kind_not_supported({ kind: kindName, supported });
     }
     const options = validateObject(kind.optionsSchema ?? NoOptions, request.options ?? {}, 'options');
     const capabilities = this.checkPolicy(target, kind, request.capabilities, caller);

@@ -69,6 +69,17 @@ describe('Callpass end-user sessions', () => {
     ctx.clock.advance(60_000);
     expect((await clientIssue(ctx.t, ctx.tenant, expiring.session).expect(401)).body.error.code).toBe('end_user_session_expired');
 
+    // Revoking the tenant key that created a session ends the session too.
+    const secondKey = await ctx.t.http
+      .post(`/v1/admin/tenants/${ctx.tenant.id}/api-keys`)
+      .set(bearer(ctx.t.adminKey))
+      .send({ name: 'second' })
+      .expect(201);
+    const bySecondKey = await createSession(ctx.t, { ...ctx.tenant, key: secondKey.body.key }, { userId: 'alice' });
+    await clientIssue(ctx.t, ctx.tenant, bySecondKey.session).expect(201);
+    await ctx.t.http.delete(`/v1/admin/tenants/${ctx.tenant.id}/api-keys/${secondKey.body.id}`).set(bearer(ctx.t.adminKey)).expect(200);
+    expect((await clientIssue(ctx.t, ctx.tenant, bySecondKey.session).expect(401)).body.error.code).toBe('end_user_session_revoked');
+
     const live = await createSession(ctx.t, ctx.tenant, { userId: 'alice' });
     await configureEndUserAuth(ctx.t, ctx.tenant, { sessions: false });
     expect((await clientIssue(ctx.t, ctx.tenant, live.session).expect(401)).body.error.code).toBe('end_user_session_invalid');

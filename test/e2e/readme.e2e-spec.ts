@@ -6,10 +6,10 @@ import path from 'node:path';
 
 const root = path.join(__dirname, '../..');
 
-/** The bash blocks between `<!-- name:start -->` and `<!-- name:end -->` in README.md. */
-function blocks(readme: string, name: string): string[] {
+/** The code blocks in `language` between `<!-- name:start -->` and `<!-- name:end -->` in README.md. */
+function blocks(readme: string, name: string, language = 'bash'): string[] {
   const section = readme.slice(readme.indexOf(`<!-- ${name}:start -->`), readme.indexOf(`<!-- ${name}:end -->`));
-  return [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((match) => match[1]);
+  return [...section.matchAll(new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((match) => match[1]);
 }
 
 /**
@@ -60,6 +60,21 @@ describe('README walk-through', () => {
     expect(stdout).toContain('"action":"endpoint.created"');
     expect(stdout).toContain('{"code":"capability_not_allowed","details":{"requested":["outgoing"],"allowed":["incoming"]}}');
     expect(stdout).toContain('"api_key_revoked"');
+    // End users: an IdP's JWT and a session, then the user revoked.
+    expect(stdout).toContain(
+      '{"sessions":true,"issuers":[{"issuer":"https://login.acme.example/","algorithms":["HS256"],"hasSecret":true}]}',
+    );
+    expect(stdout).toMatch(/"identity": "alice_42",\s+"capabilities": \[\s+"incoming",\s+"outgoing"\s+\],\s+"serverTime": "/);
+    expect(stdout).toContain('{"kind":"subscriber","identity":"alice@acme.example","refreshable":true}');
+    expect(stdout).toContain('{"identity":"alice_42","capabilities":["outgoing"]}');
+    expect(stdout).toContain('{"userId":"alice_42","sessionsRevoked":1,"refreshCredentialsDeleted":');
+    expect(stdout).toContain('"end_user_session_revoked"\n"end_user_revoked"');
+    // The browser snippet of the End users section, run as written with the JWT the walk-through printed for bob.
+    const jwt = /^a JWT for bob's browser: (\S+)$/m.exec(stdout)![1];
+    const [snippet] = blocks(readme, 'browser', 'js');
+    const callToken = new Function(`${snippet}\nreturn callToken;`)() as (credential: string) => Promise<Record<string, unknown>>;
+    expect(await callToken(jwt)).toMatchObject({ provider: 'twilio', identity: 'bob_7', capabilities: ['incoming'] });
+    await expect(callToken('not-a-jwt')).rejects.toThrow('end_user_token_malformed');
     // The CLI example.
     expect(stdout).toMatch(/globex\s+Globex\s+active/);
     expect(stdout).toMatch(/^identity\s+carol$/m);

@@ -220,16 +220,37 @@ describe('SignalWire tokens', () => {
       return from ? call.set('origin', from) : call;
     };
 
+    /** The rate limiter's windows follow Date (only Date is faked here), the token log's minutes the app's clock. */
+    const nextMinute = () => {
+      ctx.clock.advance(60_000);
+      jest.setSystemTime(Date.now() + 60_000);
+    };
+
     beforeAll(async () => {
+      jest.useFakeTimers({
+        doNotFake: [
+          'hrtime',
+          'nextTick',
+          'performance',
+          'queueMicrotask',
+          'setImmediate',
+          'clearImmediate',
+          'setInterval',
+          'clearInterval',
+          'setTimeout',
+          'clearTimeout',
+        ],
+      });
       await ctx.t.http
         .patch(`/v1/admin/tenants/${ctx.tenant.id}`)
         .set(bearer(ctx.t.adminKey))
         .send({ settings: { allowedOrigins: [origin] } })
         .expect(200);
     });
+    afterAll(() => jest.useRealTimers());
 
     it("exchanges the account's c2c token for a guest SAT, for an allowed origin, without any key", async () => {
-      ctx.clock.advance(60_000);
+      nextMinute();
       const response = await exchange(origin).expect(201);
       expect(response.headers['access-control-allow-origin']).toBe(origin);
       expect(response.body).toMatchObject({ provider: 'signalwire', kind: 'embed', capabilities: ['outgoing'] });
@@ -249,31 +270,31 @@ describe('SignalWire tokens', () => {
     });
 
     it('refuses other origins and requests without one (403), and counts them in the token log', async () => {
-      ctx.clock.advance(60_000);
+      nextMinute();
       const minute = new Date(ctx.clock.now().getTime() - (ctx.clock.now().getTime() % 60_000));
       const refused = await exchange('https://evil.example', '203.0.113.8').expect(403);
       expect(refused.body.error.code).toBe('origin_not_allowed');
       expect(refused.headers['access-control-allow-origin']).toBeUndefined();
       await exchange(undefined, '203.0.113.8').expect(403);
-      ctx.clock.advance(60_000);
+      nextMinute();
       await ctx.t.app.get(RefusalTally).flush();
       const [row] = await issuanceRows(ctx, { issuedAt: minute, errorCode: 'origin_not_allowed' });
       expect(row).toMatchObject({ outcome: 'refused', actorKind: 'public_embed', providerAccountId: null, requestCount: 2 });
     });
 
     it('rate limits each visitor to 10 a minute, with Retry-After', async () => {
-      ctx.clock.advance(60_000);
+      nextMinute();
       for (let attempt = 0; attempt < 10; attempt += 1) await exchange(origin, '198.51.100.1').expect(201);
       const limited = await exchange(origin, '198.51.100.1').expect(429);
       expect(limited.body.error.code).toBe('rate_limited');
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
       await exchange(origin, '198.51.100.2').expect(201);
-      ctx.clock.advance(60_000);
+      nextMinute();
       await exchange(origin, '198.51.100.1').expect(201);
     });
 
     it('limits each account to 600 exchanges a minute, whichever visitors make them', async () => {
-      ctx.clock.advance(60_000);
+      nextMinute();
       for (let visitor = 1; visitor <= 60; visitor += 1) {
         const answers = await Promise.all(
           Array.from({ length: 10 }, () => exchange(origin, `192.0.2.${visitor}`).then((response) => response.status)),
@@ -285,11 +306,11 @@ describe('SignalWire tokens', () => {
     });
 
     it('counts rate-limited and unknown-embed exchanges in the token log, per minute', async () => {
-      ctx.clock.advance(60_000);
+      nextMinute();
       const minute = new Date(ctx.clock.now().getTime() - (ctx.clock.now().getTime() % 60_000));
       for (let attempt = 0; attempt < 13; attempt += 1) await exchange(origin, '198.51.100.77');
       await ctx.t.http.post('/v1/signalwire/embeds/00000000-0000-7000-8000-000000000000/tokens').set('origin', origin).expect(404);
-      ctx.clock.advance(60_000);
+      nextMinute();
       await ctx.t.app.get(RefusalTally).flush();
       const counted = await ctx.t.prisma.tokenIssuance.findMany({
         where: { actorKind: 'public_embed', issuedAt: minute, requestId: null },
@@ -302,7 +323,7 @@ describe('SignalWire tokens', () => {
     });
 
     it('refuses a suspended tenant and a disabled account as "no embed here", counted in the token log', async () => {
-      ctx.clock.advance(60_000);
+      nextMinute();
       const minute = new Date(ctx.clock.now().getTime() - (ctx.clock.now().getTime() % 60_000));
       await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ status: 'disabled' }).expect(200);
       const disabled = await exchange(origin, '198.51.100.31').expect(404);
@@ -315,14 +336,14 @@ describe('SignalWire tokens', () => {
         await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ status: 'active' }).expect(200);
       }
       await exchange(origin, '198.51.100.33').expect(201);
-      ctx.clock.advance(60_000);
+      nextMinute();
       await ctx.t.app.get(RefusalTally).flush();
       const [row] = await issuanceRows(ctx, { issuedAt: minute, errorCode: 'embed_not_found' });
       expect(row).toMatchObject({ outcome: 'refused', actorKind: 'public_embed', requestCount: 2 });
     });
 
     it('tells an anonymous caller that SignalWire failed, but not how', async () => {
-      ctx.clock.advance(60_000);
+      nextMinute();
       ctx.emulators.signalwire.failNext(1, {
         kind: 'status',
         status: 422,
@@ -332,8 +353,46 @@ describe('SignalWire tokens', () => {
       expect(response.body.error).toEqual({ code: 'provider_rejected_request', message: expect.any(String), details: {} });
     });
 
+    it('obeys the tenant and account policy like every other route (lifetime, capabilities)', async () => {
+      nextMinute();
+      await ctx.t.http
+        .patch(`/v1/admin/tenants/${ctx.tenant.id}`)
+        .set(bearer(ctx.t.adminKey))
+        .send({ settings: { allowedOrigins: [origin], tokenTtl: { maxSeconds: 300 } } })
+        .expect(200);
+      try {
+        const tooLong = await exchange(origin, '198.51.100.41').expect(422);
+        expect(tooLong.body.error).toMatchObject({
+          code: 'lifetime_exceeds_policy',
+          details: { providerLifetimeSeconds: 3600, maxSeconds: 300 },
+        });
+      } finally {
+        await ctx.t.http
+          .patch(`/v1/admin/tenants/${ctx.tenant.id}`)
+          .set(bearer(ctx.t.adminKey))
+          .send({ settings: { allowedOrigins: [origin] } })
+          .expect(200);
+      }
+      await ctx.t.http
+        .patch(`/v1/provider-accounts/${accountId}`)
+        .set(bearer(ctx.tenant.key))
+        .send({ policy: { capabilities: ['incoming'] } })
+        .expect(200);
+      try {
+        const outgoing = await exchange(origin, '198.51.100.42').expect(403);
+        expect(outgoing.body.error.code).toBe('capability_not_allowed');
+      } finally {
+        await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ policy: {} }).expect(200);
+      }
+      const refusals = await issuanceRows(ctx, {
+        actorKind: 'public_embed',
+        errorCode: { in: ['lifetime_exceeds_policy', 'capability_not_allowed'] },
+      });
+      expect(refusals.map((row) => row.errorCode).sort()).toEqual(['capability_not_allowed', 'lifetime_exceeds_policy']);
+    });
+
     it('answers 404 for unknown accounts, other providers, and accounts without a c2c token', async () => {
-      ctx.clock.advance(60_000);
+      nextMinute();
       await ctx.t.http.post('/v1/signalwire/embeds/00000000-0000-7000-8000-000000000000/tokens').set('origin', origin).expect(404);
       await ctx.t.http.post('/v1/signalwire/embeds/not-a-uuid/tokens').set('origin', origin).expect(404);
       const { clickToCallToken: _unused, ...secrets } = account.secrets;
