@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import vm from 'node:vm';
 
 const root = path.join(__dirname, '../..');
 
@@ -72,7 +73,9 @@ describe('README walk-through', () => {
     // The browser snippet of the End users section, run as written with the JWT the walk-through printed for bob.
     const jwt = /^a JWT for bob's browser: (\S+)$/m.exec(stdout)![1];
     const [snippet] = blocks(readme, 'browser', 'js');
-    const callToken = new Function(`${snippet}\nreturn callToken;`)() as (credential: string) => Promise<Record<string, unknown>>;
+    const callToken = vm.runInThisContext(`(() => {\n${snippet}\nreturn callToken;\n})()`) as (
+      credential: string,
+    ) => Promise<Record<string, unknown>>;
     expect(await callToken(jwt)).toMatchObject({ provider: 'twilio', identity: 'bob_7', capabilities: ['incoming'] });
     await expect(callToken('not-a-jwt')).rejects.toThrow('end_user_token_malformed');
     // The CLI example.
