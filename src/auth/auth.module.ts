@@ -7,13 +7,15 @@ import { EndUsersModule } from '../end-users/end-users.module';
 import { AuthenticationGuard } from './guards/authentication.guard';
 import { AuthorizationGuard } from './guards/authorization.guard';
 import { ApiKeyStrategy } from './strategies/api-key.strategy';
-import { EndUserStrategy } from './strategies/end-user.strategy';
+import { EndUserSessionStrategy } from './strategies/end-user-session.strategy';
+import { IdentityProviderStrategy } from './strategies/identity-provider.strategy';
 
 @Module({
   imports: [PassportModule, ApiKeysModule, EndUsersModule, ClientModule],
   providers: [
     ApiKeyStrategy,
-    EndUserStrategy,
+    IdentityProviderStrategy,
+    EndUserSessionStrategy,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: AuthorizationGuard },
   ],

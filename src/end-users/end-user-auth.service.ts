@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { TenantActor } from '../auth/principal';
 import { invalidField } from '../common/errors/validation-errors';
 import { uuidv7 } from '../common/ids';
+import { sealRowSecret } from '../crypto/row-secrets';
 import { SecretBox } from '../crypto/secret-box';
 import { Db } from '../database/prisma.service';
 import { EndUserIssuer } from '../generated/prisma/client';
@@ -13,7 +14,6 @@ import { EndUserAuthDto } from './dto/end-user-auth.dto';
 import { ASYMMETRIC_ALGORITHMS, IssuerDto, SHARED_SECRET_ALGORITHMS } from './dto/issuer.dto';
 import { EndUserAuthResponse, IssuerResponse } from './end-user-auth.response';
 import { EndUserIssuersRepository, IssuerWrite } from './end-user-issuers.repository';
-import { sealIssuerSecret } from './issuer-secrets';
 
 const DEFAULT_CLOCK_SKEW_SECONDS = 60;
 const PUBLIC_KEY_TYPES = ['rsa', 'rsa-pss', 'ec', 'ed25519'];
@@ -67,7 +67,7 @@ export class EndUserAuthService {
     if (dto.jwksUrl) this.outbound.assertAllowed(dto.jwksUrl, `${field}.jwksUrl`);
     if (dto.publicKeyPem) checkPublicKey(dto.publicKeyPem, `${field}.publicKeyPem`);
     const id = stored?.id ?? uuidv7();
-    const secret = dto.secret !== undefined ? sealIssuerSecret(this.secretBox, tenantId, id, dto.secret) : undefined;
+    const secret = dto.secret !== undefined ? sealRowSecret(this.secretBox, 'end_user_issuer', tenantId, id, dto.secret) : undefined;
     return {
       id,
       issuer: dto.issuer,

@@ -14,8 +14,8 @@ import { IdentityTokenVerifier } from './identity-token-verifier';
 const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
 /**
- * Turns an end user's credential, presented on a tenant's browser route, into a principal: a Callpass session
- * (`cp_sess_…`) or a JWT from one of the tenant's identity providers. The tenant is the route's; the user is the
+ * Turns an end user's credential, presented on a tenant's browser route, into a principal: a JWT from one of the
+ * tenant's identity providers, or a Callpass session (`cp_sess_…`). The tenant is the route's; the user is the
  * credential's. Nothing is cached, so a revocation holds from the next request on, on every replica.
  */
 @Injectable()
@@ -28,14 +28,14 @@ export class EndUserAuthenticator {
     private readonly clock: Clock,
   ) {}
 
-  async authenticate(tenantSlug: string, credential: string | undefined): Promise<EndUserPrincipal> {
-    if (!credential) throw endUserErrors.end_user_auth_required();
-    if (credential.startsWith('cp_sess_')) return this.fromSession(tenantSlug, credential);
+  /** A JWT from one of the tenant's identity providers. */
+  async fromIdentityToken(tenantSlug: string, token: string | undefined): Promise<EndUserPrincipal> {
+    if (!token) throw endUserErrors.end_user_auth_required();
     const tenant = SLUG.test(tenantSlug) ? await this.tenants.findBySlug(tenantSlug) : null;
     if (!tenant) throw tenantErrors.tenant_not_found();
     return refusalsAbout({ actorKind: 'end_user', tenantId: tenant.id }, async () => {
       if (tenant.status !== 'active') throw authErrors.tenant_suspended();
-      const identity = await this.verifier.verify(tenant.id, credential);
+      const identity = await this.verifier.verify(tenant.id, token);
       const revokedBefore = await this.revocations.revokedBefore(tenant.id, identity.userId);
       // `iat` has whole seconds: a token from the second of the revocation is refused too.
       if (revokedBefore && identity.issuedAt <= Math.floor(revokedBefore.getTime() / 1000)) throw endUserErrors.end_user_revoked();
@@ -43,7 +43,8 @@ export class EndUserAuthenticator {
     });
   }
 
-  private async fromSession(tenantSlug: string, credential: string): Promise<EndUserPrincipal> {
+  /** A Callpass session (`cp_sess_…`) the tenant's backend created. */
+  async fromSession(tenantSlug: string, credential: string): Promise<EndUserPrincipal> {
     // Malformed credentials and bad checksums are refused before touching the database.
     const session = isSessionCredential(credential) ? await this.sessions.findForAuthentication(hashApiKey(credential)) : undefined;
     // Another tenant's session is no session here.

@@ -4,12 +4,12 @@ import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, erro
 import { LRUCache } from 'lru-cache';
 import { AppError } from '../common/errors/app-error';
 import { Clock } from '../common/clock/clock';
+import { openRowSecret } from '../crypto/row-secrets';
 import { DecryptionError, SecretBox } from '../crypto/secret-box';
 import { EndUserIssuer } from '../generated/prisma/client';
 import { OutboundPolicy } from '../outbound/outbound-policy';
 import { EndUserIssuersRepository } from './end-user-issuers.repository';
 import { endUserErrors } from './end-users.errors';
-import { openIssuerSecret } from './issuer-secrets';
 import { guardedJwksFetch } from './jwks-fetch';
 
 /** RFC 8725 asks verifiers to bound what they parse; an IdP token is a few hundred bytes to a few KB. */
@@ -95,7 +95,9 @@ export class IdentityTokenVerifier {
       });
     }
     if (issuer.publicKeyPem) return createPublicKey(issuer.publicKeyPem);
-    return createSecretKey(Buffer.from(openIssuerSecret(this.secretBox, issuer.tenantId, issuer.id, issuer.secretCiphertext!), 'utf8'));
+    return createSecretKey(
+      Buffer.from(openRowSecret(this.secretBox, 'end_user_issuer', issuer.tenantId, issuer.id, issuer.secretCiphertext!), 'utf8'),
+    );
   }
 }
 

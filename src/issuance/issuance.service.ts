@@ -4,6 +4,7 @@ import { authErrors } from '../auth/auth.errors';
 import { clientErrors } from '../client/client.errors';
 import { isUuid } from '../common/ids';
 import { validateObject } from '../common/validation/validate-object';
+import { openRowSecret } from '../crypto/row-secrets';
 import { DecryptionError, SecretBox } from '../crypto/secret-box';
 import { endUserErrors } from '../end-users/end-users.errors';
 import { endpointErrors } from '../endpoints/endpoints.errors';
@@ -17,7 +18,6 @@ import { IssuanceTarget, IssuanceTargetsRepository } from './issuance-targets.re
 import { issuanceErrors } from './issuance.errors';
 import { IssuedTokenResponse } from './issued-token.response';
 import { ProviderSessionsRepository } from './provider-sessions.repository';
-import { openSessionSecret } from './session-secrets';
 import { IssuanceRecord, TokenRecorder } from './token-recorder';
 import { grantCapabilities, resolveTtl, TtlLimits, ttlLimits } from './token-policy';
 
@@ -86,7 +86,7 @@ export class IssuanceService {
       const capabilities = this.checkPolicy(target, kind, undefined, caller);
       let refreshSecret: string;
       try {
-        refreshSecret = openSessionSecret(this.secretBox, session.tenantId, session.id, session.secretCiphertext);
+        refreshSecret = openRowSecret(this.secretBox, 'provider_session', session.tenantId, session.id, session.secretCiphertext);
       } catch (error) {
         if (error instanceof DecryptionError) throw issuanceErrors.refresh_unreadable();
         throw error;

@@ -4,6 +4,7 @@ import { TokenIssuanceLog, TokenIssuanceRecord } from '../audit/token-issuance-l
 import { AppError } from '../common/errors/app-error';
 import { Clock } from '../common/clock/clock';
 import { uuidv7 } from '../common/ids';
+import { sealRowSecret } from '../crypto/row-secrets';
 import { SecretBox } from '../crypto/secret-box';
 import { tokenFingerprint } from '../providers/jwt';
 import { MintedToken } from '../providers/provider-adapter';
@@ -12,7 +13,6 @@ import { IssuanceTarget } from './issuance-targets.repository';
 import { issuanceErrors } from './issuance.errors';
 import { IssuedTokenResponse } from './issued-token.response';
 import { ProviderSessionsRepository } from './provider-sessions.repository';
-import { sealSessionSecret } from './session-secrets';
 import { refreshAfter } from './token-policy';
 
 /** A token-log row being built by one issuance; every row the pipeline writes belongs to a tenant. */
@@ -105,7 +105,7 @@ export class TokenRecorder {
       await this.log.appendWithin(tx, record);
       if ('rotate' in change) {
         const { sessionId, expectedTokenId } = change.rotate;
-        const sealed = sealSessionSecret(this.secretBox, record.tenantId, sessionId, refresh.secret);
+        const sealed = sealRowSecret(this.secretBox, 'provider_session', record.tenantId, sessionId, refresh.secret);
         const next = { currentTokenId: record.id, expiresAt: refresh.expiresAt, ...sealed };
         if (!(await this.sessions.rotate(record.tenantId, sessionId, expectedTokenId, next, tx)))
           throw issuanceErrors.token_refresh_conflict();
@@ -121,7 +121,7 @@ export class TokenRecorder {
           tokenKind: record.tokenKind!,
           currentTokenId: record.id,
           expiresAt: refresh.expiresAt,
-          ...sealSessionSecret(this.secretBox, record.tenantId, sessionId, refresh.secret),
+          ...sealRowSecret(this.secretBox, 'provider_session', record.tenantId, sessionId, refresh.secret),
         },
         tx,
       );

@@ -5,6 +5,7 @@ import { ApiKeyAuthenticator } from '../api-keys/api-key-authenticator.service';
 import { RefusalTally } from '../audit/refusal-tally';
 import { refusalOutcome, TokenIssuanceLog } from '../audit/token-issuance-log';
 import { auditIdentityOf, Principal, tenantOf } from '../auth/principal';
+import { bearerCredential } from '../auth/strategies/bearer-credential';
 import { AppError, ErrorSubject } from '../common/errors/app-error';
 import { ErrorObserver } from '../common/errors/http-exception.filter';
 import { Clock } from '../common/clock/clock';
@@ -62,7 +63,7 @@ export class TokenRouteRefusals extends ErrorObserver {
 
   /** Who sent a request the guards never saw: its key, checked as the guards would have. */
   private async identify(request: FastifyRequest): Promise<{ principal?: Principal; subject?: ErrorSubject }> {
-    const key = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const key = bearerCredential(request);
     if (!key) return {};
     try {
       return { principal: await this.authenticator.authenticate(key) };

@@ -1,3 +1,4 @@
+import { openRowSecret, sealRowSecret } from '../crypto/row-secrets';
 import { DecryptionError, SecretBox } from '../crypto/secret-box';
 import { ProviderAccount } from '../generated/prisma/client';
 import { AccountContext } from '../providers/provider-adapter';
@@ -6,22 +7,13 @@ import { providerAccountErrors } from './provider-accounts.errors';
 /** What opening an account reads of its row. */
 export type OpenableAccount = Pick<ProviderAccount, 'id' | 'tenantId' | 'updatedAt' | 'config' | 'baseUrl' | 'secretCiphertext'>;
 
-/** Associated data binding a ciphertext to its tenant and row: copied anywhere else, it fails to decrypt. */
-function associatedData(tenantId: string, accountId: string): string {
-  return `callpass:provider_account:${tenantId}:${accountId}`;
-}
-
 export function sealSecrets(box: SecretBox, tenantId: string, accountId: string, secrets: object) {
-  return {
-    secretCiphertext: box.encrypt(JSON.stringify(secrets), associatedData(tenantId, accountId)),
-    secretKeyId: box.primaryKeyId,
-    secretHints: hintsFor(secrets),
-  };
+  return { ...sealRowSecret(box, 'provider_account', tenantId, accountId, JSON.stringify(secrets)), secretHints: hintsFor(secrets) };
 }
 
 /** Throws DecryptionError when the key is missing or the data was tampered with or moved. */
 export function openSecrets(box: SecretBox, tenantId: string, accountId: string, ciphertext: string): Record<string, unknown> {
-  return JSON.parse(box.decrypt(ciphertext, associatedData(tenantId, accountId))) as Record<string, unknown>;
+  return JSON.parse(openRowSecret(box, 'provider_account', tenantId, accountId, ciphertext)) as Record<string, unknown>;
 }
 
 /** An account's secrets, or `provider_account_unreadable` (500) when they cannot be decrypted: fail closed. */

@@ -2,6 +2,7 @@ import { base64url, SignJWT } from 'jose';
 import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { claimsAt, clientIssue, configureEndUserAuth, countedRefusals } from '../helpers/end-users';
+import { fakeDateOnly } from '../helpers/fake-clock';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { createSigningKey, signToken, SigningKey, startTestIdp, TestIdp } from '../helpers/test-idp';
 
@@ -141,20 +142,7 @@ describe("an identity provider's published keys (JWKS)", () => {
 
   beforeAll(async () => {
     // jose times its key-set cooldown with Date.now(): only Date is faked, so the test can step past it.
-    jest.useFakeTimers({
-      doNotFake: [
-        'hrtime',
-        'nextTick',
-        'performance',
-        'queueMicrotask',
-        'setImmediate',
-        'clearImmediate',
-        'setInterval',
-        'clearInterval',
-        'setTimeout',
-        'clearTimeout',
-      ],
-    });
+    fakeDateOnly();
     ctx = await createIssuingContext();
     idp = await startTestIdp();
     await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });

@@ -1,5 +1,5 @@
+import { openRowSecret } from '../../src/crypto/row-secrets';
 import { SecretBox } from '../../src/crypto/secret-box';
-import { openIssuerSecret } from '../../src/end-users/issuer-secrets';
 import { ProviderAccountsService } from '../../src/provider-accounts/provider-accounts.service';
 import { emulatedSignalwireAccount, startEmulators } from '../../src/sandbox/emulators';
 import { createEndpoint, createProviderAccount, createTenant } from '../factories/tenant.factory';
@@ -75,7 +75,9 @@ describe('encryption key rotation', () => {
       }
       const issuer = await after.prisma.endUserIssuer.findFirstOrThrow({ where: { tenantId: tenant.id } });
       expect(issuer.secretKeyId).toBe('k-new');
-      expect(openIssuerSecret(after.app.get(SecretBox), tenant.id, issuer.id, issuer.secretCiphertext!)).toBe(ISSUER_SECRET);
+      expect(openRowSecret(after.app.get(SecretBox), 'end_user_issuer', tenant.id, issuer.id, issuer.secretCiphertext!)).toBe(
+        ISSUER_SECRET,
+      );
     });
   });
 

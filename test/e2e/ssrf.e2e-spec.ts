@@ -46,6 +46,30 @@ const REFUSED_URLS = [
   'https://user:password@api.plivo.com',
 ];
 
+/** This machine's loopback listener at `port`, spelled every way a stored URL could, or named by a rebinding DNS. */
+const loopbackSpellings = (port: number) => [
+  `https://127.0.0.1:${port}`,
+  `https://localhost:${port}`,
+  `https://[::1]:${port}`,
+  `https://[::ffff:127.0.0.1]:${port}`,
+  `https://0x7f000001:${port}`,
+  `https://2130706433:${port}`,
+  `https://0177.0.0.1:${port}`,
+  `https://127.1:${port}`,
+  `https://0.0.0.0:${port}`,
+  `https://[::]:${port}`,
+  `https://LOCALHOST.:${port}`,
+  `https://rebind.test:${port}`,
+  `https://rebind.test:${port}`,
+  `https://six.test:${port}`,
+  `https://mapped.test:${port}`,
+  `https://unspecified.test:${port}`,
+  `https://many.test:${port}`,
+  `https://127.000.000.001:${port}`,
+  `https://[0:0:0:0:0:ffff:7f00:1]:${port}`,
+  `https://api.example.com:${port}`,
+];
+
 /** A listener on loopback that counts the connections it gets: the guard must leave it at 0. */
 async function countingListener(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
   let connections = 0;
@@ -128,28 +152,7 @@ describe('SSRF guard on tenant-chosen URLs (ALLOW_PRIVATE_NETWORK_URLS off, as i
 
   it('connects to no loopback address, in any spelling or through any name, when a stored URL points there', async () => {
     const { port } = listener;
-    const vectors = [
-      `https://127.0.0.1:${port}`,
-      `https://localhost:${port}`,
-      `https://[::1]:${port}`,
-      `https://[::ffff:127.0.0.1]:${port}`,
-      `https://0x7f000001:${port}`,
-      `https://2130706433:${port}`,
-      `https://0177.0.0.1:${port}`,
-      `https://127.1:${port}`,
-      `https://0.0.0.0:${port}`,
-      `https://[::]:${port}`,
-      `https://LOCALHOST.:${port}`,
-      `https://rebind.test:${port}`,
-      `https://rebind.test:${port}`,
-      `https://six.test:${port}`,
-      `https://mapped.test:${port}`,
-      `https://unspecified.test:${port}`,
-      `https://many.test:${port}`,
-      `https://127.000.000.001:${port}`,
-      `https://[0:0:0:0:0:ffff:7f00:1]:${port}`,
-      `https://api.example.com:${port}`,
-    ];
+    const vectors = loopbackSpellings(port);
     const credentials = validCredentials.plivo();
     const account = await t.http
       .post('/v1/provider-accounts')
@@ -174,20 +177,7 @@ describe('SSRF guard on tenant-chosen URLs (ALLOW_PRIVATE_NETWORK_URLS off, as i
 
   it("fetches no identity provider's keys from a loopback address, in any spelling or through any name", async () => {
     const { port } = listener;
-    const vectors = [
-      `https://127.0.0.1:${port}`,
-      `https://localhost:${port}`,
-      `https://[::1]:${port}`,
-      `https://[::ffff:127.0.0.1]:${port}`,
-      `https://0x7f000001:${port}`,
-      `https://0.0.0.0:${port}`,
-      `https://rebind.test:${port}`,
-      `https://six.test:${port}`,
-      `https://mapped.test:${port}`,
-      `https://many.test:${port}`,
-      `https://idp.example.com:${port}`,
-      `http://idp.example.com:${port}`,
-    ];
+    const vectors = [...loopbackSpellings(port), `http://idp.example.com:${port}`];
     const issuer = 'https://idp.example.com/';
     await configureEndUserAuth(t, tenant, { issuers: [{ issuer, audience: 'callpass', jwksUrl: 'https://idp.example.com/jwks' }] });
     const key = await createSigningKey();

@@ -1,5 +1,6 @@
 import { RefusalTally } from '../../src/audit/refusal-tally';
 import { emulatedSignalwireAccount } from '../../src/sandbox/emulators';
+import { fakeDateOnly } from '../helpers/fake-clock';
 import { bearer } from '../helpers/test-app';
 import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
 
@@ -227,20 +228,7 @@ describe('SignalWire tokens', () => {
     };
 
     beforeAll(async () => {
-      jest.useFakeTimers({
-        doNotFake: [
-          'hrtime',
-          'nextTick',
-          'performance',
-          'queueMicrotask',
-          'setImmediate',
-          'clearImmediate',
-          'setInterval',
-          'clearInterval',
-          'setTimeout',
-          'clearTimeout',
-        ],
-      });
+      fakeDateOnly();
       await ctx.t.http
         .patch(`/v1/admin/tenants/${ctx.tenant.id}`)
         .set(bearer(ctx.t.adminKey))

@@ -46,3 +46,24 @@ export class FakeClock extends Clock {
     }
   }
 }
+
+/**
+ * Fakes Date alone (timers keep running), for libraries that read Date.now() themselves: jose's key-set cooldown,
+ * rate-limiter-flexible's windows. Move it with `jest.setSystemTime`; undo with `jest.useRealTimers()`.
+ */
+export function fakeDateOnly(): void {
+  jest.useFakeTimers({
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
+  });
+}

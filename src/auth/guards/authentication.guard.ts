@@ -5,7 +5,9 @@ import { ClientOrigins } from '../../client/client-origins.service';
 import { authErrors } from '../auth.errors';
 import { ACCESS_RULE, AccessRule } from '../decorators/access.decorator';
 import { API_KEY_STRATEGY } from '../strategies/api-key.strategy';
-import { END_USER_STRATEGY } from '../strategies/end-user.strategy';
+import { bearerCredential, isSessionPrefixed } from '../strategies/bearer-credential';
+import { END_USER_SESSION_STRATEGY } from '../strategies/end-user-session.strategy';
+import { IDENTITY_PROVIDER_STRATEGY } from '../strategies/identity-provider.strategy';
 
 function rethrowCoded<T>(error: unknown, principal: T): T {
   if (error) throw error instanceof Error ? error : authErrors.authentication_required();
@@ -17,19 +19,25 @@ class ApiKeyGuard extends AuthGuard(API_KEY_STRATEGY) {
   override handleRequest = rethrowCoded;
 }
 
-class EndUserGuard extends AuthGuard(END_USER_STRATEGY) {
+class IdentityProviderGuard extends AuthGuard(IDENTITY_PROVIDER_STRATEGY) {
+  override handleRequest = rethrowCoded;
+}
+
+class EndUserSessionGuard extends AuthGuard(END_USER_SESSION_STRATEGY) {
   override handleRequest = rethrowCoded;
 }
 
 /**
  * Global guard: every route authenticates unless it is marked `@Public()`; routes declaring no rule are denied.
- * End-user routes take an end user's credential, every other route an API key.
+ * End-user routes take an end user's credential (a Callpass session, or else an identity provider's JWT), every
+ * other route an API key.
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
   private readonly logger = new Logger(AuthenticationGuard.name);
   private readonly apiKey = new ApiKeyGuard();
-  private readonly endUser = new EndUserGuard();
+  private readonly identityProvider = new IdentityProviderGuard();
+  private readonly endUserSession = new EndUserSessionGuard();
 
   constructor(
     private readonly reflector: Reflector,
@@ -47,6 +55,7 @@ export class AuthenticationGuard implements CanActivate {
     // Before the credential: a browser must be able to read even a 401, and a foreign page must get nothing.
     const http = context.switchToHttp();
     await this.origins.admit(http.getRequest(), http.getResponse());
-    return this.endUser.canActivate(context) as Promise<boolean>;
+    const strategy = isSessionPrefixed(bearerCredential(http.getRequest())) ? this.endUserSession : this.identityProvider;
+    return strategy.canActivate(context) as Promise<boolean>;
   }
 }

@@ -5,6 +5,7 @@ import { Strategy } from 'passport-custom';
 import { ApiKeyAuthenticator } from '../../api-keys/api-key-authenticator.service';
 import { authErrors } from '../auth.errors';
 import { Principal } from '../principal';
+import { bearerCredential } from './bearer-credential';
 
 export const API_KEY_STRATEGY = 'api-key';
 
@@ -16,8 +17,8 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, API_KEY_STRATEGY)
   }
 
   validate(request: FastifyRequest): Promise<Principal> {
-    const match = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '');
-    if (!match) throw authErrors.authentication_required();
-    return this.authenticator.authenticate(match[1]);
+    const key = bearerCredential(request);
+    if (!key) throw authErrors.authentication_required();
+    return this.authenticator.authenticate(key);
   }
 }

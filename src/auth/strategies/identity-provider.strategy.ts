@@ -4,18 +4,18 @@ import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-custom';
 import { EndUserAuthenticator } from '../../end-users/end-user-authenticator.service';
 import { EndUserPrincipal } from '../principal';
+import { bearerCredential } from './bearer-credential';
 
-export const END_USER_STRATEGY = 'end-user';
+export const IDENTITY_PROVIDER_STRATEGY = 'end-user-jwt';
 
-/** The browser routes (`/v1/client/:tenantSlug/…`): `Authorization: Bearer <IdP JWT or cp_sess_…>`, for that tenant. */
+/** Browser routes (`/v1/client/:tenantSlug/…`): `Authorization: Bearer <JWT from one of the tenant's identity providers>`. */
 @Injectable()
-export class EndUserStrategy extends PassportStrategy(Strategy, END_USER_STRATEGY) {
+export class IdentityProviderStrategy extends PassportStrategy(Strategy, IDENTITY_PROVIDER_STRATEGY) {
   constructor(private readonly authenticator: EndUserAuthenticator) {
     super();
   }
 
   validate(request: FastifyRequest<{ Params: { tenantSlug?: string } }>): Promise<EndUserPrincipal> {
-    const credential = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    return this.authenticator.authenticate(request.params.tenantSlug ?? '', credential);
+    return this.authenticator.fromIdentityToken(request.params.tenantSlug ?? '', bearerCredential(request));
   }
 }
