@@ -8,6 +8,7 @@ import { FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import secureJsonParse from 'secure-json-parse';
 import { setUpApiDocs } from './api-docs/api-docs';
+import { ClientOrigins } from './client/client-origins.service';
 import { commonErrors } from './common/errors/common.errors';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { TokenRouteRefusals } from './issuance/token-route-refusals';
@@ -89,16 +90,22 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       exceptionFactory: (errors) => validationFailed(flattenValidationErrors(errors)),
     }),
   );
-  app.useGlobalFilters(new HttpExceptionFilter(tokenRouteRefusals(app)));
+  app.useGlobalFilters(new HttpExceptionFilter(optional(app, TokenRouteRefusals)));
+  const origins = optional(app, ClientOrigins);
+  if (origins)
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onRequest', (request, reply) => origins.onRequest(request, reply));
   app.enableShutdownHooks();
 
   await setUpApiDocs(app);
 }
 
-/** The token routes' refusal recorder; absent from apps built of other modules (the benchmark's baseline). */
-function tokenRouteRefusals(app: NestFastifyApplication): TokenRouteRefusals | undefined {
+/** A provider of the app, or undefined in apps built of other modules (the benchmark's baseline). */
+function optional<T>(app: NestFastifyApplication, type: new (...args: never[]) => T): T | undefined {
   try {
-    return app.get(TokenRouteRefusals);
+    return app.get(type);
   } catch {
     return undefined;
   }

@@ -32,6 +32,8 @@ export interface IdentityProviderCredential {
   method: 'jwt';
   /** The `iss` of the verified token. */
   issuer: string;
+  /** Its `exp`: tokens minted for the user do not outlive it. */
+  expiresAt: Date;
 }
 
 export interface SessionCredential {
@@ -40,6 +42,7 @@ export interface SessionCredential {
   /** What the tenant's backend narrowed the session to (empty: not narrowed). */
   capabilities: CapabilityName[];
   providerAccountId?: string;
+  expiresAt: Date;
 }
 
 /** A principal plus where the request came from: what the audit log records about the caller. */

@@ -74,8 +74,8 @@ export class ClientTokensController {
   @Public()
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'CORS headers for an allowed origin; none otherwise' })
-  preflight(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    return this.origins.preflight(request as FastifyRequest<{ Params: { tenantSlug?: string } }>, reply);
+  preflight(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): void {
+    this.origins.preflight(request, reply);
   }
 
   /** CORS preflight of the refresh route. */
@@ -83,7 +83,7 @@ export class ClientTokensController {
   @Public()
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'CORS headers for an allowed origin; none otherwise' })
-  refreshPreflight(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    return this.origins.preflight(request as FastifyRequest<{ Params: { tenantSlug?: string } }>, reply);
+  refreshPreflight(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): void {
+    this.origins.preflight(request, reply);
   }
 }

@@ -11,6 +11,7 @@ export class IssuerResponse {
   algorithms: string[];
   tokenType: string | null;
   userClaim: string;
+  userIdPrefix: string;
   clockSkewSeconds: number;
   updatedAt: Date;
 
@@ -25,6 +26,7 @@ export class IssuerResponse {
       algorithms: row.algorithms,
       tokenType: row.tokenType,
       userClaim: row.userClaim,
+      userIdPrefix: row.userIdPrefix,
       clockSkewSeconds: row.clockSkewSeconds,
       updatedAt: row.updatedAt,
     };

@@ -42,6 +42,13 @@ export class EndUserAuthService {
       const rows = dto.issuers.map((issuer, index) => this.toRow(tenantId, issuer, `issuers[${index}]`, stored.get(issuer.issuer)));
       const duplicate = rows.findIndex((row, index) => rows.findIndex((other) => other.issuer === row.issuer) !== index);
       if (duplicate >= 0) throw invalidField(`issuers[${duplicate}].issuer`, 'each issuer may appear once');
+      const unprefixed = dto.issuers.findIndex((issuer) => issuer.userIdPrefix === undefined);
+      if (dto.issuers.length > 1 && unprefixed >= 0) {
+        throw invalidField(
+          `issuers[${unprefixed}].userIdPrefix`,
+          'with several issuers, give each a userIdPrefix (the same one only for issuers that share users)',
+        );
+      }
       await this.issuers.replaceAll(tenantId, rows, tx);
       await this.tenants.update(tenantId, { endUserSessions: dto.sessions }, tx);
       return {
@@ -77,6 +84,7 @@ export class EndUserAuthService {
       algorithms,
       tokenType: dto.tokenType ?? null,
       userClaim: dto.userClaim ?? 'sub',
+      userIdPrefix: dto.userIdPrefix ?? '',
       clockSkewSeconds: dto.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS,
       secretCiphertext: secret?.secretCiphertext ?? (keepsSecret ? stored.secretCiphertext : null),
       secretKeyId: secret?.secretKeyId ?? (keepsSecret ? stored.secretKeyId : null),

@@ -11,8 +11,6 @@ import { EndUserSessionsRepository } from './end-user-sessions.repository';
 import { endUserErrors } from './end-users.errors';
 import { IdentityTokenVerifier } from './identity-token-verifier';
 
-const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
-
 /**
  * Turns an end user's credential, presented on a tenant's browser route, into a principal: a JWT from one of the
  * tenant's identity providers, or a Callpass session (`cp_sess_…`). The tenant is the route's; the user is the
@@ -31,15 +29,24 @@ export class EndUserAuthenticator {
   /** A JWT from one of the tenant's identity providers. */
   async fromIdentityToken(tenantSlug: string, token: string | undefined): Promise<EndUserPrincipal> {
     if (!token) throw endUserErrors.end_user_auth_required();
-    const tenant = SLUG.test(tenantSlug) ? await this.tenants.findBySlug(tenantSlug) : null;
+    const tenant = await this.tenants.findBySlug(tenantSlug);
     if (!tenant) throw tenantErrors.tenant_not_found();
     return refusalsAbout({ actorKind: 'end_user', tenantId: tenant.id }, async () => {
       if (tenant.status !== 'active') throw authErrors.tenant_suspended();
       const identity = await this.verifier.verify(tenant.id, token);
       const revokedBefore = await this.revocations.revokedBefore(tenant.id, identity.userId);
-      // `iat` has whole seconds: a token from the second of the revocation is refused too.
-      if (revokedBefore && identity.issuedAt <= Math.floor(revokedBefore.getTime() / 1000)) throw endUserErrors.end_user_revoked();
-      return { kind: 'end_user', tenantId: tenant.id, userId: identity.userId, credential: { method: 'jwt', issuer: identity.issuer } };
+      // `iat` has whole seconds, and the issuer's clock may run ahead by the allowed skew: a token stamped within
+      // that margin of the revocation is refused too (the user signs in again a little later).
+      const revokedUntil = revokedBefore && Math.floor(revokedBefore.getTime() / 1000) + identity.clockSkewSeconds;
+      if (revokedUntil && identity.issuedAt <= revokedUntil) {
+        throw endUserErrors.end_user_revoked().about({ actorKind: 'end_user', actorId: `issuer:${identity.issuer}`, tenantId: tenant.id });
+      }
+      return {
+        kind: 'end_user',
+        tenantId: tenant.id,
+        userId: identity.userId,
+        credential: { method: 'jwt', issuer: identity.issuer, expiresAt: identity.expiresAt },
+      };
     });
   }
 
@@ -63,6 +70,7 @@ export class EndUserAuthenticator {
           sessionId: session.id,
           capabilities: session.capabilities,
           providerAccountId: session.providerAccountId ?? undefined,
+          expiresAt: session.expiresAt,
         },
       };
     });

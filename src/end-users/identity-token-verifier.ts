@@ -20,13 +20,22 @@ const JWKS_TIMEOUT_MS = 2000;
 /** jose refetches for an unknown kid at most once per cooldown, so forged kids cannot cause a fetch storm. */
 const JWKS_COOLDOWN_MS = 30_000;
 const MAX_KEY_SETS = 1000;
+/** After a key set could not be fetched, how long tokens of its issuer are refused without another fetch. */
+const JWKS_FAILURE_BACKOFF_MS = 10_000;
+/** What a key set answers when it was fetched but holds no single key for the token; anything else is a failed fetch. */
+const KEY_SELECTION_ERRORS = [errors.JWKSNoMatchingKey, errors.JWKSMultipleMatchingKeys, errors.JOSENotSupported];
 const USER_ID = /^\P{Cc}{1,200}$/u;
+/** What an issuer configured here can look like; anything else is not looked up. */
+const ISSUER = /^\P{Cc}{1,500}$/u;
 
 export interface VerifiedIdentity {
   issuer: string;
   userId: string;
   /** The token's `iat`, in seconds. */
   issuedAt: number;
+  expiresAt: Date;
+  /** The issuer's allowed clock difference, which revocation by `iat` must allow for too. */
+  clockSkewSeconds: number;
 }
 
 /**
@@ -36,8 +45,8 @@ export interface VerifiedIdentity {
  */
 @Injectable()
 export class IdentityTokenVerifier {
-  /** Keyed by issuer row and its last change, so a reconfigured issuer gets fresh keys. */
-  private readonly keys = new LRUCache<string, JWTVerifyGetKey | KeyObject>({ max: MAX_KEY_SETS });
+  /** Per issuer row, with the row's last change: a reconfigured issuer gets fresh keys in place of the old. */
+  private readonly keys = new LRUCache<string, { version: number; key: JWTVerifyGetKey | KeyObject }>({ max: MAX_KEY_SETS });
 
   constructor(
     private readonly issuers: EndUserIssuersRepository,
@@ -50,7 +59,7 @@ export class IdentityTokenVerifier {
     if (token.length > MAX_TOKEN_LENGTH) throw endUserErrors.end_user_token_too_long();
     const { header, claims } = decode(token);
     if (SELF_KEYED_HEADERS.some((name) => name in header)) throw endUserErrors.end_user_token_header_refused();
-    const issuer = typeof claims.iss === 'string' ? await this.issuers.findByIssuer(tenantId, claims.iss) : null;
+    const issuer = typeof claims.iss === 'string' && ISSUER.test(claims.iss) ? await this.issuers.findByIssuer(tenantId, claims.iss) : null;
     if (!issuer) throw endUserErrors.end_user_issuer_unknown();
     // Checked before any key is looked at: `none`, and HS tokens against public keys, never reach verification.
     if (typeof header.alg !== 'string' || !issuer.algorithms.includes(header.alg)) throw endUserErrors.end_user_algorithm_not_allowed();
@@ -71,33 +80,59 @@ export class IdentityTokenVerifier {
       throw verificationError(error, Boolean(issuer.jwksUrl));
     }
     if (payload.iat! > now.getTime() / 1000 + issuer.clockSkewSeconds) throw endUserErrors.end_user_token_not_yet_valid({ claim: 'iat' });
-    const userId = payload[issuer.userClaim];
-    if (typeof userId !== 'string' || !USER_ID.test(userId)) throw endUserErrors.end_user_claim_missing({ claim: issuer.userClaim });
-    return { issuer: issuer.issuer, userId, issuedAt: payload.iat! };
+    const claimed = payload[issuer.userClaim];
+    if (typeof claimed !== 'string' || claimed === '') throw endUserErrors.end_user_claim_missing({ claim: issuer.userClaim });
+    // An address anyone can type into a sign-up form names no one until the IdP has verified it.
+    if (issuer.userClaim === 'email' && payload.email_verified !== true)
+      throw endUserErrors.end_user_claim_missing({ claim: 'email_verified' });
+    const userId = issuer.userIdPrefix + claimed;
+    if (!USER_ID.test(userId)) throw endUserErrors.end_user_claim_missing({ claim: issuer.userClaim });
+    return {
+      issuer: issuer.issuer,
+      userId,
+      issuedAt: payload.iat!,
+      expiresAt: new Date(payload.exp! * 1000),
+      clockSkewSeconds: issuer.clockSkewSeconds,
+    };
   }
 
   private keyOf(issuer: EndUserIssuer): JWTVerifyGetKey | KeyObject {
-    const cacheKey = `${issuer.id}:${issuer.updatedAt.getTime()}`;
-    let key = this.keys.get(cacheKey);
-    if (!key) {
-      key = this.createKey(issuer);
-      this.keys.set(cacheKey, key);
-    }
+    const version = issuer.updatedAt.getTime();
+    const cached = this.keys.get(issuer.id);
+    if (cached?.version === version) return cached.key;
+    const key = this.createKey(issuer);
+    this.keys.set(issuer.id, { version, key });
     return key;
   }
 
   private createKey(issuer: EndUserIssuer): JWTVerifyGetKey | KeyObject {
-    if (issuer.jwksUrl) {
-      return createRemoteJWKSet(new URL(issuer.jwksUrl), {
-        timeoutDuration: JWKS_TIMEOUT_MS,
-        cooldownDuration: JWKS_COOLDOWN_MS,
-        [customFetch]: guardedJwksFetch(this.outbound),
-      });
-    }
+    if (issuer.jwksUrl) return this.remoteKeys(issuer.jwksUrl);
     if (issuer.publicKeyPem) return createPublicKey(issuer.publicKeyPem);
     return createSecretKey(
       Buffer.from(openRowSecret(this.secretBox, 'end_user_issuer', issuer.tenantId, issuer.id, issuer.secretCiphertext!), 'utf8'),
     );
+  }
+
+  /**
+   * A key set that, after failing to fetch, answers `end_user_keys_unavailable` for a while without fetching again:
+   * tokens anyone can make up must not turn an issuer's outage into a request per token.
+   */
+  private remoteKeys(url: string): JWTVerifyGetKey {
+    const remote = createRemoteJWKSet(new URL(url), {
+      timeoutDuration: JWKS_TIMEOUT_MS,
+      cooldownDuration: JWKS_COOLDOWN_MS,
+      [customFetch]: guardedJwksFetch(this.outbound),
+    });
+    let failedUntil = 0;
+    return async (header, token) => {
+      if (this.clock.now().getTime() < failedUntil) throw endUserErrors.end_user_keys_unavailable();
+      try {
+        return await remote(header, token);
+      } catch (error) {
+        if (!KEY_SELECTION_ERRORS.some((type) => error instanceof type)) failedUntil = this.clock.now().getTime() + JWKS_FAILURE_BACKOFF_MS;
+        throw error;
+      }
+    };
   }
 }
 
@@ -111,6 +146,7 @@ function decode(token: string): { header: Record<string, unknown>; claims: JWTPa
 
 /** jose's errors, as the stable codes of the end-user routes. */
 function verificationError(error: unknown, remoteKeys: boolean): AppError {
+  if (error instanceof AppError) return error;
   if (error instanceof errors.JWTExpired) return endUserErrors.end_user_token_expired();
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.reason === 'missing') return endUserErrors.end_user_claim_missing({ claim: error.claim });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Actor } from '../auth/principal';
+import { authErrors } from '../auth/auth.errors';
 import { clientErrors } from '../client/client.errors';
 import { AppError } from '../common/errors/app-error';
 import { EndpointsService } from '../endpoints/endpoints.service';
@@ -39,6 +40,7 @@ export class EndpointEnrollment {
       throw clientErrors.endpoint_choice_required({ providerAccounts: candidates.map(({ account }) => account.id) });
     const [target] = candidates;
     if (!target || target.account.status !== 'active') return undefined;
+    if (target.tenant.status !== 'active') throw authErrors.tenant_suspended();
 
     const key = `${tenantId}\n${target.account.id}\n${userId}`;
     let creation = this.inFlight.get(key);
@@ -55,7 +57,7 @@ export class EndpointEnrollment {
       await this.endpoints.create(actor, tenant.id, {
         providerAccountId: account.id,
         userId,
-        identity: adapter.identityProblem(userId) ? derivedIdentity(tenant.id, userId) : userId,
+        identity: adapter.identityProblem(userId) || DERIVED_IDENTITY.test(userId) ? derivedIdentity(tenant.id, userId) : userId,
         capabilities: account.policy.capabilities ?? ['incoming', 'outgoing'],
         provision: adapter.provisionEndpoint !== undefined,
       });
@@ -65,6 +67,9 @@ export class EndpointEnrollment {
     return this.targets.byAccountAndUser(tenant.id, account.id, userId);
   }
 }
+
+/** What derived identities look like: a user id of that shape gets one too, so it cannot take another user's. */
+const DERIVED_IDENTITY = /^u[0-9a-f]{24}$/;
 
 /** For a user id the provider cannot take as a name: stable, and revealing nothing of the id. */
 function derivedIdentity(tenantId: string, userId: string): string {

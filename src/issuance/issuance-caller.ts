@@ -6,6 +6,8 @@ export interface IssuanceCaller {
   tenantId: string;
   actorKind: string;
   actorId?: string;
+  /** The end user asking for their own token. */
+  endUser?: { userId: string; credentialExpiresAt: Date };
   requestId: string;
   clientIp?: string;
   origin?: string;
@@ -19,6 +21,7 @@ export function callerOf(actor: Actor, tenantId: string): IssuanceCaller {
   return {
     tenantId,
     ...auditIdentityOf(principal),
+    endUser: principal.kind === 'end_user' ? { userId: principal.userId, credentialExpiresAt: principal.credential.expiresAt } : undefined,
     requestId: actor.requestId,
     clientIp: actor.clientIp,
     origin: actor.origin,

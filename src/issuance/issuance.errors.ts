@@ -8,6 +8,7 @@ export const issuanceErrors = defineErrors({
   ],
   token_kind_not_supported: [HttpStatus.BAD_REQUEST, 'This provider does not mint this kind of token'],
   capability_not_supported: [HttpStatus.BAD_REQUEST, 'This kind of token cannot carry the requested capabilities'],
+  option_not_allowed: [HttpStatus.FORBIDDEN, 'An end user may not set these options; the tenant backend can'],
   capability_not_allowed: [HttpStatus.FORBIDDEN, 'The endpoint or account does not allow these capabilities'],
   lifetime_exceeds_policy: [
     HttpStatus.UNPROCESSABLE_ENTITY,

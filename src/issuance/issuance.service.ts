@@ -83,6 +83,7 @@ export class IssuanceService {
       const adapter = this.registry.get(target.account.provider);
       const kind = kindOf(adapter.tokenKinds, session.tokenKind);
       if (!adapter.refresh || !kind) throw issuanceErrors.token_not_refreshable();
+      checkAccountBinding(caller, target.account.id);
       const capabilities = this.checkPolicy(target, kind, undefined, caller);
       let refreshSecret: string;
       try {
@@ -134,6 +135,7 @@ export class IssuanceService {
       const supported = Object.keys(adapter.tokenKinds).filter((name) => Boolean(adapter.tokenKinds[name].accountLevel) === !endpoint);
       throw issuanceErrors.token_kind_not_supported({ kind: kindName, supported });
     }
+    if (caller.endUser) checkEndUserOptions(kind, request.options);
     const options = validateObject(kind.optionsSchema ?? NoOptions, request.options ?? {}, 'options');
     const capabilities = this.checkPolicy(target, kind, request.capabilities, caller);
     const limits = this.limitsOf(target, adapter.maxTtlSeconds);
@@ -143,7 +145,11 @@ export class IssuanceService {
       account: this.accounts.open(account),
       identity: endpoint?.identity ?? '',
       capabilities,
-      ttlSeconds: resolveTtl(request.ttlSeconds, limits),
+      ttlSeconds: resolveTtl(
+        request.ttlSeconds,
+        limits,
+        caller.endUser && secondsUntil(caller.endUser.credentialExpiresAt, record.issuedAt),
+      ),
       maxTtlSeconds: limits.maxSeconds,
       now: record.issuedAt,
       endpointData: (endpoint?.providerData ?? {}) as Record<string, unknown>,
@@ -164,9 +170,8 @@ export class IssuanceService {
       return found(isUuid(selection.endpointId) ? await this.targets.byEndpoint(tenantId, selection.endpointId) : undefined);
     if (!('user' in selection)) return found(await this.targets.byAccountAndUser(tenantId, selection.providerAccountId, selection.userId));
 
-    const bound = caller.grant?.providerAccountId;
-    if (bound && selection.providerAccountId && selection.providerAccountId !== bound) throw endUserErrors.session_scope_exceeded();
-    const accountId = selection.providerAccountId ?? bound;
+    const accountId = selection.providerAccountId ?? caller.grant?.providerAccountId;
+    if (accountId) checkAccountBinding(caller, accountId);
     const candidates = (await this.targets.ofUser(tenantId, selection.user)).filter(
       ({ account }) => (!accountId || account.id === accountId) && (!selection.provider || account.provider === selection.provider),
     );
@@ -198,6 +203,25 @@ export class IssuanceService {
     };
     return grantCapabilities(requested, limits, kind.fixedCapabilities);
   }
+}
+
+/** A session bound to one provider account mints and refreshes there only. */
+function checkAccountBinding(caller: IssuanceCaller, accountId: string): void {
+  const bound = caller.grant?.providerAccountId;
+  if (bound && bound !== accountId) throw endUserErrors.session_scope_exceeded();
+}
+
+/**
+ * An end user may set only the options a kind lets them (narrowing ones, like a guest token's addresses); the rest
+ * shape what the tenant's backend or the provider trusts (Twilio's outgoingParams reach the TwiML app as signed).
+ */
+function checkEndUserOptions(kind: TokenKind, options: Record<string, unknown> | undefined): void {
+  const refused = Object.keys(options ?? {}).filter((name) => !(kind.endUserOptions ?? []).includes(name));
+  if (refused.length) throw issuanceErrors.option_not_allowed({ options: refused });
+}
+
+function secondsUntil(at: Date, now: Date): number {
+  return Math.floor((at.getTime() - now.getTime()) / 1000);
 }
 
 /** Own properties only: a kind named like an Object.prototype member must not resolve to it. */

@@ -1,5 +1,5 @@
 import { CAPABILITIES, CapabilityName } from '../provider-accounts/dto/capabilities';
-import { TokenTtlDto } from '../tenants/dto/token-ttl.dto';
+import { MIN_TTL_SECONDS, TokenTtlDto } from '../tenants/dto/token-ttl.dto';
 import { issuanceErrors } from './issuance.errors';
 
 /** Lifetime when neither the request, the account nor the tenant names one: short, and refreshed by the client. */
@@ -22,10 +22,12 @@ export function ttlLimits(tenant: TokenTtlDto = {}, account: TokenTtlDto = {}, p
 
 /**
  * The lifetime to mint. Too long a request is shortened to the maximum (as Vault truncates a TTL to the mount
- * maximum), never refused: the response's expiresAt says what was granted.
+ * maximum), never refused: the response's expiresAt says what was granted. An end user's token does not outlive the
+ * credential it was asked with (a session, an IdP token), though it lives at least the minimum.
  */
-export function resolveTtl(requested: number | undefined, limits: TtlLimits): number {
-  return Math.min(requested ?? limits.defaultSeconds, limits.maxSeconds);
+export function resolveTtl(requested: number | undefined, limits: TtlLimits, credentialSecondsLeft?: number): number {
+  const ttl = Math.min(requested ?? limits.defaultSeconds, limits.maxSeconds);
+  return credentialSecondsLeft === undefined ? ttl : Math.min(ttl, Math.max(MIN_TTL_SECONDS, credentialSecondsLeft));
 }
 
 /** What may be granted: each list narrows the others; an undefined or empty `caller` list does not narrow. */

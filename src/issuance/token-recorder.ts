@@ -42,6 +42,7 @@ export class TokenRecorder {
       tenantId: caller.tenantId,
       actorKind: caller.actorKind,
       actorId: caller.actorId,
+      userId: caller.endUser?.userId,
       issuedAt: now,
       requestId: caller.requestId,
       clientIp: caller.clientIp,

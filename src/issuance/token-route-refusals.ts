@@ -17,10 +17,10 @@ export const TokenRoute = () => applyDecorators(RouteConfig({ tokenRoute: true }
 
 /**
  * On the token routes, every refusal is in the token log, including those decided before the pipeline runs
- * (an unparsable body, validation, authentication, authorization). A request authenticated as one of the tenant's
- * own (its key, or one of its users) gets its row; any other caller is counted (RefusalTally), so it cannot make the log grow without bound.
- * A body refused before the guards ran has its key checked here, to tell the two apart. Refusals the pipeline
- * recorded itself are not recorded twice.
+ * (an unparsable body, validation, authentication, authorization, rate limits). A request authenticated as one of
+ * the tenant's own (its key, or one of its users) gets its row; any other caller, and any caller over a rate limit,
+ * is counted (RefusalTally), so that no one can make the log grow without bound. A body refused before the guards
+ * ran has its key checked here, to tell the two apart. Refusals the pipeline recorded itself are not recorded twice.
  */
 @Injectable()
 export class TokenRouteRefusals extends ErrorObserver {
@@ -37,7 +37,7 @@ export class TokenRouteRefusals extends ErrorObserver {
     if ((request.routeOptions.config as { tokenRoute?: boolean }).tokenRoute !== true || this.log.hasRecorded(cause)) return;
     const { principal, subject } = request.user ? { principal: request.user, subject: undefined } : await this.identify(request);
     const tenantId = principal && tenantOf(principal);
-    if (principal && tenantId) {
+    if (principal && tenantId && error.code !== 'rate_limited') {
       const now = this.clock.now();
       await this.log.appendRefusal(
         {
@@ -56,7 +56,7 @@ export class TokenRouteRefusals extends ErrorObserver {
       return;
     }
     this.tally.count({
-      ...(principal ? auditIdentityOf(principal) : (subject ?? error.subject ?? { actorKind: 'unauthenticated' })),
+      ...(principal ? { tenantId, ...auditIdentityOf(principal) } : (subject ?? error.subject ?? { actorKind: 'unauthenticated' })),
       errorCode: refusalOutcome(error).errorCode,
     });
   }

@@ -11,6 +11,8 @@ export interface TokenKind {
    * both places and receives calls). Omitted: the token conveys exactly the capabilities granted.
    */
   fixedCapabilities?: readonly CapabilityName[];
+  /** Options an end user may set on the browser route (those that only narrow the token); default none. */
+  endUserOptions?: readonly string[];
   /** Minted for an account as a whole, never for an endpoint (a public click-to-call embed's guest token). */
   accountLevel?: boolean;
 }

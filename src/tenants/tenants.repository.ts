@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { afterCursor, CursorPosition } from '../common/pagination/cursor';
 import { Db, PrismaService } from '../database/prisma.service';
 import { Prisma, TenantStatus } from '../generated/prisma/client';
+import { TENANT_SLUG } from './dto/create-tenant.dto';
 
 @Injectable()
 export class TenantsRepository {
@@ -15,7 +16,9 @@ export class TenantsRepository {
     return db.tenant.findUnique({ where: { id: tenantId } });
   }
 
-  findBySlug(slug: string) {
+  /** Null for anything that cannot be a slug (a browser route's path can hold anything). */
+  async findBySlug(slug: string) {
+    if (!TENANT_SLUG.test(slug)) return null;
     return this.prisma.tenant.findUnique({ where: { slug }, select: { id: true, status: true, endUserSessions: true, settings: true } });
   }
 

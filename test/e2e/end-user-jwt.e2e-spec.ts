@@ -31,9 +31,17 @@ describe('end users with an identity provider (JWT)', () => {
     await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
     await configureEndUserAuth(ctx.t, ctx.tenant, {
       issuers: [
-        { issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl, algorithms: ['RS256'] },
-        { issuer: TYPED_ISSUER, audience: 'callpass', publicKeyPem: typedKey.publicPem, tokenType: 'at+jwt', userClaim: 'uid' },
-        { issuer: SHARED_ISSUER, audience: 'callpass', secret: SHARED_SECRET },
+        // One user base signs in through all three: they share user ids (the same, empty, prefix).
+        { issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl, algorithms: ['RS256'], userIdPrefix: '' },
+        {
+          issuer: TYPED_ISSUER,
+          audience: 'callpass',
+          publicKeyPem: typedKey.publicPem,
+          tokenType: 'at+jwt',
+          userClaim: 'uid',
+          userIdPrefix: '',
+        },
+        { issuer: SHARED_ISSUER, audience: 'callpass', secret: SHARED_SECRET, userIdPrefix: '' },
       ],
     });
     otherTenant = await createTenant(ctx.t);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { RefusalTally } from '../../src/audit/refusal-tally';
 import { generateApiKey } from '../../src/crypto/api-key-codec';
 import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
 import { validCredentials } from '../factories/credentials.factory';
@@ -30,8 +31,8 @@ describe('rate limits on the token routes', () => {
   });
   afterAll(() => ctx?.close());
 
-  it('lets a user burst to the limit, then answers the excess with 429, Retry-After and RateLimit headers, each in the token log', async () => {
-    const { session } = await createSession(ctx.t, ctx.tenant, { userId: 'burst' });
+  it('lets a user burst to the limit, then answers the excess with 429, Retry-After and RateLimit headers, counted in the token log', async () => {
+    const { id: sessionId, session } = await createSession(ctx.t, ctx.tenant, { userId: 'burst' });
     const responses = await Promise.all(Array.from({ length: 10 * DEFAULT_PER_USER }, () => clientIssue(ctx.t, ctx.tenant, session)));
     const granted = responses.filter((response) => response.status === 201);
     const limited = responses.filter((response) => response.status === 429);
@@ -50,8 +51,11 @@ describe('rate limits on the token routes', () => {
         'ratelimit-reset': String(retryAfter),
       });
     }
-    const rows = await ctx.t.prisma.tokenIssuance.count({ where: { tenantId: ctx.tenant.id, userId: 'burst', errorCode: 'rate_limited' } });
-    expect(rows).toBe(9 * DEFAULT_PER_USER);
+    // Counted, not one row each: a caller over its limit cannot grow the log.
+    await ctx.t.app.get(RefusalTally).flush({ all: true });
+    const counted = await ctx.t.prisma.tokenIssuance.findMany({ where: { tenantId: ctx.tenant.id, errorCode: 'rate_limited' } });
+    expect(counted).toHaveLength(1);
+    expect(counted[0]).toMatchObject({ actorKind: 'end_user', actorId: `session:${sessionId}`, requestCount: 9 * DEFAULT_PER_USER });
 
     // Another user of the same tenant is not held back.
     const other = await createSession(ctx.t, ctx.tenant, { userId: 'calm' });

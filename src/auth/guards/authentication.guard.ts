@@ -54,7 +54,7 @@ export class AuthenticationGuard implements CanActivate {
     if (rule.kind !== 'end_user') return this.apiKey.canActivate(context) as Promise<boolean>;
     // Before the credential: a browser must be able to read even a 401, and a foreign page must get nothing.
     const http = context.switchToHttp();
-    await this.origins.admit(http.getRequest(), http.getResponse());
+    this.origins.admit(http.getRequest());
     const strategy = isSessionPrefixed(bearerCredential(http.getRequest())) ? this.endUserSession : this.identityProvider;
     return strategy.canActivate(context) as Promise<boolean>;
   }

@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMinSize, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { CapabilityName, IsCapabilityList } from '../../provider-accounts/dto/capabilities';
 
 export const DEFAULT_SESSION_SECONDS = 900;
@@ -15,9 +15,10 @@ export class CreateSessionDto {
   @Matches(/^\P{Cc}+$/u, { message: 'userId must not contain control characters' })
   userId: string;
 
-  /** Narrower than the user's endpoints allow, if given. */
+  /** Narrower than the user's endpoints allow, if given (at least one). */
   @IsOptional()
   @IsCapabilityList()
+  @ArrayMinSize(1)
   capabilities?: CapabilityName[];
 
   /** Limits the session to the user's endpoint on this account. */

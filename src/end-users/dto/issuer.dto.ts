@@ -91,6 +91,15 @@ export class IssuerDto {
   @Matches(/^[A-Za-z0-9_:.\-/]{1,100}$/)
   userClaim?: string;
 
+  /**
+   * Put before the claim's value to make the Callpass user id (e.g. "staging:"). Required once there are several
+   * issuers: two issuers share users only if they have the same prefix ("" for both, say).
+   * @example ""
+   */
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{0,50}$/, { message: 'userIdPrefix must be at most 50 printable ASCII characters' })
+  userIdPrefix?: string;
+
   /** Allowed difference between the issuer's clock and Callpass's, 0 to 300 (default 60). */
   @IsOptional()
   @IsInt()

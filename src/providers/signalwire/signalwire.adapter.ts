@@ -40,9 +40,9 @@ export class SignalwireAdapter implements ProviderAdapter<SignalwireConfigDto, S
     /** Full identity: receives and places calls, so it is minted only if the endpoint allows both. */
     subscriber: { optionsSchema: SubscriberTokenOptionsDto, fixedCapabilities: ['incoming', 'outgoing'] },
     /** Outbound only, to at most 10 allowed addresses. */
-    guest: { optionsSchema: GuestTokenOptionsDto, fixedCapabilities: ['outgoing'] },
+    guest: { optionsSchema: GuestTokenOptionsDto, fixedCapabilities: ['outgoing'], endUserOptions: ['allowedAddresses'] },
     /** Outbound to one address. */
-    invite: { optionsSchema: InviteTokenOptionsDto, fixedCapabilities: ['outgoing'] },
+    invite: { optionsSchema: InviteTokenOptionsDto, fixedCapabilities: ['outgoing'], endUserOptions: ['addressId'] },
     /** A click-to-call widget's guest SAT, exchanged for the account's c2c token (the public embed route only). */
     embed: { fixedCapabilities: ['outgoing'], accountLevel: true },
   };
