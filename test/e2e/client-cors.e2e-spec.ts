@@ -94,6 +94,25 @@ describe('CORS on the browser routes, per tenant', () => {
     expect((await countedRefusals(ctx)).origin_not_allowed).toBe((before.origin_not_allowed ?? 0) + 1);
   });
 
+  it('decides the origin before anything else answers: a refused body gets CORS headers too, and hostile paths a 4xx', async () => {
+    const badJson = await ctx.t.http
+      .post(path)
+      .set({ origin: allowed.origin, 'content-type': 'application/json', authorization: 'Bearer x' })
+      .send('{"provider":')
+      .expect(400);
+    expect(badJson.body.error.code).toBe('invalid_json');
+    expect(badJson.headers).toMatchObject({ 'access-control-allow-origin': allowed.origin, vary: 'Origin' });
+    const foreignAnswer = await clientIssue(ctx.t, ctx.tenant, 'x').set({ origin: foreign.origin }).expect(403);
+    expect(foreignAnswer.headers.vary).toBe('Origin');
+    for (const slug of ['%00', 'a%00b', 'A'.repeat(300)]) {
+      const post = await ctx.t.http.post(`/v1/client/${slug}/tokens`).set({ origin: allowed.origin, authorization: 'Bearer x' }).send({});
+      expect(post.status).toBeLessThan(500);
+      const preflight = await ctx.t.http.options(`/v1/client/${slug}/tokens`).set({ origin: allowed.origin });
+      expect(preflight.status).toBeLessThan(500);
+      expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    }
+  });
+
   it('gives the tenant and admin routes no CORS at all', async () => {
     const tenantRoute = await ctx.t.http
       .post('/v1/tokens')

@@ -207,6 +207,68 @@ describe('the browser token route', () => {
     expect(events.body.data[0]).toMatchObject({ target: { type: 'end_user', id: 'gina' }, details: { sessionsRevoked: 1 } });
   });
 
+  it('lets an end user set only the options that narrow a token, and names the user in every refusal row', async () => {
+    const signalwireAccount = emulatedSignalwireAccount(ctx.emulators.signalwire);
+    const signalwire = await ctx.createAccount(signalwireAccount);
+    await ctx.createEndpoint(twilio, { userId: 'ivan', identity: 'ivan' });
+    await ctx.createEndpoint(signalwire, {
+      userId: 'ivan',
+      identity: 'ivan@example.com',
+      providerOptions: { allowedAddresses: signalwireAccount.addresses.slice(0, 2) },
+    });
+    const token = await jwtFor('ivan');
+    const params = await clientIssue(ctx.t, ctx.tenant, token, {
+      provider: 'twilio',
+      options: { outgoingParams: { callerId: '+15550001' } },
+    }).expect(403);
+    expect(params.body.error).toMatchObject({ code: 'option_not_allowed', details: { options: ['outgoingParams'] } });
+    const guest = await clientIssue(ctx.t, ctx.tenant, token, {
+      provider: 'signalwire',
+      kind: 'guest',
+      options: { allowedAddresses: signalwireAccount.addresses.slice(0, 1) },
+    }).expect(201);
+    expect(guest.body.allowedAddresses).toEqual(signalwireAccount.addresses.slice(0, 1));
+    const [refusal] = await ctx.t.prisma.tokenIssuance.findMany({ where: { tenantId: ctx.tenant.id, errorCode: 'option_not_allowed' } });
+    expect(refusal).toMatchObject({ actorKind: 'end_user', userId: 'ivan', outcome: 'refused' });
+  });
+
+  it("never mints a token that outlives the end user's credential (at least the minimum)", async () => {
+    await ctx.createEndpoint(twilio, { userId: 'judy', identity: 'judy' });
+    const session = await createSession(ctx.t, ctx.tenant, { userId: 'judy', ttlSeconds: 120 });
+    const token = await clientIssue(ctx.t, ctx.tenant, session.session, { ttlSeconds: 3600 }).expect(201);
+    expect(token.body.expiresAt).toBe(new Date(ctx.clock.now().getTime() + 120_000).toISOString());
+    const now = Math.floor(ctx.clock.now().getTime() / 1000);
+    const shortJwt = await idp.sign({ ...claimsAt(ctx, idp.issuer, 'judy'), exp: now + 30 });
+    expect((await clientIssue(ctx.t, ctx.tenant, shortJwt).expect(201)).body.expiresAt).toBe(new Date((now + 60) * 1000).toISOString());
+  });
+
+  it('keeps a session bound to one account off the refresh chains of the same user on another account', async () => {
+    const signalwire = await ctx.createAccount(emulatedSignalwireAccount(ctx.emulators.signalwire));
+    await ctx.createEndpoint(twilio, { userId: 'kate', identity: 'kate' });
+    await ctx.createEndpoint(signalwire, { userId: 'kate', identity: 'kate@example.com' });
+    const chain = (await clientIssue(ctx.t, ctx.tenant, await jwtFor('kate'), { provider: 'signalwire' }).expect(201)).body.id as string;
+    const twilioOnly = await createSession(ctx.t, ctx.tenant, { userId: 'kate', providerAccountId: twilio });
+    const refused = await ctx.t.http
+      .post(`/v1/client/${ctx.tenant.slug}/tokens/${chain}/refresh`)
+      .set(bearer(twilioOnly.session))
+      .expect(403);
+    expect(refused.body.error.code).toBe('session_scope_exceeded');
+  });
+
+  it('gives a user id shaped like a derived identity a derived identity of its own', async () => {
+    const tenant = await createTenant(ctx.t);
+    await configureEndUserAuth(ctx.t, tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
+    await ctx.t.http
+      .post('/v1/provider-accounts')
+      .set(bearer(tenant.key))
+      .send({ ...emulatedTwilioAccount(ctx.emulators.twilio), name: 'jit', policy: { autoEnroll: true } })
+      .expect(201);
+    const derived = (await clientIssue(ctx.t, tenant, await jwtFor('frank@example.com')).expect(201)).body.identity as string;
+    const squatter = await clientIssue(ctx.t, tenant, await jwtFor(derived)).expect(201);
+    expect(squatter.body.identity).not.toBe(derived);
+    expect((await clientIssue(ctx.t, tenant, await jwtFor('frank@example.com')).expect(201)).body.identity).toBe(derived);
+  });
+
   it('follows the endpoint: a disabled endpoint mints nothing on its next request', async () => {
     const endpoint = await ctx.createEndpoint(twilio, { userId: 'hank', identity: 'hank' });
     const token = await jwtFor('hank');
@@ -258,6 +320,23 @@ describe('the internal token route', () => {
       .send({ userId: 'ivy' })
       .expect(404);
     await ctx.t.http.post(`/v1/internal/tenants/${ctx.tenant.id}/tokens`).set(bearer(key.key)).send({}).expect(400);
+  });
+
+  it('enrols no one for a suspended tenant', async () => {
+    const account = await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    const key = await serviceKey(['tokens:issue']);
+    await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ status: 'suspended' }).expect(200);
+    try {
+      const refused = await ctx.t.http
+        .post(`/v1/internal/tenants/${ctx.tenant.id}/tokens`)
+        .set(bearer(key.key))
+        .send({ userId: 'newcomer', providerAccountId: account })
+        .expect(403);
+      expect(refused.body.error.code).toBe('tenant_suspended');
+    } finally {
+      await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ status: 'active' }).expect(200);
+    }
+    expect(await ctx.t.prisma.endpoint.count({ where: { tenantId: ctx.tenant.id, userId: 'newcomer' } })).toBe(0);
   });
 
   it("revokes a tenant's user with users:revoke", async () => {

@@ -4,6 +4,7 @@ import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { claimsAt, clientIssue, configureEndUserAuth, countedRefusals } from '../helpers/end-users';
 import { fakeDateOnly } from '../helpers/fake-clock';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
+import { bearer } from '../helpers/test-app';
 import { createSigningKey, signToken, SigningKey, startTestIdp, TestIdp } from '../helpers/test-idp';
 
 const SHARED_SECRET = 'a-shared-secret-for-hs256-at-least-32-chars';
@@ -191,5 +192,93 @@ describe("an identity provider's published keys (JWKS)", () => {
     // The genuine key still works throughout.
     await clientIssue(ctx.t, ctx.tenant, await idp.sign(claimsAt(ctx, idp.issuer, 'alice'))).expect(201);
     expect(idp.fetches() - before).toBe(1);
+  });
+});
+
+describe('several identity providers, and what their tokens may claim', () => {
+  let ctx: IssuingContext;
+  let idp: TestIdp;
+  const STAGING = 'https://staging.example/';
+  const stagingToken = (claims: object) =>
+    new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SHARED_SECRET));
+
+  beforeAll(async () => {
+    ctx = await createIssuingContext();
+    idp = await startTestIdp();
+    await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await idp?.close();
+  });
+
+  it('keeps the users of different issuers apart unless the tenant gives them the same prefix', async () => {
+    const unprefixed = await ctx.t.http
+      .put('/v1/end-user-auth')
+      .set(bearer(ctx.tenant.key))
+      .send({
+        sessions: false,
+        issuers: [
+          { issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl },
+          { issuer: STAGING, audience: 'callpass', secret: SHARED_SECRET },
+        ],
+      })
+      .expect(400);
+    expect(unprefixed.body.error.details.fields[0].field).toBe('issuers[0].userIdPrefix');
+    await configureEndUserAuth(ctx.t, ctx.tenant, {
+      issuers: [
+        { issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl, userIdPrefix: '' },
+        { issuer: STAGING, audience: 'callpass', secret: SHARED_SECRET, userIdPrefix: 'staging_' },
+      ],
+    });
+    const production = await clientIssue(ctx.t, ctx.tenant, await idp.sign(claimsAt(ctx, idp.issuer, 'alice'))).expect(201);
+    expect(production.body.identity).toBe('alice');
+    // A staging account called "alice" is another user: it never gets production Alice's endpoint or identity.
+    const staging = await clientIssue(ctx.t, ctx.tenant, await stagingToken(claimsAt(ctx, STAGING, 'alice'))).expect(201);
+    expect(staging.body.identity).toBe('staging_alice');
+    const users = await ctx.t.prisma.endpoint.findMany({
+      where: { tenantId: ctx.tenant.id },
+      select: { userId: true },
+      orderBy: { userId: 'asc' },
+    });
+    expect(users.map(({ userId }) => userId)).toEqual(['alice', 'staging_alice']);
+  });
+
+  it('takes an e-mail address as the user id only once the issuer has verified it', async () => {
+    await configureEndUserAuth(ctx.t, ctx.tenant, {
+      issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl, userClaim: 'email' }],
+    });
+    const claims = { ...claimsAt(ctx, idp.issuer, 'opaque-id'), email: 'mail@example.com' };
+    const unverified = await clientIssue(ctx.t, ctx.tenant, await idp.sign(claims)).expect(401);
+    expect(unverified.body.error).toMatchObject({ code: 'end_user_claim_missing', details: { claim: 'email_verified' } });
+    const verified = await clientIssue(ctx.t, ctx.tenant, await idp.sign({ ...claims, email_verified: true })).expect(201);
+    expect(verified.body.identity).toMatch(/^u[0-9a-f]{24}$/);
+  });
+
+  it('refuses an issuer no tenant could have configured without looking it up (4xx, not 500)', async () => {
+    const nul = await clientIssue(
+      ctx.t,
+      ctx.tenant,
+      await idp.sign({ ...claimsAt(ctx, idp.issuer, 'alice'), iss: 'https://idp\u0000.example/' }),
+    );
+    expect(nul.status).toBe(401);
+    expect(nul.body.error.code).toBe('end_user_issuer_unknown');
+  });
+
+  it("stops fetching a failing key set for 10 s: made-up tokens cannot turn an issuer's outage into a request each", async () => {
+    await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
+    idp.failWith(500);
+    const before = idp.fetches();
+    const token = await idp.sign(claimsAt(ctx, idp.issuer, 'alice'));
+    // One after the other: concurrent requests would share one fetch anyway.
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const answer = await clientIssue(ctx.t, ctx.tenant, token);
+      expect(`${answer.status} ${answer.body.error?.code}`).toBe('503 end_user_keys_unavailable');
+    }
+    expect(idp.fetches() - before).toBe(1);
+    idp.failWith(undefined);
+    ctx.clock.advance(10_000);
+    await clientIssue(ctx.t, ctx.tenant, await idp.sign(claimsAt(ctx, idp.issuer, 'alice'))).expect(201);
+    expect(idp.fetches() - before).toBe(2);
   });
 });

@@ -95,6 +95,8 @@ describe('Callpass end-user sessions', () => {
       .expect(404);
     expect(unknownAccount.body.error.code).toBe('provider_account_not_found');
     await ctx.t.http.post('/v1/sessions').set(bearer(ctx.tenant.key)).send({ userId: 'alice', ttlSeconds: 86_401 }).expect(400);
+    // An empty list would read as "nothing" but narrow nothing: it is refused.
+    await ctx.t.http.post('/v1/sessions').set(bearer(ctx.tenant.key)).send({ userId: 'alice', capabilities: [] }).expect(400);
     await ctx.t.http.post('/v1/sessions').set(bearer(ctx.tenant.key)).send({ userId: 'a\u0000b' }).expect(400);
     await ctx.t.http.delete('/v1/sessions/not-a-uuid').set(bearer(ctx.tenant.key)).expect(404);
     const forged = `cp_sess_${'A'.repeat(49)}`;

@@ -23,6 +23,8 @@ export interface TestIdp {
   keys: SigningKey[];
   /** How many times the JWKS was fetched. */
   fetches(): number;
+  /** Answers the JWKS with this status from now on (undefined: serve it again). */
+  failWith(status: number | undefined): void;
   sign(claims: JWTPayload, options?: SignOptions): Promise<string>;
   /** Publishes a new key (first in the set) and signs with it from now on; the old keys stay published unless `retire`. */
   rotate(options?: { retire?: boolean }): Promise<SigningKey>;
@@ -47,10 +49,12 @@ export async function signToken(claims: JWTPayload, key: SigningKey, header: Rec
 
 export async function startTestIdp(): Promise<TestIdp> {
   let fetches = 0;
+  let failure: number | undefined;
   const keys = [await createSigningKey()];
   const server = http.createServer((request, response) => {
     if (request.url !== '/jwks') return void response.writeHead(404).end();
     fetches += 1;
+    if (failure) return void response.writeHead(failure).end();
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: keys.map((key) => key.publicJwk) }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -60,6 +64,7 @@ export async function startTestIdp(): Promise<TestIdp> {
     jwksUrl: `${origin}/jwks`,
     keys,
     fetches: () => fetches,
+    failWith: (status) => (failure = status),
     sign: (claims, options = {}) => signToken(claims, options.key ?? keys[0], options.header),
     rotate: async ({ retire = false } = {}) => {
       const key = await createSigningKey();
