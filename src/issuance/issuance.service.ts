@@ -6,10 +6,9 @@ import { isUuid } from '../common/ids';
 import { validateObject } from '../common/validation/validate-object';
 import { openRowSecret } from '../crypto/row-secrets';
 import { DecryptionError, SecretBox } from '../crypto/secret-box';
-import { endUserErrors } from '../end-users/end-users.errors';
 import { endpointErrors } from '../endpoints/endpoints.errors';
 import { ProviderAccountsService } from '../provider-accounts/provider-accounts.service';
-import { MintedToken, TokenKind } from '../providers/provider-adapter';
+import { TokenKind } from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { TokenRequestDto } from './dto/token-request.dto';
 import { EndpointEnrollment } from './endpoint-enrollment';
@@ -19,7 +18,16 @@ import { issuanceErrors } from './issuance.errors';
 import { IssuedTokenResponse } from './issued-token.response';
 import { ProviderSessionsRepository } from './provider-sessions.repository';
 import { IssuanceRecord, TokenRecorder } from './token-recorder';
-import { grantCapabilities, resolveTtl, TtlLimits, ttlLimits } from './token-policy';
+import {
+  checkAccountBinding,
+  checkEndUserOptions,
+  checkLifetime,
+  grantCapabilities,
+  resolveTtl,
+  secondsUntil,
+  TtlLimits,
+  ttlLimits,
+} from './token-policy';
 
 /** How long a refresh may hold its session: the provider call's timeout, retries and backoff fit well within it. */
 const REFRESH_LEASE_MS = 60_000;
@@ -205,25 +213,6 @@ export class IssuanceService {
   }
 }
 
-/** A session bound to one provider account mints and refreshes there only. */
-function checkAccountBinding(caller: IssuanceCaller, accountId: string): void {
-  const bound = caller.grant?.providerAccountId;
-  if (bound && bound !== accountId) throw endUserErrors.session_scope_exceeded();
-}
-
-/**
- * An end user may set only the options a kind lets them (narrowing ones, like a guest token's addresses); the rest
- * shape what the tenant's backend or the provider trusts (Twilio's outgoingParams reach the TwiML app as signed).
- */
-function checkEndUserOptions(kind: TokenKind, options: Record<string, unknown> | undefined): void {
-  const refused = Object.keys(options ?? {}).filter((name) => !(kind.endUserOptions ?? []).includes(name));
-  if (refused.length) throw issuanceErrors.option_not_allowed({ options: refused });
-}
-
-function secondsUntil(at: Date, now: Date): number {
-  return Math.floor((at.getTime() - now.getTime()) / 1000);
-}
-
 /** Own properties only: a kind named like an Object.prototype member must not resolve to it. */
 function kindOf(kinds: Record<string, TokenKind>, name: string): TokenKind | undefined {
   return Object.hasOwn(kinds, name) ? kinds[name] : undefined;
@@ -232,12 +221,4 @@ function kindOf(kinds: Record<string, TokenKind>, name: string): TokenKind | und
 function found(target: IssuanceTarget | undefined): IssuanceTarget {
   if (!target) throw endpointErrors.endpoint_not_found();
   return target;
-}
-
-/** A provider that sets the lifetime itself (Bandwidth, embeds) may exceed the policy; such a token does not go out. */
-function checkLifetime(issuedAt: Date, minted: MintedToken, limits: TtlLimits): void {
-  const lifetimeSeconds = Math.ceil((minted.expiresAt.getTime() - issuedAt.getTime()) / 1000);
-  if (lifetimeSeconds > limits.maxSeconds) {
-    throw issuanceErrors.lifetime_exceeds_policy({ providerLifetimeSeconds: lifetimeSeconds, maxSeconds: limits.maxSeconds });
-  }
 }

@@ -1,5 +1,8 @@
+import { endUserErrors } from '../end-users/end-users.errors';
 import { CAPABILITIES, CapabilityName } from '../provider-accounts/dto/capabilities';
+import { MintedToken, TokenKind } from '../providers/provider-adapter';
 import { MIN_TTL_SECONDS, TokenTtlDto } from '../tenants/dto/token-ttl.dto';
+import type { IssuanceCaller } from './issuance-caller';
 import { issuanceErrors } from './issuance.errors';
 
 /** Lifetime when neither the request, the account nor the tenant names one: short, and refreshed by the client. */
@@ -70,4 +73,31 @@ export function refreshAfter(now: Date, expiresAt: Date): Date {
   const lifetime = expiresAt.getTime() - now.getTime();
   const margin = Math.min(Math.max(lifetime / 5, 30_000), 300_000);
   return new Date(Math.max(now.getTime(), expiresAt.getTime() - margin));
+}
+
+/** A provider that sets the lifetime itself (Bandwidth, embeds) may exceed the policy; such a token does not go out. */
+export function checkLifetime(issuedAt: Date, minted: MintedToken, limits: TtlLimits): void {
+  const lifetimeSeconds = Math.ceil((minted.expiresAt.getTime() - issuedAt.getTime()) / 1000);
+  if (lifetimeSeconds > limits.maxSeconds) {
+    throw issuanceErrors.lifetime_exceeds_policy({ providerLifetimeSeconds: lifetimeSeconds, maxSeconds: limits.maxSeconds });
+  }
+}
+
+/** A session bound to one provider account mints and refreshes there only. */
+export function checkAccountBinding(caller: IssuanceCaller, accountId: string): void {
+  const bound = caller.grant?.providerAccountId;
+  if (bound && bound !== accountId) throw endUserErrors.session_scope_exceeded();
+}
+
+/**
+ * An end user may set only the options a kind lets them (narrowing ones, like a guest token's addresses); the rest
+ * shape what the tenant's backend or the provider trusts (Twilio's outgoingParams reach the TwiML app as signed).
+ */
+export function checkEndUserOptions(kind: TokenKind, options: Record<string, unknown> | undefined): void {
+  const refused = Object.keys(options ?? {}).filter((name) => !(kind.endUserOptions ?? []).includes(name));
+  if (refused.length) throw issuanceErrors.option_not_allowed({ options: refused });
+}
+
+export function secondsUntil(at: Date, now: Date): number {
+  return Math.floor((at.getTime() - now.getTime()) / 1000);
 }
