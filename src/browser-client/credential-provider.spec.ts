@@ -1,0 +1,240 @@
+import { createCredentialProvider, CredentialProviderOptions } from './credential-provider.js';
+import { Environment } from './environment.js';
+
+/** A page's surroundings under the test's control: a clock that moves when told, timers that fire as it passes them. */
+class FakePage implements Environment {
+  time = 1_000_000;
+  private timers: { at: number; run: () => void; id: number }[] = [];
+  private nextId = 1;
+  private wakeListeners = new Set<() => void>();
+  readonly requests: { url: string; authorization: string; body: Record<string, unknown> }[] = [];
+  /** Answers, in order, to the requests the provider makes. */
+  readonly answers: (() => Response | Promise<Response>)[] = [];
+
+  fetch = async (url: string, init: { headers: Record<string, string>; body: string }) => {
+    this.requests.push({ url, authorization: init.headers.authorization, body: JSON.parse(init.body) as Record<string, unknown> });
+    const answer = this.answers.shift();
+    if (!answer) throw new Error(`unexpected request to ${url}`);
+    return answer();
+  };
+  now = () => this.time;
+  random = () => 0.5;
+  setTimer = (run: () => void, delayMs: number) => {
+    const id = this.nextId++;
+    this.timers.push({ at: this.time + delayMs, run, id });
+    return id;
+  };
+  clearTimer = (id: unknown) => {
+    this.timers = this.timers.filter((timer) => timer.id !== id);
+  };
+  onWake = (listener: () => void) => {
+    this.wakeListeners.add(listener);
+    return () => this.wakeListeners.delete(listener);
+  };
+
+  /** Moves the clock, firing due timers in order, and lets the work they start settle. */
+  async advance(ms: number): Promise<void> {
+    const until = this.time + ms;
+    for (;;) {
+      await settle();
+      const due = this.timers.filter((timer) => timer.at <= until).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      this.timers = this.timers.filter((timer) => timer !== due);
+      this.time = Math.max(this.time, due.at);
+      due.run();
+    }
+    this.time = until;
+    await settle();
+  }
+
+  /** The page was asleep (timers did not run) and wakes `ms` later. */
+  async sleepAndWake(ms: number): Promise<void> {
+    this.time += ms;
+    for (const listener of this.wakeListeners) listener();
+    await settle();
+  }
+}
+
+async function settle(): Promise<void> {
+  for (let turn = 0; turn < 20; turn += 1) await Promise.resolve();
+}
+
+/** Callpass's answer with a token issued at server time `serverNow`, refreshable after 80% of its lifetime. */
+function tokenAnswer(id: string, serverNow: number, lifetimeMs = 600_000, extra: Record<string, unknown> = {}) {
+  return () =>
+    new Response(
+      JSON.stringify({
+        id,
+        provider: 'twilio',
+        kind: 'access_token',
+        token: `token-${id}`,
+        identity: 'alice',
+        serverTime: new Date(serverNow).toISOString(),
+        refreshAfter: new Date(serverNow + lifetimeMs * 0.8).toISOString(),
+        expiresAt: new Date(serverNow + lifetimeMs).toISOString(),
+        capabilities: ['incoming', 'outgoing'],
+        ...extra,
+      }),
+      { status: 201 },
+    );
+}
+
+function errorAnswer(status: number, code: string, headers: Record<string, string> = {}) {
+  return () => new Response(JSON.stringify({ error: { code, message: code, details: {} } }), { status, headers });
+}
+
+describe('credential provider', () => {
+  let page: FakePage;
+  let credentials: string[];
+  const create = (overrides: Partial<CredentialProviderOptions> = {}) =>
+    createCredentialProvider({
+      baseUrl: 'https://callpass.example/',
+      tenant: 'acme',
+      provider: 'twilio',
+      getCredential: () => credentials.shift() ?? 'no-more-credentials',
+      environment: page,
+      ...overrides,
+    });
+
+  beforeEach(() => {
+    page = new FakePage();
+    credentials = ['jwt-1', 'jwt-2', 'jwt-3'];
+  });
+
+  it("fetches with the user's credential and asks for what the app named", async () => {
+    page.answers.push(tokenAnswer('t1', page.time));
+    const provider = create({ capabilities: ['outgoing'], ttlSeconds: 900 });
+    const token = await provider.getToken();
+    expect(token.token).toBe('token-t1');
+    expect(page.requests).toEqual([
+      {
+        url: 'https://callpass.example/v1/client/acme/tokens',
+        authorization: 'Bearer jwt-1',
+        body: { provider: 'twilio', capabilities: ['outgoing'], ttlSeconds: 900 },
+      },
+    ]);
+    // Still valid: no second request.
+    expect(await provider.getToken()).toBe(token);
+    expect(page.requests).toHaveLength(1);
+    provider.dispose();
+  });
+
+  it('refreshes at refreshAfter measured on the server clock, however far the browser clock is off', async () => {
+    const skew = -3_600_000; // the server is an hour behind this browser
+    page.answers.push(tokenAnswer('t1', page.time + skew), tokenAnswer('t2', page.time + skew + 480_000));
+    const provider = create();
+    const refreshed: string[] = [];
+    provider.on('refreshed', (token) => refreshed.push(token.id));
+    await provider.getToken();
+    await page.advance(479_000);
+    expect(refreshed).toEqual([]);
+    await page.advance(1_000);
+    expect(refreshed).toEqual(['t2']);
+    expect(provider.current?.id).toBe('t2');
+    provider.dispose();
+  });
+
+  it('retries network errors and 5xx with capped jittered backoff, then recovers', async () => {
+    page.answers.push(
+      () => Promise.reject(new TypeError('Failed to fetch')),
+      errorAnswer(503, 'provider_unavailable'),
+      errorAnswer(502, 'provider_bad_response'),
+      tokenAnswer('t1', page.time),
+    );
+    const provider = create({ retry: { baseMs: 1000, maxMs: 1500 } });
+    const errors: string[] = [];
+    provider.on('error', (error) => errors.push(`${error.code}:${error.retrying}`));
+    const pending = provider.getToken();
+    await page.advance(0);
+    expect(page.requests).toHaveLength(1);
+    await page.advance(500); // random 0.5 × 1000
+    expect(page.requests).toHaveLength(2);
+    await page.advance(750); // 0.5 × min(1500, 2000)
+    expect(page.requests).toHaveLength(3);
+    await page.advance(750); // capped
+    expect((await pending).id).toBe('t1');
+    expect(errors).toEqual(['network_error:true', 'provider_unavailable:true', 'provider_bad_response:true']);
+    provider.dispose();
+  });
+
+  it('waits as long as a 429 says before trying again', async () => {
+    page.answers.push(errorAnswer(429, 'rate_limited', { 'retry-after': '7' }), tokenAnswer('t1', page.time + 7000));
+    const provider = create();
+    const pending = provider.getToken();
+    await page.advance(6_999);
+    expect(page.requests).toHaveLength(1);
+    await page.advance(1);
+    expect((await pending).id).toBe('t1');
+    provider.dispose();
+  });
+
+  it('asks for the credential once more after a 401, then gives up and tells the app', async () => {
+    page.answers.push(errorAnswer(401, 'end_user_token_expired'), tokenAnswer('t1', page.time));
+    const provider = create();
+    expect((await provider.getToken()).id).toBe('t1');
+    expect(page.requests.map((request) => request.authorization)).toEqual(['Bearer jwt-1', 'Bearer jwt-2']);
+
+    page.answers.push(errorAnswer(401, 'end_user_revoked'), errorAnswer(401, 'end_user_revoked'));
+    const errors: { code: string; retrying: boolean }[] = [];
+    provider.on('error', (error) => errors.push({ code: error.code, retrying: error.retrying }));
+    await expect(provider.refresh()).rejects.toMatchObject({ code: 'end_user_revoked', status: 401, retrying: false });
+    expect(errors).toEqual([{ code: 'end_user_revoked', retrying: false }]);
+    expect(page.requests).toHaveLength(4);
+    provider.dispose();
+  });
+
+  it('does not retry a 403 (a foreign origin, a disabled endpoint)', async () => {
+    page.answers.push(errorAnswer(403, 'endpoint_disabled'));
+    const provider = create();
+    await expect(provider.getToken()).rejects.toMatchObject({ code: 'endpoint_disabled', retrying: false });
+    await page.advance(60_000);
+    expect(page.requests).toHaveLength(1);
+    provider.dispose();
+  });
+
+  it('refreshes at once when the page wakes from sleep past refreshAfter, and says when a token expired unreplaced', async () => {
+    page.answers.push(tokenAnswer('t1', page.time));
+    const provider = create();
+    const expired: string[] = [];
+    provider.on('expired', (token) => expired.push(token.id));
+    await provider.getToken();
+    page.answers.push(tokenAnswer('t2', page.time + 900_000));
+    await page.sleepAndWake(900_000);
+    expect(provider.current?.id).toBe('t2');
+
+    page.answers.push(() => Promise.reject(new TypeError('offline')));
+    await page.advance(480_000); // refreshAfter: the refresh fails and is retried
+    page.answers.push(...Array.from({ length: 10 }, () => () => Promise.reject(new TypeError('offline'))));
+    await page.advance(120_000);
+    expect(expired).toEqual(['t2']);
+    provider.dispose();
+  });
+
+  it("refreshes a refreshable token through Callpass's refresh route, and mints anew when the chain ended", async () => {
+    page.answers.push(tokenAnswer('s1', page.time, 600_000, { refreshable: true }));
+    const provider = create({ provider: 'signalwire' });
+    await provider.getToken();
+    page.answers.push(tokenAnswer('s2', page.time, 600_000, { refreshable: true }));
+    await provider.refresh();
+    expect(page.requests[1].url).toBe('https://callpass.example/v1/client/acme/tokens/s1/refresh');
+    page.answers.push(errorAnswer(404, 'token_not_refreshable'), tokenAnswer('s3', page.time, 600_000, { refreshable: true }));
+    expect((await provider.refresh()).id).toBe('s3');
+    expect(page.requests.slice(2).map((request) => request.url)).toEqual([
+      'https://callpass.example/v1/client/acme/tokens/s2/refresh',
+      'https://callpass.example/v1/client/acme/tokens',
+    ]);
+    provider.dispose();
+  });
+
+  it('shares one request between concurrent callers, and stops everything on dispose', async () => {
+    page.answers.push(tokenAnswer('t1', page.time));
+    const provider = create();
+    const [first, second] = await Promise.all([provider.getToken(), provider.getToken()]);
+    expect(first).toBe(second);
+    expect(page.requests).toHaveLength(1);
+    provider.dispose();
+    await page.advance(3_600_000);
+    expect(page.requests).toHaveLength(1);
+    await expect(provider.refresh()).rejects.toMatchObject({ code: 'disposed' });
+  });
+});
