@@ -133,7 +133,6 @@ export class IssuanceService {
   ): Promise<IssuedTokenResponse> {
     const { account, endpoint } = target;
     this.recorder.describe(record, target);
-    if (target.tenant.status !== 'active') throw authErrors.tenant_suspended();
     const adapter = this.registry.get(account.provider);
     const kindName = request.kind ?? adapter.defaultTokenKind;
     record.tokenKind = kindName;
@@ -195,13 +194,15 @@ export class IssuanceService {
     return ttlLimits(tenant.settings.tokenTtl, account.policy.tokenTtl, providerMax);
   }
 
-  /** A suspended tenant mints nothing; here the endpoint, the account and the capabilities. */
+  /** The tenant, the endpoint and the account must be active, and the capabilities allowed by each and the caller. */
   private checkPolicy(
-    { endpoint, account }: IssuanceTarget,
+    { tenant, endpoint, account }: IssuanceTarget,
     kind: TokenKind,
     requested: TokenRequestDto['capabilities'],
     caller: IssuanceCaller,
   ) {
+    // Authentication refuses a suspended tenant's callers already; this holds for every route whatever the caller.
+    if (tenant.status !== 'active') throw authErrors.tenant_suspended();
     if (endpoint?.disabled) throw issuanceErrors.endpoint_disabled();
     if (account.status !== 'active') throw issuanceErrors.provider_account_disabled();
     const limits = {

@@ -1,8 +1,8 @@
 import { emulatedPlivoAccount, emulatedSignalwireAccount, emulatedTwilioAccount } from '../../src/sandbox/emulators';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
-import { claimsAt, clientIssue, configureEndUserAuth, createSession } from '../helpers/end-users';
+import { claimsAt, clientIssue, configureEndUserAuth, createSession, setTenantSettings } from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
-import { bearer } from '../helpers/test-app';
+import { bearer, createTestApp } from '../helpers/test-app';
 import { startTestIdp, TestIdp } from '../helpers/test-idp';
 
 describe('the browser token route', () => {
@@ -15,6 +15,7 @@ describe('the browser token route', () => {
     ctx = await createIssuingContext();
     idp = await startTestIdp();
     twilio = await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio));
+    await setTenantSettings(ctx.t, ctx.tenant);
     await configureEndUserAuth(ctx.t, ctx.tenant, {
       issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }],
       sessions: true,
@@ -46,6 +47,7 @@ describe('the browser token route', () => {
 
   it('enrols a user on first request where the account allows it: concurrent first requests create one endpoint', async () => {
     const tenant = await createTenant(ctx.t);
+    await setTenantSettings(ctx.t, tenant);
     await configureEndUserAuth(ctx.t, tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
     const plivo = emulatedPlivoAccount(ctx.emulators.plivo);
     const account = await ctx.t.http
@@ -69,6 +71,31 @@ describe('the browser token route', () => {
     // A user id the provider cannot take as a name gets a derived, stable one.
     const oddUser = await clientIssue(ctx.t, tenant, await jwtFor('frank@example.com')).expect(201);
     expect(oddUser.body.identity).toMatch(/^u[0-9a-f]{24}/);
+  });
+
+  it('enrols a user once when two replicas get their first requests at the same moment', async () => {
+    const tenant = await createTenant(ctx.t);
+    await setTenantSettings(ctx.t, tenant);
+    await configureEndUserAuth(ctx.t, tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
+    await ctx.t.http
+      .post('/v1/provider-accounts')
+      .set(bearer(tenant.key))
+      .send({ ...emulatedTwilioAccount(ctx.emulators.twilio), name: 'jit', policy: { autoEnroll: true } })
+      .expect(201);
+    // A second app on the same database: its own process memory, so only the database stands between the two.
+    const replica = await createTestApp({
+      database: ctx.t.database,
+      clock: ctx.clock,
+      env: { ENCRYPTION_KEYS: ctx.t.env.ENCRYPTION_KEYS },
+    });
+    try {
+      const token = await jwtFor('lena');
+      const answers = await Promise.all(Array.from({ length: 8 }, (_, index) => clientIssue(index % 2 ? ctx.t : replica, tenant, token)));
+      expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(201));
+      expect(await ctx.t.prisma.endpoint.count({ where: { tenantId: tenant.id, userId: 'lena' } })).toBe(1);
+    } finally {
+      await replica.close();
+    }
   });
 
   describe('never mints for anyone but the signed-in user of that tenant', () => {
@@ -257,6 +284,7 @@ describe('the browser token route', () => {
 
   it('gives a user id shaped like a derived identity a derived identity of its own', async () => {
     const tenant = await createTenant(ctx.t);
+    await setTenantSettings(ctx.t, tenant);
     await configureEndUserAuth(ctx.t, tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
     await ctx.t.http
       .post('/v1/provider-accounts')

@@ -1,7 +1,7 @@
 import { base64url, SignJWT } from 'jose';
 import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
-import { claimsAt, clientIssue, configureEndUserAuth, countedRefusals } from '../helpers/end-users';
+import { claimsAt, clientIssue, configureEndUserAuth, countedRefusals, setTenantSettings } from '../helpers/end-users';
 import { fakeDateOnly } from '../helpers/fake-clock';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer } from '../helpers/test-app';
@@ -30,6 +30,7 @@ describe('end users with an identity provider (JWT)', () => {
     typedKey = await createSigningKey('ES256', 'typed');
     otherTenantKey = await createSigningKey('RS256', 'other');
     await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    await setTenantSettings(ctx.t, ctx.tenant);
     await configureEndUserAuth(ctx.t, ctx.tenant, {
       issuers: [
         // One user base signs in through all three: they share user ids (the same, empty, prefix).
@@ -155,6 +156,7 @@ describe("an identity provider's published keys (JWKS)", () => {
     ctx = await createIssuingContext();
     idp = await startTestIdp();
     await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    await setTenantSettings(ctx.t, ctx.tenant);
     await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
   });
   afterAll(async () => {
@@ -206,6 +208,7 @@ describe('several identity providers, and what their tokens may claim', () => {
     ctx = await createIssuingContext();
     idp = await startTestIdp();
     await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    await setTenantSettings(ctx.t, ctx.tenant);
   });
   afterAll(async () => {
     await ctx?.close();

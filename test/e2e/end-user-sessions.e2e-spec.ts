@@ -1,5 +1,5 @@
 import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
-import { clientIssue, configureEndUserAuth, createSession } from '../helpers/end-users';
+import { clientIssue, configureEndUserAuth, createSession, setTenantSettings } from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer } from '../helpers/test-app';
 
@@ -10,6 +10,7 @@ describe('Callpass end-user sessions', () => {
   beforeAll(async () => {
     ctx = await createIssuingContext();
     accountId = await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio));
+    await setTenantSettings(ctx.t, ctx.tenant);
     await ctx.createEndpoint(accountId, { userId: 'alice', identity: 'alice' });
   });
   afterAll(() => ctx?.close());

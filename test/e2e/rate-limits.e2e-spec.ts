@@ -6,6 +6,7 @@ import { generateApiKey } from '../../src/crypto/api-key-codec';
 import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
 import { validCredentials } from '../factories/credentials.factory';
 import { clientIssue, configureEndUserAuth, createSession } from '../helpers/end-users';
+import { fakeDateOnly } from '../helpers/fake-clock';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { callJson, ServerProcess, startServer } from '../helpers/server-process';
 import { bearer, testEncryptionKey } from '../helpers/test-app';
@@ -21,15 +22,23 @@ async function burst(count: number, send: (index: number) => Promise<{ status: n
   return statuses;
 }
 
+/** The in-process counters' windows follow Date: frozen here, and moved a minute on to start a test on fresh windows. */
+const nextWindow = () => jest.setSystemTime(Date.now() + 61_000);
+
 describe('rate limits on the token routes', () => {
   let ctx: IssuingContext;
 
   beforeAll(async () => {
+    fakeDateOnly();
     ctx = await createIssuingContext();
     await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
     await configureEndUserAuth(ctx.t, ctx.tenant, { sessions: true });
   });
-  afterAll(() => ctx?.close());
+  beforeEach(nextWindow);
+  afterAll(async () => {
+    jest.useRealTimers();
+    await ctx?.close();
+  });
 
   it('lets a user burst to the limit, then answers the excess with 429, Retry-After and RateLimit headers, counted in the token log', async () => {
     const { id: sessionId, session } = await createSession(ctx.t, ctx.tenant, { userId: 'burst' });
@@ -81,7 +90,9 @@ describe('rate limits on the token routes', () => {
       .set(bearer(ctx.t.adminKey))
       .send({ settings: { rateLimits: { tenantPerMinute: 1 } } })
       .expect(200);
+    nextWindow();
     const { session: fresh } = await createSession(ctx.t, ctx.tenant, { userId: 'tenant_bound' });
+    await clientIssue(ctx.t, ctx.tenant, fresh).expect(201);
     const tenantLimited = await clientIssue(ctx.t, ctx.tenant, fresh).expect(429);
     expect(tenantLimited.body.error.details).toMatchObject({ limit: 'tenant', perMinute: 1 });
   });

@@ -44,3 +44,15 @@ export async function countedRefusals(ctx: IssuingContext): Promise<Record<strin
   for (const row of rows) counts[row.errorCode!] = (counts[row.errorCode!] ?? 0) + (row.requestCount ?? 1);
   return counts;
 }
+
+/**
+ * Replaces the tenant's settings (as PATCH does), with the per-user limit (10 a minute by default) raised out of the
+ * way of tests that are not about limits.
+ */
+export async function setTenantSettings(t: TestApp, tenant: TestTenant, settings: Record<string, unknown> = {}): Promise<void> {
+  const response = await t.http
+    .patch(`/v1/admin/tenants/${tenant.id}`)
+    .set(bearer(t.adminKey))
+    .send({ settings: { rateLimits: { userPerMinute: 10_000 }, ...settings } });
+  if (response.status !== 200) throw new Error(`settings not set: ${JSON.stringify(response.body)}`);
+}
