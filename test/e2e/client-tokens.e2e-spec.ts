@@ -1,8 +1,21 @@
-import { emulatedPlivoAccount, emulatedSignalwireAccount, emulatedTwilioAccount } from '../../src/sandbox/emulators';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateApiKey } from '../../src/crypto/api-key-codec';
+import {
+  emulatedPlivoAccount,
+  emulatedSignalwireAccount,
+  emulatedTwilioAccount,
+  Emulators,
+  startEmulators,
+} from '../../src/sandbox/emulators';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { claimsAt, clientIssue, configureEndUserAuth, createSession, setTenantSettings } from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
-import { bearer, createTestApp } from '../helpers/test-app';
+import { callJson, ServerProcess, startServer } from '../helpers/server-process';
+import { bearer, testEncryptionKey } from '../helpers/test-app';
+import { createTestDatabase, TestDatabase } from '../helpers/test-database';
 import { startTestIdp, TestIdp } from '../helpers/test-idp';
 
 describe('the browser token route', () => {
@@ -71,31 +84,6 @@ describe('the browser token route', () => {
     // A user id the provider cannot take as a name gets a derived, stable one.
     const oddUser = await clientIssue(ctx.t, tenant, await jwtFor('frank@example.com')).expect(201);
     expect(oddUser.body.identity).toMatch(/^u[0-9a-f]{24}/);
-  });
-
-  it('enrols a user once when two replicas get their first requests at the same moment', async () => {
-    const tenant = await createTenant(ctx.t);
-    await setTenantSettings(ctx.t, tenant);
-    await configureEndUserAuth(ctx.t, tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
-    await ctx.t.http
-      .post('/v1/provider-accounts')
-      .set(bearer(tenant.key))
-      .send({ ...emulatedTwilioAccount(ctx.emulators.twilio), name: 'jit', policy: { autoEnroll: true } })
-      .expect(201);
-    // A second app on the same database: its own process memory, so only the database stands between the two.
-    const replica = await createTestApp({
-      database: ctx.t.database,
-      clock: ctx.clock,
-      env: { ENCRYPTION_KEYS: ctx.t.env.ENCRYPTION_KEYS },
-    });
-    try {
-      const token = await jwtFor('lena');
-      const answers = await Promise.all(Array.from({ length: 8 }, (_, index) => clientIssue(index % 2 ? ctx.t : replica, tenant, token)));
-      expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(201));
-      expect(await ctx.t.prisma.endpoint.count({ where: { tenantId: tenant.id, userId: 'lena' } })).toBe(1);
-    } finally {
-      await replica.close();
-    }
   });
 
   describe('never mints for anyone but the signed-in user of that tenant', () => {
@@ -375,3 +363,61 @@ describe('the internal token route', () => {
     expect(events.body.data[0]).toMatchObject({ actor: { kind: 'service', id: key.id }, target: { id: 'ivy' } });
   });
 });
+
+/** Two server processes on one PostgreSQL: only the database stands between their first requests for one user. */
+if (process.env.TEST_DATABASE_URL) {
+  describe('two replicas enrolling one user', () => {
+    let database: TestDatabase;
+    let emulators: Emulators;
+    const servers: ServerProcess[] = [];
+    const dataDirs: string[] = [];
+    const adminKey = generateApiKey('admin').key;
+
+    beforeAll(async () => {
+      database = await createTestDatabase('postgresql');
+      emulators = await startEmulators();
+      const env = {
+        NODE_ENV: 'test',
+        DATABASE_URL: database.url!,
+        ENCRYPTION_KEYS: testEncryptionKey(),
+        BOOTSTRAP_ADMIN_KEY: adminKey,
+        ALLOW_PRIVATE_NETWORK_URLS: 'true',
+        LOG_FORMAT: 'json',
+      };
+      for (let index = 0; index < 2; index += 1) dataDirs.push(fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-replica-')));
+      servers.push(...(await Promise.all(dataDirs.map((dataDir) => startServer({ ...env, DATA_DIR: dataDir })))));
+    }, 60_000);
+    afterAll(async () => {
+      await Promise.all(servers.map((server) => server.stop()));
+      await emulators?.close();
+      await database?.drop();
+      for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('creates one endpoint when both get the first requests at the same moment', async () => {
+      const [first, second] = servers.map((server) => server.url);
+      const slug = `replicas-${randomBytes(4).toString('hex')}`;
+      const tenant = await callJson(first, 'POST', '/v1/admin/tenants', adminKey, { slug, name: 'Replicas' });
+      const tenantKey = (await callJson(first, 'POST', `/v1/admin/tenants/${tenant.body.id}/api-keys`, adminKey, { name: 'k' })).body.key;
+      const account = await callJson(second, 'POST', '/v1/provider-accounts', tenantKey, {
+        ...emulatedTwilioAccount(emulators.twilio),
+        name: 'jit',
+        policy: { autoEnroll: true },
+      });
+      expect(account.status).toBe(201);
+      expect((await callJson(first, 'PUT', '/v1/end-user-auth', tenantKey, { issuers: [], sessions: true })).status).toBe(200);
+      const { session } = (await callJson(second, 'POST', '/v1/sessions', tenantKey, { userId: 'lena' })).body;
+
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, index) => callJson(index % 2 ? first : second, 'POST', `/v1/client/${slug}/tokens`, session, {})),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(201));
+      expect(new Set(answers.map((answer) => answer.body.identity)).size).toBe(1);
+      const rows = await database.query<{ count: string }>('SELECT count(*) FROM endpoints WHERE tenant_id = $1 AND user_id = $2', [
+        tenant.body.id,
+        'lena',
+      ]);
+      expect(Number(rows[0].count)).toBe(1);
+    });
+  });
+}
