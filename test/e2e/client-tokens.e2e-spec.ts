@@ -412,7 +412,7 @@ if (process.env.TEST_DATABASE_URL) {
         Array.from({ length: 8 }, (_, index) => callJson(index % 2 ? first : second, 'POST', `/v1/client/${slug}/tokens`, session, {})),
       );
       expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(201));
-      expect(new Set(answers.map((answer) => answer.body.identity)).size).toBe(1);
+      expect(new Set(answers.map((answer) => (answer.body as { identity?: string }).identity)).size).toBe(1);
       const rows = await database.query<{ count: string }>('SELECT count(*) FROM endpoints WHERE tenant_id = $1 AND user_id = $2', [
         tenant.body.id,
         'lena',
