@@ -31,6 +31,11 @@ export interface CredentialProviderOptions {
   capabilities?: string[];
   ttlSeconds?: number;
   options?: Record<string, unknown>;
+  /**
+   * Whether the provider fetches the next token by itself at `refreshAfter` (default true). Off when the SDK
+   * refreshes its own credential (SignalWire's client-bound tokens) and only the first token comes from here.
+   */
+  autoRefresh?: boolean;
   /** Backoff between retries of network errors and 5xx: full jitter, doubling from `baseMs` up to `maxMs`. */
   retry?: { baseMs?: number; maxMs?: number };
   /** Timers, clock, fetch and page visibility; the browser's by default (tests inject their own). */
@@ -55,6 +60,8 @@ export interface CredentialProvider {
   refresh(): Promise<CallpassToken>;
   /** The current token, if any. */
   readonly current: CallpassToken | undefined;
+  /** A time the server gave (e.g. a token's `expiresAt`) on this page's clock, in milliseconds like `Date.now()`. */
+  localTime(serverTime: string): number;
   on<E extends keyof CredentialProviderEvents>(event: E, listener: (value: CredentialProviderEvents[E]) => void): () => void;
   /** Stops every timer and listener; further calls fail. */
   dispose(): void;
@@ -71,12 +78,15 @@ const DEFAULT_RETRY = { baseMs: 1000, maxMs: 30_000 };
 export function createCredentialProvider(options: CredentialProviderOptions): CredentialProvider {
   const env: Environment = { ...browserEnvironment(), ...options.environment };
   const retry = { ...DEFAULT_RETRY, ...options.retry };
+  const autoRefresh = options.autoRefresh ?? true;
   const events = new Emitter<CredentialProviderEvents>();
   const route = `${options.baseUrl.replace(/\/+$/, '')}/v1/client/${encodeURIComponent(options.tenant)}/tokens`;
   let current: CallpassToken | undefined;
   /** Local times (env.now()) at which to refresh and at which the current token expires. */
   let refreshAt = 0;
   let expiresAt = 0;
+  /** This page's clock minus the server's, measured when the current token arrived. */
+  let clockOffset = 0;
   let inFlight: Promise<CallpassToken> | undefined;
   let refreshTimer: unknown;
   let expiryTimer: unknown;
@@ -117,17 +127,21 @@ export function createCredentialProvider(options: CredentialProviderOptions): Cr
 
   function accept(token: CallpassToken, receivedAt: number): CallpassToken {
     const first = current === undefined;
-    const serverNow = Date.parse(token.serverTime);
     current = token;
-    refreshAt = receivedAt + Math.max(0, Date.parse(token.refreshAfter) - serverNow);
-    expiresAt = receivedAt + Math.max(0, Date.parse(token.expiresAt) - serverNow);
-    schedule(refreshAt - env.now(), () => void refresh().catch(() => undefined));
+    clockOffset = receivedAt - Date.parse(token.serverTime);
+    refreshAt = Math.max(receivedAt, localTime(token.refreshAfter));
+    expiresAt = Math.max(receivedAt, localTime(token.expiresAt));
+    if (autoRefresh) schedule(refreshAt - env.now(), () => void refresh().catch(() => undefined));
     env.clearTimer(expiryTimer);
     expiryTimer = env.setTimer(() => {
       if (current === token) events.emit('expired', token);
     }, expiresAt - env.now());
     events.emit(first ? 'token' : 'refreshed', token);
     return token;
+  }
+
+  function localTime(serverTime: string): number {
+    return Date.parse(serverTime) + clockOffset;
   }
 
   function schedule(delayMs: number, run: () => void): void {
@@ -163,7 +177,7 @@ export function createCredentialProvider(options: CredentialProviderOptions): Cr
   }
 
   const stopWatchingWake = env.onWake(() => {
-    if (current && env.now() >= refreshAt) void refresh().catch(() => undefined);
+    if (autoRefresh && current && env.now() >= refreshAt) void refresh().catch(() => undefined);
   });
 
   return {
@@ -172,6 +186,7 @@ export function createCredentialProvider(options: CredentialProviderOptions): Cr
     get current() {
       return current;
     },
+    localTime,
     on: (event, listener) => events.on(event, listener),
     dispose: () => {
       disposed = true;

@@ -1,0 +1,167 @@
+import { EventEmitter } from 'node:events';
+import { FakePage, tokenAnswer } from '../../../test/helpers/fake-page';
+import { createCredentialProvider, CredentialProvider } from '../credential-provider.js';
+import { bindBandwidthUA } from './bandwidth.js';
+import { bindPlivoClient } from './plivo.js';
+import { signalwireCredentials } from './signalwire.js';
+import { bindTwilioDevice } from './twilio.js';
+
+/** Stand-ins recording what each SDK was handed, with the SDKs' own method and event names. */
+class FakeTwilioDevice extends EventEmitter {
+  readonly tokens: string[];
+  constructor(token: string) {
+    super();
+    this.tokens = [token];
+  }
+  updateToken(token: string) {
+    this.tokens.push(token);
+  }
+}
+
+class FakePlivoClient extends EventEmitter {
+  readonly logins: string[] = [];
+  accepts = true;
+  loginWithAccessToken(token: string) {
+    this.logins.push(token);
+    return this.accepts;
+  }
+}
+
+describe('SDK adapters', () => {
+  let page: FakePage;
+  let provider: CredentialProvider;
+  const create = (overrides: { provider?: string } = {}) =>
+    createCredentialProvider({
+      baseUrl: 'https://callpass.example',
+      tenant: 'acme',
+      getCredential: () => 'jwt',
+      environment: page,
+      ...overrides,
+    });
+
+  beforeEach(() => {
+    page = new FakePage();
+  });
+  afterEach(() => provider?.dispose());
+
+  it('Twilio: constructs the Device with the first token and updates it on every refresh, not only on tokenWillExpire', async () => {
+    page.answers.push(tokenAnswer('t1', page.time), tokenAnswer('t2', page.time + 480_000), tokenAnswer('t3', page.time + 960_000));
+    provider = create();
+    const { device, detach } = await bindTwilioDevice(provider, (token) => new FakeTwilioDevice(token));
+    await page.advance(480_000);
+    await page.advance(480_000);
+    expect(device.tokens).toEqual(['token-t1', 'token-t2', 'token-t3']);
+
+    // A tokenWillExpire the SDK fires anyway asks for a new token at once.
+    page.answers.push(tokenAnswer('t4', page.time));
+    device.emit('tokenWillExpire', device);
+    await page.advance(0);
+    expect(device.tokens.at(-1)).toBe('token-t4');
+
+    detach();
+    page.answers.push(tokenAnswer('t5', page.time));
+    await provider.refresh();
+    expect(device.tokens.at(-1)).toBe('token-t4');
+    expect(device.listenerCount('tokenWillExpire')).toBe(0);
+  });
+
+  it('Twilio: ensureFreshToken replaces an expired token before connect() (an expired one makes connect hang)', async () => {
+    page.answers.push(tokenAnswer('t1', page.time));
+    provider = createCredentialProvider({
+      baseUrl: 'https://callpass.example',
+      tenant: 'acme',
+      getCredential: () => 'jwt',
+      environment: page,
+      autoRefresh: false,
+    });
+    const binding = await bindTwilioDevice(provider, (token) => new FakeTwilioDevice(token));
+    await binding.ensureFreshToken();
+    expect(binding.device.tokens).toEqual(['token-t1']);
+    await page.advance(600_000);
+    page.answers.push(tokenAnswer('t2', page.time));
+    await binding.ensureFreshToken();
+    expect(binding.device.tokens).toEqual(['token-t1', 'token-t2']);
+  });
+
+  it('Plivo: logs in with each new token, and with a fresh one after a reconnect', async () => {
+    page.answers.push(tokenAnswer('p1', page.time, 600_000, { provider: 'plivo' }));
+    provider = create({ provider: 'plivo' });
+    const client = new FakePlivoClient();
+    const { detach } = await bindPlivoClient(provider, client);
+    expect(client.logins).toEqual(['token-p1']);
+
+    page.answers.push(tokenAnswer('p2', page.time + 480_000, 600_000, { provider: 'plivo' }));
+    await page.advance(480_000);
+    expect(client.logins).toEqual(['token-p1', 'token-p2']);
+
+    // Connected at first, then a drop and a reconnect: only the reconnect needs a fresh login.
+    client.emit('onConnectionChange', { state: 'connected', reason: 'registered' });
+    await page.advance(0);
+    expect(client.logins).toHaveLength(2);
+    page.answers.push(tokenAnswer('p3', page.time, 600_000, { provider: 'plivo' }));
+    client.emit('onConnectionChange', { state: 'disconnected', reason: 'network' });
+    client.emit('onConnectionChange', { state: 'connected', reason: 'reconnected' });
+    await page.advance(0);
+    expect(client.logins).toEqual(['token-p1', 'token-p2', 'token-p3']);
+    detach();
+    expect(client.listenerCount('onConnectionChange')).toBe(0);
+  });
+
+  it('Plivo: says so when the SDK refuses the token', async () => {
+    page.answers.push(tokenAnswer('p1', page.time, 600_000, { provider: 'plivo' }));
+    provider = create({ provider: 'plivo' });
+    const client = new FakePlivoClient();
+    client.accepts = false;
+    await expect(bindPlivoClient(provider, client)).rejects.toMatchObject({ code: 'sdk_refused_token', retrying: false });
+  });
+
+  it('Bandwidth: sets the token before connect and replaces it ahead of expiry', async () => {
+    page.answers.push(tokenAnswer('b1', page.time, 600_000, { provider: 'bandwidth' }));
+    provider = create({ provider: 'bandwidth' });
+    const tokens: string[] = [];
+    await bindBandwidthUA(provider, { setOAuthToken: (token) => tokens.push(token) });
+    expect(tokens).toEqual(['token-b1']);
+    page.answers.push(tokenAnswer('b2', page.time + 480_000, 600_000, { provider: 'bandwidth' }));
+    await page.advance(480_000); // refreshAfter, 2 minutes before expiry
+    expect(tokens).toEqual(['token-b1', 'token-b2']);
+  });
+
+  describe('SignalWire', () => {
+    const settings = () => ({ baseUrl: 'https://callpass.example', tenant: 'acme', getCredential: () => 'jwt', environment: page });
+
+    it("hands the SDK a SAT with its expiry on this page's clock, and its refresh() gets the refresh route's token", async () => {
+      const skew = -30_000;
+      page.answers.push(tokenAnswer('s1', page.time + skew, 600_000, { provider: 'signalwire', refreshable: true }));
+      const credentials = signalwireCredentials(settings());
+      expect(await credentials.authenticate({})).toEqual({ token: 'token-s1', expiry_at: page.time + 600_000 });
+      expect(page.requests[0].body).toEqual({ provider: 'signalwire' });
+
+      page.answers.push(tokenAnswer('s2', page.time + skew, 600_000, { provider: 'signalwire', refreshable: true }));
+      expect((await credentials.refresh()).token).toBe('token-s2');
+      expect(page.requests[1].url).toBe('https://callpass.example/v1/client/acme/tokens/s1/refresh');
+      credentials.dispose();
+    });
+
+    it('gives the SDK the token Callpass already refreshed at refreshAfter instead of spending another', async () => {
+      page.answers.push(tokenAnswer('s1', page.time, 600_000, { provider: 'signalwire', refreshable: true }));
+      const credentials = signalwireCredentials(settings());
+      await credentials.authenticate();
+      page.answers.push(tokenAnswer('s2', page.time + 480_000, 600_000, { provider: 'signalwire', refreshable: true }));
+      await page.advance(480_000);
+      expect((await credentials.refresh()).token).toBe('token-s2');
+      expect(page.requests).toHaveLength(2);
+      credentials.dispose();
+    });
+
+    it("binds the token to the SDK's key when it offers a fingerprint, and leaves refreshing to the SDK", async () => {
+      const fingerprint = 'A'.repeat(43);
+      page.answers.push(tokenAnswer('s1', page.time, 600_000, { provider: 'signalwire' }));
+      const credentials = signalwireCredentials({ ...settings(), options: { reference: 'x' } });
+      expect((await credentials.authenticate({ fingerprint })).token).toBe('token-s1');
+      expect(page.requests[0].body).toEqual({ provider: 'signalwire', options: { reference: 'x', fingerprint } });
+      await page.advance(3_600_000);
+      expect(page.requests).toHaveLength(1);
+      credentials.dispose();
+    });
+  });
+});
