@@ -21,7 +21,7 @@ const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Token requests and configuration bodies are small; anything larger is refused before parsing. */
 const BODY_LIMIT_BYTES = 64 * 1024;
 /** Pages served to browsers (Swagger UI); everything else is a JSON API that needs no content at all. */
-const PAGE_PREFIXES = ['/docs'];
+const PAGE_PREFIXES = ['/docs', '/demo'];
 
 export interface HttpOptions {
   trustProxy?: boolean | number | string;

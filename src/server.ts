@@ -1,3 +1,4 @@
+import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
@@ -7,8 +8,12 @@ import { PinoNestLogger } from './common/logging/logger';
 import { AppConfig } from './config/app-config';
 
 /** Creates, configures and starts the HTTP service; main.ts and the sandbox both start it this way. */
-export async function startServer(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(logger, config), {
+export async function startServer(
+  config: AppConfig,
+  logger: Logger,
+  rootModule: typeof AppModule | DynamicModule = AppModule,
+): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, createHttpAdapter(logger, config), {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });

@@ -7,6 +7,6 @@ export type { BandwidthUserAgent } from './adapters/bandwidth.js';
 export { bindPlivoClient } from './adapters/plivo.js';
 export type { PlivoClient } from './adapters/plivo.js';
 export { signalwireCredentials } from './adapters/signalwire.js';
-export type { SignalwireCredential, SignalwireCredentials } from './adapters/signalwire.js';
+export type { SignalwireCredential, SignalwireCredentials, SignalwireSettings } from './adapters/signalwire.js';
 export { bindTwilioDevice } from './adapters/twilio.js';
 export type { TwilioBinding, TwilioDevice } from './adapters/twilio.js';

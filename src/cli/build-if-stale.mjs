@@ -10,7 +10,7 @@ const built = path.join(root, 'dist/main.js');
 function newest(entry) {
   const stat = fs.statSync(entry);
   if (!stat.isDirectory()) return stat.mtimeMs;
-  if (path.basename(entry) === 'generated') return 0;
+  if (['generated', 'dist'].includes(path.basename(entry))) return 0;
   return Math.max(0, ...fs.readdirSync(entry).map((name) => newest(path.join(entry, name))));
 }
 

@@ -142,7 +142,7 @@ export class IssuanceService {
       const supported = Object.keys(adapter.tokenKinds).filter((name) => Boolean(adapter.tokenKinds[name].accountLevel) === !endpoint);
       throw issuanceErrors.token_kind_not_supported({ kind: kindName, supported });
     }
-    if (caller.endUser) checkEndUserOptions(kind, request.options);
+    if (caller.endUser) checkEndUserOptions(kind, target.account.policy.endUserOptions, request.options);
     const options = validateObject(kind.optionsSchema ?? NoOptions, request.options ?? {}, 'options');
     const capabilities = this.checkPolicy(target, kind, request.capabilities, caller);
     const limits = this.limitsOf(target, adapter.maxTtlSeconds);

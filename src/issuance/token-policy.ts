@@ -90,11 +90,17 @@ export function checkAccountBinding(caller: IssuanceCaller, accountId: string): 
 }
 
 /**
- * An end user may set only the options a kind lets them (narrowing ones, like a guest token's addresses); the rest
- * shape what the tenant's backend or the provider trusts (Twilio's outgoingParams reach the TwiML app as signed).
+ * An end user may set only the options a kind lets them (narrowing ones, like a guest token's addresses) and those
+ * the account's policy adds; the rest shape what the tenant's backend or the provider trusts (Twilio's
+ * outgoingParams reach the TwiML app as signed).
  */
-export function checkEndUserOptions(kind: TokenKind, options: Record<string, unknown> | undefined): void {
-  const refused = Object.keys(options ?? {}).filter((name) => !(kind.endUserOptions ?? []).includes(name));
+export function checkEndUserOptions(
+  kind: TokenKind,
+  accountAllows: readonly string[] | undefined,
+  options: Record<string, unknown> | undefined,
+): void {
+  const allowed = [...(kind.endUserOptions ?? []), ...(accountAllows ?? [])];
+  const refused = Object.keys(options ?? {}).filter((name) => !allowed.includes(name));
   if (refused.length) throw issuanceErrors.option_not_allowed({ options: refused });
 }
 

@@ -2,10 +2,14 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Module } from '@nestjs/common';
+import { AppModule } from '../app.module';
 import { createLogger } from '../common/logging/logger';
 import { AppConfig } from '../config/app-config';
 import { generateApiKey } from '../crypto/api-key-codec';
 import { formatKeyEntry } from '../crypto/keyring';
+import { DemoModule } from '../demo/demo.module';
+import { DemoTenant } from '../demo/demo-tenant';
 import { startServer } from '../server';
 import { describeStartupError } from '../startup-errors';
 import {
@@ -35,7 +39,15 @@ async function main(): Promise<void> {
   });
   const config = AppConfig.fromEnvironment(process.env);
   const emulators = await startEmulators();
-  const app = await startServer(config, createLogger(config.logLevel));
+  // The demo page signs users in for the demo tenant, which exists only once the server is up and seeded.
+  let demoTenantReady!: (tenant: DemoTenant) => void;
+  const demoTenant = new Promise<DemoTenant>((resolve) => (demoTenantReady = resolve));
+  @Module({})
+  class SandboxModule {}
+  const app = await startServer(config, createLogger(config.logLevel), {
+    module: SandboxModule,
+    imports: [AppModule, DemoModule.forSandbox(demoTenant)],
+  });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
 
   const demo = await seedDemoTenant(url, adminKey, {
@@ -44,6 +56,7 @@ async function main(): Promise<void> {
     signalwire: emulatedSignalwireAccount(emulators.signalwire),
     bandwidth: emulatedBandwidthAccount(emulators.bandwidth),
   });
+  demoTenantReady({ baseUrl: url, slug: demo.tenantSlug, tenantKey: demo.tenantKey });
   console.log(sandboxGuide(url, adminKey, demo, emulators.twilio.url));
 
   const stop = async () => {
@@ -61,6 +74,8 @@ function sandboxGuide(url: string, adminKey: string, demo: Awaited<ReturnType<ty
   return [
     '',
     `Callpass sandbox at ${url} (API docs: ${url}/docs). Provider emulators run on loopback; nothing leaves this machine.`,
+    '',
+    `  Demo page:  ${url}/demo   (sign in as any user, get each provider's token in the browser, watch it refresh)`,
     '',
     `  admin key:  ${adminKey}`,
     `  tenant key: ${demo.tenantKey}   (tenant "${demo.tenantSlug}")`,

@@ -30,16 +30,27 @@ export async function seedDemoTenant(
   const tenant = await call('POST', '/v1/admin/tenants', adminKey, {
     slug: 'demo',
     name: 'Demo Tenant',
-    settings: { tokenTtl: { defaultSeconds: 600, maxSeconds: 7200 }, allowedOrigins: [allowedOrigin] },
+    // The sandbox's own address too: the demo page it serves asks for tokens from there.
+    settings: { tokenTtl: { defaultSeconds: 600, maxSeconds: 7200 }, allowedOrigins: [allowedOrigin, new URL(url).origin] },
   });
   const tenantKey = (await call('POST', `/v1/admin/tenants/${tenant.id}/api-keys`, adminKey, { name: 'sandbox' })).key!;
+  await call('PUT', '/v1/end-user-auth', tenantKey, { issuers: [], sessions: true });
   const accountIds = {} as Record<Provider, string>;
   const endpointIds = {} as Record<Provider, string>;
   for (const provider of Object.keys(DEMO_ENDPOINTS) as Provider[]) {
     const { baseUrl, config, secrets } = accounts[provider];
-    accountIds[provider] = (
-      await call('POST', '/v1/provider-accounts', tenantKey, { provider, name: `${provider}-demo`, baseUrl, config, secrets })
-    ).id;
+    accountIds[provider] = // Any user the demo page signs in gets an endpoint on their first token.
+      (
+        await call('POST', '/v1/provider-accounts', tenantKey, {
+          provider,
+          name: `${provider}-demo`,
+          baseUrl,
+          config,
+          secrets,
+          // SignalWire's may be bound to the browser's key (client-bound SATs) at the user's request.
+          policy: { autoEnroll: true, ...(provider === 'signalwire' ? { endUserOptions: ['fingerprint'] } : {}) },
+        })
+      ).id;
     const endpoint = {
       providerAccountId: accountIds[provider],
       capabilities: ['incoming', 'outgoing'],

@@ -247,6 +247,28 @@ describe('the browser token route', () => {
     expect(refusal).toMatchObject({ actorKind: 'end_user', userId: 'ivan', outcome: 'refused' });
   });
 
+  it("lets an end user bind a SignalWire token to their key only where the account's policy lists fingerprint", async () => {
+    const signalwireAccount = emulatedSignalwireAccount(ctx.emulators.signalwire);
+    const account = await ctx.createAccount(signalwireAccount);
+    await ctx.createEndpoint(account, { userId: 'iris', identity: 'iris@example.com' });
+    const token = await jwtFor('iris');
+    const fingerprint = 'F'.repeat(43);
+    const refused = await clientIssue(ctx.t, ctx.tenant, token, { provider: 'signalwire', options: { fingerprint } }).expect(403);
+    expect(refused.body.error).toMatchObject({ code: 'option_not_allowed', details: { options: ['fingerprint'] } });
+
+    await ctx.t.http
+      .patch(`/v1/provider-accounts/${account}`)
+      .set(bearer(ctx.tenant.key))
+      .send({ policy: { endUserOptions: ['fingerprint'] } })
+      .expect(200);
+    const bound = await clientIssue(ctx.t, ctx.tenant, token, { provider: 'signalwire', options: { fingerprint } }).expect(201);
+    expect(bound.body.refreshable).toBe(false);
+    expect(ctx.emulators.signalwire.sats.get(bound.body.token)).toMatchObject({ kind: 'subscriber', fingerprint });
+    // Still no other option: the list names exactly what it adds.
+    const other = await clientIssue(ctx.t, ctx.tenant, token, { provider: 'signalwire', kind: 'guest', options: { fingerprint } });
+    expect(other.status).toBe(400);
+  });
+
   it("never mints a token that outlives the end user's credential (at least the minimum)", async () => {
     await ctx.createEndpoint(twilio, { userId: 'judy', identity: 'judy' });
     const session = await createSession(ctx.t, ctx.tenant, { userId: 'judy', ttlSeconds: 120 });

@@ -1,38 +1,17 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import readline from 'node:readline';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { SandboxProcess, startSandbox } from '../helpers/sandbox-process';
 
 /** `npm run sandbox` as a newcomer uses it: start it, then run the commands it prints, as printed. */
 describe('sandbox', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-sandbox-'));
-  let sandbox: ChildProcess;
-  const guide: string[] = [];
+  let sandbox: SandboxProcess;
+  let guide: string[];
 
   beforeAll(async () => {
-    sandbox = spawn(process.execPath, ['-r', '@swc-node/register', 'src/sandbox/main.ts'], {
-      env: { PATH: process.env.PATH, PORT: '0', SANDBOX_DATA_DIR: dataDir },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      readline.createInterface({ input: sandbox.stdout! }).on('line', (line) => {
-        guide.push(line);
-        if (line.startsWith('Ctrl-C stops the sandbox')) resolve();
-      });
-      sandbox.once('exit', (code) => reject(new Error(`sandbox exited with ${code}:\n${guide.join('\n')}`)));
-    });
+    sandbox = await startSandbox();
+    guide = sandbox.guide;
   });
-  afterAll(async () => {
-    if (sandbox.exitCode === null && sandbox.signalCode === null) {
-      const exited = once(sandbox, 'exit');
-      sandbox.kill('SIGINT');
-      await exited;
-    }
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => sandbox?.stop());
 
   const run = async (command: string) => JSON.parse((await promisify(execFile)('bash', ['-c', command])).stdout) as Record<string, unknown>;
   const commandsAfter = (heading: string) => {

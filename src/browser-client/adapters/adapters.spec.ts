@@ -153,10 +153,18 @@ describe('SDK adapters', () => {
       credentials.dispose();
     });
 
-    it("binds the token to the SDK's key when it offers a fingerprint, and leaves refreshing to the SDK", async () => {
+    it("ignores the SDK's fingerprint unless told to bind tokens to its key", async () => {
+      page.answers.push(tokenAnswer('s1', page.time, 600_000, { provider: 'signalwire', refreshable: true }));
+      const credentials = signalwireCredentials(settings());
+      await credentials.authenticate({ fingerprint: 'A'.repeat(43) });
+      expect(page.requests[0].body).toEqual({ provider: 'signalwire' });
+      credentials.dispose();
+    });
+
+    it("binds the token to the SDK's key when clientBound, and leaves refreshing to the SDK", async () => {
       const fingerprint = 'A'.repeat(43);
       page.answers.push(tokenAnswer('s1', page.time, 600_000, { provider: 'signalwire' }));
-      const credentials = signalwireCredentials({ ...settings(), options: { reference: 'x' } });
+      const credentials = signalwireCredentials({ ...settings(), options: { reference: 'x' }, clientBound: true });
       expect((await credentials.authenticate({ fingerprint })).token).toBe('token-s1');
       expect(page.requests[0].body).toEqual({ provider: 'signalwire', options: { reference: 'x', fingerprint } });
       await page.advance(3_600_000);

@@ -15,12 +15,20 @@ export interface SignalwireCredentials {
   dispose(): void;
 }
 
+export interface SignalwireSettings extends Omit<CredentialProviderOptions, 'provider' | 'autoRefresh'> {
+  /**
+   * Bind tokens to the key pair the SDK offers (its fingerprint), and let the SDK refresh them at SignalWire by
+   * itself. Off by default: those refreshes bypass Callpass (no revocation, no token log), so the account's policy
+   * must also list `fingerprint` in `endUserOptions`.
+   */
+  clientBound?: boolean;
+}
+
 /**
- * SignalWire subscriber tokens for the SDK. When the SDK offers a key fingerprint, the token is bound to the SDK's
- * key pair (client-bound, `sat:refresh`) and the SDK refreshes it itself; otherwise Callpass refreshes it through
- * its refresh route and the SDK's `refresh()` gets the newest one.
+ * SignalWire subscriber tokens for the SDK. By default Callpass refreshes them through its refresh route and the
+ * SDK's `refresh()` gets the newest one; with `clientBound`, they are bound to the SDK's key pair (`sat:refresh`).
  */
-export function signalwireCredentials(settings: Omit<CredentialProviderOptions, 'provider' | 'autoRefresh'>): SignalwireCredentials {
+export function signalwireCredentials({ clientBound, ...settings }: SignalwireSettings): SignalwireCredentials {
   let provider: CredentialProvider | undefined;
   let given: string | undefined;
   const credential = (current: CredentialProvider, token: { token: string; expiresAt: string }): SignalwireCredential => {
@@ -31,7 +39,7 @@ export function signalwireCredentials(settings: Omit<CredentialProviderOptions, 
     // Called at connect and again on every reconnect, where the SDK may offer a new key.
     authenticate: async (context) => {
       provider?.dispose();
-      const fingerprint = context?.fingerprint;
+      const fingerprint = clientBound ? context?.fingerprint : undefined;
       const current = createCredentialProvider({
         ...settings,
         provider: 'signalwire',

@@ -27,7 +27,6 @@ export async function bindTwilioDevice<D extends TwilioDevice>(
   let given = (await provider.getToken()).token;
   const device = createDevice(given);
   const hand = (token: string) => {
-    if (token === given) return;
     given = token;
     device.updateToken(token);
   };
@@ -36,7 +35,10 @@ export async function bindTwilioDevice<D extends TwilioDevice>(
   device.on('tokenWillExpire', onWillExpire);
   return {
     device,
-    ensureFreshToken: async () => hand((await provider.getToken()).token),
+    ensureFreshToken: async () => {
+      const { token } = await provider.getToken();
+      if (token !== given) hand(token);
+    },
     detach: () => {
       stopFeeding();
       device.removeListener('tokenWillExpire', onWillExpire);

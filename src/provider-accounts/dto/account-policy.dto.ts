@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsOptional, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, Matches, ValidateNested } from 'class-validator';
 import { TokenTtlDto } from '../../tenants/dto/token-ttl.dto';
 import { CapabilityName, IsCapabilityList } from './capabilities';
 
@@ -22,4 +22,15 @@ export class AccountPolicyDto {
   @IsOptional()
   @IsBoolean()
   autoEnroll?: boolean;
+
+  /**
+   * Token options an end user may set beyond the narrowing ones each kind allows, e.g. SignalWire's `fingerprint`
+   * for client-bound SATs. Those the browser then refreshes at SignalWire by itself, beyond the reach of Callpass's
+   * revocation and token log: an opt-in for the tenant.
+   */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Matches(/^[A-Za-z][A-Za-z0-9]{0,63}$/, { each: true, message: 'endUserOptions must be option names' })
+  endUserOptions?: string[];
 }

@@ -1,0 +1,152 @@
+import { createCredentialProvider } from '/demo/lib/index.js';
+
+const PROVIDER_NAMES = { twilio: 'Twilio', plivo: 'Plivo', signalwire: 'SignalWire', bandwidth: 'Bandwidth' };
+const SIGNED_OUT = ['end_user_session_expired', 'end_user_session_revoked', 'end_user_session_invalid', 'end_user_revoked'];
+const NOT_ALLOWED = ['endpoint_not_found', 'endpoint_disabled', 'capability_not_allowed', 'endpoint_choice_required'];
+
+const $ = (id) => document.getElementById(id);
+const state = { tenant: undefined, session: undefined, selected: 'twilio', views: new Map() };
+
+/** What went wrong, said for the person in front of the page rather than for a developer. */
+function explain(error, provider) {
+  const name = PROVIDER_NAMES[provider];
+  if (error.code === 'origin_not_allowed')
+    return `This page's address (${location.origin}) is not on the demo tenant's list of allowed origins, so Callpass gives it no tokens. Open the demo at the address the sandbox printed.`;
+  if (SIGNED_OUT.includes(error.code)) return 'Your sign-in has ended. Sign in again to get new tokens.';
+  if (NOT_ALLOWED.includes(error.code)) return `Your account cannot use ${name} calling. Ask the app's administrator.`;
+  if (error.code === 'rate_limited') return 'Too many token requests for this user just now. Trying again shortly…';
+  if (error.code === 'network_error') return 'Callpass cannot be reached right now. Trying again by itself…';
+  if (error.code.startsWith('provider_'))
+    return `${name} did not answer as expected. ${error.retrying ? 'Trying again…' : 'Try again later.'}`;
+  return error.retrying ? `${error.message}. Trying again…` : error.message;
+}
+
+/** A token's header and claims where it is a JWT; other providers' tokens are opaque. */
+function describeToken(token) {
+  const parts = token.split('.');
+  if (parts.length !== 3) return 'This token is not a readable JWT: the SDK uses it as it is.';
+  try {
+    const decode = (part) => JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/')));
+    return JSON.stringify({ header: decode(parts[0]), claims: decode(parts[1]) }, null, 2);
+  } catch {
+    return 'This token is not a readable JWT: the SDK uses it as it is.';
+  }
+}
+
+function seconds(ms) {
+  if (ms <= 0) return 'now';
+  const total = Math.ceil(ms / 1000);
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+}
+
+function log(view, text) {
+  view.log.unshift({ at: new Date(), text });
+  view.log.length = Math.min(view.log.length, 50);
+  if (view.provider === state.selected) render();
+}
+
+/** One provider's credential provider and what the page shows of it; every tab keeps its own, side by side. */
+function viewFor(provider) {
+  let view = state.views.get(provider);
+  if (view) return view;
+  const credentials = createCredentialProvider({
+    baseUrl: location.origin,
+    tenant: state.tenant,
+    provider,
+    getCredential: () => state.session,
+  });
+  view = { provider, credentials, count: 0, log: [], problem: undefined, status: 'working', label: 'Getting a token…' };
+  credentials.on('token', () => {
+    view.count += 1;
+    Object.assign(view, { status: 'active', label: 'Token active', problem: undefined });
+    log(view, `Got a ${PROVIDER_NAMES[provider]} token`);
+  });
+  credentials.on('refreshed', () => {
+    view.count += 1;
+    Object.assign(view, { status: 'active', label: 'Token active', problem: undefined });
+    log(view, 'Refreshed ahead of expiry');
+  });
+  credentials.on('error', (error) => {
+    Object.assign(view, { status: error.retrying ? 'working' : 'failed', label: error.retrying ? 'Retrying…' : 'No token' });
+    view.problem = explain(error, provider);
+    log(view, `Refused: ${error.code}`);
+  });
+  credentials.on('expired', () => {
+    Object.assign(view, { status: 'expired', label: 'Token expired' });
+    log(view, 'The token expired before a new one arrived');
+  });
+  state.views.set(provider, view);
+  credentials.getToken().catch(() => undefined);
+  return view;
+}
+
+function render() {
+  const view = state.views.get(state.selected);
+  for (const tab of document.querySelectorAll('[role=tab]'))
+    tab.setAttribute('aria-selected', String(tab.dataset.provider === state.selected));
+  if (!view) return;
+  const token = view.credentials.current;
+  $('status').dataset.state = view.status;
+  $('status').textContent = view.label;
+  $('problem').hidden = !view.problem;
+  $('problem').textContent = view.problem ?? '';
+  $('identity').textContent = token?.identity ?? '–';
+  $('token-count').textContent = String(view.count);
+  $('expires-in').textContent = token ? seconds(view.credentials.localTime(token.expiresAt) - Date.now()) : '–';
+  $('refresh-in').textContent = token ? seconds(view.credentials.localTime(token.refreshAfter) - Date.now()) : '–';
+  $('claims').textContent = token ? describeToken(token.token) : 'No token yet.';
+  $('log').replaceChildren(
+    ...view.log.map((entry) => {
+      const item = document.createElement('li');
+      const time = document.createElement('time');
+      time.textContent = entry.at.toLocaleTimeString();
+      item.append(time, entry.text);
+      return item;
+    }),
+  );
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const button = event.submitter;
+  button.disabled = true;
+  try {
+    const response = await fetch('/demo/sign-in', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: $('user').value.trim() }),
+    });
+    const answer = await response.json();
+    if (!response.ok) throw new Error(answer.error?.message ?? 'Sign-in failed');
+    for (const view of state.views.values()) view.credentials.dispose();
+    state.views.clear();
+    Object.assign(state, { tenant: answer.tenant, session: answer.session });
+    $('signed-in').hidden = false;
+    $('signed-in').classList.remove('failed');
+    $('signed-in').textContent = `Signed in as ${answer.userId}`;
+    $('token-card').hidden = false;
+    select(state.selected);
+  } catch (error) {
+    $('signed-in').hidden = false;
+    $('signed-in').classList.add('failed');
+    $('signed-in').textContent = error.message;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function select(provider) {
+  state.selected = provider;
+  viewFor(provider);
+  render();
+}
+
+$('sign-in').addEventListener('submit', signIn);
+for (const tab of document.querySelectorAll('[role=tab]')) tab.addEventListener('click', () => select(tab.dataset.provider));
+$('refresh-now').addEventListener('click', () =>
+  state.views
+    .get(state.selected)
+    ?.credentials.refresh()
+    .catch(() => undefined),
+);
+setInterval(render, 1000);

@@ -1,0 +1,82 @@
+// Runs in Chromium (test/e2e/browser-client.e2e-spec.ts): the official SDKs from npm, fed Callpass tokens through
+// the browser library's adapters, on a page of the sandbox's origin. Plain JavaScript, as a tenant's page would be.
+import { bindBandwidthUA, bindPlivoClient, bindTwilioDevice, createCredentialProvider, signalwireCredentials } from '/demo/lib/index.js';
+
+async function signIn(userId) {
+  const response = await fetch('/demo/sign-in', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId }),
+  });
+  if (!response.ok) throw new Error(`sign-in failed: ${response.status}`);
+  const { tenant, session } = await response.json();
+  return { baseUrl: location.origin, tenant, getCredential: () => session };
+}
+
+const bound = {};
+
+/** Wraps an SDK object's method to count the calls, each still reaching the SDK. */
+function counting(object, method) {
+  const calls = [];
+  const original = object[method].bind(object);
+  object[method] = (...args) => {
+    calls.push(args[0]);
+    return original(...args);
+  };
+  return calls;
+}
+
+const setUp = {
+  async twilio() {
+    const provider = createCredentialProvider({ ...(await signIn('sdk-twilio')), provider: 'twilio' });
+    let updates = [];
+    const { device } = await bindTwilioDevice(provider, (token) => {
+      const created = new Twilio.Device(token, { logLevel: 'silent' });
+      updates = counting(created, 'updateToken');
+      return created;
+    });
+    return () => ({ sdk: device.token, callpass: provider.current.token, id: provider.current.id, handed: 1 + updates.length });
+  },
+  async plivo() {
+    const provider = createCredentialProvider({ ...(await signIn('sdk-plivo')), provider: 'plivo' });
+    const plivo = new Plivo({ debug: 'OFF', permOnClick: true, enableTracking: false });
+    const logins = counting(plivo.client, 'loginWithAccessToken');
+    await bindPlivoClient(provider, plivo.client);
+    return () => ({ sdk: plivo.client.accessToken, callpass: provider.current.token, id: provider.current.id, handed: logins.length });
+  },
+  async signalwire() {
+    // Client-bound: the demo account lists `fingerprint` in its policy's endUserOptions.
+    const fingerprints = [];
+    const recordingFetch = (url, init) => {
+      fingerprints.push(JSON.parse(init.body).options?.fingerprint);
+      return fetch(url, init);
+    };
+    const settings = await signIn('sdk-signalwire');
+    const credentials = signalwireCredentials({ ...settings, clientBound: true, environment: { fetch: recordingFetch } });
+    const client = new SignalWire.SignalWire(credentials, { skipConnection: true, skipDeviceMonitoring: true });
+    return () => ({
+      // The SDK keeps the credential it was handed here; it offers no public getter.
+      sdk: client._deps.credential?.token,
+      callpass: credentials.provider?.current?.token,
+      id: credentials.provider?.current?.id,
+      fingerprints,
+      handed: fingerprints.length,
+    });
+  },
+  async bandwidth() {
+    const { BandwidthUA } = await import('/sdk-harness/bw_webrtc_sdk.js');
+    const provider = createCredentialProvider({ ...(await signIn('sdk-bandwidth')), provider: 'bandwidth' });
+    const agent = new BandwidthUA();
+    // The user agent keeps its token private: what it was handed is what it holds.
+    const handed = counting(agent, 'setOAuthToken');
+    await bindBandwidthUA(provider, agent);
+    return () => ({ sdk: handed.at(-1), callpass: provider.current.token, id: provider.current.id, handed: handed.length });
+  },
+};
+
+window.harness = {
+  async start(name) {
+    bound[name] = await setUp[name]();
+  },
+  read: (name) => bound[name]?.() ?? {},
+};

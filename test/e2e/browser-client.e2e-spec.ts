@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser';
+import { SandboxProcess, startSandbox } from '../helpers/sandbox-process';
+
+const PROVIDERS = ['twilio', 'plivo', 'signalwire', 'bandwidth'] as const;
+/** Past every first token's refreshAfter (8 min of 10) and SignalWire's own refresh (5 s before expiry). */
+const PAST_REFRESH = '09:56';
+/** What the checks below read of a page (they run in the page, not here). */
+type PageGlobals = { document: { querySelector(selector: string): { textContent: string | null } | null }; harness: Harness };
+type Reading = { sdk?: string; callpass?: string; id?: string; handed?: number; fingerprints?: string[] };
+type Harness = { start(name: string): Promise<void>; read(name: string): Reading };
+
+/**
+ * Moves the page's clock on in small steps until `check` holds in the page. With the clock installed the page's own
+ * timers (and so Playwright's usual waiting) stand still; the network does not, and each step lets answers land.
+ */
+async function until<A>(page: Page, check: (arg: A) => boolean, arg: A): Promise<void> {
+  for (let step = 0; step < 400; step += 1) {
+    if (await page.evaluate(check as (arg: unknown) => boolean, arg as unknown)) return;
+    await page.clock.runFor(25);
+  }
+  throw new Error(`never held in the page: ${check.toString()}`);
+}
+/** Screenshots for a person to look at; kept out of git. */
+const ARTIFACTS = path.resolve('test-artifacts');
+
+/** Files the SDK harness page loads, served by the browser itself (Playwright routes) at the sandbox's origin. */
+const HARNESS_FILES: Record<string, string> = {
+  'index.html': 'test/browser/index.html',
+  'sdk-harness.js': 'test/browser/sdk-harness.js',
+  'twilio.min.js': 'node_modules/@twilio/voice-sdk/dist/twilio.min.js',
+  'plivobrowsersdk.js': 'node_modules/plivo-browser-sdk/dist/plivobrowsersdk.js',
+  'signalwire.umd.js': 'node_modules/@signalwire/js/dist/browser.umd.js',
+  'bw_webrtc_sdk.js': 'node_modules/@bandwidth/bw-webrtc-sdk/dist/bw_webrtc_sdk.js',
+};
+
+describe('in Chromium, against the sandbox', () => {
+  let sandbox: SandboxProcess;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+  });
+
+  /** A fresh page whose clock the test moves (Playwright's clock: Date and timers; the network stays real). */
+  async function openPage(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 900, height: 1000 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.clock.install();
+    return page;
+  }
+  const text = (page: Page, selector: string) => page.locator(selector).innerText();
+
+  describe('the demo page', () => {
+    it.each(PROVIDERS)('%s: signs in, shows the token, and a new one arrives once the page clock passes refreshAfter', async (provider) => {
+      const page = await openPage();
+      await page.goto(`${sandbox.url}/demo`);
+      await page.fill('#user', `demo-${provider}`);
+      await page.click('button[type=submit]');
+      await page.click(`[data-provider=${provider}]`);
+      await page.waitForSelector('#status[data-state=active]');
+      expect(await text(page, '#token-count')).toBe('1');
+      expect(await text(page, '#identity')).not.toBe('–');
+      expect(await text(page, '#expires-in')).toMatch(/^\d+:\d\d$/);
+      const firstClaims = await text(page, '#claims');
+      // SignalWire's SAT is encrypted (JWE): the page says so instead of showing claims.
+      expect(firstClaims).toMatch(provider === 'signalwire' ? /not a readable JWT/ : /"claims"/);
+
+      await page.clock.fastForward(PAST_REFRESH);
+      await until(page, () => (globalThis as unknown as PageGlobals).document.querySelector('#token-count')?.textContent === '2', null);
+      expect(await text(page, '#log')).toContain('Refreshed ahead of expiry');
+      expect(await text(page, '#status')).toBe('Token active');
+      await page.screenshot({ path: path.join(ARTIFACTS, `demo-${provider}.png`), fullPage: true });
+    });
+
+    it('gives a page on an origin the tenant did not allow no token, and says why in words', async () => {
+      const page = await openPage();
+      // Same server, other origin: the tenant allows only the sandbox's 127.0.0.1 address.
+      await page.goto(`${sandbox.url.replace('127.0.0.1', 'localhost')}/demo`);
+      await page.click('button[type=submit]');
+      await page.waitForSelector('#status[data-state=failed]');
+      expect(await text(page, '#problem')).toContain("is not on the demo tenant's list of allowed origins");
+      expect(await text(page, '#token-count')).toBe('0');
+      expect(await text(page, '#claims')).toBe('No token yet.');
+      await page.screenshot({ path: path.join(ARTIFACTS, 'demo-foreign-origin.png'), fullPage: true });
+    });
+  });
+
+  describe("the official SDKs, fed through the library's adapters", () => {
+    async function openHarness(): Promise<Page> {
+      const page = await openPage();
+      await page.route(`${sandbox.url}/sdk-harness/**`, (route) => {
+        const file = HARNESS_FILES[new URL(route.request().url()).pathname.slice('/sdk-harness/'.length)];
+        return file ? route.fulfill({ path: file, contentType: file.endsWith('.html') ? 'text/html' : 'text/javascript' }) : route.abort();
+      });
+      await page.goto(`${sandbox.url}/sdk-harness/index.html`);
+      await page.waitForFunction(() => 'harness' in globalThis);
+      return page;
+    }
+    const read = (page: Page, provider: string) =>
+      page.evaluate((name) => (globalThis as unknown as PageGlobals).harness.read(name), provider);
+    const sdkHoldsCallpassToken = (name: string) => {
+      const reading = (globalThis as unknown as PageGlobals).harness.read(name);
+      return reading.sdk !== undefined && reading.sdk === reading.callpass;
+    };
+
+    it.each(PROVIDERS)('%s: the SDK holds the first token, then the refreshed one', async (provider) => {
+      const page = await openHarness();
+      await page.evaluate((name) => (globalThis as unknown as PageGlobals).harness.start(name), provider);
+      await until(page, sdkHoldsCallpassToken, provider);
+      const first = await read(page, provider);
+      expect(first.sdk).toMatch(/^eyJ/);
+
+      await page.clock.fastForward(PAST_REFRESH);
+      await until(
+        page,
+        ({ name, before }) => {
+          const reading = (globalThis as unknown as PageGlobals).harness.read(name);
+          return reading.id !== before && reading.handed === 2 && reading.sdk === reading.callpass;
+        },
+        { name: provider, before: first.id },
+      );
+      const refreshed = await read(page, provider);
+      expect(first.handed).toBe(1);
+      // The server's clock has not moved with the page's: Twilio's and Plivo's tokens minted in the same second,
+      // and Bandwidth's cached one, come out the same; SignalWire's always differ.
+      if (provider === 'signalwire') expect(refreshed.sdk).not.toBe(first.sdk);
+      // SignalWire's SDK offered its key's fingerprint both times, and its tokens are bound to it.
+      if (provider === 'signalwire')
+        expect(refreshed.fingerprints).toEqual([expect.stringMatching(/^[\w-]{43}$/), refreshed.fingerprints![0]]);
+    });
+  });
+});
