@@ -75,6 +75,7 @@ const setUp = {
 };
 
 window.harness = {
+  signIn,
   async start(name) {
     bound[name] = await setUp[name]();
   },

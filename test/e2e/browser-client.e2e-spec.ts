@@ -36,6 +36,32 @@ const HARNESS_FILES: Record<string, string> = {
   'bw_webrtc_sdk.js': 'node_modules/@bandwidth/bw-webrtc-sdk/dist/bw_webrtc_sdk.js',
 };
 
+/** README's Browser snippets, each with what shows it worked, in order. */
+const README_SNIPPETS = (() => {
+  const readme = fs.readFileSync('README.md', 'utf8');
+  const section = readme.slice(readme.indexOf('<!-- sdk:start -->'), readme.indexOf('<!-- sdk:end -->'));
+  const snippets = [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((match) => match[1]);
+  const checks = [
+    'device.token === twilio.current.token',
+    'plivo.client.accessToken === plivoTokens.current.token',
+    'client instanceof SignalWire.SignalWire',
+    'typeof bandwidth.current.token === "string"',
+  ];
+  return snippets.map((snippet, index) => ({ snippet, check: checks[index] }));
+})();
+
+/** A README snippet as a module: the names README says it imports, a signed-in user, then the snippet as written. */
+function snippetModule(snippet: string, check: string, userId: string): string {
+  return [
+    "import { createCredentialProvider, bindTwilioDevice, bindPlivoClient, signalwireCredentials, bindBandwidthUA } from '/demo/lib/index.js';",
+    "import { BandwidthUA } from '/sdk-harness/bw_webrtc_sdk.js';",
+    'const CALLPASS = location.origin;',
+    `const { tenant: TENANT, getCredential } = await window.harness.signIn(${JSON.stringify(userId)});`,
+    snippet,
+    `export const worked = () => ${check};`,
+  ].join('\n');
+}
+
 describe('in Chromium, against the sandbox', () => {
   let sandbox: SandboxProcess;
   let browser: Browser;
@@ -96,10 +122,12 @@ describe('in Chromium, against the sandbox', () => {
   });
 
   describe("the official SDKs, fed through the library's adapters", () => {
-    async function openHarness(): Promise<Page> {
+    async function openHarness(modules: Record<string, string> = {}): Promise<Page> {
       const page = await openPage();
       await page.route(`${sandbox.url}/sdk-harness/**`, (route) => {
-        const file = HARNESS_FILES[new URL(route.request().url()).pathname.slice('/sdk-harness/'.length)];
+        const name = new URL(route.request().url()).pathname.slice('/sdk-harness/'.length);
+        if (modules[name]) return route.fulfill({ body: modules[name], contentType: 'text/javascript' });
+        const file = HARNESS_FILES[name];
         return file ? route.fulfill({ path: file, contentType: file.endsWith('.html') ? 'text/html' : 'text/javascript' }) : route.abort();
       });
       await page.goto(`${sandbox.url}/sdk-harness/index.html`);
@@ -137,6 +165,18 @@ describe('in Chromium, against the sandbox', () => {
       // SignalWire's SDK offered its key's fingerprint both times, and its tokens are bound to it.
       if (provider === 'signalwire')
         expect(refreshed.fingerprints).toEqual([expect.stringMatching(/^[\w-]{43}$/), refreshed.fingerprints![0]]);
+    });
+    it("runs README's Browser snippets as written, one per SDK", async () => {
+      expect(README_SNIPPETS).toHaveLength(4);
+      const modules = Object.fromEntries(
+        README_SNIPPETS.map(({ snippet, check }, index) => [`readme-${index}.js`, snippetModule(snippet, check, `readme-${index}`)]),
+      );
+      const page = await openHarness(modules);
+      for (const name of Object.keys(modules)) {
+        // A string, not a function: this file is compiled to CommonJS, which would rewrite import().
+        const worked = await page.evaluate(`import('/sdk-harness/${name}').then((snippet) => snippet.worked())`);
+        expect({ name, worked }).toEqual({ name, worked: true });
+      }
     });
   });
 });
