@@ -1,87 +1,202 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import { createServer } from 'node:net';
-import autocannon from 'autocannon';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import twilio from 'twilio';
-import { accessToken } from '../../src/providers/twilio/twilio-tokens';
-import { generateApiKey } from '../../src/crypto/api-key-codec';
+import { generateApiKey, hashApiKey } from '../../src/crypto/api-key-codec';
 import { formatKeyEntry } from '../../src/crypto/keyring';
+import { accessToken } from '../../src/providers/twilio/twilio-tokens';
+import { PEER_SCHEMA, PeerMint } from './peers/peer-setup';
 
 /**
- * `npm run bench`: Twilio token issuance through the real service (built, on PostgreSQL, 50 connections) against a
- * no-auth, no-audit route signing the same token on the same stack, in the same run. Prints tokens/s, p50/p99 and
- * their ratio, and checks that every 201 the service answered has its audit row.
+ * `npm run bench`: Twilio token issuance through Callpass (built, production mode, on PostgreSQL) against the routes
+ * a tenant would otherwise write, all in one run: the quickstart (Express + the twilio helper, no auth, no audit),
+ * a bare audited route (Fastify, one key SELECT and one awaited audit INSERT per token) and a bare batched one
+ * (key cached, concurrent audit rows in one durable INSERT). Each is its own process; the load generator
+ * (autocannon's CLI) is another. Rounds are interleaved and the median of each target reported, with Callpass's
+ * ratio to each peer, PostgreSQL's CPU per token, and a check that every 201 Callpass gave has its audit row.
  *   BENCH_DATABASE_URL  PostgreSQL server (default postgresql://postgres@127.0.0.1:5432/postgres)
- *   BENCH_SECONDS       measured seconds per target (default 15), after a 3 s warm-up
+ *   BENCH_SECONDS       measured seconds per target and round (default 10), each after a 2 s warm-up
+ *   BENCH_ROUNDS        interleaved rounds (default 3)
  *   BENCH_CPU_PROFILE   a folder: writes a V8 CPU profile of the service there (open it in Chrome DevTools)
  */
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 50;
 const DATABASE = 'callpass_bench';
+const CLOCK_TICKS_PER_SECOND = 100;
+
+interface Target {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+interface Measured {
+  tokensPerSecond: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  failed: number;
+  postgresCpuMs: number;
+}
 
 async function main() {
   const databaseUrl = await freshDatabase();
   const adminKey = generateApiKey('admin').key;
-  const hex = (n: number) => randomBytes(n).toString('hex').slice(0, n);
-  const config = { accountSid: `AC${hex(32)}`, apiKeySid: `SK${hex(32)}`, outgoingApplicationSid: `AP${hex(32)}` };
-  const secrets = {
-    apiKeySecret: randomBytes(24)
-      .toString('base64')
-      .replace(/[^A-Za-z0-9]/g, '')
-      .slice(0, 32)
-      .padEnd(32, 'x'),
-  };
+  const mint = benchAccount();
+  const peerKey = generateApiKey('tenant').key;
+  await preparePeers(databaseUrl, peerKey);
 
-  const servicePort = await freePort();
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  const service = start(process.execPath, [...profile, 'dist/main.js'], {
-    NODE_ENV: 'production',
-    DATABASE_URL: databaseUrl,
-    PORT: String(servicePort),
-    LOG_LEVEL: 'warn',
-    ENCRYPTION_KEYS: formatKeyEntry('bench', randomBytes(32)),
-    BOOTSTRAP_ADMIN_KEY: adminKey,
-  });
-  const baselinePort = await freePort();
-  const baseline = start(process.execPath, ['-r', '@swc-node/register', 'test/bench/baseline-server.ts'], {
-    PORT: String(baselinePort),
-    BASELINE_MINT: JSON.stringify({ config, secrets, identity: 'bench_user' }),
-  });
+  const [servicePort, quickstartPort, auditedPort, batchedPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const peerEnv = { DATABASE_URL: databaseUrl, PEER_MINT: JSON.stringify(mint) };
+  const processes = [
+    start(process.execPath, [...profile, 'dist/main.js'], {
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      PORT: String(servicePort),
+      LOG_LEVEL: 'warn',
+      ENCRYPTION_KEYS: formatKeyEntry('bench', randomBytes(32)),
+      BOOTSTRAP_ADMIN_KEY: adminKey,
+    }),
+    startPeer('quickstart', quickstartPort, peerEnv),
+    startPeer('bare-audited', auditedPort, peerEnv),
+    startPeer('bare-batched', batchedPort, peerEnv),
+  ];
   try {
     const serviceUrl = `http://127.0.0.1:${servicePort}`;
     await ready(`${serviceUrl}/health/ready`);
-    await ready(`http://127.0.0.1:${baselinePort}/health/live`, 404);
-    const { tenantKey, endpointId } = await seed(serviceUrl, adminKey, config, secrets);
-    const body = JSON.stringify({ endpointId });
+    for (const port of [quickstartPort, auditedPort, batchedPort]) await ready(`http://127.0.0.1:${port}/`, 404);
+    const { tenantKey, endpointId } = await seed(serviceUrl, adminKey, mint);
+    const json = { 'content-type': 'application/json' };
+    const peerTarget = (name: string, port: number, auth: boolean): Target => ({
+      name,
+      url: `http://127.0.0.1:${port}/token`,
+      headers: auth ? { ...json, authorization: `Bearer ${peerKey}` } : json,
+      body: '{}',
+    });
+    const targets: Target[] = [
+      {
+        name: 'Callpass POST /v1/tokens',
+        url: `${serviceUrl}/v1/tokens`,
+        headers: { ...json, authorization: `Bearer ${tenantKey}` },
+        body: JSON.stringify({ endpointId }),
+      },
+      peerTarget('quickstart: Express + twilio helper', quickstartPort, false),
+      peerTarget('bare audited: SELECT + INSERT per token', auditedPort, true),
+      peerTarget('bare batched: cached key, batched INSERT', batchedPort, true),
+    ];
 
-    const issued = await load(`${serviceUrl}/v1/tokens`, body, { authorization: `Bearer ${tenantKey}` });
-    const signed = await load(`http://127.0.0.1:${baselinePort}/sign`, body, {});
+    const results = new Map<string, Measured[]>(targets.map((target) => [target.name, []]));
+    let callpassAnswers = 0;
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      for (const target of targets) {
+        const warmUp = await load(target, 2);
+        const cpuBefore = postgresCpuTicks();
+        const measured = await load(target, SECONDS);
+        const postgresCpuMs = ((postgresCpuTicks() - cpuBefore) * 1000) / CLOCK_TICKS_PER_SECOND;
+        results.get(target.name)!.push({ ...measured, postgresCpuMs });
+        if (target === targets[0]) callpassAnswers += warmUp.ok + measured.ok;
+        console.error(`round ${round}: ${target.name}: ${measured.tokensPerSecond.toFixed(0)} tokens/s, p99 ${measured.p99} ms`);
+      }
+    }
     const auditRows = await countIssued(databaseUrl);
-
-    const row = (name: string, result: autocannon.Result) =>
-      `${name.padEnd(44)} ${result.requests.average.toFixed(0).padStart(8)} ${String(result.latency.p50).padStart(7)} ms ${String(result.latency.p99).padStart(7)} ms ${String(result.non2xx + result.errors).padStart(7)}`;
-    console.log(`\nTwilio token issuance, ${CONNECTIONS} connections, ${SECONDS} s each (after a 3 s warm-up)\n`);
-    console.log(`${'target'.padEnd(44)} ${'tokens/s'.padStart(8)} ${'p50'.padStart(10)} ${'p99'.padStart(10)} ${'errors'.padStart(7)}`);
-    console.log(row('POST /v1/tokens (auth, policy, audit, PG)', issued));
-    console.log(row('baseline: same signing, no auth, no audit', signed));
-    console.log(`\nratio (service / baseline): ${(issued.requests.average / signed.requests.average).toFixed(3)}`);
-    console.log(
-      `audit rows for the service run: ${auditRows} (201 answers: ${issued['2xx']})${auditRows >= issued['2xx'] ? '' : '  MISSING ROWS'}`,
-    );
-    console.log(`\nsigning one access token, in process:\n${signingCost(config, secrets)}`);
+    report(targets, results, auditRows, callpassAnswers);
+    console.log(`\nsigning one access token, in process:\n${signingCost(mint)}`);
   } finally {
-    service.kill('SIGTERM');
-    baseline.kill('SIGTERM');
+    for (const child of processes) child.kill('SIGTERM');
   }
 }
 
+function report(targets: Target[], results: Map<string, Measured[]>, auditRows: number, callpassAnswers: number) {
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const summary = targets.map((target) => {
+    const runs = results.get(target.name)!;
+    const tokens = runs.reduce((sum, run) => sum + run.tokensPerSecond * SECONDS, 0);
+    return {
+      name: target.name,
+      tokensPerSecond: median(runs.map((run) => run.tokensPerSecond)),
+      p50: median(runs.map((run) => run.p50)),
+      p99: median(runs.map((run) => run.p99)),
+      failed: runs.reduce((sum, run) => sum + run.failed, 0),
+      postgresCpuPerToken: (runs.reduce((sum, run) => sum + run.postgresCpuMs, 0) * 1000) / tokens,
+    };
+  });
+  console.log(`\nTwilio token issuance, ${CONNECTIONS} connections, medians of ${ROUNDS} interleaved rounds of ${SECONDS} s\n`);
+  console.log(
+    `${'target'.padEnd(42)} ${'tokens/s'.padStart(9)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'failed'.padStart(7)} ${'PG CPU/token'.padStart(13)}`,
+  );
+  for (const row of summary) {
+    console.log(
+      `${row.name.padEnd(42)} ${row.tokensPerSecond.toFixed(0).padStart(9)} ${`${row.p50} ms`.padStart(8)} ${`${row.p99} ms`.padStart(8)} ${String(row.failed).padStart(7)} ${`${row.postgresCpuPerToken.toFixed(1)} µs`.padStart(13)}`,
+    );
+  }
+  const [callpass, ...peers] = summary;
+  console.log('');
+  for (const peer of peers) console.log(`Callpass / ${peer.name}: ${(callpass.tokensPerSecond / peer.tokensPerSecond).toFixed(2)}x`);
+  const verdict = auditRows >= callpassAnswers ? 'every 201 has its row' : 'MISSING ROWS';
+  console.log(`\nCallpass audit rows: ${auditRows} for ${callpassAnswers} answers with 201 (warm-ups included): ${verdict}`);
+}
+
+/** One autocannon run in its own process (its CLI), so the generator does not share this event loop. */
+async function load(target: Target, seconds: number): Promise<Omit<Measured, 'postgresCpuMs'>> {
+  const headers = Object.entries(target.headers).flatMap(([name, value]) => ['-H', `${name}=${value}`]);
+  const args = ['-c', String(CONNECTIONS), '-d', String(seconds), '-m', 'POST', ...headers, '-b', target.body, '--json', target.url];
+  const { stdout } = await promisify(execFile)('node_modules/.bin/autocannon', args, { maxBuffer: 16 * 1024 * 1024 });
+  const result = JSON.parse(stdout) as {
+    requests: { average: number };
+    latency: { p50: number; p99: number };
+    '2xx': number;
+    non2xx: number;
+    errors: number;
+  };
+  return {
+    tokensPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok: result['2xx'],
+    failed: result.non2xx + result.errors,
+  };
+}
+
+/** CPU time of every PostgreSQL process on this machine so far, in clock ticks (utime + stime from /proc). */
+function postgresCpuTicks(): number {
+  let ticks = 0;
+  for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended while being read
+    }
+  }
+  return ticks;
+}
+
+function benchAccount(): PeerMint {
+  const hex = (n: number) => randomBytes(n).toString('hex').slice(0, n);
+  return {
+    config: { accountSid: `AC${hex(32)}`, apiKeySid: `SK${hex(32)}`, outgoingApplicationSid: `AP${hex(32)}` },
+    secrets: {
+      apiKeySecret: randomBytes(24)
+        .toString('base64')
+        .replace(/[^A-Za-z0-9]/g, '')
+        .slice(0, 32)
+        .padEnd(32, 'x'),
+    },
+    identity: 'bench_user',
+  };
+}
+
 /** Microseconds per token: Callpass's signer against the official helper (which re-derives its key each call). */
-function signingCost(
-  config: { accountSid: string; apiKeySid: string; outgoingApplicationSid: string },
-  secrets: { apiKeySecret: string },
-): string {
+function signingCost({ config, secrets, identity }: PeerMint): string {
   const perToken = (sign: () => string, n: number) => {
     for (let i = 0; i < 1000; i += 1) sign();
     const started = process.hrtime.bigint();
@@ -93,7 +208,7 @@ function signingCost(
       accessToken({
         ...config,
         apiKeySecret: secrets.apiKeySecret,
-        identity: 'bench_user',
+        identity,
         ttlSeconds: 600,
         issuedAt: Math.floor(Date.now() / 1000),
         voice: { incoming: true, outgoingApplicationSid: config.outgoingApplicationSid },
@@ -101,29 +216,14 @@ function signingCost(
     50_000,
   );
   const helper = perToken(() => {
-    const token = new twilio.jwt.AccessToken(config.accountSid, config.apiKeySid, secrets.apiKeySecret, {
-      identity: 'bench_user',
-      ttl: 600,
-    });
+    const token = new twilio.jwt.AccessToken(config.accountSid, config.apiKeySid, secrets.apiKeySecret, { identity, ttl: 600 });
     token.addGrant(new twilio.jwt.AccessToken.VoiceGrant({ incomingAllow: true, outgoingApplicationSid: config.outgoingApplicationSid }));
     return token.toJwt();
   }, 5_000);
   return `  callpass accessToken(): ${ours.toFixed(1)} µs\n  twilio-node AccessToken.toJwt(): ${helper.toFixed(1)} µs (${(helper / ours).toFixed(0)}x)`;
 }
 
-async function load(url: string, body: string, headers: Record<string, string>): Promise<autocannon.Result> {
-  const options = {
-    url,
-    method: 'POST' as const,
-    body,
-    headers: { 'content-type': 'application/json', ...headers },
-    connections: CONNECTIONS,
-  };
-  await autocannon({ ...options, duration: 3 });
-  return autocannon({ ...options, duration: SECONDS });
-}
-
-async function seed(url: string, adminKey: string, config: object, secrets: object) {
+async function seed(url: string, adminKey: string, { config, secrets, identity }: PeerMint) {
   const call = async (route: string, key: string, body: unknown) => {
     const response = await fetch(`${url}${route}`, {
       method: 'POST',
@@ -138,10 +238,18 @@ async function seed(url: string, adminKey: string, config: object, secrets: obje
   const account = await call('/v1/provider-accounts', tenantKey, { provider: 'twilio', name: 'bench', config, secrets });
   const endpoint = await call('/v1/endpoints', tenantKey, {
     providerAccountId: account.id,
-    userId: 'bench_user',
+    userId: identity,
     capabilities: ['incoming', 'outgoing'],
   });
   return { tenantKey, endpointId: endpoint.id };
+}
+
+async function preparePeers(databaseUrl: string, peerKey: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query(PEER_SCHEMA);
+  await client.query('INSERT INTO peer_keys (hash, tenant_id) VALUES ($1, $2)', [hashApiKey(peerKey), randomUUID()]);
+  await client.end();
 }
 
 async function freshDatabase(): Promise<string> {
@@ -163,6 +271,10 @@ async function countIssued(databaseUrl: string): Promise<number> {
   return rows[0].count;
 }
 
+function startPeer(name: string, port: number, env: Record<string, string>): ChildProcess {
+  return start(process.execPath, ['-r', '@swc-node/register', `test/bench/peers/${name}.ts`], { ...env, PORT: String(port) });
+}
+
 function start(command: string, args: string[], env: Record<string, string>): ChildProcess {
   const child = spawn(command, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
   child.once('exit', (code, signal) => {
@@ -173,7 +285,7 @@ function start(command: string, args: string[], env: Record<string, string>): Ch
 
 /** Polls until the URL answers (the benchmark waits for its servers; tests never do this). */
 async function ready(url: string, expectedStatus = 200): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
+  for (let attempt = 0; attempt < 300; attempt += 1) {
     const status = await fetch(url).then(
       (response) => response.status,
       () => 0,

@@ -1,0 +1,34 @@
+import Fastify from 'fastify';
+import { hashApiKey } from '../../../src/crypto/api-key-codec';
+import { accessToken } from '../../../src/providers/twilio/twilio-tokens';
+import { peerMint, peerPool } from './peer-setup';
+
+/** Fastify, the key looked up per request (one SELECT), the token signed with a cached key, one awaited INSERT. */
+const { config, secrets, identity } = peerMint();
+const pool = peerPool();
+const app = Fastify();
+app.post('/token', async (request, reply) => {
+  const key = (request.headers.authorization ?? '').replace(/^Bearer /, '');
+  const found = await pool.query<{ tenant_id: string }>({
+    name: 'peer_key',
+    text: 'SELECT tenant_id FROM peer_keys WHERE hash = $1',
+    values: [hashApiKey(key)],
+  });
+  if (!found.rows[0]) return reply.status(401).send({ error: 'unauthorized' });
+  const issuedAt = Math.floor(Date.now() / 1000);
+  const token = accessToken({
+    ...config,
+    ...secrets,
+    identity,
+    ttlSeconds: 600,
+    issuedAt,
+    voice: { incoming: true, outgoingApplicationSid: config.outgoingApplicationSid },
+  });
+  await pool.query({
+    name: 'peer_audit',
+    text: 'INSERT INTO peer_audit (tenant_id, identity) VALUES ($1, $2)',
+    values: [found.rows[0].tenant_id, identity],
+  });
+  return reply.status(201).send({ identity, token });
+});
+void app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
