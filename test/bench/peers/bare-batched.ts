@@ -10,7 +10,7 @@ import { peerMint, peerPool } from './peer-setup';
 const { config, secrets, identity } = peerMint();
 const pool = peerPool();
 const keys = new Map<string, Promise<string | undefined>>();
-let pending: { tenantId: string; done: (error?: unknown) => void }[] = [];
+let pending: { tenantId: string; done: (error?: Error) => void }[] = [];
 let flushing = false;
 
 function tenantOf(key: string): Promise<string | undefined> {
@@ -38,7 +38,7 @@ async function flush(): Promise<void> {
       });
       for (const row of batch) row.done();
     } catch (error) {
-      for (const row of batch) row.done(error);
+      for (const row of batch) row.done(error as Error);
     }
   }
   flushing = false;
