@@ -46,7 +46,7 @@ export function createHttpAdapter(logger: Logger, options: HttpOptions = {}): Fa
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     // Responses carry tokens and keys: nothing may keep a copy.
-    if (!isPage(request.url)) reply.header('cache-control', 'no-store');
+    if (!isPage(request)) reply.header('cache-control', 'no-store');
   });
   fastify.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -117,8 +117,10 @@ export function pathOf(url: string): string {
   return query < 0 ? url : url.slice(0, query);
 }
 
-function isPage(url: string | undefined): boolean {
-  const path = pathOf(url ?? '');
+/** A page's files (documentation, the sandbox's demo) fetched by a browser: never an answer carrying a credential. */
+function isPage(request: { method?: string; url?: string }): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  const path = pathOf(request.url ?? '');
   return PAGE_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 }
 
@@ -132,7 +134,7 @@ function clientRequestIdOf(request: FastifyRequest): string | undefined {
  * gets its own scripts, inline styles and data: images. HSTS only when configured (TLS ends at a proxy).
  */
 function securityHeaders(options: HttpOptions) {
-  const forPages = (pages: string, api: string) => (request: IncomingMessage) => (isPage(request.url) ? pages : api);
+  const forPages = (pages: string, api: string) => (request: IncomingMessage) => (isPage(request) ? pages : api);
   return {
     contentSecurityPolicy: {
       useDefaults: false,

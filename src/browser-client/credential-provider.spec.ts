@@ -39,6 +39,7 @@ describe('credential provider', () => {
 
   it('refreshes at refreshAfter measured on the server clock, however far the browser clock is off', async () => {
     const skew = -3_600_000; // the server is an hour behind this browser
+    page.random = () => 0; // no jitter: refresh exactly at refreshAfter
     page.answers.push(tokenAnswer('t1', page.time + skew), tokenAnswer('t2', page.time + skew + 480_000));
     const provider = create();
     const refreshed: string[] = [];
@@ -49,7 +50,92 @@ describe('credential provider', () => {
     await page.advance(1_000);
     expect(refreshed).toEqual(['t2']);
     expect(provider.current?.id).toBe('t2');
+    // Still current under the skew: served without asking again until its own refreshAfter.
+    expect((await provider.getToken()).id).toBe('t2');
+    expect(page.requests).toHaveLength(2);
     provider.dispose();
+  });
+
+  it('refreshes up to 10% early, so the users of one shared token do not come back in the same second', async () => {
+    page.random = () => 1;
+    page.answers.push(tokenAnswer('t1', page.time), tokenAnswer('t2', page.time));
+    const provider = create();
+    await provider.getToken();
+    // Planned at 480 s, earliest 5 s: at most (480 - 5) × 10% = 47.5 s early.
+    await page.advance(432_499);
+    expect(page.requests).toHaveLength(1);
+    await page.advance(1);
+    expect(page.requests).toHaveLength(2);
+    provider.dispose();
+  });
+
+  it('waits at least 5 s (or half the time left) before refreshing a token that asks for it at once', async () => {
+    page.random = () => 0;
+    const now = () => page.time;
+    page.answers.push(...Array.from({ length: 3 }, () => tokenAnswer('t', now(), 60_000, { refreshAfter: new Date(now()).toISOString() })));
+    const provider = create();
+    await provider.getToken();
+    await page.advance(4_999);
+    expect(page.requests).toHaveLength(1);
+    await page.advance(1);
+    expect(page.requests).toHaveLength(2);
+    provider.dispose();
+  });
+
+  it('treats an answer without valid times as a failure to retry, not a token', async () => {
+    page.answers.push(tokenAnswer('bad', page.time, 600_000, { serverTime: 'soon' }), tokenAnswer('t1', page.time));
+    const provider = create();
+    const errors: string[] = [];
+    provider.on('error', (error) => errors.push(error.code));
+    const pending = provider.getToken();
+    await page.advance(1_000);
+    expect((await pending).id).toBe('t1');
+    expect(errors).toEqual(['bad_response']);
+    provider.dispose();
+  });
+
+  it('asks for the credential on every request, so whoever is signed in now is who the token is for', async () => {
+    page.answers.push(tokenAnswer('t1', page.time), tokenAnswer('t2', page.time));
+    const provider = create();
+    await provider.getToken();
+    await provider.refresh();
+    expect(page.requests.map((request) => request.authorization)).toEqual(['Bearer jwt-1', 'Bearer jwt-2']);
+    provider.dispose();
+  });
+
+  it('tells the app at once, without retrying, when it cannot give a credential', async () => {
+    const provider = create({
+      getCredential: () => {
+        throw new Error('signed out');
+      },
+    });
+    await expect(provider.getToken()).rejects.toMatchObject({ code: 'credential_unavailable', retrying: false });
+    await page.advance(60_000);
+    expect(page.requests).toHaveLength(0);
+    provider.dispose();
+  });
+
+  it('retries a 500 but not a 400', async () => {
+    page.answers.push(errorAnswer(500, 'internal_error'), tokenAnswer('t1', page.time));
+    const provider = create();
+    const pending = provider.getToken();
+    await page.advance(1_000);
+    expect((await pending).id).toBe('t1');
+    page.answers.push(errorAnswer(400, 'validation_failed'));
+    await expect(provider.refresh()).rejects.toMatchObject({ code: 'validation_failed', retrying: false });
+    await page.advance(60_000);
+    expect(page.requests).toHaveLength(3);
+    provider.dispose();
+  });
+
+  it('ends a pending getToken when disposed during a retry wait, and leaves no timer behind', async () => {
+    page.answers.push(errorAnswer(503, 'provider_unavailable'));
+    const provider = create();
+    const pending = provider.getToken();
+    await page.advance(0);
+    provider.dispose();
+    await expect(pending).rejects.toMatchObject({ code: 'disposed' });
+    expect(page.pendingTimers()).toBe(0);
   });
 
   it("puts the server's times on this page's clock, and fetches only when asked with autoRefresh off", async () => {
@@ -59,6 +145,7 @@ describe('credential provider', () => {
     const token = await provider.getToken();
     expect(provider.localTime(token.expiresAt)).toBe(page.time + 600_000);
     await page.advance(3_600_000);
+    expect(page.pendingTimers()).toBe(0); // neither refresh nor expiry pending
     expect(page.requests).toHaveLength(1);
     page.answers.push(tokenAnswer('t2', page.time + skew));
     expect((await provider.getToken()).id).toBe('t2');
@@ -129,14 +216,18 @@ describe('credential provider', () => {
     const expired: string[] = [];
     provider.on('expired', (token) => expired.push(token.id));
     await provider.getToken();
+    // refreshAt: 480 s less up to 10% jitter (random 0.5: 456.25 s); waking before it does nothing.
+    await page.sleepAndWake(450_000);
+    expect(page.requests).toHaveLength(1);
     page.answers.push(tokenAnswer('t2', page.time + 900_000));
     await page.sleepAndWake(900_000);
     expect(provider.current?.id).toBe('t2');
+    const t2ExpiresIn = 600_000;
 
-    page.answers.push(() => Promise.reject(new TypeError('offline')));
-    await page.advance(480_000); // refreshAfter: the refresh fails and is retried
-    page.answers.push(...Array.from({ length: 10 }, () => () => Promise.reject(new TypeError('offline'))));
-    await page.advance(120_000);
+    // Offline from here on: every refresh attempt fails and is retried, and t2 runs out.
+    await page.advance(t2ExpiresIn - 1);
+    expect(expired).toEqual([]);
+    await page.advance(1);
     expect(expired).toEqual(['t2']);
     provider.dispose();
   });
@@ -148,7 +239,7 @@ describe('credential provider', () => {
     page.answers.push(tokenAnswer('s2', page.time, 600_000, { refreshable: true }));
     await provider.refresh();
     expect(page.requests[1].url).toBe('https://callpass.example/v1/client/acme/tokens/s1/refresh');
-    page.answers.push(errorAnswer(404, 'token_not_refreshable'), tokenAnswer('s3', page.time, 600_000, { refreshable: true }));
+    page.answers.push(errorAnswer(409, 'token_refresh_conflict'), tokenAnswer('s3', page.time, 600_000, { refreshable: true }));
     expect((await provider.refresh()).id).toBe('s3');
     expect(page.requests.slice(2).map((request) => request.url)).toEqual([
       'https://callpass.example/v1/client/acme/tokens/s2/refresh',

@@ -23,7 +23,10 @@ export interface CredentialProviderOptions {
   baseUrl: string;
   /** The tenant's slug. */
   tenant: string;
-  /** The signed-in user's credential: the IdP's JWT or a Callpass session. Called again once after a 401. */
+  /**
+   * The signed-in user's credential: the IdP's JWT or a Callpass session. Asked for on every request (and once more
+   * after a 401), so a different user signing in gets their own tokens; still, dispose the provider on sign-out.
+   */
   getCredential: () => string | Promise<string>;
   providerAccountId?: string;
   provider?: string;
@@ -54,7 +57,7 @@ export interface CredentialProviderEvents {
 }
 
 export interface CredentialProvider {
-  /** The current token if it is still valid, else the next one. */
+  /** The current token until its refreshAfter, else the next one. */
   getToken(): Promise<CallpassToken>;
   /** Fetches a new token now (refreshing the current one where the provider allows it). */
   refresh(): Promise<CallpassToken>;
@@ -68,6 +71,7 @@ export interface CredentialProvider {
 }
 
 const DEFAULT_RETRY = { baseMs: 1000, maxMs: 30_000 };
+const MIN_REFRESH_DELAY_MS = 5_000;
 
 /**
  * Keeps a fresh Callpass token for the signed-in user: fetched with their credential, replaced at `refreshAfter`
@@ -90,8 +94,9 @@ export function createCredentialProvider(options: CredentialProviderOptions): Cr
   let inFlight: Promise<CallpassToken> | undefined;
   let refreshTimer: unknown;
   let expiryTimer: unknown;
+  /** Ends a retry's wait early when the provider is disposed. */
+  let abandonWait: (() => void) | undefined;
   let disposed = false;
-  let credential: string | undefined;
 
   const body = () =>
     JSON.stringify({
@@ -103,34 +108,55 @@ export function createCredentialProvider(options: CredentialProviderOptions): Cr
       options: options.options,
     });
 
-  async function call(url: string, payload: string | undefined, freshCredential: boolean): Promise<Response> {
-    if (freshCredential || credential === undefined) credential = await options.getCredential();
-    return env.fetch(url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json' },
-      body: payload ?? '{}',
-    });
+  /** Asked for on every request: whoever is signed in now is who the token is for. */
+  async function credential(): Promise<string> {
+    try {
+      return await options.getCredential();
+    } catch (cause) {
+      throw new CallpassClientError('credential_unavailable', `The app gave no credential: ${String((cause as Error)?.message ?? cause)}`, {
+        retrying: false,
+      });
+    }
   }
 
-  /** One token from Callpass: a 401 gets one more try with a fresh credential. */
+  /** One POST; a 401 gets one more try with the credential asked for again. */
+  async function call(url: string, payload: string): Promise<Response> {
+    const send = async () =>
+      env.fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await credential()}`, 'content-type': 'application/json' },
+        body: payload,
+      });
+    const response = await send();
+    return response.status === 401 ? send() : response;
+  }
+
   async function request(): Promise<CallpassToken> {
     const refreshing = current?.refreshable === true && env.now() < expiresAt;
-    const url = refreshing ? `${route}/${encodeURIComponent(current!.id)}/refresh` : route;
-    const payload = refreshing ? undefined : body();
-    let response = await call(url, payload, false);
-    if (response.status === 401) response = await call(url, payload, true);
-    // A refresh chain that ended (revoked, expired, refreshed elsewhere) is replaced by a new token.
-    if (refreshing && response.status === 404) response = await call(route, body(), false);
+    let response = refreshing ? await call(`${route}/${encodeURIComponent(current!.id)}/refresh`, '{}') : await call(route, body());
+    // A refresh chain that cannot go on (ended, refreshed elsewhere, refused by a tightened policy) is replaced by a
+    // new token; only the credential's refusals and limits stand.
+    if (refreshing && response.status >= 400 && response.status < 500 && ![401, 403, 429].includes(response.status))
+      response = await call(route, body());
     if (!response.ok) throw await errorFromResponse(response);
     return (await response.json()) as CallpassToken;
   }
 
   function accept(token: CallpassToken, receivedAt: number): CallpassToken {
+    const offset = receivedAt - Date.parse(token.serverTime);
+    const expires = Date.parse(token.expiresAt) + offset;
+    const refreshAfter = Date.parse(token.refreshAfter) + offset;
+    if (!Number.isFinite(expires) || !Number.isFinite(refreshAfter))
+      throw new CallpassClientError('bad_response', 'Callpass answered a token without valid times', { retrying: true });
     const first = current === undefined;
     current = token;
-    clockOffset = receivedAt - Date.parse(token.serverTime);
-    refreshAt = Math.max(receivedAt, localTime(token.refreshAfter));
-    expiresAt = Math.max(receivedAt, localTime(token.expiresAt));
+    clockOffset = offset;
+    expiresAt = Math.max(receivedAt, expires);
+    // Never sooner than half the time left (at most 5 s), so a token with no time to spare cannot cause a storm;
+    // and up to 10% early, so the users of one shared token (Bandwidth's) do not all come back in the same second.
+    const earliest = receivedAt + Math.min(MIN_REFRESH_DELAY_MS, (expiresAt - receivedAt) / 2);
+    const planned = Math.max(earliest, refreshAfter);
+    refreshAt = planned - env.random() * 0.1 * (planned - earliest);
     if (autoRefresh) schedule(refreshAt - env.now(), () => void refresh().catch(() => undefined));
     env.clearTimer(expiryTimer);
     expiryTimer = env.setTimer(() => {
@@ -149,29 +175,30 @@ export function createCredentialProvider(options: CredentialProviderOptions): Cr
     refreshTimer = env.setTimer(run, Math.max(0, delayMs));
   }
 
+  const disposedError = () => new CallpassClientError('disposed', 'The credential provider was disposed', { retrying: false });
+
   /** Fetches until it succeeds or meets an error retrying cannot fix. */
   async function fetchWithRetries(): Promise<CallpassToken> {
     for (let attempt = 0; ; attempt += 1) {
       try {
         const token = await request();
-        if (disposed) throw new CallpassClientError('disposed', 'The credential provider was disposed', { retrying: false });
+        if (disposed) throw disposedError();
         return accept(token, env.now());
       } catch (caught) {
         const error = caught instanceof CallpassClientError ? caught : CallpassClientError.network(caught);
-        if (disposed || !error.retrying) {
-          events.emit('error', error);
-          throw error;
-        }
-        events.emit('error', error);
+        if (!disposed) events.emit('error', error);
+        if (disposed || !error.retrying) throw error;
         const backoff = error.retryAfterMs ?? env.random() * Math.min(retry.maxMs, retry.baseMs * 2 ** attempt);
-        await new Promise<void>((resolve) => schedule(backoff, resolve));
-        if (disposed) throw new CallpassClientError('disposed', 'The credential provider was disposed', { retrying: false });
+        await new Promise<void>((resolve, reject) => {
+          abandonWait = () => reject(disposedError());
+          schedule(backoff, resolve);
+        });
       }
     }
   }
 
   function refresh(): Promise<CallpassToken> {
-    if (disposed) return Promise.reject(new CallpassClientError('disposed', 'The credential provider was disposed', { retrying: false }));
+    if (disposed) return Promise.reject(disposedError());
     inFlight ??= fetchWithRetries().finally(() => (inFlight = undefined));
     return inFlight;
   }
@@ -181,7 +208,8 @@ export function createCredentialProvider(options: CredentialProviderOptions): Cr
   });
 
   return {
-    getToken: () => (current && env.now() < expiresAt ? Promise.resolve(current) : refresh()),
+    // Past refreshAfter a token still works, but not for long enough to start a call with: fetch the next one.
+    getToken: () => (current && env.now() < refreshAt ? Promise.resolve(current) : refresh()),
     refresh,
     get current() {
       return current;
@@ -192,6 +220,7 @@ export function createCredentialProvider(options: CredentialProviderOptions): Cr
       disposed = true;
       env.clearTimer(refreshTimer);
       env.clearTimer(expiryTimer);
+      abandonWait?.();
       stopWatchingWake();
       events.clear();
     },

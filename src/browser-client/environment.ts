@@ -7,7 +7,7 @@ export interface Environment {
   clearTimer: (timer: unknown) => void;
   /** A number in [0, 1), for jitter. */
   random: () => number;
-  /** Calls `listener` when the page becomes visible again (a laptop waking, a tab brought back); returns an undo. */
+  /** Calls `listener` when the page may have slept (visible again, restored, back online); returns an undo. */
   onWake: (listener: () => void) => () => void;
 }
 
@@ -19,13 +19,21 @@ export function browserEnvironment(): Environment {
     clearTimer: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
     random: () => Math.random(),
     onWake: (listener) => {
-      const target = (globalThis as { document?: EventTarget & { visibilityState?: string } }).document;
-      if (!target) return () => undefined;
+      const page = globalThis as unknown as Partial<EventTarget> & { document?: EventTarget & { visibilityState?: string } };
+      if (!page.document || !page.addEventListener || !page.removeEventListener) return () => undefined;
+      const document = page.document;
       const onVisible = () => {
-        if (target.visibilityState === 'visible') listener();
+        if (document.visibilityState === 'visible') listener();
       };
-      target.addEventListener('visibilitychange', onVisible);
-      return () => target.removeEventListener('visibilitychange', onVisible);
+      // A tab brought back, a page restored from the back-forward cache, a laptop back on the network.
+      document.addEventListener('visibilitychange', onVisible);
+      page.addEventListener('pageshow', listener);
+      page.addEventListener('online', listener);
+      return () => {
+        document.removeEventListener('visibilitychange', onVisible);
+        page.removeEventListener!('pageshow', listener);
+        page.removeEventListener!('online', listener);
+      };
     },
   };
 }

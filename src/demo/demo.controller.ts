@@ -29,7 +29,7 @@ export class DemoController {
   @Post('sign-in')
   async signIn(@Body() body: DemoSignInDto, @Res() reply: FastifyReply): Promise<void> {
     const { status, body: answer } = await this.demo.signIn(body.userId);
-    void reply.status(status).send(answer);
+    void reply.status(status).header('cache-control', 'no-store').send(answer);
   }
 
   private send(reply: FastifyReply, name: string): void {

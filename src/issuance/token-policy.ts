@@ -91,15 +91,16 @@ export function checkAccountBinding(caller: IssuanceCaller, accountId: string): 
 
 /**
  * An end user may set only the options a kind lets them (narrowing ones, like a guest token's addresses) and those
- * the account's policy adds; the rest shape what the tenant's backend or the provider trusts (Twilio's
- * outgoingParams reach the TwiML app as signed).
+ * of the kind's delegable ones the account's policy adds; the rest shape what the tenant's backend or the provider
+ * trusts (Twilio's outgoingParams reach the TwiML app as signed).
  */
 export function checkEndUserOptions(
   kind: TokenKind,
   accountAllows: readonly string[] | undefined,
   options: Record<string, unknown> | undefined,
 ): void {
-  const allowed = [...(kind.endUserOptions ?? []), ...(accountAllows ?? [])];
+  const delegated = (accountAllows ?? []).filter((name) => kind.delegableOptions?.includes(name));
+  const allowed = [...(kind.endUserOptions ?? []), ...delegated];
   const refused = Object.keys(options ?? {}).filter((name) => !allowed.includes(name));
   if (refused.length) throw issuanceErrors.option_not_allowed({ options: refused });
 }

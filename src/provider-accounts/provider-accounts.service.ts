@@ -18,7 +18,7 @@ import { ProviderAccountResponse } from './provider-account.response';
 import { providerAccountErrors } from './provider-accounts.errors';
 import { ProviderAccountsRepository } from './provider-accounts.repository';
 import { openAccount, OpenableAccount, openSecrets, readAccountSecrets, sealSecrets } from './provider-secrets';
-import { AccountContext } from '../providers/provider-adapter';
+import { AccountContext, ProviderAdapter } from '../providers/provider-adapter';
 import { providedFields } from '../common/provided-fields';
 import { OutboundPolicy } from '../outbound/outbound-policy';
 
@@ -38,6 +38,7 @@ export class ProviderAccountsService {
     if (dto.baseUrl) this.outbound.assertAllowed(dto.baseUrl, 'baseUrl');
     const config = validateObject(adapter.configSchema, dto.config, 'config');
     const secrets = validateObject(adapter.secretsSchema, dto.secrets, 'secrets');
+    checkDelegableOptions(adapter, dto.policy?.endUserOptions);
     const id = uuidv7();
     return this.audit.recordChange(actor, 'provider_account.created', { type: 'provider_account', id }, async (tx) => {
       const account = await this.accounts
@@ -83,6 +84,7 @@ export class ProviderAccountsService {
     const updated = await this.audit.recordChange(actor, 'provider_account.updated', { type: 'provider_account', id }, async (tx) => {
       const current = await this.get(tenantId, id, tx);
       const adapter = this.registry.get(current.provider);
+      checkDelegableOptions(adapter, dto.policy?.endUserOptions);
       const config = dto.config && {
         config: toJsonObject(
           validateObject(adapter.configSchema, toJsonObject({ ...(current.config as object), ...dto.config }), 'config'),
@@ -190,4 +192,14 @@ function movesDestination(
   if (baseUrl !== undefined && baseUrl !== current.baseUrl) return true;
   const stored = current.config as Record<string, unknown>;
   return nextConfig !== undefined && destinationFields.some((field) => nextConfig[field] !== stored[field]);
+}
+
+/** `policy.endUserOptions` may name only options one of the provider's token kinds lets a tenant delegate. */
+function checkDelegableOptions(adapter: ProviderAdapter, names: string[] | undefined): void {
+  const delegable = new Set(Object.values(adapter.tokenKinds).flatMap((kind) => kind.delegableOptions ?? []));
+  const refused = (names ?? []).filter((name) => !delegable.has(name));
+  if (refused.length) {
+    const allowed = delegable.size ? `only ${[...delegable].join(', ')}` : 'none';
+    throw invalidField('policy.endUserOptions', `${adapter.name} accounts may let end users set ${allowed}, not ${refused.join(', ')}`);
+  }
 }

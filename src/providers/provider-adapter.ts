@@ -13,6 +13,11 @@ export interface TokenKind {
   fixedCapabilities?: readonly CapabilityName[];
   /** Options an end user may set on the browser route (those that only narrow the token); default none. */
   endUserOptions?: readonly string[];
+  /**
+   * Options a tenant may let its end users set too (the account's `policy.endUserOptions`): they do more than
+   * narrow the token, so each is the tenant's explicit choice (SignalWire's `fingerprint`: a client-bound SAT).
+   */
+  delegableOptions?: readonly string[];
   /** Minted for an account as a whole, never for an endpoint (a public click-to-call embed's guest token). */
   accountLevel?: boolean;
 }

@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     ALLOW_PRIVATE_NETWORK_URLS: 'true',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     PORT: process.env.PORT ?? '3000',
+    // The demo's sign-in hands out sessions to anyone who asks: this machine only.
+    HOST: '127.0.0.1',
   });
   const config = AppConfig.fromEnvironment(process.env);
   const emulators = await startEmulators();
@@ -105,6 +107,6 @@ function sandboxGuide(url: string, adminKey: string, demo: Awaited<ReturnType<ty
 }
 
 main().catch((error: unknown) => {
-  console.error(describeStartupError(error, { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 3000) }) ?? error);
+  console.error(describeStartupError(error, { host: '127.0.0.1', port: Number(process.env.PORT ?? 3000) }) ?? error);
   process.exit(1);
 });

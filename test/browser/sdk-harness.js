@@ -45,22 +45,34 @@ const setUp = {
     return () => ({ sdk: plivo.client.accessToken, callpass: provider.current.token, id: provider.current.id, handed: logins.length });
   },
   async signalwire() {
+    const credentials = signalwireCredentials(await signIn('sdk-signalwire'));
+    const client = new SignalWire.SignalWire(credentials, { skipConnection: true, skipDeviceMonitoring: true });
+    let handed = 0;
+    credentials.on('token', () => (handed += 1));
+    credentials.on('refreshed', () => (handed += 1));
+    return () => ({
+      // The SDK keeps the credential it was handed here; it offers no public getter.
+      sdk: client._deps.credential?.token,
+      callpass: credentials.provider?.current?.token,
+      id: credentials.provider?.current?.id,
+      handed,
+    });
+  },
+  async signalwireBound() {
     // Client-bound: the demo account lists `fingerprint` in its policy's endUserOptions.
     const fingerprints = [];
     const recordingFetch = (url, init) => {
       fingerprints.push(JSON.parse(init.body).options?.fingerprint);
       return fetch(url, init);
     };
-    const settings = await signIn('sdk-signalwire');
+    const settings = await signIn('sdk-signalwire-bound');
     const credentials = signalwireCredentials({ ...settings, clientBound: true, environment: { fetch: recordingFetch } });
     const client = new SignalWire.SignalWire(credentials, { skipConnection: true, skipDeviceMonitoring: true });
     return () => ({
-      // The SDK keeps the credential it was handed here; it offers no public getter.
       sdk: client._deps.credential?.token,
       callpass: credentials.provider?.current?.token,
-      id: credentials.provider?.current?.id,
       fingerprints,
-      handed: fingerprints.length,
+      sdkMayAskCallpassToRefresh: credentials.refresh !== undefined,
     });
   },
   async bandwidth() {

@@ -9,7 +9,14 @@ const PROVIDERS = ['twilio', 'plivo', 'signalwire', 'bandwidth'] as const;
 const PAST_REFRESH = '09:56';
 /** What the checks below read of a page (they run in the page, not here). */
 type PageGlobals = { document: { querySelector(selector: string): { textContent: string | null } | null }; harness: Harness };
-type Reading = { sdk?: string; callpass?: string; id?: string; handed?: number; fingerprints?: string[] };
+type Reading = {
+  sdk?: string;
+  callpass?: string;
+  id?: string;
+  handed?: number;
+  fingerprints?: string[];
+  sdkMayAskCallpassToRefresh?: boolean;
+};
 type Harness = { start(name: string): Promise<void>; read(name: string): Reading };
 
 /**
@@ -108,6 +115,19 @@ describe('in Chromium, against the sandbox', () => {
       await page.screenshot({ path: path.join(ARTIFACTS, `demo-${provider}.png`), fullPage: true });
     });
 
+    it('signs in with an answer holding the session and nothing else, never cached', async () => {
+      const response = await fetch(`${sandbox.url}/demo/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: 'keys' }),
+      });
+      expect(response.status).toBe(201);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      const answer = (await response.json()) as Record<string, unknown>;
+      expect(Object.keys(answer).sort()).toEqual(['expiresAt', 'session', 'tenant', 'userId']);
+      expect(answer.session).toMatch(/^cp_sess_/);
+    });
+
     it('gives a page on an origin the tenant did not allow no token, and says why in words', async () => {
       const page = await openPage();
       // Same server, other origin: the tenant allows only the sandbox's 127.0.0.1 address.
@@ -162,10 +182,20 @@ describe('in Chromium, against the sandbox', () => {
       // The server's clock has not moved with the page's: Twilio's and Plivo's tokens minted in the same second,
       // and Bandwidth's cached one, come out the same; SignalWire's always differ.
       if (provider === 'signalwire') expect(refreshed.sdk).not.toBe(first.sdk);
-      // SignalWire's SDK offered its key's fingerprint both times, and its tokens are bound to it.
-      if (provider === 'signalwire')
-        expect(refreshed.fingerprints).toEqual([expect.stringMatching(/^[\w-]{43}$/), refreshed.fingerprints![0]]);
     });
+    it("SignalWire, client-bound: the SDK's key fingerprint goes with the first token, and refreshing is left to the SDK", async () => {
+      const page = await openHarness();
+      await page.evaluate(() => (globalThis as unknown as PageGlobals).harness.start('signalwireBound'));
+      await until(page, sdkHoldsCallpassToken, 'signalwireBound');
+      const reading = await read(page, 'signalwireBound');
+      expect(reading.fingerprints).toEqual([expect.stringMatching(/^[\w-]{43}$/)]);
+      // Without a refresh() the SDK renews the SAT at SignalWire with its key once connected (offline here).
+      expect(reading.sdkMayAskCallpassToRefresh).toBe(false);
+      await page.clock.fastForward(PAST_REFRESH);
+      await page.clock.runFor(1_000);
+      expect((await read(page, 'signalwireBound')).fingerprints).toHaveLength(1);
+    });
+
     it("runs README's Browser snippets as written, one per SDK", async () => {
       expect(README_SNIPPETS).toHaveLength(4);
       const modules = Object.fromEntries(

@@ -264,9 +264,18 @@ describe('the browser token route', () => {
     const bound = await clientIssue(ctx.t, ctx.tenant, token, { provider: 'signalwire', options: { fingerprint } }).expect(201);
     expect(bound.body.refreshable).toBe(false);
     expect(ctx.emulators.signalwire.sats.get(bound.body.token)).toMatchObject({ kind: 'subscriber', fingerprint });
-    // Still no other option: the list names exactly what it adds.
-    const other = await clientIssue(ctx.t, ctx.tenant, token, { provider: 'signalwire', kind: 'guest', options: { fingerprint } });
-    expect(other.status).toBe(400);
+    // Only for the kind that can take it: a guest token stays as narrow as it was.
+    const guest = await clientIssue(ctx.t, ctx.tenant, token, { provider: 'signalwire', kind: 'guest', options: { fingerprint } }).expect(
+      403,
+    );
+    expect(guest.body.error).toMatchObject({ code: 'option_not_allowed', details: { options: ['fingerprint'] } });
+    // And a tenant can delegate only what a kind declares delegable: never Twilio's signed outgoingParams.
+    const twilioPolicy = await ctx.t.http
+      .patch(`/v1/provider-accounts/${twilio}`)
+      .set(bearer(ctx.tenant.key))
+      .send({ policy: { endUserOptions: ['outgoingParams'] } })
+      .expect(400);
+    expect(twilioPolicy.body.error.details).toMatchObject({ fields: [{ field: 'policy.endUserOptions' }] });
   });
 
   it("never mints a token that outlives the end user's credential (at least the minimum)", async () => {

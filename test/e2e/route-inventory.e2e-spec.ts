@@ -89,4 +89,9 @@ describe('route inventory', () => {
     }
     expect(routes.sort().join('\n')).toBe(EXPECTED_ROUTES);
   });
+
+  it('serves no demo: its sign-in hands out sessions, so only the sandbox mounts it', async () => {
+    await t.http.get('/demo').expect(404);
+    await t.http.post('/demo/sign-in').send({ userId: 'alice' }).expect(404);
+  });
 });

@@ -17,7 +17,7 @@ export class FakePage implements Environment {
     return answer();
   };
   now = () => this.time;
-  random = () => 0.5;
+  random: () => number = () => 0.5;
   setTimer = (run: () => void, delayMs: number) => {
     const id = this.nextId++;
     this.timers.push({ at: this.time + delayMs, run, id });
@@ -30,6 +30,10 @@ export class FakePage implements Environment {
     this.wakeListeners.add(listener);
     return () => this.wakeListeners.delete(listener);
   };
+
+  pendingTimers(): number {
+    return this.timers.length;
+  }
 
   /** Moves the clock, firing due timers in order, and lets the work they start settle. */
   async advance(ms: number): Promise<void> {

@@ -19,11 +19,12 @@ export async function bindPlivoClient(provider: CredentialProvider, client: Pliv
   };
   login((await provider.getToken()).token);
   const stopFeeding = provider.on('refreshed', (token) => login(token.token));
-  let disconnected = false;
-  const onConnectionChange = ({ state }: { state: string }) => {
-    if (state === 'disconnected') disconnected = true;
-    if (state !== 'connected' || !disconnected) return;
-    disconnected = false;
+  // The SDK drops and re-registers on each of our logins ("Relogin"); any other drop needs a fresh login on return.
+  let dropped = false;
+  const onConnectionChange = ({ state, reason }: { state: string; reason?: string }) => {
+    if (state === 'disconnected') dropped = reason !== 'Relogin';
+    if (state !== 'connected' || !dropped) return;
+    dropped = false;
     void provider.refresh().catch(() => undefined);
   };
   client.on('onConnectionChange', onConnectionChange);

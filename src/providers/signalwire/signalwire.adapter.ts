@@ -38,7 +38,11 @@ export class SignalwireAdapter implements ProviderAdapter<SignalwireConfigDto, S
   readonly endpointOptionsSchema = SignalwireEndpointOptionsDto;
   readonly tokenKinds: Record<string, TokenKind> = {
     /** Full identity: receives and places calls, so it is minted only if the endpoint allows both. */
-    subscriber: { optionsSchema: SubscriberTokenOptionsDto, fixedCapabilities: ['incoming', 'outgoing'] },
+    subscriber: {
+      optionsSchema: SubscriberTokenOptionsDto,
+      fixedCapabilities: ['incoming', 'outgoing'],
+      delegableOptions: ['fingerprint'],
+    },
     /** Outbound only, to at most 10 allowed addresses. */
     guest: { optionsSchema: GuestTokenOptionsDto, fixedCapabilities: ['outgoing'], endUserOptions: ['allowedAddresses'] },
     /** Outbound to one address. */
