@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Actor, tenantOf } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
 import { Clock } from '../common/clock/clock';
+import { ChangeFeed } from '../database/change-feed';
 import { PrismaService, TransactionClient } from '../database/prisma.service';
 import { AuditActor, auditActorOf, AuditTarget } from './audit-event';
 import { AuditEventsRepository } from './audit-events.repository';
@@ -22,6 +23,7 @@ export class AuditService {
     private readonly prisma: PrismaService,
     private readonly events: AuditEventsRepository,
     private readonly clock: Clock,
+    private readonly changes: ChangeFeed,
   ) {}
 
   /**
@@ -37,21 +39,21 @@ export class AuditService {
     const auditActor = auditActorOf(actor);
     const defaultTenantId = tenantOf(actor.principal);
     try {
-      return await this.prisma.$transaction(async (tx) => {
+      let changedTenant: string | undefined;
+      const result = await this.prisma.$transaction(async (tx) => {
         const outcome = await change(tx);
+        const changed = { tenantId: defaultTenantId, ...target, ...outcome.target };
+        changedTenant = changed.tenantId ?? undefined;
         await this.events.append(
-          {
-            actor: auditActor,
-            action,
-            target: { tenantId: defaultTenantId, ...target, ...outcome.target },
-            outcome: 'success',
-            details: outcome.details,
-            occurredAt: this.clock.now(),
-          },
+          { actor: auditActor, action, target: changed, outcome: 'success', details: outcome.details, occurredAt: this.clock.now() },
           tx,
         );
+        // Every change is here, so every replica's caches hear of them from here (delivered at commit).
+        await this.changes.announce(tx, changedTenant);
         return outcome.result;
       });
+      this.changes.changed(changedTenant);
+      return result;
     } catch (error) {
       await this.recordFailure(auditActor, action, { tenantId: defaultTenantId, ...target }, error);
       throw error;

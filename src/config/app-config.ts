@@ -26,6 +26,9 @@ export class AppConfig {
   get databasePoolSize(): number {
     return this.env.DATABASE_POOL_SIZE;
   }
+  get cacheTtlMs(): number {
+    return this.env.CACHE_TTL_SECONDS * 1000;
+  }
   /** Redis URL shared by the replicas, or undefined to keep counters in each process. */
   get redisUrl(): string | undefined {
     return this.env.REDIS_URL;

@@ -49,6 +49,16 @@ export class Environment {
   @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /**
+   * How long a replica may serve a key, tenant or issuance target from memory at most (0: never). Changes reach
+   * every replica at once through PostgreSQL's NOTIFY; this bounds a missed message.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  CACHE_TTL_SECONDS = 10;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{40,}(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{40,})*$/, {

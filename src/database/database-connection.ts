@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { lockDataDir } from './data-dir-lock';
 
@@ -29,8 +29,21 @@ export interface DatabaseConnection {
    */
   query<T = Record<string, unknown>>(sql: string, params: unknown[], name?: string): Promise<T[]>;
   openSession(): Promise<SqlSession>;
+  /**
+   * Hears NOTIFY payloads on `channel` until the returned function is called. `onGap`: messages may have been
+   * missed (the listening connection was lost; it is opened again a second later); `onListening`: heard again.
+   */
+  listen(channel: string, handlers: NotificationHandlers): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
+
+export interface NotificationHandlers {
+  onMessage(payload: string): void;
+  onGap(): void;
+  onListening(): void;
+}
+
+const RELISTEN_DELAY_MS = 1000;
 
 export interface DatabaseTarget {
   /** PostgreSQL URL; without one the embedded PGlite database in `pgliteDir` is used. */
@@ -59,7 +72,44 @@ export function openPostgres(url: string, poolSize: number): DatabaseConnection 
         release: async () => client.release(),
       };
     },
+    listen: async (channel, handlers) => listenOnPostgres(url, channel, handlers),
     close: () => pool.end(),
+  };
+}
+
+/** A connection of its own (outside the pool) that LISTENs, and is opened again whenever it is lost. */
+function listenOnPostgres(url: string, channel: string, handlers: NotificationHandlers): () => Promise<void> {
+  if (!/^[a-z_]+$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
+  let current: Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const open = () => {
+    const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+    current = client;
+    let lost = false;
+    const lose = () => {
+      if (lost) return;
+      lost = true;
+      client.end().catch(() => undefined);
+      if (stopped) return;
+      handlers.onGap();
+      retry = setTimeout(open, RELISTEN_DELAY_MS).unref();
+    };
+    client.on('notification', (message) => {
+      if (message.channel === channel) handlers.onMessage(message.payload ?? '');
+    });
+    client.on('error', lose);
+    client.on('end', lose);
+    client
+      .connect()
+      .then(() => client.query(`LISTEN ${channel}`))
+      .then(() => !lost && handlers.onListening(), lose);
+  };
+  open();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await current?.end().catch(() => undefined);
   };
 }
 
@@ -112,6 +162,14 @@ export function pgliteConnection(db: PGlite): DatabaseConnection {
         query: async <T>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
         exec: async (script) => void (await db.exec(script)),
         release: async () => release(),
+      };
+    },
+    // One process owns an embedded database: its own notifications are all there is to hear.
+    async listen(channel, handlers) {
+      const unlisten = await db.listen(channel, (payload) => handlers.onMessage(payload));
+      handlers.onListening();
+      return async () => {
+        if (!db.closed) await unlisten();
       };
     },
     // Prisma's $disconnect does not close PGlite; without this the process may not exit.

@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Global, Logger, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { ChangeFeed } from './change-feed';
 import { DATABASE_CONNECTION, DatabaseConnection, openDatabase } from './database-connection';
 import { applyMigrations } from './migrator';
 import { PrismaService } from './prisma.service';
+import { TenantCaches } from './tenant-cache';
 
 @Global()
 @Module({
@@ -38,7 +40,9 @@ import { PrismaService } from './prisma.service';
       inject: [DATABASE_CONNECTION],
       useFactory: (connection: DatabaseConnection) => new PrismaService(connection),
     },
+    ChangeFeed,
+    TenantCaches,
   ],
-  exports: [PrismaService, DATABASE_CONNECTION],
+  exports: [PrismaService, DATABASE_CONNECTION, ChangeFeed, TenantCaches],
 })
 export class DatabaseModule {}

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE_CONNECTION, DatabaseConnection } from '../database/database-connection';
+import { TenantCache, TenantCaches } from '../database/tenant-cache';
 import { Capability, Endpoint, Prisma, ProviderAccount, ProviderAccountStatus, TenantStatus } from '../generated/prisma/client';
 import { AccountPolicyDto } from '../provider-accounts/dto/account-policy.dto';
 import { TenantSettingsDto } from '../tenants/dto/tenant-settings.dto';
@@ -25,6 +26,7 @@ const ENDPOINT_SQL = `SELECT ${ENDPOINT_COLUMNS}, ${ACCOUNT_COLUMNS}
   JOIN tenants t ON t.id = e.tenant_id
   WHERE e.tenant_id = $1`;
 const ACCOUNT_SQL = `SELECT ${ACCOUNT_COLUMNS} FROM provider_accounts a JOIN tenants t ON t.id = a.tenant_id`;
+const TARGETS_KEPT = 10_000;
 
 interface AccountRow {
   accountId: string;
@@ -56,51 +58,69 @@ interface EndpointRow extends AccountRow {
  */
 @Injectable()
 export class IssuanceTargetsRepository {
-  constructor(@Inject(DATABASE_CONNECTION) private readonly db: DatabaseConnection) {}
+  /** Each query's rows by its arguments; a tenant's entries go whenever its data changes (TenantCache). */
+  private readonly cache: TenantCache<IssuanceTarget[]>;
+
+  constructor(
+    @Inject(DATABASE_CONNECTION) private readonly db: DatabaseConnection,
+    caches: TenantCaches,
+  ) {
+    this.cache = caches.create(TARGETS_KEPT);
+  }
 
   async byEndpoint(tenantId: string, endpointId: string): Promise<IssuanceTarget | undefined> {
-    const [row] = await this.db.query<EndpointRow>(`${ENDPOINT_SQL} AND e.id = $2`, [tenantId, endpointId], 'callpass_target_by_endpoint');
-    return row && withEndpoint(row);
+    const [target] = await this.endpoints(tenantId, 'e.id = $2', [endpointId], 'callpass_target_by_endpoint');
+    return target;
   }
 
   async byAccountAndUser(tenantId: string, accountId: string, userId: string): Promise<IssuanceTarget | undefined> {
-    const [row] = await this.db.query<EndpointRow>(
-      `${ENDPOINT_SQL} AND e.provider_account_id = $2 AND e.user_id = $3`,
-      [tenantId, accountId, userId],
+    const [target] = await this.endpoints(
+      tenantId,
+      'e.provider_account_id = $2 AND e.user_id = $3',
+      [accountId, userId],
       'callpass_target_by_user',
     );
-    return row && withEndpoint(row);
+    return target;
   }
 
   /** Every endpoint of one user (a user has one per provider account at most). */
-  async ofUser(tenantId: string, userId: string): Promise<IssuanceTarget[]> {
-    const rows = await this.db.query<EndpointRow>(`${ENDPOINT_SQL} AND e.user_id = $2`, [tenantId, userId], 'callpass_targets_of_user');
-    return rows.map(withEndpoint);
+  ofUser(tenantId: string, userId: string): Promise<IssuanceTarget[]> {
+    return this.endpoints(tenantId, 'e.user_id = $2', [userId], 'callpass_targets_of_user');
   }
 
   async account(tenantId: string, accountId: string): Promise<IssuanceTarget | undefined> {
-    const [row] = await this.db.query<AccountRow>(
-      `${ACCOUNT_SQL} WHERE a.tenant_id = $1 AND a.id = $2`,
-      [tenantId, accountId],
-      'callpass_target_account',
-    );
-    return row && accountOnly(row);
+    const [target] = await this.accounts(tenantId, 'a.id = $2', [accountId], 'callpass_target_account');
+    return target;
   }
 
   /** The tenant's accounts a user with no endpoint may be enrolled on (`policy.autoEnroll`). */
-  async enrollableAccounts(tenantId: string): Promise<IssuanceTarget[]> {
-    const rows = await this.db.query<AccountRow>(
-      `${ACCOUNT_SQL} WHERE a.tenant_id = $1 AND (a.policy->>'autoEnroll')::boolean IS TRUE ORDER BY a.created_at`,
-      [tenantId],
-      'callpass_enrollable_accounts',
-    );
-    return rows.map(accountOnly);
+  enrollableAccounts(tenantId: string): Promise<IssuanceTarget[]> {
+    return this.accounts(tenantId, "(a.policy->>'autoEnroll')::boolean IS TRUE ORDER BY a.created_at", [], 'callpass_enrollable_accounts');
   }
 
-  /** For a public route that knows only an account id; the tenant comes from the account. */
+  /** For a public route that knows only an account id; the tenant comes from the account (not cached: no tenant to key it by). */
   async accountOfAnyTenant(accountId: string): Promise<IssuanceTarget | undefined> {
     const [row] = await this.db.query<AccountRow>(`${ACCOUNT_SQL} WHERE a.id = $1`, [accountId], 'callpass_target_public_account');
     return row && accountOnly(row);
+  }
+
+  private endpoints(tenantId: string, where: string, args: string[], name: string): Promise<IssuanceTarget[]> {
+    return this.cached(tenantId, name, args, async () => {
+      const rows = await this.db.query<EndpointRow>(`${ENDPOINT_SQL} AND ${where}`, [tenantId, ...args], name);
+      return rows.map(withEndpoint);
+    });
+  }
+
+  private accounts(tenantId: string, where: string, args: string[], name: string): Promise<IssuanceTarget[]> {
+    return this.cached(tenantId, name, args, async () => {
+      const rows = await this.db.query<AccountRow>(`${ACCOUNT_SQL} WHERE a.tenant_id = $1 AND ${where}`, [tenantId, ...args], name);
+      return rows.map(accountOnly);
+    });
+  }
+
+  private async cached(tenantId: string, name: string, args: string[], load: () => Promise<IssuanceTarget[]>): Promise<IssuanceTarget[]> {
+    const key = JSON.stringify([name, tenantId, ...args]);
+    return (await this.cache.get(key, load, () => tenantId)) ?? [];
   }
 }
 

@@ -3,10 +3,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Principal, tenantOf } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
 import { isUuid } from '../common/ids';
+import { TenantCache, TenantCaches } from '../database/tenant-cache';
 import { DEFAULT_RATE_LIMITS } from '../tenants/dto/rate-limit-settings.dto';
 import { TenantSettingsDto } from '../tenants/dto/tenant-settings.dto';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { RateLimitRule, RateLimits, RateLimitState } from './rate-limits';
+
+const TENANTS_KEPT = 10_000;
 
 /**
  * Limits the token routes per end user or per key, then per tenant, with the tenant's `settings.rateLimits`.
@@ -15,10 +18,15 @@ import { RateLimitRule, RateLimits, RateLimitState } from './rate-limits';
  */
 @Injectable()
 export class TokenRateLimitGuard implements CanActivate {
+  private readonly settings: TenantCache<{ id: string; settings: TenantSettingsDto }>;
+
   constructor(
     private readonly limits: RateLimits,
     private readonly tenants: TenantsRepository,
-  ) {}
+    caches: TenantCaches,
+  ) {
+    this.settings = caches.create(TENANTS_KEPT);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
@@ -43,8 +51,14 @@ export class TokenRateLimitGuard implements CanActivate {
   private async rulesFor(principal: Principal, tenantParam: string | undefined): Promise<RateLimitRule[]> {
     // A service acts on the tenant its route names; an unknown one is refused by the route itself.
     const tenantId = tenantOf(principal) ?? (tenantParam && isUuid(tenantParam) ? tenantParam : undefined);
-    const tenant = tenantId ? await this.tenants.find(tenantId) : null;
-    const limits = { ...DEFAULT_RATE_LIMITS, ...(tenant?.settings as TenantSettingsDto | undefined)?.rateLimits };
+    const tenant = tenantId
+      ? await this.settings.get(
+          tenantId,
+          () => this.tenantSettings(tenantId),
+          (found) => found.id,
+        )
+      : undefined;
+    const limits = { ...DEFAULT_RATE_LIMITS, ...tenant?.settings.rateLimits };
     const rules: RateLimitRule[] = [
       principal.kind === 'end_user'
         ? { name: 'user', key: `user:${principal.tenantId}:${principal.userId}`, perMinute: limits.userPerMinute }
@@ -52,6 +66,11 @@ export class TokenRateLimitGuard implements CanActivate {
     ];
     if (tenant) rules.push({ name: 'tenant', key: `tenant:${tenant.id}`, perMinute: limits.tenantPerMinute });
     return rules;
+  }
+
+  private async tenantSettings(tenantId: string) {
+    const tenant = await this.tenants.find(tenantId);
+    return tenant ? { id: tenant.id, settings: tenant.settings as TenantSettingsDto } : undefined;
   }
 }
 

@@ -41,9 +41,12 @@ describe('start-up errors', () => {
         ],
       ]
     : [];
-  it.each(withServer)('names DATABASE_URL for %s', async (_case, url, message) => {
-    await expectOneLine({ DATABASE_URL: url() }, message);
-  });
+  // Jest refuses an empty table, so the cases exist only where they can run.
+  if (withServer.length) {
+    it.each(withServer)('names DATABASE_URL for %s', async (_case, url, message) => {
+      await expectOneLine({ DATABASE_URL: url() }, message);
+    });
+  }
 
   it('names PORT when the port is taken', async () => {
     const taken = net.createServer();

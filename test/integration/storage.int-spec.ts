@@ -1,3 +1,6 @@
+import { SystemClock } from '../../src/common/clock/clock';
+import { ChangeFeed } from '../../src/database/change-feed';
+import { TenantCache, TenantCaches } from '../../src/database/tenant-cache';
 import { ApiKeysRepository } from '../../src/api-keys/api-keys.repository';
 import { TokenIssuancesRepository } from '../../src/audit/token-issuances.repository';
 import { decodeCursor, encodeCursor } from '../../src/common/pagination/cursor';
@@ -100,7 +103,9 @@ describe.each(availableDatabaseKinds())('storage on %s', (kind) => {
       },
       tenant: { id: tenant.id, status: 'active', settings: { tokenTtl: { maxSeconds: 900 } } },
     };
-    const targets = new IssuanceTargetsRepository(connection);
+    // The statements themselves: a change feed never started keeps nothing in memory.
+    const uncached = { create: () => new TenantCache(1, 0, new SystemClock(), new ChangeFeed(connection)) } as unknown as TenantCaches;
+    const targets = new IssuanceTargetsRepository(connection, uncached);
     expect(await targets.byEndpoint(tenant.id, endpoint.id)).toEqual(expected);
     expect(await targets.byAccountAndUser(tenant.id, account.id, 'hot user')).toEqual(expected);
     expect(await targets.ofUser(tenant.id, 'hot user')).toEqual([expected]);

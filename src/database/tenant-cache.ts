@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { Clock } from '../common/clock/clock';
+import { AppConfig } from '../config/app-config';
+import { ChangeFeed } from './change-feed';
+
+interface Entry<V> {
+  value: V;
+  /** Undefined for data of no single tenant (admin and service keys). */
+  tenantId: string | undefined;
+  expiresAt: number;
+}
+
+/**
+ * Rows the token hot path reads on every request (keys, tenants, issuance targets), kept in memory for at most
+ * `CACHE_TTL_SECONDS` and dropped as soon as their tenant's data changes on any replica (see ChangeFeed). A value
+ * loaded while a change happened is not kept: it may predate the change.
+ */
+export class TenantCache<V> {
+  private readonly entries: LRUCache<string, Entry<V>>;
+  private generation = 0;
+
+  constructor(
+    max: number,
+    private readonly ttlMs: number,
+    private readonly clock: Clock,
+    private readonly feed: ChangeFeed,
+  ) {
+    this.entries = new LRUCache({ max });
+    feed.onChange((tenantId) => this.invalidate(tenantId));
+  }
+
+  /** The value for `key` from memory while fresh, else from `load` (absent values are never kept). */
+  async get(key: string, load: () => Promise<V | undefined>, tenantOf: (value: V) => string | undefined): Promise<V | undefined> {
+    const now = this.clock.now().getTime();
+    const entry = this.entries.get(key);
+    if (entry && entry.expiresAt > now && this.feed.reliable) return entry.value;
+    const generation = this.generation;
+    const value = await load();
+    if (value !== undefined && this.ttlMs > 0 && this.feed.reliable && generation === this.generation) {
+      this.entries.set(key, { value, tenantId: tenantOf(value), expiresAt: now + this.ttlMs });
+    }
+    return value;
+  }
+
+  private invalidate(tenantId: string | undefined): void {
+    this.generation += 1;
+    if (tenantId === undefined) return this.entries.clear();
+    for (const [key, entry] of this.entries.entries()) if (entry.tenantId === tenantId) this.entries.delete(key);
+  }
+}
+
+/** Makes the hot path's caches, each bounded and tied to the change feed. */
+@Injectable()
+export class TenantCaches {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly feed: ChangeFeed,
+  ) {}
+
+  create<V>(max: number): TenantCache<V> {
+    return new TenantCache<V>(max, this.config.cacheTtlMs, this.clock, this.feed);
+  }
+}
