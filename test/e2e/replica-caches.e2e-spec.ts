@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateApiKey } from '../../src/crypto/api-key-codec';
+import { validCredentials } from '../factories/credentials.factory';
+import { callJson, ServerProcess, startServer } from '../helpers/server-process';
+import { testEncryptionKey } from '../helpers/test-app';
+import { createTestDatabase, TestDatabase } from '../helpers/test-database';
+
+/** How soon another replica must see a change it did not handle (its caches hear of it through the database). */
+const OTHER_REPLICA_BOUND_MS = 1000;
+
+/**
+ * Two server processes on one PostgreSQL, each keeping keys and issuance targets in memory: a change made through
+ * one reaches the other's next requests within a second, long before the cache lifetime (60 s here) would.
+ */
+if (process.env.TEST_DATABASE_URL) {
+  describe('caches on two replicas', () => {
+    let database: TestDatabase;
+    const servers: ServerProcess[] = [];
+    const dataDirs: string[] = [];
+    const adminKey = generateApiKey('admin').key;
+    let first: string;
+    let second: string;
+
+    beforeAll(async () => {
+      database = await createTestDatabase('postgresql');
+      const env = {
+        NODE_ENV: 'test',
+        DATABASE_URL: database.url!,
+        ENCRYPTION_KEYS: testEncryptionKey(),
+        BOOTSTRAP_ADMIN_KEY: adminKey,
+        CACHE_TTL_SECONDS: '60',
+        LOG_FORMAT: 'json',
+      };
+      for (let index = 0; index < 2; index += 1) dataDirs.push(fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-replica-')));
+      servers.push(...(await Promise.all(dataDirs.map((dataDir) => startServer({ ...env, DATA_DIR: dataDir })))));
+      [first, second] = servers.map((server) => server.url);
+    }, 60_000);
+    afterAll(async () => {
+      await Promise.all(servers.map((server) => server.stop()));
+      await database?.drop();
+      for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    /** A tenant with a key and a Twilio endpoint, made through the first replica. */
+    async function tenantWithEndpoint(slug: string) {
+      const tenant = await callJson(first, 'POST', '/v1/admin/tenants', adminKey, { slug, name: slug });
+      const key = await callJson(first, 'POST', `/v1/admin/tenants/${tenant.body.id}/api-keys`, adminKey, { name: 'k' });
+      const account = await callJson(first, 'POST', '/v1/provider-accounts', key.body.key, {
+        provider: 'twilio',
+        name: 'main',
+        ...validCredentials.twilio(),
+      });
+      const endpoint = await callJson(first, 'POST', '/v1/endpoints', key.body.key, {
+        providerAccountId: account.body.id,
+        userId: 'u1',
+        capabilities: ['incoming', 'outgoing'],
+      });
+      return { tenantId: tenant.body.id, keyId: key.body.id, key: key.body.key, endpointId: endpoint.body.id };
+    }
+
+    /** Mints on the second replica until it answers `status`; how long that took after the change, in ms. */
+    async function secondSees(key: string, endpointId: string, status: number, changedAt: number): Promise<number> {
+      for (;;) {
+        const answer = await callJson(second, 'POST', '/v1/tokens', key, { endpointId });
+        const elapsed = Date.now() - changedAt;
+        if (answer.status === status) return elapsed;
+        if (elapsed > OTHER_REPLICA_BOUND_MS) throw new Error(`still ${answer.status} after ${elapsed} ms`);
+      }
+    }
+
+    type Setup = Awaited<ReturnType<typeof tenantWithEndpoint>>;
+    const changes: [string, number, (t: Setup) => ReturnType<typeof callJson>][] = [
+      ['a revoked key', 401, (t) => callJson(first, 'DELETE', `/v1/admin/tenants/${t.tenantId}/api-keys/${t.keyId}`, adminKey)],
+      ['a suspended tenant', 403, (t) => callJson(first, 'PATCH', `/v1/admin/tenants/${t.tenantId}`, adminKey, { status: 'suspended' })],
+      ['a disabled endpoint', 403, (t) => callJson(first, 'PATCH', `/v1/endpoints/${t.endpointId}`, t.key, { disabled: true })],
+    ];
+    it.each(changes)('%s: refused by the other replica within a second', async (name, status, change) => {
+      const t = await tenantWithEndpoint(`replica-${changes.findIndex(([other]) => other === name)}`);
+      // Warm the second replica: the key and the target are now in its memory.
+      for (let warm = 0; warm < 3; warm += 1) {
+        expect((await callJson(second, 'POST', '/v1/tokens', t.key, { endpointId: t.endpointId })).status).toBe(201);
+      }
+      const changed = await change(t);
+      expect(changed.status).toBeLessThan(300);
+      const elapsed = await secondSees(t.key, t.endpointId, status, Date.now());
+      console.log(`${name}: refused by the other replica ${elapsed} ms after the change`);
+      expect(elapsed).toBeLessThanOrEqual(OTHER_REPLICA_BOUND_MS);
+    });
+  });
+}
