@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuditChainModule } from './audit-chain/audit-chain.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ClientModule } from './client/client.module';
@@ -31,6 +32,7 @@ import { TenantsModule } from './tenants/tenants.module';
     RateLimitsModule,
     AuthModule,
     AuditModule,
+    AuditChainModule,
     TenantsModule,
     ApiKeysModule,
     ProviderAccountsModule,

@@ -1,3 +1,4 @@
+import { ChainPosition, chainPositionOf } from '../audit-chain/chain-position';
 import { AuditEvent } from '../generated/prisma/client';
 
 export class AuditEventResponse {
@@ -12,6 +13,7 @@ export class AuditEventResponse {
   requestId: string | null;
   clientIp: string | null;
   occurredAt: Date;
+  chain: ChainPosition | null;
 
   static from(event: AuditEvent): AuditEventResponse {
     return {
@@ -26,6 +28,7 @@ export class AuditEventResponse {
       requestId: event.requestId,
       clientIp: event.clientIp,
       occurredAt: event.occurredAt,
+      chain: chainPositionOf(event),
     };
   }
 }

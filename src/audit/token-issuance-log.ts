@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
+import { ChainLink, chainOf } from '../audit-chain/chain-encoding';
+import { linkRows, SqlRunner } from '../audit-chain/chain-heads';
 import { DATABASE_CONNECTION, DatabaseConnection } from '../database/database-connection';
 import { TransactionClient } from '../database/prisma.service';
 import { IssuanceOutcome, Prisma } from '../generated/prisma/client';
@@ -42,9 +44,10 @@ interface Pending {
 const MAX_BATCH = 500;
 
 /**
- * Appends rows to the token log. Concurrent appends are grouped into one multi-row INSERT (one commit instead
- * of one per request), run directly on the connection as this is the hot path, and each caller's promise settles
- * only when its row is committed or known to have failed. A failed batch fails every caller in it: fail closed.
+ * Appends rows to the token log, each linked into its tenant's hash chain. Concurrent appends are grouped into one
+ * transaction (lock the chain heads, one multi-row INSERT, move the heads, one commit instead of one per request),
+ * run directly on the connection as this is the hot path, and each caller's promise settles only when its row is
+ * committed or known to have failed. A failed batch fails every caller in it: fail closed.
  */
 @Injectable()
 export class TokenIssuanceLog {
@@ -97,8 +100,7 @@ export class TokenIssuanceLog {
 
   /** Inside a caller's transaction (a refresh rotates its credential in the same commit). */
   async appendWithin(tx: TransactionClient, record: TokenIssuanceRecord): Promise<void> {
-    const { sql, params } = insertStatement([record]);
-    await tx.$executeRawUnsafe(sql, ...params);
+    await writeChained((sql, params) => tx.$queryRawUnsafe(sql, ...params), [record]);
   }
 
   private async flush(): Promise<void> {
@@ -106,8 +108,7 @@ export class TokenIssuanceLog {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, MAX_BATCH);
       try {
-        const { sql, params } = insertStatement(batch.map((entry) => entry.record));
-        await this.db.query(sql, params);
+        await this.writeBatch(batch.map((entry) => entry.record));
         for (const entry of batch) entry.committed();
       } catch (error) {
         this.logger.error(`Could not record ${batch.length} token issuance(s): ${(error as Error).message}`);
@@ -115,21 +116,49 @@ export class TokenIssuanceLog {
       }
     }
   }
+
+  private async writeBatch(records: TokenIssuanceRecord[]): Promise<void> {
+    const session = await this.db.openSession();
+    try {
+      await session.query('BEGIN');
+      await writeChained((sql, params) => session.query(sql, params), records);
+      await session.query('COMMIT');
+    } catch (error) {
+      await session.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await session.release();
+    }
+  }
 }
 
-/** Each column with its cast and where its value comes from: one list, so the INSERT and its values cannot drift apart. */
+/** The rows and the chain heads they move, written by one statement inside the caller's transaction. */
+async function writeChained(run: SqlRunner, records: TokenIssuanceRecord[]): Promise<void> {
+  const { links, moveHeads } = await linkRows(
+    run,
+    'token_issuances',
+    records.map((record) => ({ chainId: chainOf(record.tenantId), content: tokenLogContent(record) })),
+  );
+  const { sql, params } = insertStatement(records, links, moveHeads.params.length);
+  await run(`WITH moved AS (${moveHeads.sql}) ${sql}`, [...moveHeads.params, ...params]);
+}
+
+/**
+ * Each column with its cast and its value: one list, so that the INSERT, its values and the content the chain hashes
+ * (in this order, see TOKEN_LOG_CONTENT_COLUMNS) cannot drift apart.
+ */
 const COLUMNS: [column: string, cast: string, value: (record: TokenIssuanceRecord) => unknown][] = [
-  ['id', '::uuid', (r) => r.id],
-  ['tenant_id', '::uuid', (r) => r.tenantId],
-  ['provider_account_id', '::uuid', (r) => r.providerAccountId],
-  ['endpoint_id', '::uuid', (r) => r.endpointId],
+  ['id', '::uuid', (r) => r.id.toLowerCase()],
+  ['tenant_id', '::uuid', (r) => r.tenantId?.toLowerCase()],
+  ['provider_account_id', '::uuid', (r) => r.providerAccountId?.toLowerCase()],
+  ['endpoint_id', '::uuid', (r) => r.endpointId?.toLowerCase()],
   ['user_id', '', (r) => r.userId],
   ['identity', '', (r) => r.identity],
   ['actor_kind', '', (r) => r.actorKind],
   ['actor_id', '', (r) => r.actorId],
   ['provider', '', (r) => r.provider],
   ['token_kind', '', (r) => r.tokenKind],
-  ['grants', '::jsonb', (r) => (r.grants === undefined ? undefined : JSON.stringify(r.grants))],
+  ['grants', '::jsonb', (r) => r.grants],
   ['ttl_seconds', '::int', (r) => r.ttlSeconds],
   ['issued_at', '::timestamptz', (r) => r.issuedAt],
   ['expires_at', '::timestamptz', (r) => r.expiresAt],
@@ -142,21 +171,43 @@ const COLUMNS: [column: string, cast: string, value: (record: TokenIssuanceRecor
   ['request_count', '::int', (r) => r.requestCount ?? 1],
 ];
 
+/** The columns whose values a token log row's chain link covers, in order. */
+export const TOKEN_LOG_CONTENT_COLUMNS = COLUMNS.map(([column]) => column);
+
+export function tokenLogContent(record: TokenIssuanceRecord): unknown[] {
+  return COLUMNS.map(([, , value]) => value(record) ?? null);
+}
+
 /** How a refusal (4xx) or failure (5xx) is recorded. */
 export function refusalOutcome(error: unknown): { outcome: IssuanceOutcome; errorCode: string } {
   const status = error instanceof AppError ? error.status : 500;
   return { outcome: status >= 500 ? 'failed' : 'refused', errorCode: error instanceof AppError ? error.code : 'internal_error' };
 }
 
-/** A multi-row INSERT of token log rows, as SQL text and parameters. */
-function insertStatement(records: TokenIssuanceRecord[]): { sql: string; params: unknown[] } {
+/** A multi-row INSERT of chained token log rows, as SQL text and parameters numbered after the first `offset`. */
+function insertStatement(records: TokenIssuanceRecord[], links: ChainLink[], offset: number): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
-  const rows = records.map((record) => {
-    const placeholders = COLUMNS.map(([, cast, value]) => {
-      params.push(value(record) ?? null);
-      return `$${params.length}${cast}`;
-    });
-    return `(${placeholders.join(', ')})`;
+  const placeholder = (value: unknown, cast: string) => {
+    params.push(value ?? null);
+    return `$${offset + params.length}${cast}`;
+  };
+  const rows = records.map((record, index) => {
+    const values = COLUMNS.map(([column, cast, value]) =>
+      placeholder(column === 'grants' ? jsonParam(record.grants) : value(record), cast),
+    );
+    const link = links[index];
+    values.push(
+      placeholder(link.chainId, '::uuid'),
+      placeholder(link.seq.toString(), '::bigint'),
+      placeholder(link.prev, ''),
+      placeholder(link.hash, ''),
+    );
+    return `(${values.join(', ')})`;
   });
-  return { sql: `INSERT INTO token_issuances (${COLUMNS.map(([column]) => column).join(', ')}) VALUES ${rows.join(', ')}`, params };
+  const columns = [...COLUMNS.map(([column]) => column), 'chain_id', 'chain_seq', 'chain_prev', 'chain_hash'];
+  return { sql: `INSERT INTO token_issuances (${columns.join(', ')}) VALUES ${rows.join(', ')}`, params };
+}
+
+function jsonParam(value: Prisma.InputJsonObject | undefined): string | undefined {
+  return value === undefined ? undefined : JSON.stringify(value);
 }

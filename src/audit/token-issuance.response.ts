@@ -1,3 +1,4 @@
+import { ChainPosition, chainPositionOf } from '../audit-chain/chain-position';
 import { TokenIssuance } from '../generated/prisma/client';
 
 /** One audit row of the token log: what was asked, what was granted, never the token itself. */
@@ -24,9 +25,10 @@ export class TokenIssuanceResponse {
   errorCode: string | null;
   /** How many refused requests the row counts (1 unless refusals of unauthenticated callers were counted per minute). */
   requestCount: number;
+  chain: ChainPosition | null;
 
   static from(row: TokenIssuance): TokenIssuanceResponse {
-    const { actorKind, actorId, ...rest } = row;
-    return { ...rest, actor: { kind: actorKind, id: actorId } };
+    const { actorKind, actorId, chainId: _chain, chainSeq: _seq, chainPrev: _prev, chainHash: _hash, ...rest } = row;
+    return { ...rest, actor: { kind: actorKind, id: actorId }, chain: chainPositionOf(row) };
   }
 }

@@ -2,6 +2,7 @@ import { hashApiKey } from '../../src/crypto/api-key-codec';
 import { validCredentials } from '../factories/credentials.factory';
 import { createProviderAccount, createTenant, TestTenant } from '../factories/tenant.factory';
 import { bearer, createTestApp, TestApp } from '../helpers/test-app';
+import { rowsAsText } from '../helpers/leaks';
 
 describe('audit log of changes', () => {
   let t: TestApp;
@@ -55,7 +56,7 @@ describe('audit log of changes', () => {
       .query({ targetId: account.id, action: 'provider_account.updated' })
       .set(bearer(tenant.key));
     expect(events.body.data[0].details).toEqual({ changed: ['secrets'], secretFieldsChanged: ['authToken'] });
-    const everything = JSON.stringify(await t.prisma.auditEvent.findMany());
+    const everything = rowsAsText(await t.prisma.auditEvent.findMany());
     expect(everything).not.toContain(newToken);
     expect(everything).not.toContain(account.secrets.authToken);
   });

@@ -8,7 +8,7 @@ import {
   emulatedTwilioAccount,
 } from '../../src/sandbox/emulators';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
-import { findLeaks } from '../helpers/leaks';
+import { findLeaks, rowsAsText } from '../helpers/leaks';
 import { bearer } from '../helpers/test-app';
 
 const SPECIALS = '"\\/+=&%:<';
@@ -59,8 +59,8 @@ describe('canary secrets', () => {
     [
       ...responses.map((response) => `${response.text}\n${JSON.stringify(response.headers)}`),
       ...ctx.t.logs,
-      JSON.stringify(await ctx.t.prisma.tokenIssuance.findMany()),
-      JSON.stringify(await ctx.t.prisma.auditEvent.findMany()),
+      rowsAsText(await ctx.t.prisma.tokenIssuance.findMany()),
+      rowsAsText(await ctx.t.prisma.auditEvent.findMany()),
     ].join('\n');
 
   beforeAll(async () => {

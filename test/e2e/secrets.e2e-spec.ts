@@ -4,6 +4,7 @@ import { emulatedSignalwireAccount } from '../../src/sandbox/emulators';
 import { createEndpoint, createProviderAccount, createTenant, TestTenant } from '../factories/tenant.factory';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer, createTestApp, TestApp } from '../helpers/test-app';
+import { rowsAsText } from '../helpers/leaks';
 
 describe('kept refresh tokens at rest', () => {
   let ctx: IssuingContext;
@@ -97,7 +98,7 @@ describe('secrets at rest and in transit', () => {
     record(await t.http.get('/v1/admin/audit-events').set(bearer(t.adminKey)));
     record(await t.http.get('/v1/admin/tenants').set('authorization', `Bearer ${a.key}`));
 
-    const auditRows = JSON.stringify(await t.prisma.auditEvent.findMany());
+    const auditRows = rowsAsText(await t.prisma.auditEvent.findMany());
     const accountRows = JSON.stringify(await t.prisma.providerAccount.findMany());
     const everything = [...seen, ...t.logs, auditRows, accountRows].join('\n');
     const leaked = canaries.filter((canary) => everything.includes(canary));

@@ -2,6 +2,7 @@ import { emulatedPlivoAccount, emulatedTwilioAccount } from '../../src/sandbox/e
 import { createTenant } from '../factories/tenant.factory';
 import { bearer } from '../helpers/test-app';
 import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
+import { rowsAsText } from '../helpers/leaks';
 
 /** What POST /v1/tokens does whatever the provider: resolution, policy, fail-closed audit. */
 describe('token issuing pipeline', () => {
@@ -134,7 +135,7 @@ describe('token issuing pipeline', () => {
       (await ctx.issue({ endpointId: plivoEndpoint.id }).expect(201)).body.token,
     ] as string[];
     const canaries = [...tokens, ...tokens.map((token) => token.split('.')[2]), plivo.secrets.authToken, ctx.tenant.key];
-    const stored = JSON.stringify(await ctx.t.prisma.tokenIssuance.findMany());
+    const stored = rowsAsText(await ctx.t.prisma.tokenIssuance.findMany());
     const everything = [stored, ...ctx.t.logs].join('\n');
     expect(canaries.filter((canary) => everything.includes(canary))).toEqual([]);
   });

@@ -40,3 +40,8 @@ function encodings(canary: string): string[] {
     Buffer.from(canary).toString('base64url'),
   ];
 }
+
+/** Stored rows as one text to search (the audit chain's positions are bigints, which JSON.stringify refuses). */
+export function rowsAsText(rows: unknown): string {
+  return JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+}

@@ -3,14 +3,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { AdminBootstrapService } from '../../api-keys/admin-bootstrap.service';
+import { ChainVerifier } from '../../audit-chain/chain-verifier';
+import { isUuid } from '../../common/ids';
 import { generateApiKey } from '../../crypto/api-key-codec';
 import { formatKeyEntry } from '../../crypto/keyring';
 import { KeyRotationService } from '../../key-rotation/key-rotation.service';
+import { TenantsRepository } from '../../tenants/tenants.repository';
 import { withAppContext } from '../app-context';
 import { CliError } from '../cli-error';
 import { Output, printRecord } from '../output';
 
-/** Commands that work on the database directly, with the server stopped: setup, migrations, keys. */
+/** Commands that work on the database directly, with the server stopped: setup, migrations, keys, the audit chains. */
 export function setupCommands(program: Command, output: () => Output): void {
   program
     .command('init')
@@ -71,5 +74,23 @@ export function setupCommands(program: Command, output: () => Output): void {
       const report = await withAppContext((app) => app.get(KeyRotationService).rewrapAll());
       printRecord(output(), { ...report });
       if (report.failed > 0) process.exitCode = 1;
+    });
+
+  program
+    .command('audit')
+    .description('the tamper-evident audit chains')
+    .command('verify')
+    .description('walk the hash chains of the token log and the audit log; exit 1 at the first broken link, naming it')
+    .option('--tenant <id|slug>', "only this tenant's chains")
+    .action(async (options: { tenant?: string }) => {
+      const verification = await withAppContext(async (app) => {
+        const tenantId =
+          options.tenant && (isUuid(options.tenant) ? options.tenant : (await app.get(TenantsRepository).findBySlug(options.tenant))?.id);
+        if (options.tenant && !tenantId) throw new CliError(`no tenant ${options.tenant}`, 2);
+        return app.get(ChainVerifier).verify(tenantId);
+      });
+      const { broken, ...summary } = verification;
+      printRecord(output(), { ...summary, ...(broken ? { broken } : {}) });
+      if (!verification.intact) process.exitCode = 1;
     });
 }

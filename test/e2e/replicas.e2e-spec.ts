@@ -11,11 +11,12 @@ import { createTestDatabase, TestDatabase } from '../helpers/test-database';
 const OTHER_REPLICA_BOUND_MS = 1000;
 
 /**
- * Two server processes on one PostgreSQL, each keeping keys and issuance targets in memory: a change made through
- * one reaches the other's next requests within a second, long before the cache lifetime (60 s here) would.
+ * Two server processes on one PostgreSQL. Each keeps keys and issuance targets in memory: a change made through one
+ * reaches the other's next requests within a second, long before the cache lifetime (60 s here) would. Both write
+ * one tenant's audit chains at once, and the chains stay whole.
  */
 if (process.env.TEST_DATABASE_URL) {
-  describe('caches on two replicas', () => {
+  describe('two replicas', () => {
     let database: TestDatabase;
     const servers: ServerProcess[] = [];
     const dataDirs: string[] = [];
@@ -87,6 +88,24 @@ if (process.env.TEST_DATABASE_URL) {
       const elapsed = await secondSees(t.key, t.endpointId, status, Date.now());
       console.log(`${name}: refused by the other replica ${elapsed} ms after the change`);
       expect(elapsed).toBeLessThanOrEqual(OTHER_REPLICA_BOUND_MS);
+    });
+
+    it("extend one tenant's chains together without a gap: every 201 has its row, and the chains verify", async () => {
+      const t = await tenantWithEndpoint('replica-chain');
+      const answers = await Promise.all(
+        Array.from({ length: 200 }, (_, index) =>
+          callJson(index % 2 ? first : second, 'POST', '/v1/tokens', t.key, { endpointId: t.endpointId }),
+        ),
+      );
+      const issued = answers.filter((answer) => answer.status === 201).length;
+      expect(issued).toBe(200);
+      const verification = await callJson(second, 'GET', `/v1/admin/audit/verify?tenantId=${t.tenantId}`, adminKey);
+      expect(verification.body).toEqual({ intact: true, chains: 2, rows: expect.any(Number) });
+      const [row] = await database.query<{ count: string; top: string }>(
+        `SELECT count(*)::text AS count, max(chain_seq)::text AS top FROM token_issuances WHERE tenant_id = $1 AND outcome = 'issued'`,
+        [t.tenantId],
+      );
+      expect(row).toEqual({ count: '200', top: '200' });
     });
   });
 }

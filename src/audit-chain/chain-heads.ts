@@ -1,0 +1,49 @@
+import { ChainLink, ChainLog, GENESIS_HASH, linkHash } from './chain-encoding';
+
+/** Runs one statement inside an open transaction: a session of its own, or a Prisma transaction. */
+export type SqlRunner = <T>(sql: string, params: unknown[]) => Promise<T[]>;
+
+/** A row to chain: its chain (tenant) and its content, in the log's column order. */
+export interface Chainable {
+  chainId: string;
+  content: unknown[];
+}
+
+/**
+ * Extends chains inside the caller's transaction: locks their heads (creating any missing, in a fixed order so that
+ * concurrent writers cannot deadlock), links each row to the one before it, and returns the statement that moves
+ * the heads, to run in the same transaction as the rows' INSERT. Whoever holds a head's lock writes that chain's
+ * next rows, so concurrent writers on every replica produce one gapless chain per tenant.
+ */
+export async function linkRows(
+  run: SqlRunner,
+  log: ChainLog,
+  rows: Chainable[],
+): Promise<{ links: ChainLink[]; moveHeads: { sql: string; params: unknown[] } }> {
+  const chains = [...new Set(rows.map((row) => row.chainId))].sort();
+  const locked = await run<{ chain_id: string; seq: string; hash: string }>(
+    `INSERT INTO chain_heads (log, chain_id, seq, hash, pruned_hash)
+       SELECT $1, chain_id, 0, $3, $3 FROM unnest($2::uuid[]) WITH ORDINALITY AS c(chain_id, position) ORDER BY position
+     ON CONFLICT (log, chain_id) DO UPDATE SET seq = chain_heads.seq
+     RETURNING chain_id, seq::text AS seq, hash`,
+    [log, chains, GENESIS_HASH],
+  );
+  const heads = new Map(locked.map((head) => [head.chain_id, { seq: BigInt(head.seq), hash: head.hash }]));
+  const links = rows.map((row) => {
+    const head = heads.get(row.chainId)!;
+    const seq = head.seq + 1n;
+    const link = { chainId: row.chainId, seq, prev: head.hash, hash: linkHash(head.hash, row.chainId, seq, row.content) };
+    heads.set(row.chainId, { seq, hash: link.hash });
+    return link;
+  });
+  const moved = [...heads.entries()];
+  return {
+    links,
+    moveHeads: {
+      sql: `UPDATE chain_heads h SET seq = v.seq, hash = v.hash, updated_at = now()
+              FROM (SELECT unnest($2::uuid[]) AS chain_id, unnest($3::bigint[]) AS seq, unnest($4::text[]) AS hash) v
+             WHERE h.log = $1 AND h.chain_id = v.chain_id`,
+      params: [log, moved.map(([chain]) => chain), moved.map(([, head]) => head.seq.toString()), moved.map(([, head]) => head.hash)],
+    },
+  };
+}

@@ -1,0 +1,183 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { ChainAnchor } from '../../src/audit-chain/chain-anchor';
+import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
+import { createTenant, TestTenant } from '../factories/tenant.factory';
+import { createIssuingContext, IssuingContext } from '../helpers/issuing';
+import { bearer } from '../helpers/test-app';
+import { availableDatabaseKinds, createTestDatabase, TestDatabase } from '../helpers/test-database';
+
+const TOKENS_PER_TENANT = 6;
+/** The tenant made, its key, its account and its endpoint. */
+const CHANGES_PER_TENANT = 4;
+
+describe.each(availableDatabaseKinds())('tamper-evident audit chains on %s', (kind) => {
+  let database: TestDatabase;
+  let ctx: IssuingContext;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    ctx = await createIssuingContext({ database });
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await database?.drop();
+  });
+
+  /** A tenant of its own with TOKENS_PER_TENANT tokens in its token log (rows 1..6) and a few changes audited. */
+  async function tenantWithHistory(): Promise<TestTenant> {
+    const tenant = await createTenant(ctx.t);
+    const { provider, baseUrl, config, secrets } = emulatedTwilioAccount(ctx.emulators.twilio);
+    const account = await ctx.t.http
+      .post('/v1/provider-accounts')
+      .set(bearer(tenant.key))
+      .send({ provider, baseUrl, config, secrets, name: 'a' })
+      .expect(201);
+    const endpoint = await ctx.t.http
+      .post('/v1/endpoints')
+      .set(bearer(tenant.key))
+      .send({ providerAccountId: account.body.id, userId: 'u1', capabilities: ['incoming', 'outgoing'] })
+      .expect(201);
+    for (let index = 0; index < TOKENS_PER_TENANT; index += 1) {
+      await ctx.t.http.post('/v1/tokens').set(bearer(tenant.key)).send({ endpointId: endpoint.body.id }).expect(201);
+    }
+    return tenant;
+  }
+
+  const verify = (tenantId?: string) =>
+    ctx.t.http
+      .get('/v1/admin/audit/verify')
+      .query(tenantId ? { tenantId } : {})
+      .set(bearer(ctx.t.adminKey))
+      .expect(200);
+
+  /** Changes rows the way someone with write access to the database would: past the append-only triggers. */
+  async function tamper(table: 'token_issuances' | 'audit_events', statements: [string, unknown[]][]): Promise<void> {
+    await database.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+    try {
+      for (const [sql, params] of statements) await database.query(sql, params);
+    } finally {
+      await database.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
+    }
+  }
+
+  it('keeps every chain intact through normal use, and shows each row its place', async () => {
+    const tenant = await tenantWithHistory();
+    const result = await verify(tenant.id);
+    // The token log's chain and the audit log's.
+    expect(result.body).toEqual({ intact: true, chains: 2, rows: TOKENS_PER_TENANT + CHANGES_PER_TENANT });
+    const log = await ctx.t.http.get('/v1/token-issuances').set(bearer(tenant.key)).expect(200);
+    expect(log.body.data.map((row: { chain: { seq: string } }) => Number(row.chain.seq)).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(log.body.data[0].chain.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect((await verify()).body.intact).toBe(true);
+  });
+
+  const rowAt = (tenantId: string, seq: number) => `chain_id = '${tenantId}' AND chain_seq = ${seq}`;
+  it.each<[string, (tenantId: string) => [string, unknown[]][], { problem: string; seq: string }]>([
+    [
+      'an edited row',
+      (id) => [[`UPDATE token_issuances SET identity = 'mallory' WHERE ${rowAt(id, 3)}`, []]],
+      { problem: 'row_altered', seq: '3' },
+    ],
+    ['a deleted row', (id) => [[`DELETE FROM token_issuances WHERE ${rowAt(id, 3)}`, []]], { problem: 'row_missing', seq: '3' }],
+    [
+      'a reordered pair',
+      (id) => [
+        [`UPDATE token_issuances SET chain_seq = -3 WHERE ${rowAt(id, 3)}`, []],
+        [`UPDATE token_issuances SET chain_seq = 3 WHERE ${rowAt(id, 4)}`, []],
+        [`UPDATE token_issuances SET chain_seq = 4 WHERE ${rowAt(id, -3)}`, []],
+      ],
+      { problem: 'link_broken', seq: '3' },
+    ],
+    [
+      'a row inserted in the middle',
+      (id) => [
+        [`UPDATE token_issuances SET chain_seq = chain_seq + 1000 WHERE chain_id = '${id}' AND chain_seq >= 3`, []],
+        [`UPDATE token_issuances SET chain_seq = chain_seq - 999 WHERE chain_id = '${id}' AND chain_seq > 1000`, []],
+        [
+          `INSERT INTO token_issuances (id, tenant_id, actor_kind, issued_at, outcome, chain_id, chain_seq, chain_prev, chain_hash)
+           SELECT gen_random_uuid(), tenant_id, actor_kind, issued_at, outcome, chain_id, 3, chain_hash, chain_hash
+             FROM token_issuances WHERE ${rowAt(id, 2)}`,
+          [],
+        ],
+      ],
+      { problem: 'row_altered', seq: '3' },
+    ],
+    [
+      'a truncated tail',
+      (id) => [[`DELETE FROM token_issuances WHERE chain_id = '${id}' AND chain_seq >= 5`, []]],
+      { problem: 'tail_missing', seq: '5' },
+    ],
+    [
+      'a row slipped in outside the chain',
+      (id) => [
+        [
+          `INSERT INTO token_issuances (id, tenant_id, actor_kind, issued_at, outcome)
+           SELECT gen_random_uuid(), tenant_id, actor_kind, issued_at, outcome FROM token_issuances WHERE ${rowAt(id, 6)}`,
+          [],
+        ],
+      ],
+      { problem: 'row_unchained', seq: '0' },
+    ],
+  ])('catches %s, naming the tenant, the place and the row', async (_name, statements, expected) => {
+    const tenant = await tenantWithHistory();
+    await tamper('token_issuances', statements(tenant.id));
+    const result = await verify(tenant.id);
+    expect(result.body).toMatchObject({ intact: false, broken: { log: 'token_issuances', tenantId: tenant.id, ...expected } });
+    // Other tenants' chains are not touched by it.
+    const other = await tenantWithHistory();
+    expect((await verify(other.id)).body.intact).toBe(true);
+  });
+
+  it("catches an edited audit event in the tenant's audit chain", async () => {
+    const tenant = await tenantWithHistory();
+    await tamper('audit_events', [
+      [`UPDATE audit_events SET action = 'nothing.happened' WHERE chain_id = '${tenant.id}' AND chain_seq = 1`, []],
+    ]);
+    const result = await verify(tenant.id);
+    expect(result.body.broken).toMatchObject({ log: 'audit_events', tenantId: tenant.id, seq: '1', problem: 'row_altered' });
+  });
+
+  it("refuses to UPDATE, DELETE or TRUNCATE audit rows on the service's own connection", async () => {
+    await tenantWithHistory();
+    for (const sql of ['UPDATE token_issuances SET identity = NULL', 'DELETE FROM audit_events', 'TRUNCATE token_issuances']) {
+      await expect(ctx.t.prisma.$executeRawUnsafe(sql)).rejects.toThrow(/append-only/);
+    }
+  });
+
+  it('writes each moved chain head to the log once, and lists the heads for admins', async () => {
+    const anchor = ctx.t.app.get(ChainAnchor);
+    await anchor.anchor();
+    const tenant = await tenantWithHistory();
+    const moved = await anchor.anchor();
+    expect(moved.filter((head) => head.tenantId === tenant.id).map((head) => [head.log, head.seq])).toEqual([
+      ['audit_events', String(CHANGES_PER_TENANT)],
+      ['token_issuances', String(TOKENS_PER_TENANT)],
+    ]);
+    expect(ctx.t.logs.join('')).toContain(`Chain head token_issuances ${tenant.id} #${TOKENS_PER_TENANT} `);
+    expect(await anchor.anchor()).toEqual([]);
+    const heads = await ctx.t.http.get('/v1/admin/audit/heads').set(bearer(ctx.t.adminKey)).expect(200);
+    expect(heads.body.data).toEqual(
+      expect.arrayContaining([expect.objectContaining({ log: 'token_issuances', tenantId: tenant.id, seq: '6' })]),
+    );
+  });
+
+  if (kind === 'postgresql') {
+    it('the CLI behind npm run audit:verify says the same from a terminal: exit 0 when intact, 1 naming the break', async () => {
+      const intact = await tenantWithHistory();
+      const broken = await tenantWithHistory();
+      await tamper('token_issuances', [[`UPDATE token_issuances SET identity = 'mallory' WHERE ${rowAt(broken.id, 2)}`, []]]);
+      const env = { ...process.env, DATABASE_URL: database.url!, ENCRYPTION_KEYS: ctx.t.env.ENCRYPTION_KEYS, DATA_DIR: ctx.t.env.DATA_DIR };
+      const run = (tenant: string) =>
+        promisify(execFile)('node', ['dist/cli/callpass.js', '--json', 'audit', 'verify', '--tenant', tenant], { env });
+      const ok = JSON.parse((await run(intact.slug)).stdout) as Record<string, unknown>;
+      expect(ok).toEqual({ intact: true, chains: 2, rows: TOKENS_PER_TENANT + CHANGES_PER_TENANT });
+      const failure = (await run(broken.id).catch((error: { code: number; stdout: string }) => error)) as { code?: number; stdout: string };
+      expect(failure.code).toBe(1);
+      expect(JSON.parse(failure.stdout)).toMatchObject({
+        intact: false,
+        broken: { tenantId: broken.id, seq: '2', problem: 'row_altered' },
+      });
+    });
+  }
+});
