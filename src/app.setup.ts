@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import helmet from '@fastify/helmet';
 import { ValidationPipe, VersioningType } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import helmet from 'helmet';
 import secureJsonParse from 'secure-json-parse';
 import { setUpApiDocs } from './api-docs/api-docs';
 import { ClientOrigins } from './client/client-origins.service';
@@ -42,7 +41,11 @@ export function createHttpAdapter(logger: Logger, options: HttpOptions = {}): Fa
     clientErrorHandler: answerClientError,
   });
   const fastify = adapter.getInstance();
-  void fastify.register(helmet, securityHeaders(options));
+  const headers = securityHeaders(options);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const apply = isPage(request) ? headers.pages : headers.api;
+    apply(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
+  });
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     // Responses carry tokens and keys: nothing may keep a copy.
@@ -130,27 +133,29 @@ function clientRequestIdOf(request: FastifyRequest): string | undefined {
 }
 
 /**
- * Security headers from helmet. The API answers JSON only, so its content policy allows nothing; Swagger UI
- * gets its own scripts, inline styles and data: images. HSTS only when configured (TLS ends at a proxy).
+ * Security headers from helmet, built once for each kind of answer. The API answers JSON only, so its content policy
+ * allows nothing; pages (Swagger UI, the sandbox's demo) get their own scripts, inline styles and data: images.
+ * HSTS only when configured (TLS ends at a proxy).
  */
 function securityHeaders(options: HttpOptions) {
-  const forPages = (pages: string, api: string) => (request: IncomingMessage) => (isPage(request) ? pages : api);
-  return {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: [forPages("'self'", "'none'")],
-        imgSrc: [forPages("'self' data:", "'none'")],
-        styleSrc: [forPages("'self' 'unsafe-inline'", "'none'")],
-        baseUri: ["'none'"],
-        formAction: ["'none'"],
-        frameAncestors: ["'none'"],
+  const forAnswers = (pages: boolean) =>
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: [pages ? "'self'" : "'none'"],
+          imgSrc: [pages ? "'self' data:" : "'none'"],
+          styleSrc: [pages ? "'self' 'unsafe-inline'" : "'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'none'"],
+          frameAncestors: ["'none'"],
+        },
       },
-    },
-    frameguard: { action: 'deny' as const },
-    referrerPolicy: { policy: 'no-referrer' as const },
-    hsts: options.hstsMaxAgeSeconds ? { maxAge: options.hstsMaxAgeSeconds, includeSubDomains: true } : false,
-  };
+      frameguard: { action: 'deny' },
+      referrerPolicy: { policy: 'no-referrer' },
+      hsts: options.hstsMaxAgeSeconds ? { maxAge: options.hstsMaxAgeSeconds, includeSubDomains: true } : false,
+    });
+  return { api: forAnswers(false), pages: forAnswers(true) };
 }
 
 /**

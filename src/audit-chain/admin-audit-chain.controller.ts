@@ -1,8 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../auth/decorators/access.decorator';
-import { ChainAnchor, ChainHeadView } from './chain-anchor';
-import { ChainVerification, ChainVerifier } from './chain-verifier';
+import { ChainAnchor } from './chain-anchor';
+import { ChainVerifier } from './chain-verifier';
+import { ChainHeadsResponse, ChainVerification } from './chain.responses';
 import { VerifyChainsQueryDto } from './verify-chains-query.dto';
 
 /** Admins check the audit chains and read their heads (to keep them outside the database). */
@@ -24,7 +25,7 @@ export class AdminAuditChainController {
 
   /** The head of every chain: its last position and hash. */
   @Get('heads')
-  async heads(): Promise<{ data: ChainHeadView[] }> {
+  async heads(): Promise<ChainHeadsResponse> {
     return { data: await this.anchor.heads() };
   }
 }

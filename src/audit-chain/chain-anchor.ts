@@ -1,18 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DATABASE_CONNECTION, DatabaseConnection } from '../database/database-connection';
 import { ChainLog, NO_TENANT_CHAIN } from './chain-encoding';
+import { ChainHeadView } from './chain.responses';
 
 const ANCHOR_EVERY_MS = 60_000;
-
-export interface ChainHeadView {
-  log: ChainLog;
-  tenantId: string | null;
-  seq: string;
-  hash: string;
-  /** Rows up to here were pruned; verification starts after them. */
-  prunedSeq: string;
-  updatedAt: Date;
-}
 
 /**
  * Writes each chain head that moved to the service's log, at most once a minute: an operator who ships the log

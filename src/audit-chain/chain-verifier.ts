@@ -3,41 +3,13 @@ import { AUDIT_EVENT_CONTENT_COLUMNS } from '../audit/audit-events.repository';
 import { TOKEN_LOG_CONTENT_COLUMNS } from '../audit/token-issuance-log';
 import { DATABASE_CONNECTION, DatabaseConnection } from '../database/database-connection';
 import { CHAIN_LOGS, ChainLog, linkHash } from './chain-encoding';
+import { ChainBreak, ChainProblem, ChainVerification } from './chain.responses';
 
 const CONTENT_COLUMNS: Record<ChainLog, readonly string[]> = {
   token_issuances: TOKEN_LOG_CONTENT_COLUMNS,
   audit_events: AUDIT_EVENT_CONTENT_COLUMNS,
 };
 const PAGE = 1000;
-
-export type ChainProblem =
-  /** A row's content no longer gives its hash. */
-  | 'row_altered'
-  /** A row does not link to the one before it (rows reordered, or one put in between). */
-  | 'link_broken'
-  /** Positions skip: a row was removed. */
-  | 'row_missing'
-  /** The chain ends before its head: rows were removed from its end. */
-  | 'tail_missing'
-  /** A row outside any chain, written after the chain began. */
-  | 'row_unchained';
-
-export interface ChainBreak {
-  log: ChainLog;
-  /** The tenant, or null for the chain of rows of no tenant. */
-  tenantId: string | null;
-  seq: string;
-  rowId: string | null;
-  problem: ChainProblem;
-}
-
-export interface ChainVerification {
-  intact: boolean;
-  chains: number;
-  rows: number;
-  /** The first break found. */
-  broken?: ChainBreak;
-}
 
 interface Head {
   log: ChainLog;

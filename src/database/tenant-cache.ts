@@ -43,6 +43,16 @@ export class TenantCache<V> {
     return value;
   }
 
+  /** The same for a value computed on the spot from data the caller already holds (nothing can change meanwhile). */
+  remember(key: string, tenantId: string, compute: () => V): V {
+    const now = this.clock.now().getTime();
+    const entry = this.entries.get(key);
+    if (entry && entry.expiresAt > now && this.feed.reliable) return entry.value;
+    const value = compute();
+    if (this.ttlMs > 0 && this.feed.reliable) this.entries.set(key, { value, tenantId, expiresAt: now + this.ttlMs });
+    return value;
+  }
+
   private invalidate(tenantId: string | undefined): void {
     this.generation += 1;
     if (tenantId === undefined) return this.entries.clear();

@@ -22,7 +22,7 @@ export interface TokenKind {
   accountLevel?: boolean;
 }
 
-/** A provider account opened for one call: its settings and decrypted secrets, never kept beyond the call. */
+/** A provider account opened for a call: its settings and decrypted secrets (kept in memory briefly, never stored). */
 export interface AccountContext<Config = object, Secrets = object> {
   id: string;
   /** Moves with every change of the account: caches keyed by account use it as their version. */

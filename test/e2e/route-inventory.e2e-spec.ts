@@ -19,6 +19,8 @@ GET /health/live public
 GET /health/ready public
 GET /v1/admin/admin-keys admin
 GET /v1/admin/audit-events admin
+GET /v1/admin/audit/heads admin
+GET /v1/admin/audit/verify admin
 GET /v1/admin/encryption-keys admin
 GET /v1/admin/service-keys admin
 GET /v1/admin/tenants admin

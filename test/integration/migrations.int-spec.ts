@@ -11,6 +11,7 @@ import { availableDatabaseKinds, createTestDatabase, TestDatabase } from '../hel
 const POSTGRES_TYPES: Record<string, string[]> = {
   String: ['text', 'uuid'],
   Int: ['integer'],
+  BigInt: ['bigint'],
   Boolean: ['boolean'],
   DateTime: ['timestamp with time zone'],
   Json: ['jsonb'],
