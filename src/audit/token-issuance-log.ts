@@ -53,7 +53,7 @@ const MAX_BATCH = 500;
 export class TokenIssuanceLog {
   private readonly logger = new Logger(TokenIssuanceLog.name);
   private pending: Pending[] = [];
-  private flushScheduled = false;
+  private flushing = false;
   /** Errors whose refusal is already in the log, so the token routes' filter does not record them twice. */
   private readonly recorded = new WeakSet<object>();
 
@@ -91,8 +91,8 @@ export class TokenIssuanceLog {
   private append(record: TokenIssuanceRecord): Promise<void> {
     return new Promise((committed, failed) => {
       this.pending.push({ record, committed, failed });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
+      if (!this.flushing) {
+        this.flushing = true;
         setImmediate(() => void this.flush());
       }
     });
@@ -103,8 +103,11 @@ export class TokenIssuanceLog {
     await writeChained((sql, params) => tx.$queryRawUnsafe(sql, ...params), [record]);
   }
 
+  /**
+   * One writer at a time: rows that arrive while a batch is being written wait for the next one, so batches grow
+   * with the load instead of many small transactions queueing on the same chain heads.
+   */
   private async flush(): Promise<void> {
-    this.flushScheduled = false;
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, MAX_BATCH);
       try {
@@ -115,6 +118,7 @@ export class TokenIssuanceLog {
         for (const entry of batch) entry.failed(error);
       }
     }
+    this.flushing = false;
   }
 
   private async writeBatch(records: TokenIssuanceRecord[]): Promise<void> {
