@@ -4,6 +4,7 @@ import { ValidationPipe, VersioningType } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import secureJsonParse from 'secure-json-parse';
 import { setUpApiDocs } from './api-docs/api-docs';
@@ -42,11 +43,8 @@ export function createHttpAdapter(logger: Logger, options: HttpOptions = {}): Fa
   });
   const fastify = adapter.getInstance();
   const headers = securityHeaders(options);
-  fastify.addHook('onRequest', (request, reply, done) => {
-    const apply = isPage(request) ? headers.pages : headers.api;
-    apply(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
-  });
   fastify.addHook('onRequest', async (request, reply) => {
+    reply.headers(isPage(request) ? headers.pages : headers.api);
     reply.header('x-request-id', request.id);
     // Responses carry tokens and keys: nothing may keep a copy.
     if (!isPage(request)) reply.header('cache-control', 'no-store');
@@ -133,29 +131,42 @@ function clientRequestIdOf(request: FastifyRequest): string | undefined {
 }
 
 /**
- * Security headers from helmet, built once for each kind of answer. The API answers JSON only, so its content policy
- * allows nothing; pages (Swagger UI, the sandbox's demo) get their own scripts, inline styles and data: images.
- * HSTS only when configured (TLS ends at a proxy).
+ * Security headers from helmet, worked out once for each kind of answer (they depend on nothing in the request).
+ * The API answers JSON only, so its content policy allows nothing; pages (Swagger UI, the sandbox's demo) get their
+ * own scripts, inline styles and data: images. HSTS only when configured (TLS ends at a proxy).
  */
-function securityHeaders(options: HttpOptions) {
+function securityHeaders(options: HttpOptions): { api: Record<string, string>; pages: Record<string, string> } {
   const forAnswers = (pages: boolean) =>
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: [pages ? "'self'" : "'none'"],
-          imgSrc: [pages ? "'self' data:" : "'none'"],
-          styleSrc: [pages ? "'self' 'unsafe-inline'" : "'none'"],
-          baseUri: ["'none'"],
-          formAction: ["'none'"],
-          frameAncestors: ["'none'"],
+    headersSetBy(
+      helmet({
+        contentSecurityPolicy: {
+          useDefaults: false,
+          directives: {
+            defaultSrc: [pages ? "'self'" : "'none'"],
+            imgSrc: [pages ? "'self' data:" : "'none'"],
+            styleSrc: [pages ? "'self' 'unsafe-inline'" : "'none'"],
+            baseUri: ["'none'"],
+            formAction: ["'none'"],
+            frameAncestors: ["'none'"],
+          },
         },
-      },
-      frameguard: { action: 'deny' },
-      referrerPolicy: { policy: 'no-referrer' },
-      hsts: options.hstsMaxAgeSeconds ? { maxAge: options.hstsMaxAgeSeconds, includeSubDomains: true } : false,
-    });
+        frameguard: { action: 'deny' },
+        referrerPolicy: { policy: 'no-referrer' },
+        hsts: options.hstsMaxAgeSeconds ? { maxAge: options.hstsMaxAgeSeconds, includeSubDomains: true } : false,
+      }),
+    );
   return { api: forAnswers(false), pages: forAnswers(true) };
+}
+
+/** Runs a helmet middleware against a recorder instead of a live answer: the headers it would set. */
+function headersSetBy(middleware: ReturnType<typeof helmet>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => delete headers[name.toLowerCase()],
+  };
+  middleware({} as IncomingMessage, recorder as unknown as ServerResponse, () => undefined);
+  return headers;
 }
 
 /**
