@@ -1,8 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { generateApiKey } from '../../src/crypto/api-key-codec';
 import {
   emulatedPlivoAccount,
   emulatedSignalwireAccount,
@@ -13,9 +9,9 @@ import {
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { claimsAt, clientIssue, configureEndUserAuth, createSession, setTenantSettings } from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
-import { callJson, ServerProcess, startServer } from '../helpers/server-process';
-import { bearer, testEncryptionKey } from '../helpers/test-app';
-import { createTestDatabase, TestDatabase } from '../helpers/test-database';
+import { startReplicaSet, ReplicaSet } from '../helpers/replica-set';
+import { callJson } from '../helpers/server-process';
+import { bearer } from '../helpers/test-app';
 import { startTestIdp, TestIdp } from '../helpers/test-idp';
 
 describe('the browser token route', () => {
@@ -398,35 +394,21 @@ describe('the internal token route', () => {
 /** Two server processes on one PostgreSQL: only the database stands between their first requests for one user. */
 if (process.env.TEST_DATABASE_URL) {
   describe('two replicas enrolling one user', () => {
-    let database: TestDatabase;
+    let replicas: ReplicaSet;
     let emulators: Emulators;
-    const servers: ServerProcess[] = [];
-    const dataDirs: string[] = [];
-    const adminKey = generateApiKey('admin').key;
 
     beforeAll(async () => {
-      database = await createTestDatabase('postgresql');
       emulators = await startEmulators();
-      const env = {
-        NODE_ENV: 'test',
-        DATABASE_URL: database.url!,
-        ENCRYPTION_KEYS: testEncryptionKey(),
-        BOOTSTRAP_ADMIN_KEY: adminKey,
-        ALLOW_PRIVATE_NETWORK_URLS: 'true',
-        LOG_FORMAT: 'json',
-      };
-      for (let index = 0; index < 2; index += 1) dataDirs.push(fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-replica-')));
-      servers.push(...(await Promise.all(dataDirs.map((dataDir) => startServer({ ...env, DATA_DIR: dataDir })))));
+      replicas = await startReplicaSet(2, { ALLOW_PRIVATE_NETWORK_URLS: 'true' });
     }, 60_000);
     afterAll(async () => {
-      await Promise.all(servers.map((server) => server.stop()));
+      await replicas?.stop();
       await emulators?.close();
-      await database?.drop();
-      for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
     });
 
     it('creates one endpoint when both get the first requests at the same moment', async () => {
-      const [first, second] = servers.map((server) => server.url);
+      const [first, second] = replicas.urls;
+      const { adminKey, database } = replicas;
       const slug = `replicas-${randomBytes(4).toString('hex')}`;
       const tenant = await callJson(first, 'POST', '/v1/admin/tenants', adminKey, { slug, name: 'Replicas' });
       const tenantKey = (await callJson(first, 'POST', `/v1/admin/tenants/${tenant.body.id}/api-keys`, adminKey, { name: 'k' })).body.key;

@@ -1,16 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { RefusalTally } from '../../src/audit/refusal-tally';
-import { generateApiKey } from '../../src/crypto/api-key-codec';
 import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
 import { validCredentials } from '../factories/credentials.factory';
 import { clientIssue, configureEndUserAuth, createSession } from '../helpers/end-users';
 import { fakeDateOnly } from '../helpers/fake-clock';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
-import { callJson, ServerProcess, startServer } from '../helpers/server-process';
-import { bearer, testEncryptionKey } from '../helpers/test-app';
-import { createTestDatabase, TestDatabase } from '../helpers/test-database';
+import { ReplicaSet, startReplicaSet } from '../helpers/replica-set';
+import { callJson } from '../helpers/server-process';
+import { bearer } from '../helpers/test-app';
 
 const DEFAULT_PER_USER = 10;
 
@@ -129,33 +125,16 @@ describe('rate limits while Redis is unreachable', () => {
 const redisUrl = process.env.TEST_REDIS_URL;
 if (redisUrl && process.env.TEST_DATABASE_URL) {
   describe('rate limits shared through Redis by two processes', () => {
-    let database: TestDatabase;
-    const servers: ServerProcess[] = [];
-    const dataDirs: string[] = [];
-    const adminKey = generateApiKey('admin').key;
+    let replicas: ReplicaSet;
 
     beforeAll(async () => {
-      database = await createTestDatabase('postgresql');
-      const env = {
-        NODE_ENV: 'test',
-        DATABASE_URL: database.url!,
-        REDIS_URL: redisUrl,
-        ENCRYPTION_KEYS: testEncryptionKey(),
-        BOOTSTRAP_ADMIN_KEY: adminKey,
-        LOG_LEVEL: 'info',
-        LOG_FORMAT: 'json',
-      };
-      for (let index = 0; index < 2; index += 1) dataDirs.push(fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-replica-')));
-      servers.push(...(await Promise.all(dataDirs.map((dataDir) => startServer({ ...env, DATA_DIR: dataDir })))));
+      replicas = await startReplicaSet(2, { REDIS_URL: redisUrl, LOG_LEVEL: 'info' });
     }, 60_000);
-    afterAll(async () => {
-      await Promise.all(servers.map((server) => server.stop()));
-      await database?.drop();
-      for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
-    });
+    afterAll(() => replicas?.stop());
 
     it('refuses at least 99% of a burst of 10x the per-user limit, spread over both', async () => {
-      const [first, second] = servers.map((server) => server.url);
+      const [first, second] = replicas.urls;
+      const { adminKey } = replicas;
       const slug = `shared-${Date.now()}`;
       const tenant = await callJson(first, 'POST', '/v1/admin/tenants', adminKey, { slug, name: 'Shared' });
       const tenantKey = (await callJson(first, 'POST', `/v1/admin/tenants/${tenant.body.id}/api-keys`, adminKey, { name: 'k' })).body.key;

@@ -1,11 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { generateApiKey } from '../../src/crypto/api-key-codec';
 import { validCredentials } from '../factories/credentials.factory';
-import { callJson, ServerProcess, startServer } from '../helpers/server-process';
-import { testEncryptionKey } from '../helpers/test-app';
-import { createTestDatabase, TestDatabase } from '../helpers/test-database';
+import { ReplicaSet, startReplicaSet } from '../helpers/replica-set';
+import { callJson } from '../helpers/server-process';
 
 /** How soon another replica must see a change it did not handle (its caches hear of it through the database). */
 const OTHER_REPLICA_BOUND_MS = 1000;
@@ -17,37 +12,20 @@ const OTHER_REPLICA_BOUND_MS = 1000;
  */
 if (process.env.TEST_DATABASE_URL) {
   describe('two replicas', () => {
-    let database: TestDatabase;
-    const servers: ServerProcess[] = [];
-    const dataDirs: string[] = [];
-    const adminKey = generateApiKey('admin').key;
+    let replicas: ReplicaSet;
     let first: string;
     let second: string;
 
     beforeAll(async () => {
-      database = await createTestDatabase('postgresql');
-      const env = {
-        NODE_ENV: 'test',
-        DATABASE_URL: database.url!,
-        ENCRYPTION_KEYS: testEncryptionKey(),
-        BOOTSTRAP_ADMIN_KEY: adminKey,
-        CACHE_TTL_SECONDS: '60',
-        LOG_FORMAT: 'json',
-      };
-      for (let index = 0; index < 2; index += 1) dataDirs.push(fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-replica-')));
-      servers.push(...(await Promise.all(dataDirs.map((dataDir) => startServer({ ...env, DATA_DIR: dataDir })))));
-      [first, second] = servers.map((server) => server.url);
+      replicas = await startReplicaSet(2, { CACHE_TTL_SECONDS: '60' });
+      [first, second] = replicas.urls;
     }, 60_000);
-    afterAll(async () => {
-      await Promise.all(servers.map((server) => server.stop()));
-      await database?.drop();
-      for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
-    });
+    afterAll(() => replicas?.stop());
 
     /** A tenant with a key and a Twilio endpoint, made through the first replica. */
     async function tenantWithEndpoint(slug: string) {
-      const tenant = await callJson(first, 'POST', '/v1/admin/tenants', adminKey, { slug, name: slug });
-      const key = await callJson(first, 'POST', `/v1/admin/tenants/${tenant.body.id}/api-keys`, adminKey, { name: 'k' });
+      const tenant = await callJson(first, 'POST', '/v1/admin/tenants', replicas.adminKey, { slug, name: slug });
+      const key = await callJson(first, 'POST', `/v1/admin/tenants/${tenant.body.id}/api-keys`, replicas.adminKey, { name: 'k' });
       const account = await callJson(first, 'POST', '/v1/provider-accounts', key.body.key, {
         provider: 'twilio',
         name: 'main',
@@ -73,8 +51,12 @@ if (process.env.TEST_DATABASE_URL) {
 
     type Setup = Awaited<ReturnType<typeof tenantWithEndpoint>>;
     const changes: [string, number, (t: Setup) => ReturnType<typeof callJson>][] = [
-      ['a revoked key', 401, (t) => callJson(first, 'DELETE', `/v1/admin/tenants/${t.tenantId}/api-keys/${t.keyId}`, adminKey)],
-      ['a suspended tenant', 403, (t) => callJson(first, 'PATCH', `/v1/admin/tenants/${t.tenantId}`, adminKey, { status: 'suspended' })],
+      ['a revoked key', 401, (t) => callJson(first, 'DELETE', `/v1/admin/tenants/${t.tenantId}/api-keys/${t.keyId}`, replicas.adminKey)],
+      [
+        'a suspended tenant',
+        403,
+        (t) => callJson(first, 'PATCH', `/v1/admin/tenants/${t.tenantId}`, replicas.adminKey, { status: 'suspended' }),
+      ],
       ['a disabled endpoint', 403, (t) => callJson(first, 'PATCH', `/v1/endpoints/${t.endpointId}`, t.key, { disabled: true })],
     ];
     it.each(changes)('%s: refused by the other replica within a second', async (name, status, change) => {
@@ -99,9 +81,9 @@ if (process.env.TEST_DATABASE_URL) {
       );
       const issued = answers.filter((answer) => answer.status === 201).length;
       expect(issued).toBe(200);
-      const verification = await callJson(second, 'GET', `/v1/admin/audit/verify?tenantId=${t.tenantId}`, adminKey);
+      const verification = await callJson(second, 'GET', `/v1/admin/audit/verify?tenantId=${t.tenantId}`, replicas.adminKey);
       expect(verification.body).toEqual({ intact: true, chains: 2, rows: expect.any(Number) });
-      const [row] = await database.query<{ count: string; top: string }>(
+      const [row] = await replicas.database.query<{ count: string; top: string }>(
         `SELECT count(*)::text AS count, max(chain_seq)::text AS top FROM token_issuances WHERE tenant_id = $1 AND outcome = 'issued'`,
         [t.tenantId],
       );

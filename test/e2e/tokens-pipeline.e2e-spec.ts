@@ -53,6 +53,14 @@ describe('token issuing pipeline', () => {
     } finally {
       await ctx.t.database.query('ALTER TABLE token_issuances DROP CONSTRAINT no_issued');
     }
+    // The failed batch took its chain links back with it: the chain goes on without a gap.
+    await ctx.issue({ endpointId: endpoint.id }).expect(201);
+    const verification = await ctx.t.http
+      .get('/v1/admin/audit/verify')
+      .query({ tenantId: ctx.tenant.id })
+      .set(bearer(ctx.t.adminKey))
+      .expect(200);
+    expect(verification.body).toMatchObject({ intact: true });
   });
 
   it('mints nothing for a disabled endpoint or account, and audits each refusal', async () => {

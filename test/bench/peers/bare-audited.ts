@@ -1,10 +1,10 @@
 import Fastify from 'fastify';
 import { hashApiKey } from '../../../src/crypto/api-key-codec';
-import { accessToken } from '../../../src/providers/twilio/twilio-tokens';
-import { peerMint, peerPool } from './peer-setup';
+import { peerMint, peerPool, signPeerToken } from './peer-setup';
 
 /** Fastify, the key looked up per request (one SELECT), the token signed with a cached key, one awaited INSERT. */
-const { config, secrets, identity } = peerMint();
+const mint = peerMint();
+const { identity } = mint;
 const pool = peerPool();
 const app = Fastify();
 app.post('/token', async (request, reply) => {
@@ -15,15 +15,7 @@ app.post('/token', async (request, reply) => {
     values: [hashApiKey(key)],
   });
   if (!found.rows[0]) return reply.status(401).send({ error: 'unauthorized' });
-  const issuedAt = Math.floor(Date.now() / 1000);
-  const token = accessToken({
-    ...config,
-    ...secrets,
-    identity,
-    ttlSeconds: 600,
-    issuedAt,
-    voice: { incoming: true, outgoingApplicationSid: config.outgoingApplicationSid },
-  });
+  const token = signPeerToken(mint);
   await pool.query({
     name: 'peer_audit',
     text: 'INSERT INTO peer_audit (tenant_id, identity) VALUES ($1, $2)',

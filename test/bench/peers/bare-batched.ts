@@ -1,13 +1,13 @@
 import Fastify from 'fastify';
 import { hashApiKey } from '../../../src/crypto/api-key-codec';
-import { accessToken } from '../../../src/providers/twilio/twilio-tokens';
-import { peerMint, peerPool } from './peer-setup';
+import { peerMint, peerPool, signPeerToken } from './peer-setup';
 
 /**
  * Fastify with the key lookup cached in memory, and the audit rows of concurrent requests written by one durable
  * INSERT (one commit), each answer sent after it: the most a hand-written audited route gets.
  */
-const { config, secrets, identity } = peerMint();
+const mint = peerMint();
+const { identity } = mint;
 const pool = peerPool();
 const keys = new Map<string, Promise<string | undefined>>();
 let pending: { tenantId: string; done: (error?: Error) => void }[] = [];
@@ -55,15 +55,7 @@ const app = Fastify();
 app.post('/token', async (request, reply) => {
   const tenantId = await tenantOf((request.headers.authorization ?? '').replace(/^Bearer /, ''));
   if (!tenantId) return reply.status(401).send({ error: 'unauthorized' });
-  const issuedAt = Math.floor(Date.now() / 1000);
-  const token = accessToken({
-    ...config,
-    ...secrets,
-    identity,
-    ttlSeconds: 600,
-    issuedAt,
-    voice: { incoming: true, outgoingApplicationSid: config.outgoingApplicationSid },
-  });
+  const token = signPeerToken(mint);
   await audit(tenantId);
   return reply.status(201).send({ identity, token });
 });

@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { accessToken } from '../../../src/providers/twilio/twilio-tokens';
 
 /** What every peer signs: the benchmark's Twilio account and its user, as JSON in PEER_MINT. */
 export interface PeerMint {
@@ -20,4 +21,16 @@ export const PEER_SCHEMA = `
 
 export function peerPool(): Pool {
   return new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+}
+
+/** The bare peers' token: Callpass's own signer with the key at hand, as a hand-written route would cache it. */
+export function signPeerToken({ config, secrets, identity }: PeerMint): string {
+  return accessToken({
+    ...config,
+    ...secrets,
+    identity,
+    ttlSeconds: 600,
+    issuedAt: Math.floor(Date.now() / 1000),
+    voice: { incoming: true, outgoingApplicationSid: config.outgoingApplicationSid },
+  });
 }

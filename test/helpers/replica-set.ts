@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateApiKey } from '../../src/crypto/api-key-codec';
+import { ServerProcess, startServer } from './server-process';
+import { testEncryptionKey } from './test-app';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+/** Server processes on one PostgreSQL database of their own, as replicas behind a load balancer would be. */
+export interface ReplicaSet {
+  database: TestDatabase;
+  /** Each replica's base URL. */
+  urls: string[];
+  adminKey: string;
+  stop(): Promise<void>;
+}
+
+export async function startReplicaSet(count: number, env: Record<string, string> = {}): Promise<ReplicaSet> {
+  const database = await createTestDatabase('postgresql');
+  const adminKey = generateApiKey('admin').key;
+  const shared = {
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url!,
+    ENCRYPTION_KEYS: testEncryptionKey(),
+    BOOTSTRAP_ADMIN_KEY: adminKey,
+    LOG_FORMAT: 'json',
+    ...env,
+  };
+  const dataDirs = Array.from({ length: count }, () => fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-replica-')));
+  const started = await Promise.allSettled(dataDirs.map((dataDir) => startServer({ ...shared, DATA_DIR: dataDir })));
+  const servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const stop = async () => {
+    await Promise.all(servers.map((server: ServerProcess) => server.stop()));
+    await database.drop();
+    for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
+  };
+  const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) {
+    await stop();
+    throw failed.reason;
+  }
+  return { database, urls: servers.map((server) => server.url), adminKey, stop };
+}
