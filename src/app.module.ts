@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditChainModule } from './audit-chain/audit-chain.module';
 import { AuditModule } from './audit/audit.module';
+import { TokenLogModule } from './token-log/token-log.module';
 import { AuthModule } from './auth/auth.module';
 import { ClientModule } from './client/client.module';
 import { CommonModule } from './common/common.module';
@@ -32,6 +33,7 @@ import { TenantsModule } from './tenants/tenants.module';
     RateLimitsModule,
     AuthModule,
     AuditModule,
+    TokenLogModule,
     AuditChainModule,
     TenantsModule,
     ApiKeysModule,

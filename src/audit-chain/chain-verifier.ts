@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AUDIT_EVENT_CONTENT_COLUMNS } from '../audit/audit-events.repository';
-import { TOKEN_LOG_CONTENT_COLUMNS } from '../audit/token-issuance-log';
+import { TOKEN_LOG_CONTENT_COLUMNS } from '../token-log/token-issuance-log';
 import { DATABASE_CONNECTION, DatabaseConnection } from '../database/database-connection';
 import { CHAIN_LOGS, ChainLog, linkHash } from './chain-encoding';
 import { ChainBreak, ChainProblem, ChainVerification } from './chain.responses';

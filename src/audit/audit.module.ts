@@ -1,16 +1,14 @@
 import { Module } from '@nestjs/common';
-import { AdminAuditLogController } from './admin-audit-log.controller';
+import { AdminAuditEventsController } from './admin-audit-events.controller';
+import { AuditEventsController } from './audit-events.controller';
 import { AuditEventsRepository } from './audit-events.repository';
-import { AuditLogController } from './audit-log.controller';
-import { AuditLogService } from './audit-log.service';
+import { AuditEventsService } from './audit-events.service';
 import { AuditService } from './audit.service';
-import { RefusalTally } from './refusal-tally';
-import { TokenIssuanceLog } from './token-issuance-log';
-import { TokenIssuancesRepository } from './token-issuances.repository';
 
+/** The audit log: every administrative and tenant change, recorded in the change's own transaction, and read back. */
 @Module({
-  controllers: [AuditLogController, AdminAuditLogController],
-  providers: [AuditService, AuditEventsRepository, AuditLogService, TokenIssuancesRepository, TokenIssuanceLog, RefusalTally],
-  exports: [AuditService, TokenIssuancesRepository, TokenIssuanceLog, RefusalTally],
+  controllers: [AuditEventsController, AdminAuditEventsController],
+  providers: [AuditService, AuditEventsRepository, AuditEventsService],
+  exports: [AuditService],
 })
 export class AuditModule {}

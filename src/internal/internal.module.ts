@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { TokenLogModule } from '../token-log/token-log.module';
 import { EndUsersModule } from '../end-users/end-users.module';
 import { EndpointsModule } from '../endpoints/endpoints.module';
 import { IssuanceModule } from '../issuance/issuance.module';
@@ -8,7 +9,7 @@ import { InternalController } from './internal.controller';
 import { InternalService } from './internal.service';
 
 @Module({
-  imports: [AuditModule, EndpointsModule, TenantsModule, IssuanceModule, EndUsersModule],
+  imports: [AuditModule, TokenLogModule, EndpointsModule, TenantsModule, IssuanceModule, EndUsersModule],
   controllers: [InternalController],
   providers: [InternalService],
 })

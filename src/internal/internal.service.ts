@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TokenIssuancesRepository } from '../audit/token-issuances.repository';
+import { TokenIssuancesRepository } from '../token-log/token-issuances.repository';
 import { ServiceActor } from '../auth/principal';
 import { Clock } from '../common/clock/clock';
 import { invalidField } from '../common/errors/validation-errors';

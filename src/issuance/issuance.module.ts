@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { AuditModule } from '../audit/audit.module';
+import { TokenLogModule } from '../token-log/token-log.module';
 import { EndpointsModule } from '../endpoints/endpoints.module';
 import { ProviderAccountsModule } from '../provider-accounts/provider-accounts.module';
 import { ProvidersModule } from '../providers/providers.module';
@@ -14,7 +15,7 @@ import { TokenRouteRefusals } from './token-route-refusals';
 import { TokensController } from './tokens.controller';
 
 @Module({
-  imports: [ApiKeysModule, AuditModule, EndpointsModule, ProviderAccountsModule, ProvidersModule, TenantsModule],
+  imports: [ApiKeysModule, AuditModule, TokenLogModule, EndpointsModule, ProviderAccountsModule, ProvidersModule, TenantsModule],
   controllers: [TokensController],
   providers: [
     IssuanceService,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { auditErrors } from '../audit/audit.errors';
-import { TokenIssuanceLog, TokenIssuanceRecord } from '../audit/token-issuance-log';
+import { tokenLogErrors } from '../token-log/token-log.errors';
+import { TokenIssuanceLog, TokenIssuanceRecord } from '../token-log/token-issuance-log';
 import { AppError } from '../common/errors/app-error';
 import { Clock } from '../common/clock/clock';
 import { uuidv7 } from '../common/ids';
@@ -82,7 +82,7 @@ export class TokenRecorder {
     });
     if (minted.refresh && session) {
       await this.commitWithSession(record, minted.refresh, session).catch((error: unknown) => {
-        throw error instanceof AppError ? error : auditErrors.audit_unavailable();
+        throw error instanceof AppError ? error : tokenLogErrors.audit_unavailable();
       });
     } else {
       await this.log.appendIssued(record);

@@ -1,4 +1,4 @@
-import { RefusalTally } from '../../src/audit/refusal-tally';
+import { RefusalTally } from '../../src/token-log/refusal-tally';
 import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
 import { validCredentials } from '../factories/credentials.factory';
 import { clientIssue, configureEndUserAuth, createSession } from '../helpers/end-users';

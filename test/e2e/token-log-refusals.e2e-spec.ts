@@ -1,5 +1,5 @@
 import { generateApiKey } from '../../src/crypto/api-key-codec';
-import { RefusalTally } from '../../src/audit/refusal-tally';
+import { RefusalTally } from '../../src/token-log/refusal-tally';
 import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { bearer } from '../helpers/test-app';

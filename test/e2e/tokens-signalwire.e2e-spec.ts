@@ -1,4 +1,4 @@
-import { RefusalTally } from '../../src/audit/refusal-tally';
+import { RefusalTally } from '../../src/token-log/refusal-tally';
 import { emulatedSignalwireAccount } from '../../src/sandbox/emulators';
 import { fakeDateOnly } from '../helpers/fake-clock';
 import { bearer } from '../helpers/test-app';

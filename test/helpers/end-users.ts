@@ -1,5 +1,5 @@
 import type { Test } from 'supertest';
-import { RefusalTally } from '../../src/audit/refusal-tally';
+import { RefusalTally } from '../../src/token-log/refusal-tally';
 import { TestTenant } from '../factories/tenant.factory';
 import { IssuingContext } from './issuing';
 import { bearer, TestApp } from './test-app';

@@ -2,7 +2,7 @@ import { SystemClock } from '../../src/common/clock/clock';
 import { ChangeFeed } from '../../src/database/change-feed';
 import { TenantCache, TenantCaches } from '../../src/database/tenant-cache';
 import { ApiKeysRepository } from '../../src/api-keys/api-keys.repository';
-import { TokenIssuancesRepository } from '../../src/audit/token-issuances.repository';
+import { TokenIssuancesRepository } from '../../src/token-log/token-issuances.repository';
 import { decodeCursor, encodeCursor } from '../../src/common/pagination/cursor';
 import { generateApiKey } from '../../src/crypto/api-key-codec';
 import { DatabaseConnection } from '../../src/database/database-connection';

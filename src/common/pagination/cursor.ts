@@ -51,3 +51,8 @@ export function toPage<R extends { id: string }, T>(rows: R[], limit: number, at
     nextCursor: hasMore && last ? encodeCursor({ at: at(last), id: last.id }) : null,
   };
 }
+
+/** A list filter's optional ISO date (validated by the query DTO) as a Date. */
+export function optionalDate(value: string | undefined): Date | undefined {
+  return value === undefined ? undefined : new Date(value);
+}

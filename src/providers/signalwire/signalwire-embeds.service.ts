@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { RefusalTally } from '../../audit/refusal-tally';
-import { refusalOutcome } from '../../audit/token-issuance-log';
+import { RefusalTally } from '../../token-log/refusal-tally';
+import { refusalOutcome } from '../../token-log/token-issuance-log';
 import { clientErrors } from '../../client/client.errors';
 import { AppError } from '../../common/errors/app-error';
 import { isUuid } from '../../common/ids';

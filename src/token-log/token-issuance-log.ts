@@ -5,7 +5,7 @@ import { linkRows, SqlRunner } from '../audit-chain/chain-heads';
 import { DATABASE_CONNECTION, DatabaseConnection } from '../database/database-connection';
 import { TransactionClient } from '../database/prisma.service';
 import { IssuanceOutcome, Prisma } from '../generated/prisma/client';
-import { auditErrors } from './audit.errors';
+import { tokenLogErrors } from './token-log.errors';
 
 export interface TokenIssuanceRecord {
   id: string;
@@ -64,7 +64,7 @@ export class TokenIssuanceLog {
     try {
       await this.append(record);
     } catch {
-      throw auditErrors.audit_unavailable();
+      throw tokenLogErrors.audit_unavailable();
     }
   }
 
