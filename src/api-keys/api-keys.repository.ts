@@ -1,14 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { afterCursor, CursorPosition } from '../common/pagination/cursor';
 import { DATABASE_CONNECTION, DatabaseConnection } from '../database/database-connection';
+import { HOT_PATH } from '../database/hot-path-statements';
 import { Db, PrismaService } from '../database/prisma.service';
 import { ApiKeyKind } from '../generated/prisma/client';
-
-const AUTHENTICATION_SQL = `
-  SELECT k.id, k.kind::text AS kind, k.tenant_id AS "tenantId", k.scopes, k.expires_at AS "expiresAt",
-         k.revoked_at AS "revokedAt", k.last_used_at AS "lastUsedAt", t.status::text AS "tenantStatus"
-  FROM api_keys k LEFT JOIN tenants t ON t.id = k.tenant_id
-  WHERE k.secret_hash = $1`;
 
 export interface AuthenticationRow {
   id: string;
@@ -45,7 +40,8 @@ export class ApiKeysRepository {
 
   /** The per-request lookup: the key and its tenant's status, by hash, in one prepared statement (hot path). */
   async findForAuthentication(secretHash: string): Promise<AuthenticationRow | undefined> {
-    const [row] = await this.db.query<AuthenticationRow>(AUTHENTICATION_SQL, [secretHash], 'callpass_authenticate');
+    const { text, name } = HOT_PATH.authenticateKey;
+    const [row] = await this.db.query<AuthenticationRow>(text, [secretHash], name);
     return row;
   }
 

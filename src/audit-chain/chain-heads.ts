@@ -1,3 +1,4 @@
+import { HOT_PATH } from '../database/hot-path-statements';
 import { ChainLink, ChainLog, GENESIS_HASH, linkHash } from './chain-encoding';
 
 /** Runs one statement inside an open transaction: a session of its own, or a Prisma transaction. */
@@ -21,13 +22,7 @@ export async function linkRows(
   rows: Chainable[],
 ): Promise<{ links: ChainLink[]; moveHeads: { sql: string; params: unknown[] } }> {
   const chains = [...new Set(rows.map((row) => row.chainId))].sort();
-  const locked = await run<{ chain_id: string; seq: string; hash: string }>(
-    `INSERT INTO chain_heads (log, chain_id, seq, hash, pruned_hash)
-       SELECT $1, chain_id, 0, $3, $3 FROM unnest($2::uuid[]) WITH ORDINALITY AS c(chain_id, position) ORDER BY position
-     ON CONFLICT (log, chain_id) DO UPDATE SET seq = chain_heads.seq
-     RETURNING chain_id, seq::text AS seq, hash`,
-    [log, chains, GENESIS_HASH],
-  );
+  const locked = await run<{ chain_id: string; seq: string; hash: string }>(HOT_PATH.lockChainHeads.text, [log, chains, GENESIS_HASH]);
   const heads = new Map(locked.map((head) => [head.chain_id, { seq: BigInt(head.seq), hash: head.hash }]));
   const links = rows.map((row) => {
     const head = heads.get(row.chainId)!;
@@ -40,9 +35,7 @@ export async function linkRows(
   return {
     links,
     moveHeads: {
-      sql: `UPDATE chain_heads h SET seq = v.seq, hash = v.hash, updated_at = now()
-              FROM (SELECT unnest($2::uuid[]) AS chain_id, unnest($3::bigint[]) AS seq, unnest($4::text[]) AS hash) v
-             WHERE h.log = $1 AND h.chain_id = v.chain_id`,
+      sql: HOT_PATH.moveChainHeads.text,
       params: [log, moved.map(([chain]) => chain), moved.map(([, head]) => head.seq.toString()), moved.map(([, head]) => head.hash)],
     },
   };

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE_CONNECTION, DatabaseConnection } from '../database/database-connection';
+import { HOT_PATH } from '../database/hot-path-statements';
 import { Db } from '../database/prisma.service';
 
 /** When each revoked user was revoked: their IdP tokens issued before then are refused. Tenant first. */
@@ -8,11 +9,8 @@ export class EndUserRevocationsRepository {
   constructor(@Inject(DATABASE_CONNECTION) private readonly db: DatabaseConnection) {}
 
   async revokedBefore(tenantId: string, userId: string): Promise<Date | undefined> {
-    const [row] = await this.db.query<{ revokedBefore: Date }>(
-      'SELECT revoked_before AS "revokedBefore" FROM end_user_revocations WHERE tenant_id = $1 AND user_id = $2',
-      [tenantId, userId],
-      'callpass_user_revoked_before',
-    );
+    const { text, name } = HOT_PATH.userRevokedBefore;
+    const [row] = await this.db.query<{ revokedBefore: Date }>(text, [tenantId, userId], name);
     return row?.revokedBefore;
   }
 

@@ -1,16 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { afterCursor, CursorPosition } from '../common/pagination/cursor';
 import { DATABASE_CONNECTION, DatabaseConnection } from '../database/database-connection';
+import { HOT_PATH } from '../database/hot-path-statements';
 import { Db, PrismaService } from '../database/prisma.service';
 import { Capability } from '../generated/prisma/client';
-
-const AUTHENTICATION_SQL = `
-  SELECT s.id, s.tenant_id AS "tenantId", s.user_id AS "userId", s.capabilities::text[] AS capabilities,
-         s.provider_account_id AS "providerAccountId", s.expires_at AS "expiresAt", s.revoked_at AS "revokedAt",
-         t.slug AS "tenantSlug", t.status::text AS "tenantStatus", t.end_user_sessions AS "sessionsEnabled",
-         k.revoked_at AS "creatorRevokedAt"
-  FROM end_user_sessions s JOIN tenants t ON t.id = s.tenant_id LEFT JOIN api_keys k ON k.id = s.created_by_key_id
-  WHERE s.secret_hash = $1`;
 
 export interface SessionAuthenticationRow {
   id: string;
@@ -48,7 +41,8 @@ export class EndUserSessionsRepository {
 
   /** The session and its tenant's state, by hash, in one prepared statement (hot path). */
   async findForAuthentication(secretHash: string): Promise<SessionAuthenticationRow | undefined> {
-    const [row] = await this.db.query<SessionAuthenticationRow>(AUTHENTICATION_SQL, [secretHash], 'callpass_authenticate_session');
+    const { text, name } = HOT_PATH.authenticateSession;
+    const [row] = await this.db.query<SessionAuthenticationRow>(text, [secretHash], name);
     return row;
   }
 
