@@ -8,7 +8,7 @@ import { setupCommands } from './commands/setup.commands';
 import { Output } from './output';
 
 /**
- * `callpass`: set up and operate Callpass from a terminal. `init`, `migrate` and `keys` work on the database directly
+ * `callpass`: set up and operate Callpass from a terminal. `init`, `migrate`, `keys` and `audit` work on the database directly
  * (the embedded one needs the server stopped); the rest call a running Callpass (CALLPASS_URL) with a key from the
  * environment. `--json` prints JSON for scripts. Exit codes: 0 done, 1 refused or failed, 2 wrong usage.
  */
