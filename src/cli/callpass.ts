@@ -8,9 +8,9 @@ import { setupCommands } from './commands/setup.commands';
 import { Output } from './output';
 
 /**
- * `callpass`: set up and operate Callpass from a terminal. `init`, `migrate`, `keys` and `audit` work on the database directly
- * (the embedded one needs the server stopped); the rest call a running Callpass (CALLPASS_URL) with a key from the
- * environment. `--json` prints JSON for scripts. Exit codes: 0 done, 1 refused or failed, 2 wrong usage.
+ * `callpass`: set up and operate Callpass from a terminal. `init`, `migrate`, `keys` and `audit` work on the database
+ * directly (the embedded one needs the server stopped); the rest call a running Callpass (CALLPASS_URL) with a key
+ * from the environment. `--json` prints JSON for scripts. Exit codes: 0 done, 1 refused or failed, 2 wrong usage.
  */
 const program = new Command('callpass')
   .description('Callpass: browser-calling tokens for Twilio, Plivo, SignalWire and Bandwidth')
