@@ -18,7 +18,10 @@ export class ChainAnchor implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(@Inject(DATABASE_CONNECTION) private readonly db: DatabaseConnection) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.anchor().catch(() => undefined), ANCHOR_EVERY_MS).unref();
+    this.timer = setInterval(
+      () => void this.anchor().catch((error: Error) => this.logger.warn(`Could not anchor the chain heads: ${error.message}`)),
+      ANCHOR_EVERY_MS,
+    ).unref();
   }
 
   onModuleDestroy(): void {
@@ -27,11 +30,15 @@ export class ChainAnchor implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Logs every head that moved since it was last logged; returns them. */
   async anchor(): Promise<ChainHeadView[]> {
+    // Heads locked in the order writers lock them, skipping any a writer holds (next minute then): no deadlock.
     const moved = await this.db.query<RawHead>(
-      `UPDATE chain_heads SET anchored_seq = seq WHERE seq > anchored_seq RETURNING ${HEAD_COLUMNS}`,
+      `UPDATE chain_heads h SET anchored_seq = h.seq
+         FROM (SELECT log, chain_id FROM chain_heads WHERE seq > anchored_seq ORDER BY log, chain_id FOR UPDATE SKIP LOCKED) due
+        WHERE h.log = due.log AND h.chain_id = due.chain_id
+        RETURNING h.log, h.chain_id, h.seq::text AS seq, h.hash, h.pruned_seq::text AS pruned_seq, h.updated_at`,
       [],
     );
-    const heads = moved.map(view);
+    const heads = moved.map(view).sort((a, b) => `${a.log} ${a.tenantId}`.localeCompare(`${b.log} ${b.tenantId}`));
     for (const head of heads) {
       this.logger.log(`Chain head ${head.log} ${head.tenantId ?? 'no tenant'} #${head.seq} ${head.hash}`);
     }

@@ -9,8 +9,9 @@ export const NO_TENANT_CHAIN = '00000000-0000-0000-0000-000000000000';
 /** What the first row of a chain links to. */
 export const GENESIS_HASH = '0'.repeat(64);
 
+/** The chain of a row: its tenant's (ids in any case name the same tenant), or that of rows of no tenant. */
 export function chainOf(tenantId: string | null | undefined): string {
-  return tenantId ?? NO_TENANT_CHAIN;
+  return tenantId?.toLowerCase() ?? NO_TENANT_CHAIN;
 }
 
 /**

@@ -1,8 +1,6 @@
+import { SqlRunner } from '../database/database-connection';
 import { HOT_PATH } from '../database/hot-path-statements';
 import { ChainLink, ChainLog, GENESIS_HASH, linkHash } from './chain-encoding';
-
-/** Runs one statement inside an open transaction: a session of its own, or a Prisma transaction. */
-export type SqlRunner = <T>(sql: string, params: unknown[]) => Promise<T[]>;
 
 /** A row to chain: its chain (tenant) and its content, in the log's column order. */
 export interface Chainable {

@@ -10,7 +10,9 @@ export type ChainProblem =
   /** The chain ends before its head: rows were removed from its end. */
   | 'tail_missing'
   /** A row outside any chain, written after the chain began. */
-  | 'row_unchained';
+  | 'row_unchained'
+  /** A row claiming a place no chain has: no head, before its start, past its head, or another tenant's chain. */
+  | 'row_outside_chain';
 
 /** The first broken link found. */
 export class ChainBreak {

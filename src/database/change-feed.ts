@@ -32,14 +32,14 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
     this.listeners.add(listener);
   }
 
-  /** Within the change's transaction. */
+  /** Within the change's transaction. Ids in any case name the same tenant: the feed speaks lower case. */
   async announce(tx: TransactionClient, tenantId: string | undefined): Promise<void> {
-    await tx.$executeRaw`SELECT pg_notify(${CHANNEL}, ${tenantId ?? EVERY_TENANT})`;
+    await tx.$executeRaw`SELECT pg_notify(${CHANNEL}, ${tenantId?.toLowerCase() ?? EVERY_TENANT})`;
   }
 
   /** After the change committed, in this process. */
   changed(tenantId: string | undefined): void {
-    for (const listener of this.listeners) listener(tenantId);
+    for (const listener of this.listeners) listener(tenantId?.toLowerCase());
   }
 
   async onModuleInit(): Promise<void> {

@@ -30,12 +30,22 @@ export interface DatabaseConnection {
   query<T = Record<string, unknown>>(sql: string, params: unknown[], name?: string): Promise<T[]>;
   openSession(): Promise<SqlSession>;
   /**
+   * Runs `work` in one transaction of its own, committed if it returns and rolled back if it throws. `snapshot`:
+   * read only, on one consistent view of the data (REPEATABLE READ).
+   */
+  transaction<T>(work: (run: SqlRunner) => Promise<T>, options?: { snapshot?: boolean }): Promise<T>;
+  /**
    * Hears NOTIFY payloads on `channel` until the returned function is called. `onGap`: messages may have been
    * missed (the listening connection was lost; it is opened again a second later); `onListening`: heard again.
    */
   listen(channel: string, handlers: NotificationHandlers): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
+
+/** Runs one statement inside an open transaction. */
+export type SqlRunner = <T>(sql: string, params: unknown[]) => Promise<T[]>;
+
+const SNAPSHOT = 'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY';
 
 export interface NotificationHandlers {
   onMessage(payload: string): void;
@@ -44,6 +54,8 @@ export interface NotificationHandlers {
 }
 
 const RELISTEN_DELAY_MS = 1000;
+const HEARTBEAT_EVERY_MS = 5000;
+const HEARTBEAT_TIMEOUT_MS = 2000;
 
 export interface DatabaseTarget {
   /** PostgreSQL URL; without one the embedded PGlite database in `pgliteDir` is used. */
@@ -72,6 +84,21 @@ export function openPostgres(url: string, poolSize: number): DatabaseConnection 
         release: async () => client.release(),
       };
     },
+    async transaction(work, options) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        if (options?.snapshot) await client.query(SNAPSHOT);
+        const result = await work(async <T>(sql: string, params: unknown[]) => (await client.query(sql, params)).rows as T[]);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
     listen: async (channel, handlers) => listenOnPostgres(url, channel, handlers),
     close: () => pool.end(),
   };
@@ -82,14 +109,16 @@ function listenOnPostgres(url: string, channel: string, handlers: NotificationHa
   if (!/^[a-z_]+$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
   let current: Client | undefined;
   let retry: NodeJS.Timeout | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
   let stopped = false;
   const open = () => {
-    const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+    const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000, keepAlive: true });
     current = client;
     let lost = false;
     const lose = () => {
       if (lost) return;
       lost = true;
+      clearInterval(heartbeat);
       client.end().catch(() => undefined);
       if (stopped) return;
       handlers.onGap();
@@ -103,12 +132,21 @@ function listenOnPostgres(url: string, channel: string, handlers: NotificationHa
     client
       .connect()
       .then(() => client.query(`LISTEN ${channel}`))
-      .then(() => !lost && handlers.onListening(), lose);
+      .then(() => {
+        if (lost) return;
+        handlers.onListening();
+        // A connection can die without a word (a dropped route): one that stops answering counts as lost.
+        heartbeat = setInterval(() => {
+          const silent = setTimeout(lose, HEARTBEAT_TIMEOUT_MS).unref();
+          client.query('SELECT 1').then(() => clearTimeout(silent), lose);
+        }, HEARTBEAT_EVERY_MS).unref();
+      }, lose);
   };
   open();
   return async () => {
     stopped = true;
     clearTimeout(retry);
+    clearInterval(heartbeat);
     await current?.end().catch(() => undefined);
   };
 }
@@ -164,6 +202,12 @@ export function pgliteConnection(db: PGlite): DatabaseConnection {
         release: async () => release(),
       };
     },
+    // PGlite has one connection: its transaction() holds it, so no other statement lands inside.
+    transaction: (work, options) =>
+      db.transaction(async (tx) => {
+        if (options?.snapshot) await tx.query(SNAPSHOT);
+        return work(async <T>(sql: string, params: unknown[]) => (await tx.query<T>(sql, params)).rows);
+      }),
     // One process owns an embedded database: its own notifications are all there is to hear.
     async listen(channel, handlers) {
       const unlisten = await db.listen(channel, (payload) => handlers.onMessage(payload));

@@ -26,7 +26,8 @@ export class TenantCache<V> {
     private readonly clock: Clock,
     private readonly feed: ChangeFeed,
   ) {
-    this.entries = new LRUCache({ max });
+    // lru-cache's own clock only purges what has expired (decrypted secrets included); freshness is decided by ours.
+    this.entries = new LRUCache({ max, ...(ttlMs > 0 ? { ttl: ttlMs, ttlAutopurge: true } : {}) });
     feed.onChange((tenantId) => this.invalidate(tenantId));
   }
 
@@ -38,7 +39,7 @@ export class TenantCache<V> {
     const generation = this.generation;
     const value = await load();
     if (value !== undefined && this.ttlMs > 0 && this.feed.reliable && generation === this.generation) {
-      this.entries.set(key, { value, tenantId: tenantOf(value), expiresAt: now + this.ttlMs });
+      this.entries.set(key, { value, tenantId: tenantOf(value)?.toLowerCase(), expiresAt: now + this.ttlMs });
     }
     return value;
   }
@@ -49,7 +50,8 @@ export class TenantCache<V> {
     const entry = this.entries.get(key);
     if (entry && entry.expiresAt > now && this.feed.reliable) return entry.value;
     const value = compute();
-    if (this.ttlMs > 0 && this.feed.reliable) this.entries.set(key, { value, tenantId, expiresAt: now + this.ttlMs });
+    if (this.ttlMs > 0 && this.feed.reliable)
+      this.entries.set(key, { value, tenantId: tenantId.toLowerCase(), expiresAt: now + this.ttlMs });
     return value;
   }
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { ChainLink, chainOf } from '../audit-chain/chain-encoding';
-import { linkRows, SqlRunner } from '../audit-chain/chain-heads';
-import { DATABASE_CONNECTION, DatabaseConnection } from '../database/database-connection';
+import { linkRows } from '../audit-chain/chain-heads';
+import { DATABASE_CONNECTION, DatabaseConnection, SqlRunner } from '../database/database-connection';
 import { TransactionClient } from '../database/prisma.service';
 import { IssuanceOutcome, Prisma } from '../generated/prisma/client';
 import { tokenLogErrors } from './token-log.errors';
@@ -114,25 +114,30 @@ export class TokenIssuanceLog {
         await this.writeBatch(batch.map((entry) => entry.record));
         for (const entry of batch) entry.committed();
       } catch (error) {
-        this.logger.error(`Could not record ${batch.length} token issuance(s): ${(error as Error).message}`);
-        for (const entry of batch) entry.failed(error);
+        // One row the database refuses must not fail its neighbours: each goes again on its own.
+        if (batch.length > 1) await Promise.all(batch.map((entry) => this.writeAlone(entry)));
+        else this.fail(batch, error);
       }
     }
     this.flushing = false;
   }
 
-  private async writeBatch(records: TokenIssuanceRecord[]): Promise<void> {
-    const session = await this.db.openSession();
+  private async writeAlone(entry: Pending): Promise<void> {
     try {
-      await session.query('BEGIN');
-      await writeChained((sql, params) => session.query(sql, params), records);
-      await session.query('COMMIT');
+      await this.writeBatch([entry.record]);
+      entry.committed();
     } catch (error) {
-      await session.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      await session.release();
+      this.fail([entry], error);
     }
+  }
+
+  private fail(entries: Pending[], error: unknown): void {
+    this.logger.error(`Could not record ${entries.length} token issuance(s): ${(error as Error).message}`);
+    for (const entry of entries) entry.failed(error);
+  }
+
+  private writeBatch(records: TokenIssuanceRecord[]): Promise<void> {
+    return this.db.transaction((run) => writeChained(run, records));
   }
 }
 

@@ -52,7 +52,7 @@ describe.each(availableDatabaseKinds())('tamper-evident audit chains on %s', (ki
       .expect(200);
 
   /** Changes rows the way someone with write access to the database would: past the append-only triggers. */
-  async function tamper(table: 'token_issuances' | 'audit_events', statements: [string, unknown[]][]): Promise<void> {
+  async function tamper(table: 'token_issuances' | 'audit_events' | 'chain_heads', statements: [string, unknown[]][]): Promise<void> {
     await database.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
     try {
       for (const [sql, params] of statements) await database.query(sql, params);
@@ -83,9 +83,9 @@ describe.each(availableDatabaseKinds())('tamper-evident audit chains on %s', (ki
     [
       'a reordered pair',
       (id) => [
-        [`UPDATE token_issuances SET chain_seq = -3 WHERE ${rowAt(id, 3)}`, []],
+        [`UPDATE token_issuances SET chain_seq = 1000003 WHERE ${rowAt(id, 3)}`, []],
         [`UPDATE token_issuances SET chain_seq = 3 WHERE ${rowAt(id, 4)}`, []],
-        [`UPDATE token_issuances SET chain_seq = 4 WHERE ${rowAt(id, -3)}`, []],
+        [`UPDATE token_issuances SET chain_seq = 4 WHERE ${rowAt(id, 1000003)}`, []],
       ],
       { problem: 'link_broken', seq: '3' },
     ],
@@ -107,6 +107,18 @@ describe.each(availableDatabaseKinds())('tamper-evident audit chains on %s', (ki
       'a truncated tail',
       (id) => [[`DELETE FROM token_issuances WHERE chain_id = '${id}' AND chain_seq >= 5`, []]],
       { problem: 'tail_missing', seq: '5' },
+    ],
+    [
+      'a row added past the head',
+      (id) => [
+        [
+          `INSERT INTO token_issuances (id, tenant_id, actor_kind, issued_at, outcome, chain_id, chain_seq, chain_prev, chain_hash)
+           SELECT gen_random_uuid(), tenant_id, actor_kind, issued_at, outcome, chain_id, 7, chain_hash, chain_hash
+             FROM token_issuances WHERE ${rowAt(id, 6)}`,
+          [],
+        ],
+      ],
+      { problem: 'row_outside_chain', seq: '7' },
     ],
     [
       'a row slipped in outside the chain',
@@ -138,11 +150,42 @@ describe.each(availableDatabaseKinds())('tamper-evident audit chains on %s', (ki
     expect(result.body.broken).toMatchObject({ log: 'audit_events', tenantId: tenant.id, seq: '1', problem: 'row_altered' });
   });
 
-  it("refuses to UPDATE, DELETE or TRUNCATE audit rows on the service's own connection", async () => {
+  it('catches a head rewritten to match a shortened chain, and a row moved into a chain of its own', async () => {
+    const tenant = await tenantWithHistory();
+    await tamper('chain_heads', [
+      [`UPDATE chain_heads SET hash = $1 WHERE chain_id = $2 AND log = 'token_issuances'`, ['f'.repeat(64), tenant.id]],
+    ]);
+    expect((await verify(tenant.id)).body.broken).toMatchObject({ log: 'token_issuances', problem: 'tail_missing' });
+    const other = await tenantWithHistory();
+    await tamper('token_issuances', [[`UPDATE token_issuances SET chain_id = gen_random_uuid() WHERE ${rowAt(other.id, 6)}`, []]]);
+    expect((await verify()).body).toMatchObject({ intact: false });
+  });
+
+  it('verifies while tokens are being issued: rows committed meanwhile are not taken for tampering', async () => {
+    const tenant = await tenantWithHistory();
+    const endpointId = (await ctx.t.prisma.endpoint.findFirstOrThrow({ where: { tenantId: tenant.id } })).id;
+    const minting = Promise.all(
+      Array.from({ length: 40 }, () => ctx.t.http.post('/v1/tokens').set(bearer(tenant.key)).send({ endpointId }).expect(201)),
+    );
+    const verifications = await Promise.all(Array.from({ length: 5 }, () => verify(tenant.id)));
+    await minting;
+    expect(verifications.map((result) => result.body.intact)).toEqual(Array(5).fill(true));
+  });
+
+  it("refuses to UPDATE, DELETE or TRUNCATE audit rows or their chain heads on the service's own connection", async () => {
     await tenantWithHistory();
     for (const sql of ['UPDATE token_issuances SET identity = NULL', 'DELETE FROM audit_events', 'TRUNCATE token_issuances']) {
       await expect(ctx.t.prisma.$executeRawUnsafe(sql)).rejects.toThrow(/append-only/);
     }
+    // Nor remove a chain's head (that would hide the chain from verification), move it back, or add a row before a chain's start.
+    const guarded = [
+      'DELETE FROM chain_heads',
+      'UPDATE chain_heads SET seq = 0',
+      'TRUNCATE chain_heads',
+      `INSERT INTO token_issuances (id, actor_kind, issued_at, outcome, chain_id, chain_seq) VALUES (gen_random_uuid(), 'x', now(), 'issued', gen_random_uuid(), 0)`,
+    ];
+    for (const sql of guarded)
+      await expect(ctx.t.prisma.$executeRawUnsafe(sql)).rejects.toThrow(/move forward|append-only|chain_seq_positive/);
   });
 
   it('writes each moved chain head to the log once, and lists the heads for admins', async () => {

@@ -1,0 +1,71 @@
+import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
+import { createIssuingContext, IssuingContext } from '../helpers/issuing';
+import { bearer } from '../helpers/test-app';
+import { createTestDatabase, TestDatabase } from '../helpers/test-database';
+
+/**
+ * The hot path's caches on one replica: whatever a change looks like, the next request sees it. The database here
+ * delivers no notifications at all (as if they were slow), so only what the replica does itself after each commit
+ * can keep it true.
+ */
+describe('caches on the replica that made a change', () => {
+  let ctx: IssuingContext;
+  let database: TestDatabase;
+  let endpointId: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const silent: TestDatabase = {
+      ...database,
+      connect: () => ({
+        ...database.connect(),
+        listen: async (_channel, handlers) => {
+          handlers.onListening();
+          return async () => undefined;
+        },
+      }),
+    };
+    ctx = await createIssuingContext({ database: silent });
+    const account = await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio));
+    endpointId = (await ctx.createEndpoint(account, { userId: 'cached' })).id;
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await database?.drop();
+  });
+
+  it('drops a tenant named in upper case: suspended through /tenants/<ID>, its next token is refused', async () => {
+    await ctx.issue({ endpointId }).expect(201);
+    await ctx.t.http
+      .patch(`/v1/admin/tenants/${ctx.tenant.id.toUpperCase()}`)
+      .set(bearer(ctx.t.adminKey))
+      .send({ status: 'suspended' })
+      .expect(200);
+    expect((await ctx.issue({ endpointId }).expect(403)).body.error.code).toBe('tenant_suspended');
+    await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ status: 'active' }).expect(200);
+    await ctx.issue({ endpointId }).expect(201);
+  });
+
+  it('keeps a token log batch whole when one caller names its tenant in upper case', async () => {
+    const service = await ctx.t.http
+      .post('/v1/admin/service-keys')
+      .set(bearer(ctx.t.adminKey))
+      .send({ name: 'upper', scopes: ['tokens:issue'] })
+      .expect(201);
+    const upper = ctx.tenant.id.toUpperCase();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        index % 4 === 0
+          ? ctx.t.http.post(`/v1/internal/tenants/${upper}/tokens`).set(bearer(service.body.key)).send({ userId: 'cached' })
+          : ctx.issue({ endpointId }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(201));
+    const verification = await ctx.t.http
+      .get('/v1/admin/audit/verify')
+      .query({ tenantId: ctx.tenant.id })
+      .set(bearer(ctx.t.adminKey))
+      .expect(200);
+    expect(verification.body.intact).toBe(true);
+  });
+});
