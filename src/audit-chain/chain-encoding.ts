@@ -15,22 +15,28 @@ export function chainOf(tenantId: string | null | undefined): string {
 }
 
 /**
- * The documented canonical encoding: JSON with no whitespace, object keys sorted at every depth, dates as ISO-8601
- * in UTC with milliseconds, absent values as null.
+ * The documented canonical encoding: JSON with no whitespace, object keys sorted at every depth (keys with no value
+ * left out), dates as ISO-8601 in UTC with milliseconds, absent column values as null, unpaired surrogates as U+FFFD.
  */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(normalize(value));
 }
 
+/** A UTF-16 surrogate without its pair: the database stores it as U+FFFD, so the hash must see that too. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 function normalize(value: unknown): unknown {
   if (value === undefined || value === null) return null;
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\uFFFD');
   if (Array.isArray(value)) return value.map(normalize);
   if (typeof value === 'object') {
     const object = value as Record<string, unknown>;
+    // A stored JSON object has no key whose value was undefined: neither has its encoding.
     return Object.fromEntries(
       Object.keys(object)
+        .filter((key) => object[key] !== undefined)
         .sort()
         .map((key) => [key, normalize(object[key])]),
     );
