@@ -14,7 +14,7 @@ import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { TokenRouteRefusals } from './issuance/token-route-refusals';
 import { flattenValidationErrors, validationFailed } from './common/errors/validation-errors';
 import { exceedsDepth } from './common/validation/json-depth';
-import { RejectNulCharactersPipe } from './common/validation/reject-nul-characters.pipe';
+import { RejectUnstorableTextPipe } from './common/validation/reject-unstorable-text.pipe';
 
 /** A client's own X-Request-Id is logged (sanitised) next to ours, never used as ours. */
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -82,7 +82,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     done(null, parsed);
   });
   app.useGlobalPipes(
-    new RejectNulCharactersPipe(),
+    new RejectUnstorableTextPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,

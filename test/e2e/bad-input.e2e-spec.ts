@@ -118,6 +118,15 @@ describe('bad input', () => {
     expectError(inKey, 400, 'validation_failed');
   });
 
+  it('unpaired UTF-16 surrogates (which PostgreSQL JSON refuses) → 400 validation_failed, paired ones pass', async () => {
+    const lone = await t.http.post('/v1/endpoints').set(bearer(tenant.key)).send({ providerAccountId: accountId, userId: 'a\ud800b' });
+    expectError(lone, 400, 'validation_failed');
+    expect(lone.body.error.details.fields).toEqual([{ field: 'userId', messages: ['must not contain unpaired UTF-16 surrogates'] }]);
+    // A URL cannot carry one: its bytes are UTF-8, and an unpaired surrogate has no UTF-8 form.
+    const paired = await t.http.get('/v1/endpoints').query({ userId: 'smile\ud83d\ude00' }).set(bearer(tenant.key));
+    expect(paired.status).toBe(200);
+  });
+
   it('unknown routes and methods → 404 route_not_found', async () => {
     expectError(await t.http.get('/v1/nothing-here').set(bearer(tenant.key)), 404, 'route_not_found');
     expectError(await t.http.put('/v1/endpoints').set(bearer(tenant.key)).send({}), 404, 'route_not_found');
