@@ -2,6 +2,12 @@ import { SqlRunner } from '../database/database-connection';
 import { HOT_PATH } from '../database/hot-path-statements';
 import { ChainLink, ChainLog, GENESIS_HASH, linkHash } from './chain-encoding';
 
+/** Where a chain ends: its last position and hash. */
+export interface ChainHead {
+  seq: bigint;
+  hash: string;
+}
+
 /** A row to chain: its chain (tenant) and its content, in the log's column order. */
 export interface Chainable {
   chainId: string;
@@ -18,10 +24,24 @@ export async function linkRows(
   run: SqlRunner,
   log: ChainLog,
   rows: Chainable[],
-): Promise<{ links: ChainLink[]; moveHeads: { sql: string; params: unknown[] } }> {
+): Promise<{ links: ChainLink[]; heads: Map<string, ChainHead>; moveHeads: { sql: string; params: unknown[] } }> {
   const chains = [...new Set(rows.map((row) => row.chainId))].sort();
   const locked = await run<{ chain_id: string; seq: string; hash: string }>(HOT_PATH.lockChainHeads.text, [log, chains, GENESIS_HASH]);
-  const heads = new Map(locked.map((head) => [head.chain_id, { seq: BigInt(head.seq), hash: head.hash }]));
+  const { links, heads } = linkAfter(new Map(locked.map((head) => [head.chain_id, { seq: BigInt(head.seq), hash: head.hash }])), rows);
+  const moved = [...heads.entries()];
+  return {
+    links,
+    heads,
+    moveHeads: {
+      sql: HOT_PATH.moveChainHeads.text,
+      params: [log, moved.map(([chain]) => chain), moved.map(([, head]) => head.seq.toString()), moved.map(([, head]) => head.hash)],
+    },
+  };
+}
+
+/** Links rows after the given heads, in order; returns the links and where each chain then ends. */
+export function linkAfter(start: Map<string, ChainHead>, rows: Chainable[]): { links: ChainLink[]; heads: Map<string, ChainHead> } {
+  const heads = new Map(start);
   const links = rows.map((row) => {
     const head = heads.get(row.chainId)!;
     const seq = head.seq + 1n;
@@ -29,12 +49,5 @@ export async function linkRows(
     heads.set(row.chainId, { seq, hash: link.hash });
     return link;
   });
-  const moved = [...heads.entries()];
-  return {
-    links,
-    moveHeads: {
-      sql: HOT_PATH.moveChainHeads.text,
-      params: [log, moved.map(([chain]) => chain), moved.map(([, head]) => head.seq.toString()), moved.map(([, head]) => head.hash)],
-    },
-  };
+  return { links, heads };
 }

@@ -68,6 +68,15 @@ export const HOT_PATH = {
      ON CONFLICT (log, chain_id) DO UPDATE SET seq = chain_heads.seq
      RETURNING chain_id, seq::text AS seq, hash`,
   ),
+  /**
+   * Moves one chain's head from where this process last saw it, or not at all if another writer moved it meanwhile
+   * (the token log then takes the locked way): with the batch's INSERT, in one statement.
+   */
+  advanceChainHead: statement(
+    'advance_chain_head',
+    `UPDATE chain_heads SET seq = $5, hash = $6, updated_at = now()
+      WHERE log = $1 AND chain_id = $2 AND seq = $3 AND hash = $4 RETURNING 1`,
+  ),
   /** Moves the heads a batch extended (with the batch, in its transaction). */
   moveChainHeads: statement(
     'move_chain_heads',

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { ChainLink, chainOf } from '../audit-chain/chain-encoding';
-import { linkRows } from '../audit-chain/chain-heads';
+import { ChainHead, linkAfter, linkRows } from '../audit-chain/chain-heads';
 import { DATABASE_CONNECTION, DatabaseConnection, SqlRunner } from '../database/database-connection';
+import { HOT_PATH } from '../database/hot-path-statements';
 import { TransactionClient } from '../database/prisma.service';
 import { IssuanceOutcome, Prisma } from '../generated/prisma/client';
 import { tokenLogErrors } from './token-log.errors';
@@ -54,6 +55,8 @@ export class TokenIssuanceLog {
   private readonly logger = new Logger(TokenIssuanceLog.name);
   private pending: Pending[] = [];
   private flushing = false;
+  /** Where each chain this process wrote last ended, as far as it knows (another writer may have moved it since). */
+  private readonly knownHeads = new Map<string, ChainHead>();
   /** Errors whose refusal is already in the log, so the token routes' filter does not record them twice. */
   private readonly recorded = new WeakSet<object>();
 
@@ -136,20 +139,49 @@ export class TokenIssuanceLog {
     for (const entry of entries) entry.failed(error);
   }
 
-  private writeBatch(records: TokenIssuanceRecord[]): Promise<void> {
-    return this.db.transaction((run) => writeChained(run, records));
+  /**
+   * A batch of one chain whose head this process knows goes in one statement: the head moves only from where it was
+   * seen, and the rows go in only if it did. Otherwise (several chains, an unknown head, or another writer moved it)
+   * a transaction locks the heads first.
+   */
+  private async writeBatch(records: TokenIssuanceRecord[]): Promise<void> {
+    const chainId = chainOf(records[0].tenantId);
+    const known = records.every((record) => chainOf(record.tenantId) === chainId) ? this.knownHeads.get(chainId) : undefined;
+    if (known && (await this.advance(chainId, known, records))) return;
+    const heads = await this.db.transaction((run) => writeChained(run, records));
+    for (const [chain, head] of heads) this.knownHeads.set(chain, head);
+  }
+
+  private async advance(chainId: string, from: ChainHead, records: TokenIssuanceRecord[]): Promise<boolean> {
+    const rows = records.map((record) => ({ chainId, content: tokenLogContent(record) }));
+    const { links, heads } = linkAfter(new Map([[chainId, from]]), rows);
+    const to = heads.get(chainId)!;
+    const { columns, values, params } = rowValues(records, links, 6);
+    const [{ written }] = await this.db.query<{ written: number }>(
+      `WITH moved AS (${HOT_PATH.advanceChainHead.text}),
+            inserted AS (INSERT INTO token_issuances (${columns}) SELECT * FROM (VALUES ${values}) AS v WHERE EXISTS (SELECT 1 FROM moved) RETURNING 1)
+       SELECT count(*)::int AS written FROM inserted`,
+      ['token_issuances', chainId, from.seq.toString(), from.hash, to.seq.toString(), to.hash, ...params],
+    );
+    if (written === records.length) {
+      this.knownHeads.set(chainId, to);
+      return true;
+    }
+    this.knownHeads.delete(chainId);
+    return false;
   }
 }
 
-/** The rows and the chain heads they move, written by one statement inside the caller's transaction. */
-async function writeChained(run: SqlRunner, records: TokenIssuanceRecord[]): Promise<void> {
-  const { links, moveHeads } = await linkRows(
+/** The rows and the chain heads they move, written by one statement inside the caller's transaction; the new heads. */
+async function writeChained(run: SqlRunner, records: TokenIssuanceRecord[]): Promise<Map<string, ChainHead>> {
+  const { links, heads, moveHeads } = await linkRows(
     run,
     'token_issuances',
     records.map((record) => ({ chainId: chainOf(record.tenantId), content: tokenLogContent(record) })),
   );
-  const { sql, params } = insertStatement(records, links, moveHeads.params.length);
-  await run(`WITH moved AS (${moveHeads.sql}) ${sql}`, [...moveHeads.params, ...params]);
+  const { columns, values, params } = rowValues(records, links, moveHeads.params.length);
+  await run(`WITH moved AS (${moveHeads.sql}) INSERT INTO token_issuances (${columns}) VALUES ${values}`, [...moveHeads.params, ...params]);
+  return heads;
 }
 
 /**
@@ -193,8 +225,12 @@ export function refusalOutcome(error: unknown): { outcome: IssuanceOutcome; erro
   return { outcome: status >= 500 ? 'failed' : 'refused', errorCode: error instanceof AppError ? error.code : 'internal_error' };
 }
 
-/** A multi-row INSERT of chained token log rows, as SQL text and parameters numbered after the first `offset`. */
-function insertStatement(records: TokenIssuanceRecord[], links: ChainLink[], offset: number): { sql: string; params: unknown[] } {
+/** Chained token log rows as SQL values lists and parameters numbered after the first `offset`, with their columns. */
+function rowValues(
+  records: TokenIssuanceRecord[],
+  links: ChainLink[],
+  offset: number,
+): { columns: string; values: string; params: unknown[] } {
   const params: unknown[] = [];
   const placeholder = (value: unknown, cast: string) => {
     params.push(value ?? null);
@@ -208,13 +244,13 @@ function insertStatement(records: TokenIssuanceRecord[], links: ChainLink[], off
     values.push(
       placeholder(link.chainId, '::uuid'),
       placeholder(link.seq.toString(), '::bigint'),
-      placeholder(link.prev, ''),
-      placeholder(link.hash, ''),
+      placeholder(link.prev, '::text'),
+      placeholder(link.hash, '::text'),
     );
     return `(${values.join(', ')})`;
   });
   const columns = [...COLUMNS.map(([column]) => column), 'chain_id', 'chain_seq', 'chain_prev', 'chain_hash'];
-  return { sql: `INSERT INTO token_issuances (${columns.join(', ')}) VALUES ${rows.join(', ')}`, params };
+  return { columns: columns.join(', '), values: rows.join(', '), params };
 }
 
 function jsonParam(value: Prisma.InputJsonObject | undefined): string | undefined {
