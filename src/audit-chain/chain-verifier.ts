@@ -113,14 +113,14 @@ export class ChainVerifier {
     );
   }
 
-  /** A row with no place in a chain is allowed only from before the chain existed (ids grow with time). */
+  /** A row with no place in a chain is allowed only up to the newest row written before the chain began. */
   private async unchainedRow(run: SqlRunner, log: ChainLog, tenantId: string | undefined): Promise<ChainBreak | undefined> {
     const [row] = await run<{ id: string; tenant_id: string | null }>(
       `SELECT id, tenant_id FROM ${log}
         WHERE chain_id IS NULL AND ($1::uuid IS NULL OR tenant_id = $1::uuid)
-          AND id > (SELECT id FROM ${log} WHERE chain_id IS NOT NULL ORDER BY id LIMIT 1)
+          AND id > coalesce((SELECT last_unchained_id FROM chain_starts WHERE log = $2), $3::uuid)
         ORDER BY id LIMIT 1`,
-      [tenantId ?? null],
+      [tenantId ?? null, log, NO_TENANT_CHAIN],
     );
     return row && { log, tenantId: row.tenant_id, seq: '0', rowId: row.id, problem: 'row_unchained' };
   }
