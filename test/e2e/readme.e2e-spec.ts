@@ -61,6 +61,8 @@ describe('README walk-through', () => {
     expect(stdout).toContain('"action":"endpoint.created"');
     expect(stdout).toContain('{"code":"capability_not_allowed","details":{"requested":["outgoing"],"allowed":["incoming"]}}');
     expect(stdout).toContain('"api_key_revoked"');
+    // The chains of all that, verified.
+    expect(stdout).toMatch(/^\{"intact":true,"chains":\d+,"rows":\d+\}$/m);
     // End users: an IdP's JWT and a session, then the user revoked.
     expect(stdout).toContain(
       '{"sessions":true,"issuers":[{"issuer":"https://login.acme.example/","algorithms":["HS256"],"hasSecret":true}]}',
