@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LONE_SURROGATE } from '../common/validation/unicode';
 
 /** The two logs that are chained. */
 export type ChainLog = 'token_issuances' | 'audit_events';
@@ -22,13 +23,11 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(normalize(value));
 }
 
-/** A UTF-16 surrogate without its pair: the database stores it as U+FFFD, so the hash must see that too. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
 function normalize(value: unknown): unknown {
   if (value === undefined || value === null) return null;
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'bigint') return value.toString();
+  // Stored as U+FFFD, so the hash must see that too.
   if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\uFFFD');
   if (Array.isArray(value)) return value.map(normalize);
   if (typeof value === 'object') {

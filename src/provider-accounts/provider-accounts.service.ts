@@ -172,11 +172,11 @@ export class ProviderAccountsService {
 
   /**
    * The account as its adapter takes it: config, decrypted secrets and base URL. Kept opened like the rows it comes
-   * from (TenantCache: seconds at most, gone when the tenant's data changes), keyed by the exact ciphertext, so that
-   * the hot path does not decrypt on every token.
+   * from (TenantCache: seconds at most, gone when the tenant's data changes), so that the hot path does not decrypt
+   * on every token. Its secrets change only with the row's updatedAt (a re-wrap changes the ciphertext, not them).
    */
   open(account: OpenableAccount): AccountContext {
-    return this.opened.remember(`${account.id}:${account.updatedAt.getTime()}:${account.secretCiphertext}`, account.tenantId, () =>
+    return this.opened.remember(`${account.id}:${account.updatedAt.getTime()}`, account.tenantId, () =>
       openAccount(this.secretBox, account),
     );
   }

@@ -1,8 +1,6 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 import { FieldError, validationFailed } from '../errors/validation-errors';
-
-/** An unpaired UTF-16 surrogate: not a character, and PostgreSQL's JSON refuses its escape. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+import { LONE_SURROGATE } from './unicode';
 
 /**
  * Text PostgreSQL cannot store as sent: U+0000 (not in text at all) and unpaired surrogates (not in JSON). Nothing
@@ -20,7 +18,7 @@ export class RejectUnstorableTextPipe implements PipeTransform {
 
 function problemOf(text: string): string | undefined {
   if (text.includes('\0')) return 'must not contain NUL characters';
-  if (LONE_SURROGATE.test(text)) return 'must not contain unpaired UTF-16 surrogates';
+  if (text.search(LONE_SURROGATE) >= 0) return 'must not contain unpaired UTF-16 surrogates';
   return undefined;
 }
 
