@@ -35,6 +35,12 @@ const REFRESH_LEASE_MS = 60_000;
 /** A kind with no options of its own still refuses unknown ones. */
 class NoOptions {}
 
+/** The request's options checked against the kind's schema; a kind without options and a request without any skip the validator. */
+function optionsOf(kind: TokenKind, options: Record<string, unknown> | undefined): object {
+  if (!kind.optionsSchema && (options === undefined || Object.keys(options).length === 0)) return {};
+  return validateObject(kind.optionsSchema ?? NoOptions, options ?? {}, 'options');
+}
+
 /**
  * Which endpoint a token is for: one named by id, a user's on a named account, or (for a user who asks themselves,
  * or a service for them) the user's endpoint on the named account or provider, or their only one, enrolled on the
@@ -143,7 +149,7 @@ export class IssuanceService {
       throw issuanceErrors.token_kind_not_supported({ kind: kindName, supported });
     }
     if (caller.endUser) checkEndUserOptions(kind, target.account.policy.endUserOptions, request.options);
-    const options = validateObject(kind.optionsSchema ?? NoOptions, request.options ?? {}, 'options');
+    const options = optionsOf(kind, request.options);
     const capabilities = this.checkPolicy(target, kind, request.capabilities, caller);
     const limits = this.limitsOf(target, adapter.maxTtlSeconds);
     const minted = await adapter.mint({

@@ -156,12 +156,10 @@ export class TokenIssuanceLog {
     const rows = records.map((record) => ({ chainId, content: tokenLogContent(record) }));
     const { links, heads } = linkAfter(new Map([[chainId, from]]), rows);
     const to = heads.get(chainId)!;
-    const { columns, values, params } = rowValues(records, links, 6);
     const [{ written }] = await this.db.query<{ written: number }>(
-      `WITH moved AS (${HOT_PATH.advanceChainHead.text}),
-            inserted AS (INSERT INTO token_issuances (${columns}) SELECT * FROM (VALUES ${values}) AS v WHERE EXISTS (SELECT 1 FROM moved) RETURNING 1)
-       SELECT count(*)::int AS written FROM inserted`,
-      ['token_issuances', chainId, from.seq.toString(), from.hash, to.seq.toString(), to.hash, ...params],
+      ADVANCE_AND_INSERT.text,
+      ['token_issuances', chainId, from.seq.toString(), from.hash, to.seq.toString(), to.hash, ...columnArrays(records, links)],
+      ADVANCE_AND_INSERT.name,
     );
     if (written === records.length) {
       this.knownHeads.set(chainId, to);
@@ -179,37 +177,43 @@ async function writeChained(run: SqlRunner, records: TokenIssuanceRecord[]): Pro
     'token_issuances',
     records.map((record) => ({ chainId: chainOf(record.tenantId), content: tokenLogContent(record) })),
   );
-  const { columns, values, params } = rowValues(records, links, moveHeads.params.length);
-  await run(`WITH moved AS (${moveHeads.sql}) INSERT INTO token_issuances (${columns}) VALUES ${values}`, [...moveHeads.params, ...params]);
+  await run(moveHeadsAndInsert(moveHeads.sql, moveHeads.params.length), [...moveHeads.params, ...columnArrays(records, links)]);
   return heads;
 }
 
 /**
- * Each column with its cast and its value: one list, so that the INSERT, its values and the content the chain hashes
+ * Each column with its type and its value: one list, so that the INSERT, its values and the content the chain hashes
  * (in this order, see TOKEN_LOG_CONTENT_COLUMNS) cannot drift apart.
  */
-const COLUMNS: [column: string, cast: string, value: (record: TokenIssuanceRecord) => unknown][] = [
-  ['id', '::uuid', (r) => r.id.toLowerCase()],
-  ['tenant_id', '::uuid', (r) => r.tenantId?.toLowerCase()],
-  ['provider_account_id', '::uuid', (r) => r.providerAccountId?.toLowerCase()],
-  ['endpoint_id', '::uuid', (r) => r.endpointId?.toLowerCase()],
-  ['user_id', '', (r) => r.userId],
-  ['identity', '', (r) => r.identity],
-  ['actor_kind', '', (r) => r.actorKind],
-  ['actor_id', '', (r) => r.actorId],
-  ['provider', '', (r) => r.provider],
-  ['token_kind', '', (r) => r.tokenKind],
-  ['grants', '::jsonb', (r) => r.grants],
-  ['ttl_seconds', '::int', (r) => r.ttlSeconds],
-  ['issued_at', '::timestamptz', (r) => r.issuedAt],
-  ['expires_at', '::timestamptz', (r) => r.expiresAt],
-  ['token_fingerprint', '', (r) => r.tokenFingerprint],
-  ['request_id', '', (r) => r.requestId],
-  ['client_ip', '', (r) => r.clientIp],
-  ['origin', '', (r) => r.origin],
-  ['outcome', '::"IssuanceOutcome"', (r) => r.outcome],
-  ['error_code', '', (r) => r.errorCode],
-  ['request_count', '::int', (r) => r.requestCount ?? 1],
+const COLUMNS: [column: string, type: string, value: (record: TokenIssuanceRecord) => unknown][] = [
+  ['id', 'uuid', (r) => r.id.toLowerCase()],
+  ['tenant_id', 'uuid', (r) => r.tenantId?.toLowerCase()],
+  ['provider_account_id', 'uuid', (r) => r.providerAccountId?.toLowerCase()],
+  ['endpoint_id', 'uuid', (r) => r.endpointId?.toLowerCase()],
+  ['user_id', 'text', (r) => r.userId],
+  ['identity', 'text', (r) => r.identity],
+  ['actor_kind', 'text', (r) => r.actorKind],
+  ['actor_id', 'text', (r) => r.actorId],
+  ['provider', 'text', (r) => r.provider],
+  ['token_kind', 'text', (r) => r.tokenKind],
+  ['grants', 'jsonb', (r) => r.grants],
+  ['ttl_seconds', 'int', (r) => r.ttlSeconds],
+  ['issued_at', 'timestamptz', (r) => r.issuedAt],
+  ['expires_at', 'timestamptz', (r) => r.expiresAt],
+  ['token_fingerprint', 'text', (r) => r.tokenFingerprint],
+  ['request_id', 'text', (r) => r.requestId],
+  ['client_ip', 'text', (r) => r.clientIp],
+  ['origin', 'text', (r) => r.origin],
+  ['outcome', '"IssuanceOutcome"', (r) => r.outcome],
+  ['error_code', 'text', (r) => r.errorCode],
+  ['request_count', 'int', (r) => r.requestCount ?? 1],
+];
+
+const CHAIN_COLUMNS: [column: string, type: string][] = [
+  ['chain_id', 'uuid'],
+  ['chain_seq', 'bigint'],
+  ['chain_prev', 'text'],
+  ['chain_hash', 'text'],
 ];
 
 /** The columns whose values a token log row's chain link covers, in order. */
@@ -219,40 +223,54 @@ export function tokenLogContent(record: TokenIssuanceRecord): unknown[] {
   return COLUMNS.map(([, , value]) => value(record) ?? null);
 }
 
+/**
+ * `INSERT … SELECT FROM unnest(…)` with one array parameter per column, numbered after the first `offset`: the same
+ * text for every batch size, so that it is parsed and planned once (as a prepared statement) instead of per batch.
+ */
+function insertRows(offset: number, condition = ''): string {
+  const all = [...COLUMNS, ...CHAIN_COLUMNS];
+  const arrays = all.map(([, type], index) => `$${offset + index + 1}::${type}[]`);
+  return `INSERT INTO token_issuances (${all.map(([column]) => column).join(', ')})
+    SELECT * FROM unnest(${arrays.join(', ')}) ${condition}`;
+}
+
+/** Moves one chain's head from where this process last saw it and inserts the rows only if it did. */
+const ADVANCE_AND_INSERT = {
+  name: 'callpass_token_log_advance',
+  text: `WITH moved AS (${HOT_PATH.advanceChainHead.text}),
+    inserted AS (${insertRows(6, 'WHERE EXISTS (SELECT 1 FROM moved)')} RETURNING 1)
+    SELECT count(*)::int AS written FROM inserted`,
+};
+
+function moveHeadsAndInsert(moveHeadsSql: string, offset: number): string {
+  return `WITH moved AS (${moveHeadsSql}) ${insertRows(offset)}`;
+}
+
+/** The chained rows as one array per column, in the INSERT's column order. */
+function columnArrays(records: TokenIssuanceRecord[], links: ChainLink[]): unknown[][] {
+  const arrays: unknown[][] = COLUMNS.map(([column, , value]) =>
+    records.map((record) => (column === 'grants' ? jsonParam(record.grants) : asParam(value(record)))),
+  );
+  arrays.push(
+    links.map((link) => link.chainId),
+    links.map((link) => link.seq.toString()),
+    links.map((link) => link.prev),
+    links.map((link) => link.hash),
+  );
+  return arrays;
+}
+
+/** Array elements go as text: dates in ISO form (every driver, PGlite and Prisma's included, reads them alike). */
+function asParam(value: unknown): unknown {
+  return value instanceof Date ? value.toISOString() : (value ?? null);
+}
+
 /** How a refusal (4xx) or failure (5xx) is recorded. */
 export function refusalOutcome(error: unknown): { outcome: IssuanceOutcome; errorCode: string } {
   const status = error instanceof AppError ? error.status : 500;
   return { outcome: status >= 500 ? 'failed' : 'refused', errorCode: error instanceof AppError ? error.code : 'internal_error' };
 }
 
-/** Chained token log rows as SQL values lists and parameters numbered after the first `offset`, with their columns. */
-function rowValues(
-  records: TokenIssuanceRecord[],
-  links: ChainLink[],
-  offset: number,
-): { columns: string; values: string; params: unknown[] } {
-  const params: unknown[] = [];
-  const placeholder = (value: unknown, cast: string) => {
-    params.push(value ?? null);
-    return `$${offset + params.length}${cast}`;
-  };
-  const rows = records.map((record, index) => {
-    const values = COLUMNS.map(([column, cast, value]) =>
-      placeholder(column === 'grants' ? jsonParam(record.grants) : value(record), cast),
-    );
-    const link = links[index];
-    values.push(
-      placeholder(link.chainId, '::uuid'),
-      placeholder(link.seq.toString(), '::bigint'),
-      placeholder(link.prev, '::text'),
-      placeholder(link.hash, '::text'),
-    );
-    return `(${values.join(', ')})`;
-  });
-  const columns = [...COLUMNS.map(([column]) => column), 'chain_id', 'chain_seq', 'chain_prev', 'chain_hash'];
-  return { columns: columns.join(', '), values: rows.join(', '), params };
-}
-
-function jsonParam(value: Prisma.InputJsonObject | undefined): string | undefined {
-  return value === undefined ? undefined : JSON.stringify(value);
+function jsonParam(value: Prisma.InputJsonObject | undefined): string | null {
+  return value === undefined ? null : JSON.stringify(value);
 }
