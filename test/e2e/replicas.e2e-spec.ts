@@ -1,5 +1,4 @@
-import { validCredentials } from '../factories/credentials.factory';
-import { ReplicaSet, startReplicaSet } from '../helpers/replica-set';
+import { ReplicaSet, seedTwilioEndpoint, startReplicaSet } from '../helpers/replica-set';
 import { callJson } from '../helpers/server-process';
 
 /** How soon another replica must see a change it did not handle (its caches hear of it through the database). */
@@ -23,21 +22,7 @@ if (process.env.TEST_DATABASE_URL) {
     afterAll(() => replicas?.stop());
 
     /** A tenant with a key and a Twilio endpoint, made through the first replica. */
-    async function tenantWithEndpoint(slug: string) {
-      const tenant = await callJson(first, 'POST', '/v1/admin/tenants', replicas.adminKey, { slug, name: slug });
-      const key = await callJson(first, 'POST', `/v1/admin/tenants/${tenant.body.id}/api-keys`, replicas.adminKey, { name: 'k' });
-      const account = await callJson(first, 'POST', '/v1/provider-accounts', key.body.key, {
-        provider: 'twilio',
-        name: 'main',
-        ...validCredentials.twilio(),
-      });
-      const endpoint = await callJson(first, 'POST', '/v1/endpoints', key.body.key, {
-        providerAccountId: account.body.id,
-        userId: 'u1',
-        capabilities: ['incoming', 'outgoing'],
-      });
-      return { tenantId: tenant.body.id, keyId: key.body.id, key: key.body.key, endpointId: endpoint.body.id };
-    }
+    const tenantWithEndpoint = (slug: string) => seedTwilioEndpoint(first, replicas.adminKey, slug);
 
     /** Mints on the second replica until it answers `status`; how long that took after the change, in ms. */
     async function secondSees(key: string, endpointId: string, status: number, changedAt: number): Promise<number> {

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateApiKey } from '../../src/crypto/api-key-codec';
-import { ServerProcess, startServer } from './server-process';
+import { validCredentials } from '../factories/credentials.factory';
+import { callJson, ServerProcess, startServer } from './server-process';
 import { testEncryptionKey } from './test-app';
 import { createTestDatabase, TestDatabase } from './test-database';
 
@@ -15,12 +16,17 @@ export interface ReplicaSet {
   stop(): Promise<void>;
 }
 
-export async function startReplicaSet(count: number, env: Record<string, string> = {}): Promise<ReplicaSet> {
+/** `reach`: how the replicas reach the database (e.g. through a TcpProxy's `via`); directly by default. */
+export async function startReplicaSet(
+  count: number,
+  env: Record<string, string> = {},
+  reach: (databaseUrl: string) => string = (url) => url,
+): Promise<ReplicaSet> {
   const database = await createTestDatabase('postgresql');
   const adminKey = generateApiKey('admin').key;
   const shared = {
     NODE_ENV: 'test',
-    DATABASE_URL: database.url!,
+    DATABASE_URL: reach(database.url!),
     ENCRYPTION_KEYS: testEncryptionKey(),
     BOOTSTRAP_ADMIN_KEY: adminKey,
     LOG_FORMAT: 'json',
@@ -40,4 +46,21 @@ export async function startReplicaSet(count: number, env: Record<string, string>
     throw failed.reason;
   }
   return { database, urls: servers.map((server) => server.url), adminKey, stop };
+}
+
+/** A tenant with a key and a Twilio endpoint, made through the replica at `url`. */
+export async function seedTwilioEndpoint(url: string, adminKey: string, slug: string) {
+  const tenant = await callJson(url, 'POST', '/v1/admin/tenants', adminKey, { slug, name: slug });
+  const key = await callJson(url, 'POST', `/v1/admin/tenants/${tenant.body.id}/api-keys`, adminKey, { name: 'k' });
+  const account = await callJson(url, 'POST', '/v1/provider-accounts', key.body.key, {
+    provider: 'twilio',
+    name: 'main',
+    ...validCredentials.twilio(),
+  });
+  const endpoint = await callJson(url, 'POST', '/v1/endpoints', key.body.key, {
+    providerAccountId: account.body.id,
+    userId: 'u1',
+    capabilities: ['incoming', 'outgoing'],
+  });
+  return { tenantId: tenant.body.id, keyId: key.body.id, key: key.body.key, endpointId: endpoint.body.id };
 }

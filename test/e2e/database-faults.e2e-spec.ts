@@ -1,0 +1,119 @@
+import { performance } from 'node:perf_hooks';
+import { ReplicaSet, seedTwilioEndpoint, startReplicaSet } from '../helpers/replica-set';
+import { callJson } from '../helpers/server-process';
+import { startTcpProxy, TcpProxy } from '../helpers/tcp-proxy';
+
+/** An outage must answer fast; a hang is a failure. */
+const ANSWER_BOUND_MS = 2000;
+/** How soon after the database returns the service must work again, without a restart. */
+const RECOVERY_BOUND_MS = 5000;
+
+/**
+ * A server process reaches PostgreSQL through a loopback proxy the test controls, which breaks the connection the
+ * way a network or a failing database does. No token may leave without its audit row committed, and the service
+ * comes back by itself.
+ */
+if (process.env.TEST_DATABASE_URL) {
+  describe('database faults', () => {
+    let proxy: TcpProxy;
+    let replicas: ReplicaSet;
+    let url: string;
+
+    beforeAll(async () => {
+      const server = new URL(process.env.TEST_DATABASE_URL!);
+      proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+      replicas = await startReplicaSet(1, {}, (databaseUrl) => proxy.via(databaseUrl));
+      [url] = replicas.urls;
+    }, 60_000);
+    afterAll(async () => {
+      await replicas?.stop();
+      await proxy?.close();
+    });
+
+    const issuedRows = async (tenantId: string) =>
+      Number(
+        (
+          await replicas.database.query<{ count: string }>(
+            `SELECT count(*)::text AS count FROM token_issuances WHERE tenant_id = $1 AND outcome = 'issued'`,
+            [tenantId],
+          )
+        )[0].count,
+      );
+
+    it('a connection dropped while the token log batch goes out fails every request in it: 503, no token, the chain whole', async () => {
+      const t = await seedTwilioEndpoint(url, replicas.adminKey, 'fault-batch');
+      expect((await callJson(url, 'POST', '/v1/tokens', t.key, { endpointId: t.endpointId })).status).toBe(201);
+      const before = await issuedRows(t.tenantId);
+
+      // Every connection that sends the token log's INSERT (by its prepared statement's name or its text) dies there.
+      proxy.trap('token_issuances', 'callpass_token_log');
+      let answers;
+      try {
+        answers = await Promise.all(
+          Array.from({ length: 20 }, () => callJson(url, 'POST', '/v1/tokens', t.key, { endpointId: t.endpointId })),
+        );
+      } finally {
+        proxy.restore();
+      }
+      console.log(
+        `batch cut ${proxy.trapped} time(s): ${answers.length} requests, ${answers.filter((a) => a.status === 503).length} answered 503`,
+      );
+      expect(proxy.trapped).toBeGreaterThan(0);
+      for (const answer of answers) {
+        expect(answer.status).toBe(503);
+        expect(answer.body.error?.code).toBe('audit_unavailable');
+        expect(JSON.stringify(answer.body)).not.toMatch(/eyJ/);
+      }
+      expect(await issuedRows(t.tenantId)).toBe(before);
+
+      expect((await callJson(url, 'POST', '/v1/tokens', t.key, { endpointId: t.endpointId })).status).toBe(201);
+      const verification = await callJson(url, 'GET', `/v1/admin/audit/verify?tenantId=${t.tenantId}`, replicas.adminKey);
+      expect(verification.body).toMatchObject({ intact: true });
+    });
+
+    it('PostgreSQL unreachable: every request answers 503 within 2 s, and the service recovers by itself within 5 s', async () => {
+      const t = await seedTwilioEndpoint(url, replicas.adminKey, 'fault-outage');
+      expect((await callJson(url, 'POST', '/v1/tokens', t.key, { endpointId: t.endpointId })).status).toBe(201);
+      const before = await issuedRows(t.tenantId);
+
+      proxy.cut();
+      const timed = async (call: () => ReturnType<typeof callJson>) => {
+        const started = performance.now();
+        const answer = await call();
+        return { answer, ms: performance.now() - started };
+      };
+      let during;
+      try {
+        during = await Promise.all([
+          ...Array.from({ length: 10 }, () => timed(() => callJson(url, 'POST', '/v1/tokens', t.key, { endpointId: t.endpointId }))),
+          timed(() => callJson(url, 'GET', '/v1/endpoints', t.key)),
+          timed(() => callJson(url, 'POST', '/v1/sessions', t.key, { userId: 'u1' })),
+        ]);
+      } finally {
+        proxy.restore();
+      }
+      const slowest = Math.max(...during.map((call) => call.ms));
+      console.log(`outage: ${during.length} requests, all answered in at most ${slowest.toFixed(0)} ms`);
+      for (const { answer } of during) {
+        expect(answer.status).toBe(503);
+        expect(['audit_unavailable', 'database_unavailable']).toContain(answer.body.error?.code);
+        expect(JSON.stringify(answer.body)).not.toMatch(/eyJ|cp_sess_/);
+      }
+      expect(slowest).toBeLessThan(ANSWER_BOUND_MS);
+      expect(await issuedRows(t.tenantId)).toBe(before);
+
+      // Back: requests one after another until one succeeds, each counted.
+      const returned = performance.now();
+      let attempts = 0;
+      let status = 0;
+      while (status !== 201 && performance.now() - returned < RECOVERY_BOUND_MS) {
+        attempts += 1;
+        status = (await callJson(url, 'POST', '/v1/tokens', t.key, { endpointId: t.endpointId })).status;
+      }
+      const recoveredMs = performance.now() - returned;
+      console.log(`recovered ${recoveredMs.toFixed(0)} ms after the database returned, on attempt ${attempts}`);
+      expect(status).toBe(201);
+      expect((await callJson(url, 'GET', '/v1/endpoints', t.key)).status).toBe(200);
+    });
+  });
+}

@@ -1,0 +1,80 @@
+import net from 'node:net';
+
+/**
+ * A loopback TCP proxy a test controls, put between a server process and PostgreSQL to break the connection the
+ * way networks and databases break: cut, refused, or cut exactly when a given statement goes out.
+ */
+export interface TcpProxy {
+  readonly port: number;
+  /** `url` with its host and port replaced by the proxy's. */
+  via(url: string): string;
+  /** Destroys every open connection and refuses new ones (accepted, then closed at once) until `restore`. */
+  cut(): void;
+  /** Connections pass again, and no statement is trapped. */
+  restore(): void;
+  /** Until `restore`: a connection whose client sends a packet containing any of `markers` is destroyed before it is forwarded. */
+  trap(...markers: string[]): void;
+  /** How many connections a trap destroyed. */
+  readonly trapped: number;
+  close(): Promise<void>;
+}
+
+export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+  const open = new Set<net.Socket>();
+  let refusing = false;
+  let markers: Buffer[] = [];
+  let trapped = 0;
+
+  const server = net.createServer((client) => {
+    if (refusing) return void client.destroy();
+    const upstream = net.connect(target.port, target.host);
+    const pair = [client, upstream];
+    const destroyPair = () => pair.forEach((socket) => socket.destroy());
+    for (const socket of pair) {
+      open.add(socket);
+      socket.on('close', () => {
+        open.delete(socket);
+        destroyPair();
+      });
+      socket.on('error', destroyPair);
+    }
+    client.on('data', (chunk: Buffer) => {
+      if (markers.some((marker) => chunk.includes(marker))) {
+        trapped += 1;
+        return destroyPair();
+      }
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => client.write(chunk));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+
+  return {
+    port,
+    via(url) {
+      const proxied = new URL(url);
+      proxied.hostname = '127.0.0.1';
+      proxied.port = String(port);
+      return proxied.toString();
+    },
+    cut() {
+      refusing = true;
+      for (const socket of open) socket.destroy();
+    },
+    restore() {
+      refusing = false;
+      markers = [];
+    },
+    trap(...texts) {
+      markers = texts.map((text) => Buffer.from(text));
+    },
+    get trapped() {
+      return trapped;
+    },
+    close() {
+      for (const socket of open) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
