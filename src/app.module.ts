@@ -15,6 +15,7 @@ import { HealthModule } from './health/health.module';
 import { InternalModule } from './internal/internal.module';
 import { IssuanceModule } from './issuance/issuance.module';
 import { KeyRotationModule } from './key-rotation/key-rotation.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { OutboundModule } from './outbound/outbound.module';
 import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
@@ -26,6 +27,7 @@ import { TenantsModule } from './tenants/tenants.module';
   imports: [
     ConfigModule,
     CommonModule,
+    MetricsModule,
     DatabaseModule,
     CryptoModule,
     OutboundModule,

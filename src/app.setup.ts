@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import secureJsonParse from 'secure-json-parse';
 import { setUpApiDocs } from './api-docs/api-docs';
+import { Principal, tenantOf } from './auth/principal';
 import { ClientOrigins } from './client/client-origins.service';
 import { commonErrors } from './common/errors/common.errors';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
@@ -39,6 +40,8 @@ export function createHttpAdapter(logger: Logger, options: HttpOptions = {}): Fa
     trustProxy: options.trustProxy ?? false,
     requestIdHeader: false,
     genReqId: () => randomUUID(),
+    // While draining, a request on a connection already open is served (with Connection: close), not refused.
+    return503OnClosing: false,
     clientErrorHandler: answerClientError,
   });
   const fastify = adapter.getInstance();
@@ -54,6 +57,7 @@ export function createHttpAdapter(logger: Logger, options: HttpOptions = {}): Fa
       {
         method: request.method,
         route: request.routeOptions.url,
+        tenantId: tenantOfRequest(request),
         path: pathOf(request.url),
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 100) / 100,
@@ -98,7 +102,6 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       .getHttpAdapter()
       .getInstance()
       .addHook('onRequest', (request, reply) => origins.onRequest(request, reply));
-  app.enableShutdownHooks();
 
   await setUpApiDocs(app);
 }
@@ -188,4 +191,10 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
     );
   }
   socket.destroy();
+}
+
+/** The tenant the request was authenticated for, when it was. */
+function tenantOfRequest(request: FastifyRequest): string | undefined {
+  const principal = (request as FastifyRequest & { user?: Principal }).user;
+  return principal ? tenantOf(principal) : undefined;
 }

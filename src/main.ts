@@ -4,6 +4,7 @@ import path from 'node:path';
 import { AdminBootstrapService } from './api-keys/admin-bootstrap.service';
 import { createLogger } from './common/logging/logger';
 import { AppConfig } from './config/app-config';
+import { drainOnSignals } from './graceful-shutdown';
 import { startServer } from './server';
 import { describeStartupError } from './startup-errors';
 
@@ -13,6 +14,7 @@ async function bootstrap(): Promise<void> {
   const logger = createLogger(config.logLevel, undefined, config.logFormat);
   try {
     const app = await startServer(config, logger);
+    drainOnSignals(app, logger, config.shutdownGraceMs);
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     const database = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded, in ${path.join(config.dataDir, 'pglite')}`;
     if (config.logFormat === 'pretty') printBanner(url, database, await app.get(AdminBootstrapService).hasUsableAdminKey());

@@ -23,7 +23,7 @@ export class ApiKeyAuthenticator {
     private readonly clock: Clock,
     caches: TenantCaches,
   ) {
-    this.cache = caches.create(KEYS_KEPT);
+    this.cache = caches.create('api_keys', KEYS_KEPT);
   }
 
   async authenticate(presented: string): Promise<Principal> {

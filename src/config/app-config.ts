@@ -56,6 +56,13 @@ export class AppConfig {
     if (this.env.LOG_FORMAT !== 'auto') return this.env.LOG_FORMAT;
     return process.stdout.isTTY && !this.isProduction ? 'pretty' : 'json';
   }
+  /** The metrics-only listener's port, or undefined for none. */
+  get metricsPort(): number | undefined {
+    return this.env.METRICS_PORT;
+  }
+  get shutdownGraceMs(): number {
+    return this.env.SHUTDOWN_GRACE_SECONDS * 1000;
+  }
   get providerTimeoutMs(): number {
     return this.env.PROVIDER_TIMEOUT_MS;
   }

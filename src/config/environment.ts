@@ -83,6 +83,21 @@ export class Environment {
   @IsIn(['auto', 'json', 'pretty'])
   LOG_FORMAT: 'auto' | 'json' | 'pretty' = 'auto';
 
+  /** A port of its own for `/metrics` without credentials (keep it private); unset: only on the API port, for a `metrics:read` service key. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /** On SIGTERM, how long requests in flight may take to finish before the process exits anyway. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  SHUTDOWN_GRACE_SECONDS = 25;
+
   /** Timeout of each call to a provider's API, in milliseconds. */
   @Transform(toInt)
   @IsInt()

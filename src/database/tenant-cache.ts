@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { Clock } from '../common/clock/clock';
 import { AppConfig } from '../config/app-config';
+import { Metrics } from '../metrics/metrics';
 import { ChangeFeed } from './change-feed';
 
 interface Entry<V> {
@@ -25,6 +26,7 @@ export class TenantCache<V> {
     private readonly ttlMs: number,
     private readonly clock: Clock,
     private readonly feed: ChangeFeed,
+    private readonly counted: (result: 'hit' | 'miss') => void = () => undefined,
   ) {
     // lru-cache's own clock only purges what has expired (decrypted secrets included); freshness is decided by ours.
     this.entries = new LRUCache({ max, ...(ttlMs > 0 ? { ttl: ttlMs, ttlAutopurge: true } : {}) });
@@ -35,7 +37,11 @@ export class TenantCache<V> {
   async get(key: string, load: () => Promise<V | undefined>, tenantOf: (value: V) => string | undefined): Promise<V | undefined> {
     const now = this.clock.now().getTime();
     const entry = this.entries.get(key);
-    if (entry && entry.expiresAt > now && this.feed.reliable) return entry.value;
+    if (entry && entry.expiresAt > now && this.feed.reliable) {
+      this.counted('hit');
+      return entry.value;
+    }
+    this.counted('miss');
     const generation = this.generation;
     const value = await load();
     if (value !== undefined && this.ttlMs > 0 && this.feed.reliable && generation === this.generation) {
@@ -48,7 +54,11 @@ export class TenantCache<V> {
   remember(key: string, tenantId: string, compute: () => V): V {
     const now = this.clock.now().getTime();
     const entry = this.entries.get(key);
-    if (entry && entry.expiresAt > now && this.feed.reliable) return entry.value;
+    if (entry && entry.expiresAt > now && this.feed.reliable) {
+      this.counted('hit');
+      return entry.value;
+    }
+    this.counted('miss');
     const value = compute();
     if (this.ttlMs > 0 && this.feed.reliable)
       this.entries.set(key, { value, tenantId: tenantId.toLowerCase(), expiresAt: now + this.ttlMs });
@@ -69,9 +79,13 @@ export class TenantCaches {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly feed: ChangeFeed,
+    private readonly metrics: Metrics,
   ) {}
 
-  create<V>(max: number): TenantCache<V> {
-    return new TenantCache<V>(max, this.config.cacheTtlMs, this.clock, this.feed);
+  /** `name` labels its hits and misses in the metrics. */
+  create<V>(name: string, max: number): TenantCache<V> {
+    return new TenantCache<V>(max, this.config.cacheTtlMs, this.clock, this.feed, (result) =>
+      this.metrics.cacheLookups.inc({ cache: name, result }),
+    );
   }
 }

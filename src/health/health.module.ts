@@ -1,5 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { DependencyHealth } from './dependency-health';
+import { Drain } from './drain';
 import { HealthController } from './health.controller';
 
-@Module({ controllers: [HealthController] })
+@Global()
+@Module({ controllers: [HealthController], providers: [DependencyHealth, Drain], exports: [Drain] })
 export class HealthModule {}

@@ -4,11 +4,15 @@ export class LiveResponse {
 }
 
 export class ReadyResponse {
-  /** `ok`, or `unavailable` (with status 503) when the database does not answer. */
-  status: 'ok' | 'unavailable';
   /**
-   * Each dependency's state.
-   * @example { "database": "ok" }
+   * `ok`; `degraded` (200) when Redis does not answer; `unavailable` (503) when the database does not answer or
+   * the process is shutting down.
+   */
+  status: 'ok' | 'degraded' | 'unavailable';
+  /**
+   * Each dependency's state: `database` (`ok`, `unreachable`), `redis` (`ok`, `unreachable`, `not_configured`), and
+   * `shutdown: draining` while the process drains.
+   * @example { "database": "ok", "redis": "not_configured" }
    */
   checks: Record<string, string>;
 }

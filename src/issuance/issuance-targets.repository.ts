@@ -54,7 +54,7 @@ export class IssuanceTargetsRepository {
     @Inject(DATABASE_CONNECTION) private readonly db: DatabaseConnection,
     caches: TenantCaches,
   ) {
-    this.cache = caches.create(TARGETS_KEPT);
+    this.cache = caches.create('issuance_targets', TARGETS_KEPT);
   }
 
   async byEndpoint(tenantId: string, endpointId: string): Promise<IssuanceTarget | undefined> {

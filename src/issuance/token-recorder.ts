@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { tokenLogErrors } from '../token-log/token-log.errors';
-import { TokenIssuanceLog, TokenIssuanceRecord } from '../token-log/token-issuance-log';
+import { refusalOutcome, TokenIssuanceLog, TokenIssuanceRecord } from '../token-log/token-issuance-log';
 import { AppError } from '../common/errors/app-error';
 import { Clock } from '../common/clock/clock';
 import { uuidv7 } from '../common/ids';
@@ -14,6 +14,7 @@ import { issuanceErrors } from './issuance.errors';
 import { IssuedTokenResponse } from './issued-token.response';
 import { ProviderSessionsRepository } from './provider-sessions.repository';
 import { refreshAfter } from './token-policy';
+import { Metrics } from '../metrics/metrics';
 
 /** A token-log row being built by one issuance; every row the pipeline writes belongs to a tenant. */
 export type IssuanceRecord = TokenIssuanceRecord & { tenantId: string };
@@ -33,6 +34,7 @@ export class TokenRecorder {
     private readonly sessions: ProviderSessionsRepository,
     private readonly secretBox: SecretBox,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {}
 
   start(caller: IssuanceCaller): IssuanceRecord {
@@ -63,12 +65,23 @@ export class TokenRecorder {
 
   /** Runs one issuance; its refusal or failure is recorded before the error goes back to the caller. */
   async run(record: IssuanceRecord, work: () => Promise<IssuedTokenResponse>): Promise<IssuedTokenResponse> {
+    const startedAt = performance.now();
     try {
-      return await work();
+      const issued = await work();
+      this.count(record, startedAt, 'issued', '');
+      return issued;
     } catch (error) {
       await this.log.appendRefusal(record, error);
+      const { outcome, errorCode } = refusalOutcome(error);
+      this.count(record, startedAt, outcome, errorCode);
       throw error;
     }
+  }
+
+  private count(record: IssuanceRecord, startedAt: number, outcome: string, code: string): void {
+    const provider = record.provider ?? 'none';
+    this.metrics.tokens.inc({ provider, kind: record.tokenKind ?? 'none', outcome, code });
+    this.metrics.issuanceSeconds.observe({ provider, outcome }, Metrics.since(startedAt));
   }
 
   /** Writes the issued row (with any kept refresh credential, in the same commit), and only then hands the token out. */

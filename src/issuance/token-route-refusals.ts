@@ -10,6 +10,7 @@ import { AppError, ErrorSubject } from '../common/errors/app-error';
 import { ErrorObserver } from '../common/errors/http-exception.filter';
 import { Clock } from '../common/clock/clock';
 import { uuidv7 } from '../common/ids';
+import { Metrics } from '../metrics/metrics';
 import { TokenRateLimitGuard } from '../rate-limits/token-rate-limit.guard';
 
 /** Marks a route that mints: its every refusal belongs in the token log, and it is rate limited. */
@@ -29,12 +30,14 @@ export class TokenRouteRefusals extends ErrorObserver {
     private readonly tally: RefusalTally,
     private readonly authenticator: ApiKeyAuthenticator,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {
     super();
   }
 
   async observe(request: FastifyRequest & { user?: Principal }, error: AppError, cause: unknown): Promise<void> {
     if ((request.routeOptions.config as { tokenRoute?: boolean }).tokenRoute !== true || this.log.hasRecorded(cause)) return;
+    this.metrics.routeRefusals.inc({ code: error.code });
     const { principal, subject } = request.user ? { principal: request.user, subject: undefined } : await this.identify(request);
     const tenantId = principal && tenantOf(principal);
     if (principal && tenantId && error.code !== 'rate_limited') {

@@ -37,7 +37,7 @@ export class ProviderAccountsService {
     private readonly outbound: OutboundPolicy,
     caches: TenantCaches,
   ) {
-    this.opened = caches.create(OPENED_ACCOUNTS_KEPT);
+    this.opened = caches.create('opened_accounts', OPENED_ACCOUNTS_KEPT);
   }
 
   create(actor: TenantActor, dto: CreateProviderAccountDto): Promise<ProviderAccountResponse> {

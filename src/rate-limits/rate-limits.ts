@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { commonErrors } from '../common/errors/common.errors';
-import { REDIS_CLIENT } from '../redis/redis.module';
+import { Metrics } from '../metrics/metrics';
+import { REDIS_CLIENT } from '../redis/redis-client';
 
 /** One limit to count a request against: at most `perMinute` requests per `key` in each minute. */
 export interface RateLimitRule {
@@ -32,7 +33,10 @@ const UNBOUNDED = Number.MAX_SAFE_INTEGER;
 export class RateLimits {
   private readonly counter: RateLimiterAbstract;
 
-  constructor(@Inject(REDIS_CLIENT) redis: Redis | undefined) {
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis | undefined,
+    private readonly metrics: Metrics,
+  ) {
     const memory = new RateLimiterMemory({ points: UNBOUNDED, duration: WINDOW_SECONDS, keyPrefix: 'callpass-rl' });
     this.counter = redis
       ? new RateLimiterRedis({
@@ -52,6 +56,8 @@ export class RateLimits {
    */
   async consume(rules: RateLimitRule[]): Promise<RateLimitState | undefined> {
     let tightest: RateLimitState | undefined;
+    // rate-limiter-flexible turns to its insurance (this process's counters) on its own; this counts it.
+    if (this.redis && this.redis.status !== 'ready') this.metrics.redisFallbacks.inc({ feature: 'rate_limits' });
     for (const rule of rules) {
       const counted: RateLimiterRes = await this.counter.consume(rule.key);
       const state = {
@@ -60,6 +66,7 @@ export class RateLimits {
         resetSeconds: Math.max(1, Math.ceil(counted.msBeforeNext / 1000)),
       };
       if (counted.consumedPoints > rule.perMinute) {
+        this.metrics.rateLimited.inc({ limit: rule.name });
         throw commonErrors.rate_limited({ limit: rule.name, perMinute: rule.perMinute, retryAfterSeconds: state.resetSeconds });
       }
       if (!tightest || state.remaining < tightest.remaining) tightest = state;

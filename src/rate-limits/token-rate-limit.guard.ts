@@ -25,7 +25,7 @@ export class TokenRateLimitGuard implements CanActivate {
     private readonly tenants: TenantsRepository,
     caches: TenantCaches,
   ) {
-    this.settings = caches.create(TENANTS_KEPT);
+    this.settings = caches.create('tenant_settings', TENANTS_KEPT);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

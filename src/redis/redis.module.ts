@@ -1,9 +1,9 @@
-import { Global, Inject, Injectable, Logger, Module, OnModuleDestroy } from '@nestjs/common';
-import Redis from 'ioredis';
+import { Global, Inject, Injectable, Module, OnModuleDestroy } from '@nestjs/common';
+import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
-
-/** Injection token: the shared ioredis client, or undefined when REDIS_URL is not set. */
-export const REDIS_CLIENT = Symbol('RedisClient');
+import { connectRedis, REDIS_CLIENT } from './redis-client';
+import { RedisChannels } from './redis-channels';
+import { SharedFlights } from './shared-flights';
 
 /** Closes the client with the app. */
 @Injectable()
@@ -15,36 +15,19 @@ class RedisLifecycle implements OnModuleDestroy {
   }
 }
 
-const logger = new Logger('Redis');
-
-/**
- * One Redis connection per process when REDIS_URL is set. Commands fail fast while it is down (no offline queue),
- * so callers fall back to their in-process state instead of waiting.
- */
+/** The optional Redis every replica shares (REDIS_URL): its client, pub/sub channels and shared single flights. */
 @Global()
 @Module({
   providers: [
     {
       provide: REDIS_CLIENT,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => {
-        if (!config.redisUrl) return undefined;
-        const client = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
-        let lastError = '';
-        client.on('error', (error: Error) => {
-          // Logged once per distinct error, not once per reconnection attempt.
-          if (error.message !== lastError) logger.warn(`Redis unavailable, counting in this process meanwhile: ${error.message}`);
-          lastError = error.message;
-        });
-        client.on('ready', () => {
-          if (lastError) logger.log('Redis reachable again');
-          lastError = '';
-        });
-        return client;
-      },
+      useFactory: (config: AppConfig) => (config.redisUrl ? connectRedis(config.redisUrl) : undefined),
     },
     RedisLifecycle,
+    RedisChannels,
+    SharedFlights,
   ],
-  exports: [REDIS_CLIENT],
+  exports: [REDIS_CLIENT, RedisChannels, SharedFlights],
 })
 export class RedisModule {}

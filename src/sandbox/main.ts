@@ -10,6 +10,7 @@ import { generateApiKey } from '../crypto/api-key-codec';
 import { formatKeyEntry } from '../crypto/keyring';
 import { DemoModule } from '../demo/demo.module';
 import { DemoTenant } from '../demo/demo-tenant';
+import { drain } from '../graceful-shutdown';
 import { startServer } from '../server';
 import { describeStartupError } from '../startup-errors';
 import {
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
   console.log(sandboxGuide(url, adminKey, demo, emulators.twilio.url));
 
   const stop = async () => {
-    await app.close();
+    await drain(app);
     await emulators.close();
     process.exit(0);
   };

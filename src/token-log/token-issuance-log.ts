@@ -4,6 +4,7 @@ import { ChainLink, chainOf } from '../audit-chain/chain-encoding';
 import { ChainHead, linkAfter, linkRows } from '../audit-chain/chain-heads';
 import { DATABASE_CONNECTION, DatabaseConnection, SqlRunner } from '../database/database-connection';
 import { HOT_PATH } from '../database/hot-path-statements';
+import { Metrics } from '../metrics/metrics';
 import { TransactionClient } from '../database/prisma.service';
 import { IssuanceOutcome, Prisma } from '../generated/prisma/client';
 import { tokenLogErrors } from './token-log.errors';
@@ -60,7 +61,10 @@ export class TokenIssuanceLog {
   /** Errors whose refusal is already in the log, so the token routes' filter does not record them twice. */
   private readonly recorded = new WeakSet<object>();
 
-  constructor(@Inject(DATABASE_CONNECTION) private readonly db: DatabaseConnection) {}
+  constructor(
+    @Inject(DATABASE_CONNECTION) private readonly db: DatabaseConnection,
+    private readonly metrics: Metrics,
+  ) {}
 
   /** Fail closed: resolves once the row is committed, else throws `audit_unavailable` and the token must not go out. */
   async appendIssued(record: TokenIssuanceRecord): Promise<void> {
@@ -113,8 +117,11 @@ export class TokenIssuanceLog {
   private async flush(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, MAX_BATCH);
+      const startedAt = performance.now();
       try {
         await this.writeBatch(batch.map((entry) => entry.record));
+        this.metrics.tokenLogBatchRows.observe(batch.length);
+        this.metrics.tokenLogCommitSeconds.observe(Metrics.since(startedAt));
         for (const entry of batch) entry.committed();
       } catch (error) {
         // One row the database refuses must not fail its neighbours: each goes again on its own.
@@ -136,6 +143,7 @@ export class TokenIssuanceLog {
 
   private fail(entries: Pending[], error: unknown): void {
     this.logger.error(`Could not record ${entries.length} token issuance(s): ${(error as Error).message}`);
+    this.metrics.tokenLogFailedRows.inc(entries.length);
     for (const entry of entries) entry.failed(error);
   }
 

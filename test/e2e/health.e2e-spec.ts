@@ -10,7 +10,7 @@ describe('health, docs and request ids', () => {
   it('reports live and ready without authentication', async () => {
     await t.http.get('/health/live').expect(200, { status: 'ok' });
     const ready = await t.http.get('/health/ready').expect(200);
-    expect(ready.body).toEqual({ status: 'ok', checks: { database: 'ok' } });
+    expect(ready.body).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'not_configured' } });
   });
 
   it('serves the OpenAPI document and Swagger UI at /docs', async () => {

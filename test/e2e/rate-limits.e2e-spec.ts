@@ -1,3 +1,4 @@
+import { Metrics } from '../../src/metrics/metrics';
 import { RefusalTally } from '../../src/token-log/refusal-tally';
 import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
 import { validCredentials } from '../factories/credentials.factory';
@@ -112,12 +113,14 @@ describe('rate limits while Redis is unreachable', () => {
   });
   afterAll(() => ctx?.close());
 
-  it('still limits, in this process', async () => {
+  it('still limits, in this process, and counts each fallback in the metrics', async () => {
     const { session } = await createSession(ctx.t, ctx.tenant, { userId: 'offline' });
     expect(await burst(3 * DEFAULT_PER_USER, () => clientIssue(ctx.t, ctx.tenant, session))).toEqual({
       201: DEFAULT_PER_USER,
       429: 2 * DEFAULT_PER_USER,
     });
+    const fallbacks = (await ctx.t.app.get(Metrics).redisFallbacks.get()).values.find((value) => value.labels.feature === 'rate_limits');
+    expect(fallbacks?.value).toBe(3 * DEFAULT_PER_USER);
   });
 });
 

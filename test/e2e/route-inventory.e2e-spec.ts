@@ -17,6 +17,7 @@ DELETE /v1/provider-accounts/:id tenant
 DELETE /v1/sessions/:id tenant
 GET /health/live public
 GET /health/ready public
+GET /metrics service:metrics:read
 GET /v1/admin/admin-keys admin
 GET /v1/admin/audit-events admin
 GET /v1/admin/audit/heads admin

@@ -8,7 +8,7 @@ import { SetMetadata } from '@nestjs/common';
 export type AccessRule =
   { kind: 'public' } | { kind: 'admin' } | { kind: 'tenant' } | { kind: 'service'; scope: ServiceScope } | { kind: 'end_user' };
 
-export const SERVICE_SCOPES = ['endpoints:read', 'usage:read', 'tokens:issue', 'users:revoke'] as const;
+export const SERVICE_SCOPES = ['endpoints:read', 'usage:read', 'tokens:issue', 'users:revoke', 'metrics:read'] as const;
 export type ServiceScope = (typeof SERVICE_SCOPES)[number];
 
 export const ACCESS_RULE = Symbol('callpass:access-rule');

@@ -37,7 +37,7 @@ describe('BandwidthTokenCache', () => {
   });
 
   it('forgets an account on request, and holds a bounded number, dropping the least recently used', async () => {
-    const cache = new BandwidthTokenCache(2);
+    const cache = new BandwidthTokenCache(undefined, 2);
     let n = 0;
     const fetch = async () => ({ token: `t${++n}`, expiresAt: at(600) });
     const other = (id: string) => ({ id, updatedAt: at(0) });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { SharedFlights } from '../../redis/shared-flights';
 import { ProviderHttpClient } from '../http/provider-http-client';
 import { rejected, requireString } from '../http/provider-responses';
 import { decodeJwt } from '../jwt';
@@ -31,9 +32,14 @@ export class BandwidthAdapter implements ProviderAdapter<BandwidthConfigDto, Ban
   };
   readonly defaultTokenKind = 'access_token';
   readonly maxTtlSeconds = 86_400;
-  private readonly cache = new BandwidthTokenCache();
+  private readonly cache: BandwidthTokenCache;
 
-  constructor(private readonly http: ProviderHttpClient) {}
+  constructor(
+    private readonly http: ProviderHttpClient,
+    shared: SharedFlights,
+  ) {
+    this.cache = new BandwidthTokenCache(shared);
+  }
 
   identityProblem(identity: string): string | undefined {
     return BANDWIDTH_LABEL.test(identity) ? undefined : 'Bandwidth identities are 1-128 printable characters';

@@ -12,19 +12,41 @@ interface CircuitState {
   trialInFlight: boolean;
 }
 
+/** A circuit opened (for `openForMs` from now) or closed again, told to and by the other replicas. */
+export interface CircuitChange {
+  key: string;
+  provider: string;
+  openForMs?: number;
+}
+
+/** How replicas tell each other about circuits (Redis pub/sub); without it, each process learns on its own. */
+export interface CircuitNews {
+  publish(change: CircuitChange): void;
+  subscribe(handler: (change: CircuitChange) => void): void;
+}
+
+export interface CircuitBreakersOptions {
+  news?: CircuitNews;
+  /** Called when a circuit opens, here (after its own failures) or elsewhere (another replica's news). */
+  opened?: (provider: string, where: 'here' | 'elsewhere') => void;
+  maxCircuits?: number;
+}
+
 /**
  * One circuit per key (the HTTP client keys by provider account and host, so one tenant's broken settings never
  * trip another's calls). After 5 consecutive failures (timeouts, 5xx, refused connections) calls fail at once for
- * 10 s instead of piling up; then a single trial call decides whether it closes again.
+ * 10 s instead of piling up; then a single trial call decides whether it closes again. An opened circuit is news
+ * for every replica: they stop calling too, without failing 5 times each.
  */
 export class CircuitBreakers {
   private readonly circuits: LRUCache<string, CircuitState>;
 
   constructor(
     private readonly clock: Clock,
-    maxCircuits = MAX_CIRCUITS,
+    private readonly options: CircuitBreakersOptions = {},
   ) {
-    this.circuits = new LRUCache({ max: maxCircuits });
+    this.circuits = new LRUCache({ max: options.maxCircuits ?? MAX_CIRCUITS });
+    options.news?.subscribe((change) => this.heard(change));
   }
 
   /** Whether a call may go out now; in the half-open state only one trial call does. */
@@ -36,15 +58,40 @@ export class CircuitBreakers {
     return true;
   }
 
-  succeeded(key: string): void {
+  succeeded(key: string, provider: string): void {
+    const state = this.circuits.get(key);
     this.circuits.delete(key);
+    if (state && state.consecutiveFailures >= FAILURES_TO_OPEN) this.options.news?.publish({ key, provider });
   }
 
-  failed(key: string): void {
+  failed(key: string, provider: string): void {
     const state = this.circuits.get(key) ?? { consecutiveFailures: 0, openUntil: 0, trialInFlight: false };
     state.consecutiveFailures += 1;
     state.trialInFlight = false;
-    if (state.consecutiveFailures >= FAILURES_TO_OPEN) state.openUntil = this.clock.now().getTime() + OPEN_FOR_MS;
+    if (state.consecutiveFailures >= FAILURES_TO_OPEN) {
+      state.openUntil = this.clock.now().getTime() + OPEN_FOR_MS;
+      this.options.opened?.(provider, 'here');
+      this.options.news?.publish({ key, provider, openForMs: OPEN_FOR_MS });
+    }
     this.circuits.set(key, state);
+  }
+
+  /** How many circuits are open now. */
+  openCount(): number {
+    const now = this.clock.now().getTime();
+    let open = 0;
+    for (const state of this.circuits.values()) if (state.consecutiveFailures >= FAILURES_TO_OPEN && state.openUntil > now) open += 1;
+    return open;
+  }
+
+  private heard(change: CircuitChange): void {
+    if (change.openForMs === undefined) return void this.circuits.delete(change.key);
+    const openForMs = Math.min(Math.max(0, change.openForMs), OPEN_FOR_MS);
+    this.circuits.set(change.key, {
+      consecutiveFailures: FAILURES_TO_OPEN,
+      openUntil: this.clock.now().getTime() + openForMs,
+      trialInFlight: false,
+    });
+    this.options.opened?.(change.provider, 'elsewhere');
   }
 }

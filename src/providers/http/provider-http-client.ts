@@ -6,7 +6,10 @@ import { ForbiddenAddressError } from '../../outbound/guarded-dispatcher';
 import { OutboundPolicy } from '../../outbound/outbound-policy';
 import { AccountContext } from '../provider-adapter';
 import { providerErrors } from '../providers.errors';
+import { Metrics } from '../../metrics/metrics';
+import { RedisChannels } from '../../redis/redis-channels';
 import { CircuitBreakers } from './circuit-breaker';
+import { redisCircuitNews } from './circuit-news';
 
 export interface ProviderRequest {
   /** Provider name, for errors and logs. */
@@ -55,8 +58,14 @@ export class ProviderHttpClient {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly outbound: OutboundPolicy,
+    private readonly metrics: Metrics,
+    channels: RedisChannels,
   ) {
-    this.breakers = new CircuitBreakers(clock);
+    this.breakers = new CircuitBreakers(clock, {
+      news: redisCircuitNews(channels),
+      opened: (provider, where) => metrics.circuitsOpened.inc({ provider, where }),
+    });
+    metrics.countOpenCircuitsWith(() => this.breakers.openCount());
   }
 
   async send(call: ProviderRequest): Promise<ProviderResponse> {
@@ -67,17 +76,22 @@ export class ProviderHttpClient {
     const circuit = `${call.account.id} ${url.origin}`;
     for (let attempt = 1; ; attempt += 1) {
       if (!this.breakers.allow(circuit)) {
+        this.metrics.upstreamRequests.inc({ provider: call.provider, outcome: 'circuit_open' });
         throw providerErrors.provider_unavailable({ provider: call.provider, reason: 'circuit_open' });
       }
+      const startedAt = performance.now();
       const outcome = await this.attempt(call);
+      this.metrics.upstreamSeconds.observe({ provider: call.provider }, Metrics.since(startedAt));
+      this.metrics.upstreamRequests.inc({ provider: call.provider, outcome: outcome.outcome });
       if ('response' in outcome) {
-        this.breakers.succeeded(circuit);
+        this.breakers.succeeded(circuit, call.provider);
         return outcome.response;
       }
-      if (outcome.countsAsOutage) this.breakers.failed(circuit);
-      else this.breakers.succeeded(circuit);
+      if (outcome.countsAsOutage) this.breakers.failed(circuit, call.provider);
+      else this.breakers.succeeded(circuit, call.provider);
       const wait = attempt < MAX_ATTEMPTS && outcome.retryable ? this.retryDelay(attempt, outcome.retryAfterMs) : undefined;
       if (wait === undefined) throw outcome.error;
+      this.metrics.upstreamRetries.inc({ provider: call.provider });
       this.logger.warn(`${call.provider} ${call.method} failed (${outcome.reason}); retry ${attempt + 1}/${MAX_ATTEMPTS} in ${wait} ms`);
       await this.clock.sleep(wait);
     }
@@ -113,6 +127,7 @@ export class ProviderHttpClient {
       return {
         error: providerErrors.provider_auth_failed({ provider: call.provider, providerStatus: status }),
         reason: `${status}`,
+        outcome: 'client_error',
         retryable: false,
         countsAsOutage: false,
       };
@@ -126,6 +141,7 @@ export class ProviderHttpClient {
           ...(retryAfterMs ? { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } : {}),
         }),
         reason: '429',
+        outcome: 'rate_limited',
         // Refused before any processing: safe to repeat whatever the call.
         retryable: true,
         retryAfterMs,
@@ -136,11 +152,12 @@ export class ProviderHttpClient {
       return {
         error: providerErrors.provider_unavailable({ provider: call.provider, providerStatus: status }),
         reason: `${status}`,
+        outcome: 'server_error',
         retryable: call.idempotent,
         countsAsOutage: true,
       };
     }
-    return { response: { status, body: parseJson(text), secrets: secretsOf(call) } };
+    return { response: { status, body: parseJson(text), secrets: secretsOf(call) }, outcome: status < 400 ? 'ok' : 'client_error' };
   }
 
   private classifyFailure(call: ProviderRequest, error: unknown): AttemptOutcome {
@@ -157,12 +174,13 @@ export class ProviderHttpClient {
         'The provider did not answer in time',
         504,
       );
-      return { error: timeout, reason: 'timeout', retryable: false, countsAsOutage: true };
+      return { error: timeout, reason: 'timeout', outcome: 'timeout', retryable: false, countsAsOutage: true };
     }
     if (error instanceof ForbiddenAddressError || (error as { cause?: unknown } | undefined)?.cause instanceof ForbiddenAddressError) {
       return {
         error: providerErrors.provider_address_forbidden({ provider: call.provider }),
         reason: 'forbidden address',
+        outcome: 'forbidden',
         retryable: false,
         countsAsOutage: false,
       };
@@ -171,6 +189,7 @@ export class ProviderHttpClient {
       return {
         error: providerErrors.provider_bad_response({ provider: call.provider, reason: 'response_too_large' }),
         reason: 'too large',
+        outcome: 'bad_response',
         retryable: false,
         countsAsOutage: false,
       };
@@ -180,6 +199,7 @@ export class ProviderHttpClient {
       return {
         error: providerErrors.provider_bad_response({ provider: call.provider, reason: 'malformed_http' }),
         reason: 'malformed HTTP',
+        outcome: 'bad_response',
         retryable: false,
         countsAsOutage: true,
       };
@@ -191,6 +211,7 @@ export class ProviderHttpClient {
     return {
       error: providerErrors.provider_unavailable({ provider: call.provider, reason: 'unreachable' }),
       reason: code || 'transport',
+      outcome: 'unreachable',
       retryable,
       countsAsOutage: true,
     };
@@ -203,8 +224,12 @@ export class ProviderHttpClient {
   }
 }
 
+/** How an attempt ended, as the upstream metrics label it. */
+type AttemptLabel = 'ok' | 'client_error' | 'rate_limited' | 'server_error' | 'timeout' | 'unreachable' | 'bad_response' | 'forbidden';
+
 type AttemptOutcome =
-  { response: ProviderResponse } | { error: Error; reason: string; retryable: boolean; retryAfterMs?: number; countsAsOutage: boolean };
+  | { response: ProviderResponse; outcome: AttemptLabel }
+  | { error: Error; reason: string; outcome: AttemptLabel; retryable: boolean; retryAfterMs?: number; countsAsOutage: boolean };
 
 class ResponseTooLargeError extends Error {}
 

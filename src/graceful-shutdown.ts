@@ -1,0 +1,46 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { Drain } from './health/drain';
+
+/**
+ * Shuts down without dropping work: readiness fails at once, the listener stops taking connections, requests in
+ * flight finish (their audit rows committed: each waits for its own), and only then do the modules close (counted
+ * refusals written, pools closed). Nest's own shutdown hooks close the modules first, under the requests' feet.
+ */
+export async function drain(app: NestFastifyApplication): Promise<void> {
+  app.get(Drain).begin();
+  await app.getHttpAdapter().getInstance().close();
+  await app.close();
+}
+
+/**
+ * SIGTERM or SIGINT drains, then exits 0; past `graceMs` the process exits (1) anyway. A second signal exits at once.
+ */
+export function drainOnSignals(app: NestFastifyApplication, logger: Logger, graceMs: number): void {
+  let draining = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (draining) {
+      logger.warn({ signal }, 'Second signal: exiting without waiting for requests in flight');
+      process.exit(1);
+    }
+    draining = true;
+    logger.info({ signal, graceMs }, 'Draining: not ready, taking no new connections, finishing requests in flight');
+    const deadline = setTimeout(() => {
+      logger.error({ graceMs }, 'Still draining when the grace period ended (SHUTDOWN_GRACE_SECONDS); exiting');
+      process.exit(1);
+    }, graceMs).unref();
+    drain(app).then(
+      () => {
+        clearTimeout(deadline);
+        logger.info('Drained; exiting');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'Draining failed; exiting');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
