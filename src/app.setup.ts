@@ -12,6 +12,7 @@ import { Principal, tenantOf } from './auth/principal';
 import { ClientOrigins } from './client/client-origins.service';
 import { commonErrors } from './common/errors/common.errors';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
+import { Drain } from './health/drain';
 import { TokenRouteRefusals } from './issuance/token-route-refusals';
 import { flattenValidationErrors, validationFailed } from './common/errors/validation-errors';
 import { exceedsDepth } from './common/validation/json-depth';
@@ -102,6 +103,17 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       .getHttpAdapter()
       .getInstance()
       .addHook('onRequest', (request, reply) => origins.onRequest(request, reply));
+  const drain = optional(app, Drain);
+  // While draining, every answer closes its connection, including those of requests already in flight: the
+  // listener then closes once they are done, instead of waiting for idle keep-alive connections to time out.
+  if (drain)
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onSend', (_request, reply, payload, done) => {
+        if (drain.draining) reply.header('connection', 'close');
+        done(null, payload);
+      });
 
   await setUpApiDocs(app);
 }

@@ -12,6 +12,7 @@ export interface ReplicaSet {
   database: TestDatabase;
   /** Each replica's base URL. */
   urls: string[];
+  servers: ServerProcess[];
   adminKey: string;
   stop(): Promise<void>;
 }
@@ -45,7 +46,7 @@ export async function startReplicaSet(
     await stop();
     throw failed.reason;
   }
-  return { database, urls: servers.map((server) => server.url), adminKey, stop };
+  return { database, urls: servers.map((server) => server.url), servers, adminKey, stop };
 }
 
 /** A tenant with a key and a Twilio endpoint, made through the replica at `url`. */

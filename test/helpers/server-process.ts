@@ -5,10 +5,14 @@ import readline from 'node:readline';
 export interface ServerProcess {
   url: string;
   output: string[];
-  /** SIGTERM; resolves with how the process ended (Nest closes the app, then re-raises the signal). */
+  /** SIGTERM; resolves with how the process ended (it drains, then exits 0). */
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGKILL: a crash, with no chance to clean up. */
   kill(): Promise<void>;
+  /** Sends a signal without waiting for anything. */
+  signal(name: NodeJS.Signals): void;
+  /** Settles when the process ends, with how it ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /** Runs `src/main.ts` as its own process, exactly as `npm start` runs the built file. */
@@ -48,18 +52,19 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
     child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${output.join('\n')}`)));
   });
   const url = await withinLimit(child, listening, () => output.join('\n'));
+  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
   const signal = async (name: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
-    const exited = once(child, 'exit');
     child.kill(name);
-    const [code, ended] = (await exited) as [number | null, NodeJS.Signals | null];
-    return { code, signal: ended };
+    return exited;
   };
   return {
     url,
     output,
     stop: () => signal('SIGTERM'),
     kill: async () => void (await signal('SIGKILL')),
+    signal: (name) => void child.kill(name),
+    exited,
   };
 }
 

@@ -40,7 +40,7 @@ describe('CircuitBreakers', () => {
 
   it('keeps a bounded number of circuits, dropping the least recently used', () => {
     const breakers = new CircuitBreakers(new FakeClock(), { maxCircuits: 3 });
-    for (const key of ['a', 'b']) for (let failure = 0; failure < 5; failure += 1) breakers.failed(key);
+    for (const key of ['a', 'b']) for (let failure = 0; failure < 5; failure += 1) breakers.failed(key, 'twilio');
     breakers.failed('c', 'twilio');
     expect(breakers.allow('a')).toBe(false);
     breakers.failed('d', 'twilio');
