@@ -399,7 +399,7 @@ if (process.env.TEST_DATABASE_URL) {
 
     beforeAll(async () => {
       emulators = await startEmulators();
-      replicas = await startReplicaSet(2, { ALLOW_PRIVATE_NETWORK_URLS: 'true' });
+      replicas = await startReplicaSet(2, { env: { ALLOW_PRIVATE_NETWORK_URLS: 'true' } });
     }, 60_000);
     afterAll(async () => {
       await replicas?.stop();

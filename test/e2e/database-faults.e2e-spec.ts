@@ -22,7 +22,7 @@ if (process.env.TEST_DATABASE_URL) {
     beforeAll(async () => {
       const server = new URL(process.env.TEST_DATABASE_URL!);
       proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
-      replicas = await startReplicaSet(1, {}, (databaseUrl) => proxy.via(databaseUrl));
+      replicas = await startReplicaSet(1, { reach: (databaseUrl) => proxy.via(databaseUrl) });
       [url] = replicas.urls;
     }, 60_000);
     afterAll(async () => {

@@ -32,7 +32,7 @@ if (process.env.TEST_DATABASE_URL) {
 
     /** One replica with a Plivo endpoint, whose tokens need a call to the emulator (so they can be held in flight). */
     async function replicaWithPlivo(env: Record<string, string> = {}) {
-      const replicas = await startReplicaSet(1, { ALLOW_PRIVATE_NETWORK_URLS: 'true', ...env });
+      const replicas = await startReplicaSet(1, { env: { ALLOW_PRIVATE_NETWORK_URLS: 'true', ...env } });
       const [url] = replicas.urls;
       const t = await seedTwilioEndpoint(url, replicas.adminKey, 'drain');
       const plivo = await callJson(url, 'POST', '/v1/provider-accounts', t.key, {

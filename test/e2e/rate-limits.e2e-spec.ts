@@ -131,7 +131,7 @@ if (redisUrl && process.env.TEST_DATABASE_URL) {
     let replicas: ReplicaSet;
 
     beforeAll(async () => {
-      replicas = await startReplicaSet(2, { REDIS_URL: redisUrl, LOG_LEVEL: 'info' });
+      replicas = await startReplicaSet(2, { env: { REDIS_URL: redisUrl, LOG_LEVEL: 'info' } });
     }, 60_000);
     afterAll(() => replicas?.stop());
 

@@ -16,7 +16,7 @@ if (process.env.TEST_DATABASE_URL) {
     let second: string;
 
     beforeAll(async () => {
-      replicas = await startReplicaSet(2, { CACHE_TTL_SECONDS: '60' });
+      replicas = await startReplicaSet(2, { env: { CACHE_TTL_SECONDS: '60' } });
       [first, second] = replicas.urls;
     }, 60_000);
     afterAll(() => replicas?.stop());

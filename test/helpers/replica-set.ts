@@ -17,13 +17,17 @@ export interface ReplicaSet {
   stop(): Promise<void>;
 }
 
-/** `reach`: how the replicas reach the database (e.g. through a TcpProxy's `via`); directly by default. */
-export async function startReplicaSet(
-  count: number,
-  env: Record<string, string> = {},
-  reach: (databaseUrl: string) => string = (url) => url,
-): Promise<ReplicaSet> {
-  const database = await createTestDatabase('postgresql');
+export interface ReplicaSetOptions {
+  env?: Record<string, string>;
+  /** How the replicas reach the database (e.g. through a TcpProxy's `via`); directly by default. */
+  reach?: (databaseUrl: string) => string;
+  /** Boot on an empty database (the replicas migrate it), not on a migrated copy. */
+  emptyDatabase?: boolean;
+}
+
+export async function startReplicaSet(count: number, options: ReplicaSetOptions = {}): Promise<ReplicaSet> {
+  const { env = {}, reach = (url: string) => url } = options;
+  const database = await createTestDatabase('postgresql', { empty: options.emptyDatabase });
   const adminKey = generateApiKey('admin').key;
   const shared = {
     NODE_ENV: 'test',

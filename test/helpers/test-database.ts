@@ -42,13 +42,18 @@ export function availableDatabaseKinds(): DatabaseKind[] {
   return process.env.TEST_DATABASE_URL ? ['postgresql', 'pglite'] : ['pglite'];
 }
 
-export async function createTestDatabase(kind: DatabaseKind = defaultDatabaseKind()): Promise<TestDatabase> {
-  return kind === 'postgresql' ? createPostgresDatabase(process.env.TEST_DATABASE_URL!) : createPgliteDatabase();
+/** `empty` (PostgreSQL only): a database with no tables, for whoever is to migrate it. */
+export async function createTestDatabase(
+  kind: DatabaseKind = defaultDatabaseKind(),
+  options: { empty?: boolean } = {},
+): Promise<TestDatabase> {
+  return kind === 'postgresql' ? createPostgresDatabase(process.env.TEST_DATABASE_URL!, options.empty) : createPgliteDatabase();
 }
 
-async function createPostgresDatabase(serverUrl: string): Promise<TestDatabase> {
+async function createPostgresDatabase(serverUrl: string, empty = false): Promise<TestDatabase> {
   const name = `callpass_t_${testRunId()}_${randomBytes(6).toString('hex')}`;
-  await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE callpass_tpl_${testRunId()}`));
+  const template = empty ? 'template0' : `callpass_tpl_${testRunId()}`;
+  await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
   const url = databaseUrl(serverUrl, name);
   const opened: DatabaseConnection[] = [];
   const raw = openPostgres(url, 2);
