@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { LogFormat } from '../common/logging/logger';
+import type { DatabaseTimeouts } from '../database/database-connection';
 import { Environment, validateEnvironment } from './environment';
 
 /** Typed, validated configuration. Built from the environment once at boot (or from a plain object in tests). */
@@ -25,6 +26,9 @@ export class AppConfig {
   }
   get databasePoolSize(): number {
     return this.env.DATABASE_POOL_SIZE;
+  }
+  get databaseTimeouts(): DatabaseTimeouts {
+    return { connectMs: this.env.DATABASE_CONNECT_TIMEOUT_MS, statementMs: this.env.DATABASE_STATEMENT_TIMEOUT_MS };
   }
   get cacheTtlMs(): number {
     return this.env.CACHE_TTL_SECONDS * 1000;

@@ -49,6 +49,20 @@ export class Environment {
   @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /** How long to wait for a database connection (a new one, or a free one from a busy pool) before answering 503. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  DATABASE_CONNECT_TIMEOUT_MS = 2000;
+
+  /** How long one statement may take, counted by the server and by the client (a slow network too), before a 503. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 5000;
+
   /**
    * How long a replica may serve a key, tenant or issuance target from memory at most (0: never). Changes reach
    * every replica at once through PostgreSQL's NOTIFY; this bounds a missed message.

@@ -57,35 +57,64 @@ const RELISTEN_DELAY_MS = 1000;
 const HEARTBEAT_EVERY_MS = 5000;
 const HEARTBEAT_TIMEOUT_MS = 2000;
 
+/** How long the service waits on PostgreSQL before answering 503 instead of letting requests pile up. */
+export interface DatabaseTimeouts {
+  /** For a connection: a new one, or a free one from a busy pool. */
+  connectMs: number;
+  /** For one statement, counted by the server and by the client (so a slow network counts too). */
+  statementMs: number;
+}
+
+const DEFAULT_TIMEOUTS: DatabaseTimeouts = { connectMs: 2000, statementMs: 5000 };
+
 export interface DatabaseTarget {
   /** PostgreSQL URL; without one the embedded PGlite database in `pgliteDir` is used. */
   databaseUrl?: string;
   pgliteDir: string;
   poolSize?: number;
+  timeouts?: DatabaseTimeouts;
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseConnection> {
-  return target.databaseUrl ? openPostgres(target.databaseUrl, target.poolSize ?? 10) : openPglite(target.pgliteDir);
+  return target.databaseUrl ? openPostgres(target.databaseUrl, target.poolSize ?? 10, target.timeouts) : openPglite(target.pgliteDir);
 }
 
-export function openPostgres(url: string, poolSize: number): DatabaseConnection {
-  const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+/**
+ * The pool serves requests, with timeouts; sessions (migrations) and snapshot reads (chain verification) get a
+ * connection of their own without them, as they may rightly take long.
+ */
+export function openPostgres(url: string, poolSize: number, timeouts: DatabaseTimeouts = DEFAULT_TIMEOUTS): DatabaseConnection {
+  const pool = new Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: timeouts.connectMs,
+    statement_timeout: timeouts.statementMs,
+    query_timeout: timeouts.statementMs,
+  });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  const unhurried = async (): Promise<{ client: Client; release: () => Promise<void> }> => {
+    const client = new Client({ connectionString: url, connectionTimeoutMillis: timeouts.connectMs });
+    client.on('error', () => undefined);
+    await client.connect();
+    return { client, release: () => client.end().catch(() => undefined) };
+  };
   return {
     kind: 'postgresql',
     adapter: new PrismaPg(pool),
     query: async <T>(sql: string, params: unknown[], name?: string) => (await pool.query({ text: sql, values: params, name })).rows as T[],
     async openSession() {
-      const client = await pool.connect();
+      const { client, release } = await unhurried();
       return {
         query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
         exec: async (script) => void (await client.query(script)),
-        release: async () => client.release(),
+        release,
       };
     },
     async transaction(work, options) {
-      const client = await pool.connect();
+      const { client, release } = options?.snapshot
+        ? await unhurried()
+        : await pool.connect().then((pooled) => ({ client: pooled, release: async () => pooled.release() }));
       try {
         await client.query('BEGIN');
         if (options?.snapshot) await client.query(SNAPSHOT);
@@ -96,7 +125,7 @@ export function openPostgres(url: string, poolSize: number): DatabaseConnection 
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        await release();
       }
     },
     listen: async (channel, handlers) => listenOnPostgres(url, channel, handlers),

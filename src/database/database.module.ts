@@ -23,6 +23,7 @@ import { TenantCaches } from './tenant-cache';
           databaseUrl: config.databaseUrl,
           pgliteDir,
           poolSize: config.databasePoolSize,
+          timeouts: config.databaseTimeouts,
         });
         logger.log(connection.kind === 'pglite' ? `Embedded PGlite database in ${config.dataDir}` : 'PostgreSQL database');
         if (config.migrateOnBoot) {

@@ -30,7 +30,19 @@ export function isUniqueViolationOn(error: unknown, column: string): boolean {
   return Boolean(constraint?.fields?.includes(column) || constraint?.index?.includes(column));
 }
 
-const UNAVAILABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01']);
+/** Unreachable, dropped, timed out, or cancelled by the statement timeout (57014). */
+const UNAVAILABLE_CODES = new Set([
+  'P1001',
+  'P1002',
+  'P1008',
+  'P1017',
+  'P2024',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  '57P01',
+  '57014',
+]);
 
 /** The database could not be reached or dropped the connection: a 503, not a 500. */
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -38,5 +50,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   const message = error instanceof Error ? error.message : '';
-  return /ECONNREFUSED|Connection terminated|timeout exceeded when trying to connect|Can't reach database|PGlite is closed/i.test(message);
+  return /ECONNREFUSED|Connection terminated|timeout exceeded when trying to connect|Query read timeout|statement timeout|Can't reach database|PGlite is closed/i.test(
+    message,
+  );
 }

@@ -7,6 +7,11 @@ import { startTcpProxy, TcpProxy } from '../helpers/tcp-proxy';
 const ANSWER_BOUND_MS = 2000;
 /** How soon after the database returns the service must work again, without a restart. */
 const RECOVERY_BOUND_MS = 5000;
+/** The server's statement timeout here; the slow database answers later than that. */
+const STATEMENT_TIMEOUT_MS = 1000;
+const SLOW_DATABASE_LATENCY_MS = 3000;
+/** A statement timing out, the token log's row-by-row retry timing out too, and a new connection's timeout. */
+const SLOW_ANSWER_BOUND_MS = 3 * STATEMENT_TIMEOUT_MS + 1000;
 
 /**
  * A server process reaches PostgreSQL through a loopback proxy the test controls, which breaks the connection the
@@ -22,7 +27,10 @@ if (process.env.TEST_DATABASE_URL) {
     beforeAll(async () => {
       const server = new URL(process.env.TEST_DATABASE_URL!);
       proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
-      replicas = await startReplicaSet(1, { reach: (databaseUrl) => proxy.via(databaseUrl) });
+      replicas = await startReplicaSet(1, {
+        reach: (databaseUrl) => proxy.via(databaseUrl),
+        env: { DATABASE_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS), DATABASE_CONNECT_TIMEOUT_MS: '1000' },
+      });
       [url] = replicas.urls;
     }, 60_000);
     afterAll(async () => {
@@ -77,11 +85,6 @@ if (process.env.TEST_DATABASE_URL) {
       const before = await issuedRows(t.tenantId);
 
       proxy.cut();
-      const timed = async (call: () => ReturnType<typeof callJson>) => {
-        const started = performance.now();
-        const answer = await call();
-        return { answer, ms: performance.now() - started };
-      };
       let during;
       try {
         during = await Promise.all([
@@ -102,7 +105,43 @@ if (process.env.TEST_DATABASE_URL) {
       expect(slowest).toBeLessThan(ANSWER_BOUND_MS);
       expect(await issuedRows(t.tenantId)).toBe(before);
 
-      // Back: requests one after another until one succeeds, each counted.
+      await expectRecovery(t);
+    });
+
+    it('PostgreSQL slow: requests time out with 503 instead of piling up, and the pool recovers once it is fast again', async () => {
+      const t = await seedTwilioEndpoint(url, replicas.adminKey, 'fault-slow');
+      expect((await callJson(url, 'POST', '/v1/tokens', t.key, { endpointId: t.endpointId })).status).toBe(201);
+
+      proxy.setLatency(SLOW_DATABASE_LATENCY_MS);
+      let during;
+      try {
+        during = await Promise.all([
+          ...Array.from({ length: 20 }, () => timed(() => callJson(url, 'POST', '/v1/tokens', t.key, { endpointId: t.endpointId }))),
+          timed(() => callJson(url, 'GET', '/v1/endpoints', t.key)),
+        ]);
+      } finally {
+        proxy.restore();
+      }
+      const slowest = Math.max(...during.map((call) => call.ms));
+      console.log(
+        `slow database (+${SLOW_DATABASE_LATENCY_MS} ms): ${during.length} requests, all answered in at most ${slowest.toFixed(0)} ms`,
+      );
+      for (const { answer } of during) {
+        expect(answer.status).toBe(503);
+        expect(['audit_unavailable', 'database_unavailable']).toContain(answer.body.error?.code);
+      }
+      expect(slowest).toBeLessThan(SLOW_ANSWER_BOUND_MS);
+      await expectRecovery(t);
+    });
+
+    async function timed(call: () => ReturnType<typeof callJson>) {
+      const started = performance.now();
+      const answer = await call();
+      return { answer, ms: performance.now() - started };
+    }
+
+    /** Requests one after another until one succeeds (each counted), within the bound. */
+    async function expectRecovery(t: Awaited<ReturnType<typeof seedTwilioEndpoint>>) {
       const returned = performance.now();
       let attempts = 0;
       let status = 0;
@@ -114,6 +153,6 @@ if (process.env.TEST_DATABASE_URL) {
       console.log(`recovered ${recoveredMs.toFixed(0)} ms after the database returned, on attempt ${attempts}`);
       expect(status).toBe(201);
       expect((await callJson(url, 'GET', '/v1/endpoints', t.key)).status).toBe(200);
-    });
+    }
   });
 }

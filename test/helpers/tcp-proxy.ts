@@ -14,6 +14,8 @@ export interface TcpProxy {
   restore(): void;
   /** Until `restore`: a connection whose client sends a packet containing any of `markers` is destroyed before it is forwarded. */
   trap(...markers: string[]): void;
+  /** Delays every packet in both directions by `ms` (0: none), in order, like a slow network. */
+  setLatency(ms: number): void;
   /** How many connections a trap destroyed. */
   readonly trapped: number;
   close(): Promise<void>;
@@ -24,6 +26,17 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   let refusing = false;
   let markers: Buffer[] = [];
   let trapped = 0;
+  let latencyMs = 0;
+
+  /** Forwards to `socket` after the current latency, never overtaking a packet sent before. */
+  const delayed = (socket: net.Socket) => {
+    let lastRelease = 0;
+    return (chunk: Buffer) => {
+      if (latencyMs === 0 && lastRelease <= Date.now()) return void socket.write(chunk);
+      lastRelease = Math.max(Date.now() + latencyMs, lastRelease);
+      setTimeout(() => socket.writable && socket.write(chunk), lastRelease - Date.now());
+    };
+  };
 
   const server = net.createServer((client) => {
     if (refusing) return void client.destroy();
@@ -38,14 +51,16 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       });
       socket.on('error', destroyPair);
     }
+    const toUpstream = delayed(upstream);
+    const toClient = delayed(client);
     client.on('data', (chunk: Buffer) => {
       if (markers.some((marker) => chunk.includes(marker))) {
         trapped += 1;
         return destroyPair();
       }
-      upstream.write(chunk);
+      toUpstream(chunk);
     });
-    upstream.on('data', (chunk: Buffer) => client.write(chunk));
+    upstream.on('data', toClient);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
@@ -65,6 +80,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     restore() {
       refusing = false;
       markers = [];
+      latencyMs = 0;
+    },
+    setLatency(ms) {
+      latencyMs = ms;
     },
     trap(...texts) {
       markers = texts.map((text) => Buffer.from(text));
