@@ -14,6 +14,8 @@ export interface ReplicaSet {
   urls: string[];
   servers: ServerProcess[];
   adminKey: string;
+  /** Drains replica `index` (SIGTERM) and starts it again with `env` added (a rolling restart); its URL changes. */
+  restart(index: number, env: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,7 +52,14 @@ export async function startReplicaSet(count: number, options: ReplicaSetOptions 
     await stop();
     throw failed.reason;
   }
-  return { database, urls: servers.map((server) => server.url), servers, adminKey, stop };
+  const urls = servers.map((server) => server.url);
+  const restart = async (index: number, more: Record<string, string>) => {
+    await servers[index].stop();
+    Object.assign(shared, more);
+    servers[index] = await startServer({ ...shared, DATA_DIR: dataDirs[index] });
+    urls[index] = servers[index].url;
+  };
+  return { database, urls, servers, adminKey, restart, stop };
 }
 
 /** A tenant with a key and a Twilio endpoint, made through the replica at `url`. */

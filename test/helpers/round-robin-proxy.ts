@@ -1,37 +1,64 @@
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** A load balancer for tests: each request goes to the next replica in turn. */
 export interface RoundRobinProxy {
   url: string;
-  /** Requests each replica was sent, in the order of `backends`. */
+  /** Requests each replica was sent, in the order of the backends. */
   counts: number[];
+  /** Replaces the replicas (after a restart moved one to another port). */
+  setBackends(urls: string[]): void;
   close(): Promise<void>;
 }
 
-export async function startRoundRobinProxy(backends: string[]): Promise<RoundRobinProxy> {
-  const agent = new http.Agent({ keepAlive: true });
+/**
+ * Like a real load balancer, a request whose connection a replica refuses (it is restarting) goes to the next one:
+ * it never reached the replica, so sending it elsewhere is safe.
+ */
+export async function startRoundRobinProxy(initial: string[]): Promise<RoundRobinProxy> {
+  // A connection per request: a pooled one could be closed by a draining replica just as a request goes out on it.
+  const agent = new http.Agent({ keepAlive: false });
+  let backends = [...initial];
   const counts = backends.map(() => 0);
   let next = 0;
-  const server = http.createServer((request, response) => {
-    const index = next;
-    next = (next + 1) % backends.length;
+
+  /** Sends to backend `index`; on a refused connection, to the ones after it, each once. */
+  const forward = (request: http.IncomingMessage, body: Buffer, response: http.ServerResponse, index: number, triesLeft: number) => {
     counts[index] += 1;
-    const target = new URL(request.url ?? '/', backends[index]);
-    const upstream = http.request(target, { method: request.method, headers: request.headers, agent }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
-    upstream.on('error', () => {
+    const upstream = http.request(
+      new URL(request.url ?? '/', backends[index]),
+      { method: request.method, headers: request.headers, agent },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNREFUSED' && triesLeft > 1)
+        return forward(request, body, response, (index + 1) % backends.length, triesLeft - 1);
       if (!response.headersSent) response.writeHead(502);
       response.end();
     });
-    request.pipe(upstream);
+    upstream.end(body);
+  };
+
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const index = next;
+      next = (next + 1) % backends.length;
+      forward(request, Buffer.concat(chunks), response, index, backends.length);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as import('node:net').AddressInfo;
+  const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     counts,
+    setBackends(urls) {
+      backends = [...urls];
+    },
     close: () =>
       new Promise((resolve) => {
         agent.destroy();
