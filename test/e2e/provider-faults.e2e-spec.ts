@@ -118,7 +118,8 @@ if (process.env.TEST_DATABASE_URL) {
         const retried = (await retries()) - retriesBefore;
         const codes: Record<string, number> = {};
         for (const { answer } of failing) {
-          const key = `${answer.status} ${answer.body.error?.code}${answer.body.error?.details.reason ? `/${String(answer.body.error.details.reason)}` : ''}`;
+          const reason = answer.body.error?.details.reason as string | undefined;
+          const key = `${answer.status} ${answer.body.error?.code}${reason ? `/${reason}` : ''}`;
           codes[key] = (codes[key] ?? 0) + 1;
         }
         const slowest = Math.max(...failing.map((call) => call.ms));
