@@ -14,6 +14,7 @@ import { commonErrors } from './common/errors/common.errors';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { Drain } from './health/drain';
 import { TokenRouteRefusals } from './issuance/token-route-refusals';
+import { nameServerSpans } from './tracing/spans';
 import { flattenValidationErrors, validationFailed } from './common/errors/validation-errors';
 import { exceedsDepth } from './common/validation/json-depth';
 import { RejectUnstorableTextPipe } from './common/validation/reject-unstorable-text.pipe';
@@ -46,6 +47,7 @@ export function createHttpAdapter(logger: Logger, options: HttpOptions = {}): Fa
     clientErrorHandler: answerClientError,
   });
   const fastify = adapter.getInstance();
+  nameServerSpans(fastify);
   const headers = securityHeaders(options);
   fastify.addHook('onRequest', async (request, reply) => {
     reply.headers(isPage(request) ? headers.pages : headers.api);

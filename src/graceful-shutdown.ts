@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { Drain } from './health/drain';
+import { shutdownTracing } from './tracing/start-tracing';
 
 /**
  * Shuts down without dropping work: readiness fails at once, the listener stops taking connections, requests in
@@ -30,9 +31,10 @@ export function drainOnSignals(app: NestFastifyApplication, logger: Logger, grac
       process.exit(1);
     }, graceMs).unref();
     drain(app).then(
-      () => {
+      async () => {
         clearTimeout(deadline);
         logger.info('Drained; exiting');
+        await shutdownTracing();
         process.exit(0);
       },
       (error: unknown) => {

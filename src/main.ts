@@ -1,5 +1,5 @@
+import './tracing/start-tracing';
 import 'reflect-metadata';
-import fs from 'node:fs';
 import path from 'node:path';
 import { AdminBootstrapService } from './api-keys/admin-bootstrap.service';
 import { createLogger } from './common/logging/logger';
@@ -9,7 +9,6 @@ import { startServer } from './server';
 import { describeStartupError } from './startup-errors';
 
 async function bootstrap(): Promise<void> {
-  if (fs.existsSync('.env')) process.loadEnvFile('.env');
   const config = AppConfig.fromEnvironment(process.env);
   const logger = createLogger(config.logLevel, undefined, config.logFormat);
   try {

@@ -10,6 +10,7 @@ import { endpointErrors } from '../endpoints/endpoints.errors';
 import { ProviderAccountsService } from '../provider-accounts/provider-accounts.service';
 import { TokenKind } from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
+import { inSpan } from '../tracing/spans';
 import { TokenRequestDto } from './dto/token-request.dto';
 import { EndpointEnrollment } from './endpoint-enrollment';
 import { callerOf, IssuanceCaller } from './issuance-caller';
@@ -70,7 +71,9 @@ export class IssuanceService {
   issue(actor: Actor, tenantId: string, selection: TargetSelection, request: TokenRequestDto): Promise<IssuedTokenResponse> {
     const caller = callerOf(actor, tenantId);
     const record = this.recorder.start(caller);
-    return this.recorder.run(record, async () => this.mint(record, caller, await this.resolve(actor, caller, selection), request));
+    return this.recorder.run(record, async () =>
+      this.mint(record, caller, await inSpan('callpass.resolve_target', () => this.resolve(actor, caller, selection)), request),
+    );
   }
 
   /** A token for an account as a whole, for a caller already admitted (the public click-to-call embed). */
@@ -152,22 +155,27 @@ export class IssuanceService {
     const options = optionsOf(kind, request.options);
     const capabilities = this.checkPolicy(target, kind, request.capabilities, caller);
     const limits = this.limitsOf(target, adapter.maxTtlSeconds);
-    const minted = await adapter.mint({
-      kind: kindName,
-      tokenId: record.id,
-      account: this.accounts.open(account),
-      identity: endpoint?.identity ?? '',
-      capabilities,
-      ttlSeconds: resolveTtl(
-        request.ttlSeconds,
-        limits,
-        caller.endUser && secondsUntil(caller.endUser.credentialExpiresAt, record.issuedAt),
-      ),
-      maxTtlSeconds: limits.maxSeconds,
-      now: record.issuedAt,
-      endpointData: (endpoint?.providerData ?? {}) as Record<string, unknown>,
-      options,
-    });
+    const minted = await inSpan(
+      'callpass.mint',
+      () =>
+        adapter.mint({
+          kind: kindName,
+          tokenId: record.id,
+          account: this.accounts.open(account),
+          identity: endpoint?.identity ?? '',
+          capabilities,
+          ttlSeconds: resolveTtl(
+            request.ttlSeconds,
+            limits,
+            caller.endUser && secondsUntil(caller.endUser.credentialExpiresAt, record.issuedAt),
+          ),
+          maxTtlSeconds: limits.maxSeconds,
+          now: record.issuedAt,
+          endpointData: (endpoint?.providerData ?? {}) as Record<string, unknown>,
+          options,
+        }),
+      { 'callpass.provider': account.provider, 'callpass.token_kind': kindName },
+    );
     checkLifetime(record.issuedAt, minted, limits);
     return this.recorder.commit(
       record,

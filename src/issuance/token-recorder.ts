@@ -15,6 +15,7 @@ import { IssuedTokenResponse } from './issued-token.response';
 import { ProviderSessionsRepository } from './provider-sessions.repository';
 import { refreshAfter } from './token-policy';
 import { Metrics } from '../metrics/metrics';
+import { inSpan } from '../tracing/spans';
 
 /** A token-log row being built by one issuance; every row the pipeline writes belongs to a tenant. */
 export type IssuanceRecord = TokenIssuanceRecord & { tenantId: string };
@@ -67,7 +68,7 @@ export class TokenRecorder {
   async run(record: IssuanceRecord, work: () => Promise<IssuedTokenResponse>): Promise<IssuedTokenResponse> {
     const startedAt = performance.now();
     try {
-      const issued = await work();
+      const issued = await inSpan('callpass.issue', work);
       this.count(record, startedAt, 'issued', '');
       return issued;
     } catch (error) {
@@ -98,7 +99,7 @@ export class TokenRecorder {
         throw error instanceof AppError ? error : tokenLogErrors.audit_unavailable();
       });
     } else {
-      await this.log.appendIssued(record);
+      await inSpan('callpass.record', () => this.log.appendIssued(record));
     }
     return {
       id: record.id,

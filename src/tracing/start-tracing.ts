@@ -1,0 +1,87 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- OpenTelemetry is loaded only when tracing is on */
+import fs from 'node:fs';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import { tracingState } from './spans';
+
+/**
+ * Optional OpenTelemetry tracing, off unless OTEL_EXPORTER_OTLP_ENDPOINT (or …_TRACES_ENDPOINT) is set. main.ts
+ * imports this first: the instrumentations (inbound HTTP, pg, undici for provider calls) patch modules as they are
+ * loaded, so this runs before anything else is, and reads the standard OTEL_* variables itself (the one exception
+ * to "only config/ reads the environment"). Spans are exported over OTLP/HTTP (JSON). No query string, header or
+ * statement value is recorded: pg records statement texts (with $n placeholders), and query strings are removed
+ * before export.
+ */
+if (fs.existsSync('.env')) process.loadEnvFile('.env');
+const endpoint = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+
+/** Quiet routes that would drown the traces. */
+const UNTRACED_PATHS = /^\/(health|metrics|docs)(\/|$|\?)/;
+
+interface Tracing {
+  shutdown(): Promise<void>;
+}
+
+const tracing: Tracing | undefined = endpoint && process.env.OTEL_SDK_DISABLED !== 'true' ? startTracing() : undefined;
+
+function startTracing(): Tracing {
+  const { context, propagation, trace } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } =
+    require('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
+  const { CompositePropagator, W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
+  const { defaultResource, resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+  const { TracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
+  const { OTLPTraceExporter } =
+    require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+  const { registerInstrumentations } = require('@opentelemetry/instrumentation') as typeof import('@opentelemetry/instrumentation');
+  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+  const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
+  const { UndiciInstrumentation } =
+    require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
+
+  const provider = new TracerProvider({
+    resource: defaultResource().merge(resourceFromAttributes({ 'service.name': process.env.OTEL_SERVICE_NAME ?? 'callpass' })),
+    spanProcessors: [new BatchSpanProcessor({ exporter: withoutQueryStrings(new OTLPTraceExporter()) })],
+  });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator()] }));
+  trace.setGlobalTracerProvider(provider);
+  registerInstrumentations({
+    tracerProvider: provider,
+    instrumentations: [
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? '') }),
+      new PgInstrumentation(),
+      new UndiciInstrumentation(),
+    ],
+  });
+  tracingState.enabled = true;
+  return { shutdown: () => provider.shutdown() };
+}
+
+/** Attributes that may hold a query string, and so a credential sent the wrong way (`?access_token=`). */
+const QUERY_ATTRIBUTES = ['url.full', 'http.url', 'http.target', 'url.query'];
+
+function withoutQueryStrings(exporter: SpanExporter): SpanExporter {
+  return {
+    export: (spans, done) =>
+      exporter.export(
+        spans.map((span) => {
+          const attributes = { ...span.attributes };
+          for (const name of QUERY_ATTRIBUTES) {
+            const value = attributes[name];
+            if (name === 'url.query') delete attributes[name];
+            else if (typeof value === 'string') attributes[name] = value.split('?')[0];
+          }
+          // The span's own methods (spanContext …) still answer through the prototype.
+          return Object.assign(Object.create(span) as typeof span, { attributes });
+        }),
+        done,
+      ),
+    shutdown: () => exporter.shutdown(),
+    forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve(),
+  };
+}
+
+/** Exports the spans still buffered; called last when the process stops. */
+export async function shutdownTracing(): Promise<void> {
+  await tracing?.shutdown().catch(() => undefined);
+}
