@@ -60,7 +60,6 @@ async function main() {
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
       PORT: String(servicePort),
-      LOG_LEVEL: 'warn',
       ENCRYPTION_KEYS: formatKeyEntry('bench', randomBytes(32)),
       BOOTSTRAP_ADMIN_KEY: adminKey,
     }),
@@ -284,8 +283,9 @@ function startPeer(name: string, port: number, env: Record<string, string>): Chi
   return start(process.execPath, ['-r', '@swc-node/register', `test/bench/peers/${name}.ts`], { ...env, PORT: String(port) });
 }
 
+/** Each server writes its log (a line per request, as in production) to nowhere, and its errors to ours. */
 function start(command: string, args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(command, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(command, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   child.once('exit', (code, signal) => {
     if (code && code !== 0) console.error(`${args.join(' ')} exited with ${code ?? signal}`);
   });

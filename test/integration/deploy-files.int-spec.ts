@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import { parse, parseAllDocuments } from 'yaml';
+
+/**
+ * The deployment files cannot be run here (no Docker, no cluster), so what can be checked without them is: they
+ * parse, they use only variables Callpass reads, the compose file escapes `$` for its own interpolation, and the
+ * probes, grace periods and ports agree with the service.
+ */
+const environmentSource = fs.readFileSync('src/config/environment.ts', 'utf8');
+const KNOWN_VARIABLES = new Set([...environmentSource.matchAll(/^ {2}([A-Z][A-Z0-9_]+)[?]?[:=! ]/gm)].map((match) => match[1]));
+/** Read by start-tracing.ts before the configuration exists (the standard OpenTelemetry variables). */
+const OTEL_VARIABLES = /^OTEL_[A-Z_]+$/;
+const known = (name: string) => KNOWN_VARIABLES.has(name) || OTEL_VARIABLES.test(name);
+const DEFAULT_GRACE_SECONDS = Number(/SHUTDOWN_GRACE_SECONDS = (\d+)/.exec(environmentSource)![1]);
+
+type Service = {
+  environment?: Record<string, string>;
+  ports?: string[];
+  deploy?: { replicas?: number };
+  stop_grace_period?: string;
+  healthcheck?: { test: string[] };
+  configs?: { source: string; target: string }[];
+};
+
+describe('docker-compose.yml', () => {
+  const text = fs.readFileSync('docker-compose.yml', 'utf8');
+  const compose = parse(text) as { services: Record<string, Service>; configs: Record<string, { content: string }> };
+  const callpass = compose.services.callpass;
+
+  it('runs three replicas reached only through the proxy, which publishes the port', () => {
+    expect(callpass.deploy?.replicas).toBe(3);
+    expect(callpass.ports).toBeUndefined();
+    expect(compose.services.proxy.ports).toEqual(['3000:80']);
+    const proxyConfig = compose.configs[compose.services.proxy.configs![0].source].content;
+    expect(proxyConfig).toContain(`server callpass:${callpass.environment!.PORT};`);
+    expect(proxyConfig).toContain('proxy_next_upstream error;');
+  });
+
+  it('sets only variables Callpass reads, probes readiness, and lets the drain finish before SIGKILL', () => {
+    expect(Object.keys(callpass.environment!).filter((name) => !known(name))).toEqual([]);
+    expect(callpass.healthcheck!.test.join(' ')).toContain('/health/ready');
+    const grace = Number(callpass.environment!.SHUTDOWN_GRACE_SECONDS);
+    expect(Number(/^(\d+)s$/.exec(callpass.stop_grace_period!)![1])).toBeGreaterThan(grace);
+  });
+
+  it("escapes every $ meant for nginx, so that compose's own interpolation leaves it alone", () => {
+    const unescaped = text.replace(/\$\$/g, '').match(/\$(?!\{)/g);
+    expect(unescaped).toBeNull();
+  });
+});
+
+interface Container {
+  env: { name: string; value?: string }[];
+  envFrom: { secretRef: { name: string } }[];
+  ports: { name: string; containerPort: number }[];
+  readinessProbe: { httpGet: { path: string } };
+  livenessProbe: { httpGet: { path: string } };
+  lifecycle: { preStop: { exec: { command: string[] } } };
+}
+
+interface Manifest {
+  kind: string;
+  metadata: { name: string };
+  stringData?: Record<string, string>;
+  spec?: {
+    template?: { spec: { terminationGracePeriodSeconds: number; containers: Container[] } };
+    ports?: { targetPort: string }[];
+  };
+}
+
+describe("README's Kubernetes manifest", () => {
+  const readme = fs.readFileSync('README.md', 'utf8');
+  const section = readme.slice(readme.indexOf('**Kubernetes**'));
+  const block = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+  const documents = parseAllDocuments(block).map((document) => document.toJS() as Manifest);
+  const byKind = (kind: string) => documents.find((document) => document.kind === kind)!;
+  const pod = byKind('Deployment').spec!.template!.spec;
+  const container = pod.containers[0];
+  const envValue = (name: string) => container.env.find((entry) => entry.name === name)?.value;
+
+  it('has a Secret, a Deployment and a Service', () => {
+    expect(documents.map((document) => document.kind)).toEqual(['Secret', 'Deployment', 'Service']);
+  });
+
+  it('names only variables Callpass reads, with the encryption keys in the Secret', () => {
+    const secrets = Object.keys(byKind('Secret').stringData!);
+    const names = [...container.env.map((entry) => entry.name), ...secrets];
+    expect(names.filter((name) => !known(name))).toEqual([]);
+    expect(secrets).toContain('ENCRYPTION_KEYS');
+    expect(container.envFrom[0].secretRef.name).toBe(byKind('Secret').metadata.name);
+  });
+
+  it('probes readiness and liveness, pauses before the drain, and gives the drain its grace period', () => {
+    expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
+    expect(container.livenessProbe.httpGet.path).toBe('/health/live');
+    expect(container.lifecycle.preStop.exec.command.join(' ')).toMatch(/setTimeout/);
+    const grace = Number(envValue('SHUTDOWN_GRACE_SECONDS') ?? DEFAULT_GRACE_SECONDS);
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(grace + 5);
+    expect(container.ports.find((port) => port.name === 'metrics')?.containerPort).toBe(Number(envValue('METRICS_PORT')));
+    expect(byKind('Service').spec!.ports!.map((port) => port.targetPort)).toEqual(['http']);
+  });
+});
