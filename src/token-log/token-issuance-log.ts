@@ -237,7 +237,8 @@ export function tokenLogContent(record: TokenIssuanceRecord): unknown[] {
  */
 function insertRows(offset: number, condition = ''): string {
   const all = [...COLUMNS, ...CHAIN_COLUMNS];
-  const arrays = all.map(([, type], index) => `$${offset + index + 1}::${type}[]`);
+  // Every array goes as text[] and is cast in SQL: PGlite cannot serialise arrays of an enum (or of every type) itself.
+  const arrays = all.map(([, type], index) => `$${offset + index + 1}::text[]::${type}[]`);
   return `INSERT INTO token_issuances (${all.map(([column]) => column).join(', ')})
     SELECT * FROM unnest(${arrays.join(', ')}) ${condition}`;
 }
@@ -255,8 +256,8 @@ function moveHeadsAndInsert(moveHeadsSql: string, offset: number): string {
 }
 
 /** The chained rows as one array per column, in the INSERT's column order. */
-function columnArrays(records: TokenIssuanceRecord[], links: ChainLink[]): unknown[][] {
-  const arrays: unknown[][] = COLUMNS.map(([column, , value]) =>
+function columnArrays(records: TokenIssuanceRecord[], links: ChainLink[]): (string | null)[][] {
+  const arrays: (string | null)[][] = COLUMNS.map(([column, , value]) =>
     records.map((record) => (column === 'grants' ? jsonParam(record.grants) : asParam(value(record)))),
   );
   arrays.push(
@@ -269,8 +270,9 @@ function columnArrays(records: TokenIssuanceRecord[], links: ChainLink[]): unkno
 }
 
 /** Array elements go as text: dates in ISO form (every driver, PGlite and Prisma's included, reads them alike). */
-function asParam(value: unknown): unknown {
-  return value instanceof Date ? value.toISOString() : (value ?? null);
+function asParam(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  return value instanceof Date ? value.toISOString() : String(value);
 }
 
 /** How a refusal (4xx) or failure (5xx) is recorded. */

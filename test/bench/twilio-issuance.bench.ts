@@ -106,6 +106,7 @@ async function main() {
     }
     const auditRows = await countIssued(databaseUrl);
     report(targets, results, auditRows, callpassAnswers);
+    console.log(`Callpass peak memory (resident): ${peakMemoryMb(processes[0].pid!)} MB`);
     console.log(`\nsigning one access token, in process:\n${signingCost(mint)}`);
   } finally {
     for (const child of processes) child.kill('SIGTERM');
@@ -140,6 +141,12 @@ function report(targets: Target[], results: Map<string, Measured[]>, auditRows: 
   for (const peer of peers) console.log(`Callpass / ${peer.name}: ${(callpass.tokensPerSecond / peer.tokensPerSecond).toFixed(2)}x`);
   const verdict = auditRows >= callpassAnswers ? 'every 201 has its row' : 'MISSING ROWS';
   console.log(`\nCallpass audit rows: ${auditRows} for ${callpassAnswers} answers with 201 (warm-ups included): ${verdict}`);
+}
+
+/** The process's peak resident memory (VmHWM), for sizing replicas. */
+function peakMemoryMb(pid: number): string {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return (Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024).toFixed(0);
 }
 
 /** One autocannon run in its own process (its CLI), so the generator does not share this event loop. */
