@@ -90,10 +90,12 @@ export function openPostgres(url: string, poolSize: number, timeouts: DatabaseTi
     connectionTimeoutMillis: timeouts.connectMs,
     statement_timeout: timeouts.statementMs,
     query_timeout: timeouts.statementMs,
+    // A transaction left open (its ROLLBACK lost to a timeout) is ended by the server, and its locks freed.
+    idle_in_transaction_session_timeout: 2 * timeouts.statementMs,
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  const unhurried = async (): Promise<{ client: Client; release: () => Promise<void> }> => {
+  const unhurried = async (): Promise<{ client: Client; release: (failed?: unknown) => Promise<void> }> => {
     const client = new Client({ connectionString: url, connectionTimeoutMillis: timeouts.connectMs });
     client.on('error', () => undefined);
     await client.connect();
@@ -114,19 +116,24 @@ export function openPostgres(url: string, poolSize: number, timeouts: DatabaseTi
     async transaction(work, options) {
       const { client, release } = options?.snapshot
         ? await unhurried()
-        : await pool.connect().then((pooled) => ({ client: pooled, release: async () => pooled.release() }));
+        : await pool.connect().then((pooled) => ({
+            client: pooled,
+            // A connection whose transaction did not end cleanly is closed, never handed to the next caller.
+            release: async (failed?: unknown) => pooled.release(failed instanceof Error ? failed : undefined),
+          }));
+      let result: Awaited<ReturnType<typeof work>>;
       try {
         await client.query('BEGIN');
         if (options?.snapshot) await client.query(SNAPSHOT);
-        const result = await work(async <T>(sql: string, params: unknown[]) => (await client.query(sql, params)).rows as T[]);
+        result = await work(async <T>(sql: string, params: unknown[]) => (await client.query(sql, params)).rows as T[]);
         await client.query('COMMIT');
-        return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
+        await release(error);
         throw error;
-      } finally {
-        await release();
       }
+      await release();
+      return result;
     },
     listen: async (channel, handlers) => listenOnPostgres(url, channel, handlers),
     close: () => pool.end(),

@@ -8,6 +8,7 @@ import { sealRowSecret } from '../crypto/row-secrets';
 import { SecretBox } from '../crypto/secret-box';
 import { tokenFingerprint } from '../providers/jwt';
 import { MintedToken } from '../providers/provider-adapter';
+import { ProviderRegistry } from '../providers/provider-registry';
 import { IssuanceCaller } from './issuance-caller';
 import { IssuanceTarget } from './issuance-targets.repository';
 import { issuanceErrors } from './issuance.errors';
@@ -36,6 +37,7 @@ export class TokenRecorder {
     private readonly secretBox: SecretBox,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
+    private readonly registry: ProviderRegistry,
   ) {}
 
   start(caller: IssuanceCaller): IssuanceRecord {
@@ -79,9 +81,11 @@ export class TokenRecorder {
     }
   }
 
+  /** Counts the outcome; a kind the caller made up is labelled `unsupported`, so labels stay a small fixed set. */
   private count(record: IssuanceRecord, startedAt: number, outcome: string, code: string): void {
     const provider = record.provider ?? 'none';
-    this.metrics.tokens.inc({ provider, kind: record.tokenKind ?? 'none', outcome, code });
+    const kind = !record.tokenKind ? 'none' : this.registry.hasTokenKind(provider, record.tokenKind) ? record.tokenKind : 'unsupported';
+    this.metrics.tokens.inc({ provider, kind, outcome, code });
     this.metrics.issuanceSeconds.observe({ provider, outcome }, Metrics.since(startedAt));
   }
 

@@ -20,7 +20,12 @@ export class MetricsListener implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationBootstrap(): Promise<void> {
     const port = this.config.metricsPort;
     if (port === undefined) return;
-    const server = http.createServer((request, response) => void this.answer(request, response));
+    const server = http.createServer((request, response) => {
+      this.answer(request, response).catch(() => {
+        if (!response.headersSent) response.writeHead(500);
+        response.end();
+      });
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, this.config.host, resolve);

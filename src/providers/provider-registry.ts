@@ -24,6 +24,11 @@ export class ProviderRegistry implements OnModuleInit {
     return adapter;
   }
 
+  /** Whether `provider` has a token kind named `kind` (a name a caller sent is only a label once it is known). */
+  hasTokenKind(provider: string, kind: string): boolean {
+    return Object.hasOwn(this.adapters.get(provider)?.tokenKinds ?? {}, kind);
+  }
+
   /** Tells every adapter to drop what it caches for an account that changed or was deleted. */
   forgetAccount(accountId: string): void {
     for (const adapter of this.adapters.values()) adapter.forgetAccount?.(accountId);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { REDIS_CLIENT } from './redis-client';
 
@@ -9,6 +9,7 @@ import { REDIS_CLIENT } from './redis-client';
  */
 @Injectable()
 export class RedisChannels implements OnModuleDestroy {
+  private readonly logger = new Logger(RedisChannels.name);
   private subscriber?: Redis;
   private readonly handlers = new Map<string, (message: string) => void>();
 
@@ -24,7 +25,13 @@ export class RedisChannels implements OnModuleDestroy {
       // Its own connection (a subscribed connection runs nothing else), queueing the SUBSCRIBE until it is up.
       const subscriber = this.redis.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
       subscriber.on('error', () => undefined);
-      subscriber.on('message', (from: string, message: string) => this.handlers.get(from)?.(message));
+      subscriber.on('message', (from: string, message: string) => {
+        try {
+          this.handlers.get(from)?.(message);
+        } catch (error) {
+          this.logger.warn(`Ignored a message on ${from}: ${(error as Error).message}`);
+        }
+      });
       this.subscriber = subscriber;
     }
     this.handlers.set(channel, handler);

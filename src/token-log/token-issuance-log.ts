@@ -4,6 +4,7 @@ import { ChainLink, chainOf } from '../audit-chain/chain-encoding';
 import { ChainHead, linkAfter, linkRows } from '../audit-chain/chain-heads';
 import { DATABASE_CONNECTION, DatabaseConnection, SqlRunner } from '../database/database-connection';
 import { HOT_PATH } from '../database/hot-path-statements';
+import { isDatabaseUnavailable } from '../database/prisma-errors';
 import { Metrics } from '../metrics/metrics';
 import { TransactionClient } from '../database/prisma.service';
 import { IssuanceOutcome, Prisma } from '../generated/prisma/client';
@@ -124,8 +125,9 @@ export class TokenIssuanceLog {
         this.metrics.tokenLogCommitSeconds.observe(Metrics.since(startedAt));
         for (const entry of batch) entry.committed();
       } catch (error) {
-        // One row the database refuses must not fail its neighbours: each goes again on its own.
-        if (batch.length > 1) await Promise.all(batch.map((entry) => this.writeAlone(entry)));
+        // One row the database refuses must not fail its neighbours: each goes again on its own. Not when the
+        // database is out of reach or too slow: that would only multiply the waiting.
+        if (batch.length > 1 && !isDatabaseUnavailable(error)) await Promise.all(batch.map((entry) => this.writeAlone(entry)));
         else this.fail(batch, error);
       }
     }
@@ -271,8 +273,9 @@ function columnArrays(records: TokenIssuanceRecord[], links: ChainLink[]): (stri
 
 /** Array elements go as text: dates in ISO form (every driver, PGlite and Prisma's included, reads them alike). */
 function asParam(value: unknown): string | null {
-  if (value === undefined || value === null) return null;
-  return value instanceof Date ? value.toISOString() : String(value);
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' ? String(value) : null;
 }
 
 /** How a refusal (4xx) or failure (5xx) is recorded. */

@@ -8,8 +8,8 @@ import { tracingState } from './spans';
  * imports this first: the instrumentations (inbound HTTP, pg, undici for provider calls) patch modules as they are
  * loaded, so this runs before anything else is, and reads the standard OTEL_* variables itself (the one exception
  * to "only config/ reads the environment"). Spans are exported over OTLP/HTTP (JSON). No query string, header or
- * statement value is recorded: pg records statement texts (with $n placeholders), and query strings are removed
- * before export.
+ * statement value is recorded: pg records statement texts (with $n placeholders), and query strings and database
+ * error messages are removed before export. Trace context is read from callers but never sent to providers.
  */
 if (fs.existsSync('.env')) process.loadEnvFile('.env');
 const endpoint = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
@@ -27,7 +27,7 @@ function startTracing(): Tracing {
   const { context, propagation, trace } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
   const { AsyncLocalStorageContextManager } =
     require('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
-  const { CompositePropagator, W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
+  const { W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
   const { defaultResource, resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
   const { TracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
   const { OTLPTraceExporter } =
@@ -43,7 +43,13 @@ function startTracing(): Tracing {
     spanProcessors: [new BatchSpanProcessor({ exporter: withoutQueryStrings(new OTLPTraceExporter()) })],
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator()] }));
+  const w3c = new W3CTraceContextPropagator();
+  propagation.setGlobalPropagator({
+    extract: (context, carrier, getter) => w3c.extract(context, carrier, getter),
+    // Trace context stays inside: provider hosts are third parties (and some are chosen by tenants).
+    inject: () => undefined,
+    fields: () => w3c.fields(),
+  });
   trace.setGlobalTracerProvider(provider);
   registerInstrumentations({
     tracerProvider: provider,
@@ -71,8 +77,10 @@ function withoutQueryStrings(exporter: SpanExporter): SpanExporter {
             if (name === 'url.query') delete attributes[name];
             else if (typeof value === 'string') attributes[name] = value.split('?')[0];
           }
+          // A database error's message may quote a value the statement carried: only its code is kept.
+          const status = attributes['db.system.name'] && span.status.message ? { code: span.status.code } : span.status;
           // The span's own methods (spanContext …) still answer through the prototype.
-          return Object.assign(Object.create(span) as typeof span, { attributes });
+          return Object.assign(Object.create(span) as typeof span, { attributes, status });
         }),
         done,
       ),

@@ -5,8 +5,9 @@ import { callJson } from '../helpers/server-process';
 
 type Outcome = { status: number } | { refused: string };
 
-/** How soon after SIGTERM readiness must fail. */
+/** How soon after SIGTERM readiness must fail, and the drain end (well inside the 25 s grace period). */
 const READINESS_BOUND_MS = 1000;
+const DRAIN_BOUND_MS = 5000;
 
 /** A request's fate: an HTTP answer, or never taken (refused or closed before any answer). */
 async function attempt(call: () => ReturnType<typeof callJson>): Promise<Outcome> {
@@ -94,6 +95,7 @@ if (process.env.TEST_DATABASE_URL) {
         }
         const notReadyMs = performance.now() - signalled;
         expect(ready).not.toEqual({ status: 200 });
+        expect(notReadyMs).toBeLessThan(READINESS_BOUND_MS);
         held.release();
         const held5 = await Promise.all(inFlight);
         const ended = await server.exited;
@@ -109,24 +111,28 @@ if (process.env.TEST_DATABASE_URL) {
         expect(held5).toEqual(Array(5).fill({ status: 201 }));
         expect(answered.every((outcome) => outcome.status === 201)).toBe(true);
         expect(ended).toEqual({ code: 0, signal: null });
+        expect(drainedMs).toBeLessThan(DRAIN_BOUND_MS);
         // Every 201 has its committed row.
         expect(await issuedRows(replicas, t.tenantId)).toBe(before + 5 + answered.length);
         expect(server.output.join('\n')).toContain('Drained; exiting');
       } finally {
         await replicas.stop();
       }
-    });
+    }, 90_000);
 
     it('a second signal exits at once, and so does the end of the grace period', async () => {
-      const { replicas, url, t, plivoEndpointId } = await replicaWithPlivo({ SHUTDOWN_GRACE_SECONDS: '1' });
+      // A grace period far longer than the test: only the second signal can end the process in time.
+      const { replicas, url, t, plivoEndpointId } = await replicaWithPlivo({ SHUTDOWN_GRACE_SECONDS: '600' });
       const [server] = replicas.servers;
       const held = emulators.plivo.hold(1);
       try {
         const stuck = attempt(() => callJson(url, 'POST', '/v1/tokens', t.key, { endpointId: plivoEndpointId }));
         await held.arrived();
         server.signal('SIGTERM');
+        await server.printed(/Draining/);
         server.signal('SIGTERM');
         expect(await server.exited).toEqual({ code: 1, signal: null });
+        expect(await server.printed(/Second signal/)).toBeTruthy();
         expect(await stuck).toEqual({ refused: expect.any(String) });
       } finally {
         held.release();
@@ -146,6 +152,6 @@ if (process.env.TEST_DATABASE_URL) {
         late.release();
         await second.replicas.stop();
       }
-    });
+    }, 90_000);
   });
 }

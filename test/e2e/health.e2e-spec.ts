@@ -1,4 +1,6 @@
-import { createTestApp, TestApp } from '../helpers/test-app';
+import { Drain } from '../../src/health/drain';
+import { createTenant } from '../factories/tenant.factory';
+import { bearer, createTestApp, TestApp } from '../helpers/test-app';
 
 describe('health, docs and request ids', () => {
   let t: TestApp;
@@ -52,6 +54,13 @@ describe('health, docs and request ids', () => {
     expect(line).not.toHaveProperty('clientRequestId');
   });
 
+  it('names the tenant a request was authenticated for in its log line', async () => {
+    const tenant = await createTenant(t);
+    const response = await t.http.get('/v1/endpoints').set(bearer(tenant.key)).expect(200);
+    const [line] = t.logs.map((raw) => JSON.parse(raw)).filter((entry) => entry.reqId === response.headers['x-request-id']);
+    expect(line).toMatchObject({ msg: 'request', route: '/v1/endpoints', status: 200, tenantId: tenant.id });
+  });
+
   it('logs the route and path, never the query string (a key sent as ?access_token= stays out of the logs)', async () => {
     const key = 'cp_tenant_QueryStringCanary0000000000000000000000000000000000';
     const response = await t.http.get(`/v1/endpoints?access_token=${key}&limit=5`);
@@ -84,6 +93,23 @@ describe('health, docs and request ids', () => {
       expect(response.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
     } finally {
       await tls.close();
+    }
+  });
+});
+
+describe('readiness while draining', () => {
+  it('answers 503 with shutdown: draining from the moment the drain begins, while liveness stays ok', async () => {
+    const t = await createTestApp();
+    try {
+      await t.http.get('/health/ready').expect(200);
+      t.app.get(Drain).begin();
+      const ready = await t.http.get('/health/ready').expect(503);
+      expect(ready.body).toEqual({ status: 'unavailable', checks: { database: 'ok', redis: 'not_configured', shutdown: 'draining' } });
+      const live = await t.http.get('/health/live').expect(200);
+      // Every answer now closes its connection, so the listener can close once requests in flight are done.
+      expect(live.headers.connection).toBe('close');
+    } finally {
+      await t.close();
     }
   });
 });

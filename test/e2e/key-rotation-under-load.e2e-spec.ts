@@ -29,6 +29,14 @@ if (process.env.TEST_DATABASE_URL) {
       await emulators?.close();
     });
 
+    /** As a load balancer does on a failing readiness probe: no new requests to the replica, then it restarts. */
+    async function rollingRestart(index: number, env: Record<string, string>) {
+      balancer.setBackends(replicas.urls.filter((_, other) => other !== index));
+      const stopped = await replicas.restart(index, env);
+      expect(stopped).toEqual({ code: 0, signal: null });
+      balancer.setBackends(replicas.urls);
+    }
+
     it('adds a primary key, re-wraps and retires the old one with zero failed requests', async () => {
       const tenant = await seedTwilioEndpoint(balancer.url, replicas.adminKey, 'rotation');
       const { addresses, ...signalwire } = emulatedSignalwireAccount(emulators.signalwire);
@@ -56,17 +64,11 @@ if (process.env.TEST_DATABASE_URL) {
 
       const newEntry = formatKeyEntry('k-new', randomBytes(32));
       // 1. Every replica learns the new key, as primary, one after the other.
-      for (const index of [0, 1]) {
-        await replicas.restart(index, { ENCRYPTION_KEYS: `${newEntry},${oldKey}` });
-        balancer.setBackends(replicas.urls);
-      }
+      for (const index of [0, 1]) await rollingRestart(index, { ENCRYPTION_KEYS: `${newEntry},${oldKey}` });
       // 2. Every secret is moved to it, while tokens are issued.
       const report = await callJson(balancer.url, 'POST', '/v1/admin/encryption-keys/rewrap', replicas.adminKey);
       // 3. The old key goes, one replica after the other.
-      for (const index of [0, 1]) {
-        await replicas.restart(index, { ENCRYPTION_KEYS: newEntry });
-        balancer.setBackends(replicas.urls);
-      }
+      for (const index of [0, 1]) await rollingRestart(index, { ENCRYPTION_KEYS: newEntry });
       const after = await callJson(balancer.url, 'POST', '/v1/tokens', tenant.key, { endpointId: endpoint.body.id });
       running = false;
       await Promise.all(load);

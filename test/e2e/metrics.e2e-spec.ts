@@ -47,6 +47,13 @@ describe('metrics', () => {
   it('on the API port, only for a service key with metrics:read', async () => {
     expect((await ctx.t.http.get('/metrics').expect(401)).body.error.code).toBe('authentication_required');
     expect((await ctx.t.http.get('/metrics').set(bearer(ctx.tenant.key)).expect(403)).body.error.code).toBe('forbidden');
+    const usageKey = await ctx.t.http
+      .post('/v1/admin/service-keys')
+      .set(bearer(ctx.t.adminKey))
+      .send({ name: 'usage', scopes: ['usage:read'] })
+      .expect(201);
+    const refused = await ctx.t.http.get('/metrics').set(bearer(usageKey.body.key)).expect(403);
+    expect(refused.body.error).toMatchObject({ code: 'insufficient_scope', details: { requiredScope: 'metrics:read' } });
     const response = await ctx.t.http.get('/metrics').set(bearer(metricsKey)).expect(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
   });
@@ -56,17 +63,20 @@ describe('metrics', () => {
     for (let index = 0; index < 3; index += 1) await ctx.issue({ endpointId: endpoint.id }).expect(201);
     await ctx.issue({ endpointId: endpoint.id, capabilities: ['nonsense'] }).expect(400);
     await ctx.issue({ endpointId: endpoint.id, kind: 'no_such_kind' }).expect(400);
+    await ctx.issue({ endpointId: endpoint.id, kind: 'another_made_up_kind' }).expect(400);
     const after = await scrape();
     const delta = (name: string, labels: Record<string, string> = {}) => sample(after, name, labels) - sample(before, name, labels);
 
     expect(delta('callpass_tokens_total', { provider: 'twilio', kind: 'access_token', outcome: 'issued' })).toBe(3);
+    // A kind the caller made up is not a label: labels stay a small fixed set whatever callers send.
     expect(
-      delta('callpass_tokens_total', { provider: 'twilio', kind: 'no_such_kind', outcome: 'refused', code: 'token_kind_not_supported' }),
-    ).toBe(1);
+      delta('callpass_tokens_total', { provider: 'twilio', kind: 'unsupported', outcome: 'refused', code: 'token_kind_not_supported' }),
+    ).toBe(2);
+    expect(after).not.toMatch(/no_such_kind|another_made_up_kind/);
     expect(delta('callpass_token_route_refusals_total', { code: 'validation_failed' })).toBe(1);
     expect(delta('callpass_issuance_duration_seconds_count', { provider: 'twilio', outcome: 'issued' })).toBe(3);
-    // Every row written (3 issued, 1 refused in the pipeline, 1 before it) went through a committed batch.
-    expect(delta('callpass_token_log_batch_rows_sum')).toBe(5);
+    // Every row written (3 issued, 2 refused in the pipeline, 1 before it) went through a committed batch.
+    expect(delta('callpass_token_log_batch_rows_sum')).toBe(6);
     expect(delta('callpass_cache_lookups_total', { cache: 'api_keys', result: 'hit' })).toBeGreaterThanOrEqual(3);
     expect(delta('callpass_cache_lookups_total', { cache: 'issuance_targets', result: 'hit' })).toBeGreaterThanOrEqual(2);
     expect(sample(after, 'callpass_dependency_up', { dependency: 'database' })).toBe(1);

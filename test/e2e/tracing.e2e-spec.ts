@@ -80,5 +80,5 @@ if (process.env.TEST_DATABASE_URL) {
     const raw = collector.raw();
     for (const secret of secrets) expect(raw).not.toContain(secret);
     expect(raw).not.toContain('"url.query"');
-  });
+  }, 90_000);
 }

@@ -14,8 +14,8 @@ export interface ReplicaSet {
   urls: string[];
   servers: ServerProcess[];
   adminKey: string;
-  /** Drains replica `index` (SIGTERM) and starts it again with `env` added (a rolling restart); its URL changes. */
-  restart(index: number, env: Record<string, string>): Promise<void>;
+  /** Drains replica `index` (SIGTERM; resolves with how it ended) and starts it again with `env` added; its URL changes. */
+  restart(index: number, env: Record<string, string>): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
@@ -54,10 +54,11 @@ export async function startReplicaSet(count: number, options: ReplicaSetOptions 
   }
   const urls = servers.map((server) => server.url);
   const restart = async (index: number, more: Record<string, string>) => {
-    await servers[index].stop();
+    const stopped = await servers[index].stop();
     Object.assign(shared, more);
     servers[index] = await startServer({ ...shared, DATA_DIR: dataDirs[index] });
     urls[index] = servers[index].url;
+    return stopped;
   };
   return { database, urls, servers, adminKey, restart, stop };
 }

@@ -46,8 +46,9 @@ export async function startRoundRobinProxy(initial: string[]): Promise<RoundRobi
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const index = next;
-      next = (next + 1) % backends.length;
+      // The list may have shrunk since `next` was moved on.
+      const index = next % backends.length;
+      next = (index + 1) % backends.length;
       forward(request, Buffer.concat(chunks), response, index, backends.length);
     });
   });

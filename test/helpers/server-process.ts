@@ -13,6 +13,8 @@ export interface ServerProcess {
   signal(name: NodeJS.Signals): void;
   /** Settles when the process ends, with how it ended. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves with the first line (already printed or still to come) matching `pattern`. */
+  printed(pattern: RegExp): Promise<string>;
 }
 
 /** Runs `src/main.ts` as its own process, exactly as `npm start` runs the built file. */
@@ -42,10 +44,15 @@ function withinLimit<T>(child: ChildProcess, settled: Promise<T>, output: () => 
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const child = runMain(env);
   const output: string[] = [];
-  readline.createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
+  const watchers = new Set<(line: string) => void>();
+  const printedLine = (line: string) => {
+    output.push(line);
+    for (const watcher of watchers) watcher(line);
+  };
+  readline.createInterface({ input: child.stderr! }).on('line', printedLine);
   const listening = new Promise<string>((resolve, reject) => {
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-      output.push(line);
+      printedLine(line);
       const match = /Callpass listening on (http:\/\/[^\s"]+)/.exec(line);
       if (match) resolve(match[1].replace('[::1]', '127.0.0.1'));
     });
@@ -65,6 +72,17 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
     kill: async () => void (await signal('SIGKILL')),
     signal: (name) => void child.kill(name),
     exited,
+    printed: (pattern) =>
+      new Promise((resolve) => {
+        const earlier = output.find((line) => pattern.test(line));
+        if (earlier) return resolve(earlier);
+        const watcher = (line: string) => {
+          if (!pattern.test(line)) return;
+          watchers.delete(watcher);
+          resolve(line);
+        };
+        watchers.add(watcher);
+      }),
   };
 }
 

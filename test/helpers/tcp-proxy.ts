@@ -28,13 +28,22 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   let trapped = 0;
   let latencyMs = 0;
 
-  /** Forwards to `socket` after the current latency, never overtaking a packet sent before. */
+  /** Forwards to `socket` after the current latency, in order: one queue per direction, drained by one timer. */
   const delayed = (socket: net.Socket) => {
-    let lastRelease = 0;
+    const queue: { due: number; chunk: Buffer }[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const drain = () => {
+      timer = undefined;
+      while (queue.length > 0 && queue[0].due <= Date.now()) {
+        const { chunk } = queue.shift()!;
+        if (socket.writable) socket.write(chunk);
+      }
+      if (queue.length > 0) timer = setTimeout(drain, queue[0].due - Date.now());
+    };
     return (chunk: Buffer) => {
-      if (latencyMs === 0 && lastRelease <= Date.now()) return void socket.write(chunk);
-      lastRelease = Math.max(Date.now() + latencyMs, lastRelease);
-      setTimeout(() => socket.writable && socket.write(chunk), lastRelease - Date.now());
+      if (latencyMs === 0 && queue.length === 0) return void socket.write(chunk);
+      queue.push({ due: Date.now() + latencyMs, chunk });
+      if (!timer) timer = setTimeout(drain, queue[0].due - Date.now());
     };
   };
 

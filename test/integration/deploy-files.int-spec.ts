@@ -65,6 +65,7 @@ interface Manifest {
   spec?: {
     template?: { spec: { terminationGracePeriodSeconds: number; containers: Container[] } };
     ports?: { targetPort: string }[];
+    ingress?: { ports: { port: number }[] }[];
   };
 }
 
@@ -78,15 +79,20 @@ describe("README's Kubernetes manifest", () => {
   const container = pod.containers[0];
   const envValue = (name: string) => container.env.find((entry) => entry.name === name)?.value;
 
-  it('has a Secret, a Deployment and a Service', () => {
-    expect(documents.map((document) => document.kind)).toEqual(['Secret', 'Deployment', 'Service']);
+  it('has a Secret, a Deployment, a Service and a NetworkPolicy letting in only the ingress and the monitoring', () => {
+    expect(documents.map((document) => document.kind)).toEqual(['Secret', 'Deployment', 'Service', 'NetworkPolicy']);
+    const allowed = byKind('NetworkPolicy')
+      .spec!.ingress!.map((rule) => rule.ports.map((port) => port.port))
+      .flat();
+    const containerPorts = container.ports.map((port) => port.containerPort);
+    expect(allowed.sort()).toEqual(containerPorts.sort());
   });
 
   it('names only variables Callpass reads, with the encryption keys in the Secret', () => {
     const secrets = Object.keys(byKind('Secret').stringData!);
     const names = [...container.env.map((entry) => entry.name), ...secrets];
     expect(names.filter((name) => !known(name))).toEqual([]);
-    expect(secrets).toContain('ENCRYPTION_KEYS');
+    expect(secrets).toEqual(expect.arrayContaining(['ENCRYPTION_KEYS', 'DATABASE_URL', 'REDIS_URL']));
     expect(container.envFrom[0].secretRef.name).toBe(byKind('Secret').metadata.name);
   });
 

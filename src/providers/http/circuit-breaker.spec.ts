@@ -70,6 +70,8 @@ describe('CircuitBreakers', () => {
     clock.advance(10_000);
     expect(first.allow('a')).toBe(true);
     first.succeeded('a', 'twilio');
+    // Closed, not half-open: calls go through one after another, not a single trial.
+    expect(second.allow('a')).toBe(true);
     expect(second.allow('a')).toBe(true);
     expect(second.openCount()).toBe(0);
   });

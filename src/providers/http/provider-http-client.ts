@@ -1,10 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { errors as undiciErrors, request } from 'undici';
 import { Clock } from '../../common/clock/clock';
 import { AppConfig } from '../../config/app-config';
 import { ForbiddenAddressError } from '../../outbound/guarded-dispatcher';
 import { OutboundPolicy } from '../../outbound/outbound-policy';
 import { AccountContext } from '../provider-adapter';
+import { ProviderRegistry } from '../provider-registry';
 import { providerErrors } from '../providers.errors';
 import { Metrics } from '../../metrics/metrics';
 import { RedisChannels } from '../../redis/redis-channels';
@@ -60,9 +62,12 @@ export class ProviderHttpClient {
     private readonly outbound: OutboundPolicy,
     private readonly metrics: Metrics,
     channels: RedisChannels,
+    moduleRef: ModuleRef,
   ) {
+    // The registry is looked up when news arrives: it is built from the adapters, which need this client first.
+    const providers = () => moduleRef.get(ProviderRegistry, { strict: false }).names();
     this.breakers = new CircuitBreakers(clock, {
-      news: redisCircuitNews(channels),
+      news: redisCircuitNews(channels, providers),
       opened: (provider, where) => metrics.circuitsOpened.inc({ provider, where }),
     });
     metrics.countOpenCircuitsWith(() => this.breakers.openCount());
