@@ -108,6 +108,50 @@ if (process.env.TEST_DATABASE_URL) {
       await expectRecovery(t);
     });
 
+    it('PostgreSQL cut in the middle of load: every request answered, no 201 without its row, and back by itself', async () => {
+      const t = await seedTwilioEndpoint(url, replicas.adminKey, 'fault-midload');
+      const before = await issuedRows(t.tenantId);
+      const counts = { tried: 0, issued: 0, unavailable: 0, other: 0 };
+      let phase: 'before' | 'cut' | 'after' = 'before';
+      let cutAt = 0;
+      let restoredAt = 0;
+      let firstIssuedAfter = 0;
+      const worker = async () => {
+        while (counts.issued < 300 && counts.tried < 2000) {
+          counts.tried += 1;
+          const answer = await callJson(url, 'POST', '/v1/tokens', t.key, { endpointId: t.endpointId });
+          if (answer.status === 201) counts.issued += 1;
+          else if (answer.status === 503) counts.unavailable += 1;
+          else counts.other += 1;
+          if (phase === 'before' && counts.issued >= 100) {
+            phase = 'cut';
+            cutAt = counts.tried;
+            proxy.cut();
+          } else if (phase === 'cut' && counts.tried - cutAt >= 50) {
+            phase = 'after';
+            restoredAt = performance.now();
+            proxy.restore();
+          } else if (phase === 'after' && answer.status === 201 && !firstIssuedAfter) {
+            firstIssuedAfter = performance.now();
+          }
+        }
+      };
+      try {
+        await Promise.all(Array.from({ length: 8 }, worker));
+      } finally {
+        proxy.restore();
+      }
+      const recoveredMs = firstIssuedAfter - restoredAt;
+      console.log(`database cut mid-load: ${JSON.stringify(counts)}; back ${recoveredMs.toFixed(0)} ms after the database returned`);
+      expect(counts.other).toBe(0);
+      expect(counts.unavailable).toBeGreaterThan(0);
+      expect(counts.issued + counts.unavailable).toBe(counts.tried);
+      expect(await issuedRows(t.tenantId)).toBe(before + counts.issued);
+      expect(recoveredMs).toBeLessThan(RECOVERY_BOUND_MS);
+      const verification = await callJson(url, 'GET', `/v1/admin/audit/verify?tenantId=${t.tenantId}`, replicas.adminKey);
+      expect(verification.body).toMatchObject({ intact: true });
+    });
+
     it('PostgreSQL slow: requests time out with 503 instead of piling up, and the pool recovers once it is fast again', async () => {
       const t = await seedTwilioEndpoint(url, replicas.adminKey, 'fault-slow');
       expect((await callJson(url, 'POST', '/v1/tokens', t.key, { endpointId: t.endpointId })).status).toBe(201);

@@ -18,6 +18,8 @@ import Redis from 'ioredis';
 /** How soon a replica must hear of a circuit another one opened, and see Redis again once it is back. */
 const NEWS_BOUND_MS = 2000;
 const REDIS_RECOVERY_BOUND_MS = 5000;
+/** Redis slowed down to far beyond its command timeout (500 ms). */
+const REDIS_SLOW_LATENCY_MS = 3000;
 
 /** Counts answers by status, e.g. { 201: 10, 429: 90 }. */
 function byStatus(answers: { status: number }[]): Record<number, number> {
@@ -225,6 +227,30 @@ if (process.env.TEST_DATABASE_URL && redisServer) {
         'token_refresh_conflict',
       ]);
       expect(refreshCalls() - before).toBe(1);
+    });
+
+    it('answer in time while Redis is slow: its commands time out, and each replica counts alone meanwhile', async () => {
+      const limited = await limitedKey('scale-slow', 10);
+      redis.setLatency(REDIS_SLOW_LATENCY_MS);
+      let answers;
+      try {
+        answers = await Promise.all(
+          Array.from({ length: 12 }, async () => {
+            const started = performance.now();
+            const answer = await issueVia(balancer.url, limited.key, { endpointId: limited.endpointId });
+            return { status: answer.status, ms: performance.now() - started };
+          }),
+        );
+      } finally {
+        redis.restore();
+      }
+      const slowest = Math.max(...answers.map((answer) => answer.ms));
+      console.log(
+        `redis slow (+${REDIS_SLOW_LATENCY_MS} ms): 12 requests at 10 a minute: ${JSON.stringify(byStatus(answers))}, slowest ${slowest.toFixed(0)} ms`,
+      );
+      // Counted by each replica on its own (4 each), and answered before Redis could have.
+      expect(byStatus(answers)).toEqual({ 201: 12 });
+      expect(slowest).toBeLessThan(REDIS_SLOW_LATENCY_MS);
     });
 
     it('carry on alone while Redis is away (degraded, per-process limits and fetches), and share again once it is back', async () => {
