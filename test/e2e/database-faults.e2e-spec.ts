@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { ReplicaSet, seedTwilioEndpoint, startReplicaSet } from '../helpers/replica-set';
+import { issuedRows, ReplicaSet, seedTwilioEndpoint, startReplicaSet } from '../helpers/replica-set';
 import { callJson } from '../helpers/server-process';
 import { startTcpProxy, TcpProxy } from '../helpers/tcp-proxy';
 
@@ -38,20 +38,10 @@ if (process.env.TEST_DATABASE_URL) {
       await proxy?.close();
     });
 
-    const issuedRows = async (tenantId: string) =>
-      Number(
-        (
-          await replicas.database.query<{ count: string }>(
-            `SELECT count(*)::text AS count FROM token_issuances WHERE tenant_id = $1 AND outcome = 'issued'`,
-            [tenantId],
-          )
-        )[0].count,
-      );
-
     it('a connection dropped while the token log batch goes out fails every request in it: 503, no token, the chain whole', async () => {
       const t = await seedTwilioEndpoint(url, replicas.adminKey, 'fault-batch');
       expect((await callJson(url, 'POST', '/v1/tokens', t.key, { endpointId: t.endpointId })).status).toBe(201);
-      const before = await issuedRows(t.tenantId);
+      const before = await issuedRows(replicas, t.tenantId);
 
       // Every connection that sends the token log's INSERT (by its prepared statement's name or its text) dies there.
       proxy.trap('token_issuances', 'callpass_token_log');
@@ -72,7 +62,7 @@ if (process.env.TEST_DATABASE_URL) {
         expect(answer.body.error?.code).toBe('audit_unavailable');
         expect(JSON.stringify(answer.body)).not.toMatch(/eyJ/);
       }
-      expect(await issuedRows(t.tenantId)).toBe(before);
+      expect(await issuedRows(replicas, t.tenantId)).toBe(before);
 
       expect((await callJson(url, 'POST', '/v1/tokens', t.key, { endpointId: t.endpointId })).status).toBe(201);
       const verification = await callJson(url, 'GET', `/v1/admin/audit/verify?tenantId=${t.tenantId}`, replicas.adminKey);
@@ -82,7 +72,7 @@ if (process.env.TEST_DATABASE_URL) {
     it('PostgreSQL unreachable: every request answers 503 within 2 s, and the service recovers by itself within 5 s', async () => {
       const t = await seedTwilioEndpoint(url, replicas.adminKey, 'fault-outage');
       expect((await callJson(url, 'POST', '/v1/tokens', t.key, { endpointId: t.endpointId })).status).toBe(201);
-      const before = await issuedRows(t.tenantId);
+      const before = await issuedRows(replicas, t.tenantId);
 
       proxy.cut();
       let during;
@@ -103,14 +93,14 @@ if (process.env.TEST_DATABASE_URL) {
         expect(JSON.stringify(answer.body)).not.toMatch(/eyJ|cp_sess_/);
       }
       expect(slowest).toBeLessThan(ANSWER_BOUND_MS);
-      expect(await issuedRows(t.tenantId)).toBe(before);
+      expect(await issuedRows(replicas, t.tenantId)).toBe(before);
 
       await expectRecovery(t);
     });
 
     it('PostgreSQL cut in the middle of load: every request answered, no 201 without its row, and back by itself', async () => {
       const t = await seedTwilioEndpoint(url, replicas.adminKey, 'fault-midload');
-      const before = await issuedRows(t.tenantId);
+      const before = await issuedRows(replicas, t.tenantId);
       const counts = { tried: 0, issued: 0, unavailable: 0, other: 0 };
       let phase: 'before' | 'cut' | 'after' = 'before';
       let cutAt = 0;
@@ -146,7 +136,7 @@ if (process.env.TEST_DATABASE_URL) {
       expect(counts.other).toBe(0);
       expect(counts.unavailable).toBeGreaterThan(0);
       expect(counts.issued + counts.unavailable).toBe(counts.tried);
-      expect(await issuedRows(t.tenantId)).toBe(before + counts.issued);
+      expect(await issuedRows(replicas, t.tenantId)).toBe(before + counts.issued);
       expect(recoveredMs).toBeLessThan(RECOVERY_BOUND_MS);
       const verification = await callJson(url, 'GET', `/v1/admin/audit/verify?tenantId=${t.tenantId}`, replicas.adminKey);
       expect(verification.body).toMatchObject({ intact: true });

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { emulatedPlivoAccount, Emulators, startEmulators } from '../../src/sandbox/emulators';
-import { ReplicaSet, seedTwilioEndpoint, startReplicaSet } from '../helpers/replica-set';
+import { issuedRows, seedTwilioEndpoint, startReplicaSet } from '../helpers/replica-set';
 import { callJson } from '../helpers/server-process';
 
 type Outcome = { status: number } | { refused: string };
@@ -49,16 +49,6 @@ if (process.env.TEST_DATABASE_URL) {
       if (plivo.status !== 201 || endpoint.status !== 201) throw new Error(`setup failed: ${JSON.stringify([plivo.body, endpoint.body])}`);
       return { replicas, url, t, plivoEndpointId: endpoint.body.id };
     }
-
-    const issuedRows = async (replicas: ReplicaSet, tenantId: string) =>
-      Number(
-        (
-          await replicas.database.query<{ count: string }>(
-            `SELECT count(*)::text AS count FROM token_issuances WHERE tenant_id = $1 AND outcome = 'issued'`,
-            [tenantId],
-          )
-        )[0].count,
-      );
 
     it('under load: requests in flight finish with their rows, nothing taken gets a 5xx, and the process exits 0', async () => {
       const { replicas, url, t, plivoEndpointId } = await replicaWithPlivo();

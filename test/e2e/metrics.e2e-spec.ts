@@ -1,8 +1,8 @@
-import net from 'node:net';
 import { MetricsListener } from '../../src/metrics/metrics-listener';
 import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer, createTestApp } from '../helpers/test-app';
+import { closedPort } from '../helpers/tcp-proxy';
 
 /** The value of one sample in Prometheus text, e.g. `callpass_tokens_total{provider="twilio",…}`; 0 when absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -13,15 +13,6 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
       candidate.startsWith(`${name}{`) || candidate.startsWith(`${name} `) ? wanted.every((pair) => candidate.includes(pair)) : false,
     );
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
-}
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('metrics', () => {

@@ -1,9 +1,9 @@
-import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Fault } from '../../src/providers/emulator/emulator-server';
 import { emulatedPlivoAccount, Emulators, startEmulators } from '../../src/sandbox/emulators';
 import { ReplicaSet, seedTwilioEndpoint, startReplicaSet } from '../helpers/replica-set';
 import { callJson } from '../helpers/server-process';
+import { closedPort } from '../helpers/tcp-proxy';
 
 /** Load: this many callers at once, each sending its requests one after another. */
 const CALLERS = 8;
@@ -34,15 +34,6 @@ const MODES: Mode[] = [
   { name: 'hanging (slow)', fault: { kind: 'hang' }, expected: ['provider_unavailable'], breakerCuts: true },
   { name: 'down (connection refused)', fault: 'down', expected: ['provider_unavailable'], breakerCuts: true },
 ];
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * A provider failing under load, one way at a time, against a server process on a real clock: callers get the

@@ -79,3 +79,12 @@ export async function seedTwilioEndpoint(url: string, adminKey: string, slug: st
   });
   return { tenantId: tenant.body.id, keyId: key.body.id, key: key.body.key, endpointId: endpoint.body.id };
 }
+
+/** How many tokens the token log holds as issued for a tenant. */
+export async function issuedRows(replicas: ReplicaSet, tenantId: string): Promise<number> {
+  const [row] = await replicas.database.query<{ count: string }>(
+    `SELECT count(*)::text AS count FROM token_issuances WHERE tenant_id = $1 AND outcome = 'issued'`,
+    [tenantId],
+  );
+  return Number(row.count);
+}
