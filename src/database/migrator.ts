@@ -7,7 +7,7 @@ import { DatabaseConnection, SqlSession } from './database-connection';
 export const MIGRATIONS_DIR = path.resolve(__dirname, '../../prisma/migrations');
 
 /** The advisory lock key `prisma migrate deploy` takes, so our runner and Prisma's never run at once. */
-const PRISMA_ADVISORY_LOCK = 72707369;
+export const PRISMA_ADVISORY_LOCK = 72707369;
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,

@@ -64,6 +64,13 @@ export class SharedFlights {
         }
         const fence = randomBytes(16).toString('hex');
         if ((await redis.set(`${key}:lock`, fence, 'PX', LOCK_MS, 'NX')) === 'OK') {
+          // The previous holder may have stored the value and let go between the read above and this lock.
+          const storedMeanwhile = await this.read(redis, key);
+          if (storedMeanwhile && usable(storedMeanwhile)) {
+            await this.release(redis, key, fence);
+            this.metrics.cacheLookups.inc({ cache: `${feature}_shared`, result: 'hit' });
+            return storedMeanwhile;
+          }
           this.metrics.cacheLookups.inc({ cache: `${feature}_shared`, result: 'miss' });
           return await this.fetchAndStore(redis, key, fence, fetch);
         }
@@ -92,8 +99,12 @@ export class SharedFlights {
       }
       return value;
     } finally {
-      await redis.eval(RELEASE, 1, `${key}:lock`, fence).catch(() => undefined);
+      await this.release(redis, key, fence);
     }
+  }
+
+  private async release(redis: Redis, key: string, fence: string): Promise<void> {
+    await redis.eval(RELEASE, 1, `${key}:lock`, fence).catch(() => undefined);
   }
 
   private async read(redis: Redis, key: string): Promise<SharedValue | undefined> {

@@ -9,7 +9,9 @@ import {
   Emulators,
   startEmulators,
 } from '../../src/sandbox/emulators';
+import { PRISMA_ADVISORY_LOCK } from '../../src/database/migrator';
 import { ReplicaSet, seedTwilioEndpoint, startReplicaSet } from '../helpers/replica-set';
+import { TestDatabase } from '../helpers/test-database';
 import { RoundRobinProxy, startRoundRobinProxy } from '../helpers/round-robin-proxy';
 import { callJson } from '../helpers/server-process';
 import { startTcpProxy, TcpProxy } from '../helpers/tcp-proxy';
@@ -18,6 +20,8 @@ import Redis from 'ioredis';
 /** How soon a replica must hear of a circuit another one opened, and see Redis again once it is back. */
 const NEWS_BOUND_MS = 2000;
 const REDIS_RECOVERY_BOUND_MS = 5000;
+/** How long three server processes may take to boot as far as the migrations. */
+const MIGRATION_WAIT_BOUND_MS = 30_000;
 /** Redis slowed down to far beyond its command timeout (500 ms). */
 const REDIS_SLOW_LATENCY_MS = 3000;
 
@@ -54,6 +58,7 @@ if (process.env.TEST_DATABASE_URL && redisServer) {
     let balancer: RoundRobinProxy;
     let tenant: Awaited<ReturnType<typeof seedTwilioEndpoint>>;
     let metricsKey: string;
+    let migrationsWaited = 0;
 
     beforeAll(async () => {
       emulators = await startEmulators();
@@ -62,6 +67,7 @@ if (process.env.TEST_DATABASE_URL && redisServer) {
       replicas = await startReplicaSet(3, {
         env: { REDIS_URL: redis.via(redisServer), ALLOW_PRIVATE_NETWORK_URLS: 'true' },
         emptyDatabase: true,
+        whileBooting: holdMigrationsUntilAllWait,
       });
       balancer = await startRoundRobinProxy(replicas.urls);
       tenant = await seedTwilioEndpoint(balancer.url, replicas.adminKey, 'scale-out');
@@ -71,6 +77,26 @@ if (process.env.TEST_DATABASE_URL && redisServer) {
       });
       metricsKey = created.body.key;
     }, 90_000);
+    /** Holds the migrations' lock until all three replicas wait for it: their boots overlap, for certain. */
+    async function holdMigrationsUntilAllWait(database: TestDatabase): Promise<void> {
+      const connection = database.connect();
+      const session = await connection.openSession();
+      try {
+        await session.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK]);
+        migrationsWaited = await within(MIGRATION_WAIT_BOUND_MS, 'three replicas waiting to migrate', async () => {
+          const [waiting] = await database.query<{ count: number }>(
+            `SELECT count(*)::int AS count FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND NOT granted`,
+            [PRISMA_ADVISORY_LOCK],
+          );
+          return waiting.count === 3;
+        });
+        await session.query('SELECT pg_advisory_unlock($1)', [PRISMA_ADVISORY_LOCK]);
+      } finally {
+        await session.release();
+        await connection.close();
+      }
+    }
+
     afterAll(async () => {
       await balancer?.close();
       await replicas?.stop();
@@ -118,7 +144,9 @@ if (process.env.TEST_DATABASE_URL && redisServer) {
         'SELECT migration_name, finished_at FROM "_prisma_migrations" ORDER BY migration_name',
       );
       const folders = fs.readdirSync(path.join('prisma', 'migrations')).filter((name) => /^\d{14}_/.test(name));
-      console.log(`migrations: ${folders.length} folders, ${rows.length} rows, 3 replicas up`);
+      console.log(
+        `migrations: all 3 replicas waited at the lock together (after ${migrationsWaited.toFixed(0)} ms); ${folders.length} folders, ${rows.length} rows`,
+      );
       expect(rows.map((row) => row.migration_name)).toEqual(folders.sort());
       expect(rows.every((row) => row.finished_at !== null)).toBe(true);
     });

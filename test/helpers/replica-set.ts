@@ -25,6 +25,8 @@ export interface ReplicaSetOptions {
   reach?: (databaseUrl: string) => string;
   /** Boot on an empty database (the replicas migrate it), not on a migrated copy. */
   emptyDatabase?: boolean;
+  /** Runs while the replicas boot (e.g. holding them back at a lock); they are started without waiting for it. */
+  whileBooting?: (database: TestDatabase) => Promise<void>;
 }
 
 export async function startReplicaSet(count: number, options: ReplicaSetOptions = {}): Promise<ReplicaSet> {
@@ -40,7 +42,9 @@ export async function startReplicaSet(count: number, options: ReplicaSetOptions 
     ...env,
   };
   const dataDirs = Array.from({ length: count }, () => fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-replica-')));
+  const booting = options.whileBooting?.(database);
   const started = await Promise.allSettled(dataDirs.map((dataDir) => startServer({ ...shared, DATA_DIR: dataDir })));
+  await booting;
   const servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const stop = async () => {
     await Promise.all(servers.map((server: ServerProcess) => server.stop()));
