@@ -54,21 +54,23 @@ export class SharedFlights {
     const redis = this.redis;
     if (!redis) throw new SharedFlightUnavailable('no Redis');
     const key = `callpass:shared:${name}`;
+    const storedAndUsable = async () => {
+      const stored = await this.read(redis, key);
+      if (!stored || !usable(stored)) return undefined;
+      this.metrics.cacheLookups.inc({ cache: `${feature}_shared`, result: 'hit' });
+      return stored;
+    };
     try {
       const deadline = this.clock.now().getTime() + LOCK_MS;
       for (;;) {
-        const stored = await this.read(redis, key);
-        if (stored && usable(stored)) {
-          this.metrics.cacheLookups.inc({ cache: `${feature}_shared`, result: 'hit' });
-          return stored;
-        }
+        const stored = await storedAndUsable();
+        if (stored) return stored;
         const fence = randomBytes(16).toString('hex');
         if ((await redis.set(`${key}:lock`, fence, 'PX', LOCK_MS, 'NX')) === 'OK') {
           // The previous holder may have stored the value and let go between the read above and this lock.
-          const storedMeanwhile = await this.read(redis, key);
-          if (storedMeanwhile && usable(storedMeanwhile)) {
+          const storedMeanwhile = await storedAndUsable();
+          if (storedMeanwhile) {
             await this.release(redis, key, fence);
-            this.metrics.cacheLookups.inc({ cache: `${feature}_shared`, result: 'hit' });
             return storedMeanwhile;
           }
           this.metrics.cacheLookups.inc({ cache: `${feature}_shared`, result: 'miss' });
