@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { Drain } from './health/drain';
-import { shutdownTracing } from './tracing/start-tracing';
+import { tracingState } from './tracing/spans';
 
 /**
  * Shuts down without dropping work: readiness fails at once, the listener stops taking connections, requests in
@@ -34,7 +34,8 @@ export function drainOnSignals(app: NestFastifyApplication, logger: Logger, grac
       async () => {
         clearTimeout(deadline);
         logger.info('Drained; exiting');
-        await shutdownTracing();
+        // Exports the spans still buffered.
+        await tracingState.shutdown();
         process.exit(0);
       },
       (error: unknown) => {

@@ -36,33 +36,35 @@ export class TenantCache<V> {
   /** The value for `key` from memory while fresh, else from `load` (absent values are never kept). */
   async get(key: string, load: () => Promise<V | undefined>, tenantOf: (value: V) => string | undefined): Promise<V | undefined> {
     const now = this.clock.now().getTime();
-    const entry = this.entries.get(key);
-    if (entry && entry.expiresAt > now && this.feed.reliable) {
-      this.counted('hit');
-      return entry.value;
-    }
-    this.counted('miss');
+    const cached = this.fresh(key, now);
+    if (cached) return cached.value;
     const generation = this.generation;
     const value = await load();
-    if (value !== undefined && this.ttlMs > 0 && this.feed.reliable && generation === this.generation) {
-      this.entries.set(key, { value, tenantId: tenantOf(value)?.toLowerCase(), expiresAt: now + this.ttlMs });
-    }
+    if (value !== undefined && generation === this.generation) this.keep(key, value, tenantOf(value), now);
     return value;
   }
 
   /** The same for a value computed on the spot from data the caller already holds (nothing can change meanwhile). */
   remember(key: string, tenantId: string, compute: () => V): V {
     const now = this.clock.now().getTime();
-    const entry = this.entries.get(key);
-    if (entry && entry.expiresAt > now && this.feed.reliable) {
-      this.counted('hit');
-      return entry.value;
-    }
-    this.counted('miss');
+    const cached = this.fresh(key, now);
+    if (cached) return cached.value;
     const value = compute();
-    if (this.ttlMs > 0 && this.feed.reliable)
-      this.entries.set(key, { value, tenantId: tenantId.toLowerCase(), expiresAt: now + this.ttlMs });
+    this.keep(key, value, tenantId, now);
     return value;
+  }
+
+  /** The entry for `key` while it may be served (counted as a hit), else undefined (a miss). */
+  private fresh(key: string, now: number): Entry<V> | undefined {
+    const entry = this.entries.get(key);
+    const fresh = entry && entry.expiresAt > now && this.feed.reliable ? entry : undefined;
+    this.counted(fresh ? 'hit' : 'miss');
+    return fresh;
+  }
+
+  private keep(key: string, value: V, tenantId: string | undefined, now: number): void {
+    if (this.ttlMs > 0 && this.feed.reliable)
+      this.entries.set(key, { value, tenantId: tenantId?.toLowerCase(), expiresAt: now + this.ttlMs });
   }
 
   private invalidate(tenantId: string | undefined): void {

@@ -17,13 +17,9 @@ const endpoint = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.O
 /** Quiet routes that would drown the traces. */
 const UNTRACED_PATHS = /^\/(health|metrics|docs)(\/|$|\?)/;
 
-interface Tracing {
-  shutdown(): Promise<void>;
-}
+if (endpoint && process.env.OTEL_SDK_DISABLED !== 'true') startTracing();
 
-const tracing: Tracing | undefined = endpoint && process.env.OTEL_SDK_DISABLED !== 'true' ? startTracing() : undefined;
-
-function startTracing(): Tracing {
+function startTracing(): void {
   const { context, propagation, trace } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
   const { AsyncLocalStorageContextManager } =
     require('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
@@ -60,7 +56,7 @@ function startTracing(): Tracing {
     ],
   });
   tracingState.enabled = true;
-  return { shutdown: () => provider.shutdown() };
+  tracingState.shutdown = () => provider.shutdown().catch(() => undefined);
 }
 
 /** Attributes that may hold a query string, and so a credential sent the wrong way (`?access_token=`). */
@@ -87,9 +83,4 @@ function withoutQueryStrings(exporter: SpanExporter): SpanExporter {
     shutdown: () => exporter.shutdown(),
     forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve(),
   };
-}
-
-/** Exports the spans still buffered; called last when the process stops. */
-export async function shutdownTracing(): Promise<void> {
-  await tracing?.shutdown().catch(() => undefined);
 }
