@@ -22,7 +22,7 @@ export default tseslint.config(
   {
     // Tests assert on HTTP bodies, which supertest and fetch type as `any`, and on Jest's asymmetric matchers
     // (`expect.objectContaining` is `any` too): the unsafe-any rules would only demand casts that prove nothing.
-    files: ['test/**/*.ts', 'src/**/*.spec.ts'],
+    files: ['test/**/*.ts', 'src/**/*.spec.ts', 'src/**/*.e2e-spec.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

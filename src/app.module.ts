@@ -20,7 +20,7 @@ import { OutboundModule } from './outbound/outbound.module';
 import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { RedisModule } from './redis/redis.module';
-import { SignalwireEmbedsModule } from './providers/signalwire/signalwire-embeds.module';
+import { PROVIDER_KITS } from './providers/provider-kits';
 import { TenantsModule } from './tenants/tenants.module';
 
 @Module({
@@ -44,7 +44,8 @@ import { TenantsModule } from './tenants/tenants.module';
     IssuanceModule,
     EndUsersModule,
     ClientModule,
-    SignalwireEmbedsModule,
+    // Routes some providers add (SignalWire's click-to-call embeds); they mint through the pipeline.
+    ...PROVIDER_KITS.flatMap((kit) => kit.routeModules ?? []),
     KeyRotationModule,
     InternalModule,
     HealthModule,

@@ -1,14 +1,11 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { BandwidthModule } from './bandwidth/bandwidth.module';
-import { PlivoModule } from './plivo/plivo.module';
+import { PROVIDER_KITS } from './provider-kits';
 import { ProviderRegistry } from './provider-registry';
-import { SignalwireModule } from './signalwire/signalwire.module';
-import { TwilioModule } from './twilio/twilio.module';
 
-/** Adding a provider: a folder with its module and adapter, plus one line in `imports` here. */
+/** Every provider's adapter module, from the kits; the registry finds the adapters in them. */
 @Module({
-  imports: [DiscoveryModule, TwilioModule, PlivoModule, SignalwireModule, BandwidthModule],
+  imports: [DiscoveryModule, ...PROVIDER_KITS.map((kit) => kit.module)],
   providers: [ProviderRegistry],
   exports: [ProviderRegistry],
 })

@@ -1,17 +1,19 @@
-import { DEMO, registerDemoCredentials } from './demo-credentials';
+import { PROVIDER_KITS, ProviderName } from '../providers/provider-kits';
 import { startEmulators } from './emulators';
 
 /**
- * `npm run emulators`: the four provider emulators on 127.0.0.1:4010-4013 (EMULATOR_PORT moves the first), each
- * accepting the demo credentials in demo-credentials.ts. Point an account's baseUrl at one to use it.
+ * `npm run emulators`: every provider's emulator on 127.0.0.1, from port 4010 up in the kits' order
+ * (EMULATOR_PORT moves the first), each accepting its kit's demo credentials. Point an account's baseUrl at one.
  */
 async function main(): Promise<void> {
   const first = Number(process.env.EMULATOR_PORT ?? 4010);
-  const emulators = await startEmulators({ ports: { twilio: first, plivo: first + 1, signalwire: first + 2, bandwidth: first + 3 } });
-  registerDemoCredentials(emulators);
-  console.log('Provider emulators (demo credentials in src/sandbox/demo-credentials.ts):');
-  for (const name of ['twilio', 'plivo', 'signalwire', 'bandwidth'] as const) console.log(`  ${name.padEnd(10)} ${emulators[name].url}`);
-  console.log(JSON.stringify(DEMO, null, 2));
+  const emulators = await startEmulators({ ports: Object.fromEntries(PROVIDER_KITS.map((kit, index) => [kit.name, first + index])) });
+  console.log("Provider emulators (demo credentials from each provider's kit):");
+  for (const kit of PROVIDER_KITS) {
+    kit.registerDemoCredentials(emulators[kit.name]);
+    console.log(`  ${kit.name.padEnd(10)} ${emulators[kit.name].url}`);
+  }
+  console.log(JSON.stringify(Object.fromEntries(PROVIDER_KITS.map((kit) => [kit.name, kit.demoCredentials])), null, 2));
   const stop = async () => {
     await emulators.close();
     process.exit(0);
@@ -24,7 +26,7 @@ main().catch((error: unknown) => {
   const { code, port } = error as { code?: string; port?: number };
   console.error(
     code === 'EADDRINUSE'
-      ? `Port ${port} is in use (the emulators already running?): stop them, or set EMULATOR_PORT to move the four ports.`
+      ? `Port ${port} is in use (the emulators already running?): stop them, or set EMULATOR_PORT to move the ports.`
       : error,
   );
   process.exit(1);

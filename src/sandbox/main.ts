@@ -13,17 +13,13 @@ import { DemoTenant } from '../demo/demo-tenant';
 import { drain } from '../graceful-shutdown';
 import { startServer } from '../server';
 import { describeStartupError } from '../startup-errors';
-import {
-  emulatedBandwidthAccount,
-  emulatedPlivoAccount,
-  emulatedSignalwireAccount,
-  emulatedTwilioAccount,
-  startEmulators,
-} from './emulators';
+import { EmulatedAccount } from '../providers/provider-kit';
+import { PROVIDER_KITS, ProviderName } from '../providers/provider-kits';
+import { Emulators, startEmulators } from './emulators';
 import { seedDemoTenant } from './seed';
 
 /**
- * `npm run sandbox`: Callpass on a fresh embedded database, with the four provider emulators on loopback, a demo
+ * `npm run sandbox`: Callpass on a fresh embedded database, with every provider's emulator on loopback, a demo
  * tenant seeded through the API, and the commands to mint each provider's token printed. Offline, in a minute.
  */
 async function main(): Promise<void> {
@@ -53,14 +49,13 @@ async function main(): Promise<void> {
   });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
 
-  const demo = await seedDemoTenant(url, adminKey, {
-    twilio: emulatedTwilioAccount(emulators.twilio),
-    plivo: emulatedPlivoAccount(emulators.plivo),
-    signalwire: emulatedSignalwireAccount(emulators.signalwire),
-    bandwidth: emulatedBandwidthAccount(emulators.bandwidth),
-  });
+  const accounts = Object.fromEntries(PROVIDER_KITS.map((kit) => [kit.name, kit.emulatedAccount(emulators[kit.name])])) as Record<
+    ProviderName,
+    EmulatedAccount
+  >;
+  const demo = await seedDemoTenant(url, adminKey, accounts);
   demoTenantReady({ baseUrl: url, slug: demo.tenantSlug, tenantKey: demo.tenantKey });
-  console.log(sandboxGuide(url, adminKey, demo, emulators.twilio.url));
+  console.log(sandboxGuide(url, adminKey, demo, emulators));
 
   const stop = async () => {
     await drain(app);
@@ -71,9 +66,14 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop());
 }
 
-function sandboxGuide(url: string, adminKey: string, demo: Awaited<ReturnType<typeof seedDemoTenant>>, twilioEmulator: string): string {
+function sandboxGuide(url: string, adminKey: string, demo: Awaited<ReturnType<typeof seedDemoTenant>>, emulators: Emulators): string {
   const mint = (body: object) =>
     `curl -s -X POST ${url}/v1/tokens -H "authorization: Bearer ${demo.tenantKey}" -H 'content-type: application/json' -d '${JSON.stringify(body)}'`;
+  const providers = PROVIDER_KITS.flatMap((kit) => {
+    const { name } = kit;
+    const context = { mint, url, emulatorUrl: emulators[name].url, accountId: demo.accounts[name], endpointId: demo.endpoints[name] };
+    return [...kit.sandboxGuide({ ...context, allowedOrigin: demo.allowedOrigin }), ''];
+  });
   return [
     '',
     `Callpass sandbox at ${url} (API docs: ${url}/docs). Provider emulators run on loopback; nothing leaves this machine.`,
@@ -83,23 +83,7 @@ function sandboxGuide(url: string, adminKey: string, demo: Awaited<ReturnType<ty
     `  admin key:  ${adminKey}`,
     `  tenant key: ${demo.tenantKey}   (tenant "${demo.tenantSlug}")`,
     '',
-    '# Twilio access token (signed locally), then check it with the Twilio emulator:',
-    mint({ endpointId: demo.endpoints.twilio }),
-    `curl -s -X POST ${twilioEmulator}/v1/verify -H 'content-type: application/json' -d "{\\"token\\":\\"$(${mint({ endpointId: demo.endpoints.twilio })} | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')\\"}"`,
-    '',
-    "# Plivo access token (minted by Plivo's REST call, for the endpoint Callpass provisioned):",
-    mint({ endpointId: demo.endpoints.plivo }),
-    '',
-    '# SignalWire subscriber SAT (its refresh token stays in Callpass: POST /v1/tokens/<id>/refresh), and a guest SAT:',
-    mint({ endpointId: demo.endpoints.signalwire }),
-    mint({ endpointId: demo.endpoints.signalwire, kind: 'guest' }),
-    '',
-    '# SignalWire click-to-call embed (public, origin-locked, rate limited):',
-    `curl -s -X POST ${url}/v1/signalwire/embeds/${demo.accounts.signalwire}/tokens -H 'origin: ${demo.allowedOrigin}'`,
-    '',
-    '# Bandwidth OAuth token (cached per account, shared by concurrent requests):',
-    mint({ endpointId: demo.endpoints.bandwidth }),
-    '',
+    ...providers,
     '# Every token issued or refused:',
     `curl -s "${url}/v1/token-issuances?limit=10" -H "authorization: Bearer ${demo.tenantKey}"`,
     '',

@@ -1,21 +1,8 @@
-import { EmulatedAccount } from './emulators';
-
-type Provider = 'twilio' | 'plivo' | 'signalwire' | 'bandwidth';
-
-/** Endpoint settings per provider for the demo user, e.g. Plivo's is provisioned at Plivo. */
-const DEMO_ENDPOINTS: Record<Provider, (account: EmulatedAccount & { addresses?: string[] }) => Record<string, unknown>> = {
-  twilio: () => ({ userId: 'alice', identity: 'alice' }),
-  plivo: () => ({ userId: 'alice', identity: 'alice', provision: true }),
-  signalwire: (account) => ({ userId: 'alice', identity: 'alice@example.com', providerOptions: { allowedAddresses: account.addresses } }),
-  bandwidth: () => ({ userId: 'alice', identity: 'alice' }),
-};
+import { EmulatedAccount } from '../providers/provider-kit';
+import { PROVIDER_KITS, ProviderName } from '../providers/provider-kits';
 
 /** Creates the demo tenant, its key, one account per provider and an endpoint each, through the HTTP API. */
-export async function seedDemoTenant(
-  url: string,
-  adminKey: string,
-  accounts: Record<Provider, EmulatedAccount & { addresses?: string[] }>,
-) {
+export async function seedDemoTenant(url: string, adminKey: string, accounts: Record<ProviderName, EmulatedAccount>) {
   const call = async (method: string, route: string, key: string, body: unknown) => {
     const response = await fetch(`${url}${route}`, {
       method,
@@ -35,28 +22,28 @@ export async function seedDemoTenant(
   });
   const tenantKey = (await call('POST', `/v1/admin/tenants/${tenant.id}/api-keys`, adminKey, { name: 'sandbox' })).key!;
   await call('PUT', '/v1/end-user-auth', tenantKey, { issuers: [], sessions: true });
-  const accountIds = {} as Record<Provider, string>;
-  const endpointIds = {} as Record<Provider, string>;
-  for (const provider of Object.keys(DEMO_ENDPOINTS) as Provider[]) {
-    const { baseUrl, config, secrets } = accounts[provider];
-    accountIds[provider] = // Any user the demo page signs in gets an endpoint on their first token.
-      (
-        await call('POST', '/v1/provider-accounts', tenantKey, {
-          provider,
-          name: `${provider}-demo`,
-          baseUrl,
-          config,
-          secrets,
-          // SignalWire's may be bound to the browser's key (client-bound SATs) at the user's request.
-          policy: { autoEnroll: true, ...(provider === 'signalwire' ? { endUserOptions: ['fingerprint'] } : {}) },
-        })
-      ).id;
+  const accountIds = {} as Record<ProviderName, string>;
+  const endpointIds = {} as Record<ProviderName, string>;
+  for (const kit of PROVIDER_KITS) {
+    const { name } = kit;
+    const { baseUrl, config, secrets } = accounts[name];
+    accountIds[name] = (
+      await call('POST', '/v1/provider-accounts', tenantKey, {
+        provider: name,
+        name: `${name}-demo`,
+        baseUrl,
+        config,
+        secrets,
+        // Any user the demo page signs in gets an endpoint on their first token.
+        policy: { autoEnroll: true, ...kit.demoPolicy },
+      })
+    ).id;
     const endpoint = {
-      providerAccountId: accountIds[provider],
+      providerAccountId: accountIds[name],
       capabilities: ['incoming', 'outgoing'],
-      ...DEMO_ENDPOINTS[provider](accounts[provider]),
+      ...kit.demoEndpoint(accounts[name]),
     };
-    endpointIds[provider] = (await call('POST', '/v1/endpoints', tenantKey, endpoint)).id;
+    endpointIds[name] = (await call('POST', '/v1/endpoints', tenantKey, endpoint)).id;
   }
   return { tenantSlug: 'demo', tenantKey, allowedOrigin, accounts: accountIds, endpoints: endpointIds };
 }

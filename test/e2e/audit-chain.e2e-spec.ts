@@ -1,7 +1,7 @@
+import { providerKits } from '../../src/providers/provider-kits';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ChainAnchor } from '../../src/audit-chain/chain-anchor';
-import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer } from '../helpers/test-app';
@@ -27,7 +27,7 @@ describe.each(availableDatabaseKinds())('tamper-evident audit chains on %s', (ki
   /** A tenant of its own with TOKENS_PER_TENANT tokens in its token log (rows 1..6) and a few changes audited. */
   async function tenantWithHistory(): Promise<TestTenant> {
     const tenant = await createTenant(ctx.t);
-    const { provider, baseUrl, config, secrets } = emulatedTwilioAccount(ctx.emulators.twilio);
+    const { provider, baseUrl, config, secrets } = providerKits.twilio.emulatedAccount(ctx.emulators.twilio);
     const account = await ctx.t.http
       .post('/v1/provider-accounts')
       .set(bearer(tenant.key))

@@ -1,4 +1,4 @@
-import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
+import { providerKits } from '../../src/providers/provider-kits';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer } from '../helpers/test-app';
 import { createTestDatabase, TestDatabase } from '../helpers/test-database';
@@ -26,7 +26,7 @@ describe('caches on the replica that made a change', () => {
       }),
     };
     ctx = await createIssuingContext({ database: silent });
-    const account = await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio));
+    const account = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
     endpointId = (await ctx.createEndpoint(account, { userId: 'cached' })).id;
   });
   afterAll(async () => {

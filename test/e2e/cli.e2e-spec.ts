@@ -1,9 +1,10 @@
+import { providerKits } from '../../src/providers/provider-kits';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decodeJwt } from '../../src/providers/jwt';
-import { startEmulators, Emulators, emulatedTwilioAccount } from '../../src/sandbox/emulators';
+import { startEmulators, Emulators } from '../../src/sandbox/emulators';
 import { ServerProcess, startServer } from '../helpers/server-process';
 
 /** Runs the `callpass` command (its TypeScript source, as the built bin runs it) and returns what it printed. */
@@ -74,7 +75,7 @@ describe('callpass CLI', () => {
   });
 
   it('stores an account with secrets read from stdin, never from the command line, and mints a token it prints decoded', async () => {
-    const twilio = emulatedTwilioAccount(emulators.twilio);
+    const twilio = providerKits.twilio.emulatedAccount(emulators.twilio);
     const config = Object.entries(twilio.config).flatMap(([field, value]) => ['--config', `${field}=${String(value)}`]);
     const account = await callpass(
       ['--json', 'accounts', 'create', '--provider', 'twilio', '--name', 'main', '--base-url', twilio.baseUrl, ...config],

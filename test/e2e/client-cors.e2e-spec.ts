@@ -1,7 +1,7 @@
+import { providerKits } from '../../src/providers/provider-kits';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Browser } from 'playwright-core';
-import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
 import { launchBrowser } from '../helpers/browser';
 import { claimsAt, clientIssue, configureEndUserAuth, countedRefusals, setTenantSettings } from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
@@ -33,7 +33,7 @@ describe('CORS on the browser routes, per tenant', () => {
     ctx = await createIssuingContext();
     idp = await startTestIdp();
     await setTenantSettings(ctx.t, ctx.tenant, { allowedOrigins: [allowed.origin] });
-    await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
     await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
     path = `/v1/client/${ctx.tenant.slug}/tokens`;
   });

@@ -1,11 +1,6 @@
+import { providerKits } from '../../src/providers/provider-kits';
 import { randomBytes } from 'node:crypto';
-import {
-  emulatedPlivoAccount,
-  emulatedSignalwireAccount,
-  emulatedTwilioAccount,
-  Emulators,
-  startEmulators,
-} from '../../src/sandbox/emulators';
+import { Emulators, startEmulators } from '../../src/sandbox/emulators';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { claimsAt, clientIssue, configureEndUserAuth, createSession, setTenantSettings } from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
@@ -23,7 +18,7 @@ describe('the browser token route', () => {
   beforeAll(async () => {
     ctx = await createIssuingContext();
     idp = await startTestIdp();
-    twilio = await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio));
+    twilio = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
     await setTenantSettings(ctx.t, ctx.tenant);
     await configureEndUserAuth(ctx.t, ctx.tenant, {
       issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }],
@@ -36,7 +31,7 @@ describe('the browser token route', () => {
   });
 
   it("mints the user's only endpoint, or the one of the named account or provider, and says when a choice is needed", async () => {
-    const signalwireAccount = emulatedSignalwireAccount(ctx.emulators.signalwire);
+    const signalwireAccount = providerKits.signalwire.emulatedAccount(ctx.emulators.signalwire);
     const signalwire = await ctx.createAccount(signalwireAccount);
     await ctx.createEndpoint(twilio, { userId: 'dana', identity: 'dana' });
     const token = await jwtFor('dana');
@@ -58,7 +53,7 @@ describe('the browser token route', () => {
     const tenant = await createTenant(ctx.t);
     await setTenantSettings(ctx.t, tenant);
     await configureEndUserAuth(ctx.t, tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
-    const plivo = emulatedPlivoAccount(ctx.emulators.plivo);
+    const plivo = providerKits.plivo.emulatedAccount(ctx.emulators.plivo);
     const account = await ctx.t.http
       .post('/v1/provider-accounts')
       .set(bearer(tenant.key))
@@ -90,7 +85,7 @@ describe('the browser token route', () => {
     let aliceSession: string;
 
     beforeAll(async () => {
-      const signalwire = await ctx.createAccount(emulatedSignalwireAccount(ctx.emulators.signalwire));
+      const signalwire = await ctx.createAccount(providerKits.signalwire.emulatedAccount(ctx.emulators.signalwire));
       await ctx.createEndpoint(signalwire, { userId: 'alice', identity: 'alice@example.com' });
       const bob = await ctx.createEndpoint(signalwire, { userId: 'bob', identity: 'bob@example.com' });
       bobTokenId = (await ctx.issue({ endpointId: bob.id }).expect(201)).body.id;
@@ -101,7 +96,7 @@ describe('the browser token route', () => {
         issuers: [{ issuer: idp.issuer, audience: 'other-tenant', jwksUrl: idp.jwksUrl }],
         sessions: true,
       });
-      const { provider, baseUrl, config, secrets } = emulatedSignalwireAccount(ctx.emulators.signalwire);
+      const { provider, baseUrl, config, secrets } = providerKits.signalwire.emulatedAccount(ctx.emulators.signalwire);
       otherAccount = (
         await ctx.t.http
           .post('/v1/provider-accounts')
@@ -191,7 +186,7 @@ describe('the browser token route', () => {
   });
 
   it('signs a user out everywhere: sessions, earlier IdP tokens and kept SignalWire refresh credentials stop working', async () => {
-    const signalwire = await ctx.createAccount(emulatedSignalwireAccount(ctx.emulators.signalwire));
+    const signalwire = await ctx.createAccount(providerKits.signalwire.emulatedAccount(ctx.emulators.signalwire));
     await ctx.createEndpoint(signalwire, { userId: 'gina', identity: 'gina@example.com' });
     const session = await createSession(ctx.t, ctx.tenant, { userId: 'gina' });
     const earlierJwt = await jwtFor('gina');
@@ -219,7 +214,7 @@ describe('the browser token route', () => {
   });
 
   it('lets an end user set only the options that narrow a token, and names the user in every refusal row', async () => {
-    const signalwireAccount = emulatedSignalwireAccount(ctx.emulators.signalwire);
+    const signalwireAccount = providerKits.signalwire.emulatedAccount(ctx.emulators.signalwire);
     const signalwire = await ctx.createAccount(signalwireAccount);
     await ctx.createEndpoint(twilio, { userId: 'ivan', identity: 'ivan' });
     await ctx.createEndpoint(signalwire, {
@@ -244,7 +239,7 @@ describe('the browser token route', () => {
   });
 
   it("lets an end user bind a SignalWire token to their key only where the account's policy lists fingerprint", async () => {
-    const signalwireAccount = emulatedSignalwireAccount(ctx.emulators.signalwire);
+    const signalwireAccount = providerKits.signalwire.emulatedAccount(ctx.emulators.signalwire);
     const account = await ctx.createAccount(signalwireAccount);
     await ctx.createEndpoint(account, { userId: 'iris', identity: 'iris@example.com' });
     const token = await jwtFor('iris');
@@ -285,7 +280,7 @@ describe('the browser token route', () => {
   });
 
   it('keeps a session bound to one account off the refresh chains of the same user on another account', async () => {
-    const signalwire = await ctx.createAccount(emulatedSignalwireAccount(ctx.emulators.signalwire));
+    const signalwire = await ctx.createAccount(providerKits.signalwire.emulatedAccount(ctx.emulators.signalwire));
     await ctx.createEndpoint(twilio, { userId: 'kate', identity: 'kate' });
     await ctx.createEndpoint(signalwire, { userId: 'kate', identity: 'kate@example.com' });
     const chain = (await clientIssue(ctx.t, ctx.tenant, await jwtFor('kate'), { provider: 'signalwire' }).expect(201)).body.id as string;
@@ -304,7 +299,7 @@ describe('the browser token route', () => {
     await ctx.t.http
       .post('/v1/provider-accounts')
       .set(bearer(tenant.key))
-      .send({ ...emulatedTwilioAccount(ctx.emulators.twilio), name: 'jit', policy: { autoEnroll: true } })
+      .send({ ...providerKits.twilio.emulatedAccount(ctx.emulators.twilio), name: 'jit', policy: { autoEnroll: true } })
       .expect(201);
     const derived = (await clientIssue(ctx.t, tenant, await jwtFor('frank@example.com')).expect(201)).body.identity as string;
     const squatter = await clientIssue(ctx.t, tenant, await jwtFor(derived)).expect(201);
@@ -338,7 +333,7 @@ describe('the internal token route', () => {
   afterAll(() => ctx?.close());
 
   it("mints for a tenant's user on the service's own key, recorded as the service's act", async () => {
-    const account = await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio));
+    const account = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
     await ctx.createEndpoint(account, { userId: 'ivy', identity: 'ivy' });
     const key = await serviceKey(['tokens:issue']);
     const minted = await ctx.t.http
@@ -366,7 +361,7 @@ describe('the internal token route', () => {
   });
 
   it('enrols no one for a suspended tenant', async () => {
-    const account = await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    const account = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
     const key = await serviceKey(['tokens:issue']);
     await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ status: 'suspended' }).expect(200);
     try {
@@ -413,7 +408,7 @@ if (process.env.TEST_DATABASE_URL) {
       const tenant = await callJson(first, 'POST', '/v1/admin/tenants', adminKey, { slug, name: 'Replicas' });
       const tenantKey = (await callJson(first, 'POST', `/v1/admin/tenants/${tenant.body.id}/api-keys`, adminKey, { name: 'k' })).body.key;
       const account = await callJson(second, 'POST', '/v1/provider-accounts', tenantKey, {
-        ...emulatedTwilioAccount(emulators.twilio),
+        ...providerKits.twilio.emulatedAccount(emulators.twilio),
         name: 'jit',
         policy: { autoEnroll: true },
       });

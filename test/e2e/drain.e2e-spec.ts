@@ -1,5 +1,6 @@
+import { providerKits } from '../../src/providers/provider-kits';
 import { performance } from 'node:perf_hooks';
-import { emulatedPlivoAccount, Emulators, startEmulators } from '../../src/sandbox/emulators';
+import { Emulators, startEmulators } from '../../src/sandbox/emulators';
 import { issuedRows, seedTwilioEndpoint, startReplicaSet } from '../helpers/replica-set';
 import { callJson } from '../helpers/server-process';
 
@@ -38,7 +39,7 @@ if (process.env.TEST_DATABASE_URL) {
       const t = await seedTwilioEndpoint(url, replicas.adminKey, 'drain');
       const plivo = await callJson(url, 'POST', '/v1/provider-accounts', t.key, {
         name: 'plivo',
-        ...emulatedPlivoAccount(emulators.plivo),
+        ...providerKits.plivo.emulatedAccount(emulators.plivo),
       });
       const endpoint = await callJson(url, 'POST', '/v1/endpoints', t.key, {
         providerAccountId: plivo.body.id,

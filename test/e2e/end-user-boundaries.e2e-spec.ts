@@ -1,8 +1,8 @@
+import { providerKits } from '../../src/providers/provider-kits';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
 import { OUTBOUND_RESOLVER } from '../../src/outbound/outbound-policy';
-import { emulatedSignalwireAccount, emulatedTwilioAccount } from '../../src/sandbox/emulators';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { claimsAt, clientIssue, configureEndUserAuth, createSession } from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
@@ -26,7 +26,7 @@ describe('end-user boundaries', () => {
       .send({ providerAccountId, userId, identity, capabilities: ['incoming', 'outgoing'] })
       .expect(201);
   const accountIn = async (tenant: TestTenant, policy: Record<string, unknown> = {}) => {
-    const { provider, baseUrl, config, secrets } = emulatedTwilioAccount(ctx.emulators.twilio);
+    const { provider, baseUrl, config, secrets } = providerKits.twilio.emulatedAccount(ctx.emulators.twilio);
     return (
       await tenantRoute(tenant, 'post', '/v1/provider-accounts')
         .send({ provider, baseUrl, config, secrets, name: `tw-${Math.random().toString(36).slice(2, 8)}`, policy })
@@ -39,8 +39,8 @@ describe('end-user boundaries', () => {
   beforeAll(async () => {
     ctx = await createIssuingContext();
     idp = await startTestIdp();
-    twilioA = await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio));
-    twilioB = await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio));
+    twilioA = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
+    twilioB = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
     await configureEndUserAuth(ctx.t, ctx.tenant, {
       issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }],
       sessions: true,
@@ -114,7 +114,7 @@ describe('end-user boundaries', () => {
   });
 
   it("a suspended tenant's end users cannot refresh (session or JWT)", async () => {
-    const signalwire = await ctx.createAccount(emulatedSignalwireAccount(ctx.emulators.signalwire));
+    const signalwire = await ctx.createAccount(providerKits.signalwire.emulatedAccount(ctx.emulators.signalwire));
     await ctx.createEndpoint(signalwire, { userId: 'sue', identity: 'sue@example.com' });
     const session = await createSession(ctx.t, ctx.tenant, { userId: 'sue' });
     const jwt = await jwtFor('sue');
@@ -262,7 +262,7 @@ describe("fetching an issuer's key set", () => {
     );
     await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve));
     bigUrl = `http://127.0.0.1:${(big.address() as AddressInfo).port}`;
-    await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
     await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer: `${bigUrl}/`, audience: 'callpass', jwksUrl: `${bigUrl}/jwks` }] });
     const token = await signToken(claimsAt(ctx, `${bigUrl}/`, 'alice'), key);
     const response = await clientIssue(ctx.t, ctx.tenant, token);

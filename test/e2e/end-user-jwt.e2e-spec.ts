@@ -1,5 +1,5 @@
+import { providerKits } from '../../src/providers/provider-kits';
 import { base64url, SignJWT } from 'jose';
-import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { claimsAt, clientIssue, configureEndUserAuth, countedRefusals, setTenantSettings } from '../helpers/end-users';
 import { fakeDateOnly } from '../helpers/fake-clock';
@@ -29,7 +29,7 @@ describe('end users with an identity provider (JWT)', () => {
     idp = await startTestIdp();
     typedKey = await createSigningKey('ES256', 'typed');
     otherTenantKey = await createSigningKey('RS256', 'other');
-    await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
     await setTenantSettings(ctx.t, ctx.tenant);
     await configureEndUserAuth(ctx.t, ctx.tenant, {
       issuers: [
@@ -155,7 +155,7 @@ describe("an identity provider's published keys (JWKS)", () => {
     fakeDateOnly();
     ctx = await createIssuingContext();
     idp = await startTestIdp();
-    await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
     await setTenantSettings(ctx.t, ctx.tenant);
     await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
   });
@@ -207,7 +207,7 @@ describe('several identity providers, and what their tokens may claim', () => {
   beforeAll(async () => {
     ctx = await createIssuingContext();
     idp = await startTestIdp();
-    await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
     await setTenantSettings(ctx.t, ctx.tenant);
   });
   afterAll(async () => {

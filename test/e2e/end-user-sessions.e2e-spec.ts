@@ -1,4 +1,4 @@
-import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
+import { providerKits } from '../../src/providers/provider-kits';
 import { clientIssue, configureEndUserAuth, createSession, setTenantSettings } from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer } from '../helpers/test-app';
@@ -9,7 +9,7 @@ describe('Callpass end-user sessions', () => {
 
   beforeAll(async () => {
     ctx = await createIssuingContext();
-    accountId = await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio));
+    accountId = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
     await setTenantSettings(ctx.t, ctx.tenant);
     await ctx.createEndpoint(accountId, { userId: 'alice', identity: 'alice' });
   });
@@ -51,7 +51,7 @@ describe('Callpass end-user sessions', () => {
   });
 
   it('narrow what the token may do, and to which account', async () => {
-    const otherAccount = await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio));
+    const otherAccount = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
     const incoming = await createSession(ctx.t, ctx.tenant, { userId: 'alice', capabilities: ['incoming'], providerAccountId: accountId });
     expect((await clientIssue(ctx.t, ctx.tenant, incoming.session).expect(201)).body.capabilities).toEqual(['incoming']);
     const outgoing = await clientIssue(ctx.t, ctx.tenant, incoming.session, { capabilities: ['outgoing'] }).expect(403);

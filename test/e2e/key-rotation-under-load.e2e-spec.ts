@@ -1,6 +1,7 @@
+import { providerKits } from '../../src/providers/provider-kits';
 import { randomBytes } from 'node:crypto';
 import { formatKeyEntry } from '../../src/crypto/keyring';
-import { emulatedSignalwireAccount, Emulators, startEmulators } from '../../src/sandbox/emulators';
+import { Emulators, startEmulators } from '../../src/sandbox/emulators';
 import { ReplicaSet, seedTwilioEndpoint, startReplicaSet } from '../helpers/replica-set';
 import { RoundRobinProxy, startRoundRobinProxy } from '../helpers/round-robin-proxy';
 import { callJson } from '../helpers/server-process';
@@ -39,7 +40,7 @@ if (process.env.TEST_DATABASE_URL) {
 
     it('adds a primary key, re-wraps and retires the old one with zero failed requests', async () => {
       const tenant = await seedTwilioEndpoint(balancer.url, replicas.adminKey, 'rotation');
-      const { addresses, ...signalwire } = emulatedSignalwireAccount(emulators.signalwire);
+      const { addresses, ...signalwire } = providerKits.signalwire.emulatedAccount(emulators.signalwire);
       const account = await callJson(balancer.url, 'POST', '/v1/provider-accounts', tenant.key, { ...signalwire, name: 'sw' });
       const endpoint = await callJson(balancer.url, 'POST', '/v1/endpoints', tenant.key, {
         providerAccountId: account.body.id,

@@ -1,7 +1,8 @@
+import { providerKits } from '../../src/providers/provider-kits';
 import { openRowSecret } from '../../src/crypto/row-secrets';
 import { SecretBox } from '../../src/crypto/secret-box';
 import { ProviderAccountsService } from '../../src/provider-accounts/provider-accounts.service';
-import { emulatedSignalwireAccount, startEmulators } from '../../src/sandbox/emulators';
+import { startEmulators } from '../../src/sandbox/emulators';
 import { createEndpoint, createProviderAccount, createTenant } from '../factories/tenant.factory';
 import { FakeClock } from '../helpers/fake-clock';
 import { bearer, createTestApp, TestApp, testEncryptionKey } from '../helpers/test-app';
@@ -87,7 +88,7 @@ describe('encryption key rotation', () => {
     try {
       const oldKey = testEncryptionKey('k-old');
       const newKey = testEncryptionKey('k-new');
-      const signalwire = emulatedSignalwireAccount(emulators.signalwire);
+      const signalwire = providerKits.signalwire.emulatedAccount(emulators.signalwire);
       const before = await createTestApp({ database, clock, env: { ENCRYPTION_KEYS: oldKey } });
       const { tenant, tokenId } = await closing(before, async () => {
         const created = await createTenant(before);

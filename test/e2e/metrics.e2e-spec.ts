@@ -1,5 +1,5 @@
+import { providerKits } from '../../src/providers/provider-kits';
 import { MetricsListener } from '../../src/metrics/metrics-listener';
-import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer, createTestApp } from '../helpers/test-app';
 import { closedPort } from '../helpers/tcp-proxy';
@@ -22,7 +22,7 @@ describe('metrics', () => {
 
   beforeAll(async () => {
     ctx = await createIssuingContext({ env: { METRICS_PORT: '0' } });
-    const accountId = await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio));
+    const accountId = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
     endpoint = (await ctx.createEndpoint(accountId)) as unknown as typeof endpoint;
     const created = await ctx.t.http
       .post('/v1/admin/service-keys')

@@ -1,4 +1,4 @@
-import { emulatedPlivoAccount, emulatedSignalwireAccount } from '../../src/sandbox/emulators';
+import { providerKits } from '../../src/providers/provider-kits';
 import { createEndpoint, createTenant } from '../factories/tenant.factory';
 import { bearer } from '../helpers/test-app';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
@@ -11,7 +11,7 @@ describe('provider failures', () => {
 
   beforeAll(async () => {
     ctx = await createIssuingContext();
-    const accountId = await ctx.createAccount(emulatedPlivoAccount(ctx.emulators.plivo));
+    const accountId = await ctx.createAccount(providerKits.plivo.emulatedAccount(ctx.emulators.plivo));
     endpointId = (await ctx.createEndpoint(accountId, { userId: 'f1', identity: 'fail', provision: true })).id;
   });
   afterEach(async () => {
@@ -25,7 +25,7 @@ describe('provider failures', () => {
   /** A second tenant with its own Plivo account on the same emulator host. */
   const createIssuingContextTenant = async () => {
     const tenant = await createTenant(ctx.t);
-    const account = emulatedPlivoAccount(ctx.emulators.plivo);
+    const account = providerKits.plivo.emulatedAccount(ctx.emulators.plivo);
     const created = await ctx.t.http
       .post('/v1/provider-accounts')
       .set(bearer(tenant.key))
@@ -93,7 +93,7 @@ describe('provider failures', () => {
   });
 
   it('answers 503 at once for an unreachable host', async () => {
-    const unreachable = emulatedPlivoAccount(ctx.emulators.plivo);
+    const unreachable = providerKits.plivo.emulatedAccount(ctx.emulators.plivo);
     const accountId = await ctx.createAccount(unreachable, { baseUrl: 'http://127.0.0.1:9' });
     const endpoint = await ctx.createEndpoint(accountId, { userId: 'f2', identity: 'nowhere' });
     const response = await ctx.issue({ endpointId: endpoint.id }).expect(503);
@@ -101,7 +101,7 @@ describe('provider failures', () => {
   });
 
   it('never retries a call that is not safe to repeat (a refresh consumes its token)', async () => {
-    const signalwire = emulatedSignalwireAccount(ctx.emulators.signalwire);
+    const signalwire = providerKits.signalwire.emulatedAccount(ctx.emulators.signalwire);
     const accountId = await ctx.createAccount(signalwire);
     const endpoint = await ctx.createEndpoint(accountId, { userId: 'f3', identity: 'refresher@example.com' });
     const { body } = await ctx.issue({ endpointId: endpoint.id }).expect(201);
@@ -114,7 +114,7 @@ describe('provider failures', () => {
   });
 
   it('cuts secrets a provider quotes back out of its error message', async () => {
-    const plivo = emulatedPlivoAccount(ctx.emulators.plivo);
+    const plivo = providerKits.plivo.emulatedAccount(ctx.emulators.plivo);
     const accountId = await ctx.createAccount(plivo);
     const endpoint = await ctx.createEndpoint(accountId, { userId: 'f4', identity: 'ghostly' });
     ctx.emulators.plivo.failNext(1, {
@@ -148,7 +148,7 @@ describe('provider failures', () => {
   });
 
   it("opens the circuit of the failing account only: another tenant's account on the same host still mints", async () => {
-    const failing = await ctx.createAccount(emulatedPlivoAccount(ctx.emulators.plivo));
+    const failing = await ctx.createAccount(providerKits.plivo.emulatedAccount(ctx.emulators.plivo));
     const failingEndpoint = await ctx.createEndpoint(failing, { userId: 'f6', identity: 'failing' });
     const neighbour = await createIssuingContextTenant();
     ctx.emulators.plivo.failNext(6, { kind: 'status', status: 500 });
@@ -160,7 +160,7 @@ describe('provider failures', () => {
   });
 
   it('reads a SignalWire error body of an unexpected shape without failing', async () => {
-    const signalwire = emulatedSignalwireAccount(ctx.emulators.signalwire);
+    const signalwire = providerKits.signalwire.emulatedAccount(ctx.emulators.signalwire);
     const accountId = await ctx.createAccount(signalwire);
     const endpoint = await ctx.createEndpoint(accountId, { userId: 'f5', identity: 'odd@example.com' });
     ctx.emulators.signalwire.failNext(1, { kind: 'status', status: 422, body: { errors: 5 } });

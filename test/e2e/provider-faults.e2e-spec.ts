@@ -1,6 +1,7 @@
+import { providerKits } from '../../src/providers/provider-kits';
 import { performance } from 'node:perf_hooks';
 import { Fault } from '../../src/providers/emulator/emulator-server';
-import { emulatedPlivoAccount, Emulators, startEmulators } from '../../src/sandbox/emulators';
+import { Emulators, startEmulators } from '../../src/sandbox/emulators';
 import { ReplicaSet, seedTwilioEndpoint, startReplicaSet } from '../helpers/replica-set';
 import { callJson } from '../helpers/server-process';
 import { closedPort } from '../helpers/tcp-proxy';
@@ -71,7 +72,7 @@ if (process.env.TEST_DATABASE_URL) {
 
     it.each(MODES)('a provider $name', async (mode) => {
       const down = mode.fault === 'down';
-      const account = emulatedPlivoAccount(emulators.plivo);
+      const account = providerKits.plivo.emulatedAccount(emulators.plivo);
       const accountRow = await callJson(url, 'POST', '/v1/provider-accounts', tenant.key, {
         ...account,
         ...(down ? { baseUrl: `http://127.0.0.1:${await closedPort()}` } : {}),

@@ -1,6 +1,6 @@
+import { providerKits } from '../../src/providers/provider-kits';
 import { Metrics } from '../../src/metrics/metrics';
 import { RefusalTally } from '../../src/token-log/refusal-tally';
-import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
 import { validCredentials } from '../factories/credentials.factory';
 import { clientIssue, configureEndUserAuth, createSession } from '../helpers/end-users';
 import { fakeDateOnly } from '../helpers/fake-clock';
@@ -28,7 +28,7 @@ describe('rate limits on the token routes', () => {
   beforeAll(async () => {
     fakeDateOnly();
     ctx = await createIssuingContext();
-    await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
     await configureEndUserAuth(ctx.t, ctx.tenant, { sessions: true });
   });
   beforeEach(nextWindow);
@@ -108,7 +108,7 @@ describe('rate limits while Redis is unreachable', () => {
   beforeAll(async () => {
     // Nothing listens on port 1: every Redis command fails at once.
     ctx = await createIssuingContext({ env: { REDIS_URL: 'redis://127.0.0.1:1' } });
-    await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
     await configureEndUserAuth(ctx.t, ctx.tenant, { sessions: true });
   });
   afterAll(() => ctx?.close());

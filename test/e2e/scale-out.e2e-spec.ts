@@ -1,14 +1,9 @@
+import { providerKits } from '../../src/providers/provider-kits';
+import { EmulatedAccount } from '../../src/providers/provider-kit';
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  emulatedBandwidthAccount,
-  emulatedPlivoAccount,
-  emulatedSignalwireAccount,
-  EmulatedAccount,
-  Emulators,
-  startEmulators,
-} from '../../src/sandbox/emulators';
+import { Emulators, startEmulators } from '../../src/sandbox/emulators';
 import { PRISMA_ADVISORY_LOCK } from '../../src/database/migrator';
 import { ReplicaSet, seedTwilioEndpoint, startReplicaSet } from '../helpers/replica-set';
 import { TestDatabase } from '../helpers/test-database';
@@ -164,7 +159,7 @@ if (process.env.TEST_DATABASE_URL && redisServer) {
     });
 
     it('fetch one Bandwidth token for all of them: 60 concurrent requests, 1 upstream call', async () => {
-      const accountId = await account(emulatedBandwidthAccount(emulators.bandwidth));
+      const accountId = await account(providerKits.bandwidth.emulatedAccount(emulators.bandwidth));
       const endpointId = await endpoint(accountId);
       const calls = () => emulators.bandwidth.requestsTo('POST', /oauth2\/token$/).length;
       const before = calls();
@@ -189,7 +184,7 @@ if (process.env.TEST_DATABASE_URL && redisServer) {
     });
 
     it('open a circuit on all of them when one finds the provider down: the others call it no more', async () => {
-      const accountId = await account(emulatedPlivoAccount(emulators.plivo));
+      const accountId = await account(providerKits.plivo.emulatedAccount(emulators.plivo));
       const endpointId = await endpoint(accountId, { identity: 'breaker1', provision: true });
       const [first, second, third] = replicas.urls;
       emulators.plivo.failNext(1000, { kind: 'status', status: 500 });
@@ -222,7 +217,7 @@ if (process.env.TEST_DATABASE_URL && redisServer) {
     });
 
     it('refresh a SignalWire token once when three replicas race to: one 201, two 409, one upstream refresh', async () => {
-      const signalwire = emulatedSignalwireAccount(emulators.signalwire);
+      const signalwire = providerKits.signalwire.emulatedAccount(emulators.signalwire);
       const { addresses, ...signalwireAccount } = signalwire;
       const accountId = await account(signalwireAccount);
       const endpointId = await endpoint(accountId, {
@@ -292,7 +287,7 @@ if (process.env.TEST_DATABASE_URL && redisServer) {
         const alone = await Promise.all(
           Array.from({ length: 60 }, () => issueVia(balancer.url, limited.key, { endpointId: limited.endpointId })),
         );
-        const accountId = await account(emulatedBandwidthAccount(emulators.bandwidth));
+        const accountId = await account(providerKits.bandwidth.emulatedAccount(emulators.bandwidth));
         const endpointId = await endpoint(accountId);
         const calls = () => emulators.bandwidth.requestsTo('POST', /oauth2\/token$/).length;
         const before = calls();

@@ -1,12 +1,7 @@
+import { providerKits } from '../../src/providers/provider-kits';
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
 import { Fault } from '../../src/providers/emulator/emulator-server';
-import {
-  emulatedBandwidthAccount,
-  emulatedPlivoAccount,
-  emulatedSignalwireAccount,
-  emulatedTwilioAccount,
-} from '../../src/sandbox/emulators';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { findLeaks, rowsAsText } from '../helpers/leaks';
 import { bearer } from '../helpers/test-app';
@@ -72,18 +67,18 @@ describe('canary secrets', () => {
       .send({ settings: { allowedOrigins: [origin] } })
       .expect(200);
 
-    const twilio = emulatedTwilioAccount(emulators.twilio);
-    const plivo = emulatedPlivoAccount(emulators.plivo);
+    const twilio = providerKits.twilio.emulatedAccount(emulators.twilio);
+    const plivo = providerKits.plivo.emulatedAccount(emulators.plivo);
     plivo.secrets.authToken = canary();
     emulators.plivo.addAccount(plivo.config.authId as string, plivo.secrets.authToken);
-    const signalwire = emulatedSignalwireAccount(emulators.signalwire);
+    const signalwire = providerKits.signalwire.emulatedAccount(emulators.signalwire);
     signalwire.secrets.apiToken = canary();
     signalwireAddresses = signalwire.addresses;
     emulators.signalwire.addProject(signalwire.config.projectId as string, signalwire.secrets.apiToken, {
       addresses: signalwire.addresses,
       clickToCallTokens: [signalwire.secrets.clickToCallToken],
     });
-    const bandwidth = emulatedBandwidthAccount(emulators.bandwidth);
+    const bandwidth = providerKits.bandwidth.emulatedAccount(emulators.bandwidth);
     bandwidth.secrets.clientSecret = canary();
     emulators.bandwidth.addClient(bandwidth.config.clientId as string, bandwidth.secrets.clientSecret, 'global');
     for (const account of [twilio, plivo, signalwire, bandwidth]) canaries.push(...Object.values(account.secrets));

@@ -1,6 +1,6 @@
+import { providerKits } from '../../src/providers/provider-kits';
 import { ProviderAccountsService } from '../../src/provider-accounts/provider-accounts.service';
 import { validCredentials } from '../factories/credentials.factory';
-import { emulatedSignalwireAccount } from '../../src/sandbox/emulators';
 import { createEndpoint, createProviderAccount, createTenant, TestTenant } from '../factories/tenant.factory';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer, createTestApp, TestApp } from '../helpers/test-app';
@@ -15,7 +15,7 @@ describe('kept refresh tokens at rest', () => {
 
   it('fail to decrypt once copied onto another session, of the same tenant or another', async () => {
     const mintSubscriber = async (tenant: TestTenant) => {
-      const signalwire = emulatedSignalwireAccount(ctx.emulators.signalwire);
+      const signalwire = providerKits.signalwire.emulatedAccount(ctx.emulators.signalwire);
       const account = await ctx.t.http
         .post('/v1/provider-accounts')
         .set(bearer(tenant.key))

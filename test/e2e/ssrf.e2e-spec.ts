@@ -1,7 +1,7 @@
+import { providerKits } from '../../src/providers/provider-kits';
 import { LookupAddress } from 'node:dns';
 import net from 'node:net';
 import { OUTBOUND_RESOLVER } from '../../src/outbound/outbound-policy';
-import { emulatedPlivoAccount } from '../../src/sandbox/emulators';
 import { validCredentials } from '../factories/credentials.factory';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { clientIssue, configureEndUserAuth } from '../helpers/end-users';
@@ -231,7 +231,7 @@ describe('redirects from a provider', () => {
   });
 
   it('are never followed', async () => {
-    const accountId = await ctx.createAccount(emulatedPlivoAccount(ctx.emulators.plivo));
+    const accountId = await ctx.createAccount(providerKits.plivo.emulatedAccount(ctx.emulators.plivo));
     const endpoint = await ctx.createEndpoint(accountId, { userId: 'redirected', identity: 'redirected' });
     ctx.emulators.plivo.failNext(1, {
       kind: 'status',

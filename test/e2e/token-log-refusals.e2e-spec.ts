@@ -1,6 +1,6 @@
+import { providerKits } from '../../src/providers/provider-kits';
 import { generateApiKey } from '../../src/crypto/api-key-codec';
 import { RefusalTally } from '../../src/token-log/refusal-tally';
-import { emulatedTwilioAccount } from '../../src/sandbox/emulators';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { bearer } from '../helpers/test-app';
 import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
@@ -23,7 +23,7 @@ describe('token log: refusals before the pipeline', () => {
 
   beforeAll(async () => {
     ctx = await createIssuingContext();
-    const accountId = await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio));
+    const accountId = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
     endpointId = (await ctx.createEndpoint(accountId)).id;
   });
   afterAll(() => ctx?.close());

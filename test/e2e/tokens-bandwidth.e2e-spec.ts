@@ -1,7 +1,7 @@
+import { providerKits } from '../../src/providers/provider-kits';
 import { randomBytes } from 'node:crypto';
 import { BandwidthAdapter } from '../../src/providers/bandwidth/bandwidth.adapter';
 import { BandwidthTokenCache } from '../../src/providers/bandwidth/bandwidth-token-cache';
-import { emulatedBandwidthAccount } from '../../src/sandbox/emulators';
 import { bearer } from '../helpers/test-app';
 import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
 
@@ -35,7 +35,7 @@ describe('Bandwidth tokens', () => {
   afterAll(() => ctx?.close());
 
   const setUp = async (network: 'global' | 'us') => {
-    const account = emulatedBandwidthAccount(ctx.emulators.bandwidth, network);
+    const account = providerKits.bandwidth.emulatedAccount(ctx.emulators.bandwidth, network);
     const accountId = await ctx.createAccount(account);
     const endpoint = await ctx.createEndpoint(accountId, { userId: `bw-${network}-${randomBytes(4).toString('hex')}` });
     return { account, accountId, endpoint };
@@ -186,7 +186,7 @@ describe('Bandwidth tokens', () => {
     const unauthorised = await ctx.issue({ endpointId: endpoint.id }).expect(502);
     expect(unauthorised.body.error.code).toBe('provider_auth_failed');
 
-    const us = emulatedBandwidthAccount(ctx.emulators.bandwidth, 'global');
+    const us = providerKits.bandwidth.emulatedAccount(ctx.emulators.bandwidth, 'global');
     const mislabelled = await ctx.createAccount(us, { config: { ...us.config, network: 'us' } });
     const mislabelledEndpoint = await ctx.createEndpoint(mislabelled, { userId: 'bw-scope' });
     const badScope = await ctx.issue({ endpointId: mislabelledEndpoint.id }).expect(422);

@@ -1,4 +1,4 @@
-import { emulatedPlivoAccount, emulatedTwilioAccount } from '../../src/sandbox/emulators';
+import { providerKits } from '../../src/providers/provider-kits';
 import { createTenant } from '../factories/tenant.factory';
 import { bearer } from '../helpers/test-app';
 import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
@@ -12,7 +12,7 @@ describe('token issuing pipeline', () => {
 
   beforeAll(async () => {
     ctx = await createIssuingContext();
-    accountId = await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio));
+    accountId = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
     endpoint = (await ctx.createEndpoint(accountId, { userId: 'pipeline_user' })) as unknown as typeof endpoint;
   });
   afterAll(() => ctx?.close());
@@ -135,7 +135,7 @@ describe('token issuing pipeline', () => {
   });
 
   it("keeps tokens and provider secrets out of responses' neighbours: logs and the token log", async () => {
-    const plivo = emulatedPlivoAccount(ctx.emulators.plivo);
+    const plivo = providerKits.plivo.emulatedAccount(ctx.emulators.plivo);
     const plivoId = await ctx.createAccount(plivo);
     const plivoEndpoint = await ctx.createEndpoint(plivoId, { userId: 'canary', identity: 'canary', provision: true });
     const tokens = [

@@ -1,5 +1,6 @@
+import { providerKits } from '../../src/providers/provider-kits';
+import { EmulatedAccount } from '../../src/providers/provider-kit';
 import { decodeJwt } from '../../src/providers/jwt';
-import { EmulatedAccount, emulatedPlivoAccount } from '../../src/sandbox/emulators';
 import { bearer } from '../helpers/test-app';
 import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
 
@@ -11,7 +12,7 @@ describe('Plivo tokens', () => {
 
   beforeAll(async () => {
     ctx = await createIssuingContext();
-    account = emulatedPlivoAccount(ctx.emulators.plivo) as typeof account;
+    account = providerKits.plivo.emulatedAccount(ctx.emulators.plivo) as typeof account;
     accountId = await ctx.createAccount(account);
     endpoint = (await ctx.createEndpoint(accountId, {
       userId: 'user-1',

@@ -1,12 +1,13 @@
+import { EmulatedSignalwireAccount } from '../../src/providers/signalwire/signalwire.kit';
+import { providerKits } from '../../src/providers/provider-kits';
 import { RefusalTally } from '../../src/token-log/refusal-tally';
-import { emulatedSignalwireAccount } from '../../src/sandbox/emulators';
 import { fakeDateOnly } from '../helpers/fake-clock';
 import { bearer } from '../helpers/test-app';
 import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
 
 describe('SignalWire tokens', () => {
   let ctx: IssuingContext;
-  let account: ReturnType<typeof emulatedSignalwireAccount>;
+  let account: EmulatedSignalwireAccount;
   let accountId: string;
   let endpoint: { id: string; identity: string };
 
@@ -15,7 +16,7 @@ describe('SignalWire tokens', () => {
   beforeAll(async () => {
     // Behind a proxy, as in production: the embed tests act as different visitors through X-Forwarded-For.
     ctx = await createIssuingContext({ env: { TRUST_PROXY: 'true' } });
-    account = emulatedSignalwireAccount(ctx.emulators.signalwire);
+    account = providerKits.signalwire.emulatedAccount(ctx.emulators.signalwire);
     accountId = await ctx.createAccount(account);
     endpoint = await ctx.createEndpoint(accountId, {
       userId: 'u-1',

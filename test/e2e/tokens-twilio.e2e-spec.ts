@@ -1,6 +1,7 @@
+import { providerKits } from '../../src/providers/provider-kits';
+import { EmulatedAccount } from '../../src/providers/provider-kit';
 import twilio from 'twilio';
 import { decodeJwt } from '../../src/providers/jwt';
-import { EmulatedAccount, emulatedTwilioAccount } from '../../src/sandbox/emulators';
 import { bearer } from '../helpers/test-app';
 import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
 import { rowsAsText } from '../helpers/leaks';
@@ -46,7 +47,7 @@ describe('Twilio tokens', () => {
 
   beforeAll(async () => {
     ctx = await createIssuingContext();
-    account = emulatedTwilioAccount(ctx.emulators.twilio) as typeof account;
+    account = providerKits.twilio.emulatedAccount(ctx.emulators.twilio) as typeof account;
     accountId = await ctx.createAccount(account);
     endpoint = await ctx.createEndpoint(accountId, { userId: 'alice_42' });
   });
@@ -88,7 +89,7 @@ describe('Twilio tokens', () => {
   });
 
   it('puts the home region in the twr header, as twilio-node does', async () => {
-    const regional = emulatedTwilioAccount(ctx.emulators.twilio);
+    const regional = providerKits.twilio.emulatedAccount(ctx.emulators.twilio);
     const regionalId = await ctx.createAccount(regional, { config: { ...regional.config, region: 'ie1' } });
     const regionalEndpoint = await ctx.createEndpoint(regionalId, { userId: 'bob', capabilities: ['incoming'] });
     const response = await ctx.issue({ endpointId: regionalEndpoint.id, ttlSeconds: 600 }).expect(201);
@@ -174,7 +175,7 @@ describe('Twilio tokens', () => {
   });
 
   it('keeps signing when Twilio is unreachable, and makes no network call to mint', async () => {
-    const offline = emulatedTwilioAccount(ctx.emulators.twilio);
+    const offline = providerKits.twilio.emulatedAccount(ctx.emulators.twilio);
     const offlineId = await ctx.createAccount(offline, { baseUrl: 'http://127.0.0.1:9' });
     const offlineEndpoint = await ctx.createEndpoint(offlineId, { userId: 'dave' });
     const response = await ctx.issue({ endpointId: offlineEndpoint.id }).expect(201);
@@ -186,7 +187,7 @@ describe('Twilio tokens', () => {
   });
 
   it('refuses outgoing without a TwiML App, and capability tokens without an auth token (422)', async () => {
-    const bare = emulatedTwilioAccount(ctx.emulators.twilio);
+    const bare = providerKits.twilio.emulatedAccount(ctx.emulators.twilio);
     const { outgoingApplicationSid: _unused, ...config } = bare.config;
     const bareId = await ctx.createAccount(bare, { config, secrets: { apiKeySecret: bare.secrets.apiKeySecret } });
     const bareEndpoint = await ctx.createEndpoint(bareId, { userId: 'erin' });

@@ -1,4 +1,4 @@
-import { emulatedSignalwireAccount, emulatedTwilioAccount } from '../../src/sandbox/emulators';
+import { providerKits } from '../../src/providers/provider-kits';
 import { bearer } from '../helpers/test-app';
 import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
 
@@ -11,7 +11,7 @@ describe('X-Forwarded-For without TRUST_PROXY', () => {
   afterAll(() => ctx?.close());
 
   it('does not become the client IP of the token log', async () => {
-    const accountId = await ctx.createAccount(emulatedTwilioAccount(ctx.emulators.twilio));
+    const accountId = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
     const endpoint = await ctx.createEndpoint(accountId);
     const response = await ctx.issue({ endpointId: endpoint.id }).set('x-forwarded-for', '203.0.113.66').expect(201);
     const [row] = await issuanceRows(ctx, { id: response.body.id });
@@ -25,7 +25,7 @@ describe('X-Forwarded-For without TRUST_PROXY', () => {
       .set(bearer(ctx.t.adminKey))
       .send({ settings: { allowedOrigins: [origin] } })
       .expect(200);
-    const accountId = await ctx.createAccount(emulatedSignalwireAccount(ctx.emulators.signalwire));
+    const accountId = await ctx.createAccount(providerKits.signalwire.emulatedAccount(ctx.emulators.signalwire));
     const exchange = (forwardedFor: string) =>
       ctx.t.http.post(`/v1/signalwire/embeds/${accountId}/tokens`).set('origin', origin).set('x-forwarded-for', forwardedFor);
     for (let visitor = 0; visitor < 10; visitor += 1) await exchange(`198.51.100.${visitor}`).expect(201);

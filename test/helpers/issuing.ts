@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Test } from 'supertest';
 import { Prisma } from '../../src/generated/prisma/client';
-import { EmulatedAccount, Emulators, startEmulators } from '../../src/sandbox/emulators';
+import { EmulatedAccount } from '../../src/providers/provider-kit';
+import { Emulators, startEmulators } from '../../src/sandbox/emulators';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { FakeClock } from './fake-clock';
 import { bearer, createTestApp, TestApp, TestAppOptions } from './test-app';

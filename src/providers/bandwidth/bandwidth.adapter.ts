@@ -15,6 +15,9 @@ const TOKEN_PATH = '/api/v1/oauth2/token';
 /** Bandwidth's labels are informational: the token belongs to the credential, not to a user. */
 const BANDWIDTH_LABEL = /^[\x21-\x7e]{1,128}$/;
 
+/** Bandwidth sets the lifetime itself; longer than a day would be a broken answer. */
+export const BANDWIDTH_MAX_TTL_SECONDS = 86_400;
+
 @CallingProvider()
 @Injectable()
 export class BandwidthAdapter implements ProviderAdapter<BandwidthConfigDto, BandwidthSecretsDto> {
@@ -31,7 +34,7 @@ export class BandwidthAdapter implements ProviderAdapter<BandwidthConfigDto, Ban
     access_token: { fixedCapabilities: ['incoming', 'outgoing'] },
   };
   readonly defaultTokenKind = 'access_token';
-  readonly maxTtlSeconds = 86_400;
+  readonly maxTtlSeconds = BANDWIDTH_MAX_TTL_SECONDS;
   private readonly cache: BandwidthTokenCache;
 
   constructor(
@@ -80,7 +83,7 @@ export class BandwidthAdapter implements ProviderAdapter<BandwidthConfigDto, Ban
     const token = requireString('bandwidth', response.body, 'access_token');
     const body = response.body as { access_token_id?: unknown; expires_in?: unknown };
     const lifetime = body.expires_in;
-    if (typeof lifetime !== 'number' || !(lifetime > 0 && lifetime <= 86_400)) {
+    if (typeof lifetime !== 'number' || !(lifetime > 0 && lifetime <= BANDWIDTH_MAX_TTL_SECONDS)) {
       throw providerErrors.provider_bad_response({ provider: 'bandwidth', invalid: 'expires_in' });
     }
     const jti = decodeJwt(token)?.payload.jti;

@@ -27,12 +27,16 @@ export interface ProviderRequest {
   form?: Record<string, string>;
   /** Whether repeating the call is harmless. Only such calls are retried (a consumed refresh token is not). */
   idempotent: boolean;
+  /** A header that gives the seconds until a 429's limit resets, for a provider that sends one instead of Retry-After. */
+  rateLimitResetHeader?: string;
 }
 
 export interface ProviderResponse {
   status: number;
   /** Parsed JSON, or undefined when the body is empty or not JSON. */
   body: unknown;
+  /** The body as received (at most 256 KB), for answers that are not JSON. */
+  text: string;
   /** Every secret the call carried, for `providerDetails` to remove from anything the answer quotes. */
   secrets: readonly string[];
 }
@@ -121,7 +125,9 @@ export class ProviderHttpClient {
         signal: this.clock.timeout(this.config.providerTimeoutMs),
       });
       const text = await readLimited(response.body);
-      return this.classify(call, response.statusCode, response.headers['retry-after'], text);
+      const retryAfter =
+        response.headers['retry-after'] ?? (call.rateLimitResetHeader ? response.headers[call.rateLimitResetHeader] : undefined);
+      return this.classify(call, response.statusCode, retryAfter, text);
     } catch (error) {
       return this.classifyFailure(call, error);
     }
@@ -162,7 +168,7 @@ export class ProviderHttpClient {
         countsAsOutage: true,
       };
     }
-    return { response: { status, body: parseJson(text), secrets: secretsOf(call) }, outcome: status < 400 ? 'ok' : 'client_error' };
+    return { response: { status, body: parseJson(text), text, secrets: secretsOf(call) }, outcome: status < 400 ? 'ok' : 'client_error' };
   }
 
   private classifyFailure(call: ProviderRequest, error: unknown): AttemptOutcome {

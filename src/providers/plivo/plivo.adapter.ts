@@ -21,6 +21,7 @@ const PLIVO_USERNAME = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
 const NOT_BEFORE_SKEW_SECONDS = 10;
 /** Plivo allows exp − nbf ≤ 24 h. */
 const MAX_WINDOW_SECONDS = 86_400;
+export const PLIVO_MAX_TTL_SECONDS = MAX_WINDOW_SECONDS - NOT_BEFORE_SKEW_SECONDS;
 
 @CallingProvider()
 @Injectable()
@@ -32,7 +33,7 @@ export class PlivoAdapter implements ProviderAdapter<PlivoConfigDto, PlivoSecret
   readonly destinationConfigFields = [];
   readonly tokenKinds: Record<string, TokenKind> = { access_token: {} };
   readonly defaultTokenKind = 'access_token';
-  readonly maxTtlSeconds = MAX_WINDOW_SECONDS - NOT_BEFORE_SKEW_SECONDS;
+  readonly maxTtlSeconds = PLIVO_MAX_TTL_SECONDS;
 
   constructor(private readonly http: ProviderHttpClient) {}
 

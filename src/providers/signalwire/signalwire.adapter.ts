@@ -27,6 +27,9 @@ const HELPER_SAT_SECONDS = 60;
 /** The browser SDK assumes embed-derived SATs live 1 h (the REST answer does not say). */
 const EMBED_SAT_SECONDS = 3600;
 
+/** SignalWire caps a SAT at 24 hours. */
+export const SIGNALWIRE_MAX_TTL_SECONDS = 86_400;
+
 @CallingProvider()
 @Injectable()
 export class SignalwireAdapter implements ProviderAdapter<SignalwireConfigDto, SignalwireSecretsDto> {
@@ -52,7 +55,7 @@ export class SignalwireAdapter implements ProviderAdapter<SignalwireConfigDto, S
   };
   readonly defaultTokenKind = 'subscriber';
   /** SignalWire's own maximum is undocumented; Callpass applies the 24 h cap common to the others. */
-  readonly maxTtlSeconds = 86_400;
+  readonly maxTtlSeconds = SIGNALWIRE_MAX_TTL_SECONDS;
 
   constructor(private readonly http: ProviderHttpClient) {}
 

@@ -14,6 +14,9 @@ const TWILIO_IDENTITY = /^[A-Za-z0-9_]{1,121}$/;
  * Twilio documents lifetimes up to 24 h; whether exactly 86400 s is accepted is unconfirmed, so 86400 is the cap
  * (twilio.md marks it as the edge to test).
  */
+/** Twilio refuses tokens that live longer than 24 hours. */
+export const TWILIO_MAX_TTL_SECONDS = 86_400;
+
 @CallingProvider()
 @Injectable()
 export class TwilioAdapter implements ProviderAdapter<TwilioConfigDto, TwilioSecretsDto> {
@@ -27,7 +30,7 @@ export class TwilioAdapter implements ProviderAdapter<TwilioConfigDto, TwilioSec
     capability_token: { optionsSchema: TwilioTokenOptionsDto },
   };
   readonly defaultTokenKind = 'access_token';
-  readonly maxTtlSeconds = 86_400;
+  readonly maxTtlSeconds = TWILIO_MAX_TTL_SECONDS;
 
   identityProblem(identity: string): string | undefined {
     return TWILIO_IDENTITY.test(identity)

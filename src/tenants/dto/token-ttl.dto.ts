@@ -1,8 +1,7 @@
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { NotAbove } from '../../common/validation/not-above.decorator';
+import { PROVIDER_MAX_TTL_SECONDS } from '../../providers/provider-kits';
 
-/** Twilio, Plivo and SignalWire all cap a browser token at 24 hours; no setting may exceed it. */
-export const PROVIDER_MAX_TTL_SECONDS = 86_400;
 export const MIN_TTL_SECONDS = 60;
 
 /** Token lifetime limits; set on a tenant and narrowed per provider account. */

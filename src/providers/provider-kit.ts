@@ -1,0 +1,57 @@
+import { Type } from '@nestjs/common';
+import { EmulatorServer } from './emulator/emulator-server';
+
+/** A provider account body for POST /v1/provider-accounts whose credentials an emulator knows. */
+export interface EmulatedAccount {
+  provider: string;
+  baseUrl: string;
+  config: Record<string, unknown>;
+  secrets: Record<string, string>;
+}
+
+/** What the sandbox seeded for one provider, for the commands it prints. */
+export interface SandboxGuideContext {
+  /** A curl command that mints a token with the demo tenant's key, for this request body. */
+  mint(body: Record<string, unknown>): string;
+  /** Callpass's base URL. */
+  url: string;
+  emulatorUrl: string;
+  accountId: string;
+  endpointId: string;
+  /** An origin the demo tenant allows (for public routes that check Origin). */
+  allowedOrigin: string;
+}
+
+/**
+ * Everything about one provider that lives outside the running service's pipeline: its Nest modules, its
+ * emulator, fake credentials for tests and the sandbox, and the sandbox's demo. `provider-kits.ts` lists the kits;
+ * the sandbox, `npm run emulators`, the test factories and the lifetime limits loop over that list.
+ */
+export interface ProviderKit<Emulator extends EmulatorServer = EmulatorServer, Account extends EmulatedAccount = EmulatedAccount> {
+  /** The adapter's name: stored on accounts, used in URLs and audit rows. */
+  readonly name: string;
+  /** For people: "SignalWire". */
+  readonly title: string;
+  /** The module holding the adapter (imported by ProvidersModule). */
+  readonly module: Type<unknown>;
+  /** Modules with routes of the provider's own that mint through the pipeline (imported by AppModule). */
+  readonly routeModules?: readonly Type<unknown>[];
+  /** The provider's ceiling on token lifetime (the adapter's `maxTtlSeconds`). */
+  readonly maxTtlSeconds: number;
+
+  createEmulator(now?: () => Date): Emulator;
+  /** Fixed fake credentials `npm run emulators` accepts, so README's walk-through can be copied as written. */
+  readonly demoCredentials: Record<string, unknown>;
+  registerDemoCredentials(emulator: Emulator): void;
+  /** Fresh credentials, made known to the emulator, as an account body pointing at it. */
+  emulatedAccount(emulator: Emulator): Account;
+  /** Well-formed fake credentials (fresh values each call) that no emulator knows: for validation tests. */
+  validCredentials(): { config: Record<string, unknown>; secrets: Record<string, string> };
+
+  /** The sandbox's demo user at this provider: the rest of the POST /v1/endpoints body. */
+  demoEndpoint(account: Account): Record<string, unknown>;
+  /** Account policy the sandbox sets besides auto-enrolment (e.g. options end users may set). */
+  readonly demoPolicy?: Record<string, unknown>;
+  /** Lines the sandbox prints for this provider: `# heading` comments, each followed by the curl commands. */
+  sandboxGuide(context: SandboxGuideContext): string[];
+}
