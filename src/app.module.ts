@@ -45,7 +45,7 @@ import { TenantsModule } from './tenants/tenants.module';
     EndUsersModule,
     ClientModule,
     // Routes some providers add (SignalWire's click-to-call embeds); they mint through the pipeline.
-    ...PROVIDER_KITS.flatMap((kit) => kit.routeModules ?? []),
+    ...PROVIDER_KITS.flatMap((kit) => kit.loadRouteModule?.() ?? []),
     KeyRotationModule,
     InternalModule,
     HealthModule,

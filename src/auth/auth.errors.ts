@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { defineErrors } from '../common/errors/define-errors';
+import { CodesOf, defineErrors } from '../common/errors/define-errors';
 
 export const authErrors = defineErrors({
   authentication_required: [HttpStatus.UNAUTHORIZED, 'Send an API key as "Authorization: Bearer <key>"'],
@@ -10,3 +10,7 @@ export const authErrors = defineErrors({
   forbidden: [HttpStatus.FORBIDDEN, 'This key may not use this route'],
   insufficient_scope: [HttpStatus.FORBIDDEN, 'The service key lacks the scope this route needs'],
 });
+
+declare module '../common/errors/define-errors' {
+  interface ErrorCodes extends CodesOf<typeof authErrors> {}
+}

@@ -1,3 +1,4 @@
+import { ErrorCode } from '../common/errors/define-errors';
 import { Body, Controller, HttpCode, Options, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -14,7 +15,7 @@ import { TokenRoute } from '../issuance/token-route-refusals';
 import { ClientOrigins } from './client-origins.service';
 
 /** What an end user's credential can be refused for, on top of the token routes' own refusals. */
-const END_USER_ERRORS = [
+const END_USER_ERRORS: ErrorCode[] = [
   'origin_not_allowed',
   'tenant_not_found',
   'tenant_suspended',

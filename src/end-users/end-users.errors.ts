@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { defineErrors } from '../common/errors/define-errors';
+import { CodesOf, defineErrors } from '../common/errors/define-errors';
 
 /** Why an end user's credential was refused (401 each, so a browser knows to get a fresh one), and session mistakes. */
 export const endUserErrors = defineErrors({
@@ -28,3 +28,7 @@ export const endUserErrors = defineErrors({
   end_user_session_not_found: [HttpStatus.NOT_FOUND, 'No such session'],
   session_scope_exceeded: [HttpStatus.FORBIDDEN, 'The session is bound to another provider account'],
 });
+
+declare module '../common/errors/define-errors' {
+  interface ErrorCodes extends CodesOf<typeof endUserErrors> {}
+}

@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { defineErrors } from '../common/errors/define-errors';
+import { CodesOf, defineErrors } from '../common/errors/define-errors';
 
 export const endpointErrors = defineErrors({
   endpoint_not_found: [HttpStatus.NOT_FOUND, 'No such endpoint'],
@@ -11,3 +11,7 @@ export const endpointErrors = defineErrors({
   ],
   identity_invalid: [HttpStatus.BAD_REQUEST, 'The identity is not valid for this provider'],
 });
+
+declare module '../common/errors/define-errors' {
+  interface ErrorCodes extends CodesOf<typeof endpointErrors> {}
+}

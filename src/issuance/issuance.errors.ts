@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { defineErrors } from '../common/errors/define-errors';
+import { CodesOf, defineErrors } from '../common/errors/define-errors';
 
 export const issuanceErrors = defineErrors({
   endpoint_reference_required: [
@@ -23,3 +23,7 @@ export const issuanceErrors = defineErrors({
   token_refresh_conflict: [HttpStatus.CONFLICT, 'This token is being or has been refreshed concurrently; use the newer token'],
   refresh_unreadable: [HttpStatus.INTERNAL_SERVER_ERROR, 'The kept refresh credential cannot be decrypted; mint a new token'],
 });
+
+declare module '../common/errors/define-errors' {
+  interface ErrorCodes extends CodesOf<typeof issuanceErrors> {}
+}

@@ -1,5 +1,7 @@
+import { ErrorCode } from '../common/errors/define-errors';
+
 /** What minting can answer besides authentication and validation errors (README explains each). */
-const PROVIDER_ERRORS = [
+const PROVIDER_ERRORS: ErrorCode[] = [
   'provider_auth_failed',
   'provider_unavailable',
   'provider_bad_response',
@@ -9,7 +11,7 @@ const PROVIDER_ERRORS = [
   'provider_account_unreadable',
   'audit_unavailable',
 ];
-export const ISSUE_ERRORS = [
+export const ISSUE_ERRORS: ErrorCode[] = [
   'endpoint_not_found',
   'endpoint_choice_required',
   'endpoint_identity_taken',
@@ -22,7 +24,7 @@ export const ISSUE_ERRORS = [
   'lifetime_exceeds_policy',
   ...PROVIDER_ERRORS,
 ];
-export const REFRESH_ERRORS = [
+export const REFRESH_ERRORS: ErrorCode[] = [
   'token_not_refreshable',
   'token_refresh_conflict',
   'refresh_unreadable',

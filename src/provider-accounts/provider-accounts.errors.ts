@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { defineErrors } from '../common/errors/define-errors';
+import { CodesOf, defineErrors } from '../common/errors/define-errors';
 
 export const providerAccountErrors = defineErrors({
   provider_account_not_found: [HttpStatus.NOT_FOUND, 'No such provider account'],
@@ -10,3 +10,7 @@ export const providerAccountErrors = defineErrors({
     'The stored secrets of this provider account cannot be decrypted (missing key or tampered data)',
   ],
 });
+
+declare module '../common/errors/define-errors' {
+  interface ErrorCodes extends CodesOf<typeof providerAccountErrors> {}
+}

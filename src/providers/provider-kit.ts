@@ -1,4 +1,4 @@
-import { Type } from '@nestjs/common';
+import { DynamicModule, Type } from '@nestjs/common';
 import { EmulatorServer } from './emulator/emulator-server';
 
 /** A provider account body for POST /v1/provider-accounts whose credentials an emulator knows. */
@@ -12,7 +12,7 @@ export interface EmulatedAccount {
 /** What the sandbox seeded for one provider, for the commands it prints. */
 export interface SandboxGuideContext {
   /** A curl command that mints a token with the demo tenant's key, for this request body. */
-  mint(body: Record<string, unknown>): string;
+  mint: (body: Record<string, unknown>) => string;
   /** Callpass's base URL. */
   url: string;
   emulatorUrl: string;
@@ -34,8 +34,11 @@ export interface ProviderKit<Emulator extends EmulatorServer = EmulatorServer, A
   readonly title: string;
   /** The module holding the adapter (imported by ProvidersModule). */
   readonly module: Type<unknown>;
-  /** Modules with routes of the provider's own that mint through the pipeline (imported by AppModule). */
-  readonly routeModules?: readonly Type<unknown>[];
+  /**
+   * A module with routes of the provider's own, which mint through the pipeline (imported by AppModule). Loaded
+   * when asked for: it depends on the pipeline, which depends on the list of kits.
+   */
+  loadRouteModule?(): Promise<DynamicModule>;
   /** The provider's ceiling on token lifetime (the adapter's `maxTtlSeconds`). */
   readonly maxTtlSeconds: number;
 

@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { defineErrors } from '../common/errors/define-errors';
+import { CodesOf, defineErrors } from '../common/errors/define-errors';
 
 /** How a provider call failed, in terms a tenant can act on. Provider secrets and tokens never appear in details. */
 export const providerErrors = defineErrors({
@@ -14,3 +14,7 @@ export const providerErrors = defineErrors({
     "The account's provider URL is plain http or leads to a loopback, private or metadata address; Callpass sends no secrets there",
   ],
 });
+
+declare module '../common/errors/define-errors' {
+  interface ErrorCodes extends CodesOf<typeof providerErrors> {}
+}

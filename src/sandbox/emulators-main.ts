@@ -1,4 +1,4 @@
-import { PROVIDER_KITS, ProviderName } from '../providers/provider-kits';
+import { PROVIDER_KITS } from '../providers/provider-kits';
 import { startEmulators } from './emulators';
 
 /**

@@ -85,7 +85,7 @@ function sandboxGuide(url: string, adminKey: string, demo: Awaited<ReturnType<ty
     '',
     ...providers,
     '# Every token issued or refused:',
-    `curl -s "${url}/v1/token-issuances?limit=10" -H "authorization: Bearer ${demo.tenantKey}"`,
+    `curl -s "${url}/v1/token-issuances?limit=20" -H "authorization: Bearer ${demo.tenantKey}"`,
     '',
     'Ctrl-C stops the sandbox; its database is recreated on each start.',
   ].join('\n');

@@ -66,7 +66,7 @@ describe('the browser token route', () => {
     expect(endpoints).toHaveLength(1);
     expect(endpoints[0]).toMatchObject({ providerAccountId: account.body.id, capabilities: ['outgoing'] });
     // Created at Plivo once, and the tokens name it.
-    expect(ctx.emulators.plivo.accounts.get(plivo.config.authId as string)!.endpoints.size).toBe(1);
+    expect(ctx.emulators.plivo.accounts.get(plivo.config.authId)!.endpoints.size).toBe(1);
     expect(new Set(responses.map((response) => response.body.identity))).toEqual(new Set([endpoints[0].identity]));
     const events = await ctx.t.http.get('/v1/audit-events').query({ action: 'endpoint.created' }).set(bearer(tenant.key));
     expect(events.body.data).toHaveLength(1);

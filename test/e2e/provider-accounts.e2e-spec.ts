@@ -63,11 +63,11 @@ describe('provider accounts', () => {
     const unknown = await t.http
       .post('/v1/provider-accounts')
       .set(bearer(tenant.key))
-      .send({ provider: 'telnyx', name: 'x', ...credentials })
+      .send({ provider: 'acme-voice', name: 'x', ...credentials })
       .expect(400);
     expect(unknown.body.error).toMatchObject({
       code: 'provider_not_supported',
-      details: { supported: ['bandwidth', 'plivo', 'signalwire', 'twilio'] },
+      details: { supported: [...PROVIDERS].sort() },
     });
     for (const baseUrl of ['ftp://example.com', 'https://user:pass@example.com', 'https://example.com/?x=1', 'not a url']) {
       const response = await t.http

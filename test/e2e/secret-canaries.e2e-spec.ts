@@ -70,7 +70,7 @@ describe('canary secrets', () => {
     const twilio = providerKits.twilio.emulatedAccount(emulators.twilio);
     const plivo = providerKits.plivo.emulatedAccount(emulators.plivo);
     plivo.secrets.authToken = canary();
-    emulators.plivo.addAccount(plivo.config.authId as string, plivo.secrets.authToken);
+    emulators.plivo.addAccount(plivo.config.authId, plivo.secrets.authToken);
     const signalwire = providerKits.signalwire.emulatedAccount(emulators.signalwire);
     signalwire.secrets.apiToken = canary();
     signalwireAddresses = signalwire.addresses;
@@ -80,7 +80,7 @@ describe('canary secrets', () => {
     });
     const bandwidth = providerKits.bandwidth.emulatedAccount(emulators.bandwidth);
     bandwidth.secrets.clientSecret = canary();
-    emulators.bandwidth.addClient(bandwidth.config.clientId as string, bandwidth.secrets.clientSecret, 'global');
+    emulators.bandwidth.addClient(bandwidth.config.clientId, bandwidth.secrets.clientSecret, 'global');
     for (const account of [twilio, plivo, signalwire, bandwidth]) canaries.push(...Object.values(account.secrets));
 
     ids = {

@@ -1,6 +1,6 @@
 import { providerKits } from '../../src/providers/provider-kits';
 import { ProviderAccountsService } from '../../src/provider-accounts/provider-accounts.service';
-import { validCredentials } from '../factories/credentials.factory';
+import { PROVIDERS, validCredentials } from '../factories/credentials.factory';
 import { createEndpoint, createProviderAccount, createTenant, TestTenant } from '../factories/tenant.factory';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer, createTestApp, TestApp } from '../helpers/test-app';
@@ -67,7 +67,7 @@ describe('secrets at rest and in transit', () => {
     const record = (response: { text: string; headers: Record<string, unknown> }) =>
       seen.push(response.text, JSON.stringify(response.headers));
 
-    for (const provider of ['twilio', 'plivo', 'signalwire', 'bandwidth'] as const) {
+    for (const provider of PROVIDERS) {
       const credentials = validCredentials[provider]();
       canaries.push(...Object.values(credentials.secrets));
       const created = await t.http

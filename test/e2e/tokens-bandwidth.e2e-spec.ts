@@ -129,7 +129,7 @@ describe('Bandwidth tokens', () => {
     const { account, accountId, endpoint } = await setUp('global');
     const first = await ctx.issue({ endpointId: endpoint.id }).expect(201);
     const secret = 'R'.repeat(32);
-    ctx.emulators.bandwidth.addClient(account.config.clientId as string, secret, 'global');
+    ctx.emulators.bandwidth.addClient(account.config.clientId, secret, 'global');
     await ctx.t.http
       .patch(`/v1/provider-accounts/${accountId}`)
       .set(bearer(ctx.tenant.key))

@@ -12,7 +12,7 @@ describe('Plivo tokens', () => {
 
   beforeAll(async () => {
     ctx = await createIssuingContext();
-    account = providerKits.plivo.emulatedAccount(ctx.emulators.plivo) as typeof account;
+    account = providerKits.plivo.emulatedAccount(ctx.emulators.plivo);
     accountId = await ctx.createAccount(account);
     endpoint = (await ctx.createEndpoint(accountId, {
       userId: 'user-1',

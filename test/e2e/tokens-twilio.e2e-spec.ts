@@ -5,30 +5,7 @@ import { decodeJwt } from '../../src/providers/jwt';
 import { bearer } from '../helpers/test-app';
 import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
 import { rowsAsText } from '../helpers/leaks';
-
-/** Runs the official helper library with Date frozen at `date`, so its tokens can be compared with ours. */
-function atTime<T>(date: Date, produce: () => T): T {
-  jest.useFakeTimers({
-    now: date,
-    doNotFake: [
-      'nextTick',
-      'setImmediate',
-      'clearImmediate',
-      'setTimeout',
-      'clearTimeout',
-      'setInterval',
-      'clearInterval',
-      'queueMicrotask',
-      'hrtime',
-      'performance',
-    ],
-  });
-  try {
-    return produce();
-  } finally {
-    jest.useRealTimers();
-  }
-}
+import { atTime } from '../helpers/at-time';
 
 describe('Twilio tokens', () => {
   let ctx: IssuingContext;
@@ -47,7 +24,7 @@ describe('Twilio tokens', () => {
 
   beforeAll(async () => {
     ctx = await createIssuingContext();
-    account = providerKits.twilio.emulatedAccount(ctx.emulators.twilio) as typeof account;
+    account = providerKits.twilio.emulatedAccount(ctx.emulators.twilio);
     accountId = await ctx.createAccount(account);
     endpoint = await ctx.createEndpoint(accountId, { userId: 'alice_42' });
   });
@@ -94,16 +71,11 @@ describe('Twilio tokens', () => {
     const regionalEndpoint = await ctx.createEndpoint(regionalId, { userId: 'bob', capabilities: ['incoming'] });
     const response = await ctx.issue({ endpointId: regionalEndpoint.id, ttlSeconds: 600 }).expect(201);
     const oracle = atTime(ctx.clock.now(), () => {
-      const token = new twilio.jwt.AccessToken(
-        regional.config.accountSid as string,
-        regional.config.apiKeySid as string,
-        regional.secrets.apiKeySecret,
-        {
-          identity: 'bob',
-          ttl: 600,
-          region: 'ie1',
-        },
-      );
+      const token = new twilio.jwt.AccessToken(regional.config.accountSid, regional.config.apiKeySid, regional.secrets.apiKeySecret, {
+        identity: 'bob',
+        ttl: 600,
+        region: 'ie1',
+      });
       token.addGrant(new twilio.jwt.AccessToken.VoiceGrant({ incomingAllow: true }));
       return token.toJwt();
     });

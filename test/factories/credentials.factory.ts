@@ -1,7 +1,7 @@
 import { PROVIDER_KITS, ProviderName } from '../../src/providers/provider-kits';
 
 /** Well-formed (fake) credentials per provider, from each provider's kit. Fresh values each call. */
-export const validCredentials = Object.fromEntries(PROVIDER_KITS.map((kit) => [kit.name, kit.validCredentials])) as Record<
+export const validCredentials = Object.fromEntries(PROVIDER_KITS.map((kit) => [kit.name, () => kit.validCredentials()])) as Record<
   ProviderName,
   () => { config: Record<string, unknown>; secrets: Record<string, string> }
 >;

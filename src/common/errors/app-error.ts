@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+import type { ErrorCode } from './define-errors';
 
 export type ErrorDetails = Record<string, unknown>;
 
@@ -15,7 +16,7 @@ export class AppError extends Error {
   subject?: ErrorSubject;
 
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     readonly status: HttpStatus,
     message: string,
     readonly details: ErrorDetails = {},

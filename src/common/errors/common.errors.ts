@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { defineErrors } from './define-errors';
+import { CodesOf, defineErrors } from './define-errors';
 
 export const commonErrors = defineErrors({
   validation_failed: [HttpStatus.BAD_REQUEST, 'The request is invalid'],
@@ -16,3 +16,7 @@ export const commonErrors = defineErrors({
   database_unavailable: [HttpStatus.SERVICE_UNAVAILABLE, 'The database is unavailable; retry later'],
   internal_error: [HttpStatus.INTERNAL_SERVER_ERROR, 'Internal error'],
 });
+
+declare module './define-errors' {
+  interface ErrorCodes extends CodesOf<typeof commonErrors> {}
+}

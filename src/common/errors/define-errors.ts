@@ -8,6 +8,16 @@ export type ErrorFactory = (details?: ErrorDetails, message?: string, status?: H
 const registeredCodes = new Map<string, ErrorSpec>();
 
 /**
+ * Every declared code, as a type. Each errors file adds its own codes to this interface (the `declare module`
+ * below its `defineErrors`), so a misspelt code where one is compared or listed fails to compile.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ErrorCodes {}
+export type ErrorCode = keyof ErrorCodes;
+/** What an errors file adds to `ErrorCodes`: its factories' names. */
+export type CodesOf<Factories> = Record<keyof Factories, true>;
+
+/**
  * Declares an area's error codes with their HTTP status and default message, and returns one factory per code.
  * Codes are global: declaring the same code twice fails at load time, so a code always means one thing.
  */
@@ -17,7 +27,8 @@ export function defineErrors<T extends Record<string, ErrorSpec>>(specs: T): { [
     if (registeredCodes.has(code)) throw new Error(`Error code ${code} is declared twice`);
     registeredCodes.set(code, spec);
     const [status, defaultMessage] = spec;
-    factories[code] = (details, message, override) => new AppError(code, override ?? status, message ?? defaultMessage, details);
+    factories[code] = (details, message, override) =>
+      new AppError(code as ErrorCode, override ?? status, message ?? defaultMessage, details);
   }
   return factories as { [K in keyof T]: ErrorFactory };
 }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { fake } from '../emulator/fake-values';
 import { EmulatedAccount, ProviderKit } from '../provider-kit';
 import { SIGNALWIRE_MAX_TTL_SECONDS } from './signalwire.adapter';
-import { SignalwireEmbedsModule } from './signalwire-embeds.module';
 import { SignalwireEmulator } from './signalwire.emulator';
 import { SignalwireModule } from './signalwire.module';
 
@@ -20,7 +19,7 @@ export const signalwireKit = {
   name: 'signalwire' as const,
   title: 'SignalWire',
   module: SignalwireModule,
-  routeModules: [SignalwireEmbedsModule],
+  loadRouteModule: async () => ({ module: (await import('./signalwire-embeds.module')).SignalwireEmbedsModule }),
   maxTtlSeconds: SIGNALWIRE_MAX_TTL_SECONDS,
   createEmulator: (now?: () => Date) => new SignalwireEmulator(now),
   demoCredentials,

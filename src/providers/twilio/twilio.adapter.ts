@@ -10,13 +10,12 @@ import { accessToken, capabilityToken } from './twilio-tokens';
 const TWILIO_IDENTITY = /^[A-Za-z0-9_]{1,121}$/;
 
 /**
- * Twilio tokens are signed here, with no call to Twilio: issuing keeps working when Twilio is unreachable.
  * Twilio documents lifetimes up to 24 h; whether exactly 86400 s is accepted is unconfirmed, so 86400 is the cap
  * (twilio.md marks it as the edge to test).
  */
-/** Twilio refuses tokens that live longer than 24 hours. */
 export const TWILIO_MAX_TTL_SECONDS = 86_400;
 
+/** Twilio tokens are signed here, with no call to Twilio: issuing keeps working when Twilio is unreachable. */
 @CallingProvider()
 @Injectable()
 export class TwilioAdapter implements ProviderAdapter<TwilioConfigDto, TwilioSecretsDto> {
