@@ -27,7 +27,7 @@ const HELPER_SAT_SECONDS = 60;
 /** The browser SDK assumes embed-derived SATs live 1 h (the REST answer does not say). */
 const EMBED_SAT_SECONDS = 3600;
 
-/** SignalWire caps a SAT at 24 hours. */
+/** SignalWire's own maximum is undocumented; Callpass applies the 24 h cap common to the others. */
 export const SIGNALWIRE_MAX_TTL_SECONDS = 86_400;
 
 @CallingProvider()
@@ -54,7 +54,6 @@ export class SignalwireAdapter implements ProviderAdapter<SignalwireConfigDto, S
     embed: { fixedCapabilities: ['outgoing'], accountLevel: true },
   };
   readonly defaultTokenKind = 'subscriber';
-  /** SignalWire's own maximum is undocumented; Callpass applies the 24 h cap common to the others. */
   readonly maxTtlSeconds = SIGNALWIRE_MAX_TTL_SECONDS;
 
   constructor(private readonly http: ProviderHttpClient) {}

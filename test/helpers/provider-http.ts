@@ -1,0 +1,21 @@
+import { ModuleRef } from '@nestjs/core';
+import { AppConfig } from '../../src/config/app-config';
+import { Metrics } from '../../src/metrics/metrics';
+import { systemResolver } from '../../src/outbound/guarded-dispatcher';
+import { OutboundPolicy } from '../../src/outbound/outbound-policy';
+import { ProviderHttpClient } from '../../src/providers/http/provider-http-client';
+import { RedisChannels } from '../../src/redis/redis-channels';
+import { FakeClock } from './fake-clock';
+import { testEncryptionKey } from './test-app';
+
+/**
+ * The real provider HTTP client (retries, breakers, the outbound guard) outside Nest, for adapter-level specs that
+ * call an emulator on loopback. No Redis: circuits are this process's own.
+ */
+export function providerHttpClient(clock = new FakeClock()): ProviderHttpClient {
+  const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', ENCRYPTION_KEYS: testEncryptionKey(), ALLOW_PRIVATE_NETWORK_URLS: 'true' });
+  const registry = { names: () => [] };
+  return new ProviderHttpClient(config, clock, new OutboundPolicy(config, systemResolver), new Metrics(), new RedisChannels(undefined), {
+    get: () => registry,
+  } as unknown as ModuleRef);
+}
