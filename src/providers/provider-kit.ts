@@ -41,6 +41,8 @@ export interface ProviderKit<Emulator extends EmulatorServer = EmulatorServer, A
   loadRouteModule?(): Promise<DynamicModule>;
   /** The provider's ceiling on token lifetime (the adapter's `maxTtlSeconds`). */
   readonly maxTtlSeconds: number;
+  /** Tokens are signed here with no call to the provider: `validCredentials()` mint real tokens (`npm run bench`). */
+  readonly signsLocally?: boolean;
 
   createEmulator(now?: () => Date): Emulator;
   /** Fixed fake credentials `npm run emulators` accepts, so README's walk-through can be copied as written. */

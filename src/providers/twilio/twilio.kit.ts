@@ -33,6 +33,7 @@ export const twilioKit = {
   title: 'Twilio',
   module: TwilioModule,
   maxTtlSeconds: TWILIO_MAX_TTL_SECONDS,
+  signsLocally: true,
   createEmulator: (now?: () => Date) => new TwilioEmulator(now),
   demoCredentials,
   registerDemoCredentials: (emulator: TwilioEmulator) => register(emulator, demoCredentials),

@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import twilio from 'twilio';
 import { generateApiKey, hashApiKey } from '../../src/crypto/api-key-codec';
 import { formatKeyEntry } from '../../src/crypto/keyring';
+import { PROVIDER_KITS } from '../../src/providers/provider-kits';
 import { accessToken } from '../../src/providers/twilio/twilio-tokens';
 import { PEER_SCHEMA, PeerMint } from './peers/peer-setup';
 
@@ -16,7 +17,8 @@ import { PEER_SCHEMA, PeerMint } from './peers/peer-setup';
  * a bare audited route (Fastify, one key SELECT and one awaited audit INSERT per token) and a bare batched one
  * (key cached, concurrent audit rows in one durable INSERT). Each is its own process; the load generator
  * (autocannon's CLI) is another. Rounds are interleaved and the median of each target reported, with Callpass's
- * ratio to each peer, PostgreSQL's CPU per token, and a check that every 201 Callpass gave has its audit row.
+ * ratio to each peer, PostgreSQL's CPU per token, and a check that every 201 Callpass gave has its audit row. Every
+ * other provider whose tokens Callpass signs itself is measured through Callpass too, against Callpass's Twilio.
  *   BENCH_DATABASE_URL  PostgreSQL server (default postgresql://postgres@127.0.0.1:5432/postgres)
  *   BENCH_SECONDS       measured seconds per target and round (default 10), each after a 2 s warm-up
  *   BENCH_ROUNDS        interleaved rounds (default 3)
@@ -71,7 +73,7 @@ async function main() {
     const serviceUrl = `http://127.0.0.1:${servicePort}`;
     await ready(`${serviceUrl}/health/ready`);
     for (const port of [quickstartPort, auditedPort, batchedPort]) await ready(`http://127.0.0.1:${port}/`, 404);
-    const { tenantKey, endpointId } = await seed(serviceUrl, adminKey, mint);
+    const { tenantKey, endpointId, otherEndpoints } = await seed(serviceUrl, adminKey, mint);
     const json = { 'content-type': 'application/json' };
     const peerTarget = (name: string, port: number, auth: boolean): Target => ({
       name,
@@ -89,6 +91,12 @@ async function main() {
       peerTarget('quickstart: Express + twilio helper', quickstartPort, false),
       peerTarget('bare audited: SELECT + INSERT per token', auditedPort, true),
       peerTarget('bare batched: cached key, batched INSERT', batchedPort, true),
+      ...otherEndpoints.map(({ title, endpointId: id }) => ({
+        name: `Callpass POST /v1/tokens, ${title}`,
+        url: `${serviceUrl}/v1/tokens`,
+        headers: { ...json, authorization: `Bearer ${tenantKey}` },
+        body: JSON.stringify({ endpointId: id }),
+      })),
     ];
 
     const results = new Map<string, Measured[]>(targets.map((target) => [target.name, []]));
@@ -100,12 +108,12 @@ async function main() {
         const measured = await load(target, SECONDS);
         const postgresCpuMs = postgresCpuMsSince(cpuBefore);
         results.get(target.name)!.push({ ...measured, postgresCpuMs });
-        if (target === targets[0]) callpassAnswers += warmUp.ok + measured.ok;
+        if (target.name.startsWith('Callpass')) callpassAnswers += warmUp.ok + measured.ok;
         console.error(`round ${round}: ${target.name}: ${measured.tokensPerSecond.toFixed(0)} tokens/s, p99 ${measured.p99} ms`);
       }
     }
     const auditRows = await countIssued(databaseUrl);
-    report(targets, results, auditRows, callpassAnswers);
+    report(targets, results, auditRows, callpassAnswers, otherEndpoints.length);
     console.log(`Callpass peak memory (resident): ${peakMemoryMb(processes[0].pid!)} MB`);
     console.log(`\nsigning one access token, in process:\n${signingCost(mint)}`);
   } finally {
@@ -113,7 +121,7 @@ async function main() {
   }
 }
 
-function report(targets: Target[], results: Map<string, Measured[]>, auditRows: number, callpassAnswers: number) {
+function report(targets: Target[], results: Map<string, Measured[]>, auditRows: number, callpassAnswers: number, others: number) {
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const summary = targets.map((target) => {
     const runs = results.get(target.name)!;
@@ -136,9 +144,12 @@ function report(targets: Target[], results: Map<string, Measured[]>, auditRows: 
       `${row.name.padEnd(42)} ${row.tokensPerSecond.toFixed(0).padStart(9)} ${`${row.p50} ms`.padStart(8)} ${`${row.p99} ms`.padStart(8)} ${String(row.failed).padStart(7)} ${`${row.postgresCpuPerToken.toFixed(1)} µs`.padStart(13)}`,
     );
   }
-  const [callpass, ...peers] = summary;
+  const [callpass, ...rest] = summary;
+  const peers = rest.slice(0, rest.length - others);
   console.log('');
   for (const peer of peers) console.log(`Callpass / ${peer.name}: ${(callpass.tokensPerSecond / peer.tokensPerSecond).toFixed(2)}x`);
+  for (const other of rest.slice(peers.length))
+    console.log(`${other.name} / Twilio: ${(other.tokensPerSecond / callpass.tokensPerSecond).toFixed(2)}x`);
   const verdict = auditRows >= callpassAnswers ? 'every 201 has its row' : 'MISSING ROWS';
   console.log(`\nCallpass audit rows: ${auditRows} for ${callpassAnswers} answers with 201 (warm-ups included): ${verdict}`);
 }
@@ -256,7 +267,21 @@ async function seed(url: string, adminKey: string, { config, secrets, identity }
     userId: identity,
     capabilities: ['incoming', 'outgoing'],
   });
-  return { tenantKey, endpointId: endpoint.id };
+  const otherEndpoints = [];
+  for (const kit of PROVIDER_KITS.filter((candidate) => candidate.signsLocally && candidate.name !== 'twilio')) {
+    const other = await call('/v1/provider-accounts', tenantKey, {
+      provider: kit.name,
+      name: `bench-${kit.name}`,
+      ...kit.validCredentials(),
+    });
+    const otherEndpoint = await call('/v1/endpoints', tenantKey, {
+      providerAccountId: other.id,
+      userId: `${kit.name}_${identity}`,
+      identity,
+    });
+    otherEndpoints.push({ title: kit.title, endpointId: otherEndpoint.id });
+  }
+  return { tenantKey, endpointId: endpoint.id, otherEndpoints };
 }
 
 async function preparePeers(databaseUrl: string, peerKey: string): Promise<void> {
