@@ -3,9 +3,10 @@ import { plivoKit } from './plivo/plivo.kit';
 import { ProviderKit } from './provider-kit';
 import { signalwireKit } from './signalwire/signalwire.kit';
 import { twilioKit } from './twilio/twilio.kit';
+import { vonageKit } from './vonage/vonage.kit';
 
 /** Every provider Callpass supports. Adding one: a folder with its adapter and kit, and its kit in this list. */
-const kits = [twilioKit, plivoKit, signalwireKit, bandwidthKit] as const;
+const kits = [twilioKit, plivoKit, signalwireKit, bandwidthKit, vonageKit] as const;
 
 type Kit = (typeof kits)[number];
 export type ProviderName = Kit['name'];

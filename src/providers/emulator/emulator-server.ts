@@ -188,14 +188,16 @@ export class EmulatorServer {
     if (fault?.kind === 'status')
       return send(response, { status: fault.status, headers: fault.headers, body: fault.body ?? { error: `emulated ${fault.status}` } });
 
-    for (const route of this.routes) {
-      const match = route.pattern.exec(request.path);
-      if (!match) continue;
-      if (route.method !== request.method) return send(response, { status: 405, body: { error: 'method not allowed' } });
-      const params = Object.fromEntries(route.names.map((name, index) => [name, decodeURIComponent(match[index + 1])]));
-      return send(response, await route.handler(request, params));
-    }
-    send(response, { status: 404, body: { error: 'not found' } });
+    const matching = this.routes.filter((route) => route.pattern.test(request.path));
+    const route = matching.find((candidate) => candidate.method === request.method);
+    if (!route)
+      return send(
+        response,
+        matching.length ? { status: 405, body: { error: 'method not allowed' } } : { status: 404, body: { error: 'not found' } },
+      );
+    const match = route.pattern.exec(request.path)!;
+    const params = Object.fromEntries(route.names.map((name, index) => [name, decodeURIComponent(match[index + 1])]));
+    send(response, await route.handler(request, params));
   }
 }
 

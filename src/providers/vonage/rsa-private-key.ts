@@ -1,0 +1,51 @@
+import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
+import { ValidateBy, ValidationArguments } from 'class-validator';
+
+/** Vonage generates 2048-bit application keys; a shorter one is refused. */
+export const MIN_RSA_KEY_BITS = 2048;
+/** Far more than an 8192-bit key's PEM: nothing longer is parsed. */
+const MAX_PEM_LENGTH = 16_384;
+
+/** PKCS#8's encrypted form, and PKCS#1 with OpenSSL's legacy encryption header. */
+const ENCRYPTED_PEM = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/;
+const NOT_A_PEM_KEY =
+  'must be an RSA private key in PEM ("-----BEGIN PRIVATE KEY-----" or "-----BEGIN RSA PRIVATE KEY-----", with real line breaks)';
+
+/**
+ * Why `value` cannot sign RS256 tokens, or undefined if it can. The answer never quotes the value: a key that is
+ * almost right is still a secret. PKCS#8 and PKCS#1 PEM are accepted; encrypted keys are refused, since Callpass
+ * keeps no passphrase.
+ */
+export function rsaPrivateKeyProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > MAX_PEM_LENGTH) return NOT_A_PEM_KEY;
+  // By its PEM markers: OpenSSL's error for a missing passphrase differs between versions.
+  if (ENCRYPTED_PEM.test(value)) return 'is encrypted: store the key without a passphrase';
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: value, format: 'pem' });
+  } catch {
+    return isPublicKey(value) ? 'is a public key: store the private key of the application' : NOT_A_PEM_KEY;
+  }
+  if (key.asymmetricKeyType !== 'rsa') return `must be an RSA key (tokens are signed with RS256), not ${key.asymmetricKeyType}`;
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  return bits < MIN_RSA_KEY_BITS ? `must be at least ${MIN_RSA_KEY_BITS} bits long, not ${bits}` : undefined;
+}
+
+function isPublicKey(value: string): boolean {
+  try {
+    return createPublicKey({ key: value, format: 'pem' }).type === 'public';
+  } catch {
+    return false;
+  }
+}
+
+/** An unencrypted RSA private key in PEM, at least 2048 bits (see `rsaPrivateKeyProblem`). */
+export function IsRsaPrivateKeyPem() {
+  return ValidateBy({
+    name: 'isRsaPrivateKeyPem',
+    validator: {
+      validate: (value: unknown) => rsaPrivateKeyProblem(value) === undefined,
+      defaultMessage: (args?: ValidationArguments) => `${args?.property} ${rsaPrivateKeyProblem(args?.value)}`,
+    },
+  });
+}

@@ -1,0 +1,34 @@
+/**
+ * The sandbox's fixed demo key pair (2048-bit RSA, generated once for this file): `npm run emulators` registers its
+ * public half, so README's walk-through can store the private half as written. A fake key of a fake application,
+ * published on purpose; it signs nothing outside the emulators.
+ */
+export const DEMO_PRIVATE_KEY = `-----BEGIN PRIVATE KEY-----
+MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQCdKIVjLkkbWx9O
+K0suu4yLtiptJEt2kDvgOX84ZXA97Ul7SDtQXoR16haVi61ibepZNIR0r+jQq13E
+bsH/YYFdz9klcrk4r/+A+62N3cCyCnh87DmXxiq7AajCjeQb1KSPJljgIzsSa18E
+Z1WDN5jefm0tD8q9HQSROMlbxs7mZJtLx607783qM5J/ixBf7J09xCA0Nt5f3f2M
+5vvHTedhRvEgU1Fd0YuWDi80wf4FeDo+60LPoqLxMXVOQBNDMMrvGhPHe7jVBRn8
+vjp26NB7ptw+k5s5+9ez9lrlCnpTAiVax1ikJhvSEqC3Sfh/XyWPOG5YK4okHWXe
+fMNrxG1NAgMBAAECggEALZJee5AkauZVgZlUR8ziyHCehN+NcmgItNB3b6cakRqJ
+wFIFwRxnVLn4qozCTlSJLCzqa9vGqxvGKPvlDWT82nM3CIDn7OQ8Nu7EOOsgwX//
+yFnHqZcxNOEaSrBSgS98OHZqNzSAIKs59lDwnwg0L/CBQBvgMk6D0Iii+xX/URdP
+DOBnCkEYyWylkWPA3VMYJn5J4jvIKhLoRrSCstEX6uVeQhJNCRkzyUxCMnHKeFwl
+zaevqWi1/Od8bXqSy4xiSTSpImaaddJVsqP0IM2xhTX3o8YgsOVdvFTD336EC3nk
+nOIXWFGZ4qY0n0bJl4pCebAUajHvq8hfHwn4YlfnkQKBgQDJSu6H4jWk9EFG/E5b
+SFMImQtDB/NXO23R/Fv78c9JinhAsqZKTFaoBZD0BwlQDj8gfs8T26WNBuAVY0tK
+RQOjQz+HsZp//rKALKqJdv1tIS4CJinKjwvFgCxsqs5BTm+pZGoB29W29Dr5mxZa
+1zgpoUVlshThzfXdMaDPf72qQwKBgQDH3ui4JZ6/C7/7QLor4/rtlWLqNKWrz9qO
+52R0LWGXKF6Ynpgvz+18qtZqPHxRXXVd8Ukau2fxyqsgYFPiuHZbl+5YQyU2FVsD
+W3N1csY7K9DizQ+AEkInaNSK+ITq6ftJRkqH1nj+Db5WX3S/yZ2pfRVGee0kaCah
+9FkGIV35LwKBgF7+TbMyvb4qxuOJDjFl4EmecAIiLmRsV1dRkNdFNl2uSzG9HVzS
+ydJhThbbezmcf44GShNFBMuZAwcU5OMXzq+tfL28wvzEZdi3O4PD87Ucg2ngOLiu
+6Q87fbuKn+uR6IA4Mw7Nf/3nJC3HUrVr+8UppmZntBMb73uDgDBsSEWhAoGAKxb6
+kyDBLazp0dAtkuLOqUPolFePVBA2rVJjjMxv2rfAVSTz6HLqX1MxcKvjnWMJt5wa
+R6IZkb5A0HUUALAGDE8f+nVXY2aNPZcMuEhrRjx3Bz5wVgsZqgdmsyNK/J4/J5f4
+33o0kYkC/PoNYH+l9vFZkd0dbBjsI0RboP+2k88CgYBylgGXkNMShRXzV2xCtTtv
+BK74gUFpwFMZo9/1H4RjTv3ncsT5deXAK0uhBBO6psc2VLTppS/bS2dCs8uLVDZD
+oFFtXlwpO/y77xkmYj7g5GNP13auhZr/OIlAW+2SAmsH7clF/f1FBXxjE/u59wyh
+COpJbECJVANQSMSWH3obhg==
+-----END PRIVATE KEY-----
+`;

@@ -1,0 +1,53 @@
+import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { ProviderKit } from '../provider-kit';
+import { VONAGE_MAX_TTL_SECONDS } from './vonage.adapter';
+import { DEMO_PRIVATE_KEY } from './vonage-demo-key';
+import { VonageEmulator } from './vonage.emulator';
+import { VonageModule } from './vonage.module';
+
+const demoCredentials = { applicationId: 'a1b2c3d4-0000-4000-8000-0000000000f1', region: 'us', privateKey: DEMO_PRIVATE_KEY };
+
+let generated: { privateKey: string; publicKey: string } | undefined;
+
+/**
+ * One key pair per process for emulated and fake accounts (a 2048-bit RSA key takes ~100 ms to generate); each
+ * account still gets an application of its own.
+ */
+function keyPair(): { privateKey: string; publicKey: string } {
+  generated ??= generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  return generated;
+}
+
+function publicKeyOf(privateKeyPem: string): string {
+  return createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString();
+}
+
+export const vonageKit = {
+  name: 'vonage' as const,
+  title: 'Vonage',
+  module: VonageModule,
+  maxTtlSeconds: VONAGE_MAX_TTL_SECONDS,
+  signsLocally: true,
+  createEmulator: (now?: () => Date) => new VonageEmulator(now),
+  demoCredentials,
+  registerDemoCredentials: (emulator: VonageEmulator) =>
+    emulator.addApplication(demoCredentials.applicationId, publicKeyOf(demoCredentials.privateKey)),
+  emulatedAccount(emulator: VonageEmulator) {
+    const { privateKey, publicKey } = keyPair();
+    const config = { applicationId: randomUUID(), region: 'us' };
+    emulator.addApplication(config.applicationId, publicKey);
+    return { provider: 'vonage', baseUrl: emulator.url, config, secrets: { privateKey } };
+  },
+  validCredentials: () => ({ config: { applicationId: randomUUID(), region: 'eu' }, secrets: { privateKey: keyPair().privateKey } }),
+  // The token's sub must name an existing Vonage user, so the sandbox has Callpass create alice there.
+  demoEndpoint: () => ({ userId: 'alice', identity: 'alice', provision: true }),
+  sandboxGuide: ({ mint, endpointId, emulatorUrl }) => [
+    '# Vonage JWT (RS256, signed locally for the user Callpass created at Vonage), then a Client SDK session with it on the Vonage emulator:',
+    mint({ endpointId }),
+    `curl -s -X POST ${emulatorUrl}/v1/sessions -H 'content-type: application/json' -d "{\\"token\\":\\"$(${mint({ endpointId })} | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')\\"}"`,
+  ],
+} satisfies ProviderKit<VonageEmulator>;
