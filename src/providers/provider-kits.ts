@@ -2,11 +2,12 @@ import { bandwidthKit } from './bandwidth/bandwidth.kit';
 import { plivoKit } from './plivo/plivo.kit';
 import { ProviderKit } from './provider-kit';
 import { signalwireKit } from './signalwire/signalwire.kit';
+import { telnyxKit } from './telnyx/telnyx.kit';
 import { twilioKit } from './twilio/twilio.kit';
 import { vonageKit } from './vonage/vonage.kit';
 
 /** Every provider Callpass supports. Adding one: a folder with its adapter and kit, and its kit in this list. */
-const kits = [twilioKit, plivoKit, signalwireKit, bandwidthKit, vonageKit] as const;
+const kits = [twilioKit, plivoKit, signalwireKit, bandwidthKit, telnyxKit, vonageKit] as const;
 
 type Kit = (typeof kits)[number];
 export type ProviderName = Kit['name'];

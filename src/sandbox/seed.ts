@@ -17,8 +17,9 @@ export async function seedDemoTenant(url: string, adminKey: string, accounts: Re
   const tenant = await call('POST', '/v1/admin/tenants', adminKey, {
     slug: 'demo',
     name: 'Demo Tenant',
+    // A day at most: a provider that sets the lifetime itself (24 h) is refused under a lower ceiling.
     // The sandbox's own address too: the demo page it serves asks for tokens from there.
-    settings: { tokenTtl: { defaultSeconds: 600, maxSeconds: 7200 }, allowedOrigins: [allowedOrigin, new URL(url).origin] },
+    settings: { tokenTtl: { defaultSeconds: 600, maxSeconds: 86_400 }, allowedOrigins: [allowedOrigin, new URL(url).origin] },
   });
   const tenantKey = (await call('POST', `/v1/admin/tenants/${tenant.id}/api-keys`, adminKey, { name: 'sandbox' })).key!;
   await call('PUT', '/v1/end-user-auth', tenantKey, { issuers: [], sessions: true });

@@ -16,7 +16,10 @@ export interface EmulatorRequest {
 
 export interface EmulatorReply {
   status: number;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is, for answers that are not JSON (give the content type in `headers`). */
+  text?: string;
   headers?: Record<string, string>;
 }
 
@@ -28,7 +31,7 @@ export type EmulatorHandler = (request: EmulatorRequest, params: Record<string, 
  * a garbage JSON body, a response that is not valid HTTP, or no answer at all.
  */
 export type Fault =
-  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  | { kind: 'status'; status: number; body?: unknown; text?: string; headers?: Record<string, string> }
   | { kind: 'echo'; status: number; repeat?: number }
   | { kind: 'rate_limit'; retryAfterSeconds: number }
   | { kind: 'garbage' }
@@ -185,8 +188,10 @@ export class EmulatorServer {
       return send(response, { status: 429, headers: { 'retry-after': String(fault.retryAfterSeconds) }, body: { error: 'rate limited' } });
     }
     if (fault?.kind === 'echo') return send(response, { status: fault.status, body: echoBody(request, fault.repeat ?? 1) });
-    if (fault?.kind === 'status')
-      return send(response, { status: fault.status, headers: fault.headers, body: fault.body ?? { error: `emulated ${fault.status}` } });
+    if (fault?.kind === 'status') {
+      const body = fault.body ?? (fault.text === undefined ? { error: `emulated ${fault.status}` } : undefined);
+      return send(response, { status: fault.status, headers: fault.headers, body }, fault.text);
+    }
 
     const matching = this.routes.filter((route) => route.pattern.test(request.path));
     const route = matching.find((candidate) => candidate.method === request.method);
@@ -197,7 +202,8 @@ export class EmulatorServer {
       );
     const match = route.pattern.exec(request.path)!;
     const params = Object.fromEntries(route.names.map((name, index) => [name, decodeURIComponent(match[index + 1])]));
-    send(response, await route.handler(request, params));
+    const reply = await route.handler(request, params);
+    send(response, reply, reply.text);
   }
 }
 

@@ -47,6 +47,6 @@ export const twilioKit = {
   sandboxGuide: ({ mint, endpointId, emulatorUrl }) => [
     '# Twilio access token (signed locally), then check it with the Twilio emulator:',
     mint({ endpointId }),
-    `curl -s -X POST ${emulatorUrl}/v1/verify -H 'content-type: application/json' -d "{\\"token\\":\\"$(${mint({ endpointId })} | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')\\"}"`,
+    `curl -sf -X POST ${emulatorUrl}/v1/verify -H 'content-type: application/json' -d "{\\"token\\":\\"$(${mint({ endpointId })} | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')\\"}"`,
   ],
 } satisfies ProviderKit<TwilioEmulator>;

@@ -83,6 +83,19 @@ export class VonageEmulator extends EmulatorServer {
     this.route('DELETE', '/v1/users/:id', (request, params) =>
       this.admin(request, (application) => (application.users.delete(params.id) ? { status: 204 } : userNotFound())),
     );
+    // What Vonage's dashboard does when a customer brings a key pair: an application for its public half.
+    this.route('POST', '/__emulator/applications', (request) => this.createApplication(request));
+  }
+
+  private createApplication(request: EmulatorRequest): EmulatorReply {
+    const { publicKey, region } = (request.body ?? {}) as { publicKey?: unknown; region?: VonageEmulatorRegion };
+    const applicationId = randomUUID();
+    try {
+      this.addApplication(applicationId, String(publicKey), region);
+    } catch {
+      return { status: 400, body: { error: 'publicKey must be a PEM public key' } };
+    }
+    return { status: 201, body: { applicationId } };
   }
 
   /** Registers an application by the public half of its key pair (Vonage never sees the private one). */

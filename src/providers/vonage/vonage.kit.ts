@@ -48,6 +48,6 @@ export const vonageKit = {
   sandboxGuide: ({ mint, endpointId, emulatorUrl }) => [
     '# Vonage JWT (RS256, signed locally for the user Callpass created at Vonage), then a Client SDK session with it on the Vonage emulator:',
     mint({ endpointId }),
-    `curl -s -X POST ${emulatorUrl}/v1/sessions -H 'content-type: application/json' -d "{\\"token\\":\\"$(${mint({ endpointId })} | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')\\"}"`,
+    `curl -sf -X POST ${emulatorUrl}/v1/sessions -H 'content-type: application/json' -d "{\\"token\\":\\"$(${mint({ endpointId })} | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')\\"}"`,
   ],
 } satisfies ProviderKit<VonageEmulator>;
