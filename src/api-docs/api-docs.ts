@@ -2,6 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OperationObject, PathItemObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { registeredErrorCodes } from '../common/errors/define-errors';
+import { PROVIDER_TITLES } from '../providers/provider-kits';
 import { ERRORS_EXTENSION } from './api-errors.decorator';
 
 /** Sections of /docs, in the order a newcomer needs them: what people came for first. */
@@ -9,7 +10,7 @@ const TAGS: [name: string, description: string][] = [
   ['tokens', 'Mint a browser-calling token for one of your users (tenant key). Start here.'],
   ['client', "Your users' browsers get their own token, with your identity provider's JWT or a Callpass session."],
   ['end users', 'How your users are recognised (identity providers, sessions), and signing a user out (tenant key).'],
-  ['provider accounts', 'Your Twilio, Plivo, SignalWire and Bandwidth credentials, stored encrypted (tenant key).'],
+  ['provider accounts', `Your ${PROVIDER_TITLES} credentials, stored encrypted (tenant key).`],
   ['endpoints', 'Your users, each bound to a provider account with what their tokens may do (tenant key).'],
   ['audit', 'Every token issued or refused, and every change (tenant key).'],
   ['public', 'Routes browsers call without a key: click-to-call embeds, locked to your allowed origins.'],
@@ -46,7 +47,7 @@ export async function setUpApiDocs(app: NestFastifyApplication): Promise<OpenAPI
   const builder = new DocumentBuilder()
     .setTitle('Callpass')
     .setDescription(
-      'Short-lived browser-calling tokens for Twilio, Plivo, SignalWire and Bandwidth, minted from secrets that never reach a browser. ' +
+      `Short-lived browser-calling tokens for ${PROVIDER_TITLES}, minted from secrets that never reach a browser. ` +
         'Errors always have the shape `{ "error": { "code", "message", "details" } }`; each route lists its codes.',
     )
     .setVersion('1')

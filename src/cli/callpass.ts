@@ -13,7 +13,7 @@ import { Output } from './output';
  * from the environment. `--json` prints JSON for scripts. Exit codes: 0 done, 1 refused or failed, 2 wrong usage.
  */
 const program = new Command('callpass')
-  .description('Callpass: browser-calling tokens for Twilio, Plivo, SignalWire and Bandwidth')
+  .description('Callpass: short-lived browser-calling tokens, minted from provider secrets that never reach a browser')
   .option('--json', 'print JSON')
   .exitOverride()
   .showHelpAfterError();

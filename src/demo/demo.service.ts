@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { PROVIDER_KITS } from '../providers/provider-kits';
 import { DEMO_TENANT, DemoTenantHolder } from './demo-tenant';
 
 export interface DemoSignInAnswer {
@@ -8,7 +9,7 @@ export interface DemoSignInAnswer {
 
 /**
  * Plays the tenant's backend: it signs a demo user in by asking Callpass for an end-user session with the tenant's
- * key, over HTTP like any tenant would, and hands the browser only the session.
+ * key, over HTTP like any tenant would, and hands the browser only the session (and the providers to show).
  */
 @Injectable()
 export class DemoService {
@@ -23,6 +24,7 @@ export class DemoService {
     });
     const body = (await response.json()) as { session?: string; expiresAt?: string };
     if (!response.ok) return { status: response.status, body };
-    return { status: 201, body: { tenant: slug, userId, session: body.session, expiresAt: body.expiresAt } };
+    const providers = PROVIDER_KITS.map(({ name, title }) => ({ name, title }));
+    return { status: 201, body: { tenant: slug, userId, session: body.session, expiresAt: body.expiresAt, providers } };
   }
 }

@@ -75,7 +75,7 @@ export function refreshAfter(now: Date, expiresAt: Date): Date {
   return new Date(Math.max(now.getTime(), expiresAt.getTime() - margin));
 }
 
-/** A provider that sets the lifetime itself (Bandwidth, embeds) may exceed the policy; such a token does not go out. */
+/** A provider that sets the lifetime itself (Bandwidth's OAuth tokens, embeds) may exceed the policy; such a token does not go out. */
 export function checkLifetime(issuedAt: Date, minted: MintedToken, limits: TtlLimits): void {
   const lifetimeSeconds = Math.ceil((minted.expiresAt.getTime() - issuedAt.getTime()) / 1000);
   if (lifetimeSeconds > limits.maxSeconds) {

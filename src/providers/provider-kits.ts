@@ -21,3 +21,9 @@ export const providerKits = Object.fromEntries(kits.map((kit) => [kit.name, kit]
 
 /** The longest token lifetime any provider allows: no tenant or request setting may exceed it. */
 export const PROVIDER_MAX_TTL_SECONDS = Math.max(...kits.map((kit) => kit.maxTtlSeconds));
+
+/** "Twilio, Plivo, … and Vonage", for documentation. */
+export const PROVIDER_TITLES = `${kits
+  .slice(0, -1)
+  .map((kit) => kit.title)
+  .join(', ')} and ${kits.at(-1)!.title}`;

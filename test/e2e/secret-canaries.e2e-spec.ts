@@ -1,7 +1,7 @@
-import { providerKits } from '../../src/providers/provider-kits';
+import { PROVIDER_KITS, providerKits } from '../../src/providers/provider-kits';
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
-import { Fault } from '../../src/providers/emulator/emulator-server';
+import { EmulatorServer, Fault } from '../../src/providers/emulator/emulator-server';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { findLeaks, rowsAsText } from '../helpers/leaks';
 import { bearer } from '../helpers/test-app';
@@ -48,6 +48,16 @@ describe('canary secrets', () => {
     const response = await request;
     responses.push(response);
     return response;
+  };
+  /** Runs an operation; a hanging provider is waited out on the clock (the call's timeout is 3 s). */
+  const attempt = async (emulator: EmulatorServer, fault: Fault, run: () => Promise<Response>) => {
+    const arrivals = emulator.receivedCount;
+    const pending = run();
+    if (fault.kind === 'hang') {
+      await emulator.received(arrivals + 1);
+      ctx.clock.advance(3_000);
+    }
+    return pending;
   };
   const refreshTokensIssued = () => [...ctx.emulators.signalwire.refreshTokens.keys()].map((token) => token.split('.')[3]);
   const haystack = async () =>
@@ -145,16 +155,6 @@ describe('canary secrets', () => {
       'bandwidth mint': () => seen(ctx.issue({ endpointId: ids.bandwidthEndpoint })),
     };
     const emulatorOf = (operation: string) => ctx.emulators[operation.split(' ')[0] as 'plivo' | 'signalwire' | 'bandwidth'];
-    /** Runs an operation; a hanging provider is waited out on the clock (the call's timeout is 3 s). */
-    const attempt = async (emulator: ReturnType<typeof emulatorOf>, fault: Fault, run: () => Promise<Response>) => {
-      const arrivals = emulator.receivedCount;
-      const pending = run();
-      if (fault.kind === 'hang') {
-        await emulator.received(arrivals + 1);
-        ctx.clock.advance(3_000);
-      }
-      return pending;
-    };
     const codes = new Set<string>();
     for (const { name, fault, count } of FAULTS) {
       for (const [operation, run] of Object.entries(operations)) {
@@ -187,5 +187,33 @@ describe('canary secrets', () => {
     expect(responses.every((response) => (response.body?.error?.details?.providerCode ?? '').length <= 64)).toBe(true);
 
     expect(findLeaks(await haystack(), [...canaries, ...refreshTokensIssued()])).toEqual([]);
+  });
+
+  it('of every provider in the kits list, as its kit makes them, are in no response, log line or audit row, under every fault', async () => {
+    const planted: string[] = [];
+    for (const kit of PROVIDER_KITS) {
+      const emulator = ctx.emulators[kit.name];
+      const account = kit.emulatedAccount(emulator);
+      planted.push(...Object.values(account.secrets));
+      const providerAccountId = await ctx.createAccount(account);
+      const endpoint = await seen(
+        ctx.t.http
+          .post('/v1/endpoints')
+          .set(bearer(ctx.tenant.key))
+          .send({ providerAccountId, capabilities: ['incoming', 'outgoing'], ...kit.demoEndpoint(account), userId: `canary-${kit.name}` }),
+      );
+      expect(endpoint.status).toBe(201);
+      expect((await seen(ctx.issue({ endpointId: endpoint.body.id }))).status).toBe(201);
+      // A provider that signs here is not called for a token: nothing of it to fault.
+      for (const { fault, count } of kit.signsLocally ? [] : FAULTS) {
+        ctx.clock.advance(601_000);
+        emulator.clearFaults();
+        emulator.failNext(count, fault);
+        await attempt(emulator, fault, () => seen(ctx.issue({ endpointId: endpoint.body.id })));
+      }
+      emulator.clearFaults();
+    }
+    expect(planted.length).toBeGreaterThanOrEqual(PROVIDER_KITS.length);
+    expect(findLeaks(await haystack(), planted)).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { FakeClock } from './fake-clock';
 import { bearer, createTestApp, TestApp, TestAppOptions } from './test-app';
 
-/** An app, a tenant and the four provider emulators, all on one fake clock. */
+/** An app, a tenant and every provider's emulator, all on one fake clock. */
 export interface IssuingContext {
   t: TestApp;
   tenant: TestTenant;

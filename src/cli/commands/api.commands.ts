@@ -109,7 +109,7 @@ export function apiCommands(program: Command, output: () => Output): void {
     .description(
       'store a provider account; the secrets (a JSON object) are read from stdin or a hidden prompt, never from the command line',
     )
-    .requiredOption('--provider <provider>', 'twilio, plivo, signalwire or bandwidth')
+    .requiredOption('--provider <provider>', "the provider's name, e.g. twilio (a refusal lists the others)")
     .requiredOption('--name <name>', 'a name unique within the tenant')
     .option('--config <key=value>', 'a config setting (repeatable)', pairs, {})
     .option('--base-url <url>', "the provider API's host, when not the provider's own")

@@ -1,15 +1,15 @@
 import { createCredentialProvider } from '/demo/lib/index.js';
 
-const PROVIDER_NAMES = { twilio: 'Twilio', plivo: 'Plivo', signalwire: 'SignalWire', bandwidth: 'Bandwidth' };
 const SIGNED_OUT = ['end_user_session_expired', 'end_user_session_revoked', 'end_user_session_invalid', 'end_user_revoked'];
 const NOT_ALLOWED = ['endpoint_not_found', 'endpoint_disabled', 'capability_not_allowed', 'endpoint_choice_required'];
 
 const $ = (id) => document.getElementById(id);
-const state = { tenant: undefined, session: undefined, selected: 'twilio', views: new Map() };
+/** `titles`: each provider's name for people, by provider, from the sign-in answer. */
+const state = { tenant: undefined, session: undefined, selected: undefined, titles: {}, views: new Map() };
 
 /** What went wrong, said for the person in front of the page rather than for a developer. */
 function explain(error, provider) {
-  const name = PROVIDER_NAMES[provider];
+  const name = state.titles[provider];
   if (error.code === 'origin_not_allowed')
     return `This page's address (${location.origin}) is not on the demo tenant's list of allowed origins, so Callpass gives it no tokens. Open the demo at the address the sandbox printed.`;
   if (SIGNED_OUT.includes(error.code)) return 'Your sign-in has ended. Sign in again to get new tokens.';
@@ -59,7 +59,7 @@ function viewFor(provider) {
   credentials.on('token', () => {
     view.count += 1;
     Object.assign(view, { status: 'active', label: 'Token active', problem: undefined });
-    log(view, `Got a ${PROVIDER_NAMES[provider]} token`);
+    log(view, `Got a ${state.titles[provider]} token`);
   });
   credentials.on('refreshed', () => {
     view.count += 1;
@@ -121,6 +121,7 @@ async function signIn(event) {
     for (const view of state.views.values()) view.credentials.dispose();
     state.views.clear();
     Object.assign(state, { tenant: answer.tenant, session: answer.session });
+    showTabs(answer.providers);
     $('signed-in').hidden = false;
     $('signed-in').classList.remove('failed');
     $('signed-in').textContent = `Signed in as ${answer.userId}`;
@@ -135,6 +136,22 @@ async function signIn(event) {
   }
 }
 
+/** One tab per provider the demo tenant has, in the order Callpass lists them. */
+function showTabs(providers) {
+  state.titles = Object.fromEntries(providers.map(({ name, title }) => [name, title]));
+  if (!(state.selected in state.titles)) state.selected = providers[0].name;
+  $('tabs').replaceChildren(
+    ...providers.map(({ name, title }) => {
+      const tab = document.createElement('button');
+      tab.textContent = title;
+      tab.setAttribute('role', 'tab');
+      tab.dataset.provider = name;
+      tab.addEventListener('click', () => select(name));
+      return tab;
+    }),
+  );
+}
+
 function select(provider) {
   state.selected = provider;
   viewFor(provider);
@@ -142,7 +159,6 @@ function select(provider) {
 }
 
 $('sign-in').addEventListener('submit', signIn);
-for (const tab of document.querySelectorAll('[role=tab]')) tab.addEventListener('click', () => select(tab.dataset.provider));
 $('refresh-now').addEventListener('click', () =>
   state.views
     .get(state.selected)

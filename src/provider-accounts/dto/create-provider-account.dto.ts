@@ -6,7 +6,7 @@ import { IsProviderBaseUrl } from './base-url.decorator';
 /** `config` and `secrets` are checked against the provider's own schema (see README). */
 export class CreateProviderAccountDto {
   /**
-   * twilio, plivo, signalwire or bandwidth.
+   * The provider's name (a refusal lists those Callpass supports).
    * @example "twilio"
    */
   @Matches(/^[a-z][a-z0-9_-]{1,31}$/, { message: 'provider must be a provider name such as "twilio"' })
