@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
+import { PROVIDER_KITS } from '../../src/providers/provider-kits';
 
 const root = path.join(__dirname, '../..');
 
@@ -52,11 +53,14 @@ describe('README walk-through', () => {
     expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
 
     expect(stdout).toContain('Callpass and the emulators are up');
-    for (const provider of ['twilio', 'plivo', 'signalwire', 'bandwidth']) expect(stdout).toContain(`"provider": "${provider}"`);
+    for (const kit of PROVIDER_KITS) expect(stdout).toContain(`"provider": "${kit.name}"`);
     expect(stdout).toMatch(/"identity": "alice\d{12}"/);
     expect(stdout).toContain('"refreshable": true');
     expect(stdout).toContain('"allowedAddresses": [');
     expect(stdout).toContain('"tokenType": "Bearer"');
+    // A telephony credential's generated username; a session opened with a locally signed token.
+    expect(stdout).toMatch(/"identity": "gencred\w+"/);
+    expect(stdout).toContain('{"session":"string","user":"alice"}');
     expect(stdout).toMatch(/"tokenFingerprint":"sha256:[0-9a-f]{32}"/);
     expect(stdout).toContain('"action":"endpoint.created"');
     expect(stdout).toContain('{"code":"capability_not_allowed","details":{"requested":["outgoing"],"allowed":["incoming"]}}');
