@@ -1,4 +1,4 @@
-import { DEFAULT_TTL_SECONDS, grantCapabilities, refreshAfter, resolveTtl, ttlLimits } from './token-policy';
+import { checkLifetime, DEFAULT_TTL_SECONDS, grantCapabilities, refreshAfter, resolveTtl, ttlLimits } from './token-policy';
 
 describe('token lifetime', () => {
   it('defaults to 10 minutes, or the account default over the tenant default', () => {
@@ -80,5 +80,24 @@ describe('refreshAfter', () => {
 
   it('never points into the past', () => {
     expect(after(20)).toBe(0);
+  });
+});
+
+describe('checkLifetime', () => {
+  const now = new Date('2026-11-22T10:00:00Z');
+  const minted = (expiresAt: Date) => ({ token: 't', expiresAt, grants: {} });
+  const limits = { defaultSeconds: 600, maxSeconds: 3600 };
+
+  it('lets a token the provider timed within the maximum go out, and refuses a longer one', () => {
+    expect(() => checkLifetime(now, minted(new Date(now.getTime() + 3600_000)), limits)).not.toThrow();
+    expect(() => checkLifetime(now, minted(new Date(now.getTime() + 3601_000)), limits)).toThrow(
+      expect.objectContaining({ code: 'lifetime_exceeds_policy', details: { providerLifetimeSeconds: 3601, maxSeconds: 3600 } }),
+    );
+  });
+
+  it('refuses a token whose expiry cannot be read', () => {
+    expect(() => checkLifetime(now, minted(new Date(Number.NaN)), limits)).toThrow(
+      expect.objectContaining({ code: 'lifetime_exceeds_policy' }),
+    );
   });
 });

@@ -78,7 +78,8 @@ export function refreshAfter(now: Date, expiresAt: Date): Date {
 /** A provider that sets the lifetime itself (Bandwidth's OAuth tokens, embeds) may exceed the policy; such a token does not go out. */
 export function checkLifetime(issuedAt: Date, minted: MintedToken, limits: TtlLimits): void {
   const lifetimeSeconds = Math.ceil((minted.expiresAt.getTime() - issuedAt.getTime()) / 1000);
-  if (lifetimeSeconds > limits.maxSeconds) {
+  // Written to fail closed: an unreadable expiry (NaN) is refused too.
+  if (!(lifetimeSeconds <= limits.maxSeconds)) {
     throw issuanceErrors.lifetime_exceeds_policy({ providerLifetimeSeconds: lifetimeSeconds, maxSeconds: limits.maxSeconds });
   }
 }

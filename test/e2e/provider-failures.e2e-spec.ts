@@ -78,6 +78,12 @@ describe('provider failures', () => {
     expect(limited.body.error.details).toMatchObject({ reason: 'rate_limited', retryAfterSeconds: 30 });
     expect(limited.headers['retry-after']).toBe('30');
     expect(tokenCalls()).toBe(before + 1);
+
+    // A hint of years (a timestamp where seconds were meant) is passed on as an hour at most.
+    ctx.emulators.plivo.failNext(1, { kind: 'rate_limit', retryAfterSeconds: 1_764_500_000 });
+    const absurd = await ctx.issue({ endpointId }).expect(503);
+    expect(absurd.body.error.details).toMatchObject({ reason: 'rate_limited', retryAfterSeconds: 3600 });
+    expect(absurd.headers['retry-after']).toBe('3600');
   });
 
   it('treats a malformed answer as 502 provider_bad_response, never a crash', async () => {

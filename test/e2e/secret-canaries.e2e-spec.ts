@@ -196,22 +196,37 @@ describe('canary secrets', () => {
       const account = kit.emulatedAccount(emulator);
       planted.push(...Object.values(account.secrets));
       const providerAccountId = await ctx.createAccount(account);
-      const endpoint = await seen(
-        ctx.t.http
-          .post('/v1/endpoints')
-          .set(bearer(ctx.tenant.key))
-          .send({ providerAccountId, capabilities: ['incoming', 'outgoing'], ...kit.demoEndpoint(account), userId: `canary-${kit.name}` }),
-      );
+      // Letters and digits: an identity every provider takes.
+      const newEndpoint = (identity: string) =>
+        seen(
+          ctx.t.http
+            .post('/v1/endpoints')
+            .set(bearer(ctx.tenant.key))
+            .send({ providerAccountId, capabilities: ['incoming', 'outgoing'], ...kit.demoEndpoint(account), userId: identity, identity }),
+        );
+      const endpoint = await newEndpoint('canary');
       expect(endpoint.status).toBe(201);
       expect((await seen(ctx.issue({ endpointId: endpoint.body.id }))).status).toBe(201);
-      // A provider that signs here is not called for a token: nothing of it to fault.
-      for (const { fault, count } of kit.signsLocally ? [] : FAULTS) {
+      // Faults meet the provider wherever Callpass calls it: creating the user there, and minting.
+      const provisions = kit.demoEndpoint(account).provision === true;
+      const underFault = async (fault: Fault, count: number, run: () => Promise<Response>) => {
         ctx.clock.advance(601_000);
         emulator.clearFaults();
         emulator.failNext(count, fault);
-        await attempt(emulator, fault, () => seen(ctx.issue({ endpointId: endpoint.body.id })));
+        const arrivals = emulator.receivedCount;
+        const answer = await attempt(emulator, fault, run);
+        expect(emulator.receivedCount).toBeGreaterThan(arrivals);
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+      };
+      for (const [index, { fault, count }] of FAULTS.entries()) {
+        if (provisions) await underFault(fault, count, () => newEndpoint(`canary${index}`));
+        if (!kit.signsLocally) await underFault(fault, count, () => seen(ctx.issue({ endpointId: endpoint.body.id })));
       }
       emulator.clearFaults();
+      // Tokens Callpass signed to call the provider with (an admin JWT): their signatures are secrets too.
+      planted.push(
+        ...emulator.requests.flatMap((request) => (request.bearer?.split('.').length === 3 ? [request.bearer.split('.')[2]] : [])),
+      );
     }
     expect(planted.length).toBeGreaterThanOrEqual(PROVIDER_KITS.length);
     expect(findLeaks(await haystack(), planted)).toEqual([]);

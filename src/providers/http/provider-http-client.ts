@@ -46,6 +46,8 @@ const BACKOFF_BASE_MS = 100;
 const BACKOFF_CAP_MS = 1000;
 /** A longer Retry-After than this is not waited out: the caller gets a fast 503 with the hint instead. */
 const MAX_RETRY_AFTER_MS = 2000;
+/** The longest hint passed on: a provider's larger value is more likely a misread timestamp than a wait. */
+const MAX_RETRY_AFTER_HINT_SECONDS = 3600;
 const MAX_RESPONSE_BYTES = 256 * 1024;
 
 /**
@@ -149,7 +151,7 @@ export class ProviderHttpClient {
         error: providerErrors.provider_unavailable({
           provider: call.provider,
           reason: 'rate_limited',
-          ...(retryAfterMs ? { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } : {}),
+          ...(retryAfterMs ? { retryAfterSeconds: Math.min(Math.ceil(retryAfterMs / 1000), MAX_RETRY_AFTER_HINT_SECONDS) } : {}),
         }),
         reason: '429',
         outcome: 'rate_limited',

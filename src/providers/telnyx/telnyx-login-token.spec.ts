@@ -19,6 +19,9 @@ describe('readLoginToken', () => {
       jwt({ iat: seconds }),
       jwt({ exp: String(seconds + 60) }),
       jwt({ exp: seconds }),
+      // An expiry no date can hold, and one beyond a year.
+      jwt({ exp: 1e13 }),
+      jwt({ exp: seconds + 367 * 86_400 }),
     ];
     for (const answer of answers) {
       expect(() => readLoginToken(answer, now)).toThrow(expect.objectContaining({ code: 'provider_bad_response' }));
@@ -31,6 +34,8 @@ describe('readLoginToken', () => {
       new Date((seconds - 9 + 3600) * 1000),
     );
     expect(readLoginToken(jwt({ exp: seconds + 3600 }), now).expiresAt).toEqual(new Date((seconds + 3600) * 1000));
+    // The API reference's example lives 28 days: a valid token, for the policy to refuse.
+    expect(readLoginToken(jwt({ exp: seconds + 28 * 86_400 }), now).expiresAt).toEqual(new Date((seconds + 28 * 86_400) * 1000));
   });
 
   it('trims the answer, and keeps a jti only when it is a UUID', () => {

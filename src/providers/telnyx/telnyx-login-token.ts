@@ -5,6 +5,8 @@ import { providerErrors } from '../providers.errors';
 /** Far longer than a login token (about 600 bytes): a longer answer is broken or hostile. */
 const MAX_TOKEN_LENGTH = 8192;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** A year: far beyond any lifetime Telnyx documents (24 h; 28 days in an example), yet a date that can be stored. */
+const MAX_LIFETIME_MS = 366 * 86_400_000;
 
 export interface LoginToken {
   token: string;
@@ -23,7 +25,9 @@ export function readLoginToken(text: string, now: Date): LoginToken {
   const payload = COMPACT_JWS.test(token) ? decodeJwt(token)?.payload : undefined;
   if (typeof payload !== 'object' || payload === null) throw badToken({ invalid: 'token' });
   const { exp, iat, jti } = payload;
-  if (typeof exp !== 'number' || !Number.isFinite(exp) || exp * 1000 <= now.getTime()) throw badToken({ invalid: 'exp' });
+  if (typeof exp !== 'number' || !(exp * 1000 > now.getTime() && exp * 1000 <= now.getTime() + MAX_LIFETIME_MS)) {
+    throw badToken({ invalid: 'exp' });
+  }
   // iat and exp come from Telnyx's clock. Counted from Callpass's own clock, the token lives exp − iat: were it read as
   // exp alone, a Telnyx clock a little ahead (or a second ticking over during the call) would make a 24 h token look
   // longer than 24 h, and the policy would refuse it. Never past exp either way.

@@ -3,6 +3,11 @@ import { LRUCache } from 'lru-cache';
 
 /** Keys of at most this many accounts are held; the least recently used go first. */
 const MAX_ACCOUNTS = 10_000;
+/**
+ * A parsed key is dropped after a minute: the key of an account deleted or given a new key through another replica
+ * does not stay in this one's memory (re-parsing once a minute costs about 1 ms).
+ */
+const KEEP_MS = 60_000;
 
 /**
  * Each account's private key, parsed once: importing a PEM costs more than signing with the parsed key. Entries are
@@ -12,8 +17,15 @@ const MAX_ACCOUNTS = 10_000;
 export class VonageSigningKeys {
   private readonly keys: LRUCache<string, { version: number; key: KeyObject }>;
 
-  constructor(maxAccounts = MAX_ACCOUNTS) {
-    this.keys = new LRUCache({ max: maxAccounts });
+  /** `perf` is the clock the minute is measured on (tests move it). */
+  constructor(options: { maxAccounts?: number; perf?: { now(): number } } = {}) {
+    this.keys = new LRUCache({
+      max: options.maxAccounts ?? MAX_ACCOUNTS,
+      ttl: KEEP_MS,
+      ttlResolution: 0,
+      ttlAutopurge: true,
+      perf: options.perf,
+    });
   }
 
   keyFor(account: { id: string; updatedAt: Date; secrets: { privateKey: string } }): KeyObject {

@@ -7,6 +7,7 @@ import { ProviderHttpClient } from '../http/provider-http-client';
 import { MintRequest } from '../provider-adapter';
 import { VonageConfigDto } from './vonage-config.dto';
 import { VonageSecretsDto } from './vonage-secrets.dto';
+import { VonageSigningKeys } from './vonage-signing-keys';
 import { adminToken, CLIENT_ACL_PATHS } from './vonage-tokens';
 import { VONAGE_MAX_TTL_SECONDS, VonageAdapter } from './vonage.adapter';
 
@@ -112,6 +113,17 @@ describe('VonageAdapter', () => {
     expect(await verifiesWith((await adapter.mint(request({}, keyA.privateKey, later))).token, publicA)).toBe(true);
   });
 
+  it('keeps a parsed key for a minute at most, so one changed through another replica does not linger', () => {
+    let now = 1_000;
+    const keys = new VonageSigningKeys({ perf: { now: () => now } });
+    const account = { id: 'acc-3', updatedAt: NOW, secrets: { privateKey: keyA.privateKey } };
+    const first = keys.keyFor(account);
+    now = 60_000;
+    expect(keys.keyFor(account)).toBe(first);
+    now = 61_001;
+    expect(keys.keyFor(account)).not.toBe(first);
+  });
+
   it('signs admin tokens for the Users API with the same claims minus sub and acl, living 5 minutes', async () => {
     const token = adminToken(APPLICATION_ID, NOW_SECONDS, createPrivateKey(keyA.privateKey));
     const { payload, protectedHeader } = await jwtVerify(token, publicA, { algorithms: ['RS256'], currentDate: NOW });
@@ -146,6 +158,14 @@ describe('Vonage credentials', () => {
     publicKeyEncoding: { type: 'spki', format: 'pem' },
   });
   const short = rsaPair(1024);
+  // Signing cost grows with the key: anything above 4096 bits is refused (generating this one takes a second or two).
+  const long = rsaPair(4160);
+  const smallExponent = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicExponent: 3,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
   const encrypted = (type: 'pkcs8' | 'pkcs1') =>
     createPrivateKey(rsa.privateKey).export({ type, format: 'pem', cipher: 'aes-256-cbc', passphrase: 'correct horse' }).toString();
   const pkcs1Public = createPublicKey(rsa.publicKey).export({ type: 'pkcs1', format: 'pem' }).toString();
@@ -173,7 +193,9 @@ describe('Vonage credentials', () => {
     ['a public key (SPKI)', () => rsa.publicKey, 'is a public key: store the private key of the application'],
     ['a public key (PKCS#1)', () => pkcs1Public, 'is a public key: store the private key of the application'],
     ['an EC key', () => ec.privateKey, 'must be an RSA key (tokens are signed with RS256), not ec'],
-    ['a 1024-bit RSA key', () => short.privateKey, 'must be at least 2048 bits long, not 1024'],
+    ['a 1024-bit RSA key', () => short.privateKey, 'must be 2048 to 4096 bits long, not 1024'],
+    ['a 4160-bit RSA key', () => long.privateKey, 'must be 2048 to 4096 bits long, not 4160'],
+    ['an RSA key with exponent 3', () => smallExponent.privateKey, 'must have the public exponent 65537'],
     ['an encrypted PKCS#8 key', () => encrypted('pkcs8'), 'is encrypted: store the key without a passphrase'],
     ['an encrypted PKCS#1 key', () => encrypted('pkcs1'), 'is encrypted: store the key without a passphrase'],
     ['a key with escaped line breaks', () => rsa.privateKey.replace(/\n/g, '\\n'), notPem],
