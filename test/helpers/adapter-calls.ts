@@ -5,7 +5,7 @@ import { EmulatedAccount } from '../../src/providers/provider-kit';
 /** An emulated account as an adapter receives it: opened, with its secrets decrypted. */
 export function openedAccount<Config extends object, Secrets extends object>(
   emulated: EmulatedAccount,
-  updatedAt = new Date(),
+  updatedAt: Date,
 ): AccountContext<Config, Secrets> {
   return {
     id: randomUUID(),

@@ -12,13 +12,14 @@ import { bandwidthKit } from './bandwidth.kit';
 
 /** The adapter against the Bandwidth emulator on loopback: the OAuth call, the lifetime it reads, the cache. */
 describe('BandwidthAdapter', () => {
-  const now = new Date();
+  const clock = new FakeClock();
+  const now = clock.now();
   // Without Redis the shared flight is off: the adapter keeps to its own cache (the keyring is never used).
-  const adapter = new BandwidthAdapter(providerHttpClient(), new SharedFlights(undefined, {} as SecretBox, new FakeClock(), new Metrics()));
+  const adapter = new BandwidthAdapter(providerHttpClient(clock), new SharedFlights(undefined, {} as SecretBox, clock, new Metrics()));
   let emulator: BandwidthEmulator;
 
   beforeAll(async () => {
-    emulator = bandwidthKit.createEmulator(() => now);
+    emulator = bandwidthKit.createEmulator(() => clock.now());
     await emulator.listen();
   });
   afterAll(() => emulator.close());
@@ -29,7 +30,7 @@ describe('BandwidthAdapter', () => {
     ['global', { grant_type: 'client_credentials', scope: 'voice.webrtc' }, 600],
     ['us', { grant_type: 'client_credentials' }, 3600],
   ] as const)('asks the %s identity server and takes the lifetime it gives', async (network, form, lifetime) => {
-    const account = openedAccount<BandwidthConfigDto, BandwidthSecretsDto>(bandwidthKit.emulatedAccount(emulator, network));
+    const account = openedAccount<BandwidthConfigDto, BandwidthSecretsDto>(bandwidthKit.emulatedAccount(emulator, network), now);
     const minted = await adapter.mint(mintRequest(account, { kind: 'access_token', now }));
     const [call] = tokenCalls().slice(-1);
     expect(call.basic).toEqual({ username: account.config.clientId, password: account.secrets.clientSecret });
@@ -40,7 +41,7 @@ describe('BandwidthAdapter', () => {
   });
 
   it('serves the cached token until the account changes', async () => {
-    const account = openedAccount<BandwidthConfigDto, BandwidthSecretsDto>(bandwidthKit.emulatedAccount(emulator));
+    const account = openedAccount<BandwidthConfigDto, BandwidthSecretsDto>(bandwidthKit.emulatedAccount(emulator), now);
     const before = tokenCalls().length;
     const first = await adapter.mint(mintRequest(account, { kind: 'access_token', now }));
     const second = await adapter.mint(mintRequest(account, { kind: 'access_token', now }));
@@ -51,7 +52,7 @@ describe('BandwidthAdapter', () => {
   });
 
   it('refuses an answer whose lifetime is missing or beyond a day', async () => {
-    const account = openedAccount<BandwidthConfigDto, BandwidthSecretsDto>(bandwidthKit.emulatedAccount(emulator));
+    const account = openedAccount<BandwidthConfigDto, BandwidthSecretsDto>(bandwidthKit.emulatedAccount(emulator), now);
     emulator.expiresIn.global = 86_401;
     try {
       await expect(adapter.mint(mintRequest(account, { kind: 'access_token', now }))).rejects.toMatchObject({
@@ -64,7 +65,7 @@ describe('BandwidthAdapter', () => {
   });
 
   it('maps an unknown client to provider_auth_failed', async () => {
-    const account = openedAccount<BandwidthConfigDto, BandwidthSecretsDto>(bandwidthKit.emulatedAccount(emulator));
+    const account = openedAccount<BandwidthConfigDto, BandwidthSecretsDto>(bandwidthKit.emulatedAccount(emulator), now);
     const wrong = { ...account, secrets: { clientSecret: 'not-the-secret-00000000000000000' } };
     await expect(adapter.mint(mintRequest(wrong, { kind: 'access_token', now }))).rejects.toMatchObject({ code: 'provider_auth_failed' });
   });

@@ -1,4 +1,5 @@
 import { mintRequest, openedAccount } from '../../../test/helpers/adapter-calls';
+import { FakeClock } from '../../../test/helpers/fake-clock';
 import { providerHttpClient } from '../../../test/helpers/provider-http';
 import { decodeJwt } from '../jwt';
 import { PlivoConfigDto } from './plivo-config.dto';
@@ -9,17 +10,18 @@ import { plivoKit } from './plivo.kit';
 
 /** The adapter against the Plivo emulator on loopback: what it sends, and what it makes of the answers. */
 describe('PlivoAdapter', () => {
-  const now = new Date();
-  const adapter = new PlivoAdapter(providerHttpClient());
+  const clock = new FakeClock();
+  const now = clock.now();
+  const adapter = new PlivoAdapter(providerHttpClient(clock));
   let emulator: PlivoEmulator;
 
   beforeAll(async () => {
-    emulator = plivoKit.createEmulator(() => now);
+    emulator = plivoKit.createEmulator(() => clock.now());
     await emulator.listen();
   });
   afterAll(() => emulator.close());
 
-  const newAccount = () => openedAccount<PlivoConfigDto, PlivoSecretsDto>(plivoKit.emulatedAccount(emulator));
+  const newAccount = () => openedAccount<PlivoConfigDto, PlivoSecretsDto>(plivoKit.emulatedAccount(emulator), now);
 
   it('provisions the endpoint (creating the application on first use), then has Plivo mint for it', async () => {
     const account = newAccount();
@@ -53,9 +55,12 @@ describe('PlivoAdapter', () => {
   it('deletes the endpoint it provisioned, and counts one already gone as deleted', async () => {
     const account = newAccount();
     const { endpointData } = await adapter.provisionEndpoint({ account, identity: 'bob' });
+    const deletes = () => emulator.requestsTo('DELETE', new RegExp(`/Endpoint/${String(endpointData.plivoEndpointId)}/?$`)).length;
     await adapter.deprovisionEndpoint({ account, endpointData });
     expect(emulator.accounts.get(account.config.authId)?.endpoints.size).toBe(0);
+    // The second DELETE reaches Plivo and gets its 404.
     await expect(adapter.deprovisionEndpoint({ account, endpointData })).resolves.toBeUndefined();
+    expect(deletes()).toBe(2);
   });
 
   it("passes Plivo's refusal on as provider_rejected_request, without the auth token", async () => {

@@ -1,4 +1,5 @@
 import { mintRequest, openedAccount } from '../../../test/helpers/adapter-calls';
+import { FakeClock } from '../../../test/helpers/fake-clock';
 import { providerHttpClient } from '../../../test/helpers/provider-http';
 import { SignalwireConfigDto } from './signalwire-config.dto';
 import { SignalwireSecretsDto } from './signalwire-secrets.dto';
@@ -8,20 +9,21 @@ import { EmulatedSignalwireAccount, signalwireKit } from './signalwire.kit';
 
 /** The adapter against the SignalWire emulator on loopback: each kind's call, and the refresh it keeps. */
 describe('SignalwireAdapter', () => {
-  const now = new Date();
+  const clock = new FakeClock();
+  const now = clock.now();
   const seconds = Math.floor(now.getTime() / 1000);
-  const adapter = new SignalwireAdapter(providerHttpClient());
+  const adapter = new SignalwireAdapter(providerHttpClient(clock));
   let emulator: SignalwireEmulator;
   let emulated: EmulatedSignalwireAccount;
 
   beforeAll(async () => {
-    emulator = signalwireKit.createEmulator(() => now);
+    emulator = signalwireKit.createEmulator(() => clock.now());
     await emulator.listen();
     emulated = signalwireKit.emulatedAccount(emulator);
   });
   afterAll(() => emulator.close());
 
-  const account = () => openedAccount<SignalwireConfigDto, SignalwireSecretsDto>(emulated);
+  const account = () => openedAccount<SignalwireConfigDto, SignalwireSecretsDto>(emulated, now);
   const lastCall = (path: RegExp) => emulator.requestsTo('POST', path).at(-1)!;
 
   it('mints a subscriber SAT for the reference, and keeps its refresh token for a refresh', async () => {

@@ -38,6 +38,8 @@ describe('Telnyx tokens', () => {
     accountId = await ctx.createAccount(account);
     endpoint = (await ctx.createEndpoint(accountId, { userId: 'alice-1', identity: 'alice', provision: true })) as unknown as Endpoint;
   });
+  // Retries sleep on the clock by a jittered number of milliseconds; each test starts on a whole second.
+  beforeEach(() => ctx.clock.set(new Date(Math.ceil(ctx.clock.now().getTime() / 1000) * 1000)));
   afterEach(() => {
     telnyx().clearFaults();
     Object.assign(telnyx(), { tokenTtlSeconds: 86_400, clockSkewSeconds: 0, rateLimited: false });

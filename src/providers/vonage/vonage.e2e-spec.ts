@@ -2,6 +2,7 @@ import { createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { createIssuingContext, issuanceRows, IssuingContext } from '../../../test/helpers/issuing';
 import { rowsAsText } from '../../../test/helpers/leaks';
+import { closedPort } from '../../../test/helpers/tcp-proxy';
 import { bearer } from '../../../test/helpers/test-app';
 import { providerKits } from '../provider-kits';
 import { CLIENT_ACL_PATHS } from './vonage-tokens';
@@ -40,6 +41,10 @@ describe('Vonage tokens', () => {
     account = providerKits.vonage.emulatedAccount(emulator());
     accountId = await ctx.createAccount(account);
     publicKey = createPublicKey(account.secrets.privateKey);
+  });
+  afterEach(() => {
+    emulator().clearFaults();
+    Object.assign(emulator().checks, { duplicateNameStatus: 409, rateLimited: false });
   });
   afterAll(() => ctx?.close());
 
@@ -323,7 +328,7 @@ describe('Vonage tokens', () => {
 
   describe('signing is local', () => {
     it('keeps minting while Vonage is unreachable or hanging', async () => {
-      const offlineId = await ctx.createAccount(account, { baseUrl: 'http://127.0.0.1:9' });
+      const offlineId = await ctx.createAccount(account, { baseUrl: `http://127.0.0.1:${await closedPort()}` });
       const offline = await ctx.createEndpoint(offlineId, { userId: 'mallory' });
       const { body } = await ctx.issue({ endpointId: offline.id }).expect(201);
       expect((await verified(body.token)).payload.sub).toBe('mallory');
