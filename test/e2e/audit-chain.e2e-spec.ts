@@ -1,6 +1,6 @@
-import { providerKits } from '../../src/providers/provider-kits';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { providerKits } from '../../src/providers/provider-kits';
 import { ChainAnchor } from '../../src/audit-chain/chain-anchor';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';

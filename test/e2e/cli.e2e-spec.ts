@@ -1,8 +1,8 @@
-import { providerKits } from '../../src/providers/provider-kits';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { providerKits } from '../../src/providers/provider-kits';
 import { decodeJwt } from '../../src/providers/jwt';
 import { startEmulators, Emulators } from '../../src/sandbox/emulators';
 import { ServerProcess, startServer } from '../helpers/server-process';

@@ -1,7 +1,7 @@
-import { providerKits } from '../../src/providers/provider-kits';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Browser } from 'playwright-core';
+import { providerKits } from '../../src/providers/provider-kits';
 import { launchBrowser } from '../helpers/browser';
 import { claimsAt, clientIssue, configureEndUserAuth, countedRefusals, setTenantSettings } from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';

@@ -1,5 +1,5 @@
-import { providerKits } from '../../src/providers/provider-kits';
 import { randomBytes } from 'node:crypto';
+import { providerKits } from '../../src/providers/provider-kits';
 import { Emulators, startEmulators } from '../../src/sandbox/emulators';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { claimsAt, clientIssue, configureEndUserAuth, createSession, setTenantSettings } from '../helpers/end-users';

@@ -1,5 +1,5 @@
-import { providerKits } from '../../src/providers/provider-kits';
 import { performance } from 'node:perf_hooks';
+import { providerKits } from '../../src/providers/provider-kits';
 import { Emulators, startEmulators } from '../../src/sandbox/emulators';
 import { issuedRows, seedTwilioEndpoint, startReplicaSet } from '../helpers/replica-set';
 import { callJson } from '../helpers/server-process';

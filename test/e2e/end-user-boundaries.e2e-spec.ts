@@ -1,7 +1,7 @@
-import { providerKits } from '../../src/providers/provider-kits';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
+import { providerKits } from '../../src/providers/provider-kits';
 import { OUTBOUND_RESOLVER } from '../../src/outbound/outbound-policy';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { claimsAt, clientIssue, configureEndUserAuth, createSession } from '../helpers/end-users';

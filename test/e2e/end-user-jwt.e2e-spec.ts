@@ -1,5 +1,5 @@
-import { providerKits } from '../../src/providers/provider-kits';
 import { base64url, SignJWT } from 'jose';
+import { providerKits } from '../../src/providers/provider-kits';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { claimsAt, clientIssue, configureEndUserAuth, countedRefusals, setTenantSettings } from '../helpers/end-users';
 import { fakeDateOnly } from '../helpers/fake-clock';

@@ -1,5 +1,5 @@
-import { providerKits } from '../../src/providers/provider-kits';
 import { randomBytes } from 'node:crypto';
+import { providerKits } from '../../src/providers/provider-kits';
 import { formatKeyEntry } from '../../src/crypto/keyring';
 import { Emulators, startEmulators } from '../../src/sandbox/emulators';
 import { ReplicaSet, seedTwilioEndpoint, startReplicaSet } from '../helpers/replica-set';

@@ -1,5 +1,5 @@
-import { providerKits } from '../../src/providers/provider-kits';
 import { performance } from 'node:perf_hooks';
+import { providerKits } from '../../src/providers/provider-kits';
 import { Fault } from '../../src/providers/emulator/emulator-server';
 import { Emulators, startEmulators } from '../../src/sandbox/emulators';
 import { ReplicaSet, seedTwilioEndpoint, startReplicaSet } from '../helpers/replica-set';

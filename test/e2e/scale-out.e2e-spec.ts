@@ -1,8 +1,9 @@
-import { providerKits } from '../../src/providers/provider-kits';
-import { EmulatedAccount } from '../../src/providers/provider-kit';
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import Redis from 'ioredis';
+import { providerKits } from '../../src/providers/provider-kits';
+import { EmulatedAccount } from '../../src/providers/provider-kit';
 import { Emulators, startEmulators } from '../../src/sandbox/emulators';
 import { PRISMA_ADVISORY_LOCK } from '../../src/database/migrator';
 import { ReplicaSet, seedTwilioEndpoint, startReplicaSet } from '../helpers/replica-set';
@@ -10,7 +11,6 @@ import { TestDatabase } from '../helpers/test-database';
 import { RoundRobinProxy, startRoundRobinProxy } from '../helpers/round-robin-proxy';
 import { callJson } from '../helpers/server-process';
 import { startTcpProxy, TcpProxy } from '../helpers/tcp-proxy';
-import Redis from 'ioredis';
 
 /** How soon a replica must hear of a circuit another one opened, and see Redis again once it is back. */
 const NEWS_BOUND_MS = 2000;

@@ -1,6 +1,6 @@
-import { PROVIDER_KITS, providerKits } from '../../src/providers/provider-kits';
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
+import { PROVIDER_KITS, providerKits } from '../../src/providers/provider-kits';
 import { EmulatorServer, Fault } from '../../src/providers/emulator/emulator-server';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { findLeaks, rowsAsText } from '../helpers/leaks';

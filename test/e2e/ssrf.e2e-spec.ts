@@ -1,6 +1,6 @@
-import { providerKits } from '../../src/providers/provider-kits';
 import { LookupAddress } from 'node:dns';
 import net from 'node:net';
+import { providerKits } from '../../src/providers/provider-kits';
 import { OUTBOUND_RESOLVER } from '../../src/outbound/outbound-policy';
 import { validCredentials } from '../factories/credentials.factory';
 import { createTenant, TestTenant } from '../factories/tenant.factory';

@@ -1,9 +1,9 @@
-import { providerKits } from '../../src/providers/provider-kits';
 import { randomBytes } from 'node:crypto';
-import { BandwidthAdapter } from '../../src/providers/bandwidth/bandwidth.adapter';
-import { BandwidthTokenCache } from '../../src/providers/bandwidth/bandwidth-token-cache';
-import { bearer } from '../helpers/test-app';
-import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
+import { providerKits } from '../provider-kits';
+import { BandwidthAdapter } from './bandwidth.adapter';
+import { BandwidthTokenCache } from './bandwidth-token-cache';
+import { bearer } from '../../../test/helpers/test-app';
+import { createIssuingContext, issuanceRows, IssuingContext } from '../../../test/helpers/issuing';
 
 /** The adapter's token cache, to see requests reach it. */
 const bandwidthCache = (ctx: IssuingContext) =>

@@ -1,8 +1,8 @@
-import { providerKits } from '../../src/providers/provider-kits';
-import { EmulatedAccount } from '../../src/providers/provider-kit';
-import { decodeJwt } from '../../src/providers/jwt';
-import { bearer } from '../helpers/test-app';
-import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
+import { providerKits } from '../provider-kits';
+import { EmulatedAccount } from '../provider-kit';
+import { decodeJwt } from '../jwt';
+import { bearer } from '../../../test/helpers/test-app';
+import { createIssuingContext, issuanceRows, IssuingContext } from '../../../test/helpers/issuing';
 
 describe('Plivo tokens', () => {
   let ctx: IssuingContext;

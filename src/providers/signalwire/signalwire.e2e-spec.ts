@@ -1,9 +1,9 @@
-import { EmulatedSignalwireAccount } from '../../src/providers/signalwire/signalwire.kit';
-import { providerKits } from '../../src/providers/provider-kits';
-import { RefusalTally } from '../../src/token-log/refusal-tally';
-import { fakeDateOnly } from '../helpers/fake-clock';
-import { bearer } from '../helpers/test-app';
-import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
+import { EmulatedSignalwireAccount } from './signalwire.kit';
+import { providerKits } from '../provider-kits';
+import { RefusalTally } from '../../token-log/refusal-tally';
+import { fakeDateOnly } from '../../../test/helpers/fake-clock';
+import { bearer } from '../../../test/helpers/test-app';
+import { createIssuingContext, issuanceRows, IssuingContext } from '../../../test/helpers/issuing';
 
 describe('SignalWire tokens', () => {
   let ctx: IssuingContext;
@@ -71,7 +71,7 @@ describe('SignalWire tokens', () => {
 
     it('refuses to refresh once the endpoint is disabled, and for another tenant', async () => {
       const { body } = await ctx.issue({ endpointId: endpoint.id }).expect(201);
-      const { createTenant } = await import('../factories/tenant.factory');
+      const { createTenant } = await import('../../../test/factories/tenant.factory');
       const other = await createTenant(ctx.t);
       await ctx.t.http.post(`/v1/tokens/${body.id}/refresh`).set(bearer(other.key)).expect(404);
       await ctx.t.http.patch(`/v1/endpoints/${endpoint.id}`).set(bearer(ctx.tenant.key)).send({ disabled: true }).expect(200);

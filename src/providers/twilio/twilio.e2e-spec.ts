@@ -1,11 +1,11 @@
-import { providerKits } from '../../src/providers/provider-kits';
-import { EmulatedAccount } from '../../src/providers/provider-kit';
 import twilio from 'twilio';
-import { decodeJwt } from '../../src/providers/jwt';
-import { bearer } from '../helpers/test-app';
-import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
-import { rowsAsText } from '../helpers/leaks';
-import { atTime } from '../helpers/at-time';
+import { providerKits } from '../provider-kits';
+import { EmulatedAccount } from '../provider-kit';
+import { decodeJwt } from '../jwt';
+import { bearer } from '../../../test/helpers/test-app';
+import { createIssuingContext, issuanceRows, IssuingContext } from '../../../test/helpers/issuing';
+import { rowsAsText } from '../../../test/helpers/leaks';
+import { atTime } from '../../../test/helpers/at-time';
 
 describe('Twilio tokens', () => {
   let ctx: IssuingContext;
