@@ -150,6 +150,8 @@ function report(targets: Target[], results: Map<string, Measured[]>, auditRows: 
   for (const peer of peers) console.log(`Callpass / ${peer.name}: ${(callpass.tokensPerSecond / peer.tokensPerSecond).toFixed(2)}x`);
   for (const other of rest.slice(peers.length))
     console.log(`${other.name} / Twilio: ${(other.tokensPerSecond / callpass.tokensPerSecond).toFixed(2)}x`);
+  const refused = summary.filter((row) => row.failed > 0).map((row) => row.name);
+  if (refused.length) console.log(`\nNOT VALID: answers other than 2xx from ${refused.join(', ')}; their figures measure refusals`);
   const verdict = auditRows >= callpassAnswers ? 'every 201 has its row' : 'MISSING ROWS';
   console.log(`\nCallpass audit rows: ${auditRows} for ${callpassAnswers} answers with 201 (warm-ups included): ${verdict}`);
 }
@@ -278,6 +280,7 @@ async function seed(url: string, adminKey: string, { config, secrets, identity }
       providerAccountId: other.id,
       userId: `${kit.name}_${identity}`,
       identity,
+      capabilities: ['incoming', 'outgoing'],
     });
     otherEndpoints.push({ title: kit.title, endpointId: otherEndpoint.id });
   }
