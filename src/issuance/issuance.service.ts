@@ -8,7 +8,7 @@ import { openRowSecret } from '../crypto/row-secrets';
 import { DecryptionError, SecretBox } from '../crypto/secret-box';
 import { endpointErrors } from '../endpoints/endpoints.errors';
 import { ProviderAccountsService } from '../provider-accounts/provider-accounts.service';
-import { TokenKind } from '../providers/provider-adapter';
+import { ProviderAdapter, TokenKind } from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { inSpan } from '../tracing/spans';
 import { TokenRequestDto } from './dto/token-request.dto';
@@ -120,7 +120,7 @@ export class IssuanceService {
           account: this.accounts.open(target.account),
           identity: target.endpoint!.identity,
           now: record.issuedAt,
-          maxTtlSeconds: this.limitsOf(target, adapter.maxTtlSeconds).maxSeconds,
+          maxTtlSeconds: this.limitsOf(target, adapter).maxSeconds,
           endpointData: target.endpoint!.providerData as Record<string, unknown>,
           refreshSecret,
         })
@@ -154,7 +154,7 @@ export class IssuanceService {
     if (caller.endUser) checkEndUserOptions(kind, target.account.policy.endUserOptions, request.options);
     const options = optionsOf(kind, request.options);
     const capabilities = this.checkPolicy(target, kind, request.capabilities, caller);
-    const limits = this.limitsOf(target, adapter.maxTtlSeconds);
+    const limits = this.limitsOf(target, adapter);
     const minted = await inSpan(
       'callpass.mint',
       () =>
@@ -204,8 +204,8 @@ export class IssuanceService {
     );
   }
 
-  private limitsOf({ tenant, account }: IssuanceTarget, providerMax: number): TtlLimits {
-    return ttlLimits(tenant.settings.tokenTtl, account.policy.tokenTtl, providerMax);
+  private limitsOf({ tenant, account }: IssuanceTarget, adapter: ProviderAdapter): TtlLimits {
+    return ttlLimits(tenant.settings.tokenTtl, account.policy.tokenTtl, adapter);
   }
 
   /** The tenant, the endpoint and the account must be active, and the capabilities allowed by each and the caller. */

@@ -2,17 +2,22 @@ import { checkLifetime, DEFAULT_TTL_SECONDS, grantCapabilities, refreshAfter, re
 
 describe('token lifetime', () => {
   it('defaults to 10 minutes, or the account default over the tenant default', () => {
-    expect(resolveTtl(undefined, ttlLimits({}, {}, 86_400))).toBe(DEFAULT_TTL_SECONDS);
-    expect(resolveTtl(undefined, ttlLimits({ defaultSeconds: 900 }, {}, 86_400))).toBe(900);
-    expect(resolveTtl(undefined, ttlLimits({ defaultSeconds: 900 }, { defaultSeconds: 300 }, 86_400))).toBe(300);
+    expect(resolveTtl(undefined, ttlLimits({}, {}, { maxTtlSeconds: 86_400 }))).toBe(DEFAULT_TTL_SECONDS);
+    expect(resolveTtl(undefined, ttlLimits({ defaultSeconds: 900 }, {}, { maxTtlSeconds: 86_400 }))).toBe(900);
+    expect(resolveTtl(undefined, ttlLimits({ defaultSeconds: 900 }, { defaultSeconds: 300 }, { maxTtlSeconds: 86_400 }))).toBe(300);
+  });
+
+  it("falls back on the provider's own default before 10 minutes", () => {
+    expect(resolveTtl(undefined, ttlLimits({}, {}, { maxTtlSeconds: 86_400, defaultTtlSeconds: 900 }))).toBe(900);
+    expect(resolveTtl(undefined, ttlLimits({ defaultSeconds: 300 }, {}, { maxTtlSeconds: 86_400, defaultTtlSeconds: 900 }))).toBe(300);
   });
 
   it('cuts a request to the smallest maximum of provider, tenant and account', () => {
-    expect(resolveTtl(200_000, ttlLimits({}, {}, 86_400))).toBe(86_400);
-    expect(resolveTtl(7200, ttlLimits({ maxSeconds: 3600 }, {}, 86_400))).toBe(3600);
-    expect(resolveTtl(7200, ttlLimits({ maxSeconds: 3600 }, { maxSeconds: 1800 }, 86_400))).toBe(1800);
-    expect(resolveTtl(7200, ttlLimits({ maxSeconds: 3600 }, { maxSeconds: 7200 }, 86_400))).toBe(3600);
-    expect(resolveTtl(undefined, ttlLimits({ defaultSeconds: 3600 }, { maxSeconds: 60 }, 86_400))).toBe(60);
+    expect(resolveTtl(200_000, ttlLimits({}, {}, { maxTtlSeconds: 86_400 }))).toBe(86_400);
+    expect(resolveTtl(7200, ttlLimits({ maxSeconds: 3600 }, {}, { maxTtlSeconds: 86_400 }))).toBe(3600);
+    expect(resolveTtl(7200, ttlLimits({ maxSeconds: 3600 }, { maxSeconds: 1800 }, { maxTtlSeconds: 86_400 }))).toBe(1800);
+    expect(resolveTtl(7200, ttlLimits({ maxSeconds: 3600 }, { maxSeconds: 7200 }, { maxTtlSeconds: 86_400 }))).toBe(3600);
+    expect(resolveTtl(undefined, ttlLimits({ defaultSeconds: 3600 }, { maxSeconds: 60 }, { maxTtlSeconds: 86_400 }))).toBe(60);
   });
 });
 

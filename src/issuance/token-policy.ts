@@ -1,6 +1,6 @@
 import { endUserErrors } from '../end-users/end-users.errors';
 import { CAPABILITIES, CapabilityName } from '../provider-accounts/dto/capabilities';
-import { MintedToken, TokenKind } from '../providers/provider-adapter';
+import { MintedToken, ProviderAdapter, TokenKind } from '../providers/provider-adapter';
 import { MIN_TTL_SECONDS, TokenTtlDto } from '../tenants/dto/token-ttl.dto';
 import type { IssuanceCaller } from './issuance-caller';
 import { issuanceErrors } from './issuance.errors';
@@ -15,12 +15,18 @@ export interface TtlLimits {
 }
 
 /**
- * The default is the account's, else the tenant's, else 10 minutes; the maximum is the smallest of the provider's,
- * the tenant's and the account's. The default never exceeds the maximum.
+ * The default is the account's, else the tenant's, else the provider's own, else 10 minutes; the maximum is the
+ * smallest of the provider's, the tenant's and the account's. The default never exceeds the maximum.
  */
-export function ttlLimits(tenant: TokenTtlDto = {}, account: TokenTtlDto = {}, providerMax: number): TtlLimits {
+export function ttlLimits(
+  tenant: TokenTtlDto = {},
+  account: TokenTtlDto = {},
+  provider: Pick<ProviderAdapter, 'maxTtlSeconds' | 'defaultTtlSeconds'>,
+): TtlLimits {
+  const providerMax = provider.maxTtlSeconds;
   const maxSeconds = Math.min(providerMax, tenant.maxSeconds ?? providerMax, account.maxSeconds ?? providerMax);
-  return { defaultSeconds: Math.min(account.defaultSeconds ?? tenant.defaultSeconds ?? DEFAULT_TTL_SECONDS, maxSeconds), maxSeconds };
+  const defaultSeconds = account.defaultSeconds ?? tenant.defaultSeconds ?? provider.defaultTtlSeconds ?? DEFAULT_TTL_SECONDS;
+  return { defaultSeconds: Math.min(defaultSeconds, maxSeconds), maxSeconds };
 }
 
 /**

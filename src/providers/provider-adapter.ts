@@ -95,6 +95,8 @@ export interface ProviderAdapter<Config extends object = object, Secrets extends
   readonly defaultTokenKind: string;
   /** The provider's own ceiling on token lifetime; no policy can exceed it. */
   readonly maxTtlSeconds: number;
+  /** The provider's own default lifetime, where neither the tenant nor the account sets one (else 10 minutes). */
+  readonly defaultTtlSeconds?: number;
 
   /** Why `identity` cannot name an end user at this provider, or undefined if it can. */
   identityProblem(identity: string): string | undefined;

@@ -46,6 +46,8 @@ export class VonageAdapter implements ProviderAdapter<VonageConfigDto, VonageSec
   };
   readonly defaultTokenKind = 'access_token';
   readonly maxTtlSeconds = VONAGE_MAX_TTL_SECONDS;
+  /** What Vonage itself grants a token without `exp`, and its CLI's default (§2). */
+  readonly defaultTtlSeconds = 900;
   private readonly keys = new VonageSigningKeys();
 
   constructor(

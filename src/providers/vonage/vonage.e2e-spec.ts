@@ -288,6 +288,17 @@ describe('Vonage tokens', () => {
       endpointId = (await ctx.createEndpoint(accountId, { userId: 'ken', provision: true })).id;
     });
 
+    it("lives Vonage's own 15 minutes unless the tenant or the account sets a default", async () => {
+      const plain = decodeJwt((await ctx.issue({ endpointId }).expect(201)).body.token);
+      expect(plain.exp! - plain.iat!).toBe(900);
+      await tenantCall('patch', `/v1/provider-accounts/${accountId}`)
+        .send({ policy: { tokenTtl: { defaultSeconds: 300 } } })
+        .expect(200);
+      const chosen = decodeJwt((await ctx.issue({ endpointId }).expect(201)).body.token);
+      expect(chosen.exp! - chosen.iat!).toBe(300);
+      await tenantCall('patch', `/v1/provider-accounts/${accountId}`).send({ policy: {} }).expect(200);
+    });
+
     it("cuts the lifetime to the account's maximum, allows Vonage's 24 h, and refuses more", async () => {
       await tenantCall('patch', `/v1/provider-accounts/${accountId}`)
         .send({ policy: { tokenTtl: { maxSeconds: 900 } } })
@@ -315,7 +326,7 @@ describe('Vonage tokens', () => {
     it('records each token by fingerprint with its grants, never the token', async () => {
       const { body } = await ctx.issue({ endpointId }).expect(201);
       const row = await ctx.t.prisma.tokenIssuance.findUniqueOrThrow({ where: { id: body.id } });
-      expect(row).toMatchObject({ outcome: 'issued', provider: 'vonage', tokenKind: 'access_token', identity: 'ken', ttlSeconds: 600 });
+      expect(row).toMatchObject({ outcome: 'issued', provider: 'vonage', tokenKind: 'access_token', identity: 'ken', ttlSeconds: 900 });
       expect(row.tokenFingerprint).toMatch(/^sha256:[0-9a-f]{32}$/);
       expect(row.grants).toMatchObject({
         capabilities: ['incoming', 'outgoing'],
