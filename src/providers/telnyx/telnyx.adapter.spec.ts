@@ -80,6 +80,19 @@ describe('TelnyxAdapter', () => {
     });
   });
 
+  it('refuses a sip_username it could not use as an identity (a broken or hostile answer)', async () => {
+    const account = newAccount();
+    emulator.failNext(1, {
+      kind: 'status',
+      status: 201,
+      body: { data: { id: '00000000-0000-4000-8000-0000000000aa', sip_username: 'alice@evil <sip:x>' } },
+    });
+    await expect(adapter.provisionEndpoint({ account, identity: 'alice', options: {} })).rejects.toMatchObject({
+      code: 'provider_bad_response',
+      details: { provider: 'telnyx', invalid: 'sip_username' },
+    });
+  });
+
   it('never repeats a credential creation that may have arrived (a 5xx), but repeats a token request', async () => {
     const account = newAccount();
     const before = creations().length;

@@ -79,6 +79,8 @@ export class TelnyxAdapter implements ProviderAdapter<TelnyxConfigDto, TelnyxSec
     const { connectionId } = request.account.config;
     if (!connectionId) throw providerErrors.provider_config_incomplete({ missing: 'config.connectionId' });
     const credential = await this.api(request.account).createCredential(connectionId, request.identity);
+    if (this.identityProblem(credential.sipUsername))
+      throw providerErrors.provider_bad_response({ provider: 'telnyx', invalid: 'sip_username' });
     return {
       identity: credential.sipUsername,
       // Tokens are minted for credentialId, which providerOptions may later point elsewhere; createdCredentialId is the
