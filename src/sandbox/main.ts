@@ -69,11 +69,17 @@ async function main(): Promise<void> {
 function sandboxGuide(url: string, adminKey: string, demo: Awaited<ReturnType<typeof seedDemoTenant>>, emulators: Emulators): string {
   const mint = (body: object) =>
     `curl -s -X POST ${url}/v1/tokens -H "authorization: Bearer ${demo.tenantKey}" -H 'content-type: application/json' -d '${JSON.stringify(body)}'`;
-  const providers = PROVIDER_KITS.flatMap((kit) => {
-    const { name } = kit;
-    const context = { mint, url, emulatorUrl: emulators[name].url, accountId: demo.accounts[name], endpointId: demo.endpoints[name] };
-    return [...kit.sandboxGuide({ ...context, allowedOrigin: demo.allowedOrigin }), ''];
-  });
+  const providers = PROVIDER_KITS.flatMap((kit) => [
+    ...kit.sandboxGuide({
+      mint,
+      url,
+      emulatorUrl: emulators[kit.name].url,
+      accountId: demo.accounts[kit.name],
+      endpointId: demo.endpoints[kit.name],
+      allowedOrigin: demo.allowedOrigin,
+    }),
+    '',
+  ]);
   return [
     '',
     `Callpass sandbox at ${url} (API docs: ${url}/docs). Provider emulators run on loopback; nothing leaves this machine.`,
