@@ -53,7 +53,16 @@ export class EndpointsController {
 
   /** Changes what an endpoint may do, disables it, or merges provider settings. */
   @Patch(':id')
-  @ApiErrors('endpoint_not_found')
+  @ApiErrors(
+    'endpoint_not_found',
+    'endpoint_identity_taken',
+    'provider_rejected_request',
+    'provider_auth_failed',
+    'provider_unavailable',
+    'provider_bad_response',
+    'provider_address_forbidden',
+    'provider_account_unreadable',
+  )
   update(@CurrentActor() actor: TenantActor, @Param('id') id: string, @Body() body: UpdateEndpointDto): Promise<EndpointResponse> {
     return this.endpoints.update(actor, id, body);
   }

@@ -38,7 +38,7 @@ export class EndpointsRepository {
   update(
     tenantId: string,
     id: string,
-    data: { capabilities?: Capability[]; disabled?: boolean; providerData?: Prisma.InputJsonObject },
+    data: { capabilities?: Capability[]; disabled?: boolean; providerData?: Prisma.InputJsonObject; identity?: string },
     db: Db = this.prisma,
   ) {
     return db.endpoint.update({ where: { tenantId_id: { tenantId, id } }, data });

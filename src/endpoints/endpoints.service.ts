@@ -104,22 +104,24 @@ export class EndpointsService {
     );
   }
 
-  update(actor: TenantActor, id: string, dto: UpdateEndpointDto): Promise<EndpointResponse> {
+  async update(actor: TenantActor, id: string, dto: UpdateEndpointDto): Promise<EndpointResponse> {
     const tenantId = actor.principal.tenantId;
-    return this.audit.recordChange(actor, 'endpoint.updated', { type: 'endpoint', id }, async (tx) => {
+    const target = { type: 'endpoint', id };
+    // Options that name a user at the provider are read there first, outside the transaction.
+    const changed = dto.providerOptions
+      ? await this.changedOptions(tenantId, id, dto.providerOptions).catch(async (error: unknown) => {
+          await this.audit.recordFailedChange(actor, 'endpoint.updated', target, error);
+          throw error;
+        })
+      : undefined;
+    return this.audit.recordChange(actor, 'endpoint.updated', target, async (tx) => {
       const current = await this.get(tenantId, id, tx);
-      let providerData: Prisma.InputJsonObject | undefined;
-      if (dto.providerOptions) {
-        const account = await this.accounts.get(tenantId, current.providerAccountId, tx);
-        const options = this.providerOptions(this.registry.get(account.provider), dto.providerOptions);
-        providerData = toJsonObject({ ...(current.providerData as object), ...options });
-      }
-      const endpoint = await this.endpoints.update(
-        tenantId,
-        id,
-        { capabilities: dto.capabilities, disabled: dto.disabled, providerData },
-        tx,
-      );
+      const providerData = changed && toJsonObject({ ...(current.providerData as object), ...changed.options });
+      const endpoint = await this.endpoints
+        .update(tenantId, id, { capabilities: dto.capabilities, disabled: dto.disabled, providerData, identity: changed?.identity }, tx)
+        .catch((error: unknown) => {
+          throw isUniqueViolationOn(error, 'identity') ? endpointErrors.endpoint_identity_taken() : error;
+        });
       return { result: EndpointResponse.from(endpoint), details: { changed: providedFields(dto) } };
     });
   }
@@ -156,7 +158,13 @@ export class EndpointsService {
     const identity = dto.identity ?? dto.userId;
     const problem = adapter.identityProblem(identity);
     if (problem) throw endpointErrors.identity_invalid({ provider: account.provider, reason: problem });
-    if (!dto.provision) return { account, adapter, identity, providerData: options, provisioned: false };
+    if (!dto.provision) {
+      const resolved = await this.resolve(account, adapter, options);
+      if (resolved && dto.identity !== undefined && dto.identity !== resolved.identity) {
+        throw endpointErrors.identity_invalid({ provider: account.provider, reason: 'The provider knows this user by another identity' });
+      }
+      return { account, adapter, identity: resolved?.identity ?? identity, providerData: options, provisioned: false };
+    }
 
     if (!adapter.provisionEndpoint) throw endpointErrors.provisioning_not_supported({ provider: account.provider });
     const provisioned = await adapter.provisionEndpoint({ account: this.accounts.open(account), identity, options });
@@ -168,6 +176,20 @@ export class EndpointsService {
       accountConfig: provisioned.accountConfig,
       provisioned: true,
     };
+  }
+
+  /** New provider options for an endpoint, and the identity they name at the provider if the adapter reads one. */
+  private async changedOptions(tenantId: string, id: string, providerOptions: Record<string, unknown>) {
+    const current = await this.get(tenantId, id);
+    const account = await this.accounts.get(tenantId, current.providerAccountId);
+    const adapter = this.registry.get(account.provider);
+    const options = this.providerOptions(adapter, providerOptions);
+    return { options, identity: (await this.resolve(account, adapter, options))?.identity };
+  }
+
+  private async resolve(account: ProviderAccount, adapter: ProviderAdapter, options: Prisma.InputJsonObject) {
+    if (!adapter.resolveEndpoint || Object.keys(options).length === 0) return undefined;
+    return adapter.resolveEndpoint({ account: this.accounts.open(account), options });
   }
 
   private providerOptions(adapter: ProviderAdapter, options: Record<string, unknown>): Prisma.InputJsonObject {

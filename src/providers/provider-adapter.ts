@@ -111,6 +111,11 @@ export interface ProviderAdapter<Config extends object = object, Secrets extends
     identity: string;
     options: object;
   }): Promise<ProvisionedEndpoint>;
+  /**
+   * The identity at the provider of a user the tenant names in `providerOptions` (one Callpass did not create), read
+   * from the provider when the endpoint is created or its options change, so the identity cannot be made up.
+   */
+  resolveEndpoint?(request: { account: AccountContext<Config, Secrets>; options: object }): Promise<{ identity: string }>;
   /** Removes what `provisionEndpoint` created. */
   deprovisionEndpoint?(request: { account: AccountContext<Config, Secrets>; endpointData: Record<string, unknown> }): Promise<void>;
   /** Drops whatever the adapter caches for an account that changed or was deleted. */

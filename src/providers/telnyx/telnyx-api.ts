@@ -39,6 +39,13 @@ export class TelnyxApi {
     return { id, sipUsername: requireString('telnyx', data, 'sip_username') };
   }
 
+  /** GET /v2/telephony_credentials/{id} (§6): a credential of this account, e.g. one the tenant created itself. */
+  async getCredential(id: string): Promise<TelephonyCredential> {
+    const response = await this.call('GET', credentialPath(id), { idempotent: true });
+    const data = (response.body as { data?: unknown } | undefined)?.data;
+    return { id, sipUsername: requireString('telnyx', data, 'sip_username') };
+  }
+
   /** DELETE /v2/telephony_credentials/{id} (§6): revokes the credential's voice access. One already gone (404) counts as deleted. */
   async deleteCredential(id: string): Promise<void> {
     await this.call('DELETE', credentialPath(id), { idempotent: true, tolerated: [404] });
@@ -51,7 +58,7 @@ export class TelnyxApi {
   }
 
   private async call(
-    method: 'POST' | 'DELETE',
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     options: { json?: unknown; accept?: string; idempotent: boolean; tolerated?: number[] },
   ): Promise<ProviderResponse> {

@@ -11,7 +11,7 @@ import {
   TokenKind,
 } from '../provider-adapter';
 import { providerErrors } from '../providers.errors';
-import { TelnyxApi } from './telnyx-api';
+import { TelephonyCredential, TelnyxApi } from './telnyx-api';
 import { TelnyxConfigDto } from './telnyx-config.dto';
 import { TelnyxEndpointOptionsDto } from './telnyx-endpoint-options.dto';
 import { readLoginToken } from './telnyx-login-token';
@@ -78,9 +78,7 @@ export class TelnyxAdapter implements ProviderAdapter<TelnyxConfigDto, TelnyxSec
     }
     const { connectionId } = request.account.config;
     if (!connectionId) throw providerErrors.provider_config_incomplete({ missing: 'config.connectionId' });
-    const credential = await this.api(request.account).createCredential(connectionId, request.identity);
-    if (this.identityProblem(credential.sipUsername))
-      throw providerErrors.provider_bad_response({ provider: 'telnyx', invalid: 'sip_username' });
+    const credential = this.usable(await this.api(request.account).createCredential(connectionId, request.identity));
     return {
       identity: credential.sipUsername,
       // Tokens are minted for credentialId, which providerOptions may later point elsewhere; createdCredentialId is the
@@ -90,9 +88,23 @@ export class TelnyxAdapter implements ProviderAdapter<TelnyxConfigDto, TelnyxSec
     };
   }
 
+  /** A credential the tenant made: its identity is the sip_username Telnyx has for it, never one the tenant states. */
+  async resolveEndpoint(request: { account: TelnyxAccount; options: object }): Promise<{ identity: string }> {
+    const { credentialId } = request.options as TelnyxEndpointOptionsDto;
+    return { identity: this.usable(await this.api(request.account).getCredential(credentialId)).sipUsername };
+  }
+
   async deprovisionEndpoint(request: { account: TelnyxAccount; endpointData: Record<string, unknown> }): Promise<void> {
     const { createdCredentialId } = request.endpointData;
     if (typeof createdCredentialId === 'string') await this.api(request.account).deleteCredential(createdCredentialId);
+  }
+
+  /** A sip_username that could not serve as an identity is a broken (or hostile) answer. */
+  private usable(credential: TelephonyCredential): TelephonyCredential {
+    if (this.identityProblem(credential.sipUsername)) {
+      throw providerErrors.provider_bad_response({ provider: 'telnyx', invalid: 'sip_username' });
+    }
+    return credential;
   }
 
   private api(account: TelnyxAccount): TelnyxApi {

@@ -106,6 +106,40 @@ describe('Telnyx tokens', () => {
     expect(full.body.capabilities).toEqual(['incoming', 'outgoing']);
   });
 
+  it("takes a named credential's identity from Telnyx: never one the tenant states, and one endpoint per credential", async () => {
+    const own = await ownCredential();
+    const named = await ctx.createEndpoint(accountId, { userId: 'named', providerOptions: { credentialId: own.id } });
+    expect(named.identity).toBe(own.sip_username);
+    const reads = telnyx().requestsTo('GET', new RegExp(`^/v2/telephony_credentials/${own.id}$`));
+    expect(reads.at(-1)?.bearer).toBe(account.secrets.apiKey);
+    const claimed = await ctx.t.http
+      .post('/v1/endpoints')
+      .set(bearer(ctx.tenant.key))
+      .send({ providerAccountId: accountId, userId: 'claimer', identity: 'gencredSomeoneElse', providerOptions: { credentialId: own.id } })
+      .expect(400);
+    expect(claimed.body.error.code).toBe('identity_invalid');
+    const twice = await ctx.t.http
+      .post('/v1/endpoints')
+      .set(bearer(ctx.tenant.key))
+      .send({ providerAccountId: accountId, userId: 'second', providerOptions: { credentialId: own.id } })
+      .expect(409);
+    expect(twice.body.error.code).toBe('endpoint_identity_taken');
+    // Pointing an endpoint at another credential moves its identity with it.
+    const other = await ownCredential();
+    const moved = await ctx.t.http
+      .patch(`/v1/endpoints/${named.id}`)
+      .set(bearer(ctx.tenant.key))
+      .send({ providerOptions: { credentialId: other.id } })
+      .expect(200);
+    expect(moved.body.identity).toBe(other.sip_username);
+    const unknown = await ctx.t.http
+      .patch(`/v1/endpoints/${named.id}`)
+      .set(bearer(ctx.tenant.key))
+      .send({ providerOptions: { credentialId: '00000000-0000-4000-8000-00000000dead' } })
+      .expect(422);
+    expect(unknown.body.error).toMatchObject({ code: 'provider_rejected_request', details: { providerStatus: 404 } });
+  });
+
   it('uses a credential the tenant made, named in providerOptions, and leaves it at Telnyx when the endpoint goes', async () => {
     const own = await ownCredential();
     const createdBefore = creations().length;
@@ -289,16 +323,29 @@ describe('Telnyx tokens', () => {
       .set(bearer(ctx.tenant.key))
       .send({ ...account, secrets: { apiKey: wrongKey }, name: 'wrong-key' })
       .expect(201);
-    const stranger = await ctx.createEndpoint(created.body.id, {
-      userId: 'stranger',
-      identity: 'gencredStranger',
-      providerOptions: { credentialId: endpoint.providerData.credentialId },
-    });
-    const response = await ctx.issue({ endpointId: stranger.id }).expect(502);
+    // Naming a credential reads it at Telnyx, with the account's key.
+    const naming = await ctx.t.http
+      .post('/v1/endpoints')
+      .set(bearer(ctx.tenant.key))
+      .send({
+        providerAccountId: created.body.id,
+        userId: 'stranger',
+        providerOptions: { credentialId: endpoint.providerData.credentialId },
+      })
+      .expect(502);
+    expect(naming.body.error).toMatchObject({ code: 'provider_auth_failed', details: { provider: 'telnyx', providerStatus: 401 } });
+    // A key that stopped working after the endpoint was made.
+    const { accountId: rotatedId, endpoint: rotated } = await freshEndpoint();
+    await ctx.t.http
+      .patch(`/v1/provider-accounts/${rotatedId}`)
+      .set(bearer(ctx.tenant.key))
+      .send({ secrets: { apiKey: wrongKey } })
+      .expect(200);
+    const response = await ctx.issue({ endpointId: rotated.id }).expect(502);
     expect(response.body.error).toMatchObject({ code: 'provider_auth_failed', details: { provider: 'telnyx', providerStatus: 401 } });
-    const [row] = await issuanceRows(ctx, { endpointId: stranger.id });
+    const [row] = await issuanceRows(ctx, { endpointId: rotated.id });
     expect(row).toMatchObject({ outcome: 'failed', errorCode: 'provider_auth_failed' });
-    for (const text of [created.text, response.text]) expect(text).not.toContain(wrongKey);
+    for (const text of [created.text, naming.text, response.text]) expect(text).not.toContain(wrongKey);
   });
 
   it('never puts the API key in a response, the token log or the logs, even when Telnyx quotes it back', async () => {
