@@ -155,16 +155,15 @@ export class EndpointsService {
     const account = await this.accounts.get(tenantId, dto.providerAccountId);
     const adapter = this.registry.get(account.provider);
     const options = dto.providerOptions ? this.providerOptions(adapter, dto.providerOptions) : {};
-    const identity = dto.identity ?? dto.userId;
-    const problem = adapter.identityProblem(identity);
-    if (problem) throw endpointErrors.identity_invalid({ provider: account.provider, reason: problem });
-    if (!dto.provision) {
-      const resolved = await this.resolve(account, adapter, options);
-      if (resolved && dto.identity !== undefined && dto.identity !== resolved.identity) {
-        throw endpointErrors.identity_invalid({ provider: account.provider, reason: 'The provider knows this user by another identity' });
-      }
-      return { account, adapter, identity: resolved?.identity ?? identity, providerData: options, provisioned: false };
+    // A user the options name at the provider has the identity the provider gives it (the adapter checks it).
+    const resolved = dto.provision ? undefined : await this.resolve(account, adapter, options);
+    if (resolved && dto.identity !== undefined && dto.identity !== resolved.identity) {
+      throw endpointErrors.identity_invalid({ provider: account.provider, reason: 'The provider knows this user by another identity' });
     }
+    const identity = resolved?.identity ?? dto.identity ?? dto.userId;
+    const problem = resolved ? undefined : adapter.identityProblem(identity);
+    if (problem) throw endpointErrors.identity_invalid({ provider: account.provider, reason: problem });
+    if (!dto.provision) return { account, adapter, identity, providerData: options, provisioned: false };
 
     if (!adapter.provisionEndpoint) throw endpointErrors.provisioning_not_supported({ provider: account.provider });
     const provisioned = await adapter.provisionEndpoint({ account: this.accounts.open(account), identity, options });

@@ -108,7 +108,8 @@ describe('Telnyx tokens', () => {
 
   it("takes a named credential's identity from Telnyx: never one the tenant states, and one endpoint per credential", async () => {
     const own = await ownCredential();
-    const named = await ctx.createEndpoint(accountId, { userId: 'named', providerOptions: { credentialId: own.id } });
+    // The user id need not be a SIP name: the identity comes from Telnyx.
+    const named = await ctx.createEndpoint(accountId, { userId: 'named@acme.example', providerOptions: { credentialId: own.id } });
     expect(named.identity).toBe(own.sip_username);
     const reads = telnyx().requestsTo('GET', new RegExp(`^/v2/telephony_credentials/${own.id}$`));
     expect(reads.at(-1)?.bearer).toBe(account.secrets.apiKey);
