@@ -23,6 +23,11 @@ export class EndpointsRepository {
     return db.endpoint.create({ data: { ...data, tenantId } });
   }
 
+  /** Whether an endpoint of the account has this identity at the provider. */
+  async identityInUse(tenantId: string, providerAccountId: string, identity: string): Promise<boolean> {
+    return (await this.prisma.endpoint.count({ where: { tenantId, providerAccountId, identity } })) > 0;
+  }
+
   find(tenantId: string, id: string, db: Db = this.prisma) {
     return db.endpoint.findUnique({ where: { tenantId_id: { tenantId, id } } });
   }

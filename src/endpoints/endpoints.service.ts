@@ -81,7 +81,7 @@ export class EndpointsService {
         };
       });
     } catch (error) {
-      if (prepared.provisioned) await this.deprovisionQuietly(prepared);
+      if (prepared.provisioned) await this.deprovisionQuietly(tenantId, prepared);
       throw error;
     }
   }
@@ -196,9 +196,14 @@ export class EndpointsService {
     return toJsonObject(validateObject(adapter.endpointOptionsSchema, options, 'providerOptions'));
   }
 
-  /** Undoes a provisioning whose endpoint could not be stored; a failure here is logged, not thrown over the first. */
-  private async deprovisionQuietly(prepared: PreparedEndpoint): Promise<void> {
+  /**
+   * Undoes a provisioning whose endpoint could not be stored; a failure here is logged, not thrown over the first. A
+   * user whose identity another endpoint of the account holds stays: where the provider names users by identity
+   * (Vonage), that endpoint's tokens name the very user this request created.
+   */
+  private async deprovisionQuietly(tenantId: string, prepared: PreparedEndpoint): Promise<void> {
     try {
+      if (await this.endpoints.identityInUse(tenantId, prepared.account.id, prepared.identity)) return;
       await prepared.adapter.deprovisionEndpoint?.({
         account: this.accounts.open(prepared.account),
         endpointData: prepared.providerData,

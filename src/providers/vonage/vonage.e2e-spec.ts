@@ -216,6 +216,18 @@ describe('Vonage tokens', () => {
       );
     });
 
+    it('keeps the user it created for an endpoint that lost its identity to another, whose tokens name that user', async () => {
+      const other = await ctx.createEndpoint(accountId, { userId: 'lena', identity: 'lena' });
+      expect(emulator().userNamed(account.config.applicationId, 'lena')).toBeUndefined();
+      const response = await tenantCall('post', '/v1/endpoints')
+        .send({ providerAccountId: accountId, userId: 'lena-again', identity: 'lena', provision: true })
+        .expect(409);
+      expect(response.body.error.code).toBe('endpoint_identity_taken');
+      expect(emulator().userNamed(account.config.applicationId, 'lena')).toBeDefined();
+      const { body } = await ctx.issue({ endpointId: other.id }).expect(201);
+      expect(await openSession(body.token)).toMatchObject({ status: 201 });
+    });
+
     it('refuses a name Vonage might not take before calling Vonage', async () => {
       const received = emulator().receivedCount;
       const response = await tenantCall('post', '/v1/endpoints')
