@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../api-docs/api-errors.decorator';
+import { ErrorCode } from '../common/errors/define-errors';
 import { ApiPage } from '../api-docs/api-page.decorator';
 import { TenantOnly } from '../auth/decorators/access.decorator';
 import { CurrentActor } from '../auth/decorators/current-actor.decorator';
@@ -10,6 +11,16 @@ import { ListEndpointsQueryDto } from './dto/list-endpoints-query.dto';
 import { UpdateEndpointDto } from './dto/update-endpoint.dto';
 import { EndpointResponse } from './endpoint.response';
 import { EndpointsService } from './endpoints.service';
+
+/** What creating a user at the provider, or reading one there, can answer. */
+const PROVIDER_CALL_ERRORS: ErrorCode[] = [
+  'provider_rejected_request',
+  'provider_auth_failed',
+  'provider_unavailable',
+  'provider_bad_response',
+  'provider_address_forbidden',
+  'provider_account_unreadable',
+];
 
 @ApiTags('endpoints')
 @ApiBearerAuth()
@@ -26,12 +37,7 @@ export class EndpointsController {
     'endpoint_identity_taken',
     'identity_invalid',
     'provisioning_not_supported',
-    'provider_rejected_request',
-    'provider_auth_failed',
-    'provider_unavailable',
-    'provider_bad_response',
-    'provider_address_forbidden',
-    'provider_account_unreadable',
+    ...PROVIDER_CALL_ERRORS,
   )
   create(@CurrentActor() actor: TenantActor, @Body() body: CreateEndpointDto): Promise<EndpointResponse> {
     return this.endpoints.create(actor, actor.principal.tenantId, body);
@@ -53,16 +59,7 @@ export class EndpointsController {
 
   /** Changes what an endpoint may do, disables it, or merges provider settings. */
   @Patch(':id')
-  @ApiErrors(
-    'endpoint_not_found',
-    'endpoint_identity_taken',
-    'provider_rejected_request',
-    'provider_auth_failed',
-    'provider_unavailable',
-    'provider_bad_response',
-    'provider_address_forbidden',
-    'provider_account_unreadable',
-  )
+  @ApiErrors('endpoint_not_found', 'endpoint_identity_taken', ...PROVIDER_CALL_ERRORS)
   update(@CurrentActor() actor: TenantActor, @Param('id') id: string, @Body() body: UpdateEndpointDto): Promise<EndpointResponse> {
     return this.endpoints.update(actor, id, body);
   }
