@@ -45,7 +45,10 @@ export interface ProviderKit<Emulator extends EmulatorServer = EmulatorServer, A
   readonly signsLocally?: boolean;
 
   createEmulator(now?: () => Date): Emulator;
-  /** Fixed fake credentials `npm run emulators` accepts, so README's walk-through can be copied as written. */
+  /**
+   * Fake credentials `npm run emulators` accepts and prints: fixed, so README's walk-through can be copied as written,
+   * except a private key, which is made when the emulators start rather than committed.
+   */
   readonly demoCredentials: Record<string, unknown>;
   registerDemoCredentials(emulator: Emulator): void;
   /** Fresh credentials, made known to the emulator, as an account body pointing at it. */

@@ -1,4 +1,5 @@
 import twilio from 'twilio';
+import { mintRequest } from '../../../test/helpers/adapter-calls';
 import { atTime } from '../../../test/helpers/at-time';
 import { decodeJwt } from '../jwt';
 import { MintRequest } from '../provider-adapter';
@@ -14,19 +15,12 @@ describe('TwilioAdapter', () => {
   const now = new Date('2026-11-30T12:00:00.000Z');
 
   const mint = (overrides: Partial<MintRequest<TwilioConfigDto, TwilioSecretsDto>>) =>
-    adapter.mint({
-      kind: 'access_token',
-      tokenId: 'tok_1',
-      account: { id: 'acc_1', updatedAt: now, config, secrets },
-      identity: 'alice_42',
-      capabilities: ['incoming', 'outgoing'],
-      ttlSeconds: 3600,
-      maxTtlSeconds: 86_400,
-      now,
-      endpointData: {},
-      options: {},
-      ...overrides,
-    });
+    adapter.mint(
+      mintRequest<TwilioConfigDto, TwilioSecretsDto>(
+        { id: 'acc_1', updatedAt: now, config, secrets },
+        { kind: 'access_token', now, identity: 'alice_42', ttlSeconds: 3600, ...overrides },
+      ),
+    );
 
   it('signs an access token identical to AccessToken with a VoiceGrant', async () => {
     const minted = await mint({ options: { outgoingParams: { plan: 'gold' } } });

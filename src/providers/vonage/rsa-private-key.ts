@@ -14,9 +14,8 @@ const MAX_PEM_LENGTH = 4096;
 const PUBLIC_EXPONENT = 65537n;
 
 /** PKCS#8's encrypted form, and PKCS#1 with OpenSSL's legacy encryption header. */
-const ENCRYPTED_PEM = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/;
-const NOT_A_PEM_KEY =
-  'must be an RSA private key in PEM ("-----BEGIN PRIVATE KEY-----" or "-----BEGIN RSA PRIVATE KEY-----", with real line breaks)';
+const ENCRYPTED_PEM = /BEGIN ENCRYPTED PRIVATE KEY|Proc-Type: 4,ENCRYPTED/;
+const NOT_A_PEM_KEY = 'must be an RSA private key in PEM (a "BEGIN PRIVATE KEY" or "BEGIN RSA PRIVATE KEY" block, with real line breaks)';
 
 /**
  * Why `value` cannot sign RS256 tokens, or undefined if it can. The answer never quotes the value: a key that is

@@ -130,7 +130,7 @@ describe('Vonage tokens', () => {
     expect(await openSession(body.token)).toMatchObject({ status: 404, body: { code: 'user:error:not-found' } });
   });
 
-  it("works with the kit's fixed demo credentials, as README's walk-through stores them", async () => {
+  it("works with the kit's demo credentials, as npm run emulators prints them", async () => {
     const { applicationId, region, privateKey } = providerKits.vonage.demoCredentials;
     providerKits.vonage.registerDemoCredentials(emulator());
     const demoId = await ctx.createAccount({

@@ -1,17 +1,16 @@
-import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { ProviderKit } from '../provider-kit';
 import { VONAGE_MAX_TTL_SECONDS } from './vonage.adapter';
-import { DEMO_PRIVATE_KEY } from './vonage-demo-key';
 import { VonageEmulator } from './vonage.emulator';
 import { VonageModule } from './vonage.module';
 
-const demoCredentials = { applicationId: 'a1b2c3d4-0000-4000-8000-0000000000f1', region: 'us', privateKey: DEMO_PRIVATE_KEY };
+const DEMO_APPLICATION_ID = 'a1b2c3d4-0000-4000-8000-0000000000f1';
 
 let generated: { privateKey: string; publicKey: string } | undefined;
 
 /**
- * One key pair per process for emulated and fake accounts (a 2048-bit RSA key takes ~100 ms to generate); each
- * account still gets an application of its own.
+ * One key pair per process for the demo, emulated and fake accounts (a 2048-bit RSA key takes ~100 ms to generate;
+ * a private key is never committed); each emulated account still gets an application of its own.
  */
 function keyPair(): { privateKey: string; publicKey: string } {
   generated ??= generateKeyPairSync('rsa', {
@@ -22,10 +21,6 @@ function keyPair(): { privateKey: string; publicKey: string } {
   return generated;
 }
 
-function publicKeyOf(privateKeyPem: string): string {
-  return createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString();
-}
-
 export const vonageKit = {
   name: 'vonage' as const,
   title: 'Vonage',
@@ -33,9 +28,11 @@ export const vonageKit = {
   maxTtlSeconds: VONAGE_MAX_TTL_SECONDS,
   signsLocally: true,
   createEmulator: (now?: () => Date) => new VonageEmulator(now),
-  demoCredentials,
-  registerDemoCredentials: (emulator: VonageEmulator) =>
-    emulator.addApplication(demoCredentials.applicationId, publicKeyOf(demoCredentials.privateKey)),
+  /** Made when first asked for: `npm run emulators` prints this run's key. */
+  get demoCredentials() {
+    return { applicationId: DEMO_APPLICATION_ID, region: 'us', privateKey: keyPair().privateKey };
+  },
+  registerDemoCredentials: (emulator: VonageEmulator) => emulator.addApplication(DEMO_APPLICATION_ID, keyPair().publicKey),
   emulatedAccount(emulator: VonageEmulator) {
     const { privateKey, publicKey } = keyPair();
     const config = { applicationId: randomUUID(), region: 'us' };
