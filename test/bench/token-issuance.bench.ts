@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import twilio from 'twilio';
 import { generateApiKey, hashApiKey } from '../../src/crypto/api-key-codec';
 import { formatKeyEntry } from '../../src/crypto/keyring';
-import { PROVIDER_KITS } from '../../src/providers/provider-kits';
+import { PROVIDER_KITS, providerKits } from '../../src/providers/provider-kits';
 import { accessToken } from '../../src/providers/twilio/twilio-tokens';
 import { PEER_SCHEMA, PeerMint } from './peers/peer-setup';
 
@@ -207,18 +207,8 @@ function postgresCpuMsSince(before: Map<string, number>): number {
 }
 
 function benchAccount(): PeerMint {
-  const hex = (n: number) => randomBytes(n).toString('hex').slice(0, n);
-  return {
-    config: { accountSid: `AC${hex(32)}`, apiKeySid: `SK${hex(32)}`, outgoingApplicationSid: `AP${hex(32)}` },
-    secrets: {
-      apiKeySecret: randomBytes(24)
-        .toString('base64')
-        .replace(/[^A-Za-z0-9]/g, '')
-        .slice(0, 32)
-        .padEnd(32, 'x'),
-    },
-    identity: 'bench_user',
-  };
+  const { config, secrets } = providerKits.twilio.validCredentials();
+  return { config, secrets, identity: 'bench_user' };
 }
 
 /** Microseconds per token: Callpass's signer against the official helper (which re-derives its key each call). */
