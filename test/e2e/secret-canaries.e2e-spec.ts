@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
 import { PROVIDER_KITS, providerKits } from '../../src/providers/provider-kits';
 import { EmulatorServer, Fault } from '../../src/providers/emulator/emulator-server';
-import { createIssuingContext, IssuingContext } from '../helpers/issuing';
+import { createIssuingContext, IssuingContext, waitingOutHang } from '../helpers/issuing';
 import { findLeaks, rowsAsText } from '../helpers/leaks';
 import { bearer } from '../helpers/test-app';
 
@@ -49,16 +49,9 @@ describe('canary secrets', () => {
     responses.push(response);
     return response;
   };
-  /** Runs an operation; a hanging provider is waited out on the clock (the call's timeout is 3 s). */
-  const attempt = async (emulator: EmulatorServer, fault: Fault, run: () => Promise<Response>) => {
-    const arrivals = emulator.receivedCount;
-    const pending = run();
-    if (fault.kind === 'hang') {
-      await emulator.received(arrivals + 1);
-      ctx.clock.advance(3_000);
-    }
-    return pending;
-  };
+  /** Runs an operation; a hanging provider is waited out on the clock. */
+  const attempt = (emulator: EmulatorServer, fault: Fault, run: () => Promise<Response>) =>
+    fault.kind === 'hang' ? waitingOutHang(ctx.clock, emulator, run) : run();
   const refreshTokensIssued = () => [...ctx.emulators.signalwire.refreshTokens.keys()].map((token) => token.split('.')[3]);
   const haystack = async () =>
     [

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Test } from 'supertest';
 import { Prisma } from '../../src/generated/prisma/client';
+import { EmulatorServer } from '../../src/providers/emulator/emulator-server';
 import { EmulatedAccount } from '../../src/providers/provider-kit';
 import { Emulators, startEmulators } from '../../src/sandbox/emulators';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
@@ -76,4 +77,16 @@ export function issuanceRows(ctx: IssuingContext, where: Prisma.TokenIssuanceWhe
     where: { ...where, tenantId: ctx.tenant.id },
     orderBy: [{ issuedAt: 'desc' }, { id: 'desc' }],
   });
+}
+
+/**
+ * Runs a request the emulator will not answer (a `hang` fault): once the emulator has it, the clock passes the
+ * provider call's timeout (3 s), and the request's answer comes back.
+ */
+export async function waitingOutHang<T>(clock: FakeClock, emulator: EmulatorServer, run: () => PromiseLike<T>): Promise<T> {
+  const arrivals = emulator.receivedCount;
+  const pending = Promise.resolve(run());
+  await emulator.received(arrivals + 1);
+  clock.advance(3_000);
+  return pending;
 }

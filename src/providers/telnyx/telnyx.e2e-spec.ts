@@ -1,5 +1,5 @@
 import { bearer } from '../../../test/helpers/test-app';
-import { createIssuingContext, issuanceRows, IssuingContext } from '../../../test/helpers/issuing';
+import { createIssuingContext, issuanceRows, IssuingContext, waitingOutHang } from '../../../test/helpers/issuing';
 import { decodeJwt } from '../jwt';
 import { providerKits } from '../provider-kits';
 
@@ -271,11 +271,7 @@ describe('Telnyx tokens', () => {
 
     const { endpoint: slow } = await freshEndpoint();
     telnyx().failNext(1, { kind: 'hang' });
-    const arrivals = telnyx().receivedCount;
-    const pending = ctx.issue({ endpointId: slow.id }).then((response) => response);
-    await telnyx().received(arrivals + 1);
-    ctx.clock.advance(3_000);
-    const hung = await pending;
+    const hung = await waitingOutHang(ctx.clock, telnyx(), () => ctx.issue({ endpointId: slow.id }));
     expect(hung.status).toBe(504);
     expect(hung.body.error).toMatchObject({ code: 'provider_unavailable', details: { reason: 'timeout' } });
   });
