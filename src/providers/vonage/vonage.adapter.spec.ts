@@ -1,7 +1,8 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import { decodeJwt as joseDecode, jwtVerify } from 'jose';
 import { mintRequest } from '../../../test/helpers/adapter-calls';
 import { FakeClock } from '../../../test/helpers/fake-clock';
+import { ecKeyPair, rsaKeyPair } from '../../../test/helpers/key-pairs';
 import { AppError } from '../../common/errors/app-error';
 import { validateObject } from '../../common/validation/validate-object';
 import { ProviderHttpClient } from '../http/provider-http-client';
@@ -16,17 +17,9 @@ const APPLICATION_ID = '3f0e2c1a-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
 const NOW = new Date('2026-03-01T12:00:00.750Z');
 const NOW_SECONDS = Math.floor(NOW.getTime() / 1000);
 
-function rsaPair(modulusLength = 2048) {
-  return generateKeyPairSync('rsa', {
-    modulusLength,
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
-}
-
 describe('VonageAdapter', () => {
-  const keyA = rsaPair();
-  const keyB = rsaPair();
+  const keyA = rsaKeyPair();
+  const keyB = rsaKeyPair();
   const publicA = createPublicKey(keyA.publicKey);
   const publicB = createPublicKey(keyB.publicKey);
   let adapter: VonageAdapter;
@@ -150,22 +143,13 @@ describe('VonageAdapter', () => {
 });
 
 describe('Vonage credentials', () => {
-  const rsa = rsaPair();
+  const rsa = rsaKeyPair();
   const pkcs1 = createPrivateKey(rsa.privateKey).export({ type: 'pkcs1', format: 'pem' }).toString();
-  const ec = generateKeyPairSync('ec', {
-    namedCurve: 'P-256',
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
-  const short = rsaPair(1024);
+  const ec = ecKeyPair();
+  const short = rsaKeyPair(1024);
   // Signing cost grows with the key: anything above 4096 bits is refused (generating this one takes a second or two).
-  const long = rsaPair(4160);
-  const smallExponent = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicExponent: 3,
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
+  const long = rsaKeyPair(4160);
+  const smallExponent = rsaKeyPair(2048, 3);
   const encrypted = (type: 'pkcs8' | 'pkcs1') =>
     createPrivateKey(rsa.privateKey).export({ type, format: 'pem', cipher: 'aes-256-cbc', passphrase: 'correct horse' }).toString();
   const pkcs1Public = createPublicKey(rsa.publicKey).export({ type: 'pkcs1', format: 'pem' }).toString();

@@ -1,6 +1,7 @@
-import { createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
+import { createPublicKey, KeyObject } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { createIssuingContext, issuanceRows, IssuingContext } from '../../../test/helpers/issuing';
+import { ecKeyPair, rsaKeyPair } from '../../../test/helpers/key-pairs';
 import { rowsAsText } from '../../../test/helpers/leaks';
 import { closedPort } from '../../../test/helpers/tcp-proxy';
 import { bearer } from '../../../test/helpers/test-app';
@@ -29,12 +30,6 @@ describe('Vonage tokens', () => {
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
   const tenantCall = (method: 'get' | 'post' | 'patch' | 'delete', route: string) => ctx.t.http[method](route).set(bearer(ctx.tenant.key));
-  const newKeyPair = () =>
-    generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-    });
 
   beforeAll(async () => {
     ctx = await createIssuingContext();
@@ -50,11 +45,7 @@ describe('Vonage tokens', () => {
 
   describe('the account', () => {
     it('refuses a key that cannot sign RS256 tokens with a 400 naming the reason, never echoing the key', async () => {
-      const ec = generateKeyPairSync('ec', {
-        namedCurve: 'P-256',
-        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-        publicKeyEncoding: { type: 'spki', format: 'pem' },
-      });
+      const ec = ecKeyPair();
       const cases = [
         [ec.privateKey, 'privateKey must be an RSA key (tokens are signed with RS256), not ec'],
         [
@@ -284,7 +275,7 @@ describe('Vonage tokens', () => {
       expect(limited.status).toBe(503);
       expect(limited.body.error).toMatchObject({ code: 'provider_unavailable', details: { provider: 'vonage', reason: 'rate_limited' } });
 
-      const stranger = newKeyPair();
+      const stranger = rsaKeyPair();
       const strangerId = await ctx.createAccount(account, { secrets: { privateKey: stranger.privateKey } });
       const refused = await tenantCall('post', '/v1/endpoints')
         .send({ providerAccountId: strangerId, userId: 'judy', provision: true })
@@ -369,7 +360,7 @@ describe('Vonage tokens', () => {
       const before = (await ctx.issue({ endpointId: endpoint.id }).expect(201)).body.token as string;
       await verified(before);
 
-      const next = newKeyPair();
+      const next = rsaKeyPair();
       emulator().addApplication(account.config.applicationId, next.publicKey);
       await tenantCall('patch', `/v1/provider-accounts/${accountId}`)
         .send({ secrets: { privateKey: next.privateKey } })

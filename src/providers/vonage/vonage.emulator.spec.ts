@@ -1,18 +1,11 @@
-import { createHmac, createPrivateKey, generateKeyPairSync, KeyObject, sign } from 'node:crypto';
+import { createHmac, createPrivateKey, KeyObject, sign } from 'node:crypto';
+import { rsaKeyPair } from '../../../test/helpers/key-pairs';
 import { adminToken, clientToken } from './vonage-tokens';
 import { VonageEmulator } from './vonage.emulator';
 
 const APP = '6c1f5e0a-1b2c-4d3e-8f4a-5b6c7d8e9f01';
 const START = new Date('2026-03-01T12:00:00Z');
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
-
-function rsaPair() {
-  return generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
-}
 
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -23,9 +16,9 @@ function jwt(claims: object, key: KeyObject, header: object = { alg: 'RS256', ty
 }
 
 describe('VonageEmulator', () => {
-  const pair = rsaPair();
+  const pair = rsaKeyPair();
   const key = createPrivateKey(pair.privateKey);
-  const stranger = createPrivateKey(rsaPair().privateKey);
+  const stranger = createPrivateKey(rsaKeyPair().privateKey);
   let now: Date;
   let emulator: VonageEmulator;
 
