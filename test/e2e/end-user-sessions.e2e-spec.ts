@@ -1,7 +1,9 @@
 import { providerKits } from '../../src/providers/provider-kits';
+import { createTenant } from '../factories/tenant.factory';
 import { clientIssue, configureEndUserAuth, createSession, setTenantSettings } from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer } from '../helpers/test-app';
+import { createSigningKey } from '../helpers/test-idp';
 
 describe('Callpass end-user sessions', () => {
   let ctx: IssuingContext;
@@ -21,6 +23,15 @@ describe('Callpass end-user sessions', () => {
     const configured = await configureEndUserAuth(ctx.t, ctx.tenant, { sessions: true });
     expect(configured).toEqual({ issuers: [], sessions: true });
     expect((await ctx.t.http.get('/v1/end-user-auth').set(bearer(ctx.tenant.key)).expect(200)).body).toEqual(configured);
+  });
+
+  it('are configured with one or both of issuers and sessions: what a PUT leaves out is off', async () => {
+    const tenant = await createTenant(ctx.t);
+    const put = (body: object) => ctx.t.http.put('/v1/end-user-auth').set(bearer(tenant.key)).send(body).expect(200);
+    expect((await put({ sessions: true })).body).toEqual({ issuers: [], sessions: true });
+    const issuer = { issuer: 'https://login.example/', audience: 'callpass', publicKeyPem: (await createSigningKey()).publicPem };
+    const issuersOnly = await put({ issuers: [issuer] });
+    expect(issuersOnly.body).toMatchObject({ issuers: [{ issuer: issuer.issuer }], sessions: false });
   });
 
   it('hand the browser a checksummed credential, shown once and stored as a hash, that mints for its user only', async () => {
