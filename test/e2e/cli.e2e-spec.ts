@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { providerKits } from '../../src/providers/provider-kits';
+import { generateApiKey } from '../../src/crypto/api-key-codec';
 import { decodeJwt } from '../../src/providers/jwt';
 import { startEmulators, Emulators } from '../../src/sandbox/emulators';
-import { ServerProcess, startServer } from '../helpers/server-process';
+import { callJson, ServerProcess, startServer } from '../helpers/server-process';
 
 /** Runs the `callpass` command (its TypeScript source, as the built bin runs it) and returns what it printed. */
 function callpass(args: string[], env: Record<string, string>, stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -20,38 +21,53 @@ function callpass(args: string[], env: Record<string, string>, stdin?: string): 
   });
 }
 
+/** Each CLI run compiles and boots in its own process: seconds each on a loaded 2-core machine. */
+const CLI_TEST_MS = 120_000;
+
 describe('callpass CLI', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-cli-'));
-  const base = { DATA_DIR: dataDir, ALLOW_PRIVATE_NETWORK_URLS: 'true' };
+  const serverDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-cli-server-'));
+  const base = { ALLOW_PRIVATE_NETWORK_URLS: 'true' };
+  const adminKey = generateApiKey('admin').key;
   let server: ServerProcess | undefined;
   let emulators: Emulators;
   let env: Record<string, string> = {};
 
   beforeAll(async () => {
     emulators = await startEmulators();
-  });
+    server = await startServer({ ...base, DATA_DIR: serverDir, BOOTSTRAP_ADMIN_KEY: adminKey });
+    env = { ...base, DATA_DIR: serverDir, CALLPASS_URL: server.url, CALLPASS_ADMIN_KEY: adminKey };
+  }, CLI_TEST_MS);
   afterAll(async () => {
     await server?.stop();
     await emulators?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(serverDir, { recursive: true, force: true });
   });
+
+  /** A tenant of the test's own with a tenant key, made through the API: the CLI environment that acts as it. */
+  async function tenantEnv(slug: string): Promise<Record<string, string>> {
+    const tenant = await callJson(env.CALLPASS_URL, 'POST', '/v1/admin/tenants', adminKey, { slug, name: slug });
+    const key = await callJson(env.CALLPASS_URL, 'POST', `/v1/admin/tenants/${tenant.body.id}/api-keys`, adminKey, { name: 'cli' });
+    return { ...env, CALLPASS_TENANT_KEY: key.body.key };
+  }
 
   it('init sets up a fresh install and prints an admin key once; run again, it makes none', async () => {
-    const first = await callpass(['--json', 'init'], base);
-    expect(first.code).toBe(0);
-    const report = JSON.parse(first.stdout) as { adminKey: string; encryptionKeys: string };
-    expect(report.adminKey).toMatch(/^cp_admin_[0-9A-Za-z]{49}$/);
-    expect(report.encryptionKeys).toContain('(created now)');
-    expect(fs.existsSync(path.join(dataDir, 'encryption-keys'))).toBe(true);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-cli-init-'));
+    try {
+      const first = await callpass(['--json', 'init'], { ...base, DATA_DIR: dataDir });
+      expect(first.code).toBe(0);
+      const report = JSON.parse(first.stdout) as { adminKey: string; encryptionKeys: string };
+      expect(report.adminKey).toMatch(/^cp_admin_[0-9A-Za-z]{49}$/);
+      expect(report.encryptionKeys).toContain('(created now)');
+      expect(fs.existsSync(path.join(dataDir, 'encryption-keys'))).toBe(true);
 
-    const again = await callpass(['init'], base);
-    expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/adminKey\s+-/);
-    expect(again.stdout).not.toContain('cp_admin_');
-
-    server = await startServer(base);
-    env = { ...base, CALLPASS_URL: server.url, CALLPASS_ADMIN_KEY: report.adminKey };
-  });
+      const again = await callpass(['init'], { ...base, DATA_DIR: dataDir });
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(/adminKey\s+-/);
+      expect(again.stdout).not.toContain('cp_admin_');
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, CLI_TEST_MS);
 
   it('creates and lists tenants, issues a tenant key, and refuses with exit code 1 what the API refuses', async () => {
     const created = await callpass(['--json', 'tenants', 'create', '--slug', 'acme', '--name', 'Acme Corp', '--max-ttl', '3600'], env);
@@ -70,16 +86,16 @@ describe('callpass CLI', () => {
     });
 
     const key = await callpass(['--json', 'tenant-key', 'create', 'acme', '--name', 'backend'], env);
-    env.CALLPASS_TENANT_KEY = (JSON.parse(key.stdout) as { key: string }).key;
-    expect(env.CALLPASS_TENANT_KEY).toMatch(/^cp_tenant_/);
-  });
+    expect((JSON.parse(key.stdout) as { key: string }).key).toMatch(/^cp_tenant_/);
+  }, CLI_TEST_MS);
 
   it('stores an account with secrets read from stdin, never from the command line, and mints a token it prints decoded', async () => {
+    const tenant = await tenantEnv('globex');
     const twilio = providerKits.twilio.emulatedAccount(emulators.twilio);
     const config = Object.entries(twilio.config).flatMap(([field, value]) => ['--config', `${field}=${String(value)}`]);
     const account = await callpass(
       ['--json', 'accounts', 'create', '--provider', 'twilio', '--name', 'main', '--base-url', twilio.baseUrl, ...config],
-      env,
+      tenant,
       JSON.stringify(twilio.secrets),
     );
     expect(account.code).toBe(0);
@@ -87,22 +103,23 @@ describe('callpass CLI', () => {
     expect(stored.secrets.apiKeySecret).toBe(`****${twilio.secrets.apiKeySecret.slice(-4)}`);
     expect(account.stdout + account.stderr).not.toContain(twilio.secrets.apiKeySecret);
 
-    const endpoint = await callpass(['--json', 'endpoints', 'create', '--account', stored.id, '--user', 'alice_42'], env);
+    const endpoint = await callpass(['--json', 'endpoints', 'create', '--account', stored.id, '--user', 'alice_42'], tenant);
     const endpointId = (JSON.parse(endpoint.stdout) as { id: string }).id;
-    const token = await callpass(['token', '--endpoint', endpointId, '--ttl', '600'], env);
+    const token = await callpass(['token', '--endpoint', endpointId, '--ttl', '600'], tenant);
     expect(token.code).toBe(0);
     expect(token.stdout).toMatch(/^provider\s+twilio$/m);
     const claims = token.stdout.match(/^claims\s+(.*)$/m)![1];
     expect(JSON.parse(claims)).toMatchObject({ grants: { identity: 'alice_42' } });
     const jwt = token.stdout.match(/^token\s+(\S+)$/m)![1];
     expect(decodeJwt(jwt)?.payload.exp).toBe((decodeJwt(jwt)?.payload.iat as number) + 600);
-  });
+  }, CLI_TEST_MS);
 
   it('suspends a tenant by slug; its key is refused next', async () => {
-    expect((await callpass(['tenants', 'suspend', 'acme'], env)).code).toBe(0);
-    const refused = await callpass(['token', '--endpoint', '00000000-0000-7000-8000-000000000000'], env);
+    const tenant = await tenantEnv('initech');
+    expect((await callpass(['tenants', 'suspend', 'initech'], env)).code).toBe(0);
+    const refused = await callpass(['token', '--endpoint', '00000000-0000-7000-8000-000000000000'], tenant);
     expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('tenant_suspended') });
-  });
+  }, CLI_TEST_MS);
 
   it('exits 2 on wrong usage or a missing key, and generates keys without storing them', async () => {
     expect((await callpass(['tenants', 'create', '--slug', 'x'], env)).code).toBe(2);
@@ -110,5 +127,5 @@ describe('callpass CLI', () => {
     const encryption = await callpass(['--json', 'keys', 'generate', 'encryption'], base);
     expect((JSON.parse(encryption.stdout) as { key: string }).key).toMatch(/^k\d{8}[0-9a-f]{4}:[A-Za-z0-9+/]{43}=$/);
     expect((await callpass(['keys', 'generate', 'nonsense'], base)).code).toBe(2);
-  });
+  }, CLI_TEST_MS);
 });
