@@ -32,7 +32,16 @@ if (!fs.existsSync(output) || fs.statSync(output).mtimeMs < newest) {
   const placeholder = "export default async () => ({ '@nestjs/swagger': { models: [], controllers: [] } });\n";
   fs.writeFileSync(output, placeholder);
   new PluginMetadataGenerator().generate({
-    visitors: [new ReadonlyVisitor({ introspectComments: true, classValidatorShim: true, pathToSource: path.dirname(output) })],
+    visitors: [
+      new ReadonlyVisitor({
+        introspectComments: true,
+        classValidatorShim: true,
+        pathToSource: path.dirname(output),
+        // The plugin reads `.dto.ts` and `.entity.ts` files by default; answers live in `.response(s).ts` files, and one
+        // class they nest in its own file. The api-docs test fails on any answer left without its properties.
+        dtoFileNameSuffix: ['.dto.ts', '.response.ts', '.responses.ts', '/chain-position.ts'],
+      }),
+    ],
     outputDir: path.dirname(output),
     filename: path.basename(output),
     tsconfigPath: path.relative(process.cwd(), path.join(root, 'tsconfig.json')),
