@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PROVIDER_KITS } from '../../src/providers/provider-kits';
 import { launchBrowser } from '../helpers/browser';
 import { SandboxProcess, startSandbox } from '../helpers/sandbox-process';
+import { describeWith } from '../helpers/requirements';
 
 /** The providers whose browser SDK @callpass/browser binds. */
 const SDK_PROVIDERS = ['twilio', 'plivo', 'signalwire', 'bandwidth'] as const;
@@ -71,7 +72,7 @@ function snippetModule(snippet: string, check: string, userId: string): string {
   ].join('\n');
 }
 
-describe('in Chromium, against the sandbox', () => {
+describeWith(['chromium'], 'in Chromium, against the sandbox', () => {
   let sandbox: SandboxProcess;
   let browser: Browser;
   const contexts: BrowserContext[] = [];

@@ -7,6 +7,7 @@ import { claimsAt, clientIssue, configureEndUserAuth, countedRefusals, setTenant
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer } from '../helpers/test-app';
 import { startTestIdp, TestIdp } from '../helpers/test-idp';
+import { itWith } from '../helpers/requirements';
 
 /** A web page's origin on loopback (each port is an origin of its own). */
 async function pageOrigin(): Promise<{ origin: string; close: () => Promise<void> }> {
@@ -124,45 +125,49 @@ describe('CORS on the browser routes, per tenant', () => {
     expect(Object.keys(adminRoute.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
   });
 
-  it('in a real browser: a page on an allowed origin gets a token with its IdP JWT; a page elsewhere is blocked', async () => {
-    await ctx.t.app.listen(0, '127.0.0.1');
-    const api = (await ctx.t.app.getUrl()).replace('[::1]', '127.0.0.1');
-    const browser: Browser = await launchBrowser();
-    try {
-      const callFrom = async (origin: string, token: string) => {
-        const page = await browser.newPage();
-        await page.goto(origin);
-        return page.evaluate(
-          async ({ url, token }) => {
-            try {
-              const response = await fetch(url, {
-                method: 'POST',
-                headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-                body: JSON.stringify({}),
-              });
-              return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-            } catch (error) {
-              return { blocked: String(error) };
-            }
-          },
-          { url: `${api}${path}`, token },
-        );
-      };
-      const token = await idp.sign(claimsAt(ctx, idp.issuer, 'browser_user'));
-      const granted = await callFrom(allowed.origin, token);
-      expect(granted).toMatchObject({ status: 201, body: { provider: 'twilio', identity: 'browser_user' } });
+  itWith(
+    ['chromium'],
+    'in a real browser: a page on an allowed origin gets a token with its IdP JWT; a page elsewhere is blocked',
+    async () => {
+      await ctx.t.app.listen(0, '127.0.0.1');
+      const api = (await ctx.t.app.getUrl()).replace('[::1]', '127.0.0.1');
+      const browser: Browser = await launchBrowser();
+      try {
+        const callFrom = async (origin: string, token: string) => {
+          const page = await browser.newPage();
+          await page.goto(origin);
+          return page.evaluate(
+            async ({ url, token }) => {
+              try {
+                const response = await fetch(url, {
+                  method: 'POST',
+                  headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+                  body: JSON.stringify({}),
+                });
+                return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+              } catch (error) {
+                return { blocked: String(error) };
+              }
+            },
+            { url: `${api}${path}`, token },
+          );
+        };
+        const token = await idp.sign(claimsAt(ctx, idp.issuer, 'browser_user'));
+        const granted = await callFrom(allowed.origin, token);
+        expect(granted).toMatchObject({ status: 201, body: { provider: 'twilio', identity: 'browser_user' } });
 
-      const expired = await idp.sign({
-        ...claimsAt(ctx, idp.issuer, 'browser_user'),
-        exp: Math.floor(ctx.clock.now().getTime() / 1000) - 3600,
-      });
-      expect(await callFrom(allowed.origin, expired)).toMatchObject({ status: 401, body: { error: { code: 'end_user_token_expired' } } });
+        const expired = await idp.sign({
+          ...claimsAt(ctx, idp.issuer, 'browser_user'),
+          exp: Math.floor(ctx.clock.now().getTime() / 1000) - 3600,
+        });
+        expect(await callFrom(allowed.origin, expired)).toMatchObject({ status: 401, body: { error: { code: 'end_user_token_expired' } } });
 
-      const issuedBefore = await ctx.t.prisma.tokenIssuance.count({ where: { tenantId: ctx.tenant.id, outcome: 'issued' } });
-      expect(await callFrom(foreign.origin, token)).toEqual({ blocked: expect.stringContaining('Failed to fetch') });
-      expect(await ctx.t.prisma.tokenIssuance.count({ where: { tenantId: ctx.tenant.id, outcome: 'issued' } })).toBe(issuedBefore);
-    } finally {
-      await browser.close();
-    }
-  });
+        const issuedBefore = await ctx.t.prisma.tokenIssuance.count({ where: { tenantId: ctx.tenant.id, outcome: 'issued' } });
+        expect(await callFrom(foreign.origin, token)).toEqual({ blocked: expect.stringContaining('Failed to fetch') });
+        expect(await ctx.t.prisma.tokenIssuance.count({ where: { tenantId: ctx.tenant.id, outcome: 'issued' } })).toBe(issuedBefore);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });

@@ -8,6 +8,7 @@ import { startReplicaSet, ReplicaSet } from '../helpers/replica-set';
 import { callJson } from '../helpers/server-process';
 import { bearer } from '../helpers/test-app';
 import { startTestIdp, TestIdp } from '../helpers/test-idp';
+import { describeWith } from '../helpers/requirements';
 
 describe('the browser token route', () => {
   let ctx: IssuingContext;
@@ -387,45 +388,43 @@ describe('the internal token route', () => {
 });
 
 /** Two server processes on one PostgreSQL: only the database stands between their first requests for one user. */
-if (process.env.TEST_DATABASE_URL) {
-  describe('two replicas enrolling one user', () => {
-    let replicas: ReplicaSet;
-    let emulators: Emulators;
+describeWith(['postgresql'], 'two replicas enrolling one user', () => {
+  let replicas: ReplicaSet;
+  let emulators: Emulators;
 
-    beforeAll(async () => {
-      emulators = await startEmulators();
-      replicas = await startReplicaSet(2, { env: { ALLOW_PRIVATE_NETWORK_URLS: 'true' } });
-    }, 60_000);
-    afterAll(async () => {
-      await replicas?.stop();
-      await emulators?.close();
-    });
-
-    it('creates one endpoint when both get the first requests at the same moment', async () => {
-      const [first, second] = replicas.urls;
-      const { adminKey, database } = replicas;
-      const slug = `replicas-${randomBytes(4).toString('hex')}`;
-      const tenant = await callJson(first, 'POST', '/v1/admin/tenants', adminKey, { slug, name: 'Replicas' });
-      const tenantKey = (await callJson(first, 'POST', `/v1/admin/tenants/${tenant.body.id}/api-keys`, adminKey, { name: 'k' })).body.key;
-      const account = await callJson(second, 'POST', '/v1/provider-accounts', tenantKey, {
-        ...providerKits.twilio.emulatedAccount(emulators.twilio),
-        name: 'jit',
-        policy: { autoEnroll: true },
-      });
-      expect(account.status).toBe(201);
-      expect((await callJson(first, 'PUT', '/v1/end-user-auth', tenantKey, { issuers: [], sessions: true })).status).toBe(200);
-      const { session } = (await callJson(second, 'POST', '/v1/sessions', tenantKey, { userId: 'lena' })).body;
-
-      const answers = await Promise.all(
-        Array.from({ length: 8 }, (_, index) => callJson(index % 2 ? first : second, 'POST', `/v1/client/${slug}/tokens`, session, {})),
-      );
-      expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(201));
-      expect(new Set(answers.map((answer) => (answer.body as { identity?: string }).identity)).size).toBe(1);
-      const rows = await database.query<{ count: string }>('SELECT count(*) FROM endpoints WHERE tenant_id = $1 AND user_id = $2', [
-        tenant.body.id,
-        'lena',
-      ]);
-      expect(Number(rows[0].count)).toBe(1);
-    });
+  beforeAll(async () => {
+    emulators = await startEmulators();
+    replicas = await startReplicaSet(2, { env: { ALLOW_PRIVATE_NETWORK_URLS: 'true' } });
+  }, 60_000);
+  afterAll(async () => {
+    await replicas?.stop();
+    await emulators?.close();
   });
-}
+
+  it('creates one endpoint when both get the first requests at the same moment', async () => {
+    const [first, second] = replicas.urls;
+    const { adminKey, database } = replicas;
+    const slug = `replicas-${randomBytes(4).toString('hex')}`;
+    const tenant = await callJson(first, 'POST', '/v1/admin/tenants', adminKey, { slug, name: 'Replicas' });
+    const tenantKey = (await callJson(first, 'POST', `/v1/admin/tenants/${tenant.body.id}/api-keys`, adminKey, { name: 'k' })).body.key;
+    const account = await callJson(second, 'POST', '/v1/provider-accounts', tenantKey, {
+      ...providerKits.twilio.emulatedAccount(emulators.twilio),
+      name: 'jit',
+      policy: { autoEnroll: true },
+    });
+    expect(account.status).toBe(201);
+    expect((await callJson(first, 'PUT', '/v1/end-user-auth', tenantKey, { issuers: [], sessions: true })).status).toBe(200);
+    const { session } = (await callJson(second, 'POST', '/v1/sessions', tenantKey, { userId: 'lena' })).body;
+
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, index) => callJson(index % 2 ? first : second, 'POST', `/v1/client/${slug}/tokens`, session, {})),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(201));
+    expect(new Set(answers.map((answer) => (answer.body as { identity?: string }).identity)).size).toBe(1);
+    const rows = await database.query<{ count: string }>('SELECT count(*) FROM endpoints WHERE tenant_id = $1 AND user_id = $2', [
+      tenant.body.id,
+      'lena',
+    ]);
+    expect(Number(rows[0].count)).toBe(1);
+  });
+});

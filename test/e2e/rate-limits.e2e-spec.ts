@@ -8,6 +8,7 @@ import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { ReplicaSet, startReplicaSet } from '../helpers/replica-set';
 import { callJson } from '../helpers/server-process';
 import { bearer } from '../helpers/test-app';
+import { describeWith } from '../helpers/requirements';
 
 const DEFAULT_PER_USER = 10;
 
@@ -124,42 +125,42 @@ describe('rate limits while Redis is unreachable', () => {
   });
 });
 
+/** Set whenever the suite runs (describeWith skips it otherwise). */
+const redisUrl = process.env.TEST_REDIS_URL!;
+
 /** Two server processes share one Redis (and one PostgreSQL): a user's budget is the same whichever one answers. */
-const redisUrl = process.env.TEST_REDIS_URL;
-if (redisUrl && process.env.TEST_DATABASE_URL) {
-  describe('rate limits shared through Redis by two processes', () => {
-    let replicas: ReplicaSet;
+describeWith(['postgresql', 'redis'], 'rate limits shared through Redis by two processes', () => {
+  let replicas: ReplicaSet;
 
-    beforeAll(async () => {
-      replicas = await startReplicaSet(2, { env: { REDIS_URL: redisUrl, LOG_LEVEL: 'info' } });
-    }, 60_000);
-    afterAll(() => replicas?.stop());
+  beforeAll(async () => {
+    replicas = await startReplicaSet(2, { env: { REDIS_URL: redisUrl, LOG_LEVEL: 'info' } });
+  }, 60_000);
+  afterAll(() => replicas?.stop());
 
-    it('refuses at least 99% of a burst of 10x the per-user limit, spread over both', async () => {
-      const [first, second] = replicas.urls;
-      const { adminKey } = replicas;
-      const slug = `shared-${Date.now()}`;
-      const tenant = await callJson(first, 'POST', '/v1/admin/tenants', adminKey, { slug, name: 'Shared' });
-      const tenantKey = (await callJson(first, 'POST', `/v1/admin/tenants/${tenant.body.id}/api-keys`, adminKey, { name: 'k' })).body.key;
-      const account = await callJson(second, 'POST', '/v1/provider-accounts', tenantKey, {
-        provider: 'twilio',
-        name: 'main',
-        ...validCredentials.twilio(),
-      });
-      await callJson(second, 'POST', '/v1/endpoints', tenantKey, {
-        providerAccountId: account.body.id,
-        userId: 'shared',
-        capabilities: ['outgoing'],
-      });
-      expect((await callJson(first, 'PUT', '/v1/end-user-auth', tenantKey, { issuers: [], sessions: true })).status).toBe(200);
-      const { session } = (await callJson(first, 'POST', '/v1/sessions', tenantKey, { userId: 'shared' })).body;
-
-      const statuses = await burst(10 * DEFAULT_PER_USER, (index) =>
-        callJson(index % 2 ? first : second, 'POST', `/v1/client/${slug}/tokens`, session, {}),
-      );
-      const excess = 9 * DEFAULT_PER_USER;
-      expect(statuses[201]).toBe(DEFAULT_PER_USER);
-      expect(statuses[429]).toBeGreaterThanOrEqual(Math.ceil(0.99 * excess));
+  it('refuses at least 99% of a burst of 10x the per-user limit, spread over both', async () => {
+    const [first, second] = replicas.urls;
+    const { adminKey } = replicas;
+    const slug = `shared-${Date.now()}`;
+    const tenant = await callJson(first, 'POST', '/v1/admin/tenants', adminKey, { slug, name: 'Shared' });
+    const tenantKey = (await callJson(first, 'POST', `/v1/admin/tenants/${tenant.body.id}/api-keys`, adminKey, { name: 'k' })).body.key;
+    const account = await callJson(second, 'POST', '/v1/provider-accounts', tenantKey, {
+      provider: 'twilio',
+      name: 'main',
+      ...validCredentials.twilio(),
     });
+    await callJson(second, 'POST', '/v1/endpoints', tenantKey, {
+      providerAccountId: account.body.id,
+      userId: 'shared',
+      capabilities: ['outgoing'],
+    });
+    expect((await callJson(first, 'PUT', '/v1/end-user-auth', tenantKey, { issuers: [], sessions: true })).status).toBe(200);
+    const { session } = (await callJson(first, 'POST', '/v1/sessions', tenantKey, { userId: 'shared' })).body;
+
+    const statuses = await burst(10 * DEFAULT_PER_USER, (index) =>
+      callJson(index % 2 ? first : second, 'POST', `/v1/client/${slug}/tokens`, session, {}),
+    );
+    const excess = 9 * DEFAULT_PER_USER;
+    expect(statuses[201]).toBe(DEFAULT_PER_USER);
+    expect(statuses[429]).toBeGreaterThanOrEqual(Math.ceil(0.99 * excess));
   });
-}
+});

@@ -1,4 +1,5 @@
 import { Browser, chromium } from 'playwright-core';
+import { CHROMIUM_PATH } from './requirements';
 
 /**
  * Debian's Chromium (`.ci/run` installs it), headless, reaching nothing beyond this machine. Playwright gives each
@@ -6,7 +7,7 @@ import { Browser, chromium } from 'playwright-core';
  */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: [
       '--no-sandbox',
       '--disable-gpu',

@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Client } from 'pg';
 import { openPostgres, pgliteConnection } from '../../src/database/database-connection';
 import { applyMigrations } from '../../src/database/migrator';
+import { skipNotice } from './requirements';
 import { databaseUrl, testRunId } from './test-database';
 
 /**
@@ -13,6 +14,8 @@ import { databaseUrl, testRunId } from './test-database';
  * when TEST_DATABASE_URL is set, a PostgreSQL template database.
  */
 export default async function globalSetup(): Promise<void> {
+  const notice = skipNotice();
+  if (notice) console.log(`\n${notice}`);
   // Random, not the process id: test runs in separate containers sharing one server must not collide.
   const runId = randomBytes(4).toString('hex');
   process.env.CALLPASS_TEST_RUN = runId;
