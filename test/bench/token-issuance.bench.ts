@@ -23,6 +23,7 @@ import { PEER_SCHEMA, PeerMint } from './peers/peer-setup';
  *   BENCH_SECONDS       measured seconds per target and round (default 10), each after a 2 s warm-up
  *   BENCH_ROUNDS        interleaved rounds (default 3)
  *   BENCH_CPU_PROFILE   a folder: writes a V8 CPU profile of the service there (open it in Chrome DevTools)
+ *   BENCH_NODE          `current`: run on the Node that runs npm instead of Node 24 (test/bench/bench.sh)
  */
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -135,7 +136,9 @@ function report(targets: Target[], results: Map<string, Measured[]>, auditRows: 
       postgresCpuPerToken: (runs.reduce((sum, run) => sum + run.postgresCpuMs, 0) * 1000) / tokens,
     };
   });
-  console.log(`\nTwilio token issuance, ${CONNECTIONS} connections, medians of ${ROUNDS} interleaved rounds of ${SECONDS} s\n`);
+  console.log(
+    `\nTwilio token issuance on Node ${process.versions.node}, ${CONNECTIONS} connections, medians of ${ROUNDS} interleaved rounds of ${SECONDS} s\n`,
+  );
   console.log(
     `${'target'.padEnd(42)} ${'tokens/s'.padStart(9)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'failed'.padStart(7)} ${'PG CPU/token'.padStart(13)}`,
   );
