@@ -12,6 +12,8 @@ import { IssuanceTarget, IssuanceTargetsRepository } from './issuance-targets.re
 export interface EnrollmentChoice {
   providerAccountId?: string;
   provider?: string;
+  /** False where the caller could not narrow it further: several accounts that enroll then enroll nobody. */
+  canChoose?: false;
 }
 
 /**
@@ -29,13 +31,14 @@ export class EndpointEnrollment {
     private readonly registry: ProviderRegistry,
   ) {}
 
-  /** The user's new endpoint, or undefined when no account allows enrolling them. */
+  /** The user's new endpoint, or undefined when no account (or, where the caller cannot choose, no single one) allows enrolling them. */
   async enroll(actor: Actor, tenantId: string, userId: string, choice: EnrollmentChoice): Promise<IssuanceTarget | undefined> {
     const candidates = (await this.targets.enrollableAccounts(tenantId)).filter(
       ({ account }) =>
         (!choice.providerAccountId || account.id === choice.providerAccountId) &&
         (!choice.provider || account.provider === choice.provider),
     );
+    if (candidates.length > 1 && choice.canChoose === false) return undefined;
     if (candidates.length > 1)
       throw clientErrors.endpoint_choice_required({ providerAccounts: candidates.map(({ account }) => account.id) });
     const [target] = candidates;

@@ -6,6 +6,7 @@ export const issuanceErrors = defineErrors({
     HttpStatus.BAD_REQUEST,
     'Name the endpoint: endpointId, or userId (with providerAccountId where the user has several)',
   ],
+  user_endpoint_not_found: [HttpStatus.NOT_FOUND, 'This user has no endpoint yet: create one (POST /v1/endpoints)'],
   token_kind_not_supported: [HttpStatus.BAD_REQUEST, 'This provider does not mint this kind of token'],
   capability_not_supported: [HttpStatus.BAD_REQUEST, 'This kind of token cannot carry the requested capabilities'],
   option_not_allowed: [HttpStatus.FORBIDDEN, 'An end user may not set these options; the tenant backend can'],

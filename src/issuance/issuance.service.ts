@@ -48,7 +48,15 @@ function optionsOf(kind: TokenKind, options: Record<string, unknown> | undefined
  * spot where the account allows it.
  */
 export type TargetSelection =
-  { endpointId: string } | { providerAccountId: string; userId: string } | { user: string; providerAccountId?: string; provider?: string };
+  | { endpointId: string }
+  | { providerAccountId: string; userId: string }
+  | {
+      user: string;
+      providerAccountId?: string;
+      provider?: string;
+      /** False where the caller can name no account or provider (the tenant route's `userId` alone). */
+      canChoose?: false;
+    };
 
 /**
  * The one provider-agnostic issuing pipeline, for every route that mints (tenant key, end user, service key, public
@@ -198,10 +206,13 @@ export class IssuanceService {
     );
     if (candidates.length > 1)
       throw clientErrors.endpoint_choice_required({ providerAccounts: candidates.map(({ account }) => account.id) });
-    return (
-      candidates[0] ??
-      found(await this.enrollment.enroll(actor, tenantId, selection.user, { providerAccountId: accountId, provider: selection.provider }))
-    );
+    if (candidates[0]) return candidates[0];
+    const choice = { providerAccountId: accountId, provider: selection.provider, canChoose: selection.canChoose };
+    const enrolled = await this.enrollment.enroll(actor, tenantId, selection.user, choice);
+    if (enrolled) return enrolled;
+    throw selection.canChoose === false
+      ? issuanceErrors.user_endpoint_not_found({ userId: selection.user })
+      : endpointErrors.endpoint_not_found();
   }
 
   private limitsOf({ tenant, account }: IssuanceTarget, adapter: ProviderAdapter): TtlLimits {

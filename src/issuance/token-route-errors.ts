@@ -13,6 +13,7 @@ const PROVIDER_ERRORS: ErrorCode[] = [
 ];
 export const ISSUE_ERRORS: ErrorCode[] = [
   'endpoint_not_found',
+  'user_endpoint_not_found',
   'endpoint_choice_required',
   'endpoint_identity_taken',
   'token_kind_not_supported',

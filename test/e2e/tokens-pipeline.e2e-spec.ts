@@ -1,3 +1,4 @@
+import { EmulatedAccount } from '../../src/providers/provider-kit';
 import { providerKits } from '../../src/providers/provider-kits';
 import { createTenant } from '../factories/tenant.factory';
 import { bearer } from '../helpers/test-app';
@@ -24,6 +25,21 @@ describe('token issuing pipeline', () => {
     expect(missing.body.error.code).toBe('endpoint_reference_required');
     const unknown = await ctx.issue({ providerAccountId: accountId, userId: 'nobody' }).expect(404);
     expect(unknown.body.error.code).toBe('endpoint_not_found');
+  });
+
+  it('tells the tenant route that a user named alone has no endpoint, rather than asking for a choice it cannot take', async () => {
+    const tenant = await createTenant(ctx.t);
+    const asTenant = (route: string, body: object) => ctx.t.http.post(route).set(bearer(tenant.key)).send(body);
+    const addEnrollingAccount = ({ provider, baseUrl, config, secrets }: EmulatedAccount) =>
+      asTenant('/v1/provider-accounts', { provider, baseUrl, config, secrets, name: provider, policy: { autoEnroll: true } }).expect(201);
+    const noEndpoint = { code: 'user_endpoint_not_found', message: expect.stringMatching(/no endpoint/), details: { userId: 'zed' } };
+
+    expect((await asTenant('/v1/tokens', { userId: 'zed' }).expect(404)).body.error).toEqual(noEndpoint);
+    await addEnrollingAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
+    expect((await asTenant('/v1/tokens', { userId: 'yan' }).expect(201)).body.provider).toBe('twilio');
+    await addEnrollingAccount(providerKits.plivo.emulatedAccount(ctx.emulators.plivo));
+    expect((await asTenant('/v1/tokens', { userId: 'zed' }).expect(404)).body.error).toEqual(noEndpoint);
+    expect((await asTenant('/v1/tokens', { userId: 'yan' }).expect(201)).body.provider).toBe('twilio');
   });
 
   it('fails closed: when the audit row cannot be written, no token leaves (503 audit_unavailable)', async () => {

@@ -34,6 +34,6 @@ export class IssueTokenDto extends TokenRequestDto {
 /** Which endpoint the request names; exactly one way of naming it. */
 export function selectionOf({ endpointId, providerAccountId, userId }: IssueTokenDto): TargetSelection {
   if (endpointId && !providerAccountId && !userId) return { endpointId };
-  if (!endpointId && userId) return providerAccountId ? { providerAccountId, userId } : { user: userId };
+  if (!endpointId && userId) return providerAccountId ? { providerAccountId, userId } : { user: userId, canChoose: false };
   throw issuanceErrors.endpoint_reference_required();
 }
