@@ -5,6 +5,14 @@ import lockfile from 'proper-lockfile';
 
 export class DataDirInUseError extends Error {
   override readonly name = 'DataDirInUseError';
+
+  constructor(
+    message: string,
+    /** Which process holds the folder, as it wrote itself down ("process 123 on host"). */
+    readonly owner: string,
+  ) {
+    super(message);
+  }
 }
 
 /** A lock its owner stopped refreshing this long ago belongs to a process that is gone (a crash, kill -9). */
@@ -31,8 +39,10 @@ export async function lockDataDir(dir: string, onLost: (error: Error) => void): 
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+    const owner = ownerOf(ownerFile);
     throw new DataDirInUseError(
-      `The embedded database in ${dir} is in use by ${ownerOf(ownerFile)} (another Callpass). Stop it, or give this process its own DATA_DIR.`,
+      `The embedded database in ${dir} is in use by ${owner} (another Callpass). Stop it, or give this process its own DATA_DIR.`,
+      owner,
     );
   }
   fs.writeFileSync(ownerFile, `process ${process.pid} on ${os.hostname()}`);

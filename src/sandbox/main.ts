@@ -8,6 +8,7 @@ import { createLogger } from '../common/logging/logger';
 import { AppConfig } from '../config/app-config';
 import { generateApiKey } from '../crypto/api-key-codec';
 import { formatKeyEntry } from '../crypto/keyring';
+import { DataDirInUseError, lockDataDir } from '../database/data-dir-lock';
 import { DemoModule } from '../demo/demo.module';
 import { DemoTenant } from '../demo/demo-tenant';
 import { drain } from '../graceful-shutdown';
@@ -23,7 +24,9 @@ import { seedDemoTenant } from './seed';
  * tenant seeded through the API, and the commands to mint each provider's token printed. Offline, in a minute.
  */
 async function main(): Promise<void> {
-  const dataDir = path.resolve(process.env.SANDBOX_DATA_DIR ?? './data/sandbox');
+  const sandboxDir = path.resolve(process.env.SANDBOX_DATA_DIR ?? './data/sandbox');
+  const unlock = await ownSandboxDir(sandboxDir);
+  const dataDir = path.join(sandboxDir, 'database');
   fs.rmSync(dataDir, { recursive: true, force: true });
   const adminKey = generateApiKey('admin').key;
   Object.assign(process.env, {
@@ -60,10 +63,31 @@ async function main(): Promise<void> {
   const stop = async () => {
     await drain(app);
     await emulators.close();
+    await unlock();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+}
+
+/**
+ * Makes this sandbox the one owner of its folder before anything in it is wiped: a second `npm run sandbox` would
+ * delete the running one's database. The database inside is locked again by the server, as `npm start` locks its own.
+ */
+async function ownSandboxDir(dir: string): Promise<() => Promise<void>> {
+  fs.mkdirSync(dir, { recursive: true });
+  try {
+    return await lockDataDir(dir, (error) => {
+      console.error(`Lost the lock on ${dir} (${error.message}); stopping.`);
+      process.exit(1);
+    });
+  } catch (error) {
+    if (!(error instanceof DataDirInUseError)) throw error;
+    throw new DataDirInUseError(
+      `A sandbox in ${dir} is running already (${error.owner}): use that one, stop it, or set SANDBOX_DATA_DIR and PORT to run another.`,
+      error.owner,
+    );
+  }
 }
 
 function sandboxGuide(url: string, adminKey: string, demo: Awaited<ReturnType<typeof seedDemoTenant>>, emulators: Emulators): string {

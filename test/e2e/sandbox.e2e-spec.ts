@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { PROVIDER_KITS } from '../../src/providers/provider-kits';
-import { SandboxProcess, startSandbox } from '../helpers/sandbox-process';
+import { runSandboxToExit, SandboxProcess, startSandbox } from '../helpers/sandbox-process';
 
 /** `npm run sandbox` as a newcomer uses it: start it, then run the commands it prints, as printed, in order. */
 describe('sandbox', () => {
@@ -34,6 +34,17 @@ describe('sandbox', () => {
     for (const answer of answers) expect(answer).not.toHaveProperty('error');
     // What an emulator says of a token (a verdict, a session) is never a refusal.
     for (const check of answers.filter((answer) => !('provider' in answer))) expect(check).not.toMatchObject({ valid: false });
+  });
+
+  it('refuses a second sandbox on the same folder with one line naming the first, which keeps its database', async () => {
+    const second = await runSandboxToExit(sandbox.dataDir);
+    expect(second.code).toBe(1);
+    expect(second.stderr.trim()).toMatch(
+      new RegExp(`^A sandbox in ${sandbox.dataDir} is running already \\(process ${sandbox.pid} on \\S+\\)`),
+    );
+    expect(second.stderr.trim().split('\n')).toHaveLength(1);
+    const tokenLog = sandbox.guide.find((line) => line.includes('/v1/token-issuances'))!;
+    expect(((await run(tokenLog)) as { data: unknown[] }).data.length).toBeGreaterThan(0);
   });
 
   it("prints the token log's command, which shows every token above issued", () => {
