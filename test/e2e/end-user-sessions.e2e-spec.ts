@@ -13,16 +13,19 @@ describe('Callpass end-user sessions', () => {
     ctx = await createIssuingContext();
     accountId = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
     await setTenantSettings(ctx.t, ctx.tenant);
+    await configureEndUserAuth(ctx.t, ctx.tenant, { sessions: true });
     await ctx.createEndpoint(accountId, { userId: 'alice', identity: 'alice' });
   });
   afterAll(() => ctx?.close());
 
   it('are created only once the tenant turns them on', async () => {
-    const refused = await ctx.t.http.post('/v1/sessions').set(bearer(ctx.tenant.key)).send({ userId: 'alice' }).expect(403);
+    const tenant = await createTenant(ctx.t);
+    const refused = await ctx.t.http.post('/v1/sessions').set(bearer(tenant.key)).send({ userId: 'alice' }).expect(403);
     expect(refused.body.error.code).toBe('end_user_sessions_disabled');
-    const configured = await configureEndUserAuth(ctx.t, ctx.tenant, { sessions: true });
+    const configured = await configureEndUserAuth(ctx.t, tenant, { sessions: true });
     expect(configured).toEqual({ issuers: [], sessions: true });
-    expect((await ctx.t.http.get('/v1/end-user-auth').set(bearer(ctx.tenant.key)).expect(200)).body).toEqual(configured);
+    expect((await ctx.t.http.get('/v1/end-user-auth').set(bearer(tenant.key)).expect(200)).body).toEqual(configured);
+    expect(await createSession(ctx.t, tenant, { userId: 'alice' })).toMatchObject({ userId: 'alice', session: expect.any(String) });
   });
 
   it('are configured with one or both of issuers and sessions: what a PUT leaves out is off', async () => {
@@ -94,8 +97,11 @@ describe('Callpass end-user sessions', () => {
 
     const live = await createSession(ctx.t, ctx.tenant, { userId: 'alice' });
     await configureEndUserAuth(ctx.t, ctx.tenant, { sessions: false });
-    expect((await clientIssue(ctx.t, ctx.tenant, live.session).expect(401)).body.error.code).toBe('end_user_session_invalid');
-    await configureEndUserAuth(ctx.t, ctx.tenant, { sessions: true });
+    try {
+      expect((await clientIssue(ctx.t, ctx.tenant, live.session).expect(401)).body.error.code).toBe('end_user_session_invalid');
+    } finally {
+      await configureEndUserAuth(ctx.t, ctx.tenant, { sessions: true });
+    }
     await clientIssue(ctx.t, ctx.tenant, live.session).expect(201);
   });
 
