@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -13,6 +14,7 @@ export async function startServer(
   logger: Logger,
   rootModule: typeof AppModule | DynamicModule = AppModule,
 ): Promise<NestFastifyApplication> {
+  await checkCanListen(config.port, config.host);
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, createHttpAdapter(logger, config), {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
@@ -20,4 +22,16 @@ export async function startServer(
   await configureApp(app);
   await app.listen(config.port, config.host);
   return app;
+}
+
+/**
+ * Fails at once, with the error listening would give, when the port is taken or the host is not this machine's:
+ * before the seconds that opening the database and migrating take. Listening still reports a port taken meanwhile.
+ */
+async function checkCanListen(port: number, host: string): Promise<void> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));
+  });
 }

@@ -48,17 +48,20 @@ describe('start-up errors', () => {
     });
   }
 
-  it('names PORT when the port is taken', async () => {
+  it('names PORT when the port is taken, before opening any database', async () => {
     const taken = net.createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const { port } = taken.address() as net.AddressInfo;
+    const untouched = fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-startup-port-'));
     try {
       await expectOneLine(
-        { PORT: String(port) },
+        { PORT: String(port), DATA_DIR: untouched },
         new RegExp(`^Port 127\\.0\\.0\\.1:${port} is in use \\(another Callpass\\?\\): stop that process, or set PORT to a free port\\.$`),
       );
+      expect(fs.readdirSync(untouched)).toEqual([]);
     } finally {
       taken.close();
+      fs.rmSync(untouched, { recursive: true, force: true });
     }
   });
 
