@@ -5,7 +5,10 @@ import path from 'node:path';
 import { databaseUrl } from '../helpers/test-database';
 import { runMainToExit } from '../helpers/server-process';
 
-/** What an operator gets wrong at start-up is answered with one line naming the setting and the fix, no stack trace. */
+/**
+ * What an operator gets wrong at start-up is answered with one line naming the setting and the fix, no stack trace,
+ * and said once: no error in the logs repeats it.
+ */
 describe('start-up errors', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-startup-'));
   const serverUrl = process.env.TEST_DATABASE_URL;
@@ -17,6 +20,8 @@ describe('start-up errors', () => {
     expect(result.stderr.trim()).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+    const logged = result.stdout.split('\n').filter(Boolean);
+    expect(logged.filter((line) => (JSON.parse(line) as { level: number }).level >= 50)).toEqual([]);
   };
 
   it('names DATABASE_URL when PostgreSQL cannot be reached', async () => {

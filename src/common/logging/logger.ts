@@ -48,6 +48,12 @@ export function createLogger(level: string, destination?: DestinationStream, for
 /** Nest's start-up chatter (every module loaded, every route mapped) is only worth reading when debugging. */
 const FRAMEWORK_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
 
+/**
+ * Nest logs what stops it starting (a module that fails to load, a port it cannot listen on) and then throws it; whoever
+ * started it reports the thrown error once, readably (main.ts, the sandbox, the CLI), so Nest's own copy is for debugging.
+ */
+const START_UP_FAILURE_CONTEXTS = new Set(['ExceptionHandler', 'NestApplication']);
+
 /** Routes Nest's own log calls into the same stream. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
@@ -57,7 +63,8 @@ export class PinoNestLogger implements LoggerService {
     else this.logger.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string) {
-    this.logger.error({ context, trace }, String(message));
+    if (context && START_UP_FAILURE_CONTEXTS.has(context)) this.logger.debug({ context, trace }, String(message));
+    else this.logger.error({ context, trace }, String(message));
   }
   warn(message: unknown, context?: string) {
     this.logger.warn({ context }, String(message));
