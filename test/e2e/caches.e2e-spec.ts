@@ -41,8 +41,11 @@ describe('caches on the replica that made a change', () => {
       .set(bearer(ctx.t.adminKey))
       .send({ status: 'suspended' })
       .expect(200);
-    expect((await ctx.issue({ endpointId }).expect(403)).body.error.code).toBe('tenant_suspended');
-    await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ status: 'active' }).expect(200);
+    try {
+      expect((await ctx.issue({ endpointId }).expect(403)).body.error.code).toBe('tenant_suspended');
+    } finally {
+      await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ status: 'active' }).expect(200);
+    }
     await ctx.issue({ endpointId }).expect(201);
   });
 
