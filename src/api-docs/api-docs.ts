@@ -74,6 +74,8 @@ export async function setUpApiDocs(app: NestFastifyApplication): Promise<OpenAPI
     for (const operation of Object.values(path) as OperationObject[]) documentErrors(operation);
   }
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  // The JSON at Nest's usual address too (/docs-json, next to /docs-yaml), where tools look for it first.
+  SwaggerModule.setup('docs', app, document, { ui: false, raw: ['json'] });
   return document;
 }
 
@@ -99,16 +101,24 @@ function documentErrors(operation: OperationObject & { [ERRORS_EXTENSION]?: stri
   for (const code of new Set(codes)) {
     const spec = registeredErrorCodes().get(code);
     if (!spec) throw new Error(`API docs name an unknown error code: ${code}`);
-    byStatus.set(spec[0], [...(byStatus.get(spec[0]) ?? []), [code, spec[1]]]);
+    const [status, message, other] = spec;
+    for (const [answered, text] of [[status, message] as const, ...(other ? [other] : [])]) {
+      byStatus.set(answered, [...(byStatus.get(answered) ?? []), [code, text]]);
+    }
   }
   for (const [status, entries] of [...byStatus].sort(([a], [b]) => a - b)) {
     operation.responses[status] = errorResponse(entries);
   }
 }
 
+/** Descriptions are Markdown, which takes `<key>` in a message for an HTML tag and drops it. */
+function escapeMarkdown(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 function errorResponse(entries: [code: string, message: string][]): ResponseObject {
   return {
-    description: entries.map(([code, message]) => `\`${code}\`: ${message}`).join('  \n'),
+    description: entries.map(([code, message]) => `\`${code}\`: ${escapeMarkdown(message)}`).join('  \n'),
     content: {
       'application/json': {
         schema: {

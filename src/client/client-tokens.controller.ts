@@ -37,7 +37,6 @@ const END_USER_ERRORS: ErrorCode[] = [
   'end_user_session_expired',
   'end_user_session_revoked',
   'end_user_revoked',
-  'rate_limited',
 ];
 
 /** The browser route: a tenant's end user gets their own token, with their IdP JWT or Callpass session. */
@@ -55,7 +54,7 @@ export class ClientTokensController {
   /** Mints a token for the signed-in user's own endpoint (the named account's or provider's, or their only one). */
   @Post()
   @TokenRoute()
-  @ApiErrors(...END_USER_ERRORS, 'session_scope_exceeded', ...ISSUE_ERRORS)
+  @ApiErrors(...END_USER_ERRORS, 'session_scope_exceeded', 'option_not_allowed', ...ISSUE_ERRORS)
   issue(@CurrentActor() actor: EndUserActor, @Body() body: UserTokenDto): Promise<IssuedTokenResponse> {
     const { tenantId, userId } = actor.principal;
     return this.issuance.issue(actor, tenantId, { user: userId, providerAccountId: body.providerAccountId, provider: body.provider }, body);
@@ -64,7 +63,7 @@ export class ClientTokensController {
   /** Refreshes one of the signed-in user's own refreshable tokens (SignalWire subscriber SATs). */
   @Post(':id/refresh')
   @TokenRoute()
-  @ApiErrors(...END_USER_ERRORS, ...REFRESH_ERRORS)
+  @ApiErrors(...END_USER_ERRORS, 'session_scope_exceeded', ...REFRESH_ERRORS)
   refresh(@CurrentActor() actor: EndUserActor, @Param('id') id: string): Promise<IssuedTokenResponse> {
     const { tenantId, userId } = actor.principal;
     return this.issuance.refresh(actor, tenantId, id, userId);

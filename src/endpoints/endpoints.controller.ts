@@ -18,6 +18,7 @@ const PROVIDER_CALL_ERRORS: ErrorCode[] = [
   'provider_auth_failed',
   'provider_unavailable',
   'provider_bad_response',
+  'provider_config_incomplete',
   'provider_address_forbidden',
   'provider_account_unreadable',
 ];
@@ -68,7 +69,7 @@ export class EndpointsController {
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrors('endpoint_not_found', 'provider_rejected_request', 'provider_auth_failed', 'provider_unavailable')
+  @ApiErrors('endpoint_not_found', ...PROVIDER_CALL_ERRORS)
   delete(@CurrentActor() actor: TenantActor, @Param('id') id: string): Promise<void> {
     return this.endpoints.delete(actor, id);
   }

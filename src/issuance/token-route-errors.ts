@@ -1,7 +1,7 @@
 import { ErrorCode } from '../common/errors/define-errors';
 
 /** What minting can answer besides authentication and validation errors (README explains each). */
-const PROVIDER_ERRORS: ErrorCode[] = [
+export const PROVIDER_ERRORS: ErrorCode[] = [
   'provider_auth_failed',
   'provider_unavailable',
   'provider_bad_response',

@@ -1,5 +1,6 @@
 import { applyDecorators, Injectable, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiErrors } from '../api-docs/api-errors.decorator';
 import type { FastifyRequest } from 'fastify';
 import { ApiKeyAuthenticator } from '../api-keys/api-key-authenticator.service';
 import { RefusalTally } from '../token-log/refusal-tally';
@@ -13,8 +14,9 @@ import { uuidv7 } from '../common/ids';
 import { Metrics } from '../metrics/metrics';
 import { TokenRateLimitGuard } from '../rate-limits/token-rate-limit.guard';
 
-/** Marks a route that mints: its every refusal belongs in the token log, and it is rate limited. */
-export const TokenRoute = () => applyDecorators(RouteConfig({ tokenRoute: true }), UseGuards(TokenRateLimitGuard));
+/** Marks a route that mints: its every refusal belongs in the token log, and it is rate limited (429 in /docs). */
+export const TokenRoute = () =>
+  applyDecorators(RouteConfig({ tokenRoute: true }), UseGuards(TokenRateLimitGuard), ApiErrors('rate_limited'));
 
 /**
  * On the token routes, every refusal is in the token log, including those decided before the pipeline runs

@@ -1,5 +1,5 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ApiErrors } from '../api-docs/api-errors.decorator';
 import { TenantOnly } from '../auth/decorators/access.decorator';
 import { CurrentActor } from '../auth/decorators/current-actor.decorator';
@@ -21,6 +21,14 @@ export class TokensController {
   @Post()
   @TokenRoute()
   @ApiErrors('endpoint_reference_required', ...ISSUE_ERRORS)
+  @ApiExtraModels(IssueTokenDto)
+  @ApiBody({
+    schema: { $ref: getSchemaPath(IssueTokenDto) },
+    // One way of naming the endpoint: Swagger UI would otherwise build an example from every property, naming it three ways.
+    examples: {
+      endpoint: { value: { endpointId: '01937a2e-5f10-7b8c-8e4d-2a6b9c0d1e2f', ttlSeconds: 900, capabilities: ['outgoing'] } },
+    },
+  })
   issue(@CurrentActor() actor: TenantActor, @Body() body: IssueTokenDto): Promise<IssuedTokenResponse> {
     return this.issuance.issue(actor, actor.principal.tenantId, selectionOf(body), body);
   }

@@ -5,7 +5,11 @@ import { CodesOf, defineErrors } from '../common/errors/define-errors';
 export const providerErrors = defineErrors({
   provider_not_supported: [HttpStatus.BAD_REQUEST, 'Callpass has no such provider'],
   provider_auth_failed: [HttpStatus.BAD_GATEWAY, 'The provider rejected the stored credentials'],
-  provider_unavailable: [HttpStatus.SERVICE_UNAVAILABLE, 'The provider is unavailable; retry later'],
+  provider_unavailable: [
+    HttpStatus.SERVICE_UNAVAILABLE,
+    'The provider is unavailable; retry later',
+    [HttpStatus.GATEWAY_TIMEOUT, 'The provider did not answer in time'],
+  ],
   provider_bad_response: [HttpStatus.BAD_GATEWAY, 'The provider answered with something Callpass cannot read'],
   provider_rejected_request: [HttpStatus.UNPROCESSABLE_ENTITY, 'The provider refused the request; check the account and endpoint settings'],
   provider_config_incomplete: [HttpStatus.UNPROCESSABLE_ENTITY, 'The provider account lacks a setting this token needs'],

@@ -1,7 +1,8 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV3 } from 'openapi-types';
 import { launchBrowser } from '../helpers/browser';
-import { createTestApp, TestApp } from '../helpers/test-app';
+import { createTenant } from '../factories/tenant.factory';
+import { bearer, createTestApp, TestApp } from '../helpers/test-app';
 
 type Schema = OpenAPIV3.ReferenceObject | OpenAPIV3.SchemaObject;
 
@@ -126,6 +127,37 @@ describe('API documentation', () => {
     expect(issue.requestBody).toBeDefined();
   });
 
+  it('lists 429 on every route that mints (rate limited) and 504 wherever a provider may not answer in time', () => {
+    const codesOf = (operation: OpenAPIV3.OperationObject, status: string) =>
+      [...((operation.responses[status] as OpenAPIV3.ResponseObject | undefined)?.description ?? '').matchAll(/`(\w+)`/g)].map(
+        ([, code]) => code,
+      );
+    const minting = operations.filter(([name]) => /^POST .*\/tokens(\/\{id\}\/refresh)?$/.test(name)).map(([name]) => name);
+    expect(minting).toHaveLength(6);
+    for (const [name, operation] of operations) {
+      if (minting.includes(name)) expect([name, codesOf(operation, '429')]).toEqual([name, ['rate_limited']]);
+      const callsProvider = codesOf(operation, '503').includes('provider_unavailable');
+      expect([name, codesOf(operation, '504')]).toEqual([name, callsProvider ? ['provider_unavailable'] : []]);
+    }
+  });
+
+  it('writes messages such as `Bearer <key>` in descriptions as text, not as HTML that Markdown would drop', () => {
+    const descriptions: string[] = [];
+    const collect = (value: unknown, key?: string): void => {
+      if (typeof value === 'string' && key === 'description') descriptions.push(value);
+      else if (value && typeof value === 'object') for (const [name, nested] of Object.entries(value)) collect(nested, name);
+    };
+    collect(document);
+    expect(descriptions.filter((text) => /<[a-z]/i.test(text.replace(/`[^`]*`/g, '')))).toEqual([]);
+    const unauthenticated = operations.find(([name]) => name === 'POST /v1/tokens')![1].responses['401'] as OpenAPIV3.ResponseObject;
+    expect(unauthenticated.description).toContain('"Authorization: Bearer &lt;key&gt;"');
+  });
+
+  it("serves the document at Nest's usual /docs-json too, and as YAML", async () => {
+    expect((await t.http.get('/docs-json').expect(200)).body).toEqual(document);
+    expect((await t.http.get('/docs-yaml').expect(200)).text).toContain('openapi: 3.');
+  });
+
   it('renders in a real browser under its content security policy, token routes first', async () => {
     await t.app.listen(0, '127.0.0.1');
     const browser = await launchBrowser();
@@ -139,6 +171,10 @@ describe('API documentation', () => {
       const sections = await page.$$eval('.opblock-tag span', (tags) => tags.map((tag) => tag.textContent));
       expect(sections[0]).toBe('tokens');
       expect(await page.locator('.opblock-summary-path').first().textContent()).toBe('/v1/tokens');
+      await page.locator('.opblock-summary').first().click();
+      expect(await page.locator('.response[data-code="401"] .response-col_description').first().textContent()).toContain(
+        '"Authorization: Bearer <key>"',
+      );
       expect(problems).toEqual([]);
     } finally {
       await browser.close();
@@ -150,5 +186,17 @@ describe('API documentation', () => {
     const request = (issue.requestBody as OpenAPIV3.RequestBodyObject).content['application/json'].schema as OpenAPIV3.ReferenceObject;
     const schema = document.components!.schemas![request.$ref.split('/').pop()!] as OpenAPIV3.SchemaObject;
     expect((schema.properties!.endpointId as OpenAPIV3.SchemaObject).example).toBeDefined();
+  });
+
+  it('gives the token route a request example that names the endpoint one way, as the route requires', async () => {
+    const issue = operations.find(([name]) => name === 'POST /v1/tokens')![1];
+    const examples = Object.values((issue.requestBody as OpenAPIV3.RequestBodyObject).content['application/json'].examples ?? {});
+    expect(examples).toHaveLength(1);
+    const tenant = await createTenant(t);
+    for (const example of examples as OpenAPIV3.ExampleObject[]) {
+      // Named one way, the endpoint is looked up (and not found here) instead of the request being refused as ambiguous.
+      const answer = await t.http.post('/v1/tokens').set(bearer(tenant.key)).send(example.value).expect(404);
+      expect(answer.body.error.code).toBe('endpoint_not_found');
+    }
   });
 });

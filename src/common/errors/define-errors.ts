@@ -1,8 +1,9 @@
 import { HttpStatus } from '@nestjs/common';
 import { AppError, ErrorDetails } from './app-error';
 
-type ErrorSpec = readonly [status: HttpStatus, message: string];
-/** `status` overrides the declared one only where a code spans two (provider_unavailable: 503 down, 504 slow). */
+/** A code's status and message, and where a code spans two statuses, the other with its own message. */
+type ErrorSpec = readonly [status: HttpStatus, message: string, other?: readonly [status: HttpStatus, message: string]];
+/** `status` picks a code's other declared status (provider_unavailable: 503 down, 504 slow), with its message. */
 export type ErrorFactory = (details?: ErrorDetails, message?: string, status?: HttpStatus) => AppError;
 
 const registeredCodes = new Map<string, ErrorSpec>();
@@ -26,9 +27,11 @@ export function defineErrors<T extends Record<string, ErrorSpec>>(specs: T): { [
   for (const [code, spec] of Object.entries(specs)) {
     if (registeredCodes.has(code)) throw new Error(`Error code ${code} is declared twice`);
     registeredCodes.set(code, spec);
-    const [status, defaultMessage] = spec;
-    factories[code] = (details, message, override) =>
-      new AppError(code as ErrorCode, override ?? status, message ?? defaultMessage, details);
+    const [status, defaultMessage, other] = spec;
+    factories[code] = (details, message, override) => {
+      const messageOfStatus = other && override === other[0] ? other[1] : defaultMessage;
+      return new AppError(code as ErrorCode, override ?? status, message ?? messageOfStatus, details);
+    };
   }
   return factories as { [K in keyof T]: ErrorFactory };
 }

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { errors as undiciErrors, request } from 'undici';
 import { Clock } from '../../common/clock/clock';
@@ -184,8 +184,8 @@ export class ProviderHttpClient {
       // Not retried: a slow provider stays slow, and waiting again would only pile requests up.
       const timeout = providerErrors.provider_unavailable(
         { provider: call.provider, reason: 'timeout' },
-        'The provider did not answer in time',
-        504,
+        undefined,
+        HttpStatus.GATEWAY_TIMEOUT,
       );
       return { error: timeout, reason: 'timeout', outcome: 'timeout', retryable: false, countsAsOutage: true };
     }

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrors } from '../../api-docs/api-errors.decorator';
 import { Public } from '../../auth/decorators/access.decorator';
 import { IssuedTokenResponse } from '../../issuance/issued-token.response';
+import { PROVIDER_ERRORS } from '../../issuance/token-route-errors';
 import { SignalwireEmbedsService } from './signalwire-embeds.service';
 
 /** Public: called by click-to-call widgets in browsers, locked to the tenant's allowed origins. */
@@ -19,10 +20,9 @@ export class SignalwireEmbedsController {
     'embed_not_found',
     'origin_not_allowed',
     'rate_limited',
-    'provider_unavailable',
-    'provider_rejected_request',
-    'provider_auth_failed',
-    'audit_unavailable',
+    'capability_not_allowed',
+    'lifetime_exceeds_policy',
+    ...PROVIDER_ERRORS,
   )
   async exchange(
     @Param('providerAccountId') accountId: string,
