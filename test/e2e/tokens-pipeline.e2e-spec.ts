@@ -82,13 +82,19 @@ describe('token issuing pipeline', () => {
   it('mints nothing for a disabled endpoint or account, and audits each refusal', async () => {
     ctx.clock.advance(1000);
     await ctx.t.http.patch(`/v1/endpoints/${endpoint.id}`).set(bearer(ctx.tenant.key)).send({ disabled: true }).expect(200);
-    expect((await ctx.issue({ endpointId: endpoint.id }).expect(403)).body.error.code).toBe('endpoint_disabled');
-    await ctx.t.http.patch(`/v1/endpoints/${endpoint.id}`).set(bearer(ctx.tenant.key)).send({ disabled: false }).expect(200);
+    try {
+      expect((await ctx.issue({ endpointId: endpoint.id }).expect(403)).body.error.code).toBe('endpoint_disabled');
+    } finally {
+      await ctx.t.http.patch(`/v1/endpoints/${endpoint.id}`).set(bearer(ctx.tenant.key)).send({ disabled: false }).expect(200);
+    }
 
     ctx.clock.advance(1000);
     await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ status: 'disabled' }).expect(200);
-    expect((await ctx.issue({ endpointId: endpoint.id }).expect(403)).body.error.code).toBe('provider_account_disabled');
-    await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ status: 'active' }).expect(200);
+    try {
+      expect((await ctx.issue({ endpointId: endpoint.id }).expect(403)).body.error.code).toBe('provider_account_disabled');
+    } finally {
+      await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ status: 'active' }).expect(200);
+    }
 
     const refusals = await issuanceRows(ctx, { endpointId: endpoint.id, outcome: 'refused' });
     expect(refusals.slice(0, 2).map((row) => row.errorCode)).toEqual(['provider_account_disabled', 'endpoint_disabled']);
