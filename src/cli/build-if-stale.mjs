@@ -1,5 +1,6 @@
-// `npm start` runs this first: it builds only when a source file changed since the last build (or there is none),
-// so a restart takes seconds. Plain JavaScript: it has to run before anything is compiled.
+// `npm start`, `npm run setup` and the `callpass` command run this first: it builds only when a source file changed
+// since the last build (or there is none), so a restart takes seconds. Plain JavaScript: it has to run before anything
+// is compiled.
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +21,14 @@ const sources = Math.max(
   newest(path.join(root, 'package-lock.json')),
 );
 if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < sources) {
-  console.error(fs.existsSync(built) ? 'Sources changed since the last build: building…' : 'First start: building…');
-  execSync('npm run -s build', { cwd: root, stdio: 'inherit' });
+  console.error(`${fs.existsSync(built) ? 'Sources changed since the last build' : 'No build yet'}: building Callpass (a minute or two)…`);
+  try {
+    // The build's progress (Prisma, the type checker) is noise here, and stdout belongs to the command run next.
+    execSync('npm run -s build', { cwd: root, stdio: 'pipe' });
+  } catch (error) {
+    process.stderr.write(error.stdout ?? '');
+    process.stderr.write(error.stderr ?? '');
+    console.error('The build failed (above).');
+    process.exit(1);
+  }
 }

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { providerKits } from '../../src/providers/provider-kits';
 import { generateApiKey } from '../../src/crypto/api-key-codec';
 import { decodeJwt } from '../../src/providers/jwt';
@@ -23,6 +24,8 @@ function callpass(args: string[], env: Record<string, string>, stdin?: string): 
 
 /** Each CLI run compiles and boots in its own process: seconds each on a loaded 2-core machine. */
 const CLI_TEST_MS = 120_000;
+/** A build from scratch takes a minute or two on a loaded 2-core machine. */
+const BUILD_MS = 300_000;
 
 describe('callpass CLI', () => {
   const serverDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-cli-server-'));
@@ -128,4 +131,16 @@ describe('callpass CLI', () => {
     expect((JSON.parse(encryption.stdout) as { key: string }).key).toMatch(/^k\d{8}[0-9a-f]{4}:[A-Za-z0-9+/]{43}=$/);
     expect((await callpass(['keys', 'generate', 'nonsense'], base)).code).toBe(2);
   }, CLI_TEST_MS);
+
+  it('prints a bare key with --quiet, as docker-compose.yml and a .env file take it', async () => {
+    expect((await callpass(['keys', 'generate', 'encryption', '--quiet'], base)).stdout).toMatch(/^k\d{8}[0-9a-f]{4}:[A-Za-z0-9+/]{43}=\n$/);
+    expect((await callpass(['keys', 'generate', 'admin', '-q'], base)).stdout).toMatch(/^cp_admin_[0-9A-Za-z]{49}\n$/);
+  }, CLI_TEST_MS);
+
+  it("runs as the package's bin (`npx callpass`) from a source file, building first where the build is missing or stale", async () => {
+    const { bin } = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { bin: { callpass: string } };
+    expect(bin.callpass).not.toMatch(/^dist\//);
+    const run = await promisify(execFile)(process.execPath, [bin.callpass, 'keys', 'generate', 'admin', '--quiet'], { env: base });
+    expect(run.stdout).toMatch(/^cp_admin_[0-9A-Za-z]{49}\n$/);
+  }, BUILD_MS);
 });

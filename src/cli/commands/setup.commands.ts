@@ -59,11 +59,12 @@ export function setupCommands(program: Command, output: () => Output): void {
   keys
     .command('generate <kind>')
     .description('print a new key without storing it: `admin` (for BOOTSTRAP_ADMIN_KEY) or `encryption` (an ENCRYPTION_KEYS entry)')
-    .action((kind: string) => {
-      if (kind === 'admin') return printRecord(output(), { key: generateApiKey('admin').key });
-      if (kind !== 'encryption') throw new CliError('kind must be `admin` or `encryption`', 2);
-      const id = `k${new Date().toISOString().slice(0, 10).replaceAll('-', '')}${randomBytes(2).toString('hex')}`;
-      printRecord(output(), { key: formatKeyEntry(id, randomBytes(32)) });
+    .option('-q, --quiet', 'print the bare key, for `export ENCRYPTION_KEYS=$(…)` or a .env file')
+    .action((kind: string, options: { quiet?: boolean }) => {
+      if (kind !== 'admin' && kind !== 'encryption') throw new CliError('kind must be `admin` or `encryption`', 2);
+      const key = kind === 'admin' ? generateApiKey('admin').key : newEncryptionKeyEntry();
+      if (options.quiet) console.log(key);
+      else printRecord(output(), { key });
     });
   keys
     .command('rewrap')
@@ -93,4 +94,10 @@ export function setupCommands(program: Command, output: () => Output): void {
       printRecord(output(), { ...summary, ...(broken ? { broken } : {}) });
       if (!verification.intact) process.exitCode = 1;
     });
+}
+
+/** An ENCRYPTION_KEYS entry under an id that says when it was made. */
+function newEncryptionKeyEntry(): string {
+  const id = `k${new Date().toISOString().slice(0, 10).replaceAll('-', '')}${randomBytes(2).toString('hex')}`;
+  return formatKeyEntry(id, randomBytes(32));
 }
