@@ -40,6 +40,12 @@ describe('environment validation', () => {
     expect((thrown as Error).message).not.toContain('\n');
   });
 
+  it('lists every problem at once, one line each', () => {
+    expect(() => validateEnvironment({ NODE_ENV: 'production', PORT: 'eighty' })).toThrow(
+      /^Invalid configuration: PORT .*\nInvalid configuration: ENCRYPTION_KEYS is required .*\nInvalid configuration: DATABASE_URL is required [^\n]*$/,
+    );
+  });
+
   it('never echoes a secret value in its message', () => {
     let thrown: unknown;
     try {

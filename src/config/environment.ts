@@ -87,7 +87,7 @@ export class Environment {
 
   @Transform(emptyToUndefined)
   @IsOptional()
-  @Matches(/^cp_admin_[0-9A-Za-z]{49}$/, { message: 'must be an admin key made by `npm run keys:generate`' })
+  @Matches(/^cp_admin_[0-9A-Za-z]{49}$/, { message: 'must be an admin key made by `npx callpass keys generate admin --quiet`' })
   BOOTSTRAP_ADMIN_KEY?: string;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -143,30 +143,40 @@ export class ConfigValidationError extends Error {
   override readonly name = 'ConfigValidationError';
 }
 
-/** Validates raw environment variables; throws one line naming the first bad variable. */
+/** What production needs that development does without, and how to make it. */
+const REQUIRED_IN_PRODUCTION = {
+  ENCRYPTION_KEYS: 'make one with `npx callpass keys generate encryption --quiet`',
+  DATABASE_URL: 'postgresql://user:password@host:5432/database; the embedded database is for development',
+} as const;
+
+/** Validates raw environment variables; throws every problem at once, one line each naming the variable. */
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
-  const [error] = validateSync(env, { whitelist: false, validationError: { target: false, value: false } });
-  if (error) {
+  const errors = validateSync(env, { whitelist: false, validationError: { target: false, value: false } });
+  const problems = errors.map((error) => {
     // Constraints are listed bottom-up; the top-most decorator (the type check) explains a bad value best.
     const reason = Object.values(error.constraints ?? {}).at(-1) ?? 'is invalid';
-    throw new ConfigValidationError(`Invalid configuration: ${error.property} ${reason.replace(`${error.property} `, '')}`);
-  }
-  if (env.ENCRYPTION_KEYS) {
+    return `Invalid configuration: ${error.property} ${reason.replace(`${error.property} `, '')}`;
+  });
+  const invalid = new Set(errors.map((error) => error.property));
+  if (env.ENCRYPTION_KEYS && !invalid.has('ENCRYPTION_KEYS') && !invalid.has('ENCRYPTION_PRIMARY_KEY_ID')) {
     try {
       parseKeyring(env.ENCRYPTION_KEYS, env.ENCRYPTION_PRIMARY_KEY_ID);
     } catch (keyringError) {
-      if (keyringError instanceof KeyringError) throw new ConfigValidationError(keyringError.message);
-      throw keyringError;
+      if (!(keyringError instanceof KeyringError)) throw keyringError;
+      problems.push(keyringError.message);
     }
   }
   if (env.NODE_ENV === 'production') {
-    if (!env.ENCRYPTION_KEYS)
-      throw new ConfigValidationError('Invalid configuration: ENCRYPTION_KEYS is required when NODE_ENV=production');
-    if (!env.DATABASE_URL) throw new ConfigValidationError('Invalid configuration: DATABASE_URL is required when NODE_ENV=production');
+    for (const [name, howToMake] of Object.entries(REQUIRED_IN_PRODUCTION)) {
+      if (!env[name as keyof typeof REQUIRED_IN_PRODUCTION]) {
+        problems.push(`Invalid configuration: ${name} is required when NODE_ENV=production (${howToMake})`);
+      }
+    }
     if (env.ALLOW_PRIVATE_NETWORK_URLS) {
-      throw new ConfigValidationError('Invalid configuration: ALLOW_PRIVATE_NETWORK_URLS must not be set when NODE_ENV=production');
+      problems.push('Invalid configuration: ALLOW_PRIVATE_NETWORK_URLS must not be set when NODE_ENV=production');
     }
   }
+  if (problems.length) throw new ConfigValidationError(problems.join('\n'));
   return env;
 }

@@ -103,6 +103,8 @@ describe('embedded database boot (main.ts, PGlite)', () => {
   it('refuses to boot in production without encryption keys', async () => {
     const result = await runMainToExit({ NODE_ENV: 'production', DATABASE_URL: 'postgresql://127.0.0.1:1/none' });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe('Invalid configuration: ENCRYPTION_KEYS is required when NODE_ENV=production');
+    expect(result.stderr.trim()).toBe(
+      'Invalid configuration: ENCRYPTION_KEYS is required when NODE_ENV=production (make one with `npx callpass keys generate encryption --quiet`)',
+    );
   });
 });

@@ -70,6 +70,17 @@ describe('start-up errors', () => {
     }
   });
 
+  it('names every variable production mode lacks at once, each with how to make it', async () => {
+    const result = await runMainToExit({ NODE_ENV: 'production' });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'Invalid configuration: ENCRYPTION_KEYS is required when NODE_ENV=production (make one with `npx callpass keys generate encryption --quiet`)',
+      expect.stringMatching(
+        /^Invalid configuration: DATABASE_URL is required when NODE_ENV=production \(postgresql:\/\/user:password@host/,
+      ),
+    ]);
+  });
+
   it('names HOST when it is not an address of this machine', async () => {
     await expectOneLine(
       { HOST: '192.0.2.1' },
