@@ -56,7 +56,9 @@ export function createHttpAdapter(logger: Logger, options: HttpOptions = {}): Fa
     if (!isPage(request)) reply.header('cache-control', 'no-store');
   });
   fastify.addHook('onResponse', async (request, reply) => {
-    request.log.info(
+    // A probe polls every few seconds: its answer is news only when it is not a healthy one.
+    const level = isHealthProbe(request) && reply.statusCode < 400 ? 'debug' : 'info';
+    request.log[level](
       {
         method: request.method,
         route: request.routeOptions.url,
@@ -136,6 +138,10 @@ export function pathOf(url: string): string {
 }
 
 /** A page's files (documentation, the sandbox's demo) fetched by a browser: never an answer carrying a credential. */
+function isHealthProbe(request: FastifyRequest): boolean {
+  return request.routeOptions.url?.startsWith('/health/') ?? false;
+}
+
 function isPage(request: { method?: string; url?: string }): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   const path = pathOf(request.url ?? '');

@@ -35,15 +35,15 @@ describe('health, docs and request ids', () => {
   });
 
   it("writes one structured JSON log line per request, keeping a client's id only as clientRequestId", async () => {
-    const live = await t.http.get('/health/live').set('x-request-id', 'log-check-1');
+    const docs = await t.http.get('/docs/openapi.json').set('x-request-id', 'log-check-1');
     const refused = await t.http.get('/v1/endpoints').set('x-request-id', 'bad id with spaces');
     const lines = t.logs.map((raw) => JSON.parse(raw));
-    expect(lines.filter((entry) => entry.reqId === live.headers['x-request-id'])).toEqual([
+    expect(lines.filter((entry) => entry.reqId === docs.headers['x-request-id'])).toEqual([
       expect.objectContaining({
         msg: 'request',
         method: 'GET',
-        route: '/health/live',
-        path: '/health/live',
+        route: '/docs/openapi.json',
+        path: '/docs/openapi.json',
         status: 200,
         ms: expect.any(Number),
         clientRequestId: 'log-check-1',
@@ -52,6 +52,12 @@ describe('health, docs and request ids', () => {
     const [line] = lines.filter((entry) => entry.reqId === refused.headers['x-request-id']);
     expect(line).toMatchObject({ msg: 'request', status: 401 });
     expect(line).not.toHaveProperty('clientRequestId');
+  });
+
+  it('logs healthy probes at debug only: a poll every few seconds is not news', async () => {
+    const probes = [await t.http.get('/health/live').expect(200), await t.http.get('/health/ready').expect(200)];
+    const probeIds = probes.map((probe) => probe.headers['x-request-id']);
+    expect(t.logs.map((raw) => JSON.parse(raw)).filter((entry) => probeIds.includes(entry.reqId))).toEqual([]);
   });
 
   it('names the tenant a request was authenticated for in its log line', async () => {
@@ -105,6 +111,8 @@ describe('readiness while draining', () => {
       t.app.get(Drain).begin();
       const ready = await t.http.get('/health/ready').expect(503);
       expect(ready.body).toEqual({ status: 'unavailable', checks: { database: 'ok', redis: 'not_configured', shutdown: 'draining' } });
+      const logged = t.logs.map((raw) => JSON.parse(raw)).filter((entry) => entry.reqId === ready.headers['x-request-id']);
+      expect(logged).toEqual([expect.objectContaining({ msg: 'request', route: '/health/ready', status: 503 })]);
       const live = await t.http.get('/health/live').expect(200);
       // Every answer now closes its connection, so the listener can close once requests in flight are done.
       expect(live.headers.connection).toBe('close');
