@@ -75,9 +75,12 @@ describe('SignalWire tokens', () => {
       const other = await createTenant(ctx.t);
       await ctx.t.http.post(`/v1/tokens/${body.id}/refresh`).set(bearer(other.key)).expect(404);
       await ctx.t.http.patch(`/v1/endpoints/${endpoint.id}`).set(bearer(ctx.tenant.key)).send({ disabled: true }).expect(200);
-      const refused = await ctx.t.http.post(`/v1/tokens/${body.id}/refresh`).set(bearer(ctx.tenant.key)).expect(403);
-      expect(refused.body.error.code).toBe('endpoint_disabled');
-      await ctx.t.http.patch(`/v1/endpoints/${endpoint.id}`).set(bearer(ctx.tenant.key)).send({ disabled: false }).expect(200);
+      try {
+        const refused = await ctx.t.http.post(`/v1/tokens/${body.id}/refresh`).set(bearer(ctx.tenant.key)).expect(403);
+        expect(refused.body.error.code).toBe('endpoint_disabled');
+      } finally {
+        await ctx.t.http.patch(`/v1/endpoints/${endpoint.id}`).set(bearer(ctx.tenant.key)).send({ disabled: false }).expect(200);
+      }
     });
 
     it('refuses to refresh after the refresh window', async () => {
@@ -315,9 +318,12 @@ describe('SignalWire tokens', () => {
       nextMinute();
       const minute = new Date(ctx.clock.now().getTime() - (ctx.clock.now().getTime() % 60_000));
       await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ status: 'disabled' }).expect(200);
-      const disabled = await exchange(origin, '198.51.100.31').expect(404);
-      expect(disabled.body.error.code).toBe('embed_not_found');
-      await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ status: 'active' }).expect(200);
+      try {
+        const disabled = await exchange(origin, '198.51.100.31').expect(404);
+        expect(disabled.body.error.code).toBe('embed_not_found');
+      } finally {
+        await ctx.t.http.patch(`/v1/provider-accounts/${accountId}`).set(bearer(ctx.tenant.key)).send({ status: 'active' }).expect(200);
+      }
       await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ status: 'suspended' }).expect(200);
       try {
         await exchange(origin, '198.51.100.32').expect(404);
