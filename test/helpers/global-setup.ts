@@ -19,6 +19,8 @@ export default async function globalSetup(): Promise<void> {
   // Random, not the process id: test runs in separate containers sharing one server must not collide.
   const runId = randomBytes(4).toString('hex');
   process.env.CALLPASS_TEST_RUN = runId;
+  // Where test apps record the error codes their routes answer (answered-errors.ts), for undocumented-errors-reporter.mjs.
+  process.env.CALLPASS_ANSWERED_ERRORS = path.join(os.tmpdir(), `callpass-answered-errors-${runId}`);
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (serverUrl) {
     const template = `callpass_tpl_${runId}`;

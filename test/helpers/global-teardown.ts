@@ -4,9 +4,10 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { testRunId } from './test-database';
 
-/** Drops the template and any per-file database a crashed test left behind. */
+/** Drops the template, any per-file database a crashed test left behind, and the recorded error answers. */
 export default async function globalTeardown(): Promise<void> {
   fs.rmSync(path.join(os.tmpdir(), `callpass-test-${testRunId()}.tar`), { force: true });
+  fs.rmSync(process.env.CALLPASS_ANSWERED_ERRORS!, { recursive: true, force: true });
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) return;
   const admin = new Client({ connectionString: serverUrl });

@@ -15,6 +15,7 @@ import { generateApiKey } from '../../src/crypto/api-key-codec';
 import { formatKeyEntry } from '../../src/crypto/keyring';
 import { DATABASE_CONNECTION } from '../../src/database/database-connection';
 import { PrismaService } from '../../src/database/prisma.service';
+import { recordAnsweredErrors } from './answered-errors';
 import { FakeClock } from './fake-clock';
 import { createTestDatabase, TestDatabase } from './test-database';
 
@@ -92,8 +93,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       .compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(logger, config));
     await configureApp(app);
+    const readDocumentedErrors = recordAnsweredErrors(app.getHttpAdapter().getInstance());
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
+    await readDocumentedErrors();
   } catch (error) {
     await cleanUp(app).catch(() => undefined);
     throw error;
