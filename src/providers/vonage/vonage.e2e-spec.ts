@@ -297,18 +297,24 @@ describe('Vonage tokens', () => {
       await tenantCall('patch', `/v1/provider-accounts/${accountId}`)
         .send({ policy: { tokenTtl: { defaultSeconds: 300 } } })
         .expect(200);
-      const chosen = decodeJwt((await ctx.issue({ endpointId }).expect(201)).body.token);
-      expect(chosen.exp! - chosen.iat!).toBe(300);
-      await tenantCall('patch', `/v1/provider-accounts/${accountId}`).send({ policy: {} }).expect(200);
+      try {
+        const chosen = decodeJwt((await ctx.issue({ endpointId }).expect(201)).body.token);
+        expect(chosen.exp! - chosen.iat!).toBe(300);
+      } finally {
+        await tenantCall('patch', `/v1/provider-accounts/${accountId}`).send({ policy: {} }).expect(200);
+      }
     });
 
     it("cuts the lifetime to the account's maximum, allows Vonage's 24 h, and refuses more", async () => {
       await tenantCall('patch', `/v1/provider-accounts/${accountId}`)
         .send({ policy: { tokenTtl: { maxSeconds: 900 } } })
         .expect(200);
-      const capped = decodeJwt((await ctx.issue({ endpointId, ttlSeconds: 7200 }).expect(201)).body.token);
-      expect(capped.exp! - capped.iat!).toBe(900);
-      await tenantCall('patch', `/v1/provider-accounts/${accountId}`).send({ policy: {} }).expect(200);
+      try {
+        const capped = decodeJwt((await ctx.issue({ endpointId, ttlSeconds: 7200 }).expect(201)).body.token);
+        expect(capped.exp! - capped.iat!).toBe(900);
+      } finally {
+        await tenantCall('patch', `/v1/provider-accounts/${accountId}`).send({ policy: {} }).expect(200);
+      }
       const longest = (await ctx.issue({ endpointId, ttlSeconds: 86_400 }).expect(201)).body.token as string;
       expect(decodeJwt(longest).exp! - decodeJwt(longest).iat!).toBe(86_400);
       expect(emulator().verify(longest)).toMatchObject({ valid: true });
