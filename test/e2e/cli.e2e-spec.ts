@@ -53,97 +53,127 @@ describe('callpass CLI', () => {
     return { ...env, CALLPASS_TENANT_KEY: key.body.key };
   }
 
-  it('init sets up a fresh install and prints an admin key once; run again, it makes none', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-cli-init-'));
-    try {
-      const first = await callpass(['--json', 'init'], { ...base, DATA_DIR: dataDir });
-      expect(first.code).toBe(0);
-      const report = JSON.parse(first.stdout) as { adminKey: string; encryptionKeys: string };
-      expect(report.adminKey).toMatch(/^cp_admin_[0-9A-Za-z]{49}$/);
-      expect(report.encryptionKeys).toContain('(created now)');
-      expect(fs.existsSync(path.join(dataDir, 'encryption-keys'))).toBe(true);
+  it(
+    'init sets up a fresh install and prints an admin key once; run again, it makes none',
+    async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-cli-init-'));
+      try {
+        const first = await callpass(['--json', 'init'], { ...base, DATA_DIR: dataDir });
+        expect(first.code).toBe(0);
+        const report = JSON.parse(first.stdout) as { adminKey: string; encryptionKeys: string };
+        expect(report.adminKey).toMatch(/^cp_admin_[0-9A-Za-z]{49}$/);
+        expect(report.encryptionKeys).toContain('(created now)');
+        expect(fs.existsSync(path.join(dataDir, 'encryption-keys'))).toBe(true);
 
-      const again = await callpass(['init'], { ...base, DATA_DIR: dataDir });
-      expect(again.code).toBe(0);
-      expect(again.stdout).toMatch(/adminKey\s+-/);
-      expect(again.stdout).not.toContain('cp_admin_');
-    } finally {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
-  }, CLI_TEST_MS);
+        const again = await callpass(['init'], { ...base, DATA_DIR: dataDir });
+        expect(again.code).toBe(0);
+        expect(again.stdout).toMatch(/adminKey\s+-/);
+        expect(again.stdout).not.toContain('cp_admin_');
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+    CLI_TEST_MS,
+  );
 
-  it('creates and lists tenants, issues a tenant key, and refuses with exit code 1 what the API refuses', async () => {
-    const created = await callpass(['--json', 'tenants', 'create', '--slug', 'acme', '--name', 'Acme Corp', '--max-ttl', '3600'], env);
-    expect(created.stderr).toBe('');
-    expect(created.code).toBe(0);
-    expect(JSON.parse(created.stdout)).toMatchObject({ slug: 'acme', settings: { tokenTtl: { maxSeconds: 3600 } } });
+  it(
+    'creates and lists tenants, issues a tenant key, and refuses with exit code 1 what the API refuses',
+    async () => {
+      const created = await callpass(['--json', 'tenants', 'create', '--slug', 'acme', '--name', 'Acme Corp', '--max-ttl', '3600'], env);
+      expect(created.stderr).toBe('');
+      expect(created.code).toBe(0);
+      expect(JSON.parse(created.stdout)).toMatchObject({ slug: 'acme', settings: { tokenTtl: { maxSeconds: 3600 } } });
 
-    const list = await callpass(['tenants', 'list'], env);
-    expect(list.stdout.split('\n')[0]).toMatch(/^ID\s+SLUG\s+NAME\s+STATUS\s+CREATEDAT$/);
-    expect(list.stdout).toMatch(/acme\s+Acme Corp\s+active/);
+      const list = await callpass(['tenants', 'list'], env);
+      expect(list.stdout.split('\n')[0]).toMatch(/^ID\s+SLUG\s+NAME\s+STATUS\s+CREATEDAT$/);
+      expect(list.stdout).toMatch(/acme\s+Acme Corp\s+active/);
 
-    const duplicate = await callpass(['tenants', 'create', '--slug', 'acme', '--name', 'Again'], env);
-    expect(duplicate).toMatchObject({
-      code: 1,
-      stderr: 'callpass: tenant_slug_taken: Another tenant already uses this slug {"slug":"acme"}\n',
-    });
+      const duplicate = await callpass(['tenants', 'create', '--slug', 'acme', '--name', 'Again'], env);
+      expect(duplicate).toMatchObject({
+        code: 1,
+        stderr: 'callpass: tenant_slug_taken: Another tenant already uses this slug {"slug":"acme"}\n',
+      });
 
-    const key = await callpass(['--json', 'tenant-key', 'create', 'acme', '--name', 'backend'], env);
-    expect((JSON.parse(key.stdout) as { key: string }).key).toMatch(/^cp_tenant_/);
-  }, CLI_TEST_MS);
+      const key = await callpass(['--json', 'tenant-key', 'create', 'acme', '--name', 'backend'], env);
+      expect((JSON.parse(key.stdout) as { key: string }).key).toMatch(/^cp_tenant_/);
+    },
+    CLI_TEST_MS,
+  );
 
-  it('stores an account with secrets read from stdin, never from the command line, and mints a token it prints decoded', async () => {
-    const tenant = await tenantEnv('globex');
-    const twilio = providerKits.twilio.emulatedAccount(emulators.twilio);
-    const config = Object.entries(twilio.config).flatMap(([field, value]) => ['--config', `${field}=${String(value)}`]);
-    const account = await callpass(
-      ['--json', 'accounts', 'create', '--provider', 'twilio', '--name', 'main', '--base-url', twilio.baseUrl, ...config],
-      tenant,
-      JSON.stringify(twilio.secrets),
-    );
-    expect(account.code).toBe(0);
-    const stored = JSON.parse(account.stdout) as { id: string; secrets: Record<string, string> };
-    expect(stored.secrets.apiKeySecret).toBe(`****${twilio.secrets.apiKeySecret.slice(-4)}`);
-    expect(account.stdout + account.stderr).not.toContain(twilio.secrets.apiKeySecret);
+  it(
+    'stores an account with secrets read from stdin, never from the command line, and mints a token it prints decoded',
+    async () => {
+      const tenant = await tenantEnv('globex');
+      const twilio = providerKits.twilio.emulatedAccount(emulators.twilio);
+      const config = Object.entries(twilio.config).flatMap(([field, value]) => ['--config', `${field}=${String(value)}`]);
+      const account = await callpass(
+        ['--json', 'accounts', 'create', '--provider', 'twilio', '--name', 'main', '--base-url', twilio.baseUrl, ...config],
+        tenant,
+        JSON.stringify(twilio.secrets),
+      );
+      expect(account.code).toBe(0);
+      const stored = JSON.parse(account.stdout) as { id: string; secrets: Record<string, string> };
+      expect(stored.secrets.apiKeySecret).toBe(`****${twilio.secrets.apiKeySecret.slice(-4)}`);
+      expect(account.stdout + account.stderr).not.toContain(twilio.secrets.apiKeySecret);
 
-    const endpoint = await callpass(['--json', 'endpoints', 'create', '--account', stored.id, '--user', 'alice_42'], tenant);
-    const endpointId = (JSON.parse(endpoint.stdout) as { id: string }).id;
-    const token = await callpass(['token', '--endpoint', endpointId, '--ttl', '600'], tenant);
-    expect(token.code).toBe(0);
-    expect(token.stdout).toMatch(/^provider\s+twilio$/m);
-    const claims = token.stdout.match(/^claims\s+(.*)$/m)![1];
-    expect(JSON.parse(claims)).toMatchObject({ grants: { identity: 'alice_42' } });
-    const jwt = token.stdout.match(/^token\s+(\S+)$/m)![1];
-    expect(decodeJwt(jwt)?.payload.exp).toBe((decodeJwt(jwt)?.payload.iat as number) + 600);
-  }, CLI_TEST_MS);
+      const endpoint = await callpass(['--json', 'endpoints', 'create', '--account', stored.id, '--user', 'alice_42'], tenant);
+      const endpointId = (JSON.parse(endpoint.stdout) as { id: string }).id;
+      const token = await callpass(['token', '--endpoint', endpointId, '--ttl', '600'], tenant);
+      expect(token.code).toBe(0);
+      expect(token.stdout).toMatch(/^provider\s+twilio$/m);
+      const claims = token.stdout.match(/^claims\s+(.*)$/m)![1];
+      expect(JSON.parse(claims)).toMatchObject({ grants: { identity: 'alice_42' } });
+      const jwt = token.stdout.match(/^token\s+(\S+)$/m)![1];
+      expect(decodeJwt(jwt)?.payload.exp).toBe((decodeJwt(jwt)?.payload.iat as number) + 600);
+    },
+    CLI_TEST_MS,
+  );
 
-  it('suspends a tenant by slug; its key is refused next', async () => {
-    const tenant = await tenantEnv('initech');
-    expect((await callpass(['tenants', 'suspend', 'initech'], env)).code).toBe(0);
-    const refused = await callpass(['token', '--endpoint', '00000000-0000-7000-8000-000000000000'], tenant);
-    expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('tenant_suspended') });
-  }, CLI_TEST_MS);
+  it(
+    'suspends a tenant by slug; its key is refused next',
+    async () => {
+      const tenant = await tenantEnv('initech');
+      expect((await callpass(['tenants', 'suspend', 'initech'], env)).code).toBe(0);
+      const refused = await callpass(['token', '--endpoint', '00000000-0000-7000-8000-000000000000'], tenant);
+      expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('tenant_suspended') });
+    },
+    CLI_TEST_MS,
+  );
 
-  it('exits 2 on wrong usage or a missing key, and generates keys without storing them', async () => {
-    expect((await callpass(['tenants', 'create', '--slug', 'x'], env)).code).toBe(2);
-    expect((await callpass(['tenants', 'list'], base)).stderr).toBe('callpass: Set CALLPASS_ADMIN_KEY to a cp_admin_… key first.\n');
-    const encryption = await callpass(['--json', 'keys', 'generate', 'encryption'], base);
-    expect((JSON.parse(encryption.stdout) as { key: string }).key).toMatch(/^k\d{8}[0-9a-f]{4}:[A-Za-z0-9+/]{43}=$/);
-    expect((await callpass(['keys', 'generate', 'nonsense'], base)).code).toBe(2);
-  }, CLI_TEST_MS);
+  it(
+    'exits 2 on wrong usage or a missing key, and generates keys without storing them',
+    async () => {
+      expect((await callpass(['tenants', 'create', '--slug', 'x'], env)).code).toBe(2);
+      expect((await callpass(['tenants', 'list'], base)).stderr).toBe('callpass: Set CALLPASS_ADMIN_KEY to a cp_admin_… key first.\n');
+      const encryption = await callpass(['--json', 'keys', 'generate', 'encryption'], base);
+      expect((JSON.parse(encryption.stdout) as { key: string }).key).toMatch(/^k\d{8}[0-9a-f]{4}:[A-Za-z0-9+/]{43}=$/);
+      expect((await callpass(['keys', 'generate', 'nonsense'], base)).code).toBe(2);
+    },
+    CLI_TEST_MS,
+  );
 
-  it('prints a bare key with --quiet, as docker-compose.yml and a .env file take it', async () => {
-    expect((await callpass(['keys', 'generate', 'encryption', '--quiet'], base)).stdout).toMatch(/^k\d{8}[0-9a-f]{4}:[A-Za-z0-9+/]{43}=\n$/);
-    expect((await callpass(['keys', 'generate', 'admin', '-q'], base)).stdout).toMatch(/^cp_admin_[0-9A-Za-z]{49}\n$/);
-  }, CLI_TEST_MS);
+  it(
+    'prints a bare key with --quiet, as docker-compose.yml and a .env file take it',
+    async () => {
+      expect((await callpass(['keys', 'generate', 'encryption', '--quiet'], base)).stdout).toMatch(
+        /^k\d{8}[0-9a-f]{4}:[A-Za-z0-9+/]{43}=\n$/,
+      );
+      expect((await callpass(['keys', 'generate', 'admin', '-q'], base)).stdout).toMatch(/^cp_admin_[0-9A-Za-z]{49}\n$/);
+    },
+    CLI_TEST_MS,
+  );
 
-  it("runs as the package's bin (`npx callpass`) from a source file, building first where the build is missing or stale", async () => {
-    const { bin } = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { bin: { callpass: string } };
-    expect(bin.callpass).not.toMatch(/^dist\//);
-    const env = { PATH: process.env.PATH, ...base };
-    const run = await promisify(execFile)(process.execPath, [bin.callpass, 'keys', 'generate', 'admin', '--quiet'], { env });
-    expect(run.stdout).toMatch(/^cp_admin_[0-9A-Za-z]{49}\n$/);
-    // A build says that it builds, in one line: the progress of Prisma and of the type checker is not shown.
-    expect(run.stderr).toMatch(/^((No build yet|Sources changed since the last build): building Callpass \(a minute or two\)…\n)?$/);
-  }, BUILD_MS);
+  it(
+    "runs as the package's bin (`npx callpass`) from a source file, building first where the build is missing or stale",
+    async () => {
+      const { bin } = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { bin: { callpass: string } };
+      expect(bin.callpass).not.toMatch(/^dist\//);
+      const env = { PATH: process.env.PATH, ...base };
+      const run = await promisify(execFile)(process.execPath, [bin.callpass, 'keys', 'generate', 'admin', '--quiet'], { env });
+      expect(run.stdout).toMatch(/^cp_admin_[0-9A-Za-z]{49}\n$/);
+      // A build says that it builds, in one line: the progress of Prisma and of the type checker is not shown.
+      expect(run.stderr).toMatch(/^((No build yet|Sources changed since the last build): building Callpass \(a minute or two\)…\n)?$/);
+    },
+    BUILD_MS,
+  );
 });
