@@ -44,7 +44,7 @@ export class EndpointsController {
     return this.endpoints.create(actor, actor.principal.tenantId, body);
   }
 
-  /** Lists your endpoints, newest first, by user or account. */
+  /** Lists your endpoints, newest first, by user, by identity at the provider, or by account. */
   @Get()
   @ApiPage(EndpointResponse, 'A page of endpoints')
   list(@CurrentActor() actor: TenantActor, @Query() query: ListEndpointsQueryDto) {

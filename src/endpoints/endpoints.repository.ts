@@ -32,9 +32,15 @@ export class EndpointsRepository {
     return db.endpoint.findUnique({ where: { tenantId_id: { tenantId, id } } });
   }
 
-  list(tenantId: string, filter: { userId?: string; providerAccountId?: string }, after: CursorPosition | undefined, take: number) {
+  list(
+    tenantId: string,
+    filter: { userId?: string; identity?: string; providerAccountId?: string },
+    after: CursorPosition | undefined,
+    take: number,
+  ) {
+    const { userId, identity, providerAccountId } = filter;
     return this.prisma.endpoint.findMany({
-      where: { tenantId, userId: filter.userId, providerAccountId: filter.providerAccountId, ...afterCursor('createdAt', after) },
+      where: { tenantId, userId, identity, providerAccountId, ...afterCursor('createdAt', after) },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take,
     });

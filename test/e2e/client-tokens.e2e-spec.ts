@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { providerKits } from '../../src/providers/provider-kits';
 import { Emulators, startEmulators } from '../../src/sandbox/emulators';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
@@ -306,6 +306,28 @@ describe('the browser token route', () => {
     const squatter = await clientIssue(ctx.t, tenant, await jwtFor(derived)).expect(201);
     expect(squatter.body.identity).not.toBe(derived);
     expect((await clientIssue(ctx.t, tenant, await jwtFor('frank@example.com')).expect(201)).body.identity).toBe(derived);
+  });
+
+  it("maps users and identities both ways for the tenant's backend, with the derivation README gives", async () => {
+    const tenant = await createTenant(ctx.t);
+    await setTenantSettings(ctx.t, tenant);
+    await configureEndUserAuth(ctx.t, tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
+    await ctx.t.http
+      .post('/v1/provider-accounts')
+      .set(bearer(tenant.key))
+      .send({ ...providerKits.twilio.emulatedAccount(ctx.emulators.twilio), name: 'jit', policy: { autoEnroll: true } })
+      .expect(201);
+    await clientIssue(ctx.t, tenant, await jwtFor('bob')).expect(201);
+    const userId = 'auth0|6523f1a0c2';
+    const identity = (await clientIssue(ctx.t, tenant, await jwtFor(userId)).expect(201)).body.identity as string;
+    expect(identity).toBe(`u${createHash('sha256').update(`${tenant.id}\n${userId}`).digest('hex').slice(0, 24)}`);
+
+    const byUser = await ctx.t.http.get('/v1/endpoints').query({ userId }).set(bearer(tenant.key)).expect(200);
+    expect(byUser.body.data.map((endpoint: { identity: string }) => endpoint.identity)).toEqual([identity]);
+    const byIdentity = await ctx.t.http.get('/v1/endpoints').query({ identity }).set(bearer(tenant.key)).expect(200);
+    expect(byIdentity.body.data.map((endpoint: { userId: string }) => endpoint.userId)).toEqual([userId]);
+    const elsewhere = await ctx.t.http.get('/v1/endpoints').query({ identity }).set(bearer(ctx.tenant.key)).expect(200);
+    expect(elsewhere.body.data).toEqual([]);
   });
 
   it('follows the endpoint: a disabled endpoint mints nothing on its next request', async () => {
