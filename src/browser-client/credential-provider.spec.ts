@@ -175,6 +175,33 @@ describe('credential provider', () => {
     provider.dispose();
   });
 
+  it("stops after 3 end_user_keys_unavailable in a row and tells the app: the IdP's keys will not come back by retrying", async () => {
+    page.answers.push(
+      errorAnswer(503, 'end_user_keys_unavailable'),
+      errorAnswer(503, 'provider_unavailable'),
+      errorAnswer(503, 'end_user_keys_unavailable'),
+      errorAnswer(503, 'end_user_keys_unavailable'),
+      errorAnswer(503, 'end_user_keys_unavailable'),
+    );
+    const provider = create({ retry: { baseMs: 1000, maxMs: 1000 } });
+    const errors: string[] = [];
+    provider.on('error', (error) => errors.push(`${error.code}:${error.retrying}`));
+    const pending = provider.getToken();
+    const refused = expect(pending).rejects.toMatchObject({ code: 'end_user_keys_unavailable', status: 503, retrying: false });
+    await page.advance(4 * 1000);
+    await refused;
+    expect(errors).toEqual([
+      'end_user_keys_unavailable:true',
+      'provider_unavailable:true',
+      'end_user_keys_unavailable:true',
+      'end_user_keys_unavailable:true',
+      'end_user_keys_unavailable:false',
+    ]);
+    await page.advance(60_000);
+    expect(page.requests).toHaveLength(5);
+    provider.dispose();
+  });
+
   it('waits as long as a 429 says before trying again', async () => {
     page.answers.push(errorAnswer(429, 'rate_limited', { 'retry-after': '7' }), tokenAnswer('t1', page.time + 7000));
     const provider = create();

@@ -71,6 +71,11 @@ export interface CredentialProvider {
 }
 
 const DEFAULT_RETRY = { baseMs: 1000, maxMs: 30_000 };
+/**
+ * Tries while Callpass cannot fetch the tenant's identity-provider keys: a bad JWKS URL or an untrusted certificate
+ * does not heal by itself, so the app is told instead of the provider retrying forever.
+ */
+const KEYS_UNAVAILABLE_TRIES = 3;
 const MIN_REFRESH_DELAY_MS = 5_000;
 
 /**
@@ -179,13 +184,16 @@ export function createCredentialProvider(options: CredentialProviderOptions): Cr
 
   /** Fetches until it succeeds or meets an error retrying cannot fix. */
   async function fetchWithRetries(): Promise<CallpassToken> {
+    let keysUnavailable = 0;
     for (let attempt = 0; ; attempt += 1) {
       try {
         const token = await request();
         if (disposed) throw disposedError();
         return accept(token, env.now());
       } catch (caught) {
-        const error = caught instanceof CallpassClientError ? caught : CallpassClientError.network(caught);
+        let error = caught instanceof CallpassClientError ? caught : CallpassClientError.network(caught);
+        keysUnavailable = error.code === 'end_user_keys_unavailable' ? keysUnavailable + 1 : 0;
+        if (keysUnavailable === KEYS_UNAVAILABLE_TRIES) error = error.givenUp(KEYS_UNAVAILABLE_TRIES);
         if (!disposed) events.emit('error', error);
         if (disposed || !error.retrying) throw error;
         const backoff = error.retryAfterMs ?? env.random() * Math.min(retry.maxMs, retry.baseMs * 2 ** attempt);

@@ -18,6 +18,14 @@ export class CallpassClientError extends Error {
     this.retryAfterMs = details.retryAfterMs;
   }
 
+  /** The same failure, no longer retried after `tries` in a row. */
+  givenUp(tries: number): CallpassClientError {
+    return new CallpassClientError(this.code, `${this.message} (${tries} tries in a row; no more)`, {
+      status: this.status,
+      retrying: false,
+    });
+  }
+
   static network(cause: unknown): CallpassClientError {
     return new CallpassClientError('network_error', `Callpass could not be reached: ${String((cause as Error)?.message ?? cause)}`, {
       retrying: true,
