@@ -137,11 +137,11 @@ export function pathOf(url: string): string {
   return query < 0 ? url : url.slice(0, query);
 }
 
-/** A page's files (documentation, the sandbox's demo) fetched by a browser: never an answer carrying a credential. */
 function isHealthProbe(request: FastifyRequest): boolean {
   return request.routeOptions.url?.startsWith('/health/') ?? false;
 }
 
+/** A page's files (documentation, the sandbox's demo) fetched by a browser: never an answer carrying a credential. */
 function isPage(request: { method?: string; url?: string }): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   const path = pathOf(request.url ?? '');
