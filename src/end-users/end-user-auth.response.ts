@@ -1,4 +1,30 @@
-import { EndUserIssuer } from '../generated/prisma/client';
+import { EndUserIssuer, EndUserJwksStatus } from '../generated/prisma/client';
+
+export class JwksErrorResponse {
+  /** tls, dns, connect, timeout, status, too_large, not_json, no_usable_keys or forbidden_address. */
+  cause: string;
+  /** The HTTP status, for cause `status`. */
+  status: number | null;
+  at: Date;
+}
+
+/** What the last fetches of the issuer's JWKS found (by any replica). */
+export class JwksStatusResponse {
+  /** The last successful fetch, if any. */
+  fetchedAt: Date | null;
+  /** The key ids that fetch found usable ("" for a key without one). */
+  keyIds: string[];
+  /** The last failed fetch, if any (it may be older than fetchedAt). */
+  lastError: JwksErrorResponse | null;
+
+  static from(row: EndUserJwksStatus | undefined): JwksStatusResponse {
+    return {
+      fetchedAt: row?.fetchedAt ?? null,
+      keyIds: row?.keyIds ?? [],
+      lastError: row?.errorCause ? { cause: row.errorCause, status: row.errorStatus, at: row.errorAt! } : null,
+    };
+  }
+}
 
 export class IssuerResponse {
   id: string;
@@ -13,9 +39,13 @@ export class IssuerResponse {
   userClaim: string;
   userIdPrefix: string;
   clockSkewSeconds: number;
+  /** How long a fetched JWKS is used (with a jwksUrl). */
+  jwksMaxAgeSeconds: number;
+  /** With a jwksUrl: the last fetch, its key ids and the last error; null otherwise. */
+  jwks: JwksStatusResponse | null;
   updatedAt: Date;
 
-  static from(row: EndUserIssuer): IssuerResponse {
+  static from(row: EndUserIssuer, status?: EndUserJwksStatus): IssuerResponse {
     return {
       id: row.id,
       issuer: row.issuer,
@@ -28,6 +58,8 @@ export class IssuerResponse {
       userClaim: row.userClaim,
       userIdPrefix: row.userIdPrefix,
       clockSkewSeconds: row.clockSkewSeconds,
+      jwksMaxAgeSeconds: row.jwksMaxAgeSeconds,
+      jwks: row.jwksUrl ? JwksStatusResponse.from(status) : null,
       updatedAt: row.updatedAt,
     };
   }

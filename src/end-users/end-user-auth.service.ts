@@ -14,8 +14,13 @@ import { EndUserAuthDto } from './dto/end-user-auth.dto';
 import { ASYMMETRIC_ALGORITHMS, IssuerDto, SHARED_SECRET_ALGORITHMS } from './dto/issuer.dto';
 import { EndUserAuthResponse, IssuerResponse } from './end-user-auth.response';
 import { EndUserIssuersRepository, IssuerWrite } from './end-user-issuers.repository';
+import { EndUserJwksStatusRepository } from './end-user-jwks-status.repository';
+import { endUserErrors } from './end-users.errors';
+import { JwksCacheService } from './jwks-cache.service';
+import { JwksFetchError } from './jwks-fetch';
 
 const DEFAULT_CLOCK_SKEW_SECONDS = 60;
+const DEFAULT_JWKS_MAX_AGE_SECONDS = 60;
 const PUBLIC_KEY_TYPES = ['rsa', 'rsa-pss', 'ec', 'ed25519'];
 
 /** Reads and replaces how a tenant's end users are recognised: trusted identity providers, and sessions. */
@@ -27,16 +32,27 @@ export class EndUserAuthService {
     private readonly outbound: OutboundPolicy,
     private readonly secretBox: SecretBox,
     private readonly audit: AuditService,
+    private readonly jwksStatus: EndUserJwksStatusRepository,
+    private readonly jwks: JwksCacheService,
   ) {}
 
   async get(tenantId: string, db?: Db): Promise<EndUserAuthResponse> {
-    const [tenant, issuers] = await Promise.all([this.tenants.find(tenantId, db), this.issuers.list(tenantId, db)]);
-    return { issuers: issuers.map((row) => IssuerResponse.from(row)), sessions: tenant?.endUserSessions ?? false };
+    const [tenant, issuers, statuses] = await Promise.all([
+      this.tenants.find(tenantId, db),
+      this.issuers.list(tenantId, db),
+      this.jwksStatus.list(tenantId, db),
+    ]);
+    const statusOf = new Map(statuses.map((status) => [status.issuerId, status]));
+    return { issuers: issuers.map((row) => IssuerResponse.from(row, statusOf.get(row.id))), sessions: tenant?.endUserSessions ?? false };
   }
 
-  /** Replaces the configuration as a whole. A shared secret left out is kept, for the same issuer only. */
-  replace(actor: TenantActor, dto: EndUserAuthDto): Promise<EndUserAuthResponse> {
+  /**
+   * Replaces the configuration as a whole. A shared secret left out is kept, for the same issuer only. Each jwksUrl is
+   * fetched once first (unless checkJwks is false): one that cannot be used refuses the whole change.
+   */
+  async replace(actor: TenantActor, dto: EndUserAuthDto): Promise<EndUserAuthResponse> {
     const tenantId = actor.principal.tenantId;
+    await this.checkJwks(tenantId, dto);
     return this.audit.recordChange(actor, 'end_user_auth.updated', { type: 'end_user_auth', id: tenantId }, async (tx) => {
       const stored = new Map((await this.issuers.list(tenantId, tx)).map((row) => [row.issuer, row]));
       const rows = dto.issuers.map((issuer, index) => this.toRow(tenantId, issuer, `issuers[${index}]`, stored.get(issuer.issuer)));
@@ -56,6 +72,27 @@ export class EndUserAuthService {
         details: { issuers: rows.map(({ issuer }) => issuer), sessions: dto.sessions },
       };
     });
+  }
+
+  /** Fetches each jwksUrl to be checked, all at once; the first unusable one (in the body's order) refuses the PUT. */
+  private async checkJwks(tenantId: string, dto: EndUserAuthDto): Promise<void> {
+    const checks = dto.issuers.map(async (issuer, index) => {
+      if (!issuer.jwksUrl || issuer.checkJwks === false) return undefined;
+      this.outbound.assertAllowed(issuer.jwksUrl, `issuers[${index}].jwksUrl`);
+      const algorithms = issuer.algorithms ?? [...ASYMMETRIC_ALGORITHMS];
+      return this.jwks.check(tenantId, issuer.issuer, issuer.jwksUrl, algorithms).then(
+        () => undefined,
+        (error: unknown) => {
+          if (!(error instanceof JwksFetchError)) throw error;
+          return endUserErrors.end_user_jwks_unreachable(
+            { issuer: issuer.issuer, cause: error.reason, ...(error.status ? { status: error.status } : {}) },
+            `The JWKS of ${issuer.issuer} cannot be used: ${error.words}. Fix it, or send "checkJwks": false to save it anyway`,
+          );
+        },
+      );
+    });
+    const refusal = (await Promise.all(checks)).find((error) => error !== undefined);
+    if (refusal) throw refusal;
   }
 
   private toRow(tenantId: string, dto: IssuerDto, field: string, stored: EndUserIssuer | undefined): IssuerWrite {
@@ -86,6 +123,7 @@ export class EndUserAuthService {
       userClaim: dto.userClaim ?? 'sub',
       userIdPrefix: dto.userIdPrefix ?? '',
       clockSkewSeconds: dto.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS,
+      jwksMaxAgeSeconds: dto.jwksMaxAgeSeconds ?? DEFAULT_JWKS_MAX_AGE_SECONDS,
       secretCiphertext: secret?.secretCiphertext ?? (keepsSecret ? stored.secretCiphertext : null),
       secretKeyId: secret?.secretKeyId ?? (keepsSecret ? stored.secretKeyId : null),
     };

@@ -39,7 +39,16 @@ export class EndUserAuthenticator {
       // that margin of the revocation is refused too (the user signs in again a little later).
       const revokedUntil = revokedBefore && Math.floor(revokedBefore.getTime() / 1000) + identity.clockSkewSeconds;
       if (revokedUntil && identity.issuedAt <= revokedUntil) {
-        throw endUserErrors.end_user_revoked().about({ actorKind: 'end_user', actorId: `issuer:${identity.issuer}`, tenantId: tenant.id });
+        // The first whole second whose `iat` passes the cutoff: a token the IdP issues from then on works.
+        const signInAfter = new Date((revokedUntil + 1) * 1000);
+        const signInAfterSeconds = Math.max(0, Math.ceil((signInAfter.getTime() - this.clock.now().getTime()) / 1000));
+        const when = signInAfterSeconds > 0 ? `from ${signInAfter.toISOString()} (in ${signInAfterSeconds} s)` : 'now';
+        throw endUserErrors
+          .end_user_revoked(
+            { signInAfter: signInAfter.toISOString(), signInAfterSeconds },
+            `This user was signed out by the tenant; a token issued before the revocation (plus the issuer's clock skew) is refused: sign in again ${when}`,
+          )
+          .about({ actorKind: 'end_user', actorId: `issuer:${identity.issuer}`, tenantId: tenant.id });
       }
       return {
         kind: 'end_user',

@@ -23,7 +23,14 @@ export const endUserErrors = defineErrors({
   end_user_session_invalid: [HttpStatus.UNAUTHORIZED, 'The session is not valid'],
   end_user_session_expired: [HttpStatus.UNAUTHORIZED, 'The session has expired'],
   end_user_session_revoked: [HttpStatus.UNAUTHORIZED, 'The session has been revoked'],
-  end_user_revoked: [HttpStatus.UNAUTHORIZED, 'This user was signed out by the tenant; sign in again'],
+  end_user_revoked: [
+    HttpStatus.UNAUTHORIZED,
+    'This user was signed out by the tenant; sign in again from details.signInAfter (in details.signInAfterSeconds)',
+  ],
+  end_user_jwks_unreachable: [
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    "An issuer's JWKS could not be fetched or holds no usable key (details: issuer, cause, status); fix it, or send checkJwks: false",
+  ],
   end_user_sessions_disabled: [HttpStatus.FORBIDDEN, 'End-user sessions are not enabled for this tenant (PUT /v1/end-user-auth)'],
   end_user_session_not_found: [HttpStatus.NOT_FOUND, 'No such session'],
   session_scope_exceeded: [HttpStatus.FORBIDDEN, 'The session is bound to another provider account'],

@@ -7,9 +7,11 @@ import { EndUserAuthController } from './end-user-auth.controller';
 import { EndUserAuthService } from './end-user-auth.service';
 import { EndUserAuthenticator } from './end-user-authenticator.service';
 import { EndUserIssuersRepository } from './end-user-issuers.repository';
+import { EndUserJwksStatusRepository } from './end-user-jwks-status.repository';
 import { EndUserRevocationsRepository } from './end-user-revocations.repository';
 import { EndUserSessionsRepository } from './end-user-sessions.repository';
 import { IdentityTokenVerifier } from './identity-token-verifier';
+import { JwksCacheService } from './jwks-cache.service';
 import { SessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
 import { UserRevocationService } from './user-revocation.service';
@@ -23,11 +25,13 @@ import { UsersController } from './users.controller';
     EndUserAuthService,
     EndUserAuthenticator,
     IdentityTokenVerifier,
+    JwksCacheService,
     SessionsService,
     UserRevocationService,
     EndUserIssuersRepository,
     EndUserSessionsRepository,
     EndUserRevocationsRepository,
+    EndUserJwksStatusRepository,
   ],
   exports: [EndUserAuthenticator, UserRevocationService, EndUserIssuersRepository],
 })

@@ -1,29 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, errors, JWTPayload, jwtVerify, JWTVerifyGetKey } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors, JWTPayload, jwtVerify, JWTVerifyGetKey } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { AppError } from '../common/errors/app-error';
 import { Clock } from '../common/clock/clock';
 import { openRowSecret } from '../crypto/row-secrets';
 import { DecryptionError, SecretBox } from '../crypto/secret-box';
 import { EndUserIssuer } from '../generated/prisma/client';
-import { OutboundPolicy } from '../outbound/outbound-policy';
 import { EndUserIssuersRepository } from './end-user-issuers.repository';
 import { endUserErrors } from './end-users.errors';
-import { guardedJwksFetch } from './jwks-fetch';
+import { JwksCacheService } from './jwks-cache.service';
 
 /** RFC 8725 asks verifiers to bound what they parse; an IdP token is a few hundred bytes to a few KB. */
 const MAX_TOKEN_LENGTH = 8192;
 /** Headers that name a key of the token's own choosing: never followed, the token is refused. */
 const SELF_KEYED_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'];
-const JWKS_TIMEOUT_MS = 2000;
-/** jose refetches for an unknown kid at most once per cooldown, so forged kids cannot cause a fetch storm. */
-const JWKS_COOLDOWN_MS = 30_000;
 const MAX_KEY_SETS = 1000;
-/** After a key set could not be fetched, how long tokens of its issuer are refused without another fetch. */
-const JWKS_FAILURE_BACKOFF_MS = 10_000;
-/** What a key set answers when it was fetched but holds no single key for the token; anything else is a failed fetch. */
-const KEY_SELECTION_ERRORS = [errors.JWKSNoMatchingKey, errors.JWKSMultipleMatchingKeys, errors.JOSENotSupported];
 const USER_ID = /^\P{Cc}{1,200}$/u;
 /** What an issuer configured here can look like; anything else is not looked up. */
 const ISSUER = /^\P{Cc}{1,500}$/u;
@@ -51,7 +43,7 @@ export class IdentityTokenVerifier {
   constructor(
     private readonly issuers: EndUserIssuersRepository,
     private readonly secretBox: SecretBox,
-    private readonly outbound: OutboundPolicy,
+    private readonly jwks: JwksCacheService,
     private readonly clock: Clock,
   ) {}
 
@@ -106,33 +98,11 @@ export class IdentityTokenVerifier {
   }
 
   private createKey(issuer: EndUserIssuer): JWTVerifyGetKey | KeyObject {
-    if (issuer.jwksUrl) return this.remoteKeys(issuer.jwksUrl);
+    if (issuer.jwksUrl) return this.jwks.keysOf(issuer);
     if (issuer.publicKeyPem) return createPublicKey(issuer.publicKeyPem);
     return createSecretKey(
       Buffer.from(openRowSecret(this.secretBox, 'end_user_issuer', issuer.tenantId, issuer.id, issuer.secretCiphertext!), 'utf8'),
     );
-  }
-
-  /**
-   * A key set that, after failing to fetch, answers `end_user_keys_unavailable` for a while without fetching again:
-   * tokens anyone can make up must not turn an issuer's outage into a request per token.
-   */
-  private remoteKeys(url: string): JWTVerifyGetKey {
-    const remote = createRemoteJWKSet(new URL(url), {
-      timeoutDuration: JWKS_TIMEOUT_MS,
-      cooldownDuration: JWKS_COOLDOWN_MS,
-      [customFetch]: guardedJwksFetch(this.outbound),
-    });
-    let failedUntil = 0;
-    return async (header, token) => {
-      if (this.clock.now().getTime() < failedUntil) throw endUserErrors.end_user_keys_unavailable();
-      try {
-        return await remote(header, token);
-      } catch (error) {
-        if (!KEY_SELECTION_ERRORS.some((type) => error instanceof type)) failedUntil = this.clock.now().getTime() + JWKS_FAILURE_BACKOFF_MS;
-        throw error;
-      }
-    };
   }
 }
 
@@ -162,7 +132,7 @@ function verificationError(error: unknown, remoteKeys: boolean): AppError {
     return endUserErrors.end_user_algorithm_not_allowed();
   if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return endUserErrors.end_user_token_malformed();
   if (error instanceof DecryptionError) return endUserErrors.end_user_keys_unavailable();
-  // The rest are the key set's fetch failing (timeout, refused by the guard, not 200, not JSON, too large).
+  // The rest are the key set's keys failing to load.
   if (remoteKeys) return endUserErrors.end_user_keys_unavailable();
   return endUserErrors.end_user_signature_invalid();
 }

@@ -1,33 +1,159 @@
-import { FetchImplementation } from 'jose';
+import { JSONWebKeySet, JWK } from 'jose';
 import { request } from 'undici';
+import { ForbiddenAddressError } from '../outbound/guarded-dispatcher';
 import { OutboundPolicy } from '../outbound/outbound-policy';
 
 /** A key set is a few keys; anything much larger is not one. */
 const MAX_JWKS_BYTES = 64 * 1024;
 
+/** Why a JWKS could not be used, as stable words (logs, metrics, GET /v1/end-user-auth, the 422 of a PUT). */
+export const JWKS_FAILURE_CAUSES = [
+  'tls',
+  'dns',
+  'connect',
+  'timeout',
+  'status',
+  'too_large',
+  'not_json',
+  'no_usable_keys',
+  'forbidden_address',
+] as const;
+export type JwksFailureCause = (typeof JWKS_FAILURE_CAUSES)[number];
+
+const CAUSE_WORDS: Record<JwksFailureCause, string> = {
+  tls: 'its TLS certificate is not trusted (untrusted issuer, expired, or for another host name)',
+  dns: 'its host name does not resolve',
+  connect: 'the connection was refused or reset',
+  timeout: 'it did not answer in time',
+  status: 'it answered with an HTTP status other than 200',
+  too_large: 'its answer is larger than 64 KB',
+  not_json: 'its answer is not a JSON key set ({"keys": [...]})',
+  no_usable_keys: "it holds no key usable with the issuer's algorithms",
+  forbidden_address: 'it is at an address Callpass may not call (loopback, private, link-local or metadata)',
+};
+
+export class JwksFetchError extends Error {
+  override readonly name = 'JwksFetchError';
+
+  constructor(
+    readonly reason: JwksFailureCause,
+    readonly status?: number,
+    detail?: string,
+  ) {
+    super(`${CAUSE_WORDS[reason]}${status ? ` (${status})` : ''}${detail ? `: ${detail}` : ''}`);
+  }
+
+  /** The cause in words, for a person: no internal detail. */
+  get words(): string {
+    return `${CAUSE_WORDS[this.reason]}${this.status ? ` (HTTP ${this.status})` : ''}`;
+  }
+}
+
+export interface FetchedJwks {
+  jwks: JSONWebKeySet;
+  /** The answer's Cache-Control max-age (0 for no-store or no-cache), when it has one. */
+  maxAgeSeconds?: number;
+}
+
 /**
- * The fetch jose uses for an issuer's JWKS: through the outbound guard (no private addresses at connect time, https
- * only unless private URLs are allowed), never following redirects (undici's request does not), with the body cut at 64 KB.
+ * Fetches an issuer's JWKS through the outbound guard (no private addresses at connect time, https only unless private
+ * URLs are allowed), never following redirects (undici's request does not), with the body cut at 64 KB. Every
+ * failure is a JwksFetchError naming its cause.
  */
-export function guardedJwksFetch(outbound: OutboundPolicy): FetchImplementation {
-  return async (url, options) => {
-    if (!outbound.allowsRequestTo(new URL(url))) throw new Error('The JWKS URL is not one Callpass may call');
+export async function fetchJwks(outbound: OutboundPolicy, url: string, signal: AbortSignal): Promise<FetchedJwks> {
+  if (!outbound.allowsRequestTo(new URL(url))) throw new JwksFetchError('forbidden_address', undefined, 'not https');
+  let body: Buffer;
+  let cacheControl: string | string[] | undefined;
+  try {
     const response = await request(url, {
       method: 'GET',
-      headers: Object.fromEntries(options.headers.entries()),
-      signal: options.signal,
+      headers: { accept: 'application/json, application/jwk-set+json' },
+      signal,
       dispatcher: outbound.dispatcher,
     });
+    if (response.statusCode !== 200) {
+      await response.body.dump().catch(() => undefined);
+      throw new JwksFetchError('status', response.statusCode);
+    }
+    cacheControl = response.headers['cache-control'];
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > MAX_JWKS_BYTES) {
         response.body.destroy();
-        throw new Error('The JWKS response is larger than 64 KB');
+        throw new JwksFetchError('too_large');
       }
       chunks.push(chunk);
     }
-    return new Response(Buffer.concat(chunks), { status: response.statusCode === 200 ? 200 : 502 });
-  };
+    body = Buffer.concat(chunks);
+  } catch (error) {
+    throw error instanceof JwksFetchError ? error : new JwksFetchError(transportCause(error), undefined, describe(error));
+  }
+  let jwks: unknown;
+  try {
+    jwks = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new JwksFetchError('not_json');
+  }
+  if (!isKeySet(jwks)) throw new JwksFetchError('not_json');
+  return { jwks, maxAgeSeconds: maxAge(cacheControl) };
+}
+
+/** The key ids of the keys usable with `algorithms` (a key without a kid counts as ""); none usable is a failure. */
+export function usableKeyIds(jwks: JSONWebKeySet, algorithms: string[]): string[] {
+  const usable = jwks.keys.filter((key) => usableWith(key, algorithms));
+  if (usable.length === 0) throw new JwksFetchError('no_usable_keys');
+  return usable.map((key) => key.kid ?? '');
+}
+
+function usableWith(key: JWK, algorithms: string[]): boolean {
+  if (key.use !== undefined && key.use !== 'sig') return false;
+  if (key.key_ops !== undefined && !key.key_ops.includes('verify')) return false;
+  if (key.alg !== undefined) return algorithms.includes(key.alg) && algorithmsFor(key).includes(key.alg);
+  return algorithmsFor(key).some((algorithm) => algorithms.includes(algorithm));
+}
+
+/** The signature algorithms a public key of this type can verify. */
+function algorithmsFor(key: JWK): string[] {
+  if (key.kty === 'RSA') return ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
+  if (key.kty === 'EC') return { 'P-256': ['ES256'], 'P-384': ['ES384'], 'P-521': ['ES512'] }[key.crv ?? ''] ?? [];
+  if (key.kty === 'OKP' && key.crv === 'Ed25519') return ['EdDSA', 'Ed25519'];
+  return [];
+}
+
+function isKeySet(value: unknown): value is JSONWebKeySet {
+  if (typeof value !== 'object' || value === null || !Array.isArray((value as { keys?: unknown }).keys)) return false;
+  return (value as { keys: unknown[] }).keys.every((key) => typeof key === 'object' && key !== null && !Array.isArray(key));
+}
+
+function maxAge(header: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (!value) return undefined;
+  if (/(^|,)\s*(no-store|no-cache)\s*(,|$)/i.test(value)) return 0;
+  const match = /(^|,)\s*max-age\s*=\s*"?(\d+)"?/i.exec(value);
+  return match ? Number(match[2]) : undefined;
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ENODATA', 'ESERVFAIL', 'ENOTIMP', 'EREFUSED', 'EBADNAME']);
+
+/** What a transport error means, looking through undici's wrappers to the socket's or TLS's own error. */
+function transportCause(error: unknown): JwksFailureCause {
+  for (let current = error as (Error & { code?: string; syscall?: string; cause?: unknown }) | undefined; current;) {
+    if (current instanceof ForbiddenAddressError) return 'forbidden_address';
+    const code = current.code ?? '';
+    if (current.name === 'TimeoutError' || current.name === 'AbortError' || TIMEOUT_CODES.has(code)) return 'timeout';
+    if (DNS_CODES.has(code) || current.syscall?.startsWith('query') || current.syscall === 'getaddrinfo') return 'dns';
+    if (/CERT|SELF_SIGNED|ISSUER|LEAF_SIGNATURE|^ERR_TLS|^ERR_SSL|ALTNAME/.test(code)) return 'tls';
+    if (CONNECT_CODES.has(code)) return 'connect';
+    current = current.cause as typeof current;
+  }
+  return 'connect';
+}
+
+function describe(error: unknown): string {
+  const { code, message } = error as { code?: string; message?: string };
+  return [code, message].filter(Boolean).join(' ');
 }

@@ -92,6 +92,12 @@ export class Metrics {
     labelNames: ['limit'] as const,
     registers: [this.registry],
   });
+  readonly jwksFetches = new Counter({
+    name: 'callpass_jwks_fetches_total',
+    help: "Fetches of identity providers' key sets (JWKS), by outcome (ok, failed) and cause of failure (tls, dns, connect, timeout, status, too_large, not_json, no_usable_keys, forbidden_address)",
+    labelNames: ['outcome', 'cause'] as const,
+    registers: [this.registry],
+  });
   readonly redisFallbacks = new Counter({
     name: 'callpass_redis_fallbacks_total',
     help: 'Operations done in this process alone because Redis did not answer, by feature',

@@ -1,5 +1,6 @@
 import { LookupAddress, promises as dns } from 'node:dns';
 import { isIP, LookupFunction } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import { Agent, buildConnector, Dispatcher } from 'undici';
 import { isForbiddenAddress } from './network-policy';
 
@@ -34,9 +35,11 @@ export class ForbiddenAddressError extends Error {
  * with no connection made. A name with any forbidden address is refused as a whole. `allowPrivate` (tests and the
  * sandbox, whose emulators listen on loopback) turns the check off; production refuses to start with it.
  */
-export function guardedDispatcher(options: { allowPrivate: boolean; resolver?: Resolver }): Dispatcher {
-  if (options.allowPrivate) return new Agent();
-  const connect = buildConnector({ lookup: guardedLookup(options.resolver ?? systemResolver) });
+export function guardedDispatcher(options: { allowPrivate: boolean; resolver?: Resolver; extraCaCertificates?: string[] }): Dispatcher {
+  // Node's own store (with NODE_EXTRA_CA_CERTS) unless more are given: `ca` replaces the store, so the roots go first.
+  const ca = options.extraCaCertificates?.length ? [...rootCertificates, ...options.extraCaCertificates] : undefined;
+  if (options.allowPrivate) return new Agent(ca ? { connect: { ca } } : {});
+  const connect = buildConnector({ lookup: guardedLookup(options.resolver ?? systemResolver), ca });
   return new Agent({
     connect: (connectOptions, callback) => {
       // Literal addresses never reach `lookup`: Node connects to them directly.

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
 import { Dispatcher } from 'undici';
 import { invalidField } from '../common/errors/validation-errors';
 import { AppConfig } from '../config/app-config';
@@ -7,6 +7,11 @@ import { urlProblem, UrlProblem } from './network-policy';
 
 /** Injection token for the resolver the dispatcher checks names with (tests resolve names to loopback). */
 export const OUTBOUND_RESOLVER = Symbol('OutboundResolver');
+/**
+ * Injection token for CA certificates (PEM) trusted on top of Node's store: none in production, where a private CA is
+ * trusted with NODE_EXTRA_CA_CERTS (read at start-up); tests that start their own CA set it.
+ */
+export const OUTBOUND_EXTRA_CA_CERTIFICATES = Symbol('OutboundExtraCaCertificates');
 
 const PROBLEMS: Record<UrlProblem, string> = {
   not_http: 'must be an http(s) URL',
@@ -25,9 +30,13 @@ export class OutboundPolicy implements OnModuleDestroy {
   readonly dispatcher: Dispatcher;
   private readonly allowPrivate: boolean;
 
-  constructor(config: AppConfig, @Inject(OUTBOUND_RESOLVER) resolver: Resolver) {
+  constructor(
+    config: AppConfig,
+    @Inject(OUTBOUND_RESOLVER) resolver: Resolver,
+    @Optional() @Inject(OUTBOUND_EXTRA_CA_CERTIFICATES) extraCaCertificates: string[] = [],
+  ) {
     this.allowPrivate = config.allowPrivateNetworkUrls;
-    this.dispatcher = guardedDispatcher({ allowPrivate: this.allowPrivate, resolver });
+    this.dispatcher = guardedDispatcher({ allowPrivate: this.allowPrivate, resolver, extraCaCertificates });
   }
 
   /** Whether a request may go to `url` at all: https only, unless private URLs are allowed (the address is checked on connect). */

@@ -1,11 +1,15 @@
 import { Global, Module } from '@nestjs/common';
-import { OUTBOUND_RESOLVER, OutboundPolicy } from './outbound-policy';
+import { OUTBOUND_EXTRA_CA_CERTIFICATES, OUTBOUND_RESOLVER, OutboundPolicy } from './outbound-policy';
 import { systemResolver } from './guarded-dispatcher';
 
 /** The one way out to tenant-chosen URLs; every module that calls one uses this policy's dispatcher. */
 @Global()
 @Module({
-  providers: [{ provide: OUTBOUND_RESOLVER, useValue: systemResolver }, OutboundPolicy],
+  providers: [
+    { provide: OUTBOUND_RESOLVER, useValue: systemResolver },
+    { provide: OUTBOUND_EXTRA_CA_CERTIFICATES, useValue: [] },
+    OutboundPolicy,
+  ],
   exports: [OutboundPolicy],
 })
 export class OutboundModule {}

@@ -263,7 +263,10 @@ describe("fetching an issuer's key set", () => {
     await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve));
     bigUrl = `http://127.0.0.1:${(big.address() as AddressInfo).port}`;
     await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
-    await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer: `${bigUrl}/`, audience: 'callpass', jwksUrl: `${bigUrl}/jwks` }] });
+    // Saved unchecked: the PUT's own fetch would refuse it (422 too_large).
+    await configureEndUserAuth(ctx.t, ctx.tenant, {
+      issuers: [{ issuer: `${bigUrl}/`, audience: 'callpass', jwksUrl: `${bigUrl}/jwks`, checkJwks: false }],
+    });
     const token = await signToken(claimsAt(ctx, `${bigUrl}/`, 'alice'), key);
     const response = await clientIssue(ctx.t, ctx.tenant, token);
     expect([response.status, response.body.error?.code]).toEqual([503, 'end_user_keys_unavailable']);
@@ -286,7 +289,7 @@ describe('a key set over plain http, with private URLs off', () => {
   it('never even resolves the host of an http:// JWKS URL', async () => {
     const tenant = await createTenant(t);
     await configureEndUserAuth(t, tenant, {
-      issuers: [{ issuer: 'https://idp.example.com/', audience: 'callpass', jwksUrl: 'https://idp.example.com/jwks' }],
+      issuers: [{ issuer: 'https://idp.example.com/', audience: 'callpass', jwksUrl: 'https://idp.example.com/jwks', checkJwks: false }],
     });
     await t.database.query(
       "UPDATE end_user_issuers SET jwks_url = 'http://plain.example.com/jwks', updated_at = now() + interval '1 second' WHERE tenant_id = $1",

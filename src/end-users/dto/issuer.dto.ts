@@ -2,6 +2,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -30,6 +31,8 @@ export const ASYMMETRIC_ALGORITHMS = [
 /** Only for an issuer configured with a shared `secret`. */
 export const SHARED_SECRET_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 export const MAX_CLOCK_SKEW_SECONDS = 300;
+export const MIN_JWKS_MAX_AGE_SECONDS = 10;
+export const MAX_JWKS_MAX_AGE_SECONDS = 3600;
 
 /** One identity provider whose JWTs the tenant's end users present. Exactly one of jwksUrl, publicKeyPem, secret. */
 export class IssuerDto {
@@ -106,4 +109,22 @@ export class IssuerDto {
   @Min(0)
   @Max(MAX_CLOCK_SKEW_SECONDS)
   clockSkewSeconds?: number;
+
+  /**
+   * With a jwksUrl: how long a fetched key set is used, 10 to 3600 seconds (default 60), so a key the issuer removed
+   * is refused within this long. A shorter Cache-Control max-age on the JWKS answer wins (down to 5 s).
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(MIN_JWKS_MAX_AGE_SECONDS)
+  @Max(MAX_JWKS_MAX_AGE_SECONDS)
+  jwksMaxAgeSeconds?: number;
+
+  /**
+   * With a jwksUrl: whether the PUT fetches it once and refuses (422 end_user_jwks_unreachable) when it cannot be
+   * fetched or holds no usable key (default true). Not stored; false saves an issuer whose JWKS is not up yet.
+   */
+  @IsOptional()
+  @IsBoolean()
+  checkJwks?: boolean;
 }

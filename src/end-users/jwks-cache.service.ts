@@ -1,0 +1,152 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createLocalJWKSet, errors, JSONWebKeySet, JWTVerifyGetKey } from 'jose';
+import { Clock } from '../common/clock/clock';
+import { EndUserIssuer } from '../generated/prisma/client';
+import { Metrics } from '../metrics/metrics';
+import { OutboundPolicy } from '../outbound/outbound-policy';
+import { SharedFlights, SharedFlightUnavailable, SharedValue } from '../redis/shared-flights';
+import { EndUserJwksStatusRepository } from './end-user-jwks-status.repository';
+import { endUserErrors } from './end-users.errors';
+import { fetchJwks, JwksFetchError, usableKeyIds } from './jwks-fetch';
+
+const JWKS_TIMEOUT_MS = 2000;
+/**
+ * An unknown kid refetches the key set at once, unless it was fetched (by any replica, with Redis) this recently:
+ * forged kids cost an issuer at most one fetch per window. Also the shortest a Cache-Control max-age can make the cache.
+ */
+export const JWKS_REFETCH_WINDOW_MS = 5_000;
+/** After a key set could not be fetched, how long tokens of its issuer are refused without another fetch. */
+export const JWKS_FAILURE_BACKOFF_MS = 10_000;
+
+/** A key set as fetched, with when it was fetched and until when it is used (ms since the epoch). */
+interface FetchedKeySet {
+  jwks: JSONWebKeySet;
+  fetchedAt: number;
+  expiresAt: number;
+}
+
+interface KeySet extends FetchedKeySet {
+  keys: JWTVerifyGetKey;
+}
+
+/** One issuer's keys in this process (for one version of its row). */
+interface IssuerKeys {
+  current?: KeySet;
+  loading?: Promise<KeySet>;
+  failedUntil: number;
+}
+
+/**
+ * The JWKS of issuers configured with a `jwksUrl`, fetched here (through the outbound guard) and verified against
+ * with jose's local key set, so that every moment is measured on the injected Clock. A set is used for the issuer's
+ * `jwksMaxAgeSeconds` (or its answer's shorter Cache-Control max-age); an unknown kid refetches at once, at most once
+ * per window; a failed fetch refuses the issuer's tokens for a while without fetching. With Redis, the replicas
+ * share one fetch (the set is stored there, sealed); each fetch records its outcome for GET /v1/end-user-auth.
+ */
+@Injectable()
+export class JwksCacheService {
+  private readonly logger = new Logger(JwksCacheService.name);
+
+  constructor(
+    private readonly outbound: OutboundPolicy,
+    private readonly clock: Clock,
+    private readonly sharedFlights: SharedFlights,
+    private readonly status: EndUserJwksStatusRepository,
+    private readonly metrics: Metrics,
+  ) {}
+
+  /** The key lookup for one version of an issuer's row; a changed row gets a new one, with nothing carried over. */
+  keysOf(issuer: EndUserIssuer): JWTVerifyGetKey {
+    const state: IssuerKeys = { failedUntil: 0 };
+    return async (header, token) => {
+      const now = this.clock.now().getTime();
+      if (now < state.failedUntil) throw endUserErrors.end_user_keys_unavailable();
+      let set = state.current && now < state.current.expiresAt ? state.current : await this.load(issuer, state, (s) => now < s.expiresAt);
+      try {
+        return await set.keys(header, token);
+      } catch (error) {
+        if (!(error instanceof errors.JWKSNoMatchingKey) || now < set.fetchedAt + JWKS_REFETCH_WINDOW_MS) throw error;
+        // A kid the set lacks: the issuer may have just published it.
+        set = await this.load(issuer, state, (s) => now < s.fetchedAt + JWKS_REFETCH_WINDOW_MS);
+        return set.keys(header, token);
+      }
+    };
+  }
+
+  /** Fetches a JWKS once, as a PUT checks it: throws the JwksFetchError naming the cause. */
+  async check(tenantId: string, issuer: string, url: string, algorithms: string[]): Promise<void> {
+    try {
+      const { jwks } = await fetchJwks(this.outbound, url, this.clock.timeout(JWKS_TIMEOUT_MS));
+      usableKeyIds(jwks, algorithms);
+      this.metrics.jwksFetches.inc({ outcome: 'ok', cause: '' });
+    } catch (error) {
+      if (error instanceof JwksFetchError) this.failed(tenantId, issuer, url, error);
+      throw error;
+    }
+  }
+
+  /** The set `usable` accepts: this process's, another replica's (Redis), or a new fetch; one flight at a time. */
+  private async load(issuer: EndUserIssuer, state: IssuerKeys, usable: (set: FetchedKeySet) => boolean): Promise<KeySet> {
+    if (state.current && usable(state.current)) return state.current;
+    state.loading ??= this.fetchShared(issuer, usable)
+      .then(
+        (fetched) => (state.current = { ...fetched, keys: createLocalJWKSet(fetched.jwks) }),
+        (error: unknown) => {
+          state.failedUntil = this.clock.now().getTime() + JWKS_FAILURE_BACKOFF_MS;
+          throw error;
+        },
+      )
+      .finally(() => (state.loading = undefined));
+    return state.loading;
+  }
+
+  private async fetchShared(issuer: EndUserIssuer, usable: (set: FetchedKeySet) => boolean): Promise<FetchedKeySet> {
+    if (!this.sharedFlights.enabled) return this.fetch(issuer);
+    try {
+      const shared = await this.sharedFlights.get(
+        'jwks',
+        `jwks:${issuer.id}:${issuer.updatedAt.getTime()}`,
+        (value) => usable(JSON.parse(value.value) as FetchedKeySet),
+        async (): Promise<SharedValue> => {
+          const fetched = await this.fetch(issuer);
+          return { value: JSON.stringify(fetched), expiresAt: fetched.expiresAt };
+        },
+      );
+      return JSON.parse(shared.value) as FetchedKeySet;
+    } catch (error) {
+      if (error instanceof SharedFlightUnavailable) return this.fetch(issuer);
+      throw error;
+    }
+  }
+
+  /** One fetch: counted, logged when it fails, and recorded in the issuer's status (best effort). */
+  private async fetch(issuer: EndUserIssuer): Promise<FetchedKeySet> {
+    const url = issuer.jwksUrl!;
+    try {
+      const { jwks, maxAgeSeconds } = await fetchJwks(this.outbound, url, this.clock.timeout(JWKS_TIMEOUT_MS));
+      const keyIds = usableKeyIds(jwks, issuer.algorithms);
+      const fetchedAt = this.clock.now().getTime();
+      const maxAgeMs = Math.max(JWKS_REFETCH_WINDOW_MS, Math.min(issuer.jwksMaxAgeSeconds, maxAgeSeconds ?? Infinity) * 1000);
+      this.metrics.jwksFetches.inc({ outcome: 'ok', cause: '' });
+      await this.status
+        .recordFetched(issuer.tenantId, issuer.id, keyIds, new Date(fetchedAt))
+        .catch((error: Error) => this.logger.warn(`JWKS status not recorded: ${error.message}`));
+      return { jwks, fetchedAt, expiresAt: fetchedAt + maxAgeMs };
+    } catch (error) {
+      if (!(error instanceof JwksFetchError)) throw error;
+      this.failed(issuer.tenantId, issuer.issuer, url, error);
+      await this.status
+        .recordFailed(issuer.tenantId, issuer.id, error.reason, error.status ?? null, this.clock.now())
+        .catch((failure: Error) => this.logger.warn(`JWKS status not recorded: ${failure.message}`));
+      throw endUserErrors.end_user_keys_unavailable();
+    }
+  }
+
+  private failed(tenantId: string, issuer: string, url: string, error: JwksFetchError): void {
+    this.metrics.jwksFetches.inc({ outcome: 'failed', cause: error.reason });
+    this.logger.warn(
+      `JWKS fetch failed: tenantId=${tenantId} issuer=${JSON.stringify(issuer)} host=${new URL(url).host} cause=${error.reason}` +
+        `${error.status ? ` status=${error.status}` : ''} (${error.message})`,
+    );
+  }
+}
