@@ -11,8 +11,8 @@ import { fetchJwks, JwksFetchError, usableKeyIds } from './jwks-fetch';
 
 const JWKS_TIMEOUT_MS = 2000;
 /**
- * An unknown kid refetches the key set at once, unless it was fetched (by any replica, with Redis) this recently:
- * forged kids cost an issuer at most one fetch per window. Also the shortest a Cache-Control max-age can make the cache.
+ * An unknown kid refetches the key set at once, unless one did (on any replica, with Redis) this recently: forged kids
+ * cost an issuer at most one fetch per window. Also the shortest a Cache-Control max-age can make the cache.
  */
 export const JWKS_REFETCH_WINDOW_MS = 5_000;
 /** After a key set could not be fetched, how long tokens of its issuer are refused without another fetch. */
@@ -23,6 +23,8 @@ interface FetchedKeySet {
   jwks: JSONWebKeySet;
   fetchedAt: number;
   expiresAt: number;
+  /** When an unknown kid last caused a fetch (this one or an earlier one). */
+  kidRefetchAt?: number;
 }
 
 interface KeySet extends FetchedKeySet {
@@ -61,13 +63,17 @@ export class JwksCacheService {
     return async (header, token) => {
       const now = this.clock.now().getTime();
       if (now < state.failedUntil) throw endUserErrors.end_user_keys_unavailable();
-      let set = state.current && now < state.current.expiresAt ? state.current : await this.load(issuer, state, (s) => now < s.expiresAt);
+      const fresh = (set: FetchedKeySet) => now < set.expiresAt;
+      const cached = state.current;
+      let set = cached && fresh(cached) ? cached : await this.load(issuer, state, fresh, false);
       try {
         return await set.keys(header, token);
       } catch (error) {
-        if (!(error instanceof errors.JWKSNoMatchingKey) || now < set.fetchedAt + JWKS_REFETCH_WINDOW_MS) throw error;
-        // A kid the set lacks: the issuer may have just published it.
-        set = await this.load(issuer, state, (s) => now < s.fetchedAt + JWKS_REFETCH_WINDOW_MS);
+        // A kid the set lacks: the issuer may have just published it. Not again if the set was loaded for this very
+        // request, nor within the window of the last refetch for an unknown kid.
+        const refetchedLately = (candidate: FetchedKeySet) => now < (candidate.kidRefetchAt ?? -Infinity) + JWKS_REFETCH_WINDOW_MS;
+        if (!(error instanceof errors.JWKSNoMatchingKey) || set !== cached || refetchedLately(set)) throw error;
+        set = await this.load(issuer, state, refetchedLately, true);
         return set.keys(header, token);
       }
     };
@@ -86,9 +92,9 @@ export class JwksCacheService {
   }
 
   /** The set `usable` accepts: this process's, another replica's (Redis), or a new fetch; one flight at a time. */
-  private async load(issuer: EndUserIssuer, state: IssuerKeys, usable: (set: FetchedKeySet) => boolean): Promise<KeySet> {
+  private async load(issuer: EndUserIssuer, state: IssuerKeys, usable: (set: FetchedKeySet) => boolean, forKid: boolean): Promise<KeySet> {
     if (state.current && usable(state.current)) return state.current;
-    state.loading ??= this.fetchShared(issuer, usable)
+    state.loading ??= this.fetchShared(issuer, usable, forKid, state.current?.kidRefetchAt)
       .then(
         (fetched) => (state.current = { ...fetched, keys: createLocalJWKSet(fetched.jwks) }),
         (error: unknown) => {
@@ -100,21 +106,31 @@ export class JwksCacheService {
     return state.loading;
   }
 
-  private async fetchShared(issuer: EndUserIssuer, usable: (set: FetchedKeySet) => boolean): Promise<FetchedKeySet> {
-    if (!this.sharedFlights.enabled) return this.fetch(issuer);
+  /** `forKid`: an unknown kid caused this fetch; otherwise the replaced set's `kidRefetchAt` is carried over. */
+  private async fetchShared(
+    issuer: EndUserIssuer,
+    usable: (set: FetchedKeySet) => boolean,
+    forKid: boolean,
+    kidRefetchAt: number | undefined,
+  ): Promise<FetchedKeySet> {
+    const fetchOne = async (): Promise<FetchedKeySet> => {
+      const fetched = await this.fetch(issuer);
+      return { ...fetched, kidRefetchAt: forKid ? fetched.fetchedAt : kidRefetchAt };
+    };
+    if (!this.sharedFlights.enabled) return fetchOne();
     try {
       const shared = await this.sharedFlights.get(
         'jwks',
         `jwks:${issuer.id}:${issuer.updatedAt.getTime()}`,
         (value) => usable(JSON.parse(value.value) as FetchedKeySet),
         async (): Promise<SharedValue> => {
-          const fetched = await this.fetch(issuer);
+          const fetched = await fetchOne();
           return { value: JSON.stringify(fetched), expiresAt: fetched.expiresAt };
         },
       );
       return JSON.parse(shared.value) as FetchedKeySet;
     } catch (error) {
-      if (error instanceof SharedFlightUnavailable) return this.fetch(issuer);
+      if (error instanceof SharedFlightUnavailable) return fetchOne();
       throw error;
     }
   }
