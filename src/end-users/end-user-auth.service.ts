@@ -66,6 +66,12 @@ export class EndUserAuthService {
         );
       }
       await this.issuers.replaceAll(tenantId, rows, tx);
+      const moved = rows.filter((row) => stored.has(row.issuer) && stored.get(row.issuer)!.jwksUrl !== row.jwksUrl);
+      await this.jwksStatus.forget(
+        tenantId,
+        moved.map((row) => row.id),
+        tx,
+      );
       await this.tenants.update(tenantId, { endUserSessions: dto.sessions }, tx);
       return {
         result: await this.get(tenantId, tx),

@@ -11,6 +11,11 @@ export class EndUserJwksStatusRepository {
     return db.endUserJwksStatus.findMany({ where: { tenantId } });
   }
 
+  /** Forgets what was found at an issuer's former jwksUrl. */
+  async forget(tenantId: string, issuerIds: string[], db: Db): Promise<void> {
+    if (issuerIds.length > 0) await db.endUserJwksStatus.deleteMany({ where: { tenantId, issuerId: { in: issuerIds } } });
+  }
+
   async recordFetched(tenantId: string, issuerId: string, keyIds: string[], at: Date): Promise<void> {
     await this.prisma.endUserJwksStatus.upsert({
       where: { issuerId },

@@ -200,10 +200,23 @@ describe('the browser token route', () => {
     expect(revoked.body).toMatchObject({ userId: 'gina', sessionsRevoked: 1, refreshCredentialsDeleted: 2 });
 
     expect((await clientIssue(ctx.t, ctx.tenant, session.session).expect(401)).body.error.code).toBe('end_user_session_revoked');
-    expect((await clientIssue(ctx.t, ctx.tenant, earlierJwt).expect(401)).body.error.code).toBe('end_user_revoked');
+    // The refusal says when signing in again works: the first second past the revocation plus the issuer's clock skew (60 s).
+    const signInAfter = new Date((Math.floor(ctx.clock.now().getTime() / 1000) + 61) * 1000);
+    const inSeconds = () => Math.ceil((signInAfter.getTime() - ctx.clock.now().getTime()) / 1000);
+    const refusal = (await clientIssue(ctx.t, ctx.tenant, earlierJwt).expect(401)).body.error;
+    expect(refusal).toMatchObject({
+      code: 'end_user_revoked',
+      details: { signInAfter: signInAfter.toISOString(), signInAfterSeconds: inSeconds() },
+    });
+    expect(refusal.message).toContain(`sign in again from ${signInAfter.toISOString()} (in ${inSeconds()} s)`);
     // Within the issuer's clock skew of the revocation, a new token is refused too: its iat could be a fast clock's.
     ctx.clock.advance(30_000);
-    expect((await clientIssue(ctx.t, ctx.tenant, await jwtFor('gina')).expect(401)).body.error.code).toBe('end_user_revoked');
+    const early = (await clientIssue(ctx.t, ctx.tenant, await jwtFor('gina')).expect(401)).body.error;
+    expect(early).toMatchObject({
+      code: 'end_user_revoked',
+      details: { signInAfter: signInAfter.toISOString(), signInAfterSeconds: inSeconds() },
+    });
+    expect(inSeconds()).toBeGreaterThan(29);
     // Signing in again (a token issued after the revocation) works, but the kept refresh credential is gone.
     ctx.clock.advance(31_000);
     const fresh = await jwtFor('gina');

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import { base64url, SignJWT } from 'jose';
 import { providerKits } from '../../src/providers/provider-kits';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
@@ -179,7 +181,53 @@ describe("an identity provider's published keys (JWKS)", () => {
     expect(idp.fetches() - before).toBe(3);
   });
 
+  it('checks each jwksUrl on PUT: one that cannot be used is refused with 422 and its cause, and nothing changes', async () => {
+    const notJson = http.createServer((_, response) => response.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>'));
+    await new Promise<void>((resolve) => notJson.listen(0, '127.0.0.1', resolve));
+    const notJsonUrl = `http://127.0.0.1:${(notJson.address() as AddressInfo).port}/jwks`;
+    const put = (issuer: Record<string, unknown>) =>
+      ctx.t.http
+        .put('/v1/end-user-auth')
+        .set(bearer(ctx.tenant.key))
+        .send({ issuers: [{ issuer: idp.issuer, audience: 'callpass', ...issuer }] });
+    try {
+      const stored = (await ctx.t.http.get('/v1/end-user-auth').set(bearer(ctx.tenant.key)).expect(200)).body;
+      const before = idp.fetches();
+      const refusals = [];
+      for (const issuer of [
+        { jwksUrl: `${idp.jwksUrl}-moved` },
+        { jwksUrl: notJsonUrl },
+        { jwksUrl: idp.jwksUrl, algorithms: ['ES256'] },
+      ]) {
+        const response = await put(issuer);
+        refusals.push([response.status, response.body.error.code, response.body.error.details, response.body.error.message]);
+      }
+      expect(refusals).toEqual([
+        [
+          422,
+          'end_user_jwks_unreachable',
+          { issuer: idp.issuer, cause: 'status', status: 404 },
+          expect.stringContaining('HTTP status other than 200 (HTTP 404)'),
+        ],
+        [422, 'end_user_jwks_unreachable', { issuer: idp.issuer, cause: 'not_json' }, expect.stringContaining('not a JSON key set')],
+        [422, 'end_user_jwks_unreachable', { issuer: idp.issuer, cause: 'no_usable_keys' }, expect.stringContaining('no key usable')],
+      ]);
+      expect(idp.fetches() - before).toBe(1);
+      expect((await ctx.t.http.get('/v1/end-user-auth').set(bearer(ctx.tenant.key)).expect(200)).body).toEqual(stored);
+      // Told not to check, it saves without a fetch; jwksMaxAgeSeconds is held to 10..3600.
+      await put({ jwksUrl: notJsonUrl, checkJwks: false }).expect(200);
+      for (const jwksMaxAgeSeconds of [9, 3601]) await put({ jwksUrl: idp.jwksUrl, jwksMaxAgeSeconds }).expect(400);
+      const saved = await put({ jwksUrl: idp.jwksUrl, jwksMaxAgeSeconds: 10 }).expect(200);
+      expect(saved.body.issuers[0]).toMatchObject({ jwksMaxAgeSeconds: 10, jwks: { fetchedAt: null, keyIds: [], lastError: null } });
+      expect(idp.fetches() - before).toBe(2);
+    } finally {
+      await new Promise((resolve) => notJson.close(resolve));
+      await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
+    }
+  });
+
   it('answers a storm of 1,000 forged kids with at most one key-set fetch per 5 s', async () => {
+    await clientIssue(ctx.t, ctx.tenant, await idp.sign(claimsAt(ctx, idp.issuer, 'alice'))).expect(201);
     ctx.clock.advance(5_000);
     const before = idp.fetches();
     const claims = claimsAt(ctx, idp.issuer, 'mallory');
