@@ -191,7 +191,10 @@ describe("an identity provider's published keys (JWKS)", () => {
         .set(bearer(ctx.tenant.key))
         .send({ issuers: [{ issuer: idp.issuer, audience: 'callpass', ...issuer }] });
     try {
+      ctx.clock.advance(60_000);
+      await clientIssue(ctx.t, ctx.tenant, await idp.sign(claimsAt(ctx, idp.issuer, 'alice'))).expect(201);
       const stored = (await ctx.t.http.get('/v1/end-user-auth').set(bearer(ctx.tenant.key)).expect(200)).body;
+      expect(stored.issuers[0].jwks).toMatchObject({ fetchedAt: ctx.clock.now().toISOString(), keyIds: [idp.keys[0].kid] });
       const before = idp.fetches();
       const refusals = [];
       for (const issuer of [
@@ -214,7 +217,7 @@ describe("an identity provider's published keys (JWKS)", () => {
       ]);
       expect(idp.fetches() - before).toBe(1);
       expect((await ctx.t.http.get('/v1/end-user-auth').set(bearer(ctx.tenant.key)).expect(200)).body).toEqual(stored);
-      // Told not to check, it saves without a fetch; jwksMaxAgeSeconds is held to 10..3600.
+      // Told not to check, it saves without a fetch (and forgets what the former URL gave); jwksMaxAgeSeconds is held to 10..3600.
       await put({ jwksUrl: notJsonUrl, checkJwks: false }).expect(200);
       for (const jwksMaxAgeSeconds of [9, 3601]) await put({ jwksUrl: idp.jwksUrl, jwksMaxAgeSeconds }).expect(400);
       const saved = await put({ jwksUrl: idp.jwksUrl, jwksMaxAgeSeconds: 10 }).expect(200);
