@@ -263,7 +263,12 @@ describe("fetching an issuer's key set", () => {
     await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve));
     bigUrl = `http://127.0.0.1:${(big.address() as AddressInfo).port}`;
     await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
-    // Saved unchecked: the PUT's own fetch would refuse it (422 too_large).
+    const checked = await ctx.t.http
+      .put('/v1/end-user-auth')
+      .set(bearer(ctx.tenant.key))
+      .send({ issuers: [{ issuer: `${bigUrl}/`, audience: 'callpass', jwksUrl: `${bigUrl}/jwks` }] });
+    expect([checked.status, checked.body.error?.details]).toEqual([422, { issuer: `${bigUrl}/`, cause: 'too_large' }]);
+    // Saved unchecked, it is refused when a token needs it.
     await configureEndUserAuth(ctx.t, ctx.tenant, {
       issuers: [{ issuer: `${bigUrl}/`, audience: 'callpass', jwksUrl: `${bigUrl}/jwks`, checkJwks: false }],
     });
@@ -285,6 +290,18 @@ describe('a key set over plain http, with private URLs off', () => {
     });
   });
   afterAll(() => t?.close());
+
+  it('refuses on PUT a JWKS whose host resolves to a private address (422, cause forbidden_address)', async () => {
+    const tenant = await createTenant(t);
+    const response = await t.http
+      .put('/v1/end-user-auth')
+      .set(bearer(tenant.key))
+      .send({ issuers: [{ issuer: 'https://idp.example.com/', audience: 'callpass', jwksUrl: 'https://idp.example.com/jwks' }] });
+    expect([response.status, response.body.error?.details]).toEqual([
+      422,
+      { issuer: 'https://idp.example.com/', cause: 'forbidden_address' },
+    ]);
+  });
 
   it('never even resolves the host of an http:// JWKS URL', async () => {
     const tenant = await createTenant(t);

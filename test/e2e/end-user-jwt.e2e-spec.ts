@@ -201,6 +201,8 @@ describe("an identity provider's published keys (JWKS)", () => {
         { jwksUrl: `${idp.jwksUrl}-moved` },
         { jwksUrl: notJsonUrl },
         { jwksUrl: idp.jwksUrl, algorithms: ['ES256'] },
+        { jwksUrl: 'http://127.0.0.1:1/jwks' },
+        { jwksUrl: 'http://idp.invalid/jwks' },
       ]) {
         const response = await put(issuer);
         refusals.push([response.status, response.body.error.code, response.body.error.details, response.body.error.message]);
@@ -214,6 +216,8 @@ describe("an identity provider's published keys (JWKS)", () => {
         ],
         [422, 'end_user_jwks_unreachable', { issuer: idp.issuer, cause: 'not_json' }, expect.stringContaining('not a JSON key set')],
         [422, 'end_user_jwks_unreachable', { issuer: idp.issuer, cause: 'no_usable_keys' }, expect.stringContaining('no key usable')],
+        [422, 'end_user_jwks_unreachable', { issuer: idp.issuer, cause: 'connect' }, expect.stringContaining('refused or reset')],
+        [422, 'end_user_jwks_unreachable', { issuer: idp.issuer, cause: 'dns' }, expect.stringContaining('does not resolve')],
       ]);
       expect(idp.fetches() - before).toBe(1);
       expect((await ctx.t.http.get('/v1/end-user-auth').set(bearer(ctx.tenant.key)).expect(200)).body).toEqual(stored);
