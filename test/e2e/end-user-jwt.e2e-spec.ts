@@ -233,6 +233,28 @@ describe("an identity provider's published keys (JWKS)", () => {
     }
   });
 
+  it('gives up on a JWKS that does not answer after 2 s of the clock (PUT: 422, cause timeout)', async () => {
+    let asked!: () => void;
+    const reached = new Promise<void>((resolve) => (asked = resolve));
+    const silent = http.createServer(() => asked());
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const jwksUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/jwks`;
+      const answer = ctx.t.http
+        .put('/v1/end-user-auth')
+        .set(bearer(ctx.tenant.key))
+        .send({ issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl }] })
+        .then((response) => response);
+      await reached;
+      ctx.clock.advance(2_000);
+      const response = await answer;
+      expect([response.status, response.body.error?.details]).toEqual([422, { issuer: idp.issuer, cause: 'timeout' }]);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
   it('answers a storm of 1,000 forged kids with at most one key-set fetch per 5 s', async () => {
     await clientIssue(ctx.t, ctx.tenant, await idp.sign(claimsAt(ctx, idp.issuer, 'alice'))).expect(201);
     ctx.clock.advance(5_000);
