@@ -306,7 +306,8 @@ describe('the browser token route', () => {
     expect(refused.body.error.code).toBe('session_scope_exceeded');
   });
 
-  it('gives a user id shaped like a derived identity a derived identity of its own', async () => {
+  /** A tenant of its own whose users sign in with the test IdP and get a Twilio endpoint on their first request. */
+  async function tenantEnrollingOnTwilio(): Promise<TestTenant> {
     const tenant = await createTenant(ctx.t);
     await setTenantSettings(ctx.t, tenant);
     await configureEndUserAuth(ctx.t, tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
@@ -315,6 +316,11 @@ describe('the browser token route', () => {
       .set(bearer(tenant.key))
       .send({ ...providerKits.twilio.emulatedAccount(ctx.emulators.twilio), name: 'jit', policy: { autoEnroll: true } })
       .expect(201);
+    return tenant;
+  }
+
+  it('gives a user id shaped like a derived identity a derived identity of its own', async () => {
+    const tenant = await tenantEnrollingOnTwilio();
     const derived = (await clientIssue(ctx.t, tenant, await jwtFor('frank@example.com')).expect(201)).body.identity as string;
     const squatter = await clientIssue(ctx.t, tenant, await jwtFor(derived)).expect(201);
     expect(squatter.body.identity).not.toBe(derived);
@@ -322,14 +328,7 @@ describe('the browser token route', () => {
   });
 
   it("maps users and identities both ways for the tenant's backend, with the derivation README gives", async () => {
-    const tenant = await createTenant(ctx.t);
-    await setTenantSettings(ctx.t, tenant);
-    await configureEndUserAuth(ctx.t, tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
-    await ctx.t.http
-      .post('/v1/provider-accounts')
-      .set(bearer(tenant.key))
-      .send({ ...providerKits.twilio.emulatedAccount(ctx.emulators.twilio), name: 'jit', policy: { autoEnroll: true } })
-      .expect(201);
+    const tenant = await tenantEnrollingOnTwilio();
     await clientIssue(ctx.t, tenant, await jwtFor('bob')).expect(201);
     const userId = 'auth0|6523f1a0c2';
     const identity = (await clientIssue(ctx.t, tenant, await jwtFor(userId)).expect(201)).body.identity as string;
