@@ -36,6 +36,10 @@ interface IssuerKeys {
   current?: KeySet;
   loading?: Promise<KeySet>;
   failedUntil: number;
+  /** Until when a failed refetch for an unknown kid stops further ones; the set in hand still serves its own kids. */
+  kidRefetchFailedUntil: number;
+  /** The fetches this process made: whether one happened during a request. */
+  fetches: number;
 }
 
 /**
@@ -59,21 +63,30 @@ export class JwksCacheService {
 
   /** The key lookup for one version of an issuer's row; a changed row gets a new one, with nothing carried over. */
   keysOf(issuer: EndUserIssuer): JWTVerifyGetKey {
-    const state: IssuerKeys = { failedUntil: 0 };
+    const state: IssuerKeys = { failedUntil: 0, kidRefetchFailedUntil: 0, fetches: 0 };
     return async (header, token) => {
       const now = this.clock.now().getTime();
       if (now < state.failedUntil) throw endUserErrors.end_user_keys_unavailable();
       const fresh = (set: FetchedKeySet) => now < set.expiresAt;
       const cached = state.current;
+      const fetchesBefore = state.fetches;
       let set = cached && fresh(cached) ? cached : await this.load(issuer, state, fresh, false);
       try {
         return await set.keys(header, token);
       } catch (error) {
-        // A kid the set lacks: the issuer may have just published it. Not again if the set was loaded for this very
-        // request, nor within the window of the last refetch for an unknown kid.
+        // A kid the set lacks: the issuer may have just published it. Not again if this process fetched the set during
+        // this very request (a set another replica fetched earlier may predate the key), nor within the window of the
+        // last refetch for an unknown kid, nor while such a refetch has lately failed.
         const refetchedLately = (candidate: FetchedKeySet) => now < (candidate.kidRefetchAt ?? -Infinity) + JWKS_REFETCH_WINDOW_MS;
-        if (!(error instanceof errors.JWKSNoMatchingKey) || set !== cached || refetchedLately(set)) throw error;
-        set = await this.load(issuer, state, refetchedLately, true);
+        const fetchedMeanwhile = state.fetches !== fetchesBefore;
+        if (!(error instanceof errors.JWKSNoMatchingKey) || fetchedMeanwhile || refetchedLately(set) || now < state.kidRefetchFailedUntil)
+          throw error;
+        try {
+          set = await this.load(issuer, state, refetchedLately, true);
+        } catch {
+          // Only this kid is refused: the issuer's other tokens go on with the set in hand.
+          throw error;
+        }
         return set.keys(header, token);
       }
     };
@@ -94,11 +107,14 @@ export class JwksCacheService {
   /** The set `usable` accepts: this process's, another replica's (Redis), or a new fetch; one flight at a time. */
   private async load(issuer: EndUserIssuer, state: IssuerKeys, usable: (set: FetchedKeySet) => boolean, forKid: boolean): Promise<KeySet> {
     if (state.current && usable(state.current)) return state.current;
-    state.loading ??= this.fetchShared(issuer, usable, forKid, state.current?.kidRefetchAt)
+    const counted = () => void (state.fetches += 1);
+    state.loading ??= this.fetchShared(issuer, usable, forKid, state.current?.kidRefetchAt, counted)
       .then(
         (fetched) => (state.current = { ...fetched, keys: createLocalJWKSet(fetched.jwks) }),
         (error: unknown) => {
-          state.failedUntil = this.clock.now().getTime() + JWKS_FAILURE_BACKOFF_MS;
+          const until = this.clock.now().getTime() + JWKS_FAILURE_BACKOFF_MS;
+          if (forKid) state.kidRefetchFailedUntil = until;
+          else state.failedUntil = until;
           throw error;
         },
       )
@@ -106,15 +122,20 @@ export class JwksCacheService {
     return state.loading;
   }
 
-  /** `forKid`: an unknown kid caused this fetch; otherwise the replaced set's `kidRefetchAt` is carried over. */
+  /**
+   * `forKid`: an unknown kid caused this fetch; otherwise the replaced set's `kidRefetchAt` is carried over.
+   * `onFetched` is told of each fetch this process makes (not of a set another replica fetched).
+   */
   private async fetchShared(
     issuer: EndUserIssuer,
     usable: (set: FetchedKeySet) => boolean,
     forKid: boolean,
     kidRefetchAt: number | undefined,
+    onFetched: () => void,
   ): Promise<FetchedKeySet> {
     const fetchOne = async (): Promise<FetchedKeySet> => {
       const fetched = await this.fetch(issuer);
+      onFetched();
       return { ...fetched, kidRefetchAt: forKid ? fetched.fetchedAt : kidRefetchAt };
     };
     if (!this.sharedFlights.enabled) return fetchOne();

@@ -181,6 +181,26 @@ describe("an identity provider's published keys (JWKS)", () => {
     expect(idp.fetches() - before).toBe(3);
   });
 
+  it("keeps the issuer's fresh keys working when a refetch for an unknown kid fails: only that kid is refused", async () => {
+    const genuine = await idp.sign(claimsAt(ctx, idp.issuer, 'alice'));
+    await clientIssue(ctx.t, ctx.tenant, genuine).expect(201);
+    ctx.clock.advance(5_000);
+    const before = idp.fetches();
+    idp.failWith(500);
+    try {
+      const forged = await idp.sign(claimsAt(ctx, idp.issuer, 'alice'), { header: { kid: 'forged-during-outage' } });
+      expect((await clientIssue(ctx.t, ctx.tenant, forged).expect(401)).body.error.code).toBe('end_user_key_unknown');
+      expect(idp.fetches() - before).toBe(1);
+      // The set fetched before the outage is still fresh: its own kid verifies, with no fetch.
+      await clientIssue(ctx.t, ctx.tenant, genuine).expect(201);
+      // Another unknown kid meanwhile costs the failing issuer no request.
+      await clientIssue(ctx.t, ctx.tenant, forged).expect(401);
+      expect(idp.fetches() - before).toBe(1);
+    } finally {
+      idp.failWith(undefined);
+    }
+  });
+
   it('checks each jwksUrl on PUT: one that cannot be used is refused with 422 and its cause, and nothing changes', async () => {
     const notJson = http.createServer((_, response) => response.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>'));
     await new Promise<void>((resolve) => notJson.listen(0, '127.0.0.1', resolve));

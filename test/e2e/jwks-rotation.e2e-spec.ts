@@ -222,9 +222,10 @@ describeWith(['postgresql', 'redis'], 'two replicas sharing Redis', () => {
   }, 120_000);
   afterAll(() => replicas?.stop());
 
-  it('make one JWKS fetch between them, for their first tokens and again for a flood of forged kids on both', async () => {
+  /** A tenant of its own, its user `backend` signing in with the IdP: how to ask a replica for that user's token. */
+  async function tenantSigningInWithIdp(slug: string): Promise<(url: string, token: string) => Promise<string>> {
     const [first] = replicas.urls;
-    const tenant = await callJson(first, 'POST', '/v1/admin/tenants', replicas.adminKey, { slug: 'acme', name: 'Acme' });
+    const tenant = await callJson(first, 'POST', '/v1/admin/tenants', replicas.adminKey, { slug, name: slug });
     const { key } = (await callJson(first, 'POST', `/v1/admin/tenants/${tenant.body.id}/api-keys`, replicas.adminKey, { name: 'k' })).body;
     const account = await callJson(first, 'POST', '/v1/provider-accounts', key, {
       provider: 'twilio',
@@ -237,14 +238,18 @@ describeWith(['postgresql', 'redis'], 'two replicas sharing Redis', () => {
       capabilities: ['incoming'],
     });
     expect((await callJson(first, 'PUT', '/v1/end-user-auth', key, { issuers: [issuerConfig(idp)] })).status).toBe(200);
-    const ask = (url: string, token: string) =>
-      fetch(`${url}/v1/client/acme/tokens`, {
+    return (url: string, token: string) =>
+      fetch(`${url}/v1/client/${slug}/tokens`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: '{}',
       }).then(
         async (response) => `${response.status} ${((await response.json()) as { error?: { code: string } }).error?.code ?? 'issued'}`,
       );
+  }
+
+  it('make one JWKS fetch between them, for their first tokens and again for a flood of forged kids on both', async () => {
+    const ask = await tenantSigningInWithIdp('acme');
 
     const genuine = await idp.token();
     const before = await idp.jwksFetches();
@@ -257,5 +262,14 @@ describeWith(['postgresql', 'redis'], 'two replicas sharing Redis', () => {
     );
     expect(new Set(answers)).toEqual(new Set(['401 end_user_key_unknown']));
     expect((await idp.jwksFetches()) - before).toBe(2);
+  });
+
+  it('accept a key published after one of them fetched the shared set, on the other one first', async () => {
+    const ask = await tenantSigningInWithIdp('globex');
+    const [first, second] = replicas.urls;
+    expect(await ask(first, await idp.token())).toBe('201 issued');
+    await idp.addKey();
+    // The second replica's first look finds the first one's set in Redis, without the new key: it refetches.
+    expect(await ask(second, await idp.token())).toBe('201 issued');
   });
 });
