@@ -128,6 +128,10 @@ describe('an OpenID provider rotating its keys (oidc-provider over https, a priv
   });
 
   it('shows each fetch in GET /v1/end-user-auth and counts it', async () => {
+    // A new version of the issuer row: its first token fetches the set.
+    await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [issuerConfig(idp, { jwksMaxAgeSeconds: 600 })] });
+    ctx.clock.advance(1_000);
+    await clientIssue(ctx.t, ctx.tenant, await idp.token()).expect(201);
     const { body } = await ctx.t.http.get('/v1/end-user-auth').set(bearer(ctx.tenant.key)).expect(200);
     const [issuer] = body.issuers;
     expect(issuer.jwksMaxAgeSeconds).toBe(600);
