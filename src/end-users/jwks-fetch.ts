@@ -2,6 +2,7 @@ import { JSONWebKeySet, JWK } from 'jose';
 import { request } from 'undici';
 import { ForbiddenAddressError } from '../outbound/guarded-dispatcher';
 import { OutboundPolicy } from '../outbound/outbound-policy';
+import { BodyTooLargeError, readCapped } from '../outbound/read-capped';
 
 /** A key set is a few keys; anything much larger is not one. */
 const MAX_JWKS_BYTES = 64 * 1024;
@@ -76,17 +77,10 @@ export async function fetchJwks(outbound: OutboundPolicy, url: string, signal: A
       throw new JwksFetchError('status', response.statusCode);
     }
     cacheControl = response.headers['cache-control'];
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > MAX_JWKS_BYTES) {
-        response.body.destroy();
-        throw new JwksFetchError('too_large');
-      }
-      chunks.push(chunk);
-    }
-    body = Buffer.concat(chunks);
+    body = await readCapped(response.body, MAX_JWKS_BYTES).catch((error: unknown) => {
+      response.body.destroy();
+      throw error instanceof BodyTooLargeError ? new JwksFetchError('too_large') : error;
+    });
   } catch (error) {
     throw error instanceof JwksFetchError ? error : new JwksFetchError(transportCause(error), undefined, describe(error));
   }

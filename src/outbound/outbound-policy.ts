@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Dispatcher } from 'undici';
 import { invalidField } from '../common/errors/validation-errors';
 import { AppConfig } from '../config/app-config';
@@ -33,7 +33,7 @@ export class OutboundPolicy implements OnModuleDestroy {
   constructor(
     config: AppConfig,
     @Inject(OUTBOUND_RESOLVER) resolver: Resolver,
-    @Optional() @Inject(OUTBOUND_EXTRA_CA_CERTIFICATES) extraCaCertificates: string[] = [],
+    @Inject(OUTBOUND_EXTRA_CA_CERTIFICATES) extraCaCertificates: string[],
   ) {
     this.allowPrivate = config.allowPrivateNetworkUrls;
     this.dispatcher = guardedDispatcher({ allowPrivate: this.allowPrivate, resolver, extraCaCertificates });

@@ -15,7 +15,14 @@ import { testEncryptionKey } from './test-app';
 export function providerHttpClient(clock = new FakeClock()): ProviderHttpClient {
   const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', ENCRYPTION_KEYS: testEncryptionKey(), ALLOW_PRIVATE_NETWORK_URLS: 'true' });
   const registry = { names: () => [] };
-  return new ProviderHttpClient(config, clock, new OutboundPolicy(config, systemResolver), new Metrics(), new RedisChannels(undefined), {
-    get: () => registry,
-  } as unknown as ModuleRef);
+  return new ProviderHttpClient(
+    config,
+    clock,
+    new OutboundPolicy(config, systemResolver, []),
+    new Metrics(),
+    new RedisChannels(undefined),
+    {
+      get: () => registry,
+    } as unknown as ModuleRef,
+  );
 }

@@ -5,6 +5,7 @@ import { Clock } from '../../common/clock/clock';
 import { AppConfig } from '../../config/app-config';
 import { ForbiddenAddressError } from '../../outbound/guarded-dispatcher';
 import { OutboundPolicy } from '../../outbound/outbound-policy';
+import { BodyTooLargeError, readCapped } from '../../outbound/read-capped';
 import { AccountContext } from '../provider-adapter';
 import { ProviderRegistry } from '../provider-registry';
 import { providerErrors } from '../providers.errors';
@@ -126,7 +127,7 @@ export class ProviderHttpClient {
         dispatcher: this.outbound.dispatcher,
         signal: this.clock.timeout(this.config.providerTimeoutMs),
       });
-      const text = await readLimited(response.body);
+      const text = (await readCapped(response.body, MAX_RESPONSE_BYTES)).toString('utf8');
       const retryAfter =
         response.headers['retry-after'] ?? (call.rateLimitResetHeader ? response.headers[call.rateLimitResetHeader] : undefined);
       return this.classify(call, response.statusCode, retryAfter, text);
@@ -198,7 +199,7 @@ export class ProviderHttpClient {
         countsAsOutage: false,
       };
     }
-    if (error instanceof ResponseTooLargeError) {
+    if (error instanceof BodyTooLargeError) {
       return {
         error: providerErrors.provider_bad_response({ provider: call.provider, reason: 'response_too_large' }),
         reason: 'too large',
@@ -244,8 +245,6 @@ type AttemptOutcome =
   | { response: ProviderResponse; outcome: AttemptLabel }
   | { error: Error; reason: string; outcome: AttemptLabel; retryable: boolean; retryAfterMs?: number; countsAsOutage: boolean };
 
-class ResponseTooLargeError extends Error {}
-
 function secretsOf(call: ProviderRequest): string[] {
   const values: unknown[] = [
     ...Object.values(call.account.secrets as Record<string, unknown>),
@@ -253,17 +252,6 @@ function secretsOf(call: ProviderRequest): string[] {
     call.headers?.authorization,
   ];
   return values.filter((value): value is string => typeof value === 'string' && value.length > 0);
-}
-
-async function readLimited(body: AsyncIterable<Buffer>): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > MAX_RESPONSE_BYTES) throw new ResponseTooLargeError();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseJson(text: string): unknown {
