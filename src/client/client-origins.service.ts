@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TenantSettingsDto } from '../tenants/dto/tenant-settings.dto';
-import { TenantsRepository } from '../tenants/tenants.repository';
+import { TenantsBySlug } from '../tenants/tenants-by-slug';
 import { clientErrors } from './client.errors';
 
 /** The browser routes, `/v1/client/{tenantSlug}/…`: the only ones with CORS. */
@@ -23,7 +23,7 @@ interface OriginVerdict {
  */
 @Injectable()
 export class ClientOrigins {
-  constructor(private readonly tenants: TenantsRepository) {}
+  constructor(private readonly tenants: TenantsBySlug) {}
 
   /** Fastify onRequest hook: decides the origin before anything else can answer, and sets the CORS headers. */
   async onRequest(fastifyRequest: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -32,7 +32,7 @@ export class ClientOrigins {
     reply.header('vary', 'Origin');
     const origin = request.headers.origin;
     if (origin === undefined) return;
-    const tenant = await this.tenants.findBySlug(request.params.tenantSlug ?? '');
+    const tenant = await this.tenants.find(request.params.tenantSlug ?? '');
     const allowed = Boolean(tenant && allowedOriginsOf(tenant.settings).includes(origin));
     request.originVerdict = { allowed, tenantId: tenant?.id };
     if (allowed) {

@@ -33,14 +33,22 @@ export class TenantCache<V> {
     feed.onChange((tenantId) => this.invalidate(tenantId));
   }
 
-  /** The value for `key` from memory while fresh, else from `load` (absent values are never kept). */
-  async get(key: string, load: () => Promise<V | undefined>, tenantOf: (value: V) => string | undefined): Promise<V | undefined> {
+  /**
+   * The value for `key` from memory while fresh, else from `load` (absent values are never kept). `expiresAt` (ms
+   * since the epoch) shortens how long a value may be kept, for values with a life of their own.
+   */
+  async get(
+    key: string,
+    load: () => Promise<V | undefined>,
+    tenantOf: (value: V) => string | undefined,
+    expiresAt?: (value: V) => number,
+  ): Promise<V | undefined> {
     const now = this.clock.now().getTime();
     const cached = this.fresh(key, now);
     if (cached) return cached.value;
     const generation = this.generation;
     const value = await load();
-    if (value !== undefined && generation === this.generation) this.keep(key, value, tenantOf(value), now);
+    if (value !== undefined && generation === this.generation) this.keep(key, value, tenantOf(value), now, expiresAt?.(value));
     return value;
   }
 
@@ -62,9 +70,9 @@ export class TenantCache<V> {
     return fresh;
   }
 
-  private keep(key: string, value: V, tenantId: string | undefined, now: number): void {
-    if (this.ttlMs > 0 && this.feed.reliable)
-      this.entries.set(key, { value, tenantId: tenantId?.toLowerCase(), expiresAt: now + this.ttlMs });
+  private keep(key: string, value: V, tenantId: string | undefined, now: number, expiresAt = Infinity): void {
+    const until = Math.min(now + this.ttlMs, expiresAt);
+    if (until > now && this.feed.reliable) this.entries.set(key, { value, tenantId: tenantId?.toLowerCase(), expiresAt: until });
   }
 
   private invalidate(tenantId: string | undefined): void {

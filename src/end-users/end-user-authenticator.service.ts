@@ -5,7 +5,7 @@ import { AppError, ErrorSubject } from '../common/errors/app-error';
 import { Clock } from '../common/clock/clock';
 import { hashApiKey, isSessionCredential } from '../crypto/api-key-codec';
 import { tenantErrors } from '../tenants/tenants.errors';
-import { TenantsRepository } from '../tenants/tenants.repository';
+import { TenantsBySlug } from '../tenants/tenants-by-slug';
 import { EndUserRevocationsRepository } from './end-user-revocations.repository';
 import { EndUserSessionsRepository } from './end-user-sessions.repository';
 import { endUserErrors } from './end-users.errors';
@@ -14,12 +14,13 @@ import { IdentityTokenVerifier } from './identity-token-verifier';
 /**
  * Turns an end user's credential, presented on a tenant's browser route, into a principal: a JWT from one of the
  * tenant's identity providers, or a Callpass session (`cp_sess_…`). The tenant is the route's; the user is the
- * credential's. Nothing is cached, so a revocation holds from the next request on, on every replica.
+ * credential's. What it reads is cached only until its tenant changes (TenantCache), so a revocation holds from the
+ * next request on, on every replica.
  */
 @Injectable()
 export class EndUserAuthenticator {
   constructor(
-    private readonly tenants: TenantsRepository,
+    private readonly tenants: TenantsBySlug,
     private readonly sessions: EndUserSessionsRepository,
     private readonly revocations: EndUserRevocationsRepository,
     private readonly verifier: IdentityTokenVerifier,
@@ -29,7 +30,7 @@ export class EndUserAuthenticator {
   /** A JWT from one of the tenant's identity providers. */
   async fromIdentityToken(tenantSlug: string, token: string | undefined): Promise<EndUserPrincipal> {
     if (!token) throw endUserErrors.end_user_auth_required();
-    const tenant = await this.tenants.findBySlug(tenantSlug);
+    const tenant = await this.tenants.find(tenantSlug);
     if (!tenant) throw tenantErrors.tenant_not_found();
     return refusalsAbout({ actorKind: 'end_user', tenantId: tenant.id }, async () => {
       if (tenant.status !== 'active') throw authErrors.tenant_suspended();

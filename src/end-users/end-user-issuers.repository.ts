@@ -13,10 +13,6 @@ export class EndUserIssuersRepository {
     return db.endUserIssuer.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } });
   }
 
-  findByIssuer(tenantId: string, issuer: string): Promise<EndUserIssuer | null> {
-    return this.prisma.endUserIssuer.findUnique({ where: { tenantId_issuer: { tenantId, issuer } } });
-  }
-
   /** Makes the tenant's issuers exactly `issuers`: others are deleted, existing ones (by `issuer`) keep their id. */
   async replaceAll(tenantId: string, issuers: IssuerWrite[], db: Db): Promise<void> {
     await db.endUserIssuer.deleteMany({ where: { tenantId, issuer: { notIn: issuers.map(({ issuer }) => issuer) } } });

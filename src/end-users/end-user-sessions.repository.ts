@@ -3,6 +3,7 @@ import { afterCursor, CursorPosition } from '../common/pagination/cursor';
 import { DATABASE_CONNECTION, DatabaseConnection } from '../database/database-connection';
 import { HOT_PATH } from '../database/hot-path-statements';
 import { Db, PrismaService } from '../database/prisma.service';
+import { TenantCache, TenantCaches } from '../database/tenant-cache';
 import { Capability } from '../generated/prisma/client';
 
 export interface SessionAuthenticationRow {
@@ -34,16 +35,30 @@ export interface NewEndUserSession {
 /** Every method is addressed by tenant first, except the per-request lookup by the credential's hash. */
 @Injectable()
 export class EndUserSessionsRepository {
+  /** By hash: a session's revocation, its creator key's and its tenant's changes are all changes of its tenant. */
+  private readonly authentications: TenantCache<SessionAuthenticationRow>;
+
   constructor(
     private readonly prisma: PrismaService,
     @Inject(DATABASE_CONNECTION) private readonly db: DatabaseConnection,
-  ) {}
+    caches: TenantCaches,
+  ) {
+    this.authentications = caches.create('end_user_sessions', 100_000);
+  }
 
-  /** The session and its tenant's state, by hash, in one prepared statement (hot path). */
-  async findForAuthentication(secretHash: string): Promise<SessionAuthenticationRow | undefined> {
-    const { text, name } = HOT_PATH.authenticateSession;
-    const [row] = await this.db.query<SessionAuthenticationRow>(text, [secretHash], name);
-    return row;
+  /** The session and its tenant's state, by hash, in one prepared statement (hot path), kept until it expires. */
+  findForAuthentication(secretHash: string): Promise<SessionAuthenticationRow | undefined> {
+    const load = async () => {
+      const { text, name } = HOT_PATH.authenticateSession;
+      const [row] = await this.db.query<SessionAuthenticationRow>(text, [secretHash], name);
+      return row;
+    };
+    return this.authentications.get(
+      secretHash,
+      load,
+      (row) => row.tenantId,
+      (row) => row.expiresAt.getTime(),
+    );
   }
 
   create(tenantId: string, session: NewEndUserSession, db: Db) {

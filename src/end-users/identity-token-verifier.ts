@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, errors, JWTPayload, jwtVerify, JWTVerifyGetKey } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { AppError } from '../common/errors/app-error';
 import { Clock } from '../common/clock/clock';
 import { openRowSecret } from '../crypto/row-secrets';
 import { DecryptionError, SecretBox } from '../crypto/secret-box';
+import { TenantCache, TenantCaches } from '../database/tenant-cache';
 import { EndUserIssuer } from '../generated/prisma/client';
 import { EndUserIssuersRepository } from './end-user-issuers.repository';
 import { endUserErrors } from './end-users.errors';
-import { JwksCacheService } from './jwks-cache.service';
+import { IssuerKeyLookup, JwksCacheService } from './jwks-cache.service';
 
 /** RFC 8725 asks verifiers to bound what they parse; an IdP token is a few hundred bytes to a few KB. */
 const MAX_TOKEN_LENGTH = 8192;
@@ -30,36 +31,64 @@ export interface VerifiedIdentity {
   clockSkewSeconds: number;
 }
 
+interface Verified {
+  identity: VerifiedIdentity;
+  /** Until when the verdict may be reused: the token's expiry, or sooner when the keys that verified it may change. */
+  trustedUntil: number;
+}
+
 /**
  * Verifies an end user's JWT from one of the tenant's trusted identity providers (jose). The issuer is chosen by the
  * token's `iss` among the tenant's own issuers only, and everything is checked against that issuer's configuration:
- * algorithms, key, audience, type, lifetime and the user claim.
+ * algorithms, key, audience, type, lifetime and the user claim. A browser presents the same token for many Callpass
+ * tokens, so a verdict is kept by the token's hash (TenantCache: until the tenant changes, the token expires, or the
+ * key set that verified it is due to be fetched again, whichever comes first).
  */
 @Injectable()
 export class IdentityTokenVerifier {
   /** Per issuer row, with the row's last change: a reconfigured issuer gets fresh keys in place of the old. */
-  private readonly keys = new LRUCache<string, { version: number; key: JWTVerifyGetKey | KeyObject }>({ max: MAX_KEY_SETS });
+  private readonly keys = new LRUCache<string, { version: number; key: IssuerKeyLookup | KeyObject }>({ max: MAX_KEY_SETS });
+  /** Each tenant's issuers, all of them (at most five): an unknown `iss` is refused without a query. */
+  private readonly tenantIssuers: TenantCache<EndUserIssuer[]>;
+  private readonly verdicts: TenantCache<Verified>;
 
   constructor(
     private readonly issuers: EndUserIssuersRepository,
     private readonly secretBox: SecretBox,
     private readonly jwks: JwksCacheService,
     private readonly clock: Clock,
-  ) {}
+    caches: TenantCaches,
+  ) {
+    this.tenantIssuers = caches.create('end_user_issuers', 10_000);
+    this.verdicts = caches.create('end_user_token_verdicts', 100_000);
+  }
 
   async verify(tenantId: string, token: string): Promise<VerifiedIdentity> {
     if (token.length > MAX_TOKEN_LENGTH) throw endUserErrors.end_user_token_too_long();
+    const key = `${tenantId}\n${createHash('sha256').update(token).digest('base64')}`;
+    const verified = await this.verdicts.get(
+      key,
+      () => this.verifyAfresh(tenantId, token),
+      () => tenantId,
+      (verdict) => verdict.trustedUntil,
+    );
+    return verified!.identity;
+  }
+
+  private async verifyAfresh(tenantId: string, token: string): Promise<Verified> {
     const { header, claims } = decode(token);
     if (SELF_KEYED_HEADERS.some((name) => name in header)) throw endUserErrors.end_user_token_header_refused();
-    const issuer = typeof claims.iss === 'string' && ISSUER.test(claims.iss) ? await this.issuers.findByIssuer(tenantId, claims.iss) : null;
+    const issuer = typeof claims.iss === 'string' && ISSUER.test(claims.iss) ? await this.issuerOf(tenantId, claims.iss) : undefined;
     if (!issuer) throw endUserErrors.end_user_issuer_unknown();
     // Checked before any key is looked at: `none`, and HS tokens against public keys, never reach verification.
     if (typeof header.alg !== 'string' || !issuer.algorithms.includes(header.alg)) throw endUserErrors.end_user_algorithm_not_allowed();
 
     const now = this.clock.now();
+    let key: IssuerKeyLookup | KeyObject;
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.keyOf(issuer) as JWTVerifyGetKey, {
+      key = this.keyOf(issuer);
+      ({ payload } = await jwtVerify(token, key as JWTVerifyGetKey, {
         issuer: issuer.issuer,
         audience: issuer.audience,
         algorithms: issuer.algorithms,
@@ -79,16 +108,27 @@ export class IdentityTokenVerifier {
       throw endUserErrors.end_user_claim_missing({ claim: 'email_verified' });
     const userId = issuer.userIdPrefix + claimed;
     if (!USER_ID.test(userId)) throw endUserErrors.end_user_claim_missing({ claim: issuer.userClaim });
-    return {
+    const identity = {
       issuer: issuer.issuer,
       userId,
       issuedAt: payload.iat!,
       expiresAt: new Date(payload.exp! * 1000),
       clockSkewSeconds: issuer.clockSkewSeconds,
     };
+    const keysTrustedUntil = key instanceof KeyObject ? Infinity : key.trustedUntil();
+    return { identity, trustedUntil: Math.min(identity.expiresAt.getTime(), keysTrustedUntil) };
   }
 
-  private keyOf(issuer: EndUserIssuer): JWTVerifyGetKey | KeyObject {
+  private async issuerOf(tenantId: string, issuer: string): Promise<EndUserIssuer | undefined> {
+    const all = await this.tenantIssuers.get(
+      tenantId,
+      () => this.issuers.list(tenantId),
+      () => tenantId,
+    );
+    return all!.find((candidate) => candidate.issuer === issuer);
+  }
+
+  private keyOf(issuer: EndUserIssuer): IssuerKeyLookup | KeyObject {
     const version = issuer.updatedAt.getTime();
     const cached = this.keys.get(issuer.id);
     if (cached?.version === version) return cached.key;
@@ -97,7 +137,7 @@ export class IdentityTokenVerifier {
     return key;
   }
 
-  private createKey(issuer: EndUserIssuer): JWTVerifyGetKey | KeyObject {
+  private createKey(issuer: EndUserIssuer): IssuerKeyLookup | KeyObject {
     if (issuer.jwksUrl) return this.jwks.keysOf(issuer);
     if (issuer.publicKeyPem) return createPublicKey(issuer.publicKeyPem);
     return createSecretKey(

@@ -18,6 +18,9 @@ export const JWKS_REFETCH_WINDOW_MS = 5_000;
 /** After a key set could not be fetched, how long tokens of its issuer are refused without another fetch. */
 export const JWKS_FAILURE_BACKOFF_MS = 10_000;
 
+/** An issuer's key lookup, and until when the keys it last answered from may be trusted (ms since the epoch). */
+export type IssuerKeyLookup = JWTVerifyGetKey & { trustedUntil(): number };
+
 /** A key set as fetched, with when it was fetched and until when it is used (ms since the epoch). */
 interface FetchedKeySet {
   jwks: JSONWebKeySet;
@@ -62,9 +65,9 @@ export class JwksCacheService {
   ) {}
 
   /** The key lookup for one version of an issuer's row; a changed row gets a new one, with nothing carried over. */
-  keysOf(issuer: EndUserIssuer): JWTVerifyGetKey {
+  keysOf(issuer: EndUserIssuer): IssuerKeyLookup {
     const state: IssuerKeys = { failedUntil: 0, kidRefetchFailedUntil: 0, fetches: 0 };
-    return async (header, token) => {
+    const lookup: JWTVerifyGetKey = async (header, token) => {
       const now = this.clock.now().getTime();
       if (now < state.failedUntil) throw endUserErrors.end_user_keys_unavailable();
       const fresh = (set: FetchedKeySet) => now < set.expiresAt;
@@ -90,6 +93,7 @@ export class JwksCacheService {
         return set.keys(header, token);
       }
     };
+    return Object.assign(lookup, { trustedUntil: () => state.current?.expiresAt ?? 0 });
   }
 
   /** Fetches a JWKS once, as a PUT checks it: throws the JwksFetchError naming the cause. */

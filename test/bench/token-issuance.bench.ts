@@ -1,8 +1,9 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
+import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import twilio from 'twilio';
 import { generateApiKey, hashApiKey } from '../../src/crypto/api-key-codec';
@@ -14,8 +15,11 @@ import { PEER_SCHEMA, PeerMint } from './peers/peer-setup';
 /**
  * `npm run bench`: Twilio token issuance through Callpass (built, production mode, on PostgreSQL) against the routes
  * a tenant would otherwise write, all in one run: the quickstart (Express + the twilio helper, no auth, no audit),
- * a bare audited route (Fastify, one key SELECT and one awaited audit INSERT per token) and a bare batched one
- * (key cached, concurrent audit rows in one durable INSERT). Each is its own process; the load generator
+ * a hand-written end-user route (Express, the IdP's JWT verified with jose, the twilio helper, no audit), a bare
+ * audited route (Fastify, one key SELECT and one awaited audit INSERT per token) and a bare batched one (key cached,
+ * concurrent audit rows in one durable INSERT). Callpass is measured on its tenant route (`POST /v1/tokens`) and its
+ * browser route (`POST /v1/client/{slug}/tokens`, with the IdP's JWT and with a session). Each server is its own
+ * process; the load generator
  * (autocannon's CLI) is another. Rounds are interleaved and the median of each target reported, with Callpass's
  * ratio to each peer, PostgreSQL's CPU per token, and a check that every 201 Callpass gave has its audit row. Every
  * other provider whose tokens Callpass signs itself is measured through Callpass too, against Callpass's Twilio.
@@ -23,11 +27,13 @@ import { PEER_SCHEMA, PeerMint } from './peers/peer-setup';
  *   BENCH_SECONDS       measured seconds per target and round (default 10), each after a 2 s warm-up
  *   BENCH_ROUNDS        interleaved rounds (default 3)
  *   BENCH_CPU_PROFILE   a folder: writes a V8 CPU profile of the service there (open it in Chrome DevTools)
+ *   BENCH_ONLY          measure only the targets whose names contain one of these comma-separated words (to profile one)
  *   BENCH_NODE          `current`: run on the Node that runs npm instead of Node 24 (test/bench/bench.sh)
  */
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ONLY = process.env.BENCH_ONLY?.split(',');
 const CONNECTIONS = 50;
 const DATABASE = 'callpass_bench';
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -37,6 +43,8 @@ interface Target {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** Served by Callpass: its 201s must each have an audit row. */
+  callpass?: boolean;
 }
 
 interface Measured {
@@ -48,15 +56,38 @@ interface Measured {
   postgresCpuMs: number;
 }
 
+const TARGETS = {
+  tenantRoute: 'Callpass POST /v1/tokens',
+  endUserJwt: 'Callpass browser route, IdP JWT',
+  endUserSession: 'Callpass browser route, session',
+  handWritten: 'hand-written end-user route',
+  quickstart: 'quickstart: Express + twilio helper',
+  audited: 'bare audited: SELECT + INSERT per token',
+  batched: 'bare batched: cached key, batched INSERT',
+};
+/** The ratios the issue's goals are stated in: [numerator, denominator]. */
+const RATIOS: [string, string][] = [
+  [TARGETS.endUserJwt, TARGETS.handWritten],
+  [TARGETS.endUserJwt, TARGETS.batched],
+  [TARGETS.endUserSession, TARGETS.handWritten],
+  [TARGETS.endUserSession, TARGETS.batched],
+  [TARGETS.tenantRoute, TARGETS.batched],
+  [TARGETS.tenantRoute, TARGETS.audited],
+  [TARGETS.tenantRoute, TARGETS.quickstart],
+];
+
 async function main() {
   const databaseUrl = await freshDatabase();
   const adminKey = generateApiKey('admin').key;
   const mint = benchAccount();
+  const idp = await benchIdentityProvider(mint.identity);
   const peerKey = generateApiKey('tenant').key;
   await preparePeers(databaseUrl, peerKey);
 
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  const [servicePort, quickstartPort, auditedPort, batchedPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [servicePort, quickstartPort, handWrittenPort, auditedPort, batchedPort] = await Promise.all(
+    Array.from({ length: 5 }, () => freePort()),
+  );
   const peerEnv = { DATABASE_URL: databaseUrl, PEER_MINT: JSON.stringify(mint) };
   const processes = [
     start(process.execPath, [...profile, 'dist/main.js'], {
@@ -67,39 +98,52 @@ async function main() {
       BOOTSTRAP_ADMIN_KEY: adminKey,
     }),
     startPeer('quickstart', quickstartPort, peerEnv),
+    startPeer('hand-written-end-user', handWrittenPort, {
+      ...peerEnv,
+      PEER_IDP: JSON.stringify({ issuer: idp.issuer, audience: idp.audience }),
+      PEER_IDP_PUBLIC_KEY: idp.publicKeyPem,
+    }),
     startPeer('bare-audited', auditedPort, peerEnv),
     startPeer('bare-batched', batchedPort, peerEnv),
   ];
   try {
     const serviceUrl = `http://127.0.0.1:${servicePort}`;
     await ready(`${serviceUrl}/health/ready`);
-    for (const port of [quickstartPort, auditedPort, batchedPort]) await ready(`http://127.0.0.1:${port}/`, 404);
-    const { tenantKey, endpointId, otherEndpoints } = await seed(serviceUrl, adminKey, mint);
+    for (const port of [quickstartPort, handWrittenPort, auditedPort, batchedPort]) await ready(`http://127.0.0.1:${port}/`, 404);
+    const { tenantKey, endpointId, otherEndpoints, session } = await seed(serviceUrl, adminKey, mint, idp);
     const json = { 'content-type': 'application/json' };
-    const peerTarget = (name: string, port: number, auth: boolean): Target => ({
+    const bearer = (credential: string) => ({ ...json, authorization: `Bearer ${credential}` });
+    const peerTarget = (name: string, port: number, credential?: string): Target => ({
       name,
       url: `http://127.0.0.1:${port}/token`,
-      headers: auth ? { ...json, authorization: `Bearer ${peerKey}` } : json,
+      headers: credential ? bearer(credential) : json,
       body: '{}',
     });
+    const browserRoute = `${serviceUrl}/v1/client/bench/tokens`;
     const targets: Target[] = [
       {
-        name: 'Callpass POST /v1/tokens',
+        name: TARGETS.tenantRoute,
         url: `${serviceUrl}/v1/tokens`,
-        headers: { ...json, authorization: `Bearer ${tenantKey}` },
+        headers: bearer(tenantKey),
         body: JSON.stringify({ endpointId }),
+        callpass: true,
       },
-      peerTarget('quickstart: Express + twilio helper', quickstartPort, false),
-      peerTarget('bare audited: SELECT + INSERT per token', auditedPort, true),
-      peerTarget('bare batched: cached key, batched INSERT', batchedPort, true),
+      { name: TARGETS.endUserJwt, url: browserRoute, headers: bearer(idp.token), body: '{}', callpass: true },
+      { name: TARGETS.endUserSession, url: browserRoute, headers: bearer(session), body: '{}', callpass: true },
+      peerTarget(TARGETS.handWritten, handWrittenPort, idp.token),
+      peerTarget(TARGETS.quickstart, quickstartPort),
+      peerTarget(TARGETS.audited, auditedPort, peerKey),
+      peerTarget(TARGETS.batched, batchedPort, peerKey),
       ...otherEndpoints.map(({ title, endpointId: id }) => ({
-        name: `Callpass POST /v1/tokens, ${title}`,
+        name: `${TARGETS.tenantRoute}, ${title}`,
         url: `${serviceUrl}/v1/tokens`,
-        headers: { ...json, authorization: `Bearer ${tenantKey}` },
+        headers: bearer(tenantKey),
         body: JSON.stringify({ endpointId: id }),
+        callpass: true,
       })),
     ];
 
+    if (ONLY) targets.splice(0, targets.length, ...targets.filter((target) => ONLY.some((word) => target.name.includes(word))));
     const results = new Map<string, Measured[]>(targets.map((target) => [target.name, []]));
     let callpassAnswers = 0;
     for (let round = 1; round <= ROUNDS; round += 1) {
@@ -109,12 +153,12 @@ async function main() {
         const measured = await load(target, SECONDS);
         const postgresCpuMs = postgresCpuMsSince(cpuBefore);
         results.get(target.name)!.push({ ...measured, postgresCpuMs });
-        if (target.name.startsWith('Callpass')) callpassAnswers += warmUp.ok + measured.ok;
+        if (target.callpass) callpassAnswers += warmUp.ok + measured.ok;
         console.error(`round ${round}: ${target.name}: ${measured.tokensPerSecond.toFixed(0)} tokens/s, p99 ${measured.p99} ms`);
       }
     }
     const auditRows = await countIssued(databaseUrl);
-    report(targets, results, auditRows, callpassAnswers, otherEndpoints.length);
+    report(targets, results, auditRows, callpassAnswers);
     console.log(`Callpass peak memory (resident): ${peakMemoryMb(processes[0].pid!)} MB`);
     console.log(`\nsigning one access token, in process:\n${signingCost(mint)}`);
   } finally {
@@ -122,7 +166,7 @@ async function main() {
   }
 }
 
-function report(targets: Target[], results: Map<string, Measured[]>, auditRows: number, callpassAnswers: number, others: number) {
+function report(targets: Target[], results: Map<string, Measured[]>, auditRows: number, callpassAnswers: number) {
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const summary = targets.map((target) => {
     const runs = results.get(target.name)!;
@@ -147,12 +191,12 @@ function report(targets: Target[], results: Map<string, Measured[]>, auditRows: 
       `${row.name.padEnd(42)} ${row.tokensPerSecond.toFixed(0).padStart(9)} ${`${row.p50} ms`.padStart(8)} ${`${row.p99} ms`.padStart(8)} ${String(row.failed).padStart(7)} ${`${row.postgresCpuPerToken.toFixed(1)} µs`.padStart(13)}`,
     );
   }
-  const [callpass, ...rest] = summary;
-  const peers = rest.slice(0, rest.length - others);
+  const rate = (name: string) => summary.find((row) => row.name === name)?.tokensPerSecond ?? NaN;
   console.log('');
-  for (const peer of peers) console.log(`Callpass / ${peer.name}: ${(callpass.tokensPerSecond / peer.tokensPerSecond).toFixed(2)}x`);
-  for (const other of rest.slice(peers.length))
-    console.log(`${other.name} / Twilio: ${(other.tokensPerSecond / callpass.tokensPerSecond).toFixed(2)}x`);
+  for (const [numerator, denominator] of RATIOS)
+    console.log(`${numerator} / ${denominator}: ${(rate(numerator) / rate(denominator)).toFixed(2)}x`);
+  for (const other of summary.filter((row) => row.name.startsWith(`${TARGETS.tenantRoute}, `)))
+    console.log(`${other.name} / Twilio: ${(other.tokensPerSecond / rate(TARGETS.tenantRoute)).toFixed(2)}x`);
   const refused = summary.filter((row) => row.failed > 0).map((row) => row.name);
   if (refused.length) console.log(`\nNOT VALID: answers other than 2xx from ${refused.join(', ')}; their figures measure refusals`);
   const verdict = auditRows >= callpassAnswers ? 'every 201 has its row' : 'MISSING ROWS';
@@ -242,18 +286,41 @@ function signingCost({ config, secrets, identity }: PeerMint): string {
   return `  callpass accessToken(): ${ours.toFixed(1)} µs\n  twilio-node AccessToken.toJwt(): ${helper.toFixed(1)} µs (${(helper / ours).toFixed(0)}x)`;
 }
 
-async function seed(url: string, adminKey: string, { config, secrets, identity }: PeerMint) {
-  const call = async (route: string, key: string, body: unknown) => {
+/** The tenant's identity provider: an RS256 key pair, and one user's JWT (valid for the whole run). */
+interface BenchIdentityProvider {
+  issuer: string;
+  audience: string;
+  publicKeyPem: string;
+  token: string;
+}
+
+async function benchIdentityProvider(user: string): Promise<BenchIdentityProvider> {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const issuer = 'https://idp.bench.example/';
+  const audience = 'callpass-bench';
+  const token = await new SignJWT({})
+    .setProtectedHeader({ alg: 'RS256' })
+    .setIssuer(issuer)
+    .setAudience(audience)
+    .setSubject(user)
+    .setIssuedAt()
+    .setExpirationTime('2h')
+    .sign(privateKey);
+  return { issuer, audience, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), token };
+}
+
+async function seed(url: string, adminKey: string, { config, secrets, identity }: PeerMint, idp: BenchIdentityProvider) {
+  const call = async (route: string, key: string, body: unknown, method = 'POST') => {
     const response = await fetch(`${url}${route}`, {
-      method: 'POST',
+      method,
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
     if (!response.ok) throw new Error(`${route}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as { id: string; key: string };
+    return (await response.json()) as { id: string; key: string; session: string };
   };
   // Limits far above what the run reaches: they are still counted on every request, as in production.
-  const rateLimits = { keyPerMinute: 1_000_000, tenantPerMinute: 10_000_000 };
+  const rateLimits = { userPerMinute: 100_000, keyPerMinute: 1_000_000, tenantPerMinute: 10_000_000 };
   const tenant = await call('/v1/admin/tenants', adminKey, { slug: 'bench', name: 'Bench', settings: { rateLimits } });
   const tenantKey = (await call(`/v1/admin/tenants/${tenant.id}/api-keys`, adminKey, { name: 'bench' })).key;
   const account = await call('/v1/provider-accounts', tenantKey, { provider: 'twilio', name: 'bench', config, secrets });
@@ -277,7 +344,18 @@ async function seed(url: string, adminKey: string, { config, secrets, identity }
     });
     otherEndpoints.push({ title: kit.title, endpointId: otherEndpoint.id });
   }
-  return { tenantKey, endpointId: endpoint.id, otherEndpoints };
+  const { issuer, audience, publicKeyPem } = idp;
+  await call(
+    '/v1/end-user-auth',
+    tenantKey,
+    { issuers: [{ issuer, audience, publicKeyPem, algorithms: ['RS256'] }], sessions: true },
+    'PUT',
+  );
+  // Its own user, so that the JWT's and the session's requests do not share the per-user limit.
+  const sessionUser = `session_${identity}`;
+  await call('/v1/endpoints', tenantKey, { providerAccountId: account.id, userId: sessionUser, capabilities: ['incoming', 'outgoing'] });
+  const { session } = await call('/v1/sessions', tenantKey, { userId: sessionUser, ttlSeconds: 24 * 3600 });
+  return { tenantKey, endpointId: endpoint.id, otherEndpoints, session };
 }
 
 async function preparePeers(databaseUrl: string, peerKey: string): Promise<void> {

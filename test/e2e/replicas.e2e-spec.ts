@@ -57,6 +57,23 @@ describeWith(['postgresql'], 'two replicas', () => {
     expect(elapsed).toBeLessThanOrEqual(OTHER_REPLICA_BOUND_MS);
   });
 
+  it('a signed-out end user: refused by the other replica within a second, though it had their session in memory', async () => {
+    const t = await tenantWithEndpoint('replica-end-user');
+    const settings = { rateLimits: { userPerMinute: 100_000 } };
+    expect((await callJson(first, 'PATCH', `/v1/admin/tenants/${t.tenantId}`, replicas.adminKey, { settings })).status).toBe(200);
+    expect((await callJson(first, 'PUT', '/v1/end-user-auth', t.key, { sessions: true })).status).toBe(200);
+    const { session } = (await callJson(first, 'POST', '/v1/sessions', t.key, { userId: 'u1' })).body as { session: string };
+    const mint = () => callJson(second, 'POST', '/v1/client/replica-end-user/tokens', session, {});
+    for (let warm = 0; warm < 3; warm += 1) expect((await mint()).status).toBe(201);
+    expect((await callJson(first, 'POST', '/v1/users/u1/revoke', t.key)).status).toBe(200);
+    const changedAt = Date.now();
+    let answer = await mint();
+    while (answer.status === 201 && Date.now() - changedAt <= OTHER_REPLICA_BOUND_MS) answer = await mint();
+    const elapsed = Date.now() - changedAt;
+    console.log(`a signed-out end user: refused by the other replica ${elapsed} ms after the revocation`);
+    expect([answer.status, (answer.body as { error?: { code: string } }).error?.code]).toEqual([401, 'end_user_session_revoked']);
+  });
+
   it("extend one tenant's chains together without a gap: every 201 has its row, and the chains verify", async () => {
     const t = await tenantWithEndpoint('replica-chain');
     const answers = await Promise.all(
