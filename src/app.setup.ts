@@ -18,6 +18,7 @@ import { nameServerSpans } from './tracing/spans';
 import { flattenValidationErrors, validationFailed } from './common/errors/validation-errors';
 import { exceedsDepth } from './common/validation/json-depth';
 import { RejectUnstorableTextPipe } from './common/validation/reject-unstorable-text.pipe';
+import { ClientLimits } from './rate-limits/client-limits';
 
 /** A client's own X-Request-Id is logged (sanitised) next to ours, never used as ours. */
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -57,6 +58,8 @@ export function createHttpAdapter(logger: Logger, options: HttpOptions = {}): Fa
   });
   fastify.addHook('onResponse', async (request, reply) => {
     // A probe polls every few seconds: its answer is news only when it is not a healthy one.
+    // A flooding client's refusals are counted and logged once (ClientLimits), not a line each.
+    if (ClientLimits.refused(request)) return;
     const level = isHealthProbe(request) && reply.statusCode < 400 ? 'debug' : 'info';
     request.log[level](
       {
@@ -101,6 +104,23 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     }),
   );
   app.useGlobalFilters(new HttpExceptionFilter(optional(app, TokenRouteRefusals)));
+  const clientLimits = optional(app, ClientLimits);
+  // Callback hooks, not async ones: they run for every request, and most pass straight through.
+  if (clientLimits)
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onRequest', (request, reply, done) => {
+        const admitted = clientLimits.admit(request, reply);
+        if (admitted === true) return;
+        if (admitted === false) return done();
+        admitted.then(() => done(), done);
+      })
+      .addHook('onSend', (request, reply, payload, done) => {
+        const counting = clientLimits.counted(request, reply);
+        if (!counting) return done(null, payload);
+        counting.then(() => done(null, payload), done);
+      });
   const origins = optional(app, ClientOrigins);
   if (origins)
     app

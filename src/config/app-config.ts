@@ -33,6 +33,12 @@ export class AppConfig {
   get cacheTtlMs(): number {
     return this.env.CACHE_TTL_SECONDS * 1000;
   }
+  get clientRequestsPerMinute(): number {
+    return this.env.CLIENT_REQUESTS_PER_MINUTE;
+  }
+  get clientAuthFailuresPerMinute(): number {
+    return this.env.CLIENT_AUTH_FAILURES_PER_MINUTE;
+  }
   /** Redis URL shared by the replicas, or undefined to keep counters in each process. */
   get redisUrl(): string | undefined {
     return this.env.REDIS_URL;

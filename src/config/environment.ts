@@ -73,6 +73,21 @@ export class Environment {
   @Max(300)
   CACHE_TTL_SECONDS = 10;
 
+  /**
+   * Per client address and minute: requests to the routes anyone can call with a credential of their own making
+   * (the browser routes, the embed exchange). Size it for the most users behind one NAT or proxy.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CLIENT_REQUESTS_PER_MINUTE = 600;
+
+  /** Per client address and minute: answers of 401 (bad keys, junk tokens) before the client is refused outright. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CLIENT_AUTH_FAILURES_PER_MINUTE = 60;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{40,}(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{40,})*$/, {

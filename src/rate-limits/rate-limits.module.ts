@@ -1,9 +1,12 @@
 import { Global, Module } from '@nestjs/common';
+import { TokenLogModule } from '../token-log/token-log.module';
+import { ClientLimits } from './client-limits';
 import { RateLimits } from './rate-limits';
 
 @Global()
 @Module({
-  providers: [RateLimits],
-  exports: [RateLimits],
+  imports: [TokenLogModule],
+  providers: [RateLimits, ClientLimits],
+  exports: [RateLimits, ClientLimits],
 })
 export class RateLimitsModule {}

@@ -9,6 +9,8 @@ export interface CountedRefusal {
   tenantId?: string;
   actorKind: string;
   actorId?: string;
+  /** The client's address (an IPv4 address or an IPv6 /64), so that a flood shows where it comes from. */
+  clientIp?: string;
   errorCode: string;
 }
 
@@ -19,7 +21,7 @@ const MAX_COUNTERS = 10_000;
 
 /**
  * Refusals of callers that did not authenticate (bad, revoked or expired keys; anonymous callers over a limit) are
- * counted per minute, per tenant, actor and code, and written as one token-log row per counter with its
+ * counted per minute, per tenant, actor, client and code, and written as one token-log row per counter with its
  * `requestCount`. An unauthenticated flood therefore writes a bounded number of rows: at most one per counter per
  * minute, and the counters themselves are bounded.
  */
@@ -66,6 +68,7 @@ export class RefusalTally implements OnModuleInit, OnModuleDestroy {
         tenantId: refusal.tenantId,
         actorKind: refusal.actorKind,
         actorId: refusal.actorId,
+        clientIp: refusal.clientIp,
         issuedAt: new Date(windowStart),
         outcome: 'refused',
         errorCode: refusal.errorCode,
@@ -76,5 +79,7 @@ export class RefusalTally implements OnModuleInit, OnModuleDestroy {
 }
 
 function counterKey(refusal: CountedRefusal, windowStart: number): string {
-  return [windowStart, refusal.tenantId ?? '', refusal.actorKind, refusal.actorId ?? '', refusal.errorCode].join('|');
+  return [windowStart, refusal.tenantId ?? '', refusal.actorKind, refusal.actorId ?? '', refusal.clientIp ?? '', refusal.errorCode].join(
+    '|',
+  );
 }

@@ -1,5 +1,5 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, KeyObject, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
@@ -53,6 +53,8 @@ interface Measured {
   p99: number;
   ok: number;
   failed: number;
+  /** Answers by HTTP status. */
+  answered: Record<string, number>;
   postgresCpuMs: number;
 }
 
@@ -96,6 +98,10 @@ async function main() {
       PORT: String(servicePort),
       ENCRYPTION_KEYS: formatKeyEntry('bench', randomBytes(32)),
       BOOTSTRAP_ADMIN_KEY: adminKey,
+      // Every measured client has an address of its own (X-Forwarded-For); the measured load all comes from 127.0.0.1,
+      // so its per-client request cap is raised out of the way. The cap on 401s keeps its default.
+      TRUST_PROXY: 'true',
+      CLIENT_REQUESTS_PER_MINUTE: '100000000',
     }),
     startPeer('quickstart', quickstartPort, peerEnv),
     startPeer('hand-written-end-user', handWrittenPort, {
@@ -110,7 +116,7 @@ async function main() {
     const serviceUrl = `http://127.0.0.1:${servicePort}`;
     await ready(`${serviceUrl}/health/ready`);
     for (const port of [quickstartPort, handWrittenPort, auditedPort, batchedPort]) await ready(`http://127.0.0.1:${port}/`, 404);
-    const { tenantKey, endpointId, otherEndpoints, session } = await seed(serviceUrl, adminKey, mint, idp);
+    const { tenantKey, endpointId, otherEndpoints, session, neighbour } = await seed(serviceUrl, adminKey, mint, idp);
     const json = { 'content-type': 'application/json' };
     const bearer = (credential: string) => ({ ...json, authorization: `Bearer ${credential}` });
     const peerTarget = (name: string, port: number, credential?: string): Target => ({
@@ -159,6 +165,13 @@ async function main() {
     }
     const auditRows = await countIssued(databaseUrl);
     report(targets, results, auditRows, callpassAnswers);
+    const neighbourTarget = {
+      name: 'neighbour',
+      url: `${serviceUrl}/v1/tokens`,
+      headers: bearer(neighbour.key),
+      body: JSON.stringify({ endpointId: neighbour.endpointId }),
+    };
+    console.log(await flood(browserRoute, neighbourTarget, processes[0].pid!, idp));
     console.log(`Callpass peak memory (resident): ${peakMemoryMb(processes[0].pid!)} MB`);
     console.log(`\nsigning one access token, in process:\n${signingCost(mint)}`);
   } finally {
@@ -210,9 +223,9 @@ function peakMemoryMb(pid: number): string {
 }
 
 /** One autocannon run in its own process (its CLI), so the generator does not share this event loop. */
-async function load(target: Target, seconds: number): Promise<Omit<Measured, 'postgresCpuMs'>> {
+async function load(target: Target, seconds: number, connections = CONNECTIONS): Promise<Omit<Measured, 'postgresCpuMs'>> {
   const headers = Object.entries(target.headers).flatMap(([name, value]) => ['-H', `${name}=${value}`]);
-  const args = ['-c', String(CONNECTIONS), '-d', String(seconds), '-m', 'POST', ...headers, '-b', target.body, '--json', target.url];
+  const args = ['-c', String(connections), '-d', String(seconds), '-m', 'POST', ...headers, '-b', target.body, '--json', target.url];
   const { stdout } = await promisify(execFile)('node_modules/.bin/autocannon', args, { maxBuffer: 16 * 1024 * 1024 });
   const result = JSON.parse(stdout) as {
     requests: { average: number };
@@ -220,6 +233,7 @@ async function load(target: Target, seconds: number): Promise<Omit<Measured, 'po
     '2xx': number;
     non2xx: number;
     errors: number;
+    statusCodeStats: Record<string, { count: number }>;
   };
   return {
     tokensPerSecond: result.requests.average,
@@ -227,6 +241,7 @@ async function load(target: Target, seconds: number): Promise<Omit<Measured, 'po
     p99: result.latency.p99,
     ok: result['2xx'],
     failed: result.non2xx + result.errors,
+    answered: Object.fromEntries(Object.entries(result.statusCodeStats).map(([status, { count }]) => [status, count])),
   };
 }
 
@@ -251,6 +266,53 @@ function postgresCpuMsSince(before: Map<string, number>): number {
   let ticks = 0;
   for (const [pid, now] of postgresCpuTicks()) ticks += now - (before.get(pid) ?? 0);
   return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * Three clients, each from its own address, sending junk bearer tokens (garbage, a forged kid, an expired token) at
+ * the tenant's browser route while another tenant mints on /v1/tokens: that neighbour's figures against its own,
+ * measured just before; how the junk was answered; and Callpass's CPU per junk request from one more such client.
+ */
+async function flood(browserRoute: string, neighbour: Target, servicePid: number, idp: BenchIdentityProvider): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const forger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  const claims = { iss: idp.issuer, aud: idp.audience, sub: 'mallory' };
+  const forged = await new SignJWT({ ...claims, iat: now, exp: now + 600 })
+    .setProtectedHeader({ alg: 'RS256', kid: 'forged' })
+    .sign(forger);
+  const expired = await new SignJWT({ ...claims, iat: now - 7200, exp: now - 3600 })
+    .setProtectedHeader({ alg: 'RS256' })
+    .sign(idp.privateKey);
+  const junk = (token: string, client: string): Target => ({
+    name: 'junk',
+    url: browserRoute,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-forwarded-for': client },
+    body: '{}',
+  });
+  const junkClients = [junk('garbage.garbage.garbage', '203.0.113.1'), junk(forged, '203.0.113.2'), junk(expired, '203.0.113.3')];
+  const alone = await load(neighbour, SECONDS);
+  const [during, ...junkAnswers] = await Promise.all([load(neighbour, SECONDS), ...junkClients.map((client) => load(client, SECONDS, 10))]);
+  const sent = junkAnswers.reduce((sum, run) => sum + Object.values(run.answered).reduce((a, b) => a + b, 0), 0);
+  const refused = junkAnswers.reduce((sum, run) => sum + (run.answered['429'] ?? 0), 0);
+  const beforeTheLimit = junkAnswers.reduce((sum, run) => sum + (run.answered['401'] ?? 0), 0);
+  const cpuBefore = processCpuMs(servicePid);
+  const lone = await load(junk(forged, '203.0.113.4'), SECONDS, 10);
+  const loneSent = Object.values(lone.answered).reduce((a, b) => a + b, 0);
+  const cpuPerRequest = (processCpuMs(servicePid) - cpuBefore) / loneSent;
+  return [
+    `\nA flood of junk bearer tokens (3 clients, 10 connections each, ${SECONDS} s) at one tenant's browser route, while another tenant mints:`,
+    `  neighbour alone:        ${alone.tokensPerSecond.toFixed(0)} tokens/s, p99 ${alone.p99} ms`,
+    `  neighbour under flood:  ${during.tokensPerSecond.toFixed(0)} tokens/s, p99 ${during.p99} ms (${(during.p99 / alone.p99).toFixed(2)}x its p99 alone)`,
+    `  junk requests: ${sent}; 401 before their clients' limit: ${beforeTheLimit}; 429 after it: ${refused} (${((100 * refused) / (sent - beforeTheLimit)).toFixed(2)}% of those past the limit)`,
+    `  one more junk client alone: ${loneSent} requests, ${(((lone.answered['429'] ?? 0) * 100) / loneSent).toFixed(2)}% answered 429, Callpass CPU ${(cpuPerRequest * 1000).toFixed(0)} µs per request`,
+  ].join('\n');
+}
+
+/** A process's CPU time so far (user + system), in ms. */
+function processCpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
 function benchAccount(): PeerMint {
@@ -291,6 +353,7 @@ interface BenchIdentityProvider {
   issuer: string;
   audience: string;
   publicKeyPem: string;
+  privateKey: KeyObject;
   token: string;
 }
 
@@ -306,7 +369,7 @@ async function benchIdentityProvider(user: string): Promise<BenchIdentityProvide
     .setIssuedAt()
     .setExpirationTime('2h')
     .sign(privateKey);
-  return { issuer, audience, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), token };
+  return { issuer, audience, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), privateKey, token };
 }
 
 async function seed(url: string, adminKey: string, { config, secrets, identity }: PeerMint, idp: BenchIdentityProvider) {
@@ -355,7 +418,12 @@ async function seed(url: string, adminKey: string, { config, secrets, identity }
   const sessionUser = `session_${identity}`;
   await call('/v1/endpoints', tenantKey, { providerAccountId: account.id, userId: sessionUser, capabilities: ['incoming', 'outgoing'] });
   const { session } = await call('/v1/sessions', tenantKey, { userId: sessionUser, ttlSeconds: 24 * 3600 });
-  return { tenantKey, endpointId: endpoint.id, otherEndpoints, session };
+  const neighbourTenant = await call('/v1/admin/tenants', adminKey, { slug: 'neighbour', name: 'Neighbour', settings: { rateLimits } });
+  const neighbourKey = (await call(`/v1/admin/tenants/${neighbourTenant.id}/api-keys`, adminKey, { name: 'neighbour' })).key;
+  const neighbourAccount = await call('/v1/provider-accounts', neighbourKey, { provider: 'twilio', name: 'neighbour', config, secrets });
+  const neighbourEndpoint = await call('/v1/endpoints', neighbourKey, { providerAccountId: neighbourAccount.id, userId: identity });
+  const neighbour = { key: neighbourKey, endpointId: neighbourEndpoint.id };
+  return { tenantKey, endpointId: endpoint.id, otherEndpoints, session, neighbour };
 }
 
 async function preparePeers(databaseUrl: string, peerKey: string): Promise<void> {

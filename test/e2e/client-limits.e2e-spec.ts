@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { providerKits } from '../../src/providers/provider-kits';
+import { clientAddressKey } from '../../src/rate-limits/client-address';
+import { RefusalTally } from '../../src/token-log/refusal-tally';
+import { configureEndUserAuth, createSession, setTenantSettings } from '../helpers/end-users';
+import { createIssuingContext, IssuingContext } from '../helpers/issuing';
+import { describeWith } from '../helpers/requirements';
+import { bearer, createTestApp, TestApp } from '../helpers/test-app';
+import { createTenant } from '../factories/tenant.factory';
+
+const FAILURES_PER_MINUTE = 5;
+const REQUESTS_PER_MINUTE = 20;
+const LIMITS = {
+  TRUST_PROXY: 'true',
+  CLIENT_AUTH_FAILURES_PER_MINUTE: String(FAILURES_PER_MINUTE),
+  CLIENT_REQUESTS_PER_MINUTE: String(REQUESTS_PER_MINUTE),
+};
+/** A client address of the test's own (documentation ranges, only ever named in a header: nothing is sent there). */
+const newClient = () => `2001:db8:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}::1`;
+const junkToken = `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from('{"iss":"https://nobody.example/"}').toString('base64url')}.c2ln`;
+
+/**
+ * A client that floods with junk credentials is refused from memory, before anything else runs: per client address
+ * (X-Forwarded-For, behind TRUST_PROXY), after CLIENT_AUTH_FAILURES_PER_MINUTE answers of 401, on every route, until
+ * its minute ends; the routes anyone can call are also capped per client (CLIENT_REQUESTS_PER_MINUTE). Other clients
+ * are not affected, and the flood leaves a row per client and minute in the token log, and one log line.
+ */
+describe('per-client limits before any work', () => {
+  let ctx: IssuingContext;
+  let session: string;
+
+  beforeAll(async () => {
+    ctx = await createIssuingContext({ env: LIMITS });
+    const twilio = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
+    await ctx.createEndpoint(twilio, { userId: 'nina' });
+    await setTenantSettings(ctx.t, ctx.tenant);
+    await configureEndUserAuth(ctx.t, ctx.tenant, { sessions: true });
+    session = (await createSession(ctx.t, ctx.tenant, { userId: 'nina' })).session;
+  });
+  afterAll(() => ctx?.close());
+
+  const browserRoute = (client: string, credential: string, slug = ctx.tenant.slug) =>
+    ctx.t.http.post(`/v1/client/${slug}/tokens`).set('x-forwarded-for', client).set(bearer(credential));
+
+  it('refuses a client past its 401s with 429 before parsing, routing to a tenant or authenticating; others go on', async () => {
+    const flooder = newClient();
+    const neighbour = newClient();
+    const logsBefore = ctx.t.logs.length;
+    for (let attempt = 0; attempt < FAILURES_PER_MINUTE; attempt += 1) {
+      expect((await browserRoute(flooder, junkToken).send({})).status).toBe(401);
+    }
+    const flood = await Promise.all(Array.from({ length: 100 }, () => browserRoute(flooder, junkToken).send({})));
+    expect(flood.map((response) => response.status)).toEqual(Array(100).fill(429));
+    expect(flood[0].body.error).toMatchObject({ code: 'rate_limited', details: { limit: 'client_auth_failures', perMinute: 5 } });
+    expect(Number(flood[0].headers['retry-after'])).toBeGreaterThan(0);
+    // Refused before the body is parsed, the tenant looked up or the key checked: the same 429 for all of these.
+    expect((await browserRoute(flooder, junkToken).set('content-type', 'application/json').send('{not json')).status).toBe(429);
+    expect((await browserRoute(flooder, junkToken, 'no-such-tenant').send({})).status).toBe(429);
+    expect((await ctx.issue({ endpointId: 'x' }).set('x-forwarded-for', flooder)).status).toBe(429);
+
+    expect((await browserRoute(neighbour, session).send({})).status).toBe(201);
+    expect((await ctx.issue({}).set('x-forwarded-for', neighbour)).status).toBe(400);
+
+    // The token log: one counted row per client, code and minute, however long the flood.
+    await ctx.t.app.get(RefusalTally).flush({ all: true });
+    const rows = await ctx.t.prisma.tokenIssuance.findMany({ where: { clientIp: clientAddressKey(flooder) } });
+    const counts = Object.fromEntries(rows.map((row) => [row.errorCode, row.requestCount]));
+    expect(counts).toEqual({ end_user_issuer_unknown: FAILURES_PER_MINUTE, rate_limited: 103 });
+    // The application log: a line when the client was refused, none per refused request.
+    const lines = ctx.t.logs.slice(logsBefore);
+    expect(lines.filter((line) => line.includes(`${clientAddressKey(flooder)} is over its limit`))).toHaveLength(1);
+    expect(lines.filter((line) => line.includes('"status":429'))).toHaveLength(0);
+    expect(lines.filter((line) => line.includes('"status":401'))).toHaveLength(FAILURES_PER_MINUTE);
+  });
+
+  it('lets the client back in when its minute is over', async () => {
+    const client = newClient();
+    for (let attempt = 0; attempt <= FAILURES_PER_MINUTE; attempt += 1) await browserRoute(client, junkToken).send({});
+    expect((await browserRoute(client, session).send({})).status).toBe(429);
+    ctx.clock.advance(61_000);
+    expect((await browserRoute(client, session).send({})).status).toBe(201);
+  });
+
+  it('caps the requests of one client to the routes anyone can call, preflights included', async () => {
+    const client = newClient();
+    const preflight = () =>
+      ctx.t.http
+        .options(`/v1/client/${ctx.tenant.slug}/tokens`)
+        .set('x-forwarded-for', client)
+        .set('origin', 'https://app.example')
+        .set('access-control-request-method', 'POST');
+    for (let request = 0; request < REQUESTS_PER_MINUTE; request += 1) expect((await preflight()).status).toBe(204);
+    const over = await preflight();
+    expect([over.status, over.body.error?.details?.limit]).toEqual([429, 'client']);
+    // A tenant's backend, on its own routes, is not capped by it.
+    expect((await ctx.issue({}).set('x-forwarded-for', client)).status).toBe(400);
+  });
+});
+
+describeWith(['redis'], 'per-client limits shared through Redis', () => {
+  let replicas: TestApp[];
+
+  beforeAll(async () => {
+    const first = await createTestApp({ env: { ...LIMITS, REDIS_URL: process.env.TEST_REDIS_URL! } });
+    const second = await createTestApp({ env: { ...LIMITS, REDIS_URL: process.env.TEST_REDIS_URL! }, database: first.database });
+    replicas = [first, second];
+  });
+  afterAll(async () => {
+    for (const app of replicas ?? []) await app.close();
+  });
+
+  it("counts one client's 401s on every replica together: the other refuses it after at most one more", async () => {
+    const [first, second] = replicas;
+    const tenant = await createTenant(first);
+    const client = newClient();
+    const call = (app: TestApp) =>
+      app.http.post(`/v1/client/${tenant.slug}/tokens`).set('x-forwarded-for', client).set(bearer(junkToken)).send({});
+    for (let attempt = 0; attempt < FAILURES_PER_MINUTE; attempt += 1) expect((await call(first)).status).toBe(401);
+    const statuses = [];
+    for (let attempt = 0; attempt < 5; attempt += 1) statuses.push((await call(second)).status);
+    expect(statuses).toEqual([401, 429, 429, 429, 429]);
+  });
+});
