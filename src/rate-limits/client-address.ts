@@ -1,10 +1,14 @@
 import ipaddr from 'ipaddr.js';
 
+const PLAIN_IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
 /**
  * The part of a client address one party controls: an IPv4 address, or the /64 of an IPv6 one (a single host is
  * routinely given a whole /64, so counting per IPv6 address would let it spread requests over 2^64 keys).
  */
 export function clientAddressKey(address: string): string {
+  // Every request asks: a plain IPv4 address, the usual answer, is its own key without parsing.
+  if (PLAIN_IPV4.test(address)) return address;
   if (!ipaddr.isValid(address)) return address;
   const parsed = ipaddr.process(address);
   if (parsed.kind() === 'ipv4') return parsed.toString();
