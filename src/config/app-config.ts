@@ -2,6 +2,7 @@ import path from 'node:path';
 import { LogFormat } from '../common/logging/logger';
 import type { DatabaseTimeouts } from '../database/database-connection';
 import { Environment, validateEnvironment } from './environment';
+import { parsePrivateHosts, PrivateHostEntry } from './private-hosts';
 
 /** Typed, validated configuration. Built from the environment once at boot (or from a plain object in tests). */
 export class AppConfig {
@@ -78,6 +79,10 @@ export class AppConfig {
   }
   get allowPrivateNetworkUrls(): boolean {
     return this.env.ALLOW_PRIVATE_NETWORK_URLS;
+  }
+  /** OUTBOUND_ALLOWED_PRIVATE_HOSTS, parsed (validated at boot): the private hosts tenant-chosen URLs may reach. */
+  get outboundAllowedPrivateHosts(): PrivateHostEntry[] {
+    return parsePrivateHosts(this.env.OUTBOUND_ALLOWED_PRIVATE_HOSTS, this.isProduction).entries;
   }
   get hstsMaxAgeSeconds(): number {
     return this.env.HSTS_MAX_AGE_SECONDS;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { generateApiKey } from '../crypto/api-key-codec';
 import { formatKeyEntry } from '../crypto/keyring';
+import { AppConfig } from './app-config';
 import { ConfigValidationError, validateEnvironment } from './environment';
 
 const key = (id: string) => formatKeyEntry(id, randomBytes(32));
@@ -28,6 +29,28 @@ describe('environment validation', () => {
       { NODE_ENV: 'production', ENCRYPTION_KEYS: key('a'), DATABASE_URL: 'postgresql://db/x', ALLOW_PRIVATE_NETWORK_URLS: 'true' },
       /ALLOW_PRIVATE_NETWORK_URLS must not be set when NODE_ENV=production/,
     ],
+    [
+      { OUTBOUND_ALLOWED_PRIVATE_HOSTS: 'idp.corp.internal,10.0.0.0/33' },
+      /^Invalid configuration: OUTBOUND_ALLOWED_PRIVATE_HOSTS entry "10.0.0.0\/33" /,
+    ],
+    [
+      {
+        NODE_ENV: 'production',
+        ENCRYPTION_KEYS: key('a'),
+        DATABASE_URL: 'postgresql://db/x',
+        OUTBOUND_ALLOWED_PRIVATE_HOSTS: '127.0.0.0/8',
+      },
+      /^Invalid configuration: OUTBOUND_ALLOWED_PRIVATE_HOSTS entry "127.0.0.0\/8" includes loopback addresses, never allowed in production/,
+    ],
+    [
+      {
+        NODE_ENV: 'production',
+        ENCRYPTION_KEYS: key('a'),
+        DATABASE_URL: 'postgresql://db/x',
+        OUTBOUND_ALLOWED_PRIVATE_HOSTS: '169.254.169.254',
+      },
+      /^Invalid configuration: OUTBOUND_ALLOWED_PRIVATE_HOSTS entry "169.254.169.254" includes link-local addresses \(cloud metadata\)/,
+    ],
   ])('refuses %p with one line naming the variable', (raw, message) => {
     let thrown: unknown;
     try {
@@ -38,6 +61,28 @@ describe('environment validation', () => {
     expect(thrown).toBeInstanceOf(ConfigValidationError);
     expect((thrown as Error).message).toMatch(message);
     expect((thrown as Error).message).not.toContain('\n');
+  });
+
+  it('takes an operator allow-list of private hosts in production, and refuses each bad entry on a line of its own', () => {
+    const production = { NODE_ENV: 'production', ENCRYPTION_KEYS: key('a'), DATABASE_URL: 'postgresql://db/x' };
+    const env = validateEnvironment({ ...production, OUTBOUND_ALLOWED_PRIVATE_HOSTS: 'idp.corp.internal,10.20.0.0/16' });
+    expect(env.OUTBOUND_ALLOWED_PRIVATE_HOSTS).toBe('idp.corp.internal,10.20.0.0/16');
+    expect(
+      AppConfig.fromEnvironment({ ...production, OUTBOUND_ALLOWED_PRIVATE_HOSTS: 'IDP.corp.internal.' }).outboundAllowedPrivateHosts,
+    ).toEqual([{ name: 'idp.corp.internal' }]);
+    expect(AppConfig.fromEnvironment({}).outboundAllowedPrivateHosts).toEqual([]);
+    expect(() =>
+      validateEnvironment({ ...production, PORT: 'eighty', OUTBOUND_ALLOWED_PRIVATE_HOSTS: 'https://idp,fe80::/10,localhost' }),
+    ).toThrow(
+      new RegExp(
+        [
+          '^Invalid configuration: PORT [^\\n]*',
+          'Invalid configuration: OUTBOUND_ALLOWED_PRIVATE_HOSTS entry "https://idp" [^\\n]*',
+          'Invalid configuration: OUTBOUND_ALLOWED_PRIVATE_HOSTS entry "fe80::/10" includes link-local [^\\n]*',
+          'Invalid configuration: OUTBOUND_ALLOWED_PRIVATE_HOSTS entry "localhost" always means this machine[^\\n]*$',
+        ].join('\\n'),
+      ),
+    );
   });
 
   it('lists every problem at once, one line each', () => {

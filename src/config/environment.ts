@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 import { KeyringError, parseKeyring } from '../crypto/keyring';
+import { parsePrivateHosts } from './private-hosts';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'boolean'
@@ -142,6 +143,16 @@ export class Environment {
   @IsBoolean()
   ALLOW_PRIVATE_NETWORK_URLS = false;
 
+  /**
+   * Private-network hosts tenant-chosen URLs may reach (an IdP's JWKS, a provider base URL), set by the operator only:
+   * comma-separated host names and IP addresses or CIDR ranges, e.g. `idp.corp.internal,10.20.0.0/16`. Allowed in
+   * production, where ranges must be private-network ones (never loopback or link-local). See private-hosts.ts.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  OUTBOUND_ALLOWED_PRIVATE_HOSTS?: string;
+
   /** Strict-Transport-Security max-age, for a deployment served over TLS (by a proxy in front); 0 sends none. */
   @Transform(toInt)
   @IsInt()
@@ -181,6 +192,9 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
       if (!(keyringError instanceof KeyringError)) throw keyringError;
       problems.push(keyringError.message);
     }
+  }
+  if (typeof env.OUTBOUND_ALLOWED_PRIVATE_HOSTS === 'string') {
+    problems.push(...parsePrivateHosts(env.OUTBOUND_ALLOWED_PRIVATE_HOSTS, env.NODE_ENV === 'production').problems);
   }
   if (env.NODE_ENV === 'production') {
     for (const [name, howToMake] of Object.entries(REQUIRED_IN_PRODUCTION)) {

@@ -1,7 +1,7 @@
 import { EndUserIssuer, EndUserJwksStatus } from '../generated/prisma/client';
 
 export class JwksErrorResponse {
-  /** tls, dns, connect, timeout, status, too_large, not_json, no_usable_keys or forbidden_address. */
+  /** tls, dns, connect, timeout, status, too_large, not_json, no_usable_keys, forbidden_address, not_https or forbidden_port. */
   cause: string;
   /** The HTTP status, for cause `status`. */
   status: number | null;

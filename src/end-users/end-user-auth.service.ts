@@ -7,7 +7,7 @@ import { uuidv7 } from '../common/ids';
 import { sealRowSecret } from '../crypto/row-secrets';
 import { SecretBox } from '../crypto/secret-box';
 import { Db } from '../database/prisma.service';
-import { EndUserIssuer } from '../generated/prisma/client';
+import { EndUserIssuer, EndUserJwksStatus } from '../generated/prisma/client';
 import { OutboundPolicy } from '../outbound/outbound-policy';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { EndUserAuthDto } from './dto/end-user-auth.dto';
@@ -47,26 +47,22 @@ export class EndUserAuthService {
   }
 
   /**
-   * Replaces the configuration as a whole. A shared secret left out is kept, for the same issuer only. Each jwksUrl is
-   * fetched once first (unless checkJwks is false): one that cannot be used refuses the whole change.
+   * Replaces the configuration as a whole. A shared secret left out is kept, for the same issuer only. The whole body
+   * is checked first; then each jwksUrl that is new for its issuer (or whose algorithms changed, or whose last fetch
+   * failed) is fetched once, unless checkJwks is false: one that cannot be used refuses the whole change.
    */
   async replace(actor: TenantActor, dto: EndUserAuthDto): Promise<EndUserAuthResponse> {
     const tenantId = actor.principal.tenantId;
-    await this.checkJwks(tenantId, dto);
+    // A mistake anywhere in the body is answered before any JWKS is fetched: a 400 costs no outbound request.
+    const [stored, statuses] = await Promise.all([this.issuers.list(tenantId), this.jwksStatus.list(tenantId)]);
+    this.toRows(tenantId, dto, stored);
+    await this.checkJwks(tenantId, dto, stored, statuses);
     return this.audit.recordChange(actor, 'end_user_auth.updated', { type: 'end_user_auth', id: tenantId }, async (tx) => {
-      const stored = new Map((await this.issuers.list(tenantId, tx)).map((row) => [row.issuer, row]));
-      const rows = dto.issuers.map((issuer, index) => this.toRow(tenantId, issuer, `issuers[${index}]`, stored.get(issuer.issuer)));
-      const duplicate = rows.findIndex((row, index) => rows.findIndex((other) => other.issuer === row.issuer) !== index);
-      if (duplicate >= 0) throw invalidField(`issuers[${duplicate}].issuer`, 'each issuer may appear once');
-      const unprefixed = dto.issuers.findIndex((issuer) => issuer.userIdPrefix === undefined);
-      if (dto.issuers.length > 1 && unprefixed >= 0) {
-        throw invalidField(
-          `issuers[${unprefixed}].userIdPrefix`,
-          'with several issuers, give each a userIdPrefix (the same one only for issuers that share users)',
-        );
-      }
+      const current = await this.issuers.list(tenantId, tx);
+      const rows = this.toRows(tenantId, dto, current);
+      const previous = new Map(current.map((row) => [row.issuer, row]));
       await this.issuers.replaceAll(tenantId, rows, tx);
-      const moved = rows.filter((row) => stored.has(row.issuer) && stored.get(row.issuer)!.jwksUrl !== row.jwksUrl);
+      const moved = rows.filter((row) => previous.has(row.issuer) && previous.get(row.issuer)!.jwksUrl !== row.jwksUrl);
       await this.jwksStatus.forget(
         tenantId,
         moved.map((row) => row.id),
@@ -80,12 +76,34 @@ export class EndUserAuthService {
     });
   }
 
-  /** Fetches each jwksUrl to be checked, all at once; the first unusable one (in the body's order) refuses the PUT. */
-  private async checkJwks(tenantId: string, dto: EndUserAuthDto): Promise<void> {
-    const checks = dto.issuers.map(async (issuer, index) => {
+  /** The rows for the body, every rule checked (400 naming the field), given what is stored now. */
+  private toRows(tenantId: string, dto: EndUserAuthDto, stored: EndUserIssuer[]): IssuerWrite[] {
+    const byIssuer = new Map(stored.map((row) => [row.issuer, row]));
+    const rows = dto.issuers.map((issuer, index) => this.toRow(tenantId, issuer, `issuers[${index}]`, byIssuer.get(issuer.issuer)));
+    const duplicate = rows.findIndex((row, index) => rows.findIndex((other) => other.issuer === row.issuer) !== index);
+    if (duplicate >= 0) throw invalidField(`issuers[${duplicate}].issuer`, 'each issuer may appear once');
+    const unprefixed = dto.issuers.findIndex((issuer) => issuer.userIdPrefix === undefined);
+    if (dto.issuers.length > 1 && unprefixed >= 0) {
+      throw invalidField(
+        `issuers[${unprefixed}].userIdPrefix`,
+        'with several issuers, give each a userIdPrefix (the same one only for issuers that share users)',
+      );
+    }
+    return rows;
+  }
+
+  /**
+   * Fetches each jwksUrl to be checked, all at once; the first unusable one (in the body's order) refuses the PUT.
+   * A jwksUrl stored for the same issuer with the same algorithms is not fetched again, unless its last fetch failed.
+   */
+  private async checkJwks(tenantId: string, dto: EndUserAuthDto, stored: EndUserIssuer[], statuses: EndUserJwksStatus[]): Promise<void> {
+    const byIssuer = new Map(stored.map((row) => [row.issuer, row]));
+    const statusOf = new Map(statuses.map((status) => [status.issuerId, status]));
+    const checks = dto.issuers.map(async (issuer) => {
       if (!issuer.jwksUrl || issuer.checkJwks === false) return undefined;
-      this.outbound.assertAllowed(issuer.jwksUrl, `issuers[${index}].jwksUrl`);
       const algorithms = issuer.algorithms ?? [...ASYMMETRIC_ALGORITHMS];
+      const before = byIssuer.get(issuer.issuer);
+      if (before && isUnchanged(before, issuer.jwksUrl, algorithms) && !lastFetchFailed(statusOf.get(before.id))) return undefined;
       return this.jwks.check(tenantId, issuer.issuer, issuer.jwksUrl, algorithms).then(
         () => undefined,
         (error: unknown) => {
@@ -114,7 +132,7 @@ export class EndUserAuthService {
         shared ? 'a shared secret verifies HS256, HS384 or HS512 only' : 'public keys verify asymmetric algorithms only',
       );
     }
-    if (dto.jwksUrl) this.outbound.assertAllowed(dto.jwksUrl, `${field}.jwksUrl`);
+    if (dto.jwksUrl) this.outbound.assertAllowed(dto.jwksUrl, `${field}.jwksUrl`, 'jwks');
     if (dto.publicKeyPem) checkPublicKey(dto.publicKeyPem, `${field}.publicKeyPem`);
     const id = stored?.id ?? uuidv7();
     const secret = dto.secret !== undefined ? sealRowSecret(this.secretBox, 'end_user_issuer', tenantId, id, dto.secret) : undefined;
@@ -134,6 +152,18 @@ export class EndUserAuthService {
       secretKeyId: secret?.secretKeyId ?? (keepsSecret ? stored.secretKeyId : null),
     };
   }
+}
+
+/** Whether the stored row already fetches this jwksUrl for these algorithms (what a check depends on). */
+function isUnchanged(stored: EndUserIssuer, jwksUrl: string, algorithms: string[]): boolean {
+  return (
+    stored.jwksUrl === jwksUrl && stored.algorithms.length === algorithms.length && algorithms.every((a) => stored.algorithms.includes(a))
+  );
+}
+
+/** Whether the last fetch recorded for an issuer failed (an error newer than any success). */
+function lastFetchFailed(status: EndUserJwksStatus | undefined): boolean {
+  return status?.errorAt != null && (status.fetchedAt === null || status.errorAt >= status.fetchedAt);
 }
 
 function checkPublicKey(pem: string, field: string): void {

@@ -18,6 +18,8 @@ export const JWKS_FAILURE_CAUSES = [
   'not_json',
   'no_usable_keys',
   'forbidden_address',
+  'not_https',
+  'forbidden_port',
 ] as const;
 export type JwksFailureCause = (typeof JWKS_FAILURE_CAUSES)[number];
 
@@ -31,6 +33,8 @@ const CAUSE_WORDS: Record<JwksFailureCause, string> = {
   not_json: 'its answer is not a JSON key set ({"keys": [...]})',
   no_usable_keys: "it holds no key usable with the issuer's algorithms",
   forbidden_address: 'it is at an address Callpass may not call (loopback, private, link-local or metadata)',
+  not_https: 'it is not an https URL',
+  forbidden_port: "it is on a port other than https's 443, which Callpass calls only on hosts the operator allows",
 };
 
 export class JwksFetchError extends Error {
@@ -57,12 +61,14 @@ export interface FetchedJwks {
 }
 
 /**
- * Fetches an issuer's JWKS through the outbound guard (no private addresses at connect time, https only unless private
- * URLs are allowed), never following redirects (undici's request does not), with the body cut at 64 KB. Every
- * failure is a JwksFetchError naming its cause.
+ * Fetches an issuer's JWKS through the outbound guard (no private addresses at connect time but the operator's
+ * listed ones, https only unless private URLs are allowed, port 443 only in production unless the host is listed),
+ * never following redirects (undici's request does not), with the body cut at 64 KB. Every failure is a
+ * JwksFetchError naming its cause.
  */
 export async function fetchJwks(outbound: OutboundPolicy, url: string, signal: AbortSignal): Promise<FetchedJwks> {
-  if (!outbound.allowsRequestTo(new URL(url))) throw new JwksFetchError('forbidden_address', undefined, 'not https');
+  const refused = outbound.jwksRequestProblem(new URL(url));
+  if (refused) throw new JwksFetchError(refused);
   let body: Buffer;
   let cacheControl: string | string[] | undefined;
   try {

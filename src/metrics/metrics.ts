@@ -94,7 +94,7 @@ export class Metrics {
   });
   readonly jwksFetches = new Counter({
     name: 'callpass_jwks_fetches_total',
-    help: "Fetches of identity providers' key sets (JWKS), by outcome (ok, failed) and cause of failure (tls, dns, connect, timeout, status, too_large, not_json, no_usable_keys, forbidden_address)",
+    help: "Fetches of identity providers' key sets (JWKS), by outcome (ok, failed) and cause of failure (tls, dns, connect, timeout, status, too_large, not_json, no_usable_keys, forbidden_address, not_https, forbidden_port)",
     labelNames: ['outcome', 'cause'] as const,
     registers: [this.registry],
   });

@@ -1,10 +1,12 @@
 import { LookupAddress } from 'node:dns';
+import { parsePrivateHosts } from '../config/private-hosts';
 import { ForbiddenAddressError, guardedLookup } from './guarded-dispatcher';
+import { PrivateHostAllowList } from './network-policy';
 
 /** Calls the lookup the guarded sockets use, without connecting anywhere. */
-const lookUp = (answer: LookupAddress[], all: boolean) =>
+const lookUp = (answer: LookupAddress[], all: boolean, allowList?: PrivateHostAllowList, hostname = 'provider.example') =>
   new Promise<{ error: Error | null; result: unknown }>((resolve) => {
-    guardedLookup(async () => answer)('provider.example', { all }, (error: Error | null, result: unknown) => resolve({ error, result }));
+    guardedLookup(async () => answer, allowList)(hostname, { all }, (error: Error | null, result: unknown) => resolve({ error, result }));
   });
 
 describe('guarded lookup', () => {
@@ -39,5 +41,31 @@ describe('guarded lookup', () => {
     ];
     expect(await lookUp(answer, true)).toEqual({ error: null, result: answer });
     expect(await lookUp(answer, false)).toEqual({ error: null, result: '93.184.216.34' });
+  });
+});
+
+describe('guarded lookup with an operator allow-list (idp.corp.internal, 10.20.0.0/16)', () => {
+  const allowList = new PrivateHostAllowList(parsePrivateHosts('idp.corp.internal,10.20.0.0/16', true).entries);
+  const at = (...addresses: string[]) => addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+
+  it.each([
+    ['a listed name resolving to a private-network address', 'idp.corp.internal', at('10.1.2.3')],
+    ['a listed name, in another case with a trailing dot', 'IDP.corp.internal.', at('192.168.7.7', 'fd00::7')],
+    ['any name resolving into a listed range', 'jwks.tenant.example', at('10.20.0.5')],
+    ['a name with public addresses and one in a listed range', 'jwks.tenant.example', at('93.184.216.34', '10.20.9.9')],
+  ])('passes %s on', async (_case, hostname, answer) => {
+    expect(await lookUp(answer, true, allowList, hostname)).toEqual({ error: null, result: answer });
+  });
+
+  it.each([
+    ['an unlisted name resolving to a private address', 'other.corp.internal', at('10.1.2.3')],
+    ['an unlisted name with a private address outside the listed range', 'jwks.tenant.example', at('10.20.0.5', '10.21.0.5')],
+    ['a listed name resolving to loopback', 'idp.corp.internal', at('127.0.0.1')],
+    ['a listed name resolving to a mapped loopback address', 'idp.corp.internal', at('::ffff:127.0.0.1')],
+    ['a listed name resolving to a metadata address', 'idp.corp.internal', at('169.254.169.254')],
+    ['a listed name resolving to the IPv6 metadata address', 'idp.corp.internal', at('fd00:ec2::254')],
+    ['a name under a listed one', 'evil.idp.corp.internal', at('10.1.2.3')],
+  ])('refuses %s', async (_case, hostname, answer) => {
+    for (const all of [true, false]) expect((await lookUp(answer, all, allowList, hostname)).error).toBeInstanceOf(ForbiddenAddressError);
   });
 });

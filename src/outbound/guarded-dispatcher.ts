@@ -2,7 +2,7 @@ import { LookupAddress, promises as dns } from 'node:dns';
 import { isIP, LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { Agent, buildConnector, Dispatcher } from 'undici';
-import { isForbiddenAddress } from './network-policy';
+import { isForbiddenAddress, PrivateHostAllowList } from './network-policy';
 
 /** How host names are resolved: the system resolver, or a test's. */
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
@@ -20,7 +20,9 @@ export const systemResolver: Resolver = async (hostname) => {
     ...(v4.status === 'fulfilled' ? v4.value.map((address) => ({ address, family: 4 })) : []),
     ...(v6.status === 'fulfilled' ? v6.value.map((address) => ({ address, family: 6 })) : []),
   ];
-  if (addresses.length === 0) throw v4.status === 'rejected' ? v4.reason : new Error(`${hostname} has no address`);
+  if (addresses.length === 0) {
+    throw v4.status === 'rejected' ? v4.reason : Object.assign(new Error(`${hostname} has no address`), { code: 'ENODATA', hostname });
+  }
   return addresses;
 };
 
@@ -29,34 +31,48 @@ export class ForbiddenAddressError extends Error {
   readonly code = 'EFORBIDDENADDRESS';
 }
 
+const NOTHING_LISTED = new PrivateHostAllowList([]);
+
 /**
- * An undici dispatcher that connects only to public addresses. The address is checked where the socket is opened,
- * after resolution, so a name that resolves (or re-resolves, as in DNS rebinding) to a private address is refused
- * with no connection made. A name with any forbidden address is refused as a whole. `allowPrivate` (tests and the
- * sandbox, whose emulators listen on loopback) turns the check off; production refuses to start with it.
+ * An undici dispatcher that connects only to public addresses, and to the private ones the operator's allow-list
+ * admits (see PrivateHostAllowList). The address is checked where the socket is opened, after resolution, so a name
+ * that resolves (or re-resolves, as in DNS rebinding) to a private address is refused with no connection made. A
+ * name with any forbidden address is refused as a whole. `allowPrivate` (tests and the sandbox, whose emulators
+ * listen on loopback) turns the check off; production refuses to start with it.
  */
-export function guardedDispatcher(options: { allowPrivate: boolean; resolver?: Resolver; extraCaCertificates?: string[] }): Dispatcher {
+export function guardedDispatcher(options: {
+  allowPrivate: boolean;
+  allowList?: PrivateHostAllowList;
+  resolver?: Resolver;
+  extraCaCertificates?: string[];
+}): Dispatcher {
   // Node's own store (with NODE_EXTRA_CA_CERTS) unless more are given: `ca` replaces the store, so the roots go first.
   const ca = options.extraCaCertificates?.length ? [...rootCertificates, ...options.extraCaCertificates] : undefined;
   if (options.allowPrivate) return new Agent(ca ? { connect: { ca } } : {});
-  const connect = buildConnector({ lookup: guardedLookup(options.resolver ?? systemResolver), ca });
+  const allowList = options.allowList ?? NOTHING_LISTED;
+  const connect = buildConnector({ lookup: guardedLookup(options.resolver ?? systemResolver, allowList), ca });
   return new Agent({
     connect: (connectOptions, callback) => {
       // Literal addresses never reach `lookup`: Node connects to them directly.
-      if (isIP(connectOptions.hostname) && isForbiddenAddress(connectOptions.hostname)) {
-        return callback(new ForbiddenAddressError(`${connectOptions.hostname} is an address Callpass may not call`), null);
+      const literal = connectOptions.hostname;
+      if (isIP(literal) && isForbiddenAddress(literal) && !allowList.allowsAddress(literal)) {
+        return callback(new ForbiddenAddressError(`${literal} is an address Callpass may not call`), null);
       }
       return connect(connectOptions, callback);
     },
   });
 }
 
-/** The `lookup` sockets use: resolves, then refuses the name if any of its addresses is forbidden, or if it has none. */
-export function guardedLookup(resolver: Resolver): LookupFunction {
+/**
+ * The `lookup` sockets use: resolves, then refuses the name if any of its addresses is forbidden (not public, and not
+ * admitted by the allow-list for this name), or if it has none.
+ */
+export function guardedLookup(resolver: Resolver, allowList: PrivateHostAllowList = NOTHING_LISTED): LookupFunction {
   return (hostname, lookupOptions, callback) => {
     resolver(hostname).then(
       (addresses) => {
-        const forbidden = addresses.length === 0 || addresses.some(({ address }) => isForbiddenAddress(address));
+        const refused = (address: string) => isForbiddenAddress(address) && !allowList.allowsAddress(address, hostname);
+        const forbidden = addresses.length === 0 || addresses.some(({ address }) => refused(address));
         if (forbidden) return callback(new ForbiddenAddressError(`${hostname} resolves to an address Callpass may not call`), '', 4);
         if (lookupOptions.all) return (callback as unknown as (error: null, all: LookupAddress[]) => void)(null, addresses);
         const [first] = addresses;
