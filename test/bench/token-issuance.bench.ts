@@ -27,7 +27,8 @@ import { PEER_SCHEMA, PeerMint } from './peers/peer-setup';
  *   BENCH_SECONDS       measured seconds per target and round (default 10), each after a 2 s warm-up
  *   BENCH_ROUNDS        interleaved rounds (default 3)
  *   BENCH_CPU_PROFILE   a folder: writes a V8 CPU profile of the service there (open it in Chrome DevTools)
- *   BENCH_ONLY          measure only the targets whose names contain one of these comma-separated words (to profile one)
+ *   BENCH_ONLY          measure only the targets whose names contain one of these comma-separated words (to profile one);
+ *                       `flood` for the flood
  *   BENCH_NODE          `current`: run on the Node that runs npm instead of Node 24 (test/bench/bench.sh)
  */
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -171,7 +172,7 @@ async function main() {
       headers: bearer(neighbour.key),
       body: JSON.stringify({ endpointId: neighbour.endpointId }),
     };
-    console.log(await flood(browserRoute, neighbourTarget, processes[0].pid!, idp));
+    if (!ONLY || ONLY.includes('flood')) console.log(await flood(browserRoute, neighbourTarget, processes[0].pid!, idp));
     console.log(`Callpass peak memory (resident): ${peakMemoryMb(processes[0].pid!)} MB`);
     console.log(`\nsigning one access token, in process:\n${signingCost(mint)}`);
   } finally {
