@@ -86,9 +86,10 @@ export class IdentityTokenVerifier {
     const now = this.clock.now();
     let key: IssuerKeyLookup | KeyObject;
     let payload: JWTPayload;
+    let usedKey: unknown;
     try {
       key = this.keyOf(issuer);
-      ({ payload } = await jwtVerify(token, key as JWTVerifyGetKey, {
+      ({ payload, key: usedKey } = await jwtVerify(token, key as JWTVerifyGetKey, {
         issuer: issuer.issuer,
         audience: issuer.audience,
         algorithms: issuer.algorithms,
@@ -115,7 +116,7 @@ export class IdentityTokenVerifier {
       expiresAt: new Date(payload.exp! * 1000),
       clockSkewSeconds: issuer.clockSkewSeconds,
     };
-    const keysTrustedUntil = key instanceof KeyObject ? Infinity : key.trustedUntil();
+    const keysTrustedUntil = key instanceof KeyObject ? Infinity : key.trustedUntil(usedKey);
     return { identity, trustedUntil: Math.min(identity.expiresAt.getTime(), keysTrustedUntil) };
   }
 

@@ -18,8 +18,8 @@ export const JWKS_REFETCH_WINDOW_MS = 5_000;
 /** After a key set could not be fetched, how long tokens of its issuer are refused without another fetch. */
 export const JWKS_FAILURE_BACKOFF_MS = 10_000;
 
-/** An issuer's key lookup, and until when the keys it last answered from may be trusted (ms since the epoch). */
-export type IssuerKeyLookup = JWTVerifyGetKey & { trustedUntil(): number };
+/** An issuer's key lookup, and until when a key it gave may be trusted: its set's expiry (ms since the epoch). */
+export type IssuerKeyLookup = JWTVerifyGetKey & { trustedUntil(key: unknown): number };
 
 /** A key set as fetched, with when it was fetched and until when it is used (ms since the epoch). */
 interface FetchedKeySet {
@@ -67,6 +67,13 @@ export class JwksCacheService {
   /** The key lookup for one version of an issuer's row; a changed row gets a new one, with nothing carried over. */
   keysOf(issuer: EndUserIssuer): IssuerKeyLookup {
     const state: IssuerKeys = { failedUntil: 0, kidRefetchFailedUntil: 0, fetches: 0 };
+    // Each key by the set it came from: a verdict lasts no longer than that set, whatever replaced it since.
+    const expiryOfKey = new WeakMap<object, number>();
+    const fromSet = async (set: KeySet, ...[header, token]: Parameters<JWTVerifyGetKey>) => {
+      const key = await set.keys(header, token);
+      expiryOfKey.set(key, set.expiresAt);
+      return key;
+    };
     const lookup: JWTVerifyGetKey = async (header, token) => {
       const now = this.clock.now().getTime();
       if (now < state.failedUntil) throw endUserErrors.end_user_keys_unavailable();
@@ -75,7 +82,7 @@ export class JwksCacheService {
       const fetchesBefore = state.fetches;
       let set = cached && fresh(cached) ? cached : await this.load(issuer, state, fresh, false);
       try {
-        return await set.keys(header, token);
+        return await fromSet(set, header, token);
       } catch (error) {
         // A kid the set lacks: the issuer may have just published it. Not again if this process fetched the set during
         // this very request (a set another replica fetched earlier may predate the key), nor within the window of the
@@ -90,10 +97,10 @@ export class JwksCacheService {
           // Only this kid is refused: the issuer's other tokens go on with the set in hand.
           throw error;
         }
-        return set.keys(header, token);
+        return fromSet(set, header, token);
       }
     };
-    return Object.assign(lookup, { trustedUntil: () => state.current?.expiresAt ?? 0 });
+    return Object.assign(lookup, { trustedUntil: (key: unknown) => (typeof key === 'object' && key && expiryOfKey.get(key)) || 0 });
   }
 
   /** Fetches a JWKS once, as a PUT checks it: throws the JwksFetchError naming the cause. */

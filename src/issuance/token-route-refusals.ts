@@ -12,7 +12,7 @@ import { ErrorObserver } from '../common/errors/http-exception.filter';
 import { Clock } from '../common/clock/clock';
 import { uuidv7 } from '../common/ids';
 import { Metrics } from '../metrics/metrics';
-import { clientAddressKey } from '../rate-limits/client-address';
+import { requestClientKey } from '../rate-limits/client-address';
 import { TokenRateLimitGuard } from '../rate-limits/token-rate-limit.guard';
 
 /** Marks a route that mints: its every refusal belongs in the token log, and it is rate limited (429 in /docs). */
@@ -63,7 +63,7 @@ export class TokenRouteRefusals extends ErrorObserver {
     }
     this.tally.count({
       ...(principal ? { tenantId, ...auditIdentityOf(principal) } : (subject ?? error.subject ?? { actorKind: 'unauthenticated' })),
-      clientIp: clientAddressKey(request.ip),
+      clientIp: requestClientKey(request),
       errorCode: refusalOutcome(error).errorCode,
     });
   }

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import ipaddr from 'ipaddr.js';
 
 const PLAIN_IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -16,4 +17,13 @@ export function clientAddressKey(address: string): string {
     .slice(0, 4)
     .map((part) => part.toString(16))
     .join(':')}::/64`;
+}
+
+/**
+ * The client's key for a request: its address as Fastify gives it (from X-Forwarded-For behind TRUST_PROXY), or the
+ * connection's own when that is no IP address (a forged header, a port appended), so a header cannot name a key.
+ */
+export function requestClientKey(request: FastifyRequest): string {
+  const address = PLAIN_IPV4.test(request.ip) || ipaddr.isValid(request.ip) ? request.ip : (request.socket.remoteAddress ?? '');
+  return clientAddressKey(address);
 }

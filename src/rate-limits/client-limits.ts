@@ -9,10 +9,10 @@ import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import { REDIS_CLIENT } from '../redis/redis-client';
 import { RefusalTally } from '../token-log/refusal-tally';
-import { clientAddressKey } from './client-address';
+import { requestClientKey } from './client-address';
 
 /** Routes anyone may call with a credential of their own making: counted per client before any work. */
-const UNAUTHENTICATED_ROUTES = ['/v1/client/', '/v1/signalwire/embeds/'];
+const OPEN_ROUTES = ['/v1/client/', '/v1/signalwire/embeds/'];
 const WINDOW_SECONDS = 60;
 const CLIENTS_KEPT = 100_000;
 /** Made once: an error's stack trace costs more than the rest of a refusal. */
@@ -47,7 +47,7 @@ class ClientLimit {
       : memory;
   }
 
-  /** How long the client is still refused, in ms (0: it is not). */
+  /** How long the client is still refused, in ms (0: it is not). `client` may be scoped to a kind of route. */
   refusedFor(client: string): number {
     return Math.max(0, (this.refusedUntil.get(client) ?? 0) - this.clock.now().getTime());
   }
@@ -68,17 +68,20 @@ class ClientLimit {
 
 /**
  * Refuses a flooding client before it costs anything: per client address (TRUST_PROXY decides which), at most
- * CLIENT_REQUESTS_PER_MINUTE requests to the routes that take a credential anyone can make up (the browser routes,
- * the embed exchange), and at most CLIENT_AUTH_FAILURES_PER_MINUTE answers of 401 on any route (junk bearer tokens,
- * bad tenant keys). Past either, the client is refused with 429 from memory, in the first hook, until the minute
- * ends: no body parsing, no database, no signature, no Redis; its refusals are counted per client and minute
- * (RefusalTally) and logged once, not per request. With Redis the counts are shared, so every replica refuses.
+ * CLIENT_REQUESTS_PER_MINUTE requests to the open routes, which take a credential anyone can make up (the browser
+ * routes, the embed exchange), and at most CLIENT_AUTH_FAILURES_PER_MINUTE answers of 401 on the open routes, and as
+ * many again on the others (bad tenant keys): junk on the browser routes does not shut a tenant's backend out of its
+ * own. Past a limit, the client is refused with 429 from memory, in the first hook, on the routes of that limit,
+ * until the minute ends: no body parsing, no database, no signature, no Redis; its refusals are counted per client
+ * and minute (RefusalTally) and logged once, not per request. With Redis the counts are shared by the replicas.
  */
 @Injectable()
 export class ClientLimits {
   private readonly logger = new Logger(ClientLimits.name);
   private readonly requests: ClientLimit;
   private readonly failures: ClientLimit;
+  private readonly trustProxy: AppConfig['trustProxy'];
+  private proxyNoticed = false;
 
   constructor(
     @Inject(REDIS_CLIENT) redis: Redis | undefined,
@@ -89,18 +92,21 @@ export class ClientLimits {
   ) {
     this.requests = new ClientLimit('client', config.clientRequestsPerMinute, redis, clock, this.logger);
     this.failures = new ClientLimit('client_auth_failures', config.clientAuthFailuresPerMinute, redis, clock, this.logger);
+    this.trustProxy = config.trustProxy;
   }
 
   /**
    * For a Fastify onRequest hook, before any other work: answers 429 for a client over a limit (true: the request
-   * ends there); counts the requests of the unauthenticated routes (a promise), and lets the rest through (false).
+   * ends there); counts the requests of the open routes (a promise), and lets the rest through (false).
    */
   admit(fastifyRequest: FastifyRequest, reply: FastifyReply): boolean | Promise<void> {
     const request = fastifyRequest as LimitedRequest;
-    const client = clientAddressKey(request.ip);
-    const failing = this.failures.refusedFor(client);
+    this.noticeUntrustedProxy(request);
+    const client = requestClientKey(request);
+    const open = isOpenRoute(request);
+    const failing = this.failures.refusedFor(failureKey(client, open));
     if (failing > 0) return this.refuse(request, reply, client, this.failures, failing);
-    if (!UNAUTHENTICATED_ROUTES.some((prefix) => request.url.startsWith(prefix))) return false;
+    if (!open) return false;
     const flooding = this.requests.refusedFor(client);
     if (flooding > 0) return this.refuse(request, reply, client, this.requests, flooding);
     return this.requests.count(client);
@@ -111,7 +117,17 @@ export class ClientLimits {
    * request, on any replica, finds it counted (a promise); other answers are not counted (undefined).
    */
   counted(request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
-    return reply.statusCode === 401 ? this.failures.count(clientAddressKey(request.ip)) : undefined;
+    return reply.statusCode === 401 ? this.failures.count(failureKey(requestClientKey(request), isOpenRoute(request))) : undefined;
+  }
+
+  /** Once: behind a proxy that TRUST_PROXY does not name, every client looks like the proxy. */
+  private noticeUntrustedProxy(request: FastifyRequest): void {
+    if (this.proxyNoticed || this.trustProxy !== false || request.headers['x-forwarded-for'] === undefined) return;
+    this.proxyNoticed = true;
+    this.logger.warn(
+      'Requests carry X-Forwarded-For but TRUST_PROXY is off: every client behind the proxy counts as the proxy for the ' +
+        "per-client limits and the logs' client addresses; set TRUST_PROXY to the proxy's hop count or addresses",
+    );
   }
 
   /** Whether this request was refused here: such requests are counted, not logged one by one. */
@@ -130,4 +146,15 @@ export class ClientLimits {
     void reply.status(status).header('retry-after', String(retryAfterSeconds)).send({ error: { code, message, details } });
     return true;
   }
+}
+
+/** Matched by the route, as Fastify decoded the path: `/v1/%63lient/…` is the browser route too. */
+function isOpenRoute(request: FastifyRequest): boolean {
+  const route = request.routeOptions.url;
+  return route !== undefined && OPEN_ROUTES.some((prefix) => route.startsWith(prefix));
+}
+
+/** 401s are counted apart on the open routes and on the others (the key reads well in the log line, too). */
+function failureKey(client: string, open: boolean): string {
+  return `${client} on ${open ? 'the open routes' : 'the keyed routes'}`;
 }

@@ -33,15 +33,26 @@ describe('RefusalTally', () => {
     ]);
   });
 
-  it('holds at most 10,000 counters a minute, then counts refusals without tenant and actor', async () => {
+  it('holds at most 20,000 counters a minute, then counts refusals without tenant and actor', async () => {
     const { tally, clock, written } = setUp();
-    for (let key = 0; key < 10_000; key += 1)
+    for (let key = 0; key < 20_000; key += 1)
       tally.count({ tenantId: `t${key}`, actorKind: 'tenant_key', actorId: `k${key}`, errorCode: 'api_key_revoked' });
-    for (let key = 10_000; key < 10_005; key += 1)
+    for (let key = 20_000; key < 20_005; key += 1)
       tally.count({ tenantId: `t${key}`, actorKind: 'tenant_key', actorId: `k${key}`, errorCode: 'api_key_revoked' });
     clock.advance(60_000);
     await tally.flush();
-    expect(written).toHaveLength(10_001);
+    expect(written).toHaveLength(20_001);
     expect(written.at(-1)).toMatchObject({ tenantId: undefined, actorId: undefined, actorKind: 'tenant_key', requestCount: 5 });
+  });
+
+  it('lets a flood from many addresses take the client off new counters, never the tenant', async () => {
+    const { tally, clock, written } = setUp();
+    for (let client = 0; client < 10_000; client += 1)
+      tally.count({ actorKind: 'unauthenticated', clientIp: `203.0.${client >> 8}.${client & 255}`, errorCode: 'api_key_invalid' });
+    tally.count({ tenantId: 't1', actorKind: 'end_user', clientIp: '198.51.100.7', errorCode: 'end_user_token_expired' });
+    clock.advance(60_000);
+    await tally.flush();
+    expect(written).toHaveLength(10_001);
+    expect(written.at(-1)).toMatchObject({ tenantId: 't1', clientIp: undefined, errorCode: 'end_user_token_expired', requestCount: 1 });
   });
 });

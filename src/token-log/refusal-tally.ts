@@ -16,7 +16,7 @@ export interface CountedRefusal {
 
 const WINDOW_MS = 60_000;
 const FLUSH_EVERY_MS = 10_000;
-/** Distinct counters per window; beyond this, refusals are counted without tenant and actor. */
+/** Distinct counters per window with a client; twice as many without one (see count). */
 const MAX_COUNTERS = 10_000;
 
 /**
@@ -48,7 +48,13 @@ export class RefusalTally implements OnModuleInit, OnModuleDestroy {
     const now = this.clock.now().getTime();
     const windowStart = now - (now % WINDOW_MS);
     let key = counterKey(refusal, windowStart);
-    if (!this.counters.has(key) && this.counters.size >= MAX_COUNTERS) {
+    // Past MAX_COUNTERS a new counter gives up its client, past twice that its tenant and actor too: a flood from
+    // many addresses cannot take the tenant off the refusals of the tenant's own callers.
+    if (refusal.clientIp && !this.counters.has(key) && this.counters.size >= MAX_COUNTERS) {
+      refusal = { ...refusal, clientIp: undefined };
+      key = counterKey(refusal, windowStart);
+    }
+    if (!this.counters.has(key) && this.counters.size >= 2 * MAX_COUNTERS) {
       refusal = { actorKind: refusal.actorKind, errorCode: refusal.errorCode };
       key = counterKey(refusal, windowStart);
     }

@@ -57,6 +57,27 @@ describe('end users with an identity provider (JWT)', () => {
     await idp?.close();
   });
 
+  it("judges a token it accepted before afresh once the tenant's issuers change, and never for another tenant", async () => {
+    const tenant = await createTenant(ctx.t);
+    const key = await createSigningKey('RS256', 'reconfigured');
+    const issuer = 'https://reconfigured.example/';
+    const configure = (issuers: object[]) => configureEndUserAuth(ctx.t, tenant, { issuers });
+    await configure([{ issuer, audience: 'callpass', publicKeyPem: key.publicPem }]);
+    const token = await signToken(claimsAt(ctx, issuer, 'rita'), key);
+    const outcome = async (to = tenant) => {
+      const response = await clientIssue(ctx.t, to, token);
+      return response.status === 401 ? response.body.error.code : 'authenticated';
+    };
+    // Authenticated (and remembered): no endpoint to mint for, which is not what this is about.
+    expect(await outcome()).toBe('authenticated');
+    expect(await outcome()).toBe('authenticated');
+    expect(await outcome(otherTenant)).toBe('end_user_issuer_unknown');
+    await configure([{ issuer, audience: 'another-api', publicKeyPem: key.publicPem }]);
+    expect(await outcome()).toBe('end_user_audience_mismatch');
+    await configure([]);
+    expect(await outcome()).toBe('end_user_issuer_unknown');
+  });
+
   it("mints the signed-in user's own token, whatever kind of key their issuer uses", async () => {
     const viaJwks = await clientIssue(ctx.t, ctx.tenant, await idp.sign(claimsAt(ctx, idp.issuer, 'alice'))).expect(201);
     expect(viaJwks.body).toMatchObject({ provider: 'twilio', identity: 'alice', serverTime: ctx.clock.now().toISOString() });
