@@ -89,6 +89,7 @@ export class EndUserAuthService {
         'with several issuers, give each a userIdPrefix (the same one only for issuers that share users)',
       );
     }
+    checkPrefixFree(rows);
     return rows;
   }
 
@@ -151,6 +152,23 @@ export class EndUserAuthService {
       secretCiphertext: secret?.secretCiphertext ?? (keepsSecret ? stored.secretCiphertext : null),
       secretKeyId: secret?.secretKeyId ?? (keepsSecret ? stored.secretKeyId : null),
     };
+  }
+}
+
+/**
+ * Refuses prefixes that could make the same user id at two issuers: a user id is prefix + claim, so if one prefix
+ * starts another ("rs" and "rs_", or "" and anything), `sub: "_bob"` at one issuer and `sub: "bob"` at the other are
+ * both "rs_bob". Identical prefixes are allowed: that is how issuers share users on purpose.
+ */
+function checkPrefixFree(rows: IssuerWrite[]): void {
+  for (const [index, row] of rows.entries()) {
+    const longer = rows.findIndex((other) => other.userIdPrefix !== row.userIdPrefix && other.userIdPrefix.startsWith(row.userIdPrefix));
+    if (longer < 0) continue;
+    throw invalidField(
+      `issuers[${index}].userIdPrefix`,
+      `this prefix is the start of issuers[${longer}].userIdPrefix, so the two issuers could name the same user: no prefix may ` +
+        'start another (end each with ":", say; "" starts every prefix), and issuers share users only with the same prefix',
+    );
   }
 }
 

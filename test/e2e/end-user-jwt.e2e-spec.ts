@@ -349,12 +349,12 @@ describe('several identity providers, and what their tokens may claim', () => {
     expect(unprefixed.body.error.details.fields[0].field).toBe('issuers[0].userIdPrefix');
     await configureEndUserAuth(ctx.t, ctx.tenant, {
       issuers: [
-        { issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl, userIdPrefix: '' },
+        { issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl, userIdPrefix: 'prod_' },
         { issuer: STAGING, audience: 'callpass', secret: SHARED_SECRET, userIdPrefix: 'staging_' },
       ],
     });
     const production = await clientIssue(ctx.t, ctx.tenant, await idp.sign(claimsAt(ctx, idp.issuer, 'alice'))).expect(201);
-    expect(production.body.identity).toBe('alice');
+    expect(production.body.identity).toBe('prod_alice');
     // A staging account called "alice" is another user: it never gets production Alice's endpoint or identity.
     const staging = await clientIssue(ctx.t, ctx.tenant, await stagingToken(claimsAt(ctx, STAGING, 'alice'))).expect(201);
     expect(staging.body.identity).toBe('staging_alice');
@@ -363,7 +363,48 @@ describe('several identity providers, and what their tokens may claim', () => {
       select: { userId: true },
       orderBy: { userId: 'asc' },
     });
-    expect(users.map(({ userId }) => userId)).toEqual(['alice', 'staging_alice']);
+    expect(users.map(({ userId }) => userId)).toEqual(['prod_alice', 'staging_alice']);
+  });
+
+  it('refuses prefixes of which one starts another: the same user id could then come from two issuers', async () => {
+    const THIRD = 'https://third.example/';
+    const before = await ctx.t.http.get('/v1/end-user-auth').set(bearer(ctx.tenant.key)).expect(200);
+    const put = (prefixes: string[]) =>
+      ctx.t.http
+        .put('/v1/end-user-auth')
+        .set(bearer(ctx.tenant.key))
+        .send({
+          sessions: false,
+          issuers: [
+            { issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl, userIdPrefix: prefixes[0] },
+            { issuer: STAGING, audience: 'callpass', secret: SHARED_SECRET, userIdPrefix: prefixes[1] },
+            ...(prefixes.length > 2
+              ? [{ issuer: THIRD, audience: 'callpass', secret: SHARED_SECRET, userClaim: 'email', userIdPrefix: prefixes[2] }]
+              : []),
+          ],
+        });
+    // The review's example: sub "bob" at the "rs_" issuer, sub "rs_bob" at the "" issuer and a verified e-mail "_bob"
+    // at the "rs" issuer would all be user "rs_bob".
+    const refusals: [string[], string][] = [
+      [['', 'rs_', 'rs'], 'issuers[0].userIdPrefix'],
+      [['rs_', 'rs', 'x:'], 'issuers[1].userIdPrefix'],
+      [['staging_', ''], 'issuers[1].userIdPrefix'],
+      [['a:', 'a:b:'], 'issuers[0].userIdPrefix'],
+    ];
+    for (const [prefixes, field] of refusals) {
+      const refused = await put(prefixes).expect(400);
+      expect(refused.body.error.code).toBe('validation_failed');
+      expect(refused.body.error.details.fields).toEqual([
+        { field, messages: [expect.stringMatching(/is the start of issuers\[\d\]\.userIdPrefix/)] },
+      ]);
+    }
+    // Nothing was saved.
+    const after = await ctx.t.http.get('/v1/end-user-auth').set(bearer(ctx.tenant.key)).expect(200);
+    expect(after.body.issuers).toEqual(before.body.issuers);
+    // Prefix-free prefixes are accepted, and so are identical ones (issuers that share users on purpose).
+    await put(['rs:', 'rs_', 'r:']).expect(200);
+    await put(['shared:', 'shared:', 'other:']).expect(200);
+    await put(['', '']).expect(200);
   });
 
   it('takes an e-mail address as the user id only once the issuer has verified it', async () => {

@@ -96,7 +96,8 @@ export class IssuerDto {
 
   /**
    * Put before the claim's value to make the Callpass user id (e.g. "staging:"). Required once there are several
-   * issuers: two issuers share users only if they have the same prefix ("" for both, say).
+   * issuers: two issuers share users only if they have the same prefix ("" for both, say), and different prefixes
+   * must be prefix-free (none the start of another; "" starts every prefix).
    * @example ""
    */
   @IsOptional()
