@@ -18,6 +18,7 @@ import { nameServerSpans } from './tracing/spans';
 import { flattenValidationErrors, validationFailed } from './common/errors/validation-errors';
 import { exceedsDepth } from './common/validation/json-depth';
 import { RejectUnstorableTextPipe } from './common/validation/reject-unstorable-text.pipe';
+import { RefuseUnparsableBody, UnparsableBody } from './common/validation/unparsable-body';
 import { ClientLimits } from './rate-limits/client-limits';
 
 /** A client's own X-Request-Id is logged (sanitised) next to ours, never used as ours. */
@@ -88,11 +89,12 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     try {
       parsed = secureJsonParse.parse(body.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch {
-      return done(commonErrors.invalid_json(), undefined);
+      return done(null, new UnparsableBody(commonErrors.invalid_json()));
     }
-    if (exceedsDepth(parsed)) return done(commonErrors.json_too_deep(), undefined);
+    if (exceedsDepth(parsed)) return done(null, new UnparsableBody(commonErrors.json_too_deep()));
     done(null, parsed);
   });
+  app.useGlobalInterceptors(new RefuseUnparsableBody());
   app.useGlobalPipes(
     new RejectUnstorableTextPipe(),
     new ValidationPipe({

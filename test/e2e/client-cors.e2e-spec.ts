@@ -92,9 +92,11 @@ describe('CORS on the browser routes, per tenant', () => {
   });
 
   it('decides the origin before anything else answers: a refused body gets CORS headers too, and hostile paths a 4xx', async () => {
+    // An unparsable body is refused once the user is known (so that it counts against their limits).
+    const token = await idp.sign(claimsAt(ctx, idp.issuer, 'alice'));
     const badJson = await ctx.t.http
       .post(path)
-      .set({ origin: allowed.origin, 'content-type': 'application/json', authorization: 'Bearer x' })
+      .set({ origin: allowed.origin, 'content-type': 'application/json', authorization: `Bearer ${token}` })
       .send('{"provider":')
       .expect(400);
     expect(badJson.body.error.code).toBe('invalid_json');

@@ -2,6 +2,7 @@ import { providerKits } from '../../src/providers/provider-kits';
 import { Metrics } from '../../src/metrics/metrics';
 import { RefusalTally } from '../../src/token-log/refusal-tally';
 import { validCredentials } from '../factories/credentials.factory';
+import { createTenant } from '../factories/tenant.factory';
 import { clientIssue, configureEndUserAuth, createSession } from '../helpers/end-users';
 import { fakeDateOnly } from '../helpers/fake-clock';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
@@ -93,6 +94,25 @@ describe('rate limits on the token routes', () => {
     await clientIssue(ctx.t, ctx.tenant, fresh).expect(201);
     const tenantLimited = await clientIssue(ctx.t, ctx.tenant, fresh).expect(429);
     expect(tenantLimited.body.error.details).toMatchObject({ limit: 'tenant', perMinute: 1 });
+  });
+
+  it('counts malformed bodies against the key: past its limit they are 429s, counted, not rows of their own', async () => {
+    const tenant = await createTenant(ctx.t);
+    await ctx.t.http
+      .patch(`/v1/admin/tenants/${tenant.id}`)
+      .set(bearer(ctx.t.adminKey))
+      .send({ settings: { rateLimits: { keyPerMinute: 5 } } })
+      .expect(200);
+    const malformed = () =>
+      ctx.t.http.post('/v1/tokens').set(bearer(tenant.key)).set('content-type', 'application/json').send('{"userId": ');
+    const answers: number[] = [];
+    for (let attempt = 0; attempt < 30; attempt += 1) answers.push((await malformed()).status);
+    expect(answers).toEqual([...Array(5).fill(400), ...Array(25).fill(429)]);
+    await ctx.t.app.get(RefusalTally).flush({ all: true });
+    const rows = await ctx.t.prisma.tokenIssuance.findMany({ where: { tenantId: tenant.id } });
+    const requests = (code: string) => rows.filter((row) => row.errorCode === code).map((row) => row.requestCount ?? 1);
+    expect(requests('invalid_json')).toEqual([1, 1, 1, 1, 1]);
+    expect(requests('rate_limited')).toEqual([25]);
   });
 
   it('refuses limits out of range', async () => {
