@@ -24,7 +24,8 @@ export const TokenRoute = () =>
  * (an unparsable body, validation, authentication, authorization, rate limits). A request authenticated as one of
  * the tenant's own (its key, or one of its users) gets its row; any other caller, and any caller over a rate limit,
  * is counted (RefusalTally), so that no one can make the log grow without bound. A body refused before the guards
- * ran has its key checked here, to tell the two apart. Refusals the pipeline recorded itself are not recorded twice.
+ * ran (one over the size limit; an unparsable one waits for them, see UnparsableBody) has its key checked here, to
+ * tell the two apart. Refusals the pipeline recorded itself are not recorded twice.
  */
 @Injectable()
 export class TokenRouteRefusals extends ErrorObserver {
