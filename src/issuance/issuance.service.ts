@@ -23,6 +23,7 @@ import {
   checkAccountBinding,
   checkEndUserOptions,
   checkLifetime,
+  credentialLimits,
   grantCapabilities,
   resolveTtl,
   secondsUntil,
@@ -110,6 +111,12 @@ export class IssuanceService {
       if (!adapter.refresh || !kind) throw issuanceErrors.token_not_refreshable();
       checkAccountBinding(caller, target.account.id);
       const capabilities = this.checkPolicy(target, kind, undefined, caller);
+      // A refreshed token does not outlive the end user's credential either (the provider may set its lifetime: a
+      // refreshed SignalWire SAT lives 2 h, so a shorter credential is refused before the refresh token is spent).
+      const limits = credentialLimits(
+        this.limitsOf(target, adapter),
+        caller.endUser && secondsUntil(caller.endUser.credentialExpiresAt, record.issuedAt),
+      );
       let refreshSecret: string;
       try {
         refreshSecret = openRowSecret(this.secretBox, 'provider_session', session.tenantId, session.id, session.secretCiphertext);
@@ -128,7 +135,7 @@ export class IssuanceService {
           account: this.accounts.open(target.account),
           identity: target.endpoint!.identity,
           now: record.issuedAt,
-          maxTtlSeconds: this.limitsOf(target, adapter).maxSeconds,
+          maxTtlSeconds: limits.maxSeconds,
           endpointData: target.endpoint!.providerData as Record<string, unknown>,
           refreshSecret,
         })
@@ -137,6 +144,7 @@ export class IssuanceService {
           await this.sessions.releaseRefresh(session.tenantId, session.id).catch(() => undefined);
           throw error;
         });
+      checkLifetime(record.issuedAt, minted, limits);
       minted.grants = { refreshOf: tokenId, ...minted.grants };
       return this.recorder.commit(record, minted, capabilities, { rotate: { sessionId: session.id, expectedTokenId: tokenId } });
     });

@@ -1,4 +1,12 @@
-import { checkLifetime, DEFAULT_TTL_SECONDS, grantCapabilities, refreshAfter, resolveTtl, ttlLimits } from './token-policy';
+import {
+  checkLifetime,
+  credentialLimits,
+  DEFAULT_TTL_SECONDS,
+  grantCapabilities,
+  refreshAfter,
+  resolveTtl,
+  ttlLimits,
+} from './token-policy';
 
 describe('token lifetime', () => {
   it('defaults to 10 minutes, or the account default over the tenant default', () => {
@@ -18,6 +26,24 @@ describe('token lifetime', () => {
     expect(resolveTtl(7200, ttlLimits({ maxSeconds: 3600 }, { maxSeconds: 1800 }, { maxTtlSeconds: 86_400 }))).toBe(1800);
     expect(resolveTtl(7200, ttlLimits({ maxSeconds: 3600 }, { maxSeconds: 7200 }, { maxTtlSeconds: 86_400 }))).toBe(3600);
     expect(resolveTtl(undefined, ttlLimits({ defaultSeconds: 3600 }, { maxSeconds: 60 }, { maxTtlSeconds: 86_400 }))).toBe(60);
+  });
+});
+
+describe("an end user's credential", () => {
+  const limits = { defaultSeconds: 600, maxSeconds: 7200 };
+  it('cuts the maximum (and the default) to the time the credential has left, never below the 60 s minimum', () => {
+    expect(credentialLimits(limits, undefined)).toEqual(limits);
+    expect(credentialLimits(limits, 10_800)).toEqual(limits);
+    expect(credentialLimits(limits, 3600)).toEqual({ defaultSeconds: 600, maxSeconds: 3600 });
+    expect(credentialLimits(limits, 300)).toEqual({ defaultSeconds: 300, maxSeconds: 300 });
+    expect(credentialLimits(limits, 10)).toEqual({ defaultSeconds: 60, maxSeconds: 60 });
+    expect(credentialLimits(limits, -5)).toEqual({ defaultSeconds: 60, maxSeconds: 60 });
+  });
+
+  it('bounds a requested lifetime the same way', () => {
+    expect(resolveTtl(3600, limits, 120)).toBe(120);
+    expect(resolveTtl(undefined, limits, 30)).toBe(60);
+    expect(resolveTtl(30, limits, 3600)).toBe(30);
   });
 });
 

@@ -30,13 +30,24 @@ export function ttlLimits(
 }
 
 /**
+ * The limits for a token asked for with an end user's credential (a session, an IdP token): no token, minted or
+ * refreshed, outlives the credential, though the maximum is never cut below the minimum lifetime. Without a
+ * credential (the tenant's backend asking) the limits are unchanged.
+ */
+export function credentialLimits(limits: TtlLimits, credentialSecondsLeft?: number): TtlLimits {
+  if (credentialSecondsLeft === undefined) return limits;
+  const maxSeconds = Math.min(limits.maxSeconds, Math.max(MIN_TTL_SECONDS, credentialSecondsLeft));
+  return { defaultSeconds: Math.min(limits.defaultSeconds, maxSeconds), maxSeconds };
+}
+
+/**
  * The lifetime to mint. Too long a request is shortened to the maximum (as Vault truncates a TTL to the mount
  * maximum), never refused: the response's expiresAt says what was granted. An end user's token does not outlive the
- * credential it was asked with (a session, an IdP token), though it lives at least the minimum.
+ * credential it was asked with (see credentialLimits).
  */
 export function resolveTtl(requested: number | undefined, limits: TtlLimits, credentialSecondsLeft?: number): number {
-  const ttl = Math.min(requested ?? limits.defaultSeconds, limits.maxSeconds);
-  return credentialSecondsLeft === undefined ? ttl : Math.min(ttl, Math.max(MIN_TTL_SECONDS, credentialSecondsLeft));
+  const capped = credentialLimits(limits, credentialSecondsLeft);
+  return Math.min(requested ?? capped.defaultSeconds, capped.maxSeconds);
 }
 
 /** What may be granted: each list narrows the others; an undefined or empty `caller` list does not narrow. */

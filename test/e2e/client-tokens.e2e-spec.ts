@@ -189,7 +189,7 @@ describe('the browser token route', () => {
   it('signs a user out everywhere: sessions, earlier IdP tokens and kept SignalWire refresh credentials stop working', async () => {
     const signalwire = await ctx.createAccount(providerKits.signalwire.emulatedAccount(ctx.emulators.signalwire));
     await ctx.createEndpoint(signalwire, { userId: 'gina', identity: 'gina@example.com' });
-    const session = await createSession(ctx.t, ctx.tenant, { userId: 'gina' });
+    const session = await createSession(ctx.t, ctx.tenant, { userId: 'gina', ttlSeconds: 3 * 3600 });
     const earlierJwt = await jwtFor('gina');
     const first = await clientIssue(ctx.t, ctx.tenant, earlierJwt, { provider: 'signalwire' }).expect(201);
     expect(first.body.refreshable).toBe(true);
@@ -291,6 +291,34 @@ describe('the browser token route', () => {
     const now = Math.floor(ctx.clock.now().getTime() / 1000);
     const shortJwt = await idp.sign({ ...claimsAt(ctx, idp.issuer, 'judy'), exp: now + 30 });
     expect((await clientIssue(ctx.t, ctx.tenant, shortJwt).expect(201)).body.expiresAt).toBe(new Date((now + 60) * 1000).toISOString());
+  });
+
+  it("never refreshes a token into one that outlives the end user's credential", async () => {
+    const signalwire = await ctx.createAccount(providerKits.signalwire.emulatedAccount(ctx.emulators.signalwire));
+    await ctx.createEndpoint(signalwire, { userId: 'lena', identity: 'lena@example.com' });
+    const refresh = (tokenId: string, credential: string) =>
+      ctx.t.http.post(`/v1/client/${ctx.tenant.slug}/tokens/${tokenId}/refresh`).set(bearer(credential)).send();
+    // A 60 s session mints a SAT that ends with it; a refreshed SAT would live 2 h, so the refresh is refused
+    // before SignalWire's refresh token is spent (the browser client then mints anew, capped again).
+    const short = await createSession(ctx.t, ctx.tenant, { userId: 'lena', ttlSeconds: 60 });
+    ctx.clock.advance(1_000);
+    const sat = await clientIssue(ctx.t, ctx.tenant, short.session, { provider: 'signalwire' }).expect(201);
+    expect(sat.body.expiresAt).toBe(new Date(ctx.clock.now().getTime() + 60_000).toISOString());
+    const refused = await refresh(sat.body.id, short.session).expect(422);
+    expect(refused.body.error).toMatchObject({
+      code: 'lifetime_exceeds_policy',
+      details: { providerLifetimeSeconds: 7200, maxSeconds: 60 },
+    });
+    // A session that outlives the refreshed SAT refreshes it, until less than its lifetime is left.
+    const long = await createSession(ctx.t, ctx.tenant, { userId: 'lena', ttlSeconds: 3 * 3600 });
+    const chain = await clientIssue(ctx.t, ctx.tenant, long.session, { provider: 'signalwire' }).expect(201);
+    const refreshed = await refresh(chain.body.id, long.session).expect(201);
+    expect(refreshed.body.expiresAt).toBe(new Date(ctx.clock.now().getTime() + 7_200_000).toISOString());
+    ctx.clock.advance(3_600_000 + 1_000);
+    const late = await refresh(refreshed.body.id, long.session).expect(422);
+    expect(late.body.error.code).toBe('lifetime_exceeds_policy');
+    // The kept refresh token was not spent: the chain still refreshes for the tenant's backend, which has no such credential.
+    await ctx.t.http.post(`/v1/tokens/${refreshed.body.id}/refresh`).set(bearer(ctx.tenant.key)).expect(201);
   });
 
   it('keeps a session bound to one account off the refresh chains of the same user on another account', async () => {
