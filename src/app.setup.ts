@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { ValidationPipe, VersioningType } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { FastifyRequest, LogController } from 'fastify';
+import { FastifyError, FastifyReply, FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
@@ -20,11 +20,19 @@ import { exceedsDepth } from './common/validation/json-depth';
 import { RejectUnstorableTextPipe } from './common/validation/reject-unstorable-text.pipe';
 import { RefuseUnparsableBody, UnparsableBody } from './common/validation/unparsable-body';
 import { ClientLimits } from './rate-limits/client-limits';
+import { USER_ID_MAX_LENGTH } from './end-users/user-id';
 
 /** A client's own X-Request-Id is logged (sanitised) next to ours, never used as ours. */
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Token requests and configuration bodies are small; anything larger is refused before parsing. */
 const BODY_LIMIT_BYTES = 64 * 1024;
+/**
+ * The longest path parameter routed. Fastify's default of 100 refused user ids the API accepts elsewhere. The longest
+ * parameter any route takes is a user id: 200 code points (USER_ID). The router (find-my-way 9) measures a parameter
+ * after percent-decoding, in UTF-16 units: at most 400 for such an id. The bound is the id's longest percent-encoded
+ * form instead (4 UTF-8 bytes a code point, 3 characters a byte: 2,400), so it holds whichever form is measured.
+ */
+export const MAX_PARAM_LENGTH = USER_ID_MAX_LENGTH * 4 * 3;
 /** Pages served to browsers (Swagger UI); everything else is a JSON API that needs no content at all. */
 const PAGE_PREFIXES = ['/docs', '/demo'];
 
@@ -36,6 +44,7 @@ export interface HttpOptions {
 
 /** The HTTP server: Fastify with JSON logs, a request id on every request, security headers and tight limits. */
 export function createHttpAdapter(logger: Logger, options: HttpOptions = {}): FastifyAdapter {
+  const headers = securityHeaders(options);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     // One line per request, written by the onResponse hook below, instead of Fastify's two.
@@ -47,10 +56,12 @@ export function createHttpAdapter(logger: Logger, options: HttpOptions = {}): Fa
     // While draining, a request on a connection already open is served (with Connection: close), not refused.
     return503OnClosing: false,
     clientErrorHandler: answerClientError,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+      answerFrameworkError(error, request, reply, headers),
   });
   const fastify = adapter.getInstance();
   nameServerSpans(fastify);
-  const headers = securityHeaders(options);
   fastify.addHook('onRequest', async (request, reply) => {
     reply.headers(isPage(request) ? headers.pages : headers.api);
     reply.header('x-request-id', request.id);
@@ -233,6 +244,30 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
     );
   }
   socket.destroy();
+}
+
+/**
+ * URLs the router refuses before any route or hook runs: a path parameter over MAX_PARAM_LENGTH, or a broken
+ * percent-encoding. Fastify's default answers with its own body shape; these get ours, and the usual headers.
+ */
+function answerFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  headers: ReturnType<typeof securityHeaders>,
+): void {
+  const answer =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? commonErrors.path_parameter_too_long({ maxLength: MAX_PARAM_LENGTH })
+      : error.code === 'FST_ERR_BAD_URL'
+        ? commonErrors.bad_request()
+        : commonErrors.internal_error({ requestId: String(request.id) });
+  void reply
+    .headers(isPage(request) ? headers.pages : headers.api)
+    .header('x-request-id', request.id)
+    .header('cache-control', 'no-store')
+    .status(answer.status)
+    .send({ error: { code: answer.code, message: answer.message, details: answer.details } });
 }
 
 /** The tenant the request was authenticated for, when it was. */

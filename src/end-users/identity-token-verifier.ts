@@ -11,13 +11,13 @@ import { EndUserIssuer } from '../generated/prisma/client';
 import { EndUserIssuersRepository } from './end-user-issuers.repository';
 import { endUserErrors } from './end-users.errors';
 import { IssuerKeyLookup, JwksCacheService } from './jwks-cache.service';
+import { USER_ID } from './user-id';
 
 /** RFC 8725 asks verifiers to bound what they parse; an IdP token is a few hundred bytes to a few KB. */
 const MAX_TOKEN_LENGTH = 8192;
 /** Headers that name a key of the token's own choosing: never followed, the token is refused. */
 const SELF_KEYED_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'];
 const MAX_KEY_SETS = 1000;
-const USER_ID = /^\P{Cc}{1,200}$/u;
 /** What an issuer configured here can look like; anything else is not looked up. */
 const ISSUER = /^\P{Cc}{1,500}$/u;
 

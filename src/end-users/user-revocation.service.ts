@@ -6,9 +6,8 @@ import { invalidField } from '../common/errors/validation-errors';
 import { ProviderSessionsRepository } from '../issuance/provider-sessions.repository';
 import { EndUserRevocationsRepository } from './end-user-revocations.repository';
 import { EndUserSessionsRepository } from './end-user-sessions.repository';
+import { USER_ID, USER_ID_MESSAGE } from './user-id';
 import { UserRevocationResponse } from './user-revocation.response';
-
-const USER_ID = /^\P{Cc}{1,200}$/u;
 
 /**
  * Signs a user out of Callpass everywhere, from their next request on: their sessions are revoked, their kept
@@ -26,7 +25,7 @@ export class UserRevocationService {
   ) {}
 
   revoke(actor: Actor, tenantId: string, userId: string): Promise<UserRevocationResponse> {
-    if (!USER_ID.test(userId)) throw invalidField('userId', 'userId must be 1-200 characters without control characters');
+    if (!USER_ID.test(userId)) throw invalidField('userId', USER_ID_MESSAGE);
     return this.audit.recordChange(actor, 'end_user.revoked', { type: 'end_user', id: userId, tenantId }, async (tx) => {
       const now = this.clock.now();
       const sessionsRevoked = await this.sessions.revokeAllOfUser(tenantId, userId, now, tx);

@@ -8,6 +8,7 @@ export const commonErrors = defineErrors({
   bad_request: [HttpStatus.BAD_REQUEST, 'The request cannot be processed'],
   invalid_cursor: [HttpStatus.BAD_REQUEST, 'The pagination cursor is invalid'],
   route_not_found: [HttpStatus.NOT_FOUND, 'No such route'],
+  path_parameter_too_long: [HttpStatus.URI_TOO_LONG, 'A path segment is longer than any id the API accepts'],
   not_found: [HttpStatus.NOT_FOUND, 'The resource no longer exists'],
   payload_too_large: [HttpStatus.PAYLOAD_TOO_LARGE, 'The request body is too large'],
   unsupported_media_type: [HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'Send the body as application/json'],

@@ -1,5 +1,6 @@
 import { ArrayMinSize, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { CapabilityName, IsCapabilityList } from '../../provider-accounts/dto/capabilities';
+import { USER_ID_MESSAGE } from '../user-id';
 
 export const DEFAULT_SESSION_SECONDS = 900;
 export const MAX_SESSION_SECONDS = 86_400;
@@ -12,7 +13,7 @@ export class CreateSessionDto {
    */
   @IsString()
   @Length(1, 200)
-  @Matches(/^\P{Cc}+$/u, { message: 'userId must not contain control characters' })
+  @Matches(/^\P{Cc}{1,200}$/u, { message: USER_ID_MESSAGE }) // USER_ID, spelled out for the API docs
   userId: string;
 
   /** Narrower than the user's endpoints allow, if given (at least one). */

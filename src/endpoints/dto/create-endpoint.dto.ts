@@ -1,5 +1,6 @@
 import { IsBoolean, IsObject, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { CapabilityName, IsCapabilityList } from '../../provider-accounts/dto/capabilities';
+import { USER_ID_MESSAGE } from '../../end-users/user-id';
 
 /** Binds one of the tenant's users to a provider account. */
 export class CreateEndpointDto {
@@ -12,7 +13,7 @@ export class CreateEndpointDto {
    */
   @IsString()
   @Length(1, 200)
-  @Matches(/^\P{Cc}+$/u, { message: 'userId must not contain control characters' })
+  @Matches(/^\P{Cc}{1,200}$/u, { message: USER_ID_MESSAGE }) // USER_ID, spelled out for the API docs
   userId: string;
 
   /** The name the provider knows the user by; defaults to `userId`. Checked against the provider's rules. */

@@ -1,5 +1,6 @@
 import { IsString, Length, Matches } from 'class-validator';
 import { UserTokenDto } from '../../issuance/dto/user-token.dto';
+import { USER_ID_MESSAGE } from '../../end-users/user-id';
 
 /** A token a service asks for on behalf of one of the tenant's users. */
 export class ServiceTokenDto extends UserTokenDto {
@@ -9,6 +10,6 @@ export class ServiceTokenDto extends UserTokenDto {
    */
   @IsString()
   @Length(1, 200)
-  @Matches(/^\P{Cc}+$/u, { message: 'userId must not contain control characters' })
+  @Matches(/^\P{Cc}{1,200}$/u, { message: USER_ID_MESSAGE }) // USER_ID, spelled out for the API docs
   userId: string;
 }

@@ -1,4 +1,5 @@
-import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { USER_ID_MESSAGE } from '../../end-users/user-id';
 import { issuanceErrors } from '../issuance.errors';
 import type { TargetSelection } from '../issuance.service';
 import { TokenRequestDto } from './token-request.dto';
@@ -28,6 +29,7 @@ export class IssueTokenDto extends TokenRequestDto {
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  @Matches(/^\P{Cc}{1,200}$/u, { message: USER_ID_MESSAGE }) // USER_ID, spelled out for the API docs
   userId?: string;
 }
 
