@@ -154,6 +154,7 @@ describe('Vonage credentials', () => {
     createPrivateKey(rsa.privateKey).export({ type, format: 'pem', cipher: 'aes-256-cbc', passphrase: 'correct horse' }).toString();
   const pkcs1Public = createPublicKey(rsa.publicKey).export({ type: 'pkcs1', format: 'pem' }).toString();
   const notPem = 'must be an RSA private key in PEM (a "BEGIN PRIVATE KEY" or "BEGIN RSA PRIVATE KEY" block, with real line breaks)';
+  const twoBlocks = "must be one PEM block, not 2: store only the application's private key";
 
   const problemWith = (privateKey: unknown): { fields: unknown; text: string } | undefined => {
     try {
@@ -168,6 +169,7 @@ describe('Vonage credentials', () => {
 
   it('accepts an unencrypted 2048-bit RSA key in PKCS#8 or PKCS#1 PEM', () => {
     expect(problemWith(rsa.privateKey)).toBeUndefined();
+    expect(problemWith(`\r\n${rsa.privateKey.replace(/\n/g, '\r\n')}\n\n`)).toBeUndefined();
     expect(pkcs1).toMatch(/^-----BEGIN RSA PRIVATE KEY/);
     expect(problemWith(pkcs1)).toBeUndefined();
   });
@@ -186,6 +188,13 @@ describe('Vonage credentials', () => {
     ['garbage', () => 'not a key at all', notPem],
     ['a number', () => 42, notPem],
     ['an oversized value', () => rsa.privateKey.repeat(10), notPem],
+    // OpenSSL reads only the first block: a second, weaker key (or anything else) would be stored unchecked.
+    ['a 2048-bit key followed by a 1024-bit key', () => rsa.privateKey + short.privateKey, twoBlocks],
+    ['a 2048-bit PKCS#8 key followed by its PKCS#1 form', () => `${rsa.privateKey}\n${pkcs1}`, twoBlocks],
+    ['a key followed by a public key', () => rsa.privateKey + rsa.publicKey, twoBlocks],
+    ['a key followed by a stray END line', () => `${rsa.privateKey}-----END PRIVATE KEY-----\n`, twoBlocks],
+    ['a key with text before it', () => `Bag Attributes\n    localKeyID: 01\n${rsa.privateKey}`, notPem],
+    ['a key with text after it', () => `${rsa.privateKey}trailing`, notPem],
   ])('refuses %s, naming the reason and never quoting the key', (_label, value, message) => {
     const key = value();
     const problem = problemWith(key);

@@ -53,6 +53,11 @@ describe('Vonage tokens', () => {
           'privateKey is a public key: store the private key of the application',
         ],
         [account.secrets.privateKey.replace(/\n/g, '\\n'), expect.stringMatching(/^privateKey must be an RSA private key in PEM/)],
+        // Only the first block would be parsed: the 1024-bit key after it would go unchecked.
+        [
+          account.secrets.privateKey + rsaKeyPair(1024).privateKey,
+          "privateKey must be one PEM block, not 2: store only the application's private key",
+        ],
       ] as const;
       for (const [privateKey, message] of cases) {
         const response = await tenantCall('post', '/v1/provider-accounts')
