@@ -85,6 +85,52 @@ describe('bad input', () => {
     expectError(secretsAsString, 400, 'validation_failed');
   });
 
+  it('keys named like object members (toString, valueOf, ...) → 400 validation_failed, as any unknown field', async () => {
+    await t.http
+      .post('/v1/endpoints')
+      .set(bearer(tenant.key))
+      .send({ providerAccountId: accountId, userId: 'members', capabilities: ['outgoing'] })
+      .expect(201);
+    /** The answer to `body` must be the answer to the same body with the member's name replaced by an unknown one. */
+    const answeredAsUnknown = async (send: (name: string) => Promise<{ status: number; body: unknown }>, member: string) => {
+      const [asMember, asUnknown] = [await send(member), await send('bogus')];
+      expect(asUnknown.status).toBe(400);
+      expect({ status: asMember.status, body: JSON.stringify(asMember.body).replaceAll(member, 'bogus') }).toEqual({
+        status: asUnknown.status,
+        body: JSON.stringify(asUnknown.body),
+      });
+    };
+    const issue = (body: Record<string, unknown>) => t.http.post('/v1/tokens').set(bearer(tenant.key)).send(body);
+    for (const member of ['toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'toLocaleString', '__defineGetter__']) {
+      await answeredAsUnknown((name) => issue({ userId: 'members', [name]: 1 }), member);
+      await answeredAsUnknown((name) => issue({ userId: 'members', options: { [name]: 1 } }), member);
+    }
+    // Nested DTOs (an issuer in a list) and free-form objects, where class-transformer dropped them the same way.
+    await answeredAsUnknown(
+      (name) =>
+        t.http
+          .put('/v1/end-user-auth')
+          .set(bearer(tenant.key))
+          .send({ sessions: true, issuers: [{ issuer: 'https://idp.example/', audience: 'callpass', secret: 's'.repeat(32), [name]: 1 }] }),
+      'valueOf',
+    );
+    const field = async (body: Record<string, unknown>) =>
+      (await t.http.post('/v1/endpoints').set(bearer(tenant.key)).send(body).expect(400)).body.error.details.fields;
+    expect(await field({ providerAccountId: accountId, userId: 'm2', providerOptions: { toString: 'x' } })).toEqual([
+      { field: 'providerOptions.toString', messages: ['property toString should not exist'] },
+    ]);
+    await answeredAsUnknown(
+      (name) =>
+        t.http
+          .get('/v1/endpoints')
+          .query({ [name]: '1' })
+          .set(bearer(tenant.key)),
+      'toString',
+    );
+    // Nothing was minted for any of them.
+    expect(await t.prisma.tokenIssuance.count({ where: { tenantId: tenant.id, outcome: 'issued' } })).toBe(0);
+  });
+
   it('bad query strings → 400, unknown query parameters refused', async () => {
     expectError(await t.http.get('/v1/endpoints').query({ limit: 0 }).set(bearer(tenant.key)), 400, 'validation_failed');
     expectError(await t.http.get('/v1/endpoints').query({ limit: 'many' }).set(bearer(tenant.key)), 400, 'validation_failed');
