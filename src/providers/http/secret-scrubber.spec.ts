@@ -2,6 +2,10 @@ import { scrubSecrets } from './secret-scrubber';
 
 const secret = 'Q7"kd9\\Zp2%w&x8+Lm=Rt5<Hy';
 const leaks = (text: string) => ['Q7"kd9', 'Zp2%w&x8', 'Lm=Rt5<Hy', 'kd9\\Zp2%'].some((piece) => text.includes(piece));
+const hex = Buffer.from(secret).toString('hex');
+/** Any 4 bytes of the secret in hex, in either case and at either nibble. */
+const leaksHex = (text: string) =>
+  Array.from({ length: hex.length - 7 }, (_, at) => hex.slice(at, at + 8)).some((piece) => text.toLowerCase().includes(piece));
 
 describe('scrubSecrets', () => {
   it('cuts a secret quoted as it was sent, keeping the rest of the message', () => {
@@ -14,6 +18,8 @@ describe('scrubSecrets', () => {
     ['form-encoded', new URLSearchParams({ s: secret }).toString().slice(2)],
     ['base64', Buffer.from(secret).toString('base64')],
     ['in upper case', secret.toUpperCase()],
+    ['hex-encoded', hex],
+    ['hex-encoded in upper case', hex.toUpperCase()],
   ])('cuts it %s where it stands, keeping the rest of the message', (_form, quoted) => {
     expect(scrubSecrets(`bad token ${quoted} for alice`, [secret])).toBe('bad token [redacted] for alice');
   });
@@ -36,11 +42,31 @@ describe('scrubSecrets', () => {
     ['JSON-escaped twice', JSON.stringify(JSON.stringify(secret))],
     ['cut short', `…${secret.slice(0, 9)}`],
     ['its tail', secret.slice(-10)],
+    ['hex-encoded in a message', `{"error":"bad key 0x${hex}"}`],
+    ['hex-encoded in upper case', `key=${hex.toUpperCase()}&user=alice`],
+    ['hex-encoded from the middle of a byte', hex.slice(5, 31)],
+    ['hex of a Basic pair id:secret', Buffer.from(`MA0001:${secret}`).toString('hex').toUpperCase()],
   ])('removes it %s', (_form, text) => {
     const scrubbed = scrubSecrets(text, [secret]);
     expect(leaks(scrubbed)).toBe(false);
+    expect(leaksHex(scrubbed)).toBe(false);
     expect(scrubbed).toContain('[redacted]');
   });
+
+  // A run of base64 may start part-way through a 4-character group (glued to other letters), and the secret may start
+  // at any byte of the encoded value: every alignment is decoded, or the secret would show through.
+  it.each([0, 1, 2, 3].flatMap((lead) => [0, 1, 2].map((prefix) => [lead, prefix])))(
+    'removes it from a base64 run with %i stray characters before it and %i bytes before the secret',
+    (lead, prefix) => {
+      const run = `${'QxZ'.slice(0, lead)}${Buffer.from(`${'#'.repeat(prefix)}${secret}`).toString('base64')}`;
+      const scrubbed = scrubSecrets(`provider said: ${run} (check the token)`, [secret]);
+      const decoded = [...scrubbed.matchAll(/[A-Za-z0-9+/]{12,}=*/g)].flatMap(([found]) =>
+        [0, 1, 2, 3].map((skip) => Buffer.from(found.slice(skip), 'base64').toString('latin1')),
+      );
+      for (const text of [scrubbed, ...decoded]) expect(leaks(text)).toBe(false);
+      expect(scrubbed).toContain('[redacted]');
+    },
+  );
 
   it('leaves text alone that shares no 8-character fragment with any secret, and ignores short secrets', () => {
     expect(scrubSecrets('invalid_scope: scope must be voice.webrtc', [secret, 'short'])).toBe('invalid_scope: scope must be voice.webrtc');

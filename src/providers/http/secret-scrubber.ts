@@ -5,10 +5,10 @@ const REDACTED = '[redacted]';
 
 /**
  * Returns a function that removes every trace of `secrets` from a text. First, each secret raw, JSON-escaped,
- * URL-encoded (both encodings) and base64-encoded, and any fragment of 8 or more characters of those forms, is cut
- * out where it stands, ignoring case. Then what is left is decoded every way a provider might have re-encoded it
- * (percent escapes, HTML entities, JSON escaped once or twice, base64 runs such as a quoted Basic header): if a
- * fragment still shows, the whole text goes. Fragments are compared by hash, without slicing strings: the secrets
+ * URL-encoded (both encodings), base64-encoded and hex-encoded, and any fragment of 8 or more characters of those
+ * forms, is cut out where it stands, ignoring case. Then what is left is decoded every way a provider might have
+ * re-encoded it (percent escapes, HTML entities, JSON escaped once or twice, base64 runs such as a quoted Basic
+ * header): if a fragment still shows, the whole text goes. Fragments are compared by hash, without slicing strings: the secrets
  * are hashed once, then each text costs one pass over its windows (a hash collision can only redact too much).
  */
 export function secretScrubber(secrets: Iterable<string>): (text: string) => string {
@@ -37,6 +37,8 @@ function* secretForms(secrets: Iterable<string>): Generator<string> {
       new URLSearchParams({ s: secret }).toString().slice(2),
       Buffer.from(secret).toString('base64'),
       Buffer.from(secret).toString('base64url'),
+      // Hex in either case (forms and texts are compared lower-cased); its 8-digit fragments are 4 bytes of the secret.
+      Buffer.from(secret).toString('hex'),
     ].map((form) => form.toLowerCase());
   }
 }
