@@ -32,6 +32,7 @@ const AUTHENTICATION_ERRORS = [
   'api_key_expired',
   'tenant_suspended',
   'forbidden',
+  'rate_limited',
 ];
 /** The security scheme of the browser routes (`@ApiBearerAuth(END_USER_AUTH)`). */
 export const END_USER_AUTH = 'end-user';

@@ -3,6 +3,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { ClientModule } from '../client/client.module';
+import { RateLimitGuard } from '../rate-limits/rate-limit.guard';
+import { TenantsModule } from '../tenants/tenants.module';
 import { EndUsersModule } from '../end-users/end-users.module';
 import { AuthenticationGuard } from './guards/authentication.guard';
 import { AuthorizationGuard } from './guards/authorization.guard';
@@ -11,13 +13,15 @@ import { EndUserSessionStrategy } from './strategies/end-user-session.strategy';
 import { IdentityProviderStrategy } from './strategies/identity-provider.strategy';
 
 @Module({
-  imports: [PassportModule, ApiKeysModule, EndUsersModule, ClientModule],
+  imports: [PassportModule, ApiKeysModule, EndUsersModule, ClientModule, TenantsModule],
   providers: [
     ApiKeyStrategy,
     IdentityProviderStrategy,
     EndUserSessionStrategy,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: AuthorizationGuard },
+    // After the two above (global guards run in the order given): only authenticated, authorised requests count.
+    { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
 })
 export class AuthModule {}

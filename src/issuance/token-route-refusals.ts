@@ -1,4 +1,4 @@
-import { applyDecorators, Injectable, UseGuards } from '@nestjs/common';
+import { applyDecorators, Injectable } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiErrors } from '../api-docs/api-errors.decorator';
 import type { FastifyRequest } from 'fastify';
@@ -13,11 +13,9 @@ import { Clock } from '../common/clock/clock';
 import { uuidv7 } from '../common/ids';
 import { Metrics } from '../metrics/metrics';
 import { requestClientKey } from '../rate-limits/client-address';
-import { TokenRateLimitGuard } from '../rate-limits/token-rate-limit.guard';
 
-/** Marks a route that mints: its every refusal belongs in the token log, and it is rate limited (429 in /docs). */
-export const TokenRoute = () =>
-  applyDecorators(RouteConfig({ tokenRoute: true }), UseGuards(TokenRateLimitGuard), ApiErrors('rate_limited'));
+/** Marks a route that mints: its every refusal belongs in the token log, its rate limit's 429s included. */
+export const TokenRoute = () => applyDecorators(RouteConfig({ tokenRoute: true }), ApiErrors('rate_limited'));
 
 /**
  * On the token routes, every refusal is in the token log, including those decided before the pipeline runs

@@ -215,7 +215,9 @@ describe('end-user boundaries', () => {
     const tenant = await createTenant(ctx.t);
     await configureEndUserAuth(ctx.t, tenant, { sessions: true });
     await accountIn(tenant, { autoEnroll: true });
-    await setSettings(tenant, { rateLimits: { userPerMinute: 2, tenantPerMinute: 5 } });
+    // Every request of the tenant counts: end-user auth, the account and the two sessions, then 2 of noisy's and 2 of
+    // calm's tokens: 8. A noisy user's refused requests must not take calm's.
+    await setSettings(tenant, { rateLimits: { userPerMinute: 2, tenantPerMinute: 8 } });
     const noisy = await createSession(ctx.t, tenant, { userId: 'noisy' });
     for (let i = 0; i < 10; i += 1) await clientIssue(ctx.t, tenant, noisy.session);
     const calm = await createSession(ctx.t, tenant, { userId: 'calm' });
@@ -227,11 +229,21 @@ describe('end-user boundaries', () => {
     const tenant = await createTenant(ctx.t);
     await accountIn(tenant, { autoEnroll: true });
     await setSettings(tenant, { rateLimits: { keyPerMinute: 2 } });
-    const second = (
-      await ctx.t.http.post(`/v1/admin/tenants/${tenant.id}/api-keys`).set(bearer(ctx.t.adminKey)).send({ name: 'second' }).expect(201)
-    ).body.key;
+    // Two keys the set-up did not use (it spent the first key's budget).
+    const newKey = async (name: string) =>
+      (await ctx.t.http.post(`/v1/admin/tenants/${tenant.id}/api-keys`).set(bearer(ctx.t.adminKey)).send({ name }).expect(201)).body
+        .key as string;
+    const [first, second] = [await newKey('first'), await newKey('second')];
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i += 1) statuses.push((await tenantRoute(tenant, 'post', '/v1/tokens').send({ userId: `k${i}` })).status);
+    for (let i = 0; i < 3; i += 1)
+      statuses.push(
+        (
+          await ctx.t.http
+            .post('/v1/tokens')
+            .set(bearer(first))
+            .send({ userId: `k${i}` })
+        ).status,
+      );
     expect(statuses).toEqual([201, 201, 429]);
     await ctx.t.http.post('/v1/tokens').set(bearer(second)).send({ userId: 'k9' }).expect(201);
   });

@@ -79,21 +79,23 @@ describe('rate limits on the token routes', () => {
     const { session } = await createSession(ctx.t, ctx.tenant, { userId: 'small' });
     expect(await burst(4, () => clientIssue(ctx.t, ctx.tenant, session))).toEqual({ 201: 3, 429: 1 });
 
+    // The session above was made with the same key in the same minute: every route counts, so 4 are left.
     const keyed = await burst(6, (index) => ctx.issue({ userId: `keyed_${index}` }));
-    expect(keyed).toEqual({ 201: 5, 429: 1 });
+    expect(keyed).toEqual({ 201: 4, 429: 2 });
     const refused = await ctx.issue({ userId: 'keyed_x' }).expect(429);
     expect(refused.body.error.details).toMatchObject({ limit: 'key', perMinute: 5 });
 
     await ctx.t.http
       .patch(`/v1/admin/tenants/${ctx.tenant.id}`)
       .set(bearer(ctx.t.adminKey))
-      .send({ settings: { rateLimits: { tenantPerMinute: 1 } } })
+      .send({ settings: { rateLimits: { tenantPerMinute: 2 } } })
       .expect(200);
     nextWindow();
+    // One for the session, made with the tenant's key; one for the token.
     const { session: fresh } = await createSession(ctx.t, ctx.tenant, { userId: 'tenant_bound' });
     await clientIssue(ctx.t, ctx.tenant, fresh).expect(201);
     const tenantLimited = await clientIssue(ctx.t, ctx.tenant, fresh).expect(429);
-    expect(tenantLimited.body.error.details).toMatchObject({ limit: 'tenant', perMinute: 1 });
+    expect(tenantLimited.body.error.details).toMatchObject({ limit: 'tenant', perMinute: 2 });
   });
 
   it('counts malformed bodies against the key: past its limit they are 429s, counted, not rows of their own', async () => {
@@ -113,6 +115,23 @@ describe('rate limits on the token routes', () => {
     const requests = (code: string) => rows.filter((row) => row.errorCode === code).map((row) => row.requestCount ?? 1);
     expect(requests('invalid_json')).toEqual([1, 1, 1, 1, 1]);
     expect(requests('rate_limited')).toEqual([25]);
+  });
+
+  it('limits every authenticated route, not only those that mint', async () => {
+    const tenant = await createTenant(ctx.t);
+    await ctx.t.http
+      .patch(`/v1/admin/tenants/${tenant.id}`)
+      .set(bearer(ctx.t.adminKey))
+      .send({ settings: { rateLimits: { keyPerMinute: 3 } } })
+      .expect(200);
+    const revoke = (user: string) => ctx.t.http.post(`/v1/users/${user}/revoke`).set(bearer(tenant.key));
+    const answers = [];
+    for (let user = 0; user < 5; user += 1) answers.push(await revoke(`u${user}`));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 429, 429]);
+    expect(answers[3].body.error.details).toMatchObject({ limit: 'key', perMinute: 3 });
+    expect(answers[0].headers['ratelimit-remaining']).toBe('2');
+    // Nothing was revoked, and nothing audited, past the limit.
+    expect(await ctx.t.prisma.auditEvent.count({ where: { tenantId: tenant.id, action: 'end_user.revoked' } })).toBe(3);
   });
 
   it('refuses limits out of range', async () => {
@@ -136,12 +155,14 @@ describe('rate limits while Redis is unreachable', () => {
 
   it('still limits, in this process, and counts each fallback in the metrics', async () => {
     const { session } = await createSession(ctx.t, ctx.tenant, { userId: 'offline' });
+    const fallbacks = async () =>
+      (await ctx.t.app.get(Metrics).redisFallbacks.get()).values.find((value) => value.labels.feature === 'rate_limits')?.value ?? 0;
+    const before = await fallbacks();
     expect(await burst(3 * DEFAULT_PER_USER, () => clientIssue(ctx.t, ctx.tenant, session))).toEqual({
       201: DEFAULT_PER_USER,
       429: 2 * DEFAULT_PER_USER,
     });
-    const fallbacks = (await ctx.t.app.get(Metrics).redisFallbacks.get()).values.find((value) => value.labels.feature === 'rate_limits');
-    expect(fallbacks?.value).toBe(3 * DEFAULT_PER_USER);
+    expect((await fallbacks()) - before).toBe(3 * DEFAULT_PER_USER);
   });
 });
 

@@ -12,12 +12,14 @@ import { RateLimitRule, RateLimits, RateLimitState } from './rate-limits';
 const TENANTS_KEPT = 10_000;
 
 /**
- * Limits the token routes per end user or per key, then per tenant, with the tenant's `settings.rateLimits`.
- * Every answer says where the caller stands (RateLimit-Limit, -Remaining, -Reset); a refusal is 429 with
- * Retry-After, and lands in the token log like any refusal of a token route.
+ * Global guard, after authentication: limits every authenticated request per end user or per key, then per tenant,
+ * with the tenant's `settings.rateLimits`, whatever the route (the token routes, and also sessions, revocations,
+ * configuration). Every answer says where the caller stands (RateLimit-Limit, -Remaining, -Reset); a refusal is 429
+ * with Retry-After, and on a token route lands in the token log like any refusal there. Public routes are left to
+ * the per-client limits (ClientLimits).
  */
 @Injectable()
-export class TokenRateLimitGuard implements CanActivate {
+export class RateLimitGuard implements CanActivate {
   private readonly settings: TenantCache<{ id: string; settings: TenantSettingsDto }>;
 
   constructor(
@@ -30,7 +32,8 @@ export class TokenRateLimitGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
-    const request = http.getRequest<FastifyRequest<{ Params: { tenantId?: string } }> & { user: Principal }>();
+    const request = http.getRequest<FastifyRequest<{ Params: { tenantId?: string } }> & { user?: Principal }>();
+    if (!request.user) return true;
     const reply = http.getResponse<FastifyReply>();
     try {
       const state = await this.limits.consume(await this.rulesFor(request.user, request.params.tenantId));
@@ -49,8 +52,10 @@ export class TokenRateLimitGuard implements CanActivate {
   }
 
   private async rulesFor(principal: Principal, tenantParam: string | undefined): Promise<RateLimitRule[]> {
-    // A service acts on the tenant its route names; an unknown one is refused by the route itself.
-    const tenantId = tenantOf(principal) ?? (tenantParam && isUuid(tenantParam) ? tenantParam : undefined);
+    // A service acts on the tenant its route names (an unknown one is refused by the route itself); an admin key
+    // spends its own budget only.
+    const named = principal.kind === 'service' && tenantParam && isUuid(tenantParam) ? tenantParam : undefined;
+    const tenantId = tenantOf(principal) ?? named;
     const tenant = tenantId
       ? await this.settings.get(
           tenantId,
