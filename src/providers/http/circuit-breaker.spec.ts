@@ -75,4 +75,16 @@ describe('CircuitBreakers', () => {
     expect(second.allow('a')).toBe(true);
     expect(second.openCount()).toBe(0);
   });
+
+  it("holds a circuit another replica's news opened for at most its own 10 s, whatever the news says", () => {
+    const clock = new FakeClock();
+    let deliver: (change: CircuitChange) => void = () => undefined;
+    const breakers = new CircuitBreakers(clock, { news: { publish: () => undefined, subscribe: (handler) => void (deliver = handler) } });
+    deliver({ key: 'a', provider: 'twilio', openForMs: 1e15 });
+    deliver({ key: 'b', provider: 'twilio', openForMs: -5 });
+    expect(breakers.allow('a')).toBe(false);
+    clock.advance(10_000);
+    expect(breakers.allow('a')).toBe(true);
+    expect(breakers.allow('b')).toBe(true);
+  });
 });
