@@ -423,6 +423,21 @@ describe('the internal token route', () => {
     await ctx.t.http.post(`/v1/internal/tenants/${ctx.tenant.id}/tokens`).set(bearer(key.key)).send({}).expect(400);
   });
 
+  it("mints nothing for a suspended tenant's enrolled user", async () => {
+    const account = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
+    await ctx.createEndpoint(account, { userId: 'sue', identity: 'sue' });
+    const key = await serviceKey(['tokens:issue']);
+    const mint = () => ctx.t.http.post(`/v1/internal/tenants/${ctx.tenant.id}/tokens`).set(bearer(key.key)).send({ userId: 'sue' });
+    await mint().expect(201);
+    await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ status: 'suspended' }).expect(200);
+    try {
+      const refused = await mint().expect(403);
+      expect(refused.body.error.code).toBe('tenant_suspended');
+    } finally {
+      await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ status: 'active' }).expect(200);
+    }
+  });
+
   it('enrols no one for a suspended tenant', async () => {
     const account = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
     const key = await serviceKey(['tokens:issue']);
