@@ -17,7 +17,6 @@ import { ClientOrigins } from './client-origins.service';
 /** What an end user's credential can be refused for, on top of the token routes' own refusals. */
 const END_USER_ERRORS: ErrorCode[] = [
   'origin_not_allowed',
-  'tenant_not_found',
   'tenant_suspended',
   'end_user_auth_required',
   'end_user_token_too_long',

@@ -4,7 +4,6 @@ import { EndUserPrincipal } from '../auth/principal';
 import { AppError, ErrorSubject } from '../common/errors/app-error';
 import { Clock } from '../common/clock/clock';
 import { hashApiKey, isSessionCredential } from '../crypto/api-key-codec';
-import { tenantErrors } from '../tenants/tenants.errors';
 import { TenantsBySlug } from '../tenants/tenants-by-slug';
 import { EndUserRevocationsRepository } from './end-user-revocations.repository';
 import { EndUserSessionsRepository } from './end-user-sessions.repository';
@@ -31,10 +30,12 @@ export class EndUserAuthenticator {
   async fromIdentityToken(tenantSlug: string, token: string | undefined): Promise<EndUserPrincipal> {
     if (!token) throw endUserErrors.end_user_auth_required();
     const tenant = await this.tenants.find(tenantSlug);
-    if (!tenant) throw tenantErrors.tenant_not_found();
+    // An unknown slug is answered as a tenant that trusts no issuer would answer: tenants cannot be enumerated.
+    if (!tenant) return this.verifier.refuseWithoutIssuers(token);
     return refusalsAbout({ actorKind: 'end_user', tenantId: tenant.id }, async () => {
-      if (tenant.status !== 'active') throw authErrors.tenant_suspended();
       const identity = await this.verifier.verify(tenant.id, token);
+      // After the credential, as for sessions: a suspended tenant is told apart only by its own users.
+      if (tenant.status !== 'active') throw authErrors.tenant_suspended();
       const revokedBefore = await this.revocations.revokedBefore(tenant.id, identity.userId);
       // `iat` has whole seconds, and the issuer's clock may run ahead by the allowed skew: a token stamped within
       // that margin of the revocation is refused too (the user signs in again a little later).

@@ -75,9 +75,18 @@ export class IdentityTokenVerifier {
     return verified!.identity;
   }
 
+  /**
+   * What `verify` answers for a tenant that trusts no issuer, with no tenant to ask: a browser route's unknown slug,
+   * refused exactly as a known tenant refuses a token of an issuer it does not trust.
+   */
+  async refuseWithoutIssuers(token: string): Promise<never> {
+    if (token.length > MAX_TOKEN_LENGTH) throw endUserErrors.end_user_token_too_long();
+    outlineOf(token);
+    throw endUserErrors.end_user_issuer_unknown();
+  }
+
   private async verifyAfresh(tenantId: string, token: string): Promise<Verified> {
-    const { header, claims } = decode(token);
-    if (SELF_KEYED_HEADERS.some((name) => name in header)) throw endUserErrors.end_user_token_header_refused();
+    const { header, claims } = outlineOf(token);
     const issuer = typeof claims.iss === 'string' && ISSUER.test(claims.iss) ? await this.issuerOf(tenantId, claims.iss) : undefined;
     if (!issuer) throw endUserErrors.end_user_issuer_unknown();
     // Checked before any key is looked at: `none`, and HS tokens against public keys, never reach verification.
@@ -147,12 +156,16 @@ export class IdentityTokenVerifier {
   }
 }
 
-function decode(token: string): { header: Record<string, unknown>; claims: JWTPayload } {
+/** The token's header and claims, unverified; refused if malformed or if it names its own key. */
+function outlineOf(token: string): { header: Record<string, unknown>; claims: JWTPayload } {
+  let outline: { header: Record<string, unknown>; claims: JWTPayload };
   try {
-    return { header: decodeProtectedHeader(token), claims: decodeJwt(token) };
+    outline = { header: decodeProtectedHeader(token), claims: decodeJwt(token) };
   } catch {
     throw endUserErrors.end_user_token_malformed();
   }
+  if (SELF_KEYED_HEADERS.some((name) => name in outline.header)) throw endUserErrors.end_user_token_header_refused();
+  return outline;
 }
 
 /** jose's errors, as the stable codes of the end-user routes. */

@@ -3,7 +3,7 @@ import { AddressInfo } from 'node:net';
 import { base64url, SignJWT } from 'jose';
 import { providerKits } from '../../src/providers/provider-kits';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
-import { claimsAt, clientIssue, configureEndUserAuth, countedRefusals, setTenantSettings } from '../helpers/end-users';
+import { claimsAt, clientIssue, configureEndUserAuth, countedRefusals, createSession, setTenantSettings } from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer } from '../helpers/test-app';
 import { createSigningKey, signToken, SigningKey, startTestIdp, TestIdp } from '../helpers/test-idp';
@@ -155,13 +155,54 @@ describe('end users with an identity provider (JWT)', () => {
     expect(await ctx.t.prisma.endpoint.count({ where: { tenantId: ctx.tenant.id, userId: { in: ['mallory', 'admin'] } } })).toBe(0);
   });
 
+  it('answers an unknown tenant slug exactly as a bad credential of the same kind: tenants cannot be enumerated', async () => {
+    const tenant = await createTenant(ctx.t);
+    await configureEndUserAuth(ctx.t, tenant, {
+      sessions: true,
+      issuers: [{ issuer: SHARED_ISSUER, audience: 'callpass', secret: SHARED_SECRET }],
+    });
+    const unknown = { ...tenant, slug: `no-such-${tenant.slug}` };
+    /** Status, body and headers, but for what differs between any two answers (the request id, the date). */
+    const answer = async (to: TestTenant, credential: string) => {
+      const response = await clientIssue(ctx.t, to, credential);
+      const { ['x-request-id']: _id, date: _date, ...headers } = response.headers as Record<string, string>;
+      return { status: response.status, body: response.body as unknown, headers };
+    };
+    const trusted = await new SignJWT({ ...claimsAt(ctx, SHARED_ISSUER, 'nora') })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(SHARED_SECRET));
+    const untrusted = await signToken(claimsAt(ctx, 'https://untrusted.example/', 'nora'), otherTenantKey);
+    const session = (await createSession(ctx.t, tenant, { userId: 'nora' })).session;
+    const madeUpSession = `cp_sess_${'A'.repeat(49)}`;
+
+    // A JWT: whatever it is, as a known tenant answers one from an issuer it does not trust (or a broken one).
+    const asUntrusted = await answer(tenant, untrusted);
+    expect(asUntrusted).toMatchObject({ status: 401, body: { error: { code: 'end_user_issuer_unknown' } } });
+    expect(await answer(unknown, trusted)).toEqual(asUntrusted);
+    expect(await answer(unknown, untrusted)).toEqual(asUntrusted);
+    for (const broken of [
+      'not-a-jwt',
+      unsigned({ alg: 'RS256', jku: 'https://keys.example/' }, { iss: SHARED_ISSUER }),
+      'e'.repeat(9000),
+    ]) {
+      expect(await answer(unknown, broken)).toEqual(await answer(tenant, broken));
+    }
+    // A session: the tenant's own or a made-up one, as a known tenant answers a session that is not valid.
+    const asInvalidSession = await answer(tenant, madeUpSession);
+    expect(asInvalidSession).toMatchObject({ status: 401, body: { error: { code: 'end_user_session_invalid' } } });
+    expect(await answer(unknown, session)).toEqual(asInvalidSession);
+    expect(await answer(unknown, madeUpSession)).toEqual(asInvalidSession);
+  });
+
   it('refuses a missing or non-bearer credential, and an unknown tenant', async () => {
     const missing = await ctx.t.http.post(`/v1/client/${ctx.tenant.slug}/tokens`).send({}).expect(401);
     expect(missing.body.error.code).toBe('end_user_auth_required');
     const token = await idp.sign(claimsAt(ctx, idp.issuer, 'alice'));
     const basic = await ctx.t.http.post(`/v1/client/${ctx.tenant.slug}/tokens`).set('authorization', `Basic ${token}`).send({}).expect(401);
     expect(basic.body.error.code).toBe('end_user_auth_required');
-    await clientIssue(ctx.t, { ...ctx.tenant, slug: 'no-such-tenant' }, token).expect(404);
+    expect((await clientIssue(ctx.t, { ...ctx.tenant, slug: 'no-such-tenant' }, token).expect(401)).body.error.code).toBe(
+      'end_user_issuer_unknown',
+    );
     // A tenant API key is not an end user's credential.
     expect((await clientIssue(ctx.t, ctx.tenant, ctx.tenant.key).expect(401)).body.error.code).toBe('end_user_token_malformed');
   });
