@@ -1,4 +1,5 @@
 import { LookupAddress, promises as dns } from 'node:dns';
+import { readFile } from 'node:fs/promises';
 import { isIP, LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { Agent, buildConnector, Dispatcher } from 'undici';
@@ -10,11 +11,10 @@ export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
 /**
  * DNS through c-ares, on the event loop with its own timeout: the system's getaddrinfo would hold one of libuv's
  * four threads per lookup, so a tenant's name whose DNS never answers could stall file and crypto work for all.
- * (Names only in /etc/hosts do not resolve here; none of them would be public anyway.)
  */
 const dnsResolver = new dns.Resolver({ timeout: 2_000, tries: 2 });
 
-export const systemResolver: Resolver = async (hostname) => {
+const dnsOnly: Resolver = async (hostname) => {
   const [v4, v6] = await Promise.allSettled([dnsResolver.resolve4(hostname), dnsResolver.resolve6(hostname)]);
   const addresses = [
     ...(v4.status === 'fulfilled' ? v4.value.map((address) => ({ address, family: 4 })) : []),
@@ -25,6 +25,48 @@ export const systemResolver: Resolver = async (hostname) => {
   }
   return addresses;
 };
+
+/** How long the hosts file is trusted before it is read again (it changes rarely; a change is seen this much later). */
+const HOSTS_FILE_TTL_MS = 5_000;
+
+/**
+ * Resolves as getaddrinfo would, without its thread: the hosts file first (Docker's extra_hosts, Kubernetes'
+ * hostAliases), then DNS. c-ares alone never reads the hosts file, so a name mapped there to loopback failed to
+ * resolve: a 503 provider_unavailable that counted against the account's circuit, instead of the refusal of a
+ * forbidden address. `dns` is for tests (which must send no query anywhere).
+ */
+export function createSystemResolver(options: { hostsFile?: string; dns?: Resolver } = {}): Resolver {
+  const hostsFile = options.hostsFile ?? '/etc/hosts';
+  const dnsLookup = options.dns ?? dnsOnly;
+  let hosts: { readAt: number; names: Promise<Map<string, LookupAddress[]>> } | undefined;
+  const hostsNow = () => {
+    if (!hosts || Date.now() - hosts.readAt > HOSTS_FILE_TTL_MS) {
+      hosts = { readAt: Date.now(), names: readFile(hostsFile, 'utf8').then(parseHostsFile, () => new Map()) };
+    }
+    return hosts.names;
+  };
+  return async (hostname) => {
+    const listed = (await hostsNow()).get(hostname.toLowerCase().replace(/\.$/, ''));
+    return listed ?? dnsLookup(hostname);
+  };
+}
+
+export const systemResolver: Resolver = createSystemResolver();
+
+/** `address name [alias…]` lines, `#` comments: each name's addresses, in the file's order. */
+export function parseHostsFile(text: string): Map<string, LookupAddress[]> {
+  const names = new Map<string, LookupAddress[]>();
+  for (const line of text.split(/\r?\n/)) {
+    const [address, ...aliases] = line.replace(/#.*/, '').trim().split(/\s+/);
+    const family = isIP(address ?? '');
+    if (!family) continue;
+    for (const alias of aliases) {
+      const name = alias.toLowerCase().replace(/\.$/, '');
+      names.set(name, [...(names.get(name) ?? []), { address, family }]);
+    }
+  }
+  return names;
+}
 
 export class ForbiddenAddressError extends Error {
   override readonly name = 'ForbiddenAddressError';

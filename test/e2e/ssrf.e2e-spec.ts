@@ -1,5 +1,9 @@
 import { LookupAddress } from 'node:dns';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createSystemResolver } from '../../src/outbound/guarded-dispatcher';
 import { providerKits } from '../../src/providers/provider-kits';
 import { OUTBOUND_RESOLVER } from '../../src/outbound/outbound-policy';
 import { validCredentials } from '../factories/credentials.factory';
@@ -244,5 +248,68 @@ describe('redirects from a provider', () => {
     const response = await ctx.issue({ endpointId: endpoint.id }).expect(502);
     expect(response.body.error.code).toBe('provider_bad_response');
     expect(listener.connections()).toBe(0);
+  });
+});
+
+describe('a provider host named in the hosts file (ALLOW_PRIVATE_NETWORK_URLS off)', () => {
+  let t: TestApp;
+  let tenant: TestTenant;
+  let listener: Awaited<ReturnType<typeof countingListener>>;
+  const askedDns: string[] = [];
+  const hostsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-hosts-')), 'hosts');
+
+  beforeAll(async () => {
+    listener = await countingListener();
+    fs.writeFileSync(
+      hostsFile,
+      '# as Docker extra_hosts or Kubernetes hostAliases write it\n127.0.0.1\tlocalhost\n127.0.0.1 provider.hosts.test # here\n',
+    );
+    t = await createTestApp({
+      env: { ALLOW_PRIVATE_NETWORK_URLS: 'false' },
+      overrides: [
+        {
+          provide: OUTBOUND_RESOLVER,
+          // The system resolver, with a DNS that knows no name (as public DNS does not know a hosts-file name).
+          useValue: createSystemResolver({
+            hostsFile,
+            dns: async (hostname) => {
+              askedDns.push(hostname);
+              throw Object.assign(new Error(`queryA ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
+            },
+          }),
+        },
+      ],
+    });
+    tenant = await createTenant(t);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await listener?.close();
+  });
+
+  it('is refused as a forbidden address (422), with no connection, and never opens the circuit', async () => {
+    const account = await t.http
+      .post('/v1/provider-accounts')
+      .set(bearer(tenant.key))
+      .send({ provider: 'plivo', name: 'hosts-file', baseUrl: 'https://provider.hosts.test', ...validCredentials.plivo() })
+      .expect(201);
+    const endpoint = await t.http
+      .post('/v1/endpoints')
+      .set(bearer(tenant.key))
+      .send({ providerAccountId: account.body.id, userId: 'hosts', identity: 'hosts', capabilities: ['outgoing'] })
+      .expect(201);
+    await t.database.query('UPDATE provider_accounts SET base_url = $1 WHERE id = $2', [
+      `https://provider.hosts.test:${listener.port}`,
+      account.body.id,
+    ]);
+    const outcomes: string[] = [];
+    // More than the 5 failures that open a circuit: a refusal is not a provider's outage.
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      const response = await t.http.post('/v1/tokens').set(bearer(tenant.key)).send({ endpointId: endpoint.body.id });
+      outcomes.push(`${response.status} ${response.body.error?.code}`);
+    }
+    expect(outcomes).toEqual(outcomes.map(() => '422 provider_address_forbidden'));
+    expect(listener.connections()).toBe(0);
+    expect(askedDns).toEqual([]);
   });
 });
