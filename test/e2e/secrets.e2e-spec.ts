@@ -102,6 +102,9 @@ describe('secrets at rest and in transit', () => {
     record(await t.http.get('/v1/audit-events').set(bearer(a.key)));
     record(await t.http.get('/v1/admin/audit-events').set(bearer(t.adminKey)));
     record(await t.http.get('/v1/admin/tenants').set('authorization', `Bearer ${a.key}`));
+    // A key pasted into a path by mistake: answered, and logged without it.
+    record(await t.http.get(`/v1/endpoints/${a.key}`).set(bearer(a.key)));
+    record(await t.http.get(`/v1/provider-accounts/${t.adminKey}`).set(bearer(a.key)));
 
     const auditRows = rowsAsText(await t.prisma.auditEvent.findMany());
     const accountRows = JSON.stringify(await t.prisma.providerAccount.findMany());
