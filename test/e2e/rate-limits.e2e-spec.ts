@@ -98,13 +98,19 @@ describe('rate limits on the token routes', () => {
     expect(tenantLimited.body.error.details).toMatchObject({ limit: 'tenant', perMinute: 2 });
   });
 
-  it('counts malformed bodies against the key: past its limit they are 429s, counted, not rows of their own', async () => {
+  /** A new tenant whose key may make `perMinute` requests a minute. */
+  const tenantWithKeyLimit = async (perMinute: number) => {
     const tenant = await createTenant(ctx.t);
     await ctx.t.http
       .patch(`/v1/admin/tenants/${tenant.id}`)
       .set(bearer(ctx.t.adminKey))
-      .send({ settings: { rateLimits: { keyPerMinute: 5 } } })
+      .send({ settings: { rateLimits: { keyPerMinute: perMinute } } })
       .expect(200);
+    return tenant;
+  };
+
+  it('counts malformed bodies against the key: past its limit they are 429s, counted, not rows of their own', async () => {
+    const tenant = await tenantWithKeyLimit(5);
     const malformed = () =>
       ctx.t.http.post('/v1/tokens').set(bearer(tenant.key)).set('content-type', 'application/json').send('{"userId": ');
     const answers: number[] = [];
@@ -118,12 +124,7 @@ describe('rate limits on the token routes', () => {
   });
 
   it('limits every authenticated route, not only those that mint', async () => {
-    const tenant = await createTenant(ctx.t);
-    await ctx.t.http
-      .patch(`/v1/admin/tenants/${tenant.id}`)
-      .set(bearer(ctx.t.adminKey))
-      .send({ settings: { rateLimits: { keyPerMinute: 3 } } })
-      .expect(200);
+    const tenant = await tenantWithKeyLimit(3);
     const revoke = (user: string) => ctx.t.http.post(`/v1/users/${user}/revoke`).set(bearer(tenant.key));
     const answers = [];
     for (let user = 0; user < 5; user += 1) answers.push(await revoke(`u${user}`));
