@@ -5,8 +5,8 @@ import { RefusalTally } from '../../src/token-log/refusal-tally';
 import { configureEndUserAuth, createSession, setTenantSettings } from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { describeWith } from '../helpers/requirements';
-import { bearer, createTestApp, TestApp } from '../helpers/test-app';
-import { createTenant } from '../factories/tenant.factory';
+import { ReplicaSet, seedTwilioEndpoint, startReplicaSet } from '../helpers/replica-set';
+import { bearer } from '../helpers/test-app';
 
 const FAILURES_PER_MINUTE = 5;
 const REQUESTS_PER_MINUTE = 20;
@@ -127,27 +127,30 @@ describe('per-client limits before any work', () => {
   });
 });
 
-describeWith(['redis'], 'per-client limits shared through Redis', () => {
-  let replicas: TestApp[];
+describeWith(['postgresql', 'redis'], 'per-client limits shared through Redis by two processes', () => {
+  let replicas: ReplicaSet;
 
   beforeAll(async () => {
-    const first = await createTestApp({ env: { ...LIMITS, REDIS_URL: process.env.TEST_REDIS_URL! } });
-    const second = await createTestApp({ env: { ...LIMITS, REDIS_URL: process.env.TEST_REDIS_URL! }, database: first.database });
-    replicas = [first, second];
-  });
-  afterAll(async () => {
-    for (const app of replicas ?? []) await app.close();
-  });
+    replicas = await startReplicaSet(2, { env: { ...LIMITS, REDIS_URL: process.env.TEST_REDIS_URL! } });
+  }, 60_000);
+  afterAll(() => replicas?.stop());
 
   it("counts one client's 401s on every replica together: the other refuses it after at most one more", async () => {
-    const [first, second] = replicas;
-    const tenant = await createTenant(first);
+    const [first, second] = replicas.urls;
+    await seedTwilioEndpoint(first, replicas.adminKey, 'client-limits');
+    const slug = 'client-limits';
     const client = newClient();
-    const call = (app: TestApp) =>
-      app.http.post(`/v1/client/${tenant.slug}/tokens`).set('x-forwarded-for', client).set(bearer(junkToken)).send({});
-    for (let attempt = 0; attempt < FAILURES_PER_MINUTE; attempt += 1) expect((await call(first)).status).toBe(401);
+    const call = async (url: string) =>
+      (
+        await fetch(`${url}/v1/client/${slug}/tokens`, {
+          method: 'POST',
+          headers: { 'x-forwarded-for': client, authorization: `Bearer ${junkToken}`, 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).status;
+    for (let attempt = 0; attempt < FAILURES_PER_MINUTE; attempt += 1) expect(await call(first)).toBe(401);
     const statuses = [];
-    for (let attempt = 0; attempt < 5; attempt += 1) statuses.push((await call(second)).status);
+    for (let attempt = 0; attempt < 5; attempt += 1) statuses.push(await call(second));
     expect(statuses).toEqual([401, 429, 429, 429, 429]);
   });
 });
