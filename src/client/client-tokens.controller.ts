@@ -73,6 +73,7 @@ export class ClientTokensController {
   @Public()
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'CORS headers for an allowed origin; none otherwise' })
+  @ApiErrors('rate_limited')
   preflight(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): void {
     this.origins.preflight(request, reply);
   }
@@ -82,6 +83,7 @@ export class ClientTokensController {
   @Public()
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'CORS headers for an allowed origin; none otherwise' })
+  @ApiErrors('rate_limited')
   refreshPreflight(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): void {
     this.origins.preflight(request, reply);
   }

@@ -39,6 +39,7 @@ export class SignalwireEmbedsController {
   @Options()
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'CORS headers for an allowed origin; none otherwise' })
+  @ApiErrors('rate_limited')
   async preflight(
     @Param('providerAccountId') accountId: string,
     @Req() request: FastifyRequest,
