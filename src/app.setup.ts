@@ -17,8 +17,7 @@ import { TokenRouteRefusals } from './issuance/token-route-refusals';
 import { nameServerSpans } from './tracing/spans';
 import { flattenValidationErrors, validationFailed } from './common/errors/validation-errors';
 import { exceedsDepth } from './common/validation/json-depth';
-import { RejectUnstorableTextPipe } from './common/validation/reject-unstorable-text.pipe';
-import { RejectMemberKeysPipe } from './common/validation/reject-member-keys.pipe';
+import { RejectUnsafeInputPipe } from './common/validation/reject-unsafe-input.pipe';
 import { RefuseUnparsableBody, UnparsableBody } from './common/validation/unparsable-body';
 import { ClientLimits } from './rate-limits/client-limits';
 import { USER_ID_MAX_LENGTH } from './end-users/user-id';
@@ -108,8 +107,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   });
   app.useGlobalInterceptors(new RefuseUnparsableBody());
   app.useGlobalPipes(
-    new RejectUnstorableTextPipe(),
-    new RejectMemberKeysPipe(),
+    new RejectUnsafeInputPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
