@@ -10,10 +10,10 @@ import { Metrics } from '../metrics/metrics';
 import { REDIS_CLIENT } from '../redis/redis-client';
 import { RefusalTally } from '../token-log/refusal-tally';
 import { requestClientKey } from './client-address';
+import { minuteCounter } from './rate-limits';
 
 /** Routes anyone may call with a credential of their own making: counted per client before any work. */
 const OPEN_ROUTES = ['/v1/client/', '/v1/signalwire/embeds/'];
-const WINDOW_SECONDS = 60;
 const CLIENTS_KEPT = 100_000;
 /** Made once: an error's stack trace costs more than the rest of a refusal. */
 const RATE_LIMITED = commonErrors.rate_limited();
@@ -33,18 +33,7 @@ class ClientLimit {
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {
-    const keyPrefix = `callpass-${name.replaceAll('_', '-')}`;
-    const memory = new RateLimiterMemory({ points: perMinute, duration: WINDOW_SECONDS, keyPrefix });
-    this.counter = redis
-      ? new RateLimiterRedis({
-          storeClient: redis,
-          points: perMinute,
-          duration: WINDOW_SECONDS,
-          keyPrefix,
-          rejectIfRedisNotReady: true,
-          insuranceLimiter: memory,
-        })
-      : memory;
+    this.counter = minuteCounter(redis, `callpass-${name.replaceAll('_', '-')}`, perMinute);
   }
 
   /** How long the client is still refused, in ms (0: it is not). `client` may be scoped to a kind of route. */

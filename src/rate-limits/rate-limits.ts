@@ -37,17 +37,7 @@ export class RateLimits {
     @Inject(REDIS_CLIENT) private readonly redis: Redis | undefined,
     private readonly metrics: Metrics,
   ) {
-    const memory = new RateLimiterMemory({ points: UNBOUNDED, duration: WINDOW_SECONDS, keyPrefix: 'callpass-rl' });
-    this.counter = redis
-      ? new RateLimiterRedis({
-          storeClient: redis,
-          points: UNBOUNDED,
-          duration: WINDOW_SECONDS,
-          keyPrefix: 'callpass-rl',
-          rejectIfRedisNotReady: true,
-          insuranceLimiter: memory,
-        })
-      : memory;
+    this.counter = minuteCounter(redis, 'callpass-rl', UNBOUNDED);
   }
 
   /**
@@ -73,4 +63,21 @@ export class RateLimits {
     }
     return tightest;
   }
+}
+
+/**
+ * `points` per key and minute, counted in Redis when there is one (the replicas share the count), with this process's
+ * own count as insurance while Redis is unreachable; otherwise in this process.
+ */
+export function minuteCounter(redis: Redis | undefined, keyPrefix: string, points: number): RateLimiterAbstract {
+  const memory = new RateLimiterMemory({ points, duration: WINDOW_SECONDS, keyPrefix });
+  if (!redis) return memory;
+  return new RateLimiterRedis({
+    storeClient: redis,
+    points,
+    duration: WINDOW_SECONDS,
+    keyPrefix,
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: memory,
+  });
 }
