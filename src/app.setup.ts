@@ -10,6 +10,7 @@ import secureJsonParse from 'secure-json-parse';
 import { setUpApiDocs } from './api-docs/api-docs';
 import { Principal, tenantOf } from './auth/principal';
 import { ClientOrigins } from './client/client-origins.service';
+import { errorBody } from './common/errors/app-error';
 import { commonErrors } from './common/errors/common.errors';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { Drain } from './health/drain';
@@ -278,7 +279,7 @@ function answerFrameworkError(
     .header('x-request-id', request.id)
     .header('cache-control', 'no-store')
     .status(answer.status)
-    .send({ error: { code: answer.code, message: answer.message, details: answer.details } });
+    .send(errorBody(answer));
 }
 
 /** The tenant the request was authenticated for, when it was. */

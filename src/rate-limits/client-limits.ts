@@ -2,8 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { Clock } from '../common/clock/clock';
+import { errorBody } from '../common/errors/app-error';
 import { commonErrors } from '../common/errors/common.errors';
 import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
@@ -132,7 +133,7 @@ export class ClientLimits {
     if ((request.routeOptions.config as { tokenRoute?: boolean }).tokenRoute === true)
       this.tally.count({ actorKind: 'unauthenticated', clientIp: client, errorCode: code });
     const details = { limit: limit.name, perMinute: limit.perMinute, retryAfterSeconds };
-    void reply.status(status).header('retry-after', String(retryAfterSeconds)).send({ error: { code, message, details } });
+    void reply.status(status).header('retry-after', String(retryAfterSeconds)).send(errorBody({ code, message, details }));
     return true;
   }
 }

@@ -30,3 +30,8 @@ export class AppError extends Error {
     return this;
   }
 }
+
+/** The body of every error answer: `{ error: { code, message, details } }`. */
+export function errorBody({ code, message, details }: Pick<AppError, 'code' | 'message' | 'details'>) {
+  return { error: { code, message, details } };
+}

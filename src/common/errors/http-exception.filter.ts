@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { pathOf } from '../../app.setup';
 import { isDatabaseUnavailable, isForeignKeyViolation, isRecordGone, isUniqueViolation } from '../../database/prisma-errors';
-import { AppError } from './app-error';
+import { AppError, errorBody } from './app-error';
 import { commonErrors } from './common.errors';
 
 const HTTP_STATUS_ERRORS: Partial<Record<number, () => AppError>> = {
@@ -57,7 +57,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
   private answer(reply: FastifyReply, error: AppError): void {
     if (error.status === HttpStatus.UNAUTHORIZED) reply.header('www-authenticate', 'Bearer realm="callpass"');
     if (typeof error.details.retryAfterSeconds === 'number') reply.header('retry-after', String(error.details.retryAfterSeconds));
-    void reply.status(error.status).send({ error: { code: error.code, message: error.message, details: error.details } });
+    void reply.status(error.status).send(errorBody(error));
   }
 
   private toAppError(exception: unknown): AppError {
