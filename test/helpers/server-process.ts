@@ -18,15 +18,22 @@ export interface ServerProcess {
 }
 
 /**
- * Every test calls from 127.0.0.1 (and with Redis, every suite counts against the same client there), so the per-client
- * limits are out of the way unless a test sets its own (client-limits.e2e-spec.ts, from addresses of its own).
+ * What every test server runs with unless its test says otherwise:
+ * - every test calls from 127.0.0.1 (and with Redis, every suite counts against the same client there), so the
+ *   per-client limits are out of the way (client-limits.e2e-spec.ts sets its own, from addresses of its own);
+ * - a new PostgreSQL connection may take seconds while a loaded CI machine creates test databases, which is not the
+ *   latency guard the 2 s default is for (database-faults.e2e-spec.ts sets its own).
  */
-export const UNLIMITED_CLIENTS = { CLIENT_REQUESTS_PER_MINUTE: '100000000', CLIENT_AUTH_FAILURES_PER_MINUTE: '100000000' };
+export const TEST_SERVER_ENV = {
+  CLIENT_REQUESTS_PER_MINUTE: '100000000',
+  CLIENT_AUTH_FAILURES_PER_MINUTE: '100000000',
+  DATABASE_CONNECT_TIMEOUT_MS: '20000',
+};
 
 /** Runs `src/main.ts` as its own process, exactly as `npm start` runs the built file. */
 export function runMain(env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', ...UNLIMITED_CLIENTS, ...env },
+    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', ...TEST_SERVER_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

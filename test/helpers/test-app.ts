@@ -17,7 +17,7 @@ import { DATABASE_CONNECTION } from '../../src/database/database-connection';
 import { PrismaService } from '../../src/database/prisma.service';
 import { recordAnsweredErrors } from './answered-errors';
 import { FakeClock } from './fake-clock';
-import { UNLIMITED_CLIENTS } from './server-process';
+import { TEST_SERVER_ENV } from './server-process';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestAppOptions {
@@ -61,7 +61,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     BOOTSTRAP_ADMIN_KEY: generateApiKey('admin').key,
     // The provider emulators listen on loopback.
     ALLOW_PRIVATE_NETWORK_URLS: 'true',
-    ...UNLIMITED_CLIENTS,
+    ...TEST_SERVER_ENV,
     ...options.env,
   };
   const logs: string[] = [];

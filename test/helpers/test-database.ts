@@ -50,18 +50,21 @@ export async function createTestDatabase(
   return kind === 'postgresql' ? createPostgresDatabase(process.env.TEST_DATABASE_URL!, options.empty) : createPgliteDatabase();
 }
 
+/** A loaded CI machine creating test databases may take seconds to open a connection; see TEST_SERVER_ENV. */
+const TEST_DATABASE_TIMEOUTS = { connectMs: 20_000, statementMs: 5000 };
+
 async function createPostgresDatabase(serverUrl: string, empty = false): Promise<TestDatabase> {
   const name = `callpass_t_${testRunId()}_${randomBytes(6).toString('hex')}`;
   const template = empty ? 'template0' : `callpass_tpl_${testRunId()}`;
   await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
   const url = databaseUrl(serverUrl, name);
   const opened: DatabaseConnection[] = [];
-  const raw = openPostgres(url, 2);
+  const raw = openPostgres(url, 2, TEST_DATABASE_TIMEOUTS);
   return {
     kind: 'postgresql',
     url,
     connect: () => {
-      const connection = openPostgres(url, 5);
+      const connection = openPostgres(url, 5, TEST_DATABASE_TIMEOUTS);
       opened.push(connection);
       return connection;
     },
