@@ -117,52 +117,36 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       exceptionFactory: (errors) => validationFailed(flattenValidationErrors(errors)),
     }),
   );
-  app.useGlobalFilters(new HttpExceptionFilter(optional(app, TokenRouteRefusals)));
-  const clientLimits = optional(app, ClientLimits);
+  // Every part below needs a provider of AppModule: an app built without one fails here, at start-up, rather than
+  // serving without its CORS, its per-client limits, its refusal records or its drain.
+  app.useGlobalFilters(new HttpExceptionFilter(app.get(TokenRouteRefusals)));
+  const clientLimits = app.get(ClientLimits);
+  const origins = app.get(ClientOrigins);
+  const drain = app.get(Drain);
   // Callback hooks, not async ones: they run for every request, and most pass straight through.
-  if (clientLimits)
-    app
-      .getHttpAdapter()
-      .getInstance()
-      .addHook('onRequest', (request, reply, done) => {
-        const admitted = clientLimits.admit(request, reply);
-        if (admitted === true) return;
-        if (admitted === false) return done();
-        admitted.then(() => done(), done);
-      })
-      .addHook('onSend', (request, reply, payload, done) => {
-        const counting = clientLimits.counted(request, reply);
-        if (!counting) return done(null, payload);
-        counting.then(() => done(null, payload), done);
-      });
-  const origins = optional(app, ClientOrigins);
-  if (origins)
-    app
-      .getHttpAdapter()
-      .getInstance()
-      .addHook('onRequest', (request, reply) => origins.onRequest(request, reply));
-  const drain = optional(app, Drain);
-  // While draining, every answer closes its connection, including those of requests already in flight: the
-  // listener then closes once they are done, instead of waiting for idle keep-alive connections to time out.
-  if (drain)
-    app
-      .getHttpAdapter()
-      .getInstance()
-      .addHook('onSend', (_request, reply, payload, done) => {
-        if (drain.draining) reply.header('connection', 'close');
-        done(null, payload);
-      });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      const admitted = clientLimits.admit(request, reply);
+      if (admitted === true) return;
+      if (admitted === false) return done();
+      admitted.then(() => done(), done);
+    })
+    .addHook('onSend', (request, reply, payload, done) => {
+      const counting = clientLimits.counted(request, reply);
+      if (!counting) return done(null, payload);
+      counting.then(() => done(null, payload), done);
+    })
+    .addHook('onRequest', (request, reply) => origins.onRequest(request, reply))
+    // While draining, every answer closes its connection, including those of requests already in flight: the
+    // listener then closes once they are done, instead of waiting for idle keep-alive connections to time out.
+    .addHook('onSend', (_request, reply, payload, done) => {
+      if (drain.draining) reply.header('connection', 'close');
+      done(null, payload);
+    });
 
   await setUpApiDocs(app);
-}
-
-/** A provider of the app, or undefined in apps built of other modules (the benchmark's baseline). */
-function optional<T>(app: NestFastifyApplication, type: new (...args: never[]) => T): T | undefined {
-  try {
-    return app.get(type);
-  } catch {
-    return undefined;
-  }
 }
 
 /** A request's path without its query string, which may carry something secret: what logs may show. */

@@ -27,7 +27,7 @@ export abstract class ErrorObserver {
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
-  constructor(private readonly observer?: ErrorObserver) {}
+  constructor(private readonly observer: ErrorObserver) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
@@ -44,14 +44,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
       }
       error = new AppError(error.code, error.status, error.message, { ...error.details, requestId: String(request.id) });
     }
-    const answer = () => this.answer(reply, error);
     // Nest lets the reply be sent after this returns: the observer's write finishes first.
-    if (this.observer)
-      void this.observer
-        .observe(request, error, exception)
-        .catch(() => undefined)
-        .finally(answer);
-    else answer();
+    void this.observer
+      .observe(request, error, exception)
+      .catch(() => undefined)
+      .finally(() => this.answer(reply, error));
   }
 
   private answer(reply: FastifyReply, error: AppError): void {
