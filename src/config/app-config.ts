@@ -25,6 +25,10 @@ export class AppConfig {
   get databaseUrl(): string | undefined {
     return this.env.DATABASE_URL;
   }
+  /** Where migrations run: the tables' owner when given, else the service's own URL. */
+  get migrationDatabaseUrl(): string | undefined {
+    return this.env.MIGRATION_DATABASE_URL ?? this.env.DATABASE_URL;
+  }
   get databasePoolSize(): number {
     return this.env.DATABASE_POOL_SIZE;
   }

@@ -31,6 +31,15 @@ export class Environment {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgresql:// connection URL' })
   DATABASE_URL?: string;
 
+  /**
+   * The tables' owner, for migrations: the service itself runs as DATABASE_URL, a role that cannot change the logs
+   * (docs/database-roles.md). Unset: migrations use DATABASE_URL.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgresql:// connection URL' })
+  MIGRATION_DATABASE_URL?: string;
+
   @IsString()
   DATA_DIR = './data';
 
@@ -195,6 +204,9 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   }
   if (typeof env.OUTBOUND_ALLOWED_PRIVATE_HOSTS === 'string') {
     problems.push(...parsePrivateHosts(env.OUTBOUND_ALLOWED_PRIVATE_HOSTS, env.NODE_ENV === 'production').problems);
+  }
+  if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
+    problems.push('Invalid configuration: MIGRATION_DATABASE_URL needs DATABASE_URL (the embedded database has no roles to separate)');
   }
   if (env.NODE_ENV === 'production') {
     for (const [name, howToMake] of Object.entries(REQUIRED_IN_PRODUCTION)) {

@@ -4,7 +4,7 @@ import { Global, Logger, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { ChangeFeed } from './change-feed';
 import { DATABASE_CONNECTION, DatabaseConnection, openDatabase } from './database-connection';
-import { applyMigrations } from './migrator';
+import { migrateDatabase, warnIfServiceOwnsTheLogs } from './migrate-database';
 import { PrismaService } from './prisma.service';
 import { TenantCaches } from './tenant-cache';
 
@@ -27,12 +27,13 @@ import { TenantCaches } from './tenant-cache';
         });
         logger.log(connection.kind === 'pglite' ? `Embedded PGlite database in ${config.dataDir}` : 'PostgreSQL database');
         if (config.migrateOnBoot) {
-          const report = await applyMigrations(connection);
+          const report = await migrateDatabase(config, connection);
           logger.log(`Migrations: ${report.applied.length} applied, ${report.alreadyApplied} already applied`);
           for (const name of report.checksumMismatches) {
             logger.warn(`Migration ${name} changed after it was applied (checksum differs)`);
           }
         }
+        await warnIfServiceOwnsTheLogs(connection, logger);
         return connection;
       },
     },

@@ -48,12 +48,30 @@ export async function applyMigrations(db: DatabaseConnection, dir = MIGRATIONS_D
     await session.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK]);
     try {
       return await applyPending(session, dir);
+    } catch (error) {
+      throw isPermissionDenied(error) ? notTheOwner(error) : error;
     } finally {
       await session.query('SELECT pg_advisory_unlock($1)', [PRISMA_ADVISORY_LOCK]);
     }
   } finally {
     await session.release();
   }
+}
+
+const INSUFFICIENT_PRIVILEGE = '42501';
+
+function isPermissionDenied(error: unknown): boolean {
+  const cause = (error instanceof MigrationError ? error.cause : error) as { code?: unknown; message?: unknown } | undefined;
+  // The audit triggers refuse with the same code; only a missing grant or ownership means the wrong role.
+  return cause?.code === INSUFFICIENT_PRIVILEGE && /permission denied|must be owner/.test(String(cause.message));
+}
+
+function notTheOwner(error: unknown): MigrationError {
+  return new MigrationError(
+    'Migrations need the owner of the tables, and this connection is not: the service runs as a role that cannot ' +
+      "change them. Set MIGRATION_DATABASE_URL to the owner's URL (the service keeps DATABASE_URL), or set " +
+      `MIGRATE_ON_BOOT=false and run \`npx callpass migrate\` with it (${(error as Error).message})`,
+  );
 }
 
 async function applyPending(session: SqlSession, dir: string): Promise<MigrationReport> {
@@ -120,6 +138,6 @@ async function applyOne(session: SqlSession, migration: Migration): Promise<void
        VALUES ($1, $2, $3, $4, now(), 0)`,
       [id, migration.checksum, migration.name, String((error as Error).message)],
     );
-    throw new MigrationError(`Migration ${migration.name} failed: ${(error as Error).message}`);
+    throw new MigrationError(`Migration ${migration.name} failed: ${(error as Error).message}`, { cause: error });
   }
 }

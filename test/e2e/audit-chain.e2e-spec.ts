@@ -172,10 +172,11 @@ describe.each(availableDatabaseKinds())('tamper-evident audit chains on %s', (ki
     expect(verifications.map((result) => result.body.intact)).toEqual(Array(5).fill(true));
   });
 
-  it("refuses to UPDATE, DELETE or TRUNCATE audit rows or their chain heads on the service's own connection", async () => {
+  // The service's own role may not even try on PostgreSQL (database-roles.e2e-spec.ts); the triggers refuse the owner too.
+  it("refuses to UPDATE, DELETE or TRUNCATE audit rows or their chain heads, even to the tables' owner", async () => {
     await tenantWithHistory();
     for (const sql of ['UPDATE token_issuances SET identity = NULL', 'DELETE FROM audit_events', 'TRUNCATE token_issuances']) {
-      await expect(ctx.t.prisma.$executeRawUnsafe(sql)).rejects.toThrow(/append-only/);
+      await expect(database.query(sql)).rejects.toThrow(/append-only/);
     }
     // Nor remove a chain's head (that would hide the chain from verification), move it back, or add a row before a chain's start.
     const guarded = [
@@ -184,8 +185,7 @@ describe.each(availableDatabaseKinds())('tamper-evident audit chains on %s', (ki
       'TRUNCATE chain_heads',
       `INSERT INTO token_issuances (id, actor_kind, issued_at, outcome, chain_id, chain_seq) VALUES (gen_random_uuid(), 'x', now(), 'issued', gen_random_uuid(), 0)`,
     ];
-    for (const sql of guarded)
-      await expect(ctx.t.prisma.$executeRawUnsafe(sql)).rejects.toThrow(/move forward|append-only|chain_seq_positive/);
+    for (const sql of guarded) await expect(database.query(sql)).rejects.toThrow(/move forward|append-only|chain_seq_positive/);
   });
 
   it('writes each moved chain head to the log once, and lists the heads for admins', async () => {
@@ -210,7 +210,13 @@ describe.each(availableDatabaseKinds())('tamper-evident audit chains on %s', (ki
       const intact = await tenantWithHistory();
       const broken = await tenantWithHistory();
       await tamper('token_issuances', [[`UPDATE token_issuances SET identity = 'mallory' WHERE ${rowAt(broken.id, 2)}`, []]]);
-      const env = { ...process.env, DATABASE_URL: database.url!, ENCRYPTION_KEYS: ctx.t.env.ENCRYPTION_KEYS, DATA_DIR: ctx.t.env.DATA_DIR };
+      const env = {
+        ...process.env,
+        DATABASE_URL: database.url!,
+        MIGRATION_DATABASE_URL: database.ownerUrl!,
+        ENCRYPTION_KEYS: ctx.t.env.ENCRYPTION_KEYS,
+        DATA_DIR: ctx.t.env.DATA_DIR,
+      };
       const run = (tenant: string) =>
         promisify(execFile)('node', ['dist/cli/callpass.js', '--json', 'audit', 'verify', '--tenant', tenant], { env });
       const ok = JSON.parse((await run(intact.slug)).stdout) as Record<string, unknown>;

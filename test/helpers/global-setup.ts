@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { openPostgres, pgliteConnection } from '../../src/database/database-connection';
 import { applyMigrations } from '../../src/database/migrator';
 import { skipNotice } from './requirements';
-import { databaseUrl, testRunId } from './test-database';
+import { createServiceRole, databaseUrl, testRunId, withAdmin } from './test-database';
 
 /**
  * Migrates the templates each test file copies its database from: an in-memory PGlite dumped to a file, and,
@@ -32,6 +32,7 @@ export default async function globalSetup(): Promise<void> {
     const connection = openPostgres(databaseUrl(serverUrl, template), 1);
     await applyMigrations(connection);
     await connection.close();
+    await withAdmin(serverUrl, createServiceRole);
   }
   // The storage suites also run on PGlite when PostgreSQL is available, so this dump is always made.
   const db = new PGlite('memory://');

@@ -36,6 +36,7 @@ export async function startReplicaSet(count: number, options: ReplicaSetOptions 
   const shared = {
     NODE_ENV: 'test',
     DATABASE_URL: reach(database.url!),
+    MIGRATION_DATABASE_URL: reach(database.ownerUrl!),
     ENCRYPTION_KEYS: testEncryptionKey(),
     BOOTSTRAP_ADMIN_KEY: adminKey,
     LOG_FORMAT: 'json',

@@ -18,13 +18,41 @@ export function databaseUrl(serverUrl: string, database: string): string {
   return url.toString();
 }
 
+/**
+ * The login role tests run the service as: a member of `callpass_runtime` (the role the migrations grant to), as
+ * production does, so every suite on PostgreSQL shows the service needs no more than that role may do.
+ */
+export const TEST_SERVICE_ROLE = 'callpass_test_service';
+
+export function asServiceRole(url: string): string {
+  const serviceUrl = new URL(url);
+  serviceUrl.username = TEST_SERVICE_ROLE;
+  serviceUrl.password = TEST_SERVICE_ROLE;
+  return serviceUrl.toString();
+}
+
+/** Creates TEST_SERVICE_ROLE unless it exists (roles are cluster-wide; concurrent runs may race to create it). */
+export async function createServiceRole(admin: Client): Promise<void> {
+  await admin.query(`DO $$
+    BEGIN
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${TEST_SERVICE_ROLE}') THEN
+        CREATE ROLE ${TEST_SERVICE_ROLE} LOGIN PASSWORD '${TEST_SERVICE_ROLE}' IN ROLE callpass_runtime;
+      END IF;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END $$`);
+}
+
 /** A database of the test file's own, migrated, on PostgreSQL or PGlite like the rest of the run. */
 export interface TestDatabase {
   readonly kind: 'postgresql' | 'pglite';
-  /** Its connection URL, for a server process of its own (PostgreSQL only). */
+  /** The URL a server process of its own connects with, as the service role (PostgreSQL only). */
   readonly url?: string;
-  /** A new connection to the same data (an app restart opens a new one). */
+  /** The tables' owner's URL, for migrations (PostgreSQL only). */
+  readonly ownerUrl?: string;
+  /** A new connection to the same data, as the service role (an app restart opens a new one). */
   connect(): DatabaseConnection;
+  /** A new connection as the tables' owner, for migrations. */
+  connectAsOwner(): DatabaseConnection;
   /** Raw SQL against the database, for tampering with rows the API never exposes. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   drop(): Promise<void>;
@@ -57,17 +85,21 @@ async function createPostgresDatabase(serverUrl: string, empty = false): Promise
   const name = `callpass_t_${testRunId()}_${randomBytes(6).toString('hex')}`;
   const template = empty ? 'template0' : `callpass_tpl_${testRunId()}`;
   await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
-  const url = databaseUrl(serverUrl, name);
+  const ownerUrl = databaseUrl(serverUrl, name);
+  const url = asServiceRole(ownerUrl);
   const opened: DatabaseConnection[] = [];
-  const raw = openPostgres(url, 2, TEST_DATABASE_TIMEOUTS);
+  const raw = openPostgres(ownerUrl, 2, TEST_DATABASE_TIMEOUTS);
+  const open = (as: string) => {
+    const connection = openPostgres(as, 5, TEST_DATABASE_TIMEOUTS);
+    opened.push(connection);
+    return connection;
+  };
   return {
     kind: 'postgresql',
     url,
-    connect: () => {
-      const connection = openPostgres(url, 5, TEST_DATABASE_TIMEOUTS);
-      opened.push(connection);
-      return connection;
-    },
+    ownerUrl,
+    connect: () => open(url),
+    connectAsOwner: () => open(ownerUrl),
     query: async <T>(sql: string, params?: unknown[]) => {
       const session = await raw.openSession();
       try {
@@ -93,12 +125,13 @@ async function createPgliteDatabase(): Promise<TestDatabase> {
   return {
     kind: 'pglite',
     connect,
+    connectAsOwner: connect,
     query: async <T>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
     drop: () => db.close(),
   };
 }
 
-async function withAdmin<T>(serverUrl: string, work: (admin: Client) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(serverUrl: string, work: (admin: Client) => Promise<T>): Promise<T> {
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   try {

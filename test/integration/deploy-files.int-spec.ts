@@ -43,6 +43,23 @@ describe('docker-compose.yml', () => {
     expect(Number(/^(\d+)s$/.exec(callpass.stop_grace_period!)![1])).toBeGreaterThan(grace);
   });
 
+  it("migrates once as the tables' owner; the replicas run as the service role and never see the owner's URL", () => {
+    const { migrate, postgres } = compose.services as Record<
+      string,
+      Service & { command: string[]; depends_on: Record<string, { condition: string }> }
+    >;
+    const user = (url: string) => new URL(url.replace(/\$\{[^}]*\}/g, 'x')).username;
+    expect(migrate.command).toEqual(['node', 'dist/cli/callpass.js', 'migrate']);
+    expect(user(migrate.environment!.MIGRATION_DATABASE_URL)).toBe(postgres.environment!.POSTGRES_USER);
+    expect(user(callpass.environment!.DATABASE_URL)).toBe('callpass_service');
+    expect(callpass.environment!.MIGRATION_DATABASE_URL).toBeUndefined();
+    expect(callpass.environment!.MIGRATE_ON_BOOT).toBe('false');
+    expect((callpass as typeof migrate).depends_on.migrate.condition).toBe('service_completed_successfully');
+    const roles = compose.configs[postgres.configs![0].source].content;
+    expect(roles).toContain('CREATE ROLE callpass_service LOGIN');
+    expect(roles).toContain('IN ROLE callpass_runtime');
+  });
+
   it("escapes every $ meant for nginx, so that compose's own interpolation leaves it alone", () => {
     const unescaped = text.replace(/\$\$/g, '').match(/\$(?!\{)/g);
     expect(unescaped).toBeNull();
@@ -63,7 +80,9 @@ interface Manifest {
   metadata: { name: string };
   stringData?: Record<string, string>;
   spec?: {
-    template?: { spec: { terminationGracePeriodSeconds: number; containers: Container[] } };
+    template?: {
+      spec: { terminationGracePeriodSeconds: number; containers: Container[]; initContainers: (Container & { command: string[] })[] };
+    };
     ports?: { targetPort: string }[];
     ingress?: { ports: { port: number }[] }[];
   };
@@ -75,12 +94,13 @@ describe("README's Kubernetes manifest", () => {
   const block = /```yaml\n([\s\S]*?)```/.exec(section)![1];
   const documents = parseAllDocuments(block).map((document) => document.toJS() as Manifest);
   const byKind = (kind: string) => documents.find((document) => document.kind === kind)!;
+  const secret = (name: string) => documents.find((document) => document.kind === 'Secret' && document.metadata.name === name)!;
   const pod = byKind('Deployment').spec!.template!.spec;
   const container = pod.containers[0];
   const envValue = (name: string) => container.env.find((entry) => entry.name === name)?.value;
 
   it('has a Secret, a Deployment, a Service and a NetworkPolicy letting in only the ingress and the monitoring', () => {
-    expect(documents.map((document) => document.kind)).toEqual(['Secret', 'Deployment', 'Service', 'NetworkPolicy']);
+    expect(documents.map((document) => document.kind)).toEqual(['Secret', 'Secret', 'Deployment', 'Service', 'NetworkPolicy']);
     const allowed = byKind('NetworkPolicy')
       .spec!.ingress!.map((rule) => rule.ports.map((port) => port.port))
       .flat();
@@ -89,11 +109,21 @@ describe("README's Kubernetes manifest", () => {
   });
 
   it('names only variables Callpass reads, with the encryption keys in the Secret', () => {
-    const secrets = Object.keys(byKind('Secret').stringData!);
+    const secrets = documents.filter((document) => document.kind === 'Secret').flatMap((document) => Object.keys(document.stringData!));
     const names = [...container.env.map((entry) => entry.name), ...secrets];
     expect(names.filter((name) => !known(name))).toEqual([]);
     expect(secrets).toEqual(expect.arrayContaining(['ENCRYPTION_KEYS', 'DATABASE_URL', 'REDIS_URL']));
-    expect(container.envFrom[0].secretRef.name).toBe(byKind('Secret').metadata.name);
+    expect(container.envFrom[0].secretRef.name).toBe(secret('callpass').metadata.name);
+  });
+
+  it("migrates in an init container holding the owner's URL; the service runs without it, as the service role", () => {
+    const [migrate] = pod.initContainers;
+    expect(migrate.envFrom.map((from) => from.secretRef.name)).toEqual(['callpass', 'callpass-migrations']);
+    expect(migrate.command).toEqual(['node', 'dist/cli/callpass.js', 'migrate']);
+    expect(Object.keys(secret('callpass-migrations').stringData!)).toEqual(['MIGRATION_DATABASE_URL']);
+    expect(container.envFrom.map((from) => from.secretRef.name)).toEqual(['callpass']);
+    expect(envValue('MIGRATE_ON_BOOT')).toBe('false');
+    expect(new URL(secret('callpass').stringData!.DATABASE_URL).username).toBe('callpass_service');
   });
 
   it('probes readiness and liveness, pauses before the drain, and gives the drain its grace period', () => {

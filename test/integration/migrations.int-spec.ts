@@ -64,7 +64,7 @@ describe.each(availableDatabaseKinds())('migrations on %s', (kind) => {
   });
 
   it('is idempotent: a second run applies nothing and records no checksum drift', async () => {
-    const report = await applyMigrations(database.connect());
+    const report = await applyMigrations(database.connectAsOwner());
     expect(report.applied).toEqual([]);
     expect(report.alreadyApplied).toBe(fs.readdirSync(MIGRATIONS_DIR).filter((name) => !name.endsWith('.toml')).length);
     expect(report.checksumMismatches).toEqual([]);
@@ -102,7 +102,7 @@ describe.each(availableDatabaseKinds())('migrations racing at boot on %s', (kind
     fs.mkdirSync(path.join(dir, name));
     fs.writeFileSync(path.join(dir, name, 'migration.sql'), 'CREATE TABLE race_check (id int primary key);');
     try {
-      const reports = await Promise.all([1, 2, 3, 4].map(() => applyMigrations(database.connect(), dir)));
+      const reports = await Promise.all([1, 2, 3, 4].map(() => applyMigrations(database.connectAsOwner(), dir)));
       expect(reports.flatMap((report) => report.applied)).toEqual([name]);
       expect(reports.filter((report) => report.alreadyApplied === 1)).toHaveLength(3);
     } finally {
@@ -118,10 +118,10 @@ describe.each(availableDatabaseKinds())('migrations racing at boot on %s', (kind
       'CREATE TABLE broken (id int); SELECT * FROM missing_table;',
     );
     try {
-      await expect(applyMigrations(database.connect(), dir)).rejects.toThrow(MigrationError);
+      await expect(applyMigrations(database.connectAsOwner(), dir)).rejects.toThrow(MigrationError);
       const tables = await database.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'broken'`);
       expect(tables).toHaveLength(0);
-      await expect(applyMigrations(database.connect(), dir)).rejects.toThrow(/failed earlier/);
+      await expect(applyMigrations(database.connectAsOwner(), dir)).rejects.toThrow(/failed earlier/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
