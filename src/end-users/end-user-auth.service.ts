@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, KeyObject } from 'node:crypto';
 import { AuditService } from '../audit/audit.service';
 import { TenantActor } from '../auth/principal';
 import { invalidField } from '../common/errors/validation-errors';
@@ -16,12 +16,12 @@ import { EndUserAuthResponse, IssuerResponse } from './end-user-auth.response';
 import { EndUserIssuersRepository, IssuerWrite } from './end-user-issuers.repository';
 import { EndUserJwksStatusRepository } from './end-user-jwks-status.repository';
 import { endUserErrors } from './end-users.errors';
+import { algorithmsOfKey, MIN_RSA_BITS } from './issuer-key-algorithms';
 import { JwksCacheService } from './jwks-cache.service';
 import { JwksFetchError } from './jwks-fetch';
 
 const DEFAULT_CLOCK_SKEW_SECONDS = 60;
 const DEFAULT_JWKS_MAX_AGE_SECONDS = 60;
-const PUBLIC_KEY_TYPES = ['rsa', 'rsa-pss', 'ec', 'ed25519'];
 
 /** Reads and replaces how a tenant's end users are recognised: trusted identity providers, and sessions. */
 @Injectable()
@@ -185,11 +185,13 @@ function lastFetchFailed(status: EndUserJwksStatus | undefined): boolean {
 }
 
 function checkPublicKey(pem: string, field: string): void {
-  let type: string | undefined;
+  let key: KeyObject;
   try {
-    type = createPublicKey(pem).asymmetricKeyType;
+    key = createPublicKey(pem);
   } catch {
     throw invalidField(field, 'publicKeyPem is not a readable public key');
   }
-  if (!type || !PUBLIC_KEY_TYPES.includes(type)) throw invalidField(field, 'publicKeyPem must be an RSA, EC or Ed25519 public key');
+  // Only keys jose can verify with: an RSA-PSS key (its own key type) or a 1024-bit RSA key would fail every token.
+  if (algorithmsOfKey(key).length === 0)
+    throw invalidField(field, `publicKeyPem must be an RSA (${MIN_RSA_BITS} bits or more), EC (P-256, P-384, P-521) or Ed25519 public key`);
 }

@@ -10,6 +10,7 @@ import { TenantCache, TenantCaches } from '../database/tenant-cache';
 import { EndUserIssuer } from '../generated/prisma/client';
 import { EndUserIssuersRepository } from './end-user-issuers.repository';
 import { endUserErrors } from './end-users.errors';
+import { algorithmsOfKey } from './issuer-key-algorithms';
 import { IssuerKeyLookup, JwksCacheService } from './jwks-cache.service';
 import { USER_ID } from './user-id';
 
@@ -93,11 +94,12 @@ export class IdentityTokenVerifier {
     if (typeof header.alg !== 'string' || !issuer.algorithms.includes(header.alg)) throw endUserErrors.end_user_algorithm_not_allowed();
 
     const now = this.clock.now();
-    let key: IssuerKeyLookup | KeyObject;
+    const key = this.keyOf(issuer);
+    // A configured key of another type or curve than the token's algorithm needs: jose would throw a TypeError.
+    if (key instanceof KeyObject && !algorithmsOfKey(key).includes(header.alg)) throw endUserErrors.end_user_algorithm_not_allowed();
     let payload: JWTPayload;
     let usedKey: unknown;
     try {
-      key = this.keyOf(issuer);
       ({ payload, key: usedKey } = await jwtVerify(token, key as JWTVerifyGetKey, {
         issuer: issuer.issuer,
         audience: issuer.audience,
@@ -108,7 +110,8 @@ export class IdentityTokenVerifier {
         requiredClaims: ['exp', 'iat'],
       }));
     } catch (error) {
-      throw verificationError(error, Boolean(issuer.jwksUrl));
+      // Anything else is a fault of Callpass, not of the token: it goes on to be answered 500 and logged.
+      throw refusalFor(error, Boolean(issuer.jwksUrl)) ?? error;
     }
     if (payload.iat! > now.getTime() / 1000 + issuer.clockSkewSeconds) throw endUserErrors.end_user_token_not_yet_valid({ claim: 'iat' });
     const claimed = payload[issuer.userClaim];
@@ -142,7 +145,14 @@ export class IdentityTokenVerifier {
     const version = issuer.updatedAt.getTime();
     const cached = this.keys.get(issuer.id);
     if (cached?.version === version) return cached.key;
-    const key = this.createKey(issuer);
+    let key: IssuerKeyLookup | KeyObject;
+    try {
+      key = this.createKey(issuer);
+    } catch (error) {
+      // The shared secret does not decrypt here (its key is gone, or the row was tampered with or moved).
+      if (error instanceof DecryptionError) throw endUserErrors.end_user_keys_unavailable();
+      throw error;
+    }
     this.keys.set(issuer.id, { version, key });
     return key;
   }
@@ -168,9 +178,13 @@ function outlineOf(token: string): { header: Record<string, unknown>; claims: JW
   return outline;
 }
 
-/** jose's errors, as the stable codes of the end-user routes. */
-function verificationError(error: unknown, remoteKeys: boolean): AppError {
+/**
+ * What verification threw, as the stable code of the end-user routes, when it is a refusal: jose's own errors, and
+ * the key lookup's (AppError). Undefined for anything else, which is not the token's doing.
+ */
+function refusalFor(error: unknown, remoteKeys: boolean): AppError | undefined {
   if (error instanceof AppError) return error;
+  if (!(error instanceof errors.JOSEError)) return undefined;
   if (error instanceof errors.JWTExpired) return endUserErrors.end_user_token_expired();
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.reason === 'missing') return endUserErrors.end_user_claim_missing({ claim: error.claim });
@@ -185,8 +199,6 @@ function verificationError(error: unknown, remoteKeys: boolean): AppError {
   if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported)
     return endUserErrors.end_user_algorithm_not_allowed();
   if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return endUserErrors.end_user_token_malformed();
-  if (error instanceof DecryptionError) return endUserErrors.end_user_keys_unavailable();
-  // The rest are the key set's keys failing to load.
-  if (remoteKeys) return endUserErrors.end_user_keys_unavailable();
-  return endUserErrors.end_user_signature_invalid();
+  // jose's other errors are about keys: a key set that cannot be used (JWKSInvalid, JWKInvalid), or else the key.
+  return remoteKeys ? endUserErrors.end_user_keys_unavailable() : endUserErrors.end_user_signature_invalid();
 }

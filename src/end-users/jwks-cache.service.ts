@@ -7,7 +7,7 @@ import { OutboundPolicy } from '../outbound/outbound-policy';
 import { SharedFlights, SharedFlightUnavailable, SharedValue } from '../redis/shared-flights';
 import { EndUserJwksStatusRepository } from './end-user-jwks-status.repository';
 import { endUserErrors } from './end-users.errors';
-import { fetchJwks, JwksFetchError, usableKeyIds } from './jwks-fetch';
+import { fetchJwks, JwksFetchError, usableKeyIds, usableKeys } from './jwks-fetch';
 
 const JWKS_TIMEOUT_MS = 2000;
 /**
@@ -70,7 +70,18 @@ export class JwksCacheService {
     // Each key by the set it came from: a verdict lasts no longer than that set, whatever replaced it since.
     const expiryOfKey = new WeakMap<object, number>();
     const fromSet = async (set: KeySet, ...[header, token]: Parameters<JWTVerifyGetKey>) => {
-      const key = await set.keys(header, token);
+      let key: Awaited<ReturnType<JWTVerifyGetKey>>;
+      try {
+        key = await set.keys(header, token);
+      } catch (error) {
+        if (error instanceof errors.JOSEError) throw error;
+        // jose imports a key of the set when a token first names it: key material that will not import (WebCrypto's
+        // errors, not jose's) is the issuer's fault, told as its keys being unusable.
+        this.logger.warn(
+          `JWKS key unusable: tenantId=${issuer.tenantId} issuer=${JSON.stringify(issuer.issuer)} kid=${JSON.stringify(header.kid ?? null)} (${(error as Error).message})`,
+        );
+        throw endUserErrors.end_user_keys_unavailable();
+      }
       expiryOfKey.set(key, set.expiresAt);
       return key;
     };
@@ -121,7 +132,8 @@ export class JwksCacheService {
     const counted = () => void (state.fetches += 1);
     state.loading ??= this.fetchShared(issuer, usable, forKid, state.current?.kidRefetchAt, counted)
       .then(
-        (fetched) => (state.current = { ...fetched, keys: createLocalJWKSet(fetched.jwks) }),
+        // Only the keys Callpass can verify with: jose would throw a TypeError for the others (an RSA key under 2048 bits).
+        (fetched) => (state.current = { ...fetched, keys: createLocalJWKSet({ keys: usableKeys(fetched.jwks, issuer.algorithms) }) }),
         (error: unknown) => {
           const until = this.clock.now().getTime() + JWKS_FAILURE_BACKOFF_MS;
           if (forKid) state.kidRefetchFailedUntil = until;

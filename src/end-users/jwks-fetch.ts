@@ -3,6 +3,7 @@ import { request } from 'undici';
 import { ForbiddenAddressError } from '../outbound/guarded-dispatcher';
 import { OutboundPolicy } from '../outbound/outbound-policy';
 import { BodyTooLargeError, readCapped } from '../outbound/read-capped';
+import { MIN_RSA_BITS } from './issuer-key-algorithms';
 
 /** A key set is a few keys; anything much larger is not one. */
 const MAX_JWKS_BYTES = 64 * 1024;
@@ -102,16 +103,29 @@ export async function fetchJwks(outbound: OutboundPolicy, url: string, signal: A
 
 /** The key ids of the keys usable with `algorithms` (a key without a kid counts as ""); none usable is a failure. */
 export function usableKeyIds(jwks: JSONWebKeySet, algorithms: string[]): string[] {
-  const usable = jwks.keys.filter((key) => usableWith(key, algorithms));
+  const usable = usableKeys(jwks, algorithms);
   if (usable.length === 0) throw new JwksFetchError('no_usable_keys');
   return usable.map((key) => key.kid ?? '');
+}
+
+/** The keys of a set that can verify tokens of `algorithms`: the ones tokens are verified with. */
+export function usableKeys(jwks: JSONWebKeySet, algorithms: string[]): JWK[] {
+  return jwks.keys.filter((key) => usableWith(key, algorithms));
 }
 
 function usableWith(key: JWK, algorithms: string[]): boolean {
   if (key.use !== undefined && key.use !== 'sig') return false;
   if (key.key_ops !== undefined && !key.key_ops.includes('verify')) return false;
+  if (key.kty === 'RSA' && rsaBits(key) < MIN_RSA_BITS) return false;
   if (key.alg !== undefined) return algorithms.includes(key.alg) && algorithmsFor(key).includes(key.alg);
   return algorithmsFor(key).some((algorithm) => algorithms.includes(algorithm));
+}
+
+/** The size of an RSA key's modulus, in bits (0 when it has none). */
+function rsaBits(key: JWK): number {
+  const modulus = typeof key.n === 'string' ? Buffer.from(key.n, 'base64url') : Buffer.alloc(0);
+  const first = modulus.findIndex((byte) => byte !== 0);
+  return first < 0 ? 0 : (modulus.length - first - 1) * 8 + (32 - Math.clz32(modulus[first]));
 }
 
 /** The signature algorithms a public key of this type can verify. */

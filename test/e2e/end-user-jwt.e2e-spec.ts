@@ -1,6 +1,8 @@
+import { generateKeyPairSync, KeyObject, sign } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { base64url, SignJWT } from 'jose';
+import { base64url, JWK, SignJWT } from 'jose';
+import { JwksCacheService } from '../../src/end-users/jwks-cache.service';
 import { providerKits } from '../../src/providers/provider-kits';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { claimsAt, clientIssue, configureEndUserAuth, countedRefusals, createSession, setTenantSettings } from '../helpers/end-users';
@@ -484,5 +486,146 @@ describe('several identity providers, and what their tokens may claim', () => {
     ctx.clock.advance(10_000);
     await clientIssue(ctx.t, ctx.tenant, await idp.sign(claimsAt(ctx, idp.issuer, 'alice'))).expect(201);
     expect(idp.fetches() - before).toBe(2);
+  });
+});
+
+/** An RS256 token signed with node's crypto, which (unlike jose) signs with an RSA key of any size. */
+function signWithNode(claims: object, privateKey: KeyObject, kid: string): string {
+  const part = (value: object) => base64url.encode(JSON.stringify(value));
+  const signed = `${part({ alg: 'RS256', kid, typ: 'JWT' })}.${part(claims)}`;
+  return `${signed}.${sign('sha256', Buffer.from(signed), privateKey).toString('base64url')}`;
+}
+
+/**
+ * Verification answers a refusal (401, or 503 for an issuer's unusable keys) for whatever a token or an issuer can
+ * get wrong, and anything else is a fault of Callpass: a 500, logged with its stack, never passed off as a refusal.
+ */
+describe('what goes wrong inside verification', () => {
+  let ctx: IssuingContext;
+  let served: JWK[] = [];
+  let jwksServer: http.Server;
+  let jwksUrl: string;
+
+  beforeAll(async () => {
+    ctx = await createIssuingContext();
+    await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    await setTenantSettings(ctx.t, ctx.tenant);
+    jwksServer = http.createServer((_, response) =>
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: served })),
+    );
+    await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+    jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks`;
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await new Promise((resolve) => jwksServer?.close(resolve));
+  });
+
+  it("refuses with 401 a token whose algorithm the issuer's key cannot verify: another key type, or another curve", async () => {
+    const [ecIssuer, rsaIssuer] = ['https://ec.example/', 'https://rsa.example/'];
+    const [p256, p384, rsa, ed25519] = await Promise.all(['ES256', 'ES384', 'RS256', 'EdDSA'].map((alg) => createSigningKey(alg)));
+    // Every asymmetric algorithm is allowed by default: the key alone decides which ones can verify.
+    await configureEndUserAuth(ctx.t, ctx.tenant, {
+      issuers: [
+        { issuer: ecIssuer, audience: 'callpass', publicKeyPem: p256.publicPem, userIdPrefix: 'ec:' },
+        { issuer: rsaIssuer, audience: 'callpass', publicKeyPem: rsa.publicPem, userIdPrefix: 'rsa:' },
+      ],
+    });
+    const answers = [];
+    for (const [issuer, key] of [
+      [ecIssuer, p384],
+      [ecIssuer, rsa],
+      [rsaIssuer, p256],
+      [rsaIssuer, ed25519],
+    ] as const) {
+      const response = await clientIssue(ctx.t, ctx.tenant, await signToken(claimsAt(ctx, issuer, 'eve'), key));
+      answers.push([issuer, key.alg, response.status, response.body.error?.code]);
+    }
+    expect(answers).toEqual([
+      [ecIssuer, 'ES384', 401, 'end_user_algorithm_not_allowed'],
+      [ecIssuer, 'RS256', 401, 'end_user_algorithm_not_allowed'],
+      [rsaIssuer, 'ES256', 401, 'end_user_algorithm_not_allowed'],
+      [rsaIssuer, 'EdDSA', 401, 'end_user_algorithm_not_allowed'],
+    ]);
+    await clientIssue(ctx.t, ctx.tenant, await signToken(claimsAt(ctx, ecIssuer, 'eve'), p256)).expect(201);
+    await clientIssue(ctx.t, ctx.tenant, await signToken(claimsAt(ctx, rsaIssuer, 'eve'), rsa)).expect(201);
+  });
+
+  it('keeps keys jose cannot use out: refused as PEMs on PUT, left out of a JWKS, and one that will not import is a 503', async () => {
+    const issuer = 'https://keys.example/';
+    const small = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const pss = generateKeyPairSync('rsa-pss', { modulusLength: 2048 });
+    const pem = (key: KeyObject) => key.export({ type: 'spki', format: 'pem' }).toString();
+    for (const publicKeyPem of [pem(small.publicKey), pem(pss.publicKey)]) {
+      const refused = await ctx.t.http
+        .put('/v1/end-user-auth')
+        .set(bearer(ctx.tenant.key))
+        .send({ issuers: [{ issuer, audience: 'callpass', publicKeyPem }] })
+        .expect(400);
+      expect(refused.body.error.details.fields).toEqual([
+        { field: 'issuers[0].publicKeyPem', messages: [expect.stringContaining('2048 bits or more')] },
+      ]);
+    }
+
+    const good = await createSigningKey('RS256', 'good');
+    const smallJwk: JWK = { ...small.publicKey.export({ format: 'jwk' }), kid: 'small', alg: 'RS256', use: 'sig' };
+    // A point that is not on the curve: jose's set takes it, WebCrypto refuses to import it when a token names it.
+    const offCurve = base64url.encode(new Uint8Array(32).fill(7));
+    const brokenJwk: JWK = { kty: 'EC', crv: 'P-256', x: offCurve, y: offCurve, kid: 'broken', alg: 'ES256', use: 'sig' };
+    served = [smallJwk];
+    const onlySmall = await ctx.t.http
+      .put('/v1/end-user-auth')
+      .set(bearer(ctx.tenant.key))
+      .send({ issuers: [{ issuer, audience: 'callpass', jwksUrl }] })
+      .expect(422);
+    expect(onlySmall.body.error.details).toEqual({ issuer, cause: 'no_usable_keys' });
+
+    served = [smallJwk, brokenJwk, good.publicJwk];
+    await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer, audience: 'callpass', jwksUrl }] });
+    const claims = claimsAt(ctx, issuer, 'erin');
+    const bySmall = await clientIssue(ctx.t, ctx.tenant, signWithNode(claims, small.privateKey, 'small'));
+    expect([bySmall.status, bySmall.body.error?.code]).toEqual([401, 'end_user_key_unknown']);
+    const byBroken = await clientIssue(ctx.t, ctx.tenant, await signToken(claims, { ...(await createSigningKey('ES256')), kid: 'broken' }));
+    expect([byBroken.status, byBroken.body.error?.code]).toEqual([503, 'end_user_keys_unavailable']);
+    expect(ctx.t.logs.filter((line) => line.includes('JWKS key unusable') && line.includes('kid=\\"broken\\"'))).toHaveLength(1);
+    await clientIssue(ctx.t, ctx.tenant, await signToken(claims, good)).expect(201);
+    // The key set as fetched for these tokens: the small key is not among those Callpass verifies with.
+    const status = await ctx.t.http.get('/v1/end-user-auth').set(bearer(ctx.tenant.key)).expect(200);
+    expect(status.body.issuers[0].jwks.keyIds).toEqual(['broken', 'good']);
+  });
+
+  it('answers an unexpected error inside verification with a 500 logged with its stack, not with a refusal', async () => {
+    const issuer = 'https://faulty.example/';
+    const good = await createSigningKey('RS256', 'good');
+    served = [good.publicJwk];
+    // The issuer's key lookup fails as a bug in Callpass would, rather than as jose or a fetch does.
+    const jwks = ctx.t.app.get(JwksCacheService);
+    const keysOf = jwks.keysOf.bind(jwks);
+    jwks.keysOf = () =>
+      Object.assign(
+        async () => {
+          throw new TypeError("Cannot read properties of undefined (reading 'kty')");
+        },
+        { trustedUntil: () => 0 },
+      );
+    try {
+      await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer, audience: 'callpass', jwksUrl }] });
+      const response = await clientIssue(ctx.t, ctx.tenant, await signToken(claimsAt(ctx, issuer, 'frank'), good));
+      expect([response.status, response.body.error?.code]).toEqual([500, 'internal_error']);
+      expect(JSON.stringify(response.body)).not.toContain('kty');
+      const requestId = response.body.error.details.requestId as string;
+      const logged = ctx.t.logs
+        .map((line) => JSON.parse(line) as { level: number; msg: string; trace?: string })
+        .filter(({ msg }) => msg.includes(requestId));
+      expect(logged).toEqual([
+        expect.objectContaining({
+          level: 50,
+          msg: expect.stringContaining("Cannot read properties of undefined (reading 'kty')"),
+          trace: expect.stringMatching(/^TypeError: .*\n\s+at /),
+        }),
+      ]);
+    } finally {
+      jwks.keysOf = keysOf;
+    }
   });
 });
