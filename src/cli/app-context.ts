@@ -11,8 +11,7 @@ import { AppConfig } from '../config/app-config';
  * commands need the server stopped (or PostgreSQL).
  */
 export async function withAppContext<T>(work: (app: INestApplicationContext, config: AppConfig) => Promise<T>): Promise<T> {
-  if (fs.existsSync('.env')) process.loadEnvFile('.env');
-  const config = AppConfig.fromEnvironment(process.env);
+  const config = cliConfig();
   const app = await NestFactory.createApplicationContext(AppModule, {
     logger: new PinoNestLogger(createLogger('error')),
     abortOnError: false,
@@ -22,4 +21,10 @@ export async function withAppContext<T>(work: (app: INestApplicationContext, con
   } finally {
     await app.close();
   }
+}
+
+/** The configuration `npm start` would use: the environment, with a `.env` file in this folder loaded first. */
+export function cliConfig(): AppConfig {
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
+  return AppConfig.fromEnvironment(process.env);
 }

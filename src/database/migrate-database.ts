@@ -1,6 +1,7 @@
+import path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { DatabaseConnection, openPostgres } from './database-connection';
+import { DatabaseConnection, openDatabase, openPostgres } from './database-connection';
 import { applyMigrations, MigrationReport } from './migrator';
 
 /**
@@ -15,6 +16,21 @@ export async function migrateDatabase(config: AppConfig, serviceConnection: Data
     return await applyMigrations(owner);
   } finally {
     await owner.close();
+  }
+}
+
+/** Migrations alone, without the service (`callpass migrate`), whatever MIGRATE_ON_BOOT says. */
+export async function migrateWithoutService(config: AppConfig): Promise<MigrationReport> {
+  const connection = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    pgliteDir: path.join(config.dataDir, 'pglite'),
+    poolSize: 1,
+    timeouts: config.databaseTimeouts,
+  });
+  try {
+    return await migrateDatabase(config, connection);
+  } finally {
+    await connection.close();
   }
 }
 

@@ -1,8 +1,11 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { generateApiKey } from '../../src/crypto/api-key-codec';
+import { MIGRATIONS_DIR } from '../../src/database/migrator';
 import { describeWith } from '../helpers/requirements';
 import { callJson, runMainToExit, startServer } from '../helpers/server-process';
 import { asServiceRole, createTestDatabase, TestDatabase } from '../helpers/test-database';
@@ -91,6 +94,21 @@ describeWith(['postgresql'], 'the database roles', () => {
       } finally {
         await server.stop();
       }
+    });
+
+    it('`callpass migrate` (what compose and Kubernetes run first) migrates as the owner whatever MIGRATE_ON_BOOT says', async () => {
+      const migrate = async () => {
+        const { stdout } = await promisify(execFile)('node', ['dist/cli/callpass.js', '--json', 'migrate'], {
+          env: {
+            PATH: process.env.PATH,
+            ...env({ DATABASE_URL: asServiceRole(empty.ownerUrl!), MIGRATION_DATABASE_URL: empty.ownerUrl!, MIGRATE_ON_BOOT: 'false' }),
+          },
+        });
+        return JSON.parse(stdout) as { applied: string[]; alreadyApplied: number };
+      };
+      const migrations = fs.readdirSync(MIGRATIONS_DIR).filter((name) => !name.endsWith('.toml'));
+      expect((await migrate()).applied).toEqual(migrations);
+      expect(await migrate()).toEqual({ applied: [], alreadyApplied: migrations.length });
     });
 
     it('warns when the service itself connects as the owner', async () => {

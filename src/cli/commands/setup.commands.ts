@@ -8,8 +8,9 @@ import { isUuid } from '../../common/ids';
 import { generateApiKey } from '../../crypto/api-key-codec';
 import { formatKeyEntry } from '../../crypto/keyring';
 import { KeyRotationService } from '../../key-rotation/key-rotation.service';
+import { migrateWithoutService } from '../../database/migrate-database';
 import { TenantsRepository } from '../../tenants/tenants.repository';
-import { withAppContext } from '../app-context';
+import { cliConfig, withAppContext } from '../app-context';
 import { CliError } from '../cli-error';
 import { Output, printRecord } from '../output';
 
@@ -49,10 +50,12 @@ export function setupCommands(program: Command, output: () => Output): void {
 
   program
     .command('migrate')
-    .description('apply pending database migrations (npm start does this at boot unless MIGRATE_ON_BOOT=false)')
+    .description(
+      'apply pending database migrations as MIGRATION_DATABASE_URL (or DATABASE_URL); npm start does this at boot unless MIGRATE_ON_BOOT=false',
+    )
     .action(async () => {
-      await withAppContext(async () => undefined);
-      printRecord(output(), { migrations: 'up to date' });
+      const report = await migrateWithoutService(cliConfig());
+      printRecord(output(), { applied: report.applied, alreadyApplied: report.alreadyApplied });
     });
 
   const keys = program.command('keys').description('generate keys, re-wrap stored secrets');
