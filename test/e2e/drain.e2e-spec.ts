@@ -1,9 +1,12 @@
 import { performance } from 'node:perf_hooks';
+import { chainOf } from '../../src/audit-chain/chain-encoding';
+import { SqlSession } from '../../src/database/database-connection';
 import { providerKits } from '../../src/providers/provider-kits';
 import { Emulators, startEmulators } from '../../src/sandbox/emulators';
 import { issuedRows, seedTwilioEndpoint, startReplicaSet } from '../helpers/replica-set';
 import { callJson } from '../helpers/server-process';
 import { describeWith } from '../helpers/requirements';
+import { TestDatabase } from '../helpers/test-database';
 
 type Outcome = { status: number } | { refused: string };
 
@@ -18,6 +21,40 @@ async function attempt(call: () => ReturnType<typeof callJson>): Promise<Outcome
   } catch (error) {
     return { refused: String((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message) };
   }
+}
+
+/** Asks `probe` until it says yes, at most for `boundMs`. */
+async function until(boundMs: number, what: string, probe: () => Promise<boolean>): Promise<void> {
+  const started = performance.now();
+  while (!(await probe())) {
+    if (performance.now() - started > boundMs) throw new Error(`${what}: not within ${boundMs} ms`);
+  }
+}
+
+/** A session of the test's own holding a lock; `waiters` counts the statements of others waiting on it. */
+async function holdLock(database: TestDatabase, statement: string, params: unknown[] = []) {
+  const connection = database.connectAsOwner();
+  const session: SqlSession = await connection.openSession();
+  await session.exec('BEGIN');
+  await session.query(statement, params);
+  const [{ pid }] = await session.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  let released = false;
+  return {
+    waiters: async () =>
+      (
+        await database.query<{ count: number }>(
+          'SELECT count(*)::int AS count FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
+          [pid],
+        )
+      )[0].count,
+    release: async () => {
+      if (released) return;
+      released = true;
+      await session.exec('COMMIT').catch(() => undefined);
+      await session.release();
+      await connection.close();
+    },
+  };
 }
 
 /**
@@ -107,6 +144,80 @@ describeWith(['postgresql'], 'graceful shutdown', () => {
       expect(await issuedRows(replicas, t.tenantId)).toBe(before + 5 + answered.length);
       expect(server.output.join('\n')).toContain('Drained; exiting');
     } finally {
+      await replicas.stop();
+    }
+  }, 90_000);
+
+  it('requests held inside database statements finish with their answers and committed rows, and only then does the process end', async () => {
+    // Statements may wait as long as the test holds them (the default 5 s would cancel them on a slow machine).
+    const replicas = await startReplicaSet(1, { env: { DATABASE_STATEMENT_TIMEOUT_MS: '60000' } });
+    const [url] = replicas.urls;
+    const [server] = replicas.servers;
+    const holds: Awaited<ReturnType<typeof holdLock>>[] = [];
+    try {
+      const t = await seedTwilioEndpoint(url, replicas.adminKey, 'held-in-db');
+      // The first token makes the tenant's chain head (and caches the key, and this endpoint's target).
+      expect((await callJson(url, 'POST', '/v1/tokens', t.key, { endpointId: t.endpointId })).status).toBe(201);
+      // A second endpoint, never looked up yet: its token must read the endpoints table.
+      const [{ account }] = await replicas.database.query<{ account: string }>(
+        'SELECT provider_account_id AS account FROM endpoints WHERE id = $1',
+        [t.endpointId],
+      );
+      const fresh = await callJson(url, 'POST', '/v1/endpoints', t.key, {
+        providerAccountId: account,
+        userId: 'u2',
+        capabilities: ['incoming', 'outgoing'],
+      });
+      expect(fresh.status).toBe(201);
+      const before = await issuedRows(replicas, t.tenantId);
+
+      // One request held in its audit write: the tenant's chain head is locked, so the token log's statement waits.
+      const head = await holdLock(
+        replicas.database,
+        `SELECT 1 FROM chain_heads WHERE log = 'token_issuances' AND chain_id = $1 FOR UPDATE`,
+        [chainOf(t.tenantId)],
+      );
+      holds.push(head);
+      const inAuditWrite = callJson(url, 'POST', '/v1/tokens', t.key, { endpointId: t.endpointId });
+      await until(10_000, 'a token waiting on the chain head', async () => (await head.waiters()) === 1);
+      // Another held in a read: the endpoints table is locked, so the lookup of the fresh endpoint waits.
+      const endpoints = await holdLock(replicas.database, 'LOCK TABLE endpoints IN ACCESS EXCLUSIVE MODE');
+      holds.push(endpoints);
+      const inLookup = callJson(url, 'POST', '/v1/tokens', t.key, { endpointId: fresh.body.id });
+      await until(10_000, 'a token waiting on the endpoints table', async () => (await endpoints.waiters()) === 1);
+
+      const events: string[] = [];
+      const noted = <T>(name: string, promise: Promise<T>) => promise.finally(() => events.push(name));
+      const answers = Promise.all([noted('lookup answered', inLookup), noted('audit write answered', inAuditWrite)]);
+      const exited = noted('exited', server.exited);
+      server.signal('SIGTERM');
+      await server.printed(/Draining/);
+      // Draining: not ready, and the listener takes no new connection; the two requests are still in the database.
+      await until(10_000, 'readiness failing', async () => {
+        const ready = await attempt(() => callJson(url, 'GET', '/health/ready', ''));
+        return !('status' in ready && ready.status === 200);
+      });
+      expect([await head.waiters(), await endpoints.waiters(), events]).toEqual([1, 1, []]);
+
+      // The read goes on, then its row waits behind the held audit write (the token log has one writer at a time).
+      await endpoints.release();
+      await head.release();
+      const [lookup, auditWrite] = await answers;
+      expect(await exited).toEqual({ code: 0, signal: null });
+      expect([lookup.status, auditWrite.status]).toEqual([201, 201]);
+      expect(events.at(-1)).toBe('exited');
+      // Both rows committed before the process ended (a transaction still open then is rolled back with its connection),
+      // so the pool was closed only after the statements it held had finished, and the lookup's row had its own.
+      const requestIds = [lookup, auditWrite].map((answer) => answer.headers.get('x-request-id'));
+      const rows = await replicas.database.query<{ request_id: string }>(
+        `SELECT request_id FROM token_issuances WHERE tenant_id = $1 AND outcome = 'issued' AND request_id = ANY($2)`,
+        [t.tenantId, requestIds],
+      );
+      expect(rows.map((row) => row.request_id).sort()).toEqual([...requestIds].sort());
+      expect(await issuedRows(replicas, t.tenantId)).toBe(before + 2);
+      expect(server.output.join('\n')).toContain('Drained; exiting');
+    } finally {
+      for (const hold of holds) await hold.release();
       await replicas.stop();
     }
   }, 90_000);
