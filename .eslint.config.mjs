@@ -22,6 +22,30 @@ export default tseslint.config(
     },
   },
   {
+    // The environment is read in config/ and by each entry point, once, and passed down from there.
+    files: ['src/**/*.ts'],
+    ignores: [
+      'src/config/**',
+      'src/main.ts',
+      'src/tracing/start-tracing.ts',
+      'src/cli/callpass.ts',
+      'src/sandbox/main.ts',
+      'src/sandbox/emulators-main.ts',
+      'src/**/*.spec.ts',
+      'src/**/*.e2e-spec.ts',
+    ],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Take the setting from AppConfig, or from what the entry point read and passed down.',
+        },
+      ],
+    },
+  },
+  {
     // Tests assert on HTTP bodies, which supertest and fetch type as `any`, and on Jest's asymmetric matchers
     // (`expect.objectContaining` is `any` too): the unsafe-any rules would only demand casts that prove nothing.
     files: ['test/**/*.ts', 'src/**/*.spec.ts', 'src/**/*.e2e-spec.ts'],

@@ -1,3 +1,4 @@
+// First of all (tracing patches modules as they load): loads a .env file into process.env and starts tracing if asked.
 import './tracing/start-tracing';
 import 'reflect-metadata';
 import path from 'node:path';

@@ -1,16 +1,19 @@
 import { CliError } from './cli-error';
-
-/** The keys the CLI sends, from the environment: never from the command line. */
-export type KeyVariable = 'CALLPASS_ADMIN_KEY' | 'CALLPASS_TENANT_KEY';
+import { CliEnvironment, KeyVariable } from './cli-environment';
 
 /** A running Callpass at CALLPASS_URL (default http://127.0.0.1:3000), called with a key from the environment. */
 export class ApiClient {
-  private readonly baseUrl = (process.env.CALLPASS_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+  private readonly baseUrl: string;
 
-  constructor(private readonly keyVariable: KeyVariable) {}
+  constructor(
+    private readonly environment: CliEnvironment,
+    private readonly keyVariable: KeyVariable,
+  ) {
+    this.baseUrl = environment.callpassUrl;
+  }
 
   async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
-    const key = process.env[this.keyVariable];
+    const key = this.environment.keys[this.keyVariable];
     if (!key)
       throw new CliError(
         `Set ${this.keyVariable} to a ${this.keyVariable === 'CALLPASS_ADMIN_KEY' ? 'cp_admin_' : 'cp_tenant_'}… key first.`,

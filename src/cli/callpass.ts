@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { describeStartupError } from '../startup-errors';
+import { cliEnvironment } from './cli-environment';
 import { CliError } from './cli-error';
 import { apiCommands } from './commands/api.commands';
 import { setupCommands } from './commands/setup.commands';
@@ -18,8 +20,12 @@ const program = new Command('callpass')
   .exitOverride()
   .showHelpAfterError();
 const output = (): Output => ({ json: Boolean(program.opts<{ json?: boolean }>().json) });
-setupCommands(program, output);
-apiCommands(program, output);
+// The one place the CLI reads its environment: a `.env` file in this folder first (as `npm start` reads one), then
+// everything the commands use, passed down.
+if (fs.existsSync('.env')) process.loadEnvFile('.env');
+const environment = cliEnvironment(process.env);
+setupCommands(program, output, environment);
+apiCommands(program, output, environment);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);

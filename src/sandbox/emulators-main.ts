@@ -5,8 +5,7 @@ import { startEmulators } from './emulators';
  * `npm run emulators`: every provider's emulator on 127.0.0.1, from port 4010 up in the kits' order
  * (EMULATOR_PORT moves the first), each accepting its kit's demo credentials. Point an account's baseUrl at one.
  */
-async function main(): Promise<void> {
-  const first = Number(process.env.EMULATOR_PORT ?? 4010);
+async function main(first: number): Promise<void> {
   const emulators = await startEmulators({ ports: Object.fromEntries(PROVIDER_KITS.map((kit, index) => [kit.name, first + index])) });
   console.log("Provider emulators (demo credentials from each provider's kit):");
   for (const kit of PROVIDER_KITS) {
@@ -22,7 +21,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop());
 }
 
-main().catch((error: unknown) => {
+// The entry point, and its one read of the environment: EMULATOR_PORT, the first emulator's port.
+main(Number(process.env.EMULATOR_PORT ?? 4010)).catch((error: unknown) => {
   const { code, port } = error as { code?: string; port?: number };
   console.error(
     code === 'EADDRINUSE'

@@ -23,19 +23,20 @@ import { seedDemoTenant } from './seed';
  * `npm run sandbox`: Callpass on a fresh embedded database, with every provider's emulator on loopback, a demo
  * tenant seeded through the API, and the commands to mint each provider's token printed. Offline, in a minute.
  */
-async function main(): Promise<void> {
-  const sandboxDir = path.resolve(process.env.SANDBOX_DATA_DIR ?? './data/sandbox');
+async function main(environment: SandboxEnvironment): Promise<void> {
+  const { sandboxDir } = environment;
   const unlock = await ownSandboxDir(sandboxDir);
   const dataDir = path.join(sandboxDir, 'database');
   fs.rmSync(dataDir, { recursive: true, force: true });
   const adminKey = generateApiKey('admin').key;
+  // The service takes its settings from the environment (config/, also inside the app): the sandbox's go there.
   Object.assign(process.env, {
     DATA_DIR: dataDir,
     ENCRYPTION_KEYS: formatKeyEntry('sandbox', randomBytes(32)),
     BOOTSTRAP_ADMIN_KEY: adminKey,
     ALLOW_PRIVATE_NETWORK_URLS: 'true',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    PORT: process.env.PORT ?? '3000',
+    LOG_LEVEL: environment.logLevel,
+    PORT: environment.port,
     // The demo's sign-in hands out sessions to anyone who asks: this machine only.
     HOST: '127.0.0.1',
   });
@@ -68,6 +69,24 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+}
+
+/** What the sandbox itself takes from the environment; the rest is the service's own settings (config/). */
+interface SandboxEnvironment {
+  /** SANDBOX_DATA_DIR, by default ./data/sandbox: its database (recreated on each start) and its lock. */
+  sandboxDir: string;
+  /** PORT, by default 3000. */
+  port: string;
+  /** LOG_LEVEL, by default warn: the guide printed at start is what matters here. */
+  logLevel: string;
+}
+
+function sandboxEnvironment(env: Readonly<Record<string, string | undefined>>): SandboxEnvironment {
+  return {
+    sandboxDir: path.resolve(env.SANDBOX_DATA_DIR ?? './data/sandbox'),
+    port: env.PORT ?? '3000',
+    logLevel: env.LOG_LEVEL ?? 'warn',
+  };
 }
 
 /**
@@ -121,7 +140,9 @@ function sandboxGuide(url: string, adminKey: string, demo: Awaited<ReturnType<ty
   ].join('\n');
 }
 
-main().catch((error: unknown) => {
-  console.error(describeStartupError(error, { host: '127.0.0.1', port: Number(process.env.PORT ?? 3000) }) ?? error);
+// The entry point: the environment is read here, once.
+const environment = sandboxEnvironment(process.env);
+main(environment).catch((error: unknown) => {
+  console.error(describeStartupError(error, { host: '127.0.0.1', port: Number(environment.port) }) ?? error);
   process.exit(1);
 });

@@ -3,23 +3,44 @@ import fs from 'node:fs';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { tracingState } from './spans';
 
-/**
- * Optional OpenTelemetry tracing, off unless OTEL_EXPORTER_OTLP_ENDPOINT (or …_TRACES_ENDPOINT) is set. main.ts
- * imports this first: the instrumentations (inbound HTTP, pg, undici for provider calls) patch modules as they are
- * loaded, so this runs before anything else is, and reads the standard OTEL_* variables itself (the one exception
- * to "only config/ reads the environment"). Spans are exported over OTLP/HTTP (JSON). No query string, header or
- * statement value is recorded: pg records statement texts (with $n placeholders), and query strings and database
- * error messages are removed before export. Trace context is read from callers but never sent to providers.
- */
-if (fs.existsSync('.env')) process.loadEnvFile('.env');
-const endpoint = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
-
 /** Quiet routes that would drown the traces. */
 const UNTRACED_PATHS = /^\/(health|metrics|docs)(\/|$|\?)/;
 
-if (endpoint && process.env.OTEL_SDK_DISABLED !== 'true') startTracing();
+/**
+ * Optional OpenTelemetry tracing, off unless OTEL_EXPORTER_OTLP_ENDPOINT (or …_TRACES_ENDPOINT) is set. Spans are
+ * exported over OTLP/HTTP (JSON). No query string, header or statement value is recorded: pg records statement texts
+ * (with $n placeholders), and query strings and database error messages are removed before export. Trace context is
+ * read from callers but never sent to providers.
+ *
+ * This module is the start of main.ts, its entry point: main.ts imports it first, as the instrumentations (inbound
+ * HTTP, pg, undici for provider calls) patch modules as they are loaded, so it runs before anything else is loaded,
+ * configuration included. So it reads the environment itself, once, here: it loads a `.env` file into `process.env`
+ * (for main.ts's configuration too) and takes the standard OTEL_* variables it needs (TracingEnvironment); the
+ * OpenTelemetry exporter reads its own OTEL_EXPORTER_OTLP_* variables, as every OpenTelemetry SDK does.
+ */
+if (fs.existsSync('.env')) process.loadEnvFile('.env');
+const environment = tracingEnvironment(process.env);
+if (environment.endpoint && !environment.disabled) startTracing(environment.serviceName);
 
-function startTracing(): void {
+/** The standard OpenTelemetry variables tracing is switched and named by. */
+interface TracingEnvironment {
+  /** OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT: tracing is on only with one of them. */
+  endpoint?: string;
+  /** OTEL_SDK_DISABLED=true switches it off all the same. */
+  disabled: boolean;
+  /** OTEL_SERVICE_NAME, by default "callpass". */
+  serviceName: string;
+}
+
+function tracingEnvironment(env: Readonly<Record<string, string | undefined>>): TracingEnvironment {
+  return {
+    endpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    disabled: env.OTEL_SDK_DISABLED === 'true',
+    serviceName: env.OTEL_SERVICE_NAME ?? 'callpass',
+  };
+}
+
+function startTracing(serviceName: string): void {
   const { context, propagation, trace } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
   const { AsyncLocalStorageContextManager } =
     require('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
@@ -35,7 +56,7 @@ function startTracing(): void {
     require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
 
   const provider = new TracerProvider({
-    resource: defaultResource().merge(resourceFromAttributes({ 'service.name': process.env.OTEL_SERVICE_NAME ?? 'callpass' })),
+    resource: defaultResource().merge(resourceFromAttributes({ 'service.name': serviceName })),
     spanProcessors: [new BatchSpanProcessor({ exporter: withoutQueryStrings(new OTLPTraceExporter()) })],
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { decodeJwt } from '../../providers/jwt';
 import { ApiClient } from '../api-client';
+import { CliEnvironment } from '../cli-environment';
 import { CliError } from '../cli-error';
 import { Output, printRecord, printTable } from '../output';
 import { readSecret } from '../prompt';
@@ -13,11 +14,8 @@ interface Tenant {
   slug: string;
 }
 
-const admin = new ApiClient('CALLPASS_ADMIN_KEY');
-const tenant = new ApiClient('CALLPASS_TENANT_KEY');
-
 /** A tenant named by id or slug. */
-async function tenantId(reference: string): Promise<string> {
+async function tenantId(admin: ApiClient, reference: string): Promise<string> {
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(reference)) return reference;
   const [found] = (await admin.call<Page<Tenant>>('GET', `/v1/admin/tenants?slug=${encodeURIComponent(reference)}`)).data;
   if (!found) throw new CliError(`No tenant with slug ${reference}`);
@@ -39,7 +37,9 @@ function pairs(pair: string, collected: Record<string, unknown> = {}): Record<st
 }
 
 /** Commands that call a running Callpass with an admin key (CALLPASS_ADMIN_KEY) or a tenant key (CALLPASS_TENANT_KEY). */
-export function apiCommands(program: Command, output: () => Output): void {
+export function apiCommands(program: Command, output: () => Output, environment: CliEnvironment): void {
+  const admin = new ApiClient(environment, 'CALLPASS_ADMIN_KEY');
+  const tenant = new ApiClient(environment, 'CALLPASS_TENANT_KEY');
   program
     .command('admin-key')
     .description('admin keys (CALLPASS_ADMIN_KEY)')
@@ -80,7 +80,7 @@ export function apiCommands(program: Command, output: () => Output): void {
       .command(`${command} <tenant>`)
       .description(description)
       .action(async (reference: string) =>
-        printRecord(output(), await admin.call('PATCH', `/v1/admin/tenants/${await tenantId(reference)}`, { status })),
+        printRecord(output(), await admin.call('PATCH', `/v1/admin/tenants/${await tenantId(admin, reference)}`, { status })),
       );
   }
 
@@ -90,7 +90,10 @@ export function apiCommands(program: Command, output: () => Output): void {
     .description('issue a tenant API key, shown once')
     .requiredOption('--name <name>', 'a label, e.g. "production backend"')
     .action(async (reference: string, options: { name: string }) =>
-      printRecord(output(), await admin.call('POST', `/v1/admin/tenants/${await tenantId(reference)}/api-keys`, { name: options.name })),
+      printRecord(
+        output(),
+        await admin.call('POST', `/v1/admin/tenants/${await tenantId(admin, reference)}/api-keys`, { name: options.name }),
+      ),
     );
   tenantKeys
     .command('revoke <tenant> <keyId>')
@@ -98,7 +101,7 @@ export function apiCommands(program: Command, output: () => Output): void {
     .action(async (reference: string, keyId: string) =>
       printRecord(
         output(),
-        await admin.call('DELETE', `/v1/admin/tenants/${await tenantId(reference)}/api-keys/${encodeURIComponent(keyId)}`),
+        await admin.call('DELETE', `/v1/admin/tenants/${await tenantId(admin, reference)}/api-keys/${encodeURIComponent(keyId)}`),
       ),
     );
 

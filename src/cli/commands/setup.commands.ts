@@ -10,12 +10,13 @@ import { formatKeyEntry } from '../../crypto/keyring';
 import { KeyRotationService } from '../../key-rotation/key-rotation.service';
 import { migrateWithoutService } from '../../database/migrate-database';
 import { TenantsRepository } from '../../tenants/tenants.repository';
-import { cliConfig, withAppContext } from '../app-context';
+import { withAppContext } from '../app-context';
+import { CliEnvironment } from '../cli-environment';
 import { CliError } from '../cli-error';
 import { Output, printRecord } from '../output';
 
 /** Commands that work on the database directly, with the server stopped: setup, migrations, keys, the audit chains. */
-export function setupCommands(program: Command, output: () => Output): void {
+export function setupCommands(program: Command, output: () => Output, environment: CliEnvironment): void {
   program
     .command('init')
     .description(
@@ -24,19 +25,18 @@ export function setupCommands(program: Command, output: () => Output): void {
     .option('--new-admin-key', 'make an admin key even if one exists (a lost key cannot be shown again)')
     .option('--name <name>', 'label of the admin key', 'init')
     .action(async (options: { newAdminKey?: boolean; name: string }) => {
-      const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
+      const config = environment.config();
+      const dataDir = path.resolve(config.dataDir);
       const keyFile = path.join(dataDir, 'encryption-keys');
       const keyFileExisted = fs.existsSync(keyFile);
-      if (!process.env.DATABASE_URL && !fs.existsSync(path.join(dataDir, 'pglite'))) {
+      if (!config.databaseUrl && !fs.existsSync(path.join(dataDir, 'pglite'))) {
         console.error(`Creating the embedded database in ${path.join(dataDir, 'pglite')} (first run: a few seconds)…`);
       }
-      const result = await withAppContext(async (app, config) => {
+      const created = await withAppContext(environment, async (app) => {
         const admins = app.get(AdminBootstrapService);
         const needed = options.newAdminKey || !(await admins.hasUsableAdminKey());
-        const created = needed ? await admins.createAdminKey(options.name) : undefined;
-        return { config, created };
+        return needed ? await admins.createAdminKey(options.name) : undefined;
       });
-      const { config, created } = result;
       printRecord(output(), {
         database: config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded, in ${path.join(config.dataDir, 'pglite')}`,
         encryptionKeys: config.encryptionKeys
@@ -54,7 +54,7 @@ export function setupCommands(program: Command, output: () => Output): void {
       'apply pending database migrations as MIGRATION_DATABASE_URL (or DATABASE_URL); npm start does this at boot unless MIGRATE_ON_BOOT=false',
     )
     .action(async () => {
-      const report = await migrateWithoutService(cliConfig());
+      const report = await migrateWithoutService(environment.config());
       printRecord(output(), { applied: report.applied, alreadyApplied: report.alreadyApplied });
     });
 
@@ -75,7 +75,7 @@ export function setupCommands(program: Command, output: () => Output): void {
       'move every stored secret onto the primary encryption key (online with PostgreSQL; the embedded database needs the server stopped, or use POST /v1/admin/encryption-keys/rewrap)',
     )
     .action(async () => {
-      const report = await withAppContext((app) => app.get(KeyRotationService).rewrapAll());
+      const report = await withAppContext(environment, (app) => app.get(KeyRotationService).rewrapAll());
       printRecord(output(), { ...report });
       if (report.failed > 0) process.exitCode = 1;
     });
@@ -87,7 +87,7 @@ export function setupCommands(program: Command, output: () => Output): void {
     .description('walk the hash chains of the token log and the audit log; exit 1 at the first broken link, naming it')
     .option('--tenant <id|slug>', "only this tenant's chains")
     .action(async (options: { tenant?: string }) => {
-      const verification = await withAppContext(async (app) => {
+      const verification = await withAppContext(environment, async (app) => {
         const tenantId =
           options.tenant && (isUuid(options.tenant) ? options.tenant : (await app.get(TenantsRepository).findBySlug(options.tenant))?.id);
         if (options.tenant && !tenantId) throw new CliError(`no tenant ${options.tenant}`, 2);
