@@ -12,7 +12,11 @@ const toBoolean = ({ value }: { value: unknown }) =>
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
-/** Every environment variable Callpass reads. `process.env` is read nowhere else. */
+/**
+ * Every environment variable the service reads; entry points pass `process.env` here. Outside config/, only entry
+ * points read `process.env`, once, for their own variables (tracing: OTEL_*; the CLI: CALLPASS_*; the sandbox:
+ * SANDBOX_DATA_DIR, EMULATOR_PORT); lint refuses it anywhere else in src/.
+ */
 export class Environment {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
