@@ -126,6 +126,12 @@ describe('checkLifetime', () => {
     );
   });
 
+  it('counts a part second past the maximum as a whole second over, and refuses it', () => {
+    expect(() => checkLifetime(now, minted(new Date(now.getTime() + 3_600_500)), limits)).toThrow(
+      expect.objectContaining({ code: 'lifetime_exceeds_policy', details: { providerLifetimeSeconds: 3601, maxSeconds: 3600 } }),
+    );
+  });
+
   it('refuses a token whose expiry cannot be read', () => {
     expect(() => checkLifetime(now, minted(new Date(Number.NaN)), limits)).toThrow(
       expect.objectContaining({ code: 'lifetime_exceeds_policy' }),

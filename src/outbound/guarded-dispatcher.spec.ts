@@ -1,6 +1,8 @@
 import { LookupAddress } from 'node:dns';
+import { once } from 'node:events';
+import { AddressInfo, createServer } from 'node:net';
 import { parsePrivateHosts } from '../config/private-hosts';
-import { ForbiddenAddressError, guardedLookup } from './guarded-dispatcher';
+import { ForbiddenAddressError, guardedDispatcher, guardedLookup } from './guarded-dispatcher';
 import { PrivateHostAllowList } from './network-policy';
 
 /** Calls the lookup the guarded sockets use, without connecting anywhere. */
@@ -67,5 +69,59 @@ describe('guarded lookup with an operator allow-list (idp.corp.internal, 10.20.0
     ['a name under a listed one', 'evil.idp.corp.internal', at('10.1.2.3')],
   ])('refuses %s', async (_case, hostname, answer) => {
     for (const all of [true, false]) expect((await lookUp(answer, all, allowList, hostname)).error).toBeInstanceOf(ForbiddenAddressError);
+  });
+});
+
+describe('guarded dispatcher, given a literal IPv6 address', () => {
+  /** A loopback listener that counts connections and drops each at once, so a request that gets through ends quickly. */
+  const listenOn = async (host: string) => {
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    server.listen(0, host);
+    await once(server, 'listening');
+    return {
+      port: (server.address() as AddressInfo).port,
+      /** Connections accepted since the last call. */
+      takeConnections: () => {
+        const counted = connections;
+        connections = 0;
+        return counted;
+      },
+      close: () => new Promise((resolve) => server.close(resolve)),
+    };
+  };
+  /** The outcome of one GET through a fresh dispatcher, which is closed afterwards. */
+  const call = async (origin: string, allowPrivate: boolean) => {
+    const dispatcher = guardedDispatcher({ allowPrivate });
+    try {
+      await dispatcher.request({ origin, path: '/', method: 'GET' });
+      return null;
+    } catch (error) {
+      return error;
+    } finally {
+      await dispatcher.destroy();
+    }
+  };
+
+  // Node connects to a literal without calling `lookup`, so only the dispatcher's own check stands in the way.
+  it.each([
+    ['loopback', '::1', '[::1]'],
+    ['IPv4 loopback mapped into IPv6', '127.0.0.1', '[::ffff:127.0.0.1]'],
+  ])('refuses %s with no connection made', async (_case, listenHost, urlHost) => {
+    const listener = await listenOn(listenHost);
+    try {
+      const origin = `https://${urlHost}:${listener.port}`;
+      // Control: the same call with the check off does reach the listener.
+      expect(await call(origin, true)).not.toBeNull();
+      expect(listener.takeConnections()).toBeGreaterThan(0);
+
+      expect(await call(origin, false)).toBeInstanceOf(ForbiddenAddressError);
+      expect(listener.takeConnections()).toBe(0);
+    } finally {
+      await listener.close();
+    }
   });
 });

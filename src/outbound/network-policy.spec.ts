@@ -53,6 +53,15 @@ describe('network policy (SSRF guard)', () => {
     expect(isForbiddenAddress(address)).toBe(false);
   });
 
+  // 6to4 is 2002:AABB:CCDD::/48 carrying AA.BB.CC.DD: the next 16 bits (the site's subnet) must not be read as part of it.
+  it.each([
+    ['2002:7f00:808:808::1', '127.0.8.8', true],
+    ['2002:a00:808:808::', '10.0.8.8', true],
+    ['2002:808:a00:1::', '8.8.10.0', false],
+  ])('judges the 6to4 address %s by the IPv4 address right after 2002: (%s)', (address, _embedded, forbidden) => {
+    expect(isForbiddenAddress(address)).toBe(forbidden);
+  });
+
   it.each([
     'https://127.0.0.1/',
     'https://localhost/',

@@ -53,6 +53,20 @@ describe('scrubSecrets', () => {
     expect(scrubbed).toContain('[redacted]');
   });
 
+  // Unlike the HTML case above, no raw run of the secret is left to cut: only decoding the entities shows it.
+  it.each([
+    ['hexadecimal', (code: number) => `&#x${code.toString(16)};`],
+    ['decimal', (code: number) => `&#${code};`],
+  ])('removes it when every character is a %s HTML entity', (_form, entity) => {
+    const encoded = [...secret].map((char) => entity(char.charCodeAt(0))).join('');
+    const scrubbed = scrubSecrets(`<p>bad token ${encoded}</p>`, [secret]);
+    const decoded = scrubbed.replace(/&#(x?)([0-9a-f]+);/gi, (_match, x: string, digits: string) =>
+      String.fromCharCode(parseInt(digits, x ? 16 : 10)),
+    );
+    expect(leaks(decoded)).toBe(false);
+    expect(scrubbed).toBe('[redacted]');
+  });
+
   // A run of base64 may start part-way through a 4-character group (glued to other letters), and the secret may start
   // at any byte of the encoded value: every alignment is decoded, or the secret would show through.
   it.each([0, 1, 2, 3].flatMap((lead) => [0, 1, 2].map((prefix) => [lead, prefix])))(
@@ -71,6 +85,10 @@ describe('scrubSecrets', () => {
   it('leaves text alone that shares no 8-character fragment with any secret, and ignores short secrets', () => {
     expect(scrubSecrets('invalid_scope: scope must be voice.webrtc', [secret, 'short'])).toBe('invalid_scope: scope must be voice.webrtc');
     expect(scrubSecrets('a short one', ['short'])).toBe('a short one');
+  });
+
+  it('cuts a secret of exactly 8 characters, the shortest matched', () => {
+    expect(scrubSecrets('pin=Ab3$xY9!', ['Ab3$xY9!'])).toBe('pin=[redacted]');
   });
 
   it('copes with a long text and long secrets (bounded work: one pass per secret form)', () => {

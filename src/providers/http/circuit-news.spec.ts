@@ -1,0 +1,41 @@
+import { FakeClock } from '../../../test/helpers/fake-clock';
+import { RedisChannels } from '../../redis/redis-channels';
+import { CircuitBreakers } from './circuit-breaker';
+import { redisCircuitNews } from './circuit-news';
+
+/**
+ * Redis pub/sub in memory for the processes of one test: as with Redis, a message goes to every subscriber of its
+ * channel, its publisher's own connection included.
+ */
+function inMemoryRedis() {
+  const subscribers: { channel: string; handler: (message: string) => void }[] = [];
+  return (): RedisChannels =>
+    ({
+      enabled: true,
+      subscribe: (channel: string, handler: (message: string) => void) => void subscribers.push({ channel, handler }),
+      publish: (channel: string, message: string) =>
+        subscribers.filter((subscriber) => subscriber.channel === channel).forEach(({ handler }) => handler(message)),
+    }) as unknown as RedisChannels;
+}
+
+describe('circuit news over Redis', () => {
+  const key = '01900000-0000-7000-8000-000000000001 https://api.twilio.com';
+
+  it("tells the other replicas a circuit opened, and does not take back its own news as another's", () => {
+    const clock = new FakeClock();
+    const channels = inMemoryRedis();
+    const opened: string[] = [];
+    const replica = (name: string) =>
+      new CircuitBreakers(clock, {
+        news: redisCircuitNews(channels(), () => ['twilio']),
+        opened: (provider, where) => opened.push(`${name} ${where}`),
+      });
+    const first = replica('first');
+    const second = replica('second');
+
+    for (let failure = 0; failure < 5; failure += 1) first.failed(key, 'twilio');
+
+    expect(opened).toEqual(['first here', 'second elsewhere']);
+    expect(second.allow(key)).toBe(false);
+  });
+});
