@@ -141,6 +141,35 @@ describe.each(availableDatabaseKinds())('tamper-evident audit chains on %s', (ki
     expect((await verify(other.id)).body.intact).toBe(true);
   });
 
+  // A row before an unpruned chain's start (chain_seq 0) is refused by the chain_seq_positive constraint (see below);
+  // a pruned chain starts after its anchor, so the anchor's own position is the first place before its start.
+  it("catches a row put back at a pruned chain's anchor, the last position pruned", async () => {
+    const tenant = await tenantWithHistory();
+    // Pruned as the README's Retention says: rows 1 and 2 deleted, the head anchored at row 2.
+    const [{ hash }] = await database.query<{ hash: string }>(
+      `SELECT chain_hash AS hash FROM token_issuances WHERE ${rowAt(tenant.id, 2)}`,
+    );
+    await tamper('token_issuances', [[`DELETE FROM token_issuances WHERE chain_id = '${tenant.id}' AND chain_seq <= 2`, []]]);
+    await tamper('chain_heads', [
+      [`UPDATE chain_heads SET pruned_seq = 2, pruned_hash = $1 WHERE chain_id = $2 AND log = 'token_issuances'`, [hash, tenant.id]],
+    ]);
+    expect((await verify(tenant.id)).body).toEqual({ intact: true, chains: 2, rows: TOKENS_PER_TENANT - 2 + CHANGES_PER_TENANT });
+
+    await tamper('token_issuances', [
+      [
+        `INSERT INTO token_issuances (id, tenant_id, actor_kind, issued_at, outcome, chain_id, chain_seq, chain_prev, chain_hash)
+         SELECT gen_random_uuid(), tenant_id, actor_kind, issued_at, outcome, chain_id, 2, chain_prev, chain_hash
+           FROM token_issuances WHERE ${rowAt(tenant.id, 3)}`,
+        [],
+      ],
+    ]);
+    const [{ id }] = await database.query<{ id: string }>(`SELECT id FROM token_issuances WHERE ${rowAt(tenant.id, 2)}`);
+    expect((await verify(tenant.id)).body).toMatchObject({
+      intact: false,
+      broken: { log: 'token_issuances', tenantId: tenant.id, seq: '2', rowId: id, problem: 'row_outside_chain' },
+    });
+  });
+
   it("catches an edited audit event in the tenant's audit chain", async () => {
     const tenant = await tenantWithHistory();
     await tamper('audit_events', [
@@ -171,6 +200,50 @@ describe.each(availableDatabaseKinds())('tamper-evident audit chains on %s', (ki
     await minting;
     expect(verifications.map((result) => result.body.intact)).toEqual(Array(5).fill(true));
   });
+
+  // The embedded database runs one statement at a time: there the token log writes its rows one by one, never mixed.
+  if (kind === 'postgresql') {
+    it("links each row of a batch mixing tenants into its own tenant's chain, whichever chain heads are already known", async () => {
+      // Each tenant's history was written by this process: both chain heads are known to its token log.
+      const tenants = [await tenantWithHistory(), await tenantWithHistory()];
+      const ids = tenants.map((tenant) => tenant.id).sort();
+      const endpointIds = await Promise.all(
+        tenants.map(async (tenant) => (await ctx.t.prisma.endpoint.findFirstOrThrow({ where: { tenantId: tenant.id } })).id),
+      );
+      const issue = (index: number) =>
+        ctx.t.http.post('/v1/tokens').set(bearer(tenants[index].key)).send({ endpointId: endpointIds[index] });
+      // A batch is one transaction: rows of both tenants with one xmin were written together.
+      const mixedBatches = async () =>
+        (
+          await database.query<{ count: number }>(
+            `SELECT count(*)::int AS count FROM (SELECT xmin::text FROM token_issuances WHERE tenant_id = ANY($1::uuid[])
+               GROUP BY xmin::text HAVING count(DISTINCT tenant_id) > 1) AS batches`,
+            [ids],
+          )
+        )[0].count;
+      // Sent together, the tenants' rows reach the token log while a batch is being written, and go in the next one together.
+      const BURST = 20;
+      let rounds = 0;
+      while (rounds < 10 && (await mixedBatches()) === 0) {
+        const responses = await Promise.all(Array.from({ length: BURST }, (_, index) => issue(index % 2)));
+        expect(responses.map((response) => response.status)).toEqual(Array(BURST).fill(201));
+        rounds += 1;
+      }
+      expect(await mixedBatches()).toBeGreaterThan(0);
+
+      const placed = await database.query<{ tenant_id: string; chain_id: string; seqs: string }>(
+        `SELECT tenant_id::text, chain_id::text, string_agg(chain_seq::text, ',' ORDER BY chain_seq) AS seqs FROM token_issuances
+          WHERE tenant_id = ANY($1::uuid[]) OR chain_id = ANY($1::uuid[]) GROUP BY tenant_id, chain_id ORDER BY tenant_id`,
+        [ids],
+      );
+      const perTenant = TOKENS_PER_TENANT + (rounds * BURST) / 2;
+      const seqs = Array.from({ length: perTenant }, (_, index) => index + 1).join(',');
+      expect(placed).toEqual(ids.map((id) => ({ tenant_id: id, chain_id: id, seqs })));
+      for (const tenant of tenants) {
+        expect((await verify(tenant.id)).body).toEqual({ intact: true, chains: 2, rows: perTenant + CHANGES_PER_TENANT });
+      }
+    });
+  }
 
   // The service's own role may not even try on PostgreSQL (database-roles.e2e-spec.ts); the triggers refuse the owner too.
   it("refuses to UPDATE, DELETE or TRUNCATE audit rows or their chain heads, even to the tables' owner", async () => {

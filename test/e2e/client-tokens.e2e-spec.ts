@@ -227,6 +227,22 @@ describe('the browser token route', () => {
     expect(events.body.data[0]).toMatchObject({ target: { type: 'end_user', id: 'gina' }, details: { sessionsRevoked: 1 } });
   });
 
+  it("refuses a token stamped at exactly the revocation's cut-off (its second plus the clock skew) and takes one a second later", async () => {
+    await ctx.createEndpoint(twilio, { userId: 'gus', identity: 'gus' });
+    await ctx.t.http.post('/v1/users/gus/revoke').set(bearer(ctx.tenant.key)).expect(200);
+    // The revocation's whole second plus the issuer's clock skew (60 s): the last iat refused.
+    const cutoff = Math.floor(ctx.clock.now().getTime() / 1000) + 60;
+    ctx.clock.set(new Date(cutoff * 1000));
+    const atCutoff = await jwtFor('gus');
+    const refused = (await clientIssue(ctx.t, ctx.tenant, atCutoff).expect(401)).body.error;
+    expect(refused).toMatchObject({
+      code: 'end_user_revoked',
+      details: { signInAfter: new Date((cutoff + 1) * 1000).toISOString(), signInAfterSeconds: 1 },
+    });
+    ctx.clock.advance(1000);
+    expect((await clientIssue(ctx.t, ctx.tenant, await jwtFor('gus')).expect(201)).body.identity).toBe('gus');
+  });
+
   it('lets an end user set only the options that narrow a token, and names the user in every refusal row', async () => {
     const signalwireAccount = providerKits.signalwire.emulatedAccount(ctx.emulators.signalwire);
     const signalwire = await ctx.createAccount(signalwireAccount);

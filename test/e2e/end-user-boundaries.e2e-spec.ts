@@ -107,6 +107,16 @@ describe('end-user boundaries', () => {
     expect((await clientIssue(ctx.t, ctx.tenant, both.session).expect(201)).body.identity).toBe('bo2');
   });
 
+  it("a tenant's session is no session on another tenant's browser route, though the same user id has an endpoint there", async () => {
+    const session = await createSession(ctx.t, ctx.tenant, { userId: 'sam' });
+    const response = await clientIssue(ctx.t, other, session.session);
+    expect([response.status, response.body.error?.code]).toEqual([401, 'end_user_session_invalid']);
+    expect(response.body.identity).toBeUndefined();
+    // Nothing minted at either tenant for it.
+    expect(await ctx.t.prisma.tokenIssuance.count({ where: { actorId: `session:${session.id}`, outcome: 'issued' } })).toBe(0);
+    await clientIssue(ctx.t, ctx.tenant, session.session).expect(201);
+  });
+
   it("another tenant can neither read nor revoke a tenant's session", async () => {
     const session = await createSession(ctx.t, ctx.tenant, { userId: 'sam' });
     await tenantRoute(other, 'get', `/v1/sessions/${session.id}`).expect(404);

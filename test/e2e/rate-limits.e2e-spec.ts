@@ -98,6 +98,31 @@ describe('rate limits on the token routes', () => {
     expect(tenantLimited.body.error.details).toMatchObject({ limit: 'tenant', perMinute: 2 });
   });
 
+  it("counts a service key's requests on a tenant's internal routes against that tenant's budget", async () => {
+    const tenant = await createTenant(ctx.t);
+    // Made with the admin key, which spends its own budget only: the tenant's is untouched.
+    await ctx.t.http
+      .patch(`/v1/admin/tenants/${tenant.id}`)
+      .set(bearer(ctx.t.adminKey))
+      .send({ settings: { rateLimits: { tenantPerMinute: 3 } } })
+      .expect(200);
+    const service = (
+      await ctx.t.http
+        .post('/v1/admin/service-keys')
+        .set(bearer(ctx.t.adminKey))
+        .send({ name: 'budget', scopes: ['endpoints:read'] })
+        .expect(201)
+    ).body.key as string;
+    const read = () => ctx.t.http.get(`/v1/internal/tenants/${tenant.id}/endpoints`).query({ userId: 'u1' }).set(bearer(service));
+    const remaining: string[] = [];
+    for (let call = 0; call < 3; call += 1) remaining.push((await read().expect(200)).headers['ratelimit-remaining']);
+    expect(remaining).toEqual(['2', '1', '0']);
+    // The tenant's own key finds the minute spent, and so does the service.
+    const own = await ctx.t.http.get('/v1/endpoints').set(bearer(tenant.key)).expect(429);
+    expect(own.body.error).toMatchObject({ code: 'rate_limited', details: { limit: 'tenant', perMinute: 3 } });
+    expect((await read().expect(429)).body.error.details).toMatchObject({ limit: 'tenant', perMinute: 3 });
+  });
+
   /** A new tenant whose key may make `perMinute` requests a minute. */
   const tenantWithKeyLimit = async (perMinute: number) => {
     const tenant = await createTenant(ctx.t);

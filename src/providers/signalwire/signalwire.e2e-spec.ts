@@ -90,6 +90,21 @@ describe('SignalWire tokens', () => {
       expect(refused.body.error).toMatchObject({ code: 'token_not_refreshable', details: { reason: 'expired' } });
     });
 
+    it('refreshes until the last millisecond of the refresh window (expiry plus 300 s), and not at its end', async () => {
+      // Two tokens of the same second, each with its own kept refresh token; the window ends 600 + 300 s after it.
+      const [early, atEnd] = [
+        (await ctx.issue({ endpointId: endpoint.id, ttlSeconds: 600 }).expect(201)).body,
+        (await ctx.issue({ endpointId: endpoint.id, ttlSeconds: 600 }).expect(201)).body,
+      ];
+      const windowEnd = new Date(early.expiresAt).getTime() + 300 * 1000;
+      expect(new Date(atEnd.expiresAt).getTime() + 300 * 1000).toBe(windowEnd);
+      ctx.clock.set(new Date(windowEnd - 1));
+      await ctx.t.http.post(`/v1/tokens/${early.id}/refresh`).set(bearer(ctx.tenant.key)).expect(201);
+      ctx.clock.set(new Date(windowEnd));
+      const refused = await ctx.t.http.post(`/v1/tokens/${atEnd.id}/refresh`).set(bearer(ctx.tenant.key)).expect(404);
+      expect(refused.body.error).toMatchObject({ code: 'token_not_refreshable', details: { reason: 'expired' } });
+    });
+
     it('serialises concurrent refreshes of one token: one gets the new token, the other 409, and the chain goes on', async () => {
       const { body } = await ctx.issue({ endpointId: endpoint.id }).expect(201);
       const refresh = () => ctx.t.http.post(`/v1/tokens/${body.id}/refresh`).set(bearer(ctx.tenant.key));
