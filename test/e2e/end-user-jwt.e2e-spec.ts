@@ -194,6 +194,12 @@ describe('end users with an identity provider (JWT)', () => {
     expect(asInvalidSession).toMatchObject({ status: 401, body: { error: { code: 'end_user_session_invalid' } } });
     expect(await answer(unknown, session)).toEqual(asInvalidSession);
     expect(await answer(unknown, madeUpSession)).toEqual(asInvalidSession);
+
+    // A suspended tenant is told apart only by a credential it trusts: anything else is answered as before.
+    await ctx.t.http.patch(`/v1/admin/tenants/${tenant.id}`).set(bearer(ctx.t.adminKey)).send({ status: 'suspended' }).expect(200);
+    expect(await answer(tenant, untrusted)).toEqual(asUntrusted);
+    expect(await answer(tenant, madeUpSession)).toEqual(asInvalidSession);
+    expect(await answer(tenant, trusted)).toMatchObject({ status: 403, body: { error: { code: 'tenant_suspended' } } });
   });
 
   it('refuses a missing or non-bearer credential, and an unknown tenant', async () => {

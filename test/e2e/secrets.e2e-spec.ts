@@ -105,6 +105,11 @@ describe('secrets at rest and in transit', () => {
     // A key pasted into a path by mistake: answered, and logged without it.
     record(await t.http.get(`/v1/endpoints/${a.key}`).set(bearer(a.key)));
     record(await t.http.get(`/v1/provider-accounts/${t.adminKey}`).set(bearer(a.key)));
+    // An end user's JWT too, its dots as they are or escaped: its claims are the canary.
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwYXRoLWNhbmFyeSJ9.cGF0aC1jYW5hcnktc2lnbmF0dXJl';
+    canaries.push(jwt.split('.')[1]);
+    record(await t.http.get(`/v1/endpoints/${jwt}`).set(bearer(a.key)));
+    record(await t.http.get(`/v1/endpoints/${jwt.replaceAll('.', '%2e')}`).set(bearer(a.key)));
 
     const auditRows = rowsAsText(await t.prisma.auditEvent.findMany());
     const accountRows = JSON.stringify(await t.prisma.providerAccount.findMany());
