@@ -1,6 +1,11 @@
 import { EmulatedAccount } from '../../src/providers/provider-kit';
 import { providerKits } from '../../src/providers/provider-kits';
-import { createTenant } from '../factories/tenant.factory';
+import { TwilioAdapter } from '../../src/providers/twilio/twilio.adapter';
+import { uuidv7 } from '../../src/common/ids';
+import { Metrics } from '../../src/metrics/metrics';
+import { TokenIssuanceLog } from '../../src/token-log/token-issuance-log';
+import { ProviderName } from '../factories/credentials.factory';
+import { createEndpoint, createProviderAccount, createTenant } from '../factories/tenant.factory';
 import { bearer } from '../helpers/test-app';
 import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
 import { rowsAsText } from '../helpers/leaks';
@@ -77,6 +82,114 @@ describe('token issuing pipeline', () => {
       .set(bearer(ctx.t.adminKey))
       .expect(200);
     expect(verification.body).toMatchObject({ intact: true });
+  });
+
+  describe("when the tenant's chain head moved behind this process's back", () => {
+    /** A tenant of its own (a chain no other test extends) with a Twilio and a SignalWire endpoint. */
+    async function tenantWithEndpoints() {
+      const tenant = await createTenant(ctx.t);
+      const endpointOf = async ({ provider, baseUrl, config, secrets }: EmulatedAccount, endpoint: Record<string, unknown> = {}) => {
+        const account = await createProviderAccount(ctx.t, tenant, provider as ProviderName, { baseUrl, config, secrets });
+        return (await createEndpoint(ctx.t, tenant, account.id, endpoint)).id;
+      };
+      const twilio = await endpointOf(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
+      const signalwire = await endpointOf(providerKits.signalwire.emulatedAccount(ctx.emulators.signalwire), {
+        identity: 'refreshing@example.com',
+      });
+      return { tenant, twilio, signalwire };
+    }
+    type Setup = Awaited<ReturnType<typeof tenantWithEndpoints>>;
+    const issue = (setup: Setup, endpointId: string) =>
+      ctx.t.http.post('/v1/tokens').set(bearer(setup.tenant.key)).send({ endpointId }).expect(201);
+
+    const otherWriters: [string, (setup: Setup) => Promise<string>][] = [
+      [
+        "a SignalWire token's row, written with its refresh credential in a transaction of its own",
+        async (setup) => (await issue(setup, setup.signalwire)).body.id,
+      ],
+      [
+        "another replica's token log",
+        // The same class on a connection of its own, knowing no chain head. (Not a second app in this process:
+        // passport's strategies are process-wide, so the second app's would take over this one's authentication.)
+        async (setup) => {
+          const connection = ctx.t.database.connect();
+          const id = uuidv7(ctx.clock.now().getTime());
+          try {
+            await new TokenIssuanceLog(connection, ctx.t.app.get(Metrics)).appendIssued({
+              id,
+              tenantId: setup.tenant.id,
+              endpointId: setup.twilio,
+              actorKind: 'tenant_key',
+              provider: 'twilio',
+              issuedAt: ctx.clock.now(),
+              outcome: 'issued',
+            });
+          } finally {
+            await connection.close();
+          }
+          return id;
+        },
+      ],
+    ];
+    it.each(otherWriters)('after %s, every token answered 201 still has its own row, and the chain verifies', async (_name, write) => {
+      const setup = await tenantWithEndpoints();
+      /** Each step is answered before the next starts: which writer moves the head when is fixed, not left to timing. */
+      const answers: { id: string; requestId?: string }[] = [];
+      const mint = async () => {
+        const response = await issue(setup, setup.twilio);
+        answers.push({ id: response.body.id, requestId: response.headers['x-request-id'] });
+      };
+      // Two in a row: this process's token log now knows where the chain ends, and moves it on from there.
+      await mint();
+      await mint();
+      answers.push({ id: await write(setup) });
+      // The head is no longer where this process last left it.
+      await mint();
+      await mint();
+
+      const rows = await ctx.t.prisma.tokenIssuance.findMany({ where: { id: { in: answers.map((answer) => answer.id) } } });
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      expect(answers.map(({ id }) => byId.get(id)?.tenantId)).toEqual(answers.map(() => setup.tenant.id));
+      const minted = answers.filter((answer) => answer.requestId);
+      expect(minted.map(({ id }) => byId.get(id)?.requestId)).toEqual(minted.map((answer) => answer.requestId));
+      // In the order answered, each linked after the one before.
+      expect(answers.map(({ id }) => Number(byId.get(id)?.chainSeq))).toEqual([1, 2, 3, 4, 5]);
+      const verification = await ctx.t.http
+        .get('/v1/admin/audit/verify')
+        .query({ tenantId: setup.tenant.id })
+        .set(bearer(ctx.t.adminKey))
+        .expect(200);
+      expect(verification.body).toMatchObject({ intact: true });
+    });
+  });
+
+  it('logs a token whose minting broke unexpectedly (500 internal_error) as failed, not refused', async () => {
+    ctx.clock.advance(1000);
+    const mint = jest
+      .spyOn(ctx.t.app.get(TwilioAdapter), 'mint')
+      .mockRejectedValueOnce(new TypeError("Cannot read properties of undefined (reading 'sid')"));
+    try {
+      const response = await ctx.issue({ endpointId: endpoint.id }).expect(500);
+      expect(response.body.error).toEqual({
+        code: 'internal_error',
+        message: expect.any(String),
+        details: { requestId: response.headers['x-request-id'] },
+      });
+      expect(mint).toHaveBeenCalledTimes(1);
+      const rows = await issuanceRows(ctx, { requestId: response.headers['x-request-id'] });
+      expect(rows).toEqual([
+        expect.objectContaining({
+          endpointId: endpoint.id,
+          provider: 'twilio',
+          outcome: 'failed',
+          errorCode: 'internal_error',
+          tokenFingerprint: null,
+        }),
+      ]);
+    } finally {
+      mint.mockRestore();
+    }
+    await ctx.issue({ endpointId: endpoint.id }).expect(201);
   });
 
   it('mints nothing for a disabled endpoint or account, and audits each refusal', async () => {
