@@ -22,6 +22,7 @@ describe('environment validation', () => {
     [{ ENCRYPTION_KEYS: 'nonsense' }, /^Invalid configuration: ENCRYPTION_KEYS must be a comma-separated list/],
     [{ ENCRYPTION_KEYS: `a:${Buffer.alloc(16).toString('base64')}xxxxxxxxxxxxxxxxxxxxx` }, /encryption key a must be 32 bytes/],
     [{ ENCRYPTION_KEYS: key('a'), ENCRYPTION_PRIMARY_KEY_ID: 'b' }, /ENCRYPTION_PRIMARY_KEY_ID b is not in ENCRYPTION_KEYS/],
+    [{ ENCRYPTION_KEYS: `${key('a')},${key('b')},${key('a')}` }, /^Invalid configuration: encryption key id a appears twice$/],
     [{ BOOTSTRAP_ADMIN_KEY: generateApiKey('tenant').key }, /^Invalid configuration: BOOTSTRAP_ADMIN_KEY /],
     [{ NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/x' }, /ENCRYPTION_KEYS is required when NODE_ENV=production/],
     [{ NODE_ENV: 'production', ENCRYPTION_KEYS: key('a') }, /DATABASE_URL is required when NODE_ENV=production/],

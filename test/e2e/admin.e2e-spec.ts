@@ -128,6 +128,22 @@ describe('admin API: tenants and keys', () => {
       expect(again.body.revokedAt).toBe(revoked.body.revokedAt);
     });
 
+    it('revoking a key again later keeps the first revocation time, in the answer and in the row', async () => {
+      const tenant = await createTenant(t);
+      const created = await t.http
+        .post(`/v1/admin/tenants/${tenant.id}/api-keys`)
+        .set(bearer(t.adminKey))
+        .send({ name: 'twice' })
+        .expect(201);
+      const first = await t.http.delete(`/v1/admin/tenants/${tenant.id}/api-keys/${created.body.id}`).set(bearer(t.adminKey)).expect(200);
+      expect(first.body.revokedAt).toBe(t.clock.now().toISOString());
+      t.clock.advance(5 * 60_000);
+      const second = await t.http.delete(`/v1/admin/tenants/${tenant.id}/api-keys/${created.body.id}`).set(bearer(t.adminKey)).expect(200);
+      expect(second.body.revokedAt).toBe(first.body.revokedAt);
+      const stored = await t.prisma.apiKey.findUniqueOrThrow({ where: { id: created.body.id } });
+      expect(stored.revokedAt?.toISOString()).toBe(first.body.revokedAt);
+    });
+
     it('an expired key gets 401 api_key_expired once its time passes', async () => {
       const tenant = await createTenant(t);
       const expiresAt = new Date(t.clock.now().getTime() + 60_000).toISOString();
@@ -150,6 +166,20 @@ describe('admin API: tenants and keys', () => {
         .send({ name: 'old', expiresAt: new Date(t.clock.now().getTime() - 1000).toISOString() })
         .expect(400);
       expect(response.body.error.details.fields).toEqual([{ field: 'expiresAt', messages: ['expiresAt must be in the future'] }]);
+    });
+
+    it('refuses an expiry equal to the current instant: it must be strictly in the future', async () => {
+      const tenant = await createTenant(t);
+      // The fake clock keeps whole milliseconds, so the ISO string round-trips to exactly now; moving it on stays monotonic.
+      t.clock.advance(1_789);
+      const response = await t.http
+        .post(`/v1/admin/tenants/${tenant.id}/api-keys`)
+        .set(bearer(t.adminKey))
+        .send({ name: 'now', expiresAt: t.clock.now().toISOString() })
+        .expect(400);
+      expect(response.body.error.details.fields).toEqual([{ field: 'expiresAt', messages: ['expiresAt must be in the future'] }]);
+      const list = await t.http.get(`/v1/admin/tenants/${tenant.id}/api-keys`).set(bearer(t.adminKey)).expect(200);
+      expect(list.body.data.map((key: { name: string }) => key.name)).not.toContain('now');
     });
 
     it('records when a key was last used, to the minute', async () => {

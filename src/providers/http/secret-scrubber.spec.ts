@@ -53,6 +53,18 @@ describe('scrubSecrets', () => {
     expect(scrubbed).toContain('[redacted]');
   });
 
+  // Every 8 characters of these secrets hold a character that the quoting escapes with a backslash, so no fragment
+  // shows raw or in any form that is cut where it stands: only undoing the backslash escapes shows the secret.
+  it.each([
+    ['JSON-escaped twice', 'k9"Qz"7x"Lm"2p"Rt"', (value: string) => JSON.stringify(JSON.stringify(value))],
+    ['with its slashes JSON-escaped as \\/', 'k9/Qz/7x/Lm/2p/Rt/', (value: string) => JSON.stringify(value).replace(/\//g, '\\/')],
+  ])('removes a secret %s', (_form, quotedSecret, quote) => {
+    const text = `{"error":"bad token ${quote(quotedSecret)} for alice"}`;
+    const windows = Array.from({ length: quotedSecret.length - 7 }, (_, at) => quotedSecret.slice(at, at + 8));
+    expect(windows.some((piece) => text.includes(piece))).toBe(false);
+    expect(scrubSecrets(text, [quotedSecret])).toBe('[redacted]');
+  });
+
   // Unlike the HTML case above, no raw run of the secret is left to cut: only decoding the entities shows it.
   it.each([
     ['hexadecimal', (code: number) => `&#x${code.toString(16)};`],
