@@ -323,6 +323,45 @@ describe("an identity provider's published keys (JWKS)", () => {
     }
   });
 
+  it('refuses a JWKS answered with any status but 200 on PUT (302 or 203 with a valid key set, 204), cause status', async () => {
+    const validSet = JSON.stringify({ keys: idp.keys.map((key) => key.publicJwk) });
+    let served = 0;
+    const oddStatus = http.createServer((request, response) => {
+      served += 1;
+      const status = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('status'));
+      const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json' };
+      if (status === 302) headers.location = idp.jwksUrl;
+      response.writeHead(status, headers).end(status === 204 ? undefined : validSet);
+    });
+    await new Promise<void>((resolve) => oddStatus.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(oddStatus.address() as AddressInfo).port}/jwks`;
+    try {
+      const stored = (await ctx.t.http.get('/v1/end-user-auth').set(bearer(ctx.tenant.key)).expect(200)).body;
+      const refusals = [];
+      for (const status of [302, 203, 204]) {
+        const response = await ctx.t.http
+          .put('/v1/end-user-auth')
+          .set(bearer(ctx.tenant.key))
+          .send({ issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: `${base}?status=${status}` }] });
+        refusals.push([response.status, response.body.error?.code, response.body.error?.details, response.body.error?.message]);
+      }
+      expect(refusals).toEqual(
+        [302, 203, 204].map((status) => [
+          422,
+          'end_user_jwks_unreachable',
+          { issuer: idp.issuer, cause: 'status', status },
+          expect.stringContaining(`HTTP status other than 200 (HTTP ${status})`),
+        ]),
+      );
+      // Each URL was asked once, and the 302 was not followed to the genuine key set.
+      expect(served).toBe(3);
+      expect((await ctx.t.http.get('/v1/end-user-auth').set(bearer(ctx.tenant.key)).expect(200)).body).toEqual(stored);
+    } finally {
+      await new Promise((resolve) => oddStatus.close(resolve));
+      await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
+    }
+  });
+
   it('gives up on a JWKS that does not answer after 2 s of the clock (PUT: 422, cause timeout)', async () => {
     let asked!: () => void;
     const reached = new Promise<void>((resolve) => (asked = resolve));

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { FakeClock } from '../../test/helpers/fake-clock';
+import { describeWith } from '../../test/helpers/requirements';
+import { formatKeyEntry, parseKeyring } from '../crypto/keyring';
+import { SecretBox } from '../crypto/secret-box';
+import { Metrics } from '../metrics/metrics';
+import { SharedFlights, SharedValue } from './shared-flights';
+
+describeWith(['redis'], 'SharedFlights on real Redis (two replicas)', () => {
+  const secretBox = new SecretBox(parseKeyring(formatKeyEntry('shared', randomBytes(32))));
+  const metrics = new Metrics();
+  let redisA: Redis;
+  let redisB: Redis;
+
+  beforeAll(() => {
+    redisA = new Redis(process.env.TEST_REDIS_URL!);
+    redisB = new Redis(process.env.TEST_REDIS_URL!);
+  });
+  afterAll(async () => {
+    await redisA?.quit();
+    await redisB?.quit();
+  });
+
+  it('lets go of its lock when another replica stored the value meanwhile, so the next refetch runs at once', async () => {
+    const name = `test-stored-meanwhile-${randomBytes(8).toString('hex')}`;
+    const key = `callpass:shared:${name}`;
+    const lockKey = `${key}:lock`;
+    const clockA = new FakeClock();
+    const clockB = new FakeClock();
+    const a = new SharedFlights(redisA, secretBox, clockA, metrics);
+    const usable = (value: SharedValue) => value.expiresAt > clockB.now().getTime();
+    const fetchedByA: SharedValue = { value: 'from-a', expiresAt: clockA.now().getTime() + 60_000 };
+    // B's connection, with one barrier: B's first attempt at the lock waits until A has fetched, stored and let go
+    // (B has already read nothing), so B then takes a free lock and finds the value stored meanwhile.
+    let barrierUsed = false;
+    const lockAttempts: string[] = [];
+    const interceptedB = new Proxy(redisB, {
+      get(target, property, receiver) {
+        if (property !== 'set') return Reflect.get(target, property, receiver) as unknown;
+        return async (...args: unknown[]) => {
+          if (args[0] === lockKey) {
+            lockAttempts.push(`B:${(await redisA.exists(key)) === 1 ? 'value stored' : 'no value'}`);
+            if (!barrierUsed) {
+              barrierUsed = true;
+              expect(await a.get('test', name, usable, async () => fetchedByA)).toEqual(fetchedByA);
+            }
+          }
+          return (target.set as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        };
+      },
+    });
+    const b = new SharedFlights(interceptedB, secretBox, clockB, metrics);
+    let fetchesByB = 0;
+    const fetchB = async (): Promise<SharedValue> => {
+      fetchesByB += 1;
+      return { value: `from-b-${fetchesByB}`, expiresAt: clockB.now().getTime() + 60_000 };
+    };
+    try {
+      expect(await b.get('test', name, usable, fetchB)).toEqual(fetchedByA);
+      expect(lockAttempts).toEqual(['B:no value']);
+      expect(fetchesByB).toBe(0);
+      // B took the lock, found A's value and let go of it: nothing holds the lock now.
+      expect(await redisA.exists(lockKey)).toBe(0);
+
+      // Once A's value is no longer usable, B's refetch runs its fetch at once: no waiting on a lock left behind.
+      clockB.advance(60_000);
+      expect(await b.get('test', name, usable, fetchB)).toEqual({ value: 'from-b-1', expiresAt: clockB.now().getTime() + 60_000 });
+      expect(fetchesByB).toBe(1);
+      expect(clockB.sleeps).toEqual([]);
+      expect(await redisA.exists(lockKey)).toBe(0);
+    } finally {
+      await redisA.del(key, lockKey);
+    }
+  });
+});
