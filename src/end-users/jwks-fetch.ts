@@ -3,7 +3,7 @@ import { request } from 'undici';
 import { ForbiddenAddressError } from '../outbound/guarded-dispatcher';
 import { OutboundPolicy } from '../outbound/outbound-policy';
 import { BodyTooLargeError, readCapped } from '../outbound/read-capped';
-import { MIN_RSA_BITS } from './issuer-key-algorithms';
+import { algorithmsOfJwk } from './issuer-key-algorithms';
 
 /** A key set is a few keys; anything much larger is not one. */
 const MAX_JWKS_BYTES = 64 * 1024;
@@ -116,24 +116,9 @@ export function usableKeys(jwks: JSONWebKeySet, algorithms: string[]): JWK[] {
 function usableWith(key: JWK, algorithms: string[]): boolean {
   if (key.use !== undefined && key.use !== 'sig') return false;
   if (key.key_ops !== undefined && !key.key_ops.includes('verify')) return false;
-  if (key.kty === 'RSA' && rsaBits(key) < MIN_RSA_BITS) return false;
-  if (key.alg !== undefined) return algorithms.includes(key.alg) && algorithmsFor(key).includes(key.alg);
-  return algorithmsFor(key).some((algorithm) => algorithms.includes(algorithm));
-}
-
-/** The size of an RSA key's modulus, in bits (0 when it has none). */
-function rsaBits(key: JWK): number {
-  const modulus = typeof key.n === 'string' ? Buffer.from(key.n, 'base64url') : Buffer.alloc(0);
-  const first = modulus.findIndex((byte) => byte !== 0);
-  return first < 0 ? 0 : (modulus.length - first - 1) * 8 + (32 - Math.clz32(modulus[first]));
-}
-
-/** The signature algorithms a public key of this type can verify. */
-function algorithmsFor(key: JWK): string[] {
-  if (key.kty === 'RSA') return ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
-  if (key.kty === 'EC') return { 'P-256': ['ES256'], 'P-384': ['ES384'], 'P-521': ['ES512'] }[key.crv ?? ''] ?? [];
-  if (key.kty === 'OKP' && key.crv === 'Ed25519') return ['EdDSA', 'Ed25519'];
-  return [];
+  const verifies = algorithmsOfJwk(key);
+  if (key.alg !== undefined) return algorithms.includes(key.alg) && verifies.includes(key.alg);
+  return verifies.some((algorithm) => algorithms.includes(algorithm));
 }
 
 function isKeySet(value: unknown): value is JSONWebKeySet {
