@@ -7,7 +7,7 @@ import { TokenIssuanceLog } from '../../src/token-log/token-issuance-log';
 import { ProviderName } from '../factories/credentials.factory';
 import { createEndpoint, createProviderAccount, createTenant } from '../factories/tenant.factory';
 import { bearer } from '../helpers/test-app';
-import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
+import { auditVerification, createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
 import { rowsAsText } from '../helpers/leaks';
 
 /** What POST /v1/tokens does whatever the provider: resolution, policy, fail-closed audit. */
@@ -76,12 +76,7 @@ describe('token issuing pipeline', () => {
     }
     // The failed batch took its chain links back with it: the chain goes on without a gap.
     await ctx.issue({ endpointId: endpoint.id }).expect(201);
-    const verification = await ctx.t.http
-      .get('/v1/admin/audit/verify')
-      .query({ tenantId: ctx.tenant.id })
-      .set(bearer(ctx.t.adminKey))
-      .expect(200);
-    expect(verification.body).toMatchObject({ intact: true });
+    expect(await auditVerification(ctx)).toMatchObject({ intact: true });
   });
 
   describe("when the tenant's chain head moved behind this process's back", () => {
@@ -154,12 +149,7 @@ describe('token issuing pipeline', () => {
       expect(minted.map(({ id }) => byId.get(id)?.requestId)).toEqual(minted.map((answer) => answer.requestId));
       // In the order answered, each linked after the one before.
       expect(answers.map(({ id }) => Number(byId.get(id)?.chainSeq))).toEqual([1, 2, 3, 4, 5]);
-      const verification = await ctx.t.http
-        .get('/v1/admin/audit/verify')
-        .query({ tenantId: setup.tenant.id })
-        .set(bearer(ctx.t.adminKey))
-        .expect(200);
-      expect(verification.body).toMatchObject({ intact: true });
+      expect(await auditVerification(ctx, setup.tenant.id)).toMatchObject({ intact: true });
     });
   });
 

@@ -3,7 +3,7 @@ import { providerKits } from '../../src/providers/provider-kits';
 import { claimsAt, clientIssue, configureEndUserAuth, setTenantSettings } from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { createSigningKey, signToken, SigningKey, startTestIdp, TestIdp } from '../helpers/test-idp';
-import { createTestDatabase, TestDatabase } from '../helpers/test-database';
+import { createTestDatabase, TestDatabase, withoutNotifications } from '../helpers/test-database';
 
 const PEM_ISSUER = 'https://short-lived.example/';
 
@@ -34,17 +34,7 @@ describe('a verdict on an IdP token, with the caches keeping values for 300 s', 
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const silent: TestDatabase = {
-      ...database,
-      connect: () => ({
-        ...database.connect(),
-        listen: async (_channel, handlers) => {
-          handlers.onListening();
-          return async () => undefined;
-        },
-      }),
-    };
-    ctx = await createIssuingContext({ database: silent, env: { CACHE_TTL_SECONDS: '300' } });
+    ctx = await createIssuingContext({ database: withoutNotifications(database), env: { CACHE_TTL_SECONDS: '300' } });
     idp = await startTestIdp();
     pemKey = await createSigningKey('ES256', 'short-lived');
     const account = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));

@@ -71,6 +71,12 @@ export async function createIssuingContext(options: TestAppOptions = {}): Promis
   };
 }
 
+/** What `GET /v1/admin/audit/verify` finds of one tenant's chains (the context's own tenant unless named). */
+export async function auditVerification(ctx: IssuingContext, tenantId = ctx.tenant.id): Promise<{ intact: boolean }> {
+  const answer = await ctx.t.http.get('/v1/admin/audit/verify').query({ tenantId }).set(bearer(ctx.t.adminKey)).expect(200);
+  return answer.body as { intact: boolean };
+}
+
 /** The tenant's token log rows matching `where`, newest first. */
 export function issuanceRows(ctx: IssuingContext, where: Prisma.TokenIssuanceWhereInput = {}) {
   return ctx.t.prisma.tokenIssuance.findMany({

@@ -60,6 +60,23 @@ export interface TestDatabase {
 
 export type DatabaseKind = TestDatabase['kind'];
 
+/**
+ * The same database, but delivering no change notifications at all (as if they were slow): only what a replica does
+ * itself after each commit keeps its caches true, and no late echo of a setup change drops a cached value.
+ */
+export function withoutNotifications(database: TestDatabase): TestDatabase {
+  return {
+    ...database,
+    connect: () => ({
+      ...database.connect(),
+      listen: async (_channel, handlers) => {
+        handlers.onListening();
+        return async () => undefined;
+      },
+    }),
+  };
+}
+
 /** The run's database: PostgreSQL when TEST_DATABASE_URL is set, else PGlite. */
 export function defaultDatabaseKind(): DatabaseKind {
   return process.env.TEST_DATABASE_URL ? 'postgresql' : 'pglite';
