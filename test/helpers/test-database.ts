@@ -5,6 +5,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Client } from 'pg';
 import { DatabaseConnection, openPostgres, pgliteConnection } from '../../src/database/database-connection';
+import { TEST_SERVER_ENV } from './server-process';
 
 export function testRunId(): string {
   const runId = process.env.CALLPASS_TEST_RUN;
@@ -95,8 +96,8 @@ export async function createTestDatabase(
   return kind === 'postgresql' ? createPostgresDatabase(process.env.TEST_DATABASE_URL!, options.empty) : createPgliteDatabase();
 }
 
-/** A loaded CI machine creating test databases may take seconds to open a connection; see TEST_SERVER_ENV. */
-const TEST_DATABASE_TIMEOUTS = { connectMs: 20_000, statementMs: 5000 };
+/** A loaded CI machine creating test databases may take seconds to open a connection, as TEST_SERVER_ENV allows. */
+const TEST_DATABASE_TIMEOUTS = { connectMs: Number(TEST_SERVER_ENV.DATABASE_CONNECT_TIMEOUT_MS), statementMs: 5000 };
 
 async function createPostgresDatabase(serverUrl: string, empty = false): Promise<TestDatabase> {
   const name = `callpass_t_${testRunId()}_${randomBytes(6).toString('hex')}`;
