@@ -79,5 +79,7 @@ describeWith(['postgresql'], 'encryption key rotation under load', () => {
     expect(Object.keys(statuses)).toEqual(['201']);
     expect(statuses[201]).toBeGreaterThan(50);
     expect(after.status).toBe(201);
+    // The balancer's own idle allowance, not a replica's 72 s, which had a client reuse connections the balancer closed.
+    expect(after.headers.get('keep-alive')).toBe('timeout=5');
   }, 120_000);
 });

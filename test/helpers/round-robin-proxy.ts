@@ -12,6 +12,17 @@ export interface RoundRobinProxy {
 }
 
 /**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the message, so a proxy drops them. Passing on a
+ * replica's `Keep-Alive: timeout=72` told the client it could reuse its connection to the proxy for 72 s, while the
+ * proxy closes idle connections after 5 s: a request sent as that happened failed with "fetch failed".
+ */
+const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+function endToEnd(headers: http.IncomingHttpHeaders): http.IncomingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !hopByHop.has(name)));
+}
+
+/**
  * Like a real load balancer, a request whose connection a replica refuses (it is restarting) goes to the next one:
  * it never reached the replica, so sending it elsewhere is safe.
  */
@@ -27,9 +38,9 @@ export async function startRoundRobinProxy(initial: string[]): Promise<RoundRobi
     counts[index] += 1;
     const upstream = http.request(
       new URL(request.url ?? '/', backends[index]),
-      { method: request.method, headers: request.headers, agent },
+      { method: request.method, headers: endToEnd(request.headers), agent },
       (answer) => {
-        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        response.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
         answer.pipe(response);
       },
     );
