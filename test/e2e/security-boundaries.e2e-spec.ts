@@ -1,0 +1,269 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { hashApiKey } from '../../src/crypto/api-key-codec';
+import { providerKits } from '../../src/providers/provider-kits';
+import { createTenant } from '../factories/tenant.factory';
+import { claimsAt, clientIssue, configureEndUserAuth, setTenantSettings } from '../helpers/end-users';
+import { createIssuingContext, IssuingContext } from '../helpers/issuing';
+import { bearer, createTestApp, TestApp } from '../helpers/test-app';
+import { createSigningKey, SigningKey, signToken, startTestIdp, TestIdp } from '../helpers/test-idp';
+import { createTestDatabase, TestDatabase, withoutNotifications } from '../helpers/test-database';
+
+/**
+ * Limits, expiries and cut-offs of the security-critical code, each tried at the exact instant or size where the
+ * answer changes, and one step on: a limit moved by one, or a `<` turned `<=`, fails one of these.
+ */
+describe('API keys at their limits', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t?.close());
+
+  /** The write is off the request path: polls the key's row until it shows `expected`. */
+  const lastUsedBecomes = async (key: string, expected: Date) => {
+    let seen: Date | null = null;
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      seen = (await t.prisma.apiKey.findUniqueOrThrow({ where: { secretHash: hashApiKey(key) } })).lastUsedAt;
+      if (seen?.getTime() === expected.getTime()) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    throw new Error(`lastUsedAt stayed ${seen?.toISOString()}, never became ${expected.toISOString()}`);
+  };
+
+  it('records a last use exactly 60 s after the previous one as the same minute, and one a millisecond later anew', async () => {
+    const tenant = await createTenant(t);
+    await t.http.get('/v1/endpoints').set(bearer(tenant.key)).expect(200);
+    const firstUse = t.clock.now();
+    await lastUsedBecomes(tenant.key, firstUse);
+    // Both requests below fall within the key cache's lifetime, so a use noted at +60 s would hide the one at +60.001 s.
+    t.clock.advance(60_000);
+    await t.http.get('/v1/endpoints').set(bearer(tenant.key)).expect(200);
+    t.clock.advance(1);
+    await t.http.get('/v1/endpoints').set(bearer(tenant.key)).expect(200);
+    await lastUsedBecomes(tenant.key, t.clock.now());
+  });
+
+  it("answers a tenant key's first request with the default key limit, and with the tenant's once the key's is set above it", async () => {
+    const tenant = await createTenant(t);
+    const first = await t.http.get('/v1/endpoints').set(bearer(tenant.key)).expect(200);
+    // The documented defaults: 1,200 a minute per key, 6,000 per tenant.
+    expect([first.headers['ratelimit-limit'], first.headers['ratelimit-remaining']]).toEqual(['1200', '1199']);
+
+    const unboundKey = await createTenant(t);
+    await t.http
+      .patch(`/v1/admin/tenants/${unboundKey.id}`)
+      .set(bearer(t.adminKey))
+      .send({ settings: { rateLimits: { keyPerMinute: 1_000_000 } } })
+      .expect(200);
+    const tenantBound = await t.http.get('/v1/endpoints').set(bearer(unboundKey.key)).expect(200);
+    expect([tenantBound.headers['ratelimit-limit'], tenantBound.headers['ratelimit-remaining']]).toEqual(['6000', '5999']);
+  });
+});
+
+/**
+ * The database here sends no change notifications, so a change made straight in it (as another replica's whose
+ * notification is late) reaches this replica only when its cached copy ages out: after CACHE_TTL_SECONDS (10 s).
+ */
+describe('the hot-path cache without notifications', () => {
+  let t: TestApp;
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    t = await createTestApp({ database: withoutNotifications(database) });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await database?.drop();
+  });
+
+  it('serves a cached key until exactly 10 s after it was read, and reads it again from then on', async () => {
+    const tenant = await createTenant(t);
+    await t.http.get('/v1/endpoints').set(bearer(tenant.key)).expect(200);
+    const readAt = t.clock.now().getTime();
+    await database.query('UPDATE api_keys SET revoked_at = now() WHERE secret_hash = $1', [hashApiKey(tenant.key)]);
+    t.clock.set(new Date(readAt + 9_999));
+    await t.http.get('/v1/endpoints').set(bearer(tenant.key)).expect(200);
+    t.clock.set(new Date(readAt + 10_000));
+    const refused = await t.http.get('/v1/endpoints').set(bearer(tenant.key)).expect(401);
+    expect(refused.body.error.code).toBe('api_key_revoked');
+  });
+});
+
+/** A JWKS endpoint on loopback whose answer (size, Cache-Control, failure) each test sets; it counts its fetches. */
+interface JwksServer {
+  url: string;
+  fetches: number;
+  keys: SigningKey[];
+  /** Pads the answer to exactly this many bytes. */
+  sizeBytes?: number;
+  cacheControl?: string;
+  close(): Promise<void>;
+}
+
+async function startJwksServer(keys: SigningKey[]): Promise<JwksServer> {
+  const jwks: JwksServer = {
+    url: '',
+    fetches: 0,
+    keys,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+  const server = http.createServer((_, response) => {
+    jwks.fetches += 1;
+    const body = JSON.stringify({ keys: jwks.keys.map((key) => key.publicJwk), padding: '' });
+    const padded = jwks.sizeBytes ? body.replace('"padding":""', `"padding":"${'x'.repeat(jwks.sizeBytes - body.length)}"`) : body;
+    response
+      .writeHead(200, { 'content-type': 'application/json', ...(jwks.cacheControl ? { 'cache-control': jwks.cacheControl } : {}) })
+      .end(padded);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  jwks.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
+  return jwks;
+}
+
+describe('identity-provider tokens at their limits', () => {
+  let ctx: IssuingContext;
+  let idp: TestIdp;
+  let jwks: JwksServer;
+  let jwksKey: SigningKey;
+  const JWKS_ISSUER = 'https://padded-jwks.example/';
+  const now = () => Math.floor(ctx.clock.now().getTime() / 1000);
+  const outcome = async (token: string, tenant = ctx.tenant) => {
+    const answer = await clientIssue(ctx.t, tenant, token);
+    return `${answer.status} ${answer.body.error?.code ?? answer.body.identity}`;
+  };
+  const useIdp = () =>
+    configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
+  const useJwksServer = (extra: Record<string, unknown> = {}) =>
+    ctx.t.http
+      .put('/v1/end-user-auth')
+      .set(bearer(ctx.tenant.key))
+      .send({ sessions: false, issuers: [{ issuer: JWKS_ISSUER, audience: 'callpass', jwksUrl: jwks.url, ...extra }] });
+
+  beforeAll(async () => {
+    ctx = await createIssuingContext();
+    idp = await startTestIdp();
+    jwksKey = await createSigningKey('RS256', 'padded');
+    jwks = await startJwksServer([jwksKey]);
+    await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    await setTenantSettings(ctx.t, ctx.tenant);
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await idp?.close();
+    await jwks?.close();
+  });
+
+  it("takes a token stamped (iat) exactly the issuer's clock skew ahead, and refuses one a second further", async () => {
+    await useIdp();
+    // The default skew: 60 s.
+    const lifetime = { exp: now() + 600 };
+    expect(await outcome(await idp.sign({ ...claimsAt(ctx, idp.issuer, 'skewed'), iat: now() + 60, ...lifetime }))).toBe('201 skewed');
+    expect(await outcome(await idp.sign({ ...claimsAt(ctx, idp.issuer, 'skewed'), iat: now() + 61, ...lifetime }))).toBe(
+      '401 end_user_token_not_yet_valid',
+    );
+  });
+
+  it('reads a credential of exactly 8192 characters, and refuses one of 8193 unread, for a known tenant and an unknown slug alike', async () => {
+    await useIdp();
+    const unknown = { ...ctx.tenant, slug: `no-such-${ctx.tenant.slug}` };
+    for (const tenant of [ctx.tenant, unknown]) {
+      expect([tenant.slug, await outcome('x'.repeat(8192), tenant)]).toEqual([tenant.slug, '401 end_user_token_malformed']);
+      expect([tenant.slug, await outcome('x'.repeat(8193), tenant)]).toEqual([tenant.slug, '401 end_user_token_too_long']);
+    }
+  });
+
+  it('keeps refusing tokens of an issuer whose key set failed until exactly 10 s later, without fetching it again', async () => {
+    await useIdp();
+    idp.failWith(500);
+    const before = idp.fetches();
+    const token = await idp.sign(claimsAt(ctx, idp.issuer, 'patient'));
+    expect(await outcome(token)).toBe('503 end_user_keys_unavailable');
+    expect(idp.fetches() - before).toBe(1);
+    // The issuer is back: only the end of the 10 s lets the next token through.
+    idp.failWith(undefined);
+    ctx.clock.advance(9_999);
+    expect(await outcome(token)).toBe('503 end_user_keys_unavailable');
+    expect(idp.fetches() - before).toBe(1);
+    ctx.clock.advance(1);
+    expect(await outcome(token)).toBe('201 patient');
+    expect(idp.fetches() - before).toBe(2);
+  });
+
+  it('after a failed refetch for an unknown kid, refetches for another unknown kid only from exactly 10 s later', async () => {
+    await useIdp();
+    const genuine = await idp.sign(claimsAt(ctx, idp.issuer, 'kidder'));
+    expect(await outcome(genuine)).toBe('201 kidder');
+    ctx.clock.advance(5_000);
+    const before = idp.fetches();
+    const forged = async (kid: string) => idp.sign(claimsAt(ctx, idp.issuer, 'kidder'), { header: { kid } });
+    idp.failWith(500);
+    expect(await outcome(await forged('during-outage'))).toBe('401 end_user_key_unknown');
+    expect(idp.fetches() - before).toBe(1);
+    idp.failWith(undefined);
+    ctx.clock.advance(9_999);
+    expect(await outcome(await forged('just-before'))).toBe('401 end_user_key_unknown');
+    expect(idp.fetches() - before).toBe(1);
+    ctx.clock.advance(1);
+    expect(await outcome(await forged('just-after'))).toBe('401 end_user_key_unknown');
+    expect(idp.fetches() - before).toBe(2);
+  });
+
+  it('takes a key set of exactly 64 KB, and refuses one a byte larger', async () => {
+    jwks.sizeBytes = 64 * 1024;
+    try {
+      const taken = await useJwksServer();
+      expect(taken.status).toBe(200);
+      expect(await outcome(await signToken(claimsAt(ctx, JWKS_ISSUER, 'sized'), jwksKey))).toBe('201 sized');
+      jwks.sizeBytes = 64 * 1024 + 1;
+      // Another URL: a stored jwksUrl that fetched well is not checked again.
+      const refused = await useJwksServer({ jwksUrl: `${jwks.url}?one-byte-more` });
+      expect([refused.status, refused.body.error?.details]).toEqual([422, { issuer: JWKS_ISSUER, cause: 'too_large' }]);
+    } finally {
+      jwks.sizeBytes = undefined;
+    }
+  });
+
+  it.each(['no-store', 'max-age=0', 'max-age=1'])(
+    'uses a key set answered with Cache-Control %s for 5 s all the same, and fetches it again at exactly 5 s',
+    async (cacheControl) => {
+      jwks.cacheControl = cacheControl;
+      try {
+        await useJwksServer({ checkJwks: false, jwksMaxAgeSeconds: 600 });
+        const token = await signToken(claimsAt(ctx, JWKS_ISSUER, 'cached'), jwksKey);
+        const before = jwks.fetches;
+        expect(await outcome(token)).toBe('201 cached');
+        const fetchedAt = ctx.clock.now().getTime();
+        ctx.clock.set(new Date(fetchedAt + 4_999));
+        expect(await outcome(await signToken(claimsAt(ctx, JWKS_ISSUER, 'cached'), jwksKey))).toBe('201 cached');
+        expect(jwks.fetches - before).toBe(1);
+        ctx.clock.set(new Date(fetchedAt + 5_000));
+        expect(await outcome(await signToken(claimsAt(ctx, JWKS_ISSUER, 'cached'), jwksKey))).toBe('201 cached');
+        expect(jwks.fetches - before).toBe(2);
+      } finally {
+        jwks.cacheControl = undefined;
+      }
+    },
+  );
+
+  it("uses a key set for the issuer's jwksMaxAgeSeconds when its Cache-Control allows longer", async () => {
+    jwks.cacheControl = 'public, max-age=3600';
+    try {
+      await useJwksServer({ checkJwks: false, jwksMaxAgeSeconds: 10 });
+      const sign = () => signToken(claimsAt(ctx, JWKS_ISSUER, 'capped'), jwksKey);
+      const before = jwks.fetches;
+      expect(await outcome(await sign())).toBe('201 capped');
+      const fetchedAt = ctx.clock.now().getTime();
+      ctx.clock.set(new Date(fetchedAt + 9_999));
+      expect(await outcome(await sign())).toBe('201 capped');
+      expect(jwks.fetches - before).toBe(1);
+      ctx.clock.set(new Date(fetchedAt + 10_000));
+      expect(await outcome(await sign())).toBe('201 capped');
+      expect(jwks.fetches - before).toBe(2);
+    } finally {
+      jwks.cacheControl = undefined;
+    }
+  });
+});
