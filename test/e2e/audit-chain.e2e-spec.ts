@@ -145,7 +145,7 @@ describe.each(availableDatabaseKinds())('tamper-evident audit chains on %s', (ki
   // a pruned chain starts after its anchor, so the anchor's own position is the first place before its start.
   it("catches a row put back at a pruned chain's anchor, the last position pruned", async () => {
     const tenant = await tenantWithHistory();
-    // Pruned as the README's Retention says: rows 1 and 2 deleted, the head anchored at row 2.
+    // Pruned as docs/operations.md's Retention says: rows 1 and 2 deleted, the head anchored at row 2.
     const [{ hash }] = await database.query<{ hash: string }>(
       `SELECT chain_hash AS hash FROM token_issuances WHERE ${rowAt(tenant.id, 2)}`,
     );

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PROVIDER_KITS } from '../../src/providers/provider-kits';
 import { launchBrowser } from '../helpers/browser';
+import { namedBlocks } from '../helpers/docs';
 import { SandboxProcess, startSandbox } from '../helpers/sandbox-process';
 import { describeWith } from '../helpers/requirements';
 
@@ -46,11 +47,9 @@ const HARNESS_FILES: Record<string, string> = {
   'bw_webrtc_sdk.js': 'node_modules/@bandwidth/bw-webrtc-sdk/dist/bw_webrtc_sdk.js',
 };
 
-/** README's Browser snippets, each with what shows it worked, in order. */
-const README_SNIPPETS = (() => {
-  const readme = fs.readFileSync('README.md', 'utf8');
-  const section = readme.slice(readme.indexOf('<!-- sdk:start -->'), readme.indexOf('<!-- sdk:end -->'));
-  const snippets = [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((match) => match[1]);
+/** The snippets of docs/browser.md, each with what shows it worked, in order. */
+const DOCUMENTED_SNIPPETS = (() => {
+  const snippets = namedBlocks('docs/browser.md', 'sdk', 'js');
   const checks = [
     'device.token === twilio.current.token',
     'plivo.client.accessToken === plivoTokens.current.token',
@@ -60,7 +59,7 @@ const README_SNIPPETS = (() => {
   return snippets.map((snippet, index) => ({ snippet, check: checks[index] }));
 })();
 
-/** A README snippet as a module: the names README says it imports, a signed-in user, then the snippet as written. */
+/** A documented snippet as a module: the names docs/browser.md says it imports, a signed-in user, then the snippet as written. */
 function snippetModule(snippet: string, check: string, userId: string): string {
   return [
     "import { createCredentialProvider, bindTwilioDevice, bindPlivoClient, signalwireCredentials, bindBandwidthUA } from '/demo/lib/index.js';",
@@ -205,10 +204,10 @@ describeWith(['chromium'], 'in Chromium, against the sandbox', () => {
       expect((await read(page, 'signalwireBound')).fingerprints).toHaveLength(1);
     });
 
-    it("runs README's Browser snippets as written, one per SDK", async () => {
-      expect(README_SNIPPETS).toHaveLength(4);
+    it("runs docs/browser.md's snippets as written, one per SDK", async () => {
+      expect(DOCUMENTED_SNIPPETS).toHaveLength(4);
       const modules = Object.fromEntries(
-        README_SNIPPETS.map(({ snippet, check }, index) => [`readme-${index}.js`, snippetModule(snippet, check, `readme-${index}`)]),
+        DOCUMENTED_SNIPPETS.map(({ snippet, check }, index) => [`readme-${index}.js`, snippetModule(snippet, check, `readme-${index}`)]),
       );
       const page = await openHarness(modules);
       for (const name of Object.keys(modules)) {

@@ -371,7 +371,7 @@ describe('the browser token route', () => {
     expect((await clientIssue(ctx.t, tenant, await jwtFor('frank@example.com')).expect(201)).body.identity).toBe(derived);
   });
 
-  it("maps users and identities both ways for the tenant's backend, with the derivation README gives", async () => {
+  it("maps users and identities both ways for the tenant's backend, with the derivation docs/end-users.md gives", async () => {
     const tenant = await tenantEnrollingOnTwilio();
     await clientIssue(ctx.t, tenant, await jwtFor('bob')).expect(201);
     const userId = 'auth0|6523f1a0c2';

@@ -8,7 +8,7 @@ import { callJson } from '../helpers/server-process';
 import { describeWith } from '../helpers/requirements';
 
 /**
- * The encryption key rotated as README says, on two replicas behind a load balancer while tokens are issued
+ * The encryption key rotated as docs/operations.md says, on two replicas behind a load balancer while tokens are issued
  * (Twilio, signed with a decrypted secret; SignalWire, whose kept refresh tokens are encrypted too): a rolling
  * restart adds the new key as primary, the re-wrap moves every secret to it, a second rolling restart removes the
  * old key. Not one request fails.

@@ -5,23 +5,17 @@ import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import { PROVIDER_KITS } from '../../src/providers/provider-kits';
+import { namedBlocks } from '../helpers/docs';
 
 const root = path.join(__dirname, '../..');
 
-/** The code blocks in `language` between `<!-- name:start -->` and `<!-- name:end -->` in README.md. */
-function blocks(readme: string, name: string, language = 'bash'): string[] {
-  const section = readme.slice(readme.indexOf(`<!-- ${name}:start -->`), readme.indexOf(`<!-- ${name}:end -->`));
-  return [...section.matchAll(new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((match) => match[1]);
-}
-
 /**
- * README.md's walk-through and CLI example, run as written, top to bottom in one shell, as a newcomer would: the
- * first block makes the admin key and starts Callpass and the emulators (on their documented ports). Only DATA_DIR
- * is set, so that the test does not touch a developer's own ./data.
+ * The walk-through (docs/walk-through.md) and the CLI example (docs/cli.md), run as written, top to bottom in one
+ * shell, as a newcomer would: the first block makes the admin key and starts Callpass and the emulators (on their
+ * documented ports). Only DATA_DIR is set, so that the test does not touch a developer's own ./data.
  */
-describe('README walk-through', () => {
-  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-  const script = [...blocks(readme, 'walkthrough'), ...blocks(readme, 'cli')].join('\n');
+describe('documented walk-through', () => {
+  const script = [...namedBlocks('docs/walk-through.md', 'walkthrough'), ...namedBlocks('docs/cli.md', 'cli')].join('\n');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-readme-'));
   let shell: ChildProcess | undefined;
 
@@ -76,9 +70,9 @@ describe('README walk-through', () => {
     expect(stdout).toContain('{"identity":"alice_42","capabilities":["outgoing"]}');
     expect(stdout).toContain('{"userId":"alice_42","sessionsRevoked":1,"refreshCredentialsDeleted":');
     expect(stdout).toContain('"end_user_session_revoked"\n"end_user_revoked"');
-    // The browser snippet of the End users section, run as written with the JWT the walk-through printed for bob.
+    // The browser snippet of docs/end-users.md, run as written with the JWT the walk-through printed for bob.
     const jwt = /^a JWT for bob's browser: (\S+)$/m.exec(stdout)![1];
-    const [snippet] = blocks(readme, 'browser', 'js');
+    const [snippet] = namedBlocks('docs/end-users.md', 'browser', 'js');
     const callToken = vm.runInThisContext(`(() => {\n${snippet}\nreturn callToken;\n})()`) as (
       credential: string,
     ) => Promise<Record<string, unknown>>;

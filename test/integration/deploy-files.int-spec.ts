@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { parse, parseAllDocuments } from 'yaml';
+import { readDoc } from '../helpers/docs';
 
 /**
  * The deployment files cannot be run here (no Docker, no cluster), so what can be checked without them is: they
@@ -88,9 +89,9 @@ interface Manifest {
   };
 }
 
-describe("README's Kubernetes manifest", () => {
-  const readme = fs.readFileSync('README.md', 'utf8');
-  const section = readme.slice(readme.indexOf('**Kubernetes**'));
+describe("docs/deploying.md's Kubernetes manifest", () => {
+  const deploying = readDoc('docs/deploying.md');
+  const section = deploying.slice(deploying.indexOf('**Kubernetes**'));
   const block = /```yaml\n([\s\S]*?)```/.exec(section)![1];
   const documents = parseAllDocuments(block).map((document) => document.toJS() as Manifest);
   const byKind = (kind: string) => documents.find((document) => document.kind === kind)!;
