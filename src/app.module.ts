@@ -4,7 +4,7 @@ import { AuditChainModule } from './audit-chain/audit-chain.module';
 import { AuditModule } from './audit/audit.module';
 import { TokenLogModule } from './token-log/token-log.module';
 import { AuthModule } from './auth/auth.module';
-import { ClientModule } from './client/client.module';
+import { BrowserRoutesModule } from './browser-routes/browser-routes.module';
 import { CommonModule } from './common/common.module';
 import { ConfigModule } from './config/config.module';
 import { CryptoModule } from './crypto/crypto.module';
@@ -20,7 +20,6 @@ import { OutboundModule } from './outbound/outbound.module';
 import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { RedisModule } from './redis/redis.module';
-import { PROVIDER_KITS } from './providers/provider-kits';
 import { TenantsModule } from './tenants/tenants.module';
 
 @Module({
@@ -43,9 +42,7 @@ import { TenantsModule } from './tenants/tenants.module';
     EndpointsModule,
     IssuanceModule,
     EndUsersModule,
-    ClientModule,
-    // Routes some providers add (SignalWire's click-to-call embeds); they mint through the pipeline.
-    ...PROVIDER_KITS.flatMap((kit) => kit.loadRouteModule?.() ?? []),
+    BrowserRoutesModule,
     KeyRotationModule,
     InternalModule,
     HealthModule,

@@ -9,7 +9,7 @@ import helmet from 'helmet';
 import secureJsonParse from 'secure-json-parse';
 import { setUpApiDocs } from './api-docs/api-docs';
 import { Principal, tenantOf } from './auth/principal';
-import { ClientOrigins } from './client/client-origins.service';
+import { ClientOrigins } from './origins/client-origins.service';
 import { errorBody } from './common/errors/app-error';
 import { commonErrors } from './common/errors/common.errors';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
@@ -22,6 +22,7 @@ import { RejectUnsafeInputPipe } from './common/validation/reject-unsafe-input.p
 import { RefuseUnparsableBody, UnparsableBody } from './common/validation/unparsable-body';
 import { ClientLimits } from './rate-limits/client-limits';
 import { USER_ID_MAX_LENGTH } from './end-users/user-id';
+import { loggedPathOf, pathOf } from './common/logging/logged-path';
 
 /** A client's own X-Request-Id is logged (sanitised) next to ours, never used as ours. */
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -147,23 +148,6 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     });
 
   await setUpApiDocs(app);
-}
-
-/** A request's path without its query string, which may carry something secret: what logs may show. */
-export function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query);
-}
-
-/**
- * A path segment shaped like a credential: a Callpass key or session, or a JWT. Sent there by mistake (a key pasted
- * into a URL), it must not reach the log; query strings are left out of the log already.
- */
-const CREDENTIAL_SEGMENT = /(?<=\/)(?:cp_[a-z]+_[^/]{8,}|[\w-]{8,}(?:\.|%2e)[\w-]{8,}(?:\.|%2e)[\w-]*)(?=\/|$)/gi;
-
-/** The path as the request log shows it: without the query, and with credential-shaped segments replaced. */
-function loggedPathOf(url: string): string {
-  return pathOf(url).replace(CREDENTIAL_SEGMENT, '[redacted]');
 }
 
 function isHealthProbe(request: FastifyRequest): boolean {

@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OperationObject, PathItemObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { registeredErrorCodes } from '../common/errors/define-errors';
-import { PROVIDER_TITLES } from '../providers/provider-kits';
+import { PROVIDER_TITLES } from '../providers/provider-list';
 import { ERRORS_EXTENSION } from './api-errors.decorator';
 
 /** Sections of /docs, in the order a newcomer needs them: what people came for first. */

@@ -1,5 +1,5 @@
 import { DECORATORS } from '@nestjs/swagger';
-import { ErrorCode } from '../common/errors/define-errors';
+import { ErrorCode } from '../common/errors/error-codes';
 
 export const ERRORS_EXTENSION = 'x-callpass-errors';
 

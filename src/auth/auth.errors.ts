@@ -1,5 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
-import { CodesOf, defineErrors } from '../common/errors/define-errors';
+import { defineErrors } from '../common/errors/define-errors';
+import { CodesOf } from '../common/errors/error-codes';
 
 export const authErrors = defineErrors({
   authentication_required: [HttpStatus.UNAUTHORIZED, 'Send an API key as "Authorization: Bearer <key>"'],
@@ -11,6 +12,6 @@ export const authErrors = defineErrors({
   insufficient_scope: [HttpStatus.FORBIDDEN, 'The service key lacks the scope this route needs'],
 });
 
-declare module '../common/errors/define-errors' {
+declare module '../common/errors/error-codes' {
   interface ErrorCodes extends CodesOf<typeof authErrors> {}
 }

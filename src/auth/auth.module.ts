@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
-import { ClientModule } from '../client/client.module';
+import { OriginsModule } from '../origins/origins.module';
 import { RateLimitGuard } from '../rate-limits/rate-limit.guard';
 import { TenantsModule } from '../tenants/tenants.module';
 import { EndUsersModule } from '../end-users/end-users.module';
@@ -13,7 +13,7 @@ import { EndUserSessionStrategy } from './strategies/end-user-session.strategy';
 import { IdentityProviderStrategy } from './strategies/identity-provider.strategy';
 
 @Module({
-  imports: [PassportModule, ApiKeysModule, EndUsersModule, ClientModule, TenantsModule],
+  imports: [PassportModule, ApiKeysModule, EndUsersModule, OriginsModule, TenantsModule],
   providers: [
     ApiKeyStrategy,
     IdentityProviderStrategy,

@@ -1,4 +1,4 @@
-import { CapabilityName } from '../provider-accounts/dto/capabilities';
+import { CapabilityName } from '../providers/capabilities';
 
 /** Who a request authenticated as. Set by the strategies; the tenant always comes from here. */
 export type Principal = AdminPrincipal | TenantPrincipal | ServicePrincipal | EndUserPrincipal;

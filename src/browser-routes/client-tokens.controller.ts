@@ -1,4 +1,4 @@
-import { ErrorCode } from '../common/errors/define-errors';
+import { ErrorCode } from '../common/errors/error-codes';
 import { Body, Controller, HttpCode, Options, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -12,7 +12,7 @@ import { IssuanceService } from '../issuance/issuance.service';
 import { IssuedTokenResponse } from '../issuance/issued-token.response';
 import { ISSUE_ERRORS, REFRESH_ERRORS } from '../issuance/token-route-errors';
 import { TokenRoute } from '../issuance/token-route-refusals';
-import { ClientOrigins } from './client-origins.service';
+import { ClientOrigins } from '../origins/client-origins.service';
 
 /** What an end user's credential can be refused for, on top of the token routes' own refusals. */
 const END_USER_ERRORS: ErrorCode[] = [

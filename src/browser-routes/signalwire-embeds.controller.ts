@@ -1,10 +1,10 @@
 import { Controller, HttpCode, Options, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiErrors } from '../../api-docs/api-errors.decorator';
-import { Public } from '../../auth/decorators/access.decorator';
-import { IssuedTokenResponse } from '../../issuance/issued-token.response';
-import { PROVIDER_ERRORS } from '../../issuance/token-route-errors';
+import { ApiErrors } from '../api-docs/api-errors.decorator';
+import { Public } from '../auth/decorators/access.decorator';
+import { IssuedTokenResponse } from '../issuance/issued-token.response';
+import { PROVIDER_ERRORS } from '../issuance/token-route-errors';
 import { SignalwireEmbedsService } from './signalwire-embeds.service';
 
 /** Public: called by click-to-call widgets in browsers, locked to the tenant's allowed origins. */

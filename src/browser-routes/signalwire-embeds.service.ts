@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { RefusalTally } from '../../token-log/refusal-tally';
-import { refusalOutcome } from '../../token-log/token-issuance-log';
-import { clientErrors } from '../../client/client.errors';
-import { AppError } from '../../common/errors/app-error';
-import { isUuid } from '../../common/ids';
-import { IssuanceService } from '../../issuance/issuance.service';
-import { IssuanceTarget, IssuanceTargetsRepository } from '../../issuance/issuance-targets.repository';
-import { IssuedTokenResponse } from '../../issuance/issued-token.response';
-import { clientAddressKey } from '../../rate-limits/client-address';
-import { RateLimits } from '../../rate-limits/rate-limits';
-import { signalwireErrors } from './signalwire.errors';
+import { RefusalTally } from '../token-log/refusal-tally';
+import { refusalOutcome } from '../token-log/token-issuance-log';
+import { AppError } from '../common/errors/app-error';
+import { isUuid } from '../common/ids';
+import { IssuanceService } from '../issuance/issuance.service';
+import { IssuanceTarget, IssuanceTargetsRepository } from '../issuance/issuance-targets.repository';
+import { IssuedTokenResponse } from '../issuance/issued-token.response';
+import { clientAddressKey } from '../rate-limits/client-address';
+import { RateLimits } from '../rate-limits/rate-limits';
+import { originsErrors } from '../origins/origins.errors';
+import { signalwireErrors } from '../providers/signalwire/signalwire.errors';
 
 /** Per client address (an IPv4 address or IPv6 /64) across all embeds, per visitor (account and address), and per account, each minute. */
 const PER_IP_PER_MINUTE = 60;
@@ -70,7 +70,7 @@ export class SignalwireEmbedsService {
         { name: 'visitor', key: `embed:${target.account.id}:${address}`, perMinute: PER_VISITOR_PER_MINUTE },
         { name: 'account', key: `embed:${target.account.id}`, perMinute: PER_ACCOUNT_PER_MINUTE },
       ]);
-      if (!caller.origin || !originsOf(target).includes(caller.origin)) throw clientErrors.origin_not_allowed();
+      if (!caller.origin || !originsOf(target).includes(caller.origin)) throw originsErrors.origin_not_allowed();
       // A public caller learns nothing about the tenant's state: suspended and disabled look like "no embed here".
       if (target.tenant.status !== 'active' || target.account.status !== 'active') throw signalwireErrors.embed_not_found();
       return target;

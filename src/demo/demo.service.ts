@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PROVIDER_KITS } from '../providers/provider-kits';
+import { PROVIDERS } from '../providers/provider-list';
 import { DEMO_TENANT, DemoTenantHolder } from './demo-tenant';
 
 export interface DemoSignInAnswer {
@@ -24,7 +24,7 @@ export class DemoService {
     });
     const body = (await response.json()) as { session?: string; expiresAt?: string };
     if (!response.ok) return { status: response.status, body };
-    const providers = PROVIDER_KITS.map(({ name, title }) => ({ name, title }));
+    const providers = PROVIDERS.map(({ name, title }) => ({ name, title }));
     return { status: 201, body: { tenant: slug, userId, session: body.session, expiresAt: body.expiresAt, providers } };
   }
 }

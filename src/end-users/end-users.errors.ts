@@ -1,5 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
-import { CodesOf, defineErrors } from '../common/errors/define-errors';
+import { defineErrors } from '../common/errors/define-errors';
+import { CodesOf } from '../common/errors/error-codes';
 
 /** Why an end user's credential was refused (401 each, so a browser knows to get a fresh one), and session mistakes. */
 export const endUserErrors = defineErrors({
@@ -36,6 +37,6 @@ export const endUserErrors = defineErrors({
   session_scope_exceeded: [HttpStatus.FORBIDDEN, 'The session is bound to another provider account'],
 });
 
-declare module '../common/errors/define-errors' {
+declare module '../common/errors/error-codes' {
   interface ErrorCodes extends CodesOf<typeof endUserErrors> {}
 }

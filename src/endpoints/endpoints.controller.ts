@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../api-docs/api-errors.decorator';
-import { ErrorCode } from '../common/errors/define-errors';
+import { ErrorCode } from '../common/errors/error-codes';
 import { ApiPage } from '../api-docs/api-page.decorator';
 import { TenantOnly } from '../auth/decorators/access.decorator';
 import { CurrentActor } from '../auth/decorators/current-actor.decorator';

@@ -1,5 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
-import { CodesOf, defineErrors } from '../common/errors/define-errors';
+import { defineErrors } from '../common/errors/define-errors';
+import { CodesOf } from '../common/errors/error-codes';
 
 export const endpointErrors = defineErrors({
   endpoint_not_found: [HttpStatus.NOT_FOUND, 'No such endpoint'],
@@ -12,6 +13,6 @@ export const endpointErrors = defineErrors({
   identity_invalid: [HttpStatus.BAD_REQUEST, 'The identity is not valid for this provider'],
 });
 
-declare module '../common/errors/define-errors' {
+declare module '../common/errors/error-codes' {
   interface ErrorCodes extends CodesOf<typeof endpointErrors> {}
 }

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Actor } from '../auth/principal';
 import { authErrors } from '../auth/auth.errors';
-import { clientErrors } from '../client/client.errors';
 import { AppError } from '../common/errors/app-error';
 import { EndpointsService } from '../endpoints/endpoints.service';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { IssuanceTarget, IssuanceTargetsRepository } from './issuance-targets.repository';
+import { issuanceErrors } from './issuance.errors';
 
 /** Narrows which account a user is enrolled on. */
 export interface EnrollmentChoice {
@@ -40,7 +40,7 @@ export class EndpointEnrollment {
     );
     if (candidates.length > 1 && choice.canChoose === false) return undefined;
     if (candidates.length > 1)
-      throw clientErrors.endpoint_choice_required({ providerAccounts: candidates.map(({ account }) => account.id) });
+      throw issuanceErrors.endpoint_choice_required({ providerAccounts: candidates.map(({ account }) => account.id) });
     const [target] = candidates;
     if (!target || target.account.status !== 'active') return undefined;
     if (target.tenant.status !== 'active') throw authErrors.tenant_suspended();

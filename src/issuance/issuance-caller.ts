@@ -1,5 +1,5 @@
 import { Actor, auditIdentityOf, Principal } from '../auth/principal';
-import { CapabilityName } from '../provider-accounts/dto/capabilities';
+import { CapabilityName } from '../providers/capabilities';
 
 /** Who asks for a token, as the token log records it: a tenant key, an end user, a service key or a public embed. */
 export interface IssuanceCaller {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../auth/principal';
 import { authErrors } from '../auth/auth.errors';
-import { clientErrors } from '../client/client.errors';
 import { isUuid } from '../common/ids';
 import { validateObject } from '../common/validation/validate-object';
 import { openRowSecret } from '../crypto/row-secrets';
@@ -213,7 +212,7 @@ export class IssuanceService {
       ({ account }) => (!accountId || account.id === accountId) && (!selection.provider || account.provider === selection.provider),
     );
     if (candidates.length > 1)
-      throw clientErrors.endpoint_choice_required({ providerAccounts: candidates.map(({ account }) => account.id) });
+      throw issuanceErrors.endpoint_choice_required({ providerAccounts: candidates.map(({ account }) => account.id) });
     if (candidates[0]) return candidates[0];
     const choice = { providerAccountId: accountId, provider: selection.provider, canChoose: selection.canChoose };
     const enrolled = await this.enrollment.enroll(actor, tenantId, selection.user, choice);

@@ -1,5 +1,6 @@
 import { endUserErrors } from '../end-users/end-users.errors';
-import { CAPABILITIES, CapabilityName } from '../provider-accounts/dto/capabilities';
+import { CAPABILITIES, CapabilityName } from '../providers/capabilities';
+import { providerErrors } from '../providers/providers.errors';
 import { MintedToken, ProviderAdapter, TokenKind } from '../providers/provider-adapter';
 import { MIN_TTL_SECONDS, TokenTtlDto } from '../tenants/dto/token-ttl.dto';
 import type { IssuanceCaller } from './issuance-caller';
@@ -97,7 +98,7 @@ export function checkLifetime(issuedAt: Date, minted: MintedToken, limits: TtlLi
   const lifetimeSeconds = Math.ceil((minted.expiresAt.getTime() - issuedAt.getTime()) / 1000);
   // Written to fail closed: an unreadable expiry (NaN) is refused too.
   if (!(lifetimeSeconds <= limits.maxSeconds)) {
-    throw issuanceErrors.lifetime_exceeds_policy({ providerLifetimeSeconds: lifetimeSeconds, maxSeconds: limits.maxSeconds });
+    throw providerErrors.lifetime_exceeds_policy({ providerLifetimeSeconds: lifetimeSeconds, maxSeconds: limits.maxSeconds });
   }
 }
 

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../common/errors/define-errors';
+import { ErrorCode } from '../common/errors/error-codes';
 
 /** What minting can answer besides authentication and validation errors (README explains each). */
 export const PROVIDER_ERRORS: ErrorCode[] = [

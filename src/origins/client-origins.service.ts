@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TenantSettingsDto } from '../tenants/dto/tenant-settings.dto';
 import { TenantsBySlug } from '../tenants/tenants-by-slug';
-import { clientErrors } from './client.errors';
+import { originsErrors } from './origins.errors';
 
 /** The browser routes, `/v1/client/{tenantSlug}/…`: the only ones with CORS. */
 const BROWSER_ROUTES = '/v1/client/';
@@ -44,7 +44,7 @@ export class ClientOrigins {
   admit(request: FastifyRequest): void {
     if (request.headers.origin === undefined) return;
     const verdict = (request as BrowserRequest).originVerdict ?? { allowed: false };
-    if (!verdict.allowed) throw clientErrors.origin_not_allowed().about({ actorKind: 'end_user', tenantId: verdict.tenantId });
+    if (!verdict.allowed) throw originsErrors.origin_not_allowed().about({ actorKind: 'end_user', tenantId: verdict.tenantId });
   }
 
   /** Answers a CORS preflight: the allowed methods and headers for an allowed origin, nothing otherwise. */

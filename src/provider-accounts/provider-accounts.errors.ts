@@ -1,5 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
-import { CodesOf, defineErrors } from '../common/errors/define-errors';
+import { defineErrors } from '../common/errors/define-errors';
+import { CodesOf } from '../common/errors/error-codes';
 
 export const providerAccountErrors = defineErrors({
   provider_account_not_found: [HttpStatus.NOT_FOUND, 'No such provider account'],
@@ -11,6 +12,6 @@ export const providerAccountErrors = defineErrors({
   ],
 });
 
-declare module '../common/errors/define-errors' {
+declare module '../common/errors/error-codes' {
   interface ErrorCodes extends CodesOf<typeof providerAccountErrors> {}
 }

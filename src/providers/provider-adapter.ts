@@ -1,6 +1,6 @@
 import { DiscoveryService } from '@nestjs/core';
 import { ClassConstructor } from 'class-transformer';
-import { CapabilityName } from '../provider-accounts/dto/capabilities';
+import { CapabilityName } from './capabilities';
 
 /** One kind of token a provider mints (Twilio: access_token, capability_token; SignalWire: subscriber, guest, …). */
 export interface TokenKind {

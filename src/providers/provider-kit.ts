@@ -1,5 +1,5 @@
-import { DynamicModule, Type } from '@nestjs/common';
 import { EmulatorServer } from './emulator/emulator-server';
+import { ProviderDefinition } from './provider-definition';
 
 /** A provider account body for POST /v1/provider-accounts whose credentials an emulator knows. */
 export interface EmulatedAccount {
@@ -23,24 +23,14 @@ export interface SandboxGuideContext {
 }
 
 /**
- * Everything about one provider that lives outside the running service's pipeline: its Nest modules, its
- * emulator, fake credentials for tests and the sandbox, and the sandbox's demo. `provider-kits.ts` lists the kits;
- * the sandbox, `npm run emulators`, the test factories and the lifetime limits loop over that list.
+ * What the sandbox and tests need of a provider besides its definition: its emulator, fake credentials and the
+ * sandbox's demo. `provider-kits.ts` lists the kits; the sandbox, `npm run emulators`, the test factories and the
+ * bench loop over that list. Never imported by the running service, so its build holds no emulator.
  */
-export interface ProviderKit<Emulator extends EmulatorServer = EmulatorServer, Account extends EmulatedAccount = EmulatedAccount> {
-  /** The adapter's name: stored on accounts, used in URLs and audit rows. */
-  readonly name: string;
-  /** For people: "SignalWire". */
-  readonly title: string;
-  /** The module holding the adapter (imported by ProvidersModule). */
-  readonly module: Type<unknown>;
-  /**
-   * A module with routes of the provider's own, which mint through the pipeline (imported by AppModule). Loaded
-   * when asked for: it depends on the pipeline, which depends on the list of kits.
-   */
-  loadRouteModule?(): Promise<DynamicModule>;
-  /** The provider's ceiling on token lifetime (the adapter's `maxTtlSeconds`). */
-  readonly maxTtlSeconds: number;
+export interface ProviderKit<
+  Emulator extends EmulatorServer = EmulatorServer,
+  Account extends EmulatedAccount = EmulatedAccount,
+> extends ProviderDefinition {
   /** Tokens are signed here with no call to the provider: `validCredentials()` mint real tokens (`npm run bench`). */
   readonly signsLocally?: boolean;
 

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { PROVIDER_KITS } from './provider-kits';
+import { PROVIDERS } from './provider-list';
 import { ProviderRegistry } from './provider-registry';
 
-/** Every provider's adapter module, from the kits; the registry finds the adapters in them. */
+/** Every provider's adapter module, from the provider list; the registry finds the adapters in them. */
 @Module({
-  imports: [DiscoveryModule, ...PROVIDER_KITS.map((kit) => kit.module)],
+  imports: [DiscoveryModule, ...PROVIDERS.map((provider) => provider.module)],
   providers: [ProviderRegistry],
   exports: [ProviderRegistry],
 })

@@ -1,4 +1,5 @@
-import { KitOf, PROVIDER_KITS, ProviderName } from '../providers/provider-kits';
+import { KitOf, PROVIDER_KITS } from '../providers/provider-kits';
+import { ProviderName } from '../providers/provider-list';
 
 export type Emulators = { [Name in ProviderName]: ReturnType<KitOf<Name>['createEmulator']> } & { close(): Promise<void> };
 

@@ -15,7 +15,8 @@ import { drain } from '../graceful-shutdown';
 import { startServer } from '../server';
 import { describeStartupError } from '../startup-errors';
 import { EmulatedAccount } from '../providers/provider-kit';
-import { PROVIDER_KITS, ProviderName } from '../providers/provider-kits';
+import { PROVIDER_KITS } from '../providers/provider-kits';
+import { ProviderName } from '../providers/provider-list';
 import { Emulators, startEmulators } from './emulators';
 import { seedDemoTenant } from './seed';
 

@@ -1,5 +1,6 @@
 import { EmulatedAccount } from '../providers/provider-kit';
-import { PROVIDER_KITS, ProviderName } from '../providers/provider-kits';
+import { PROVIDER_KITS } from '../providers/provider-kits';
+import { ProviderName } from '../providers/provider-list';
 
 /** Creates the demo tenant, its key, one account per provider and an endpoint each, through the HTTP API. */
 export async function seedDemoTenant(url: string, adminKey: string, accounts: Record<ProviderName, EmulatedAccount>) {

@@ -1,11 +1,12 @@
 import { HttpStatus } from '@nestjs/common';
-import { CodesOf, defineErrors } from '../common/errors/define-errors';
+import { defineErrors } from '../common/errors/define-errors';
+import { CodesOf } from '../common/errors/error-codes';
 
 export const tenantErrors = defineErrors({
   tenant_not_found: [HttpStatus.NOT_FOUND, 'No such tenant'],
   tenant_slug_taken: [HttpStatus.CONFLICT, 'Another tenant already uses this slug'],
 });
 
-declare module '../common/errors/define-errors' {
+declare module '../common/errors/error-codes' {
   interface ErrorCodes extends CodesOf<typeof tenantErrors> {}
 }

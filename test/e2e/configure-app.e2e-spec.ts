@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { configureApp, createHttpAdapter } from '../../src/app.setup';
-import { ClientOrigins } from '../../src/client/client-origins.service';
+import { ClientOrigins } from '../../src/origins/client-origins.service';
 import { createLogger } from '../../src/common/logging/logger';
 import { Drain } from '../../src/health/drain';
 import { TokenRouteRefusals } from '../../src/issuance/token-route-refusals';

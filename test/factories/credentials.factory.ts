@@ -1,4 +1,5 @@
-import { PROVIDER_KITS, ProviderName } from '../../src/providers/provider-kits';
+import { PROVIDER_KITS } from '../../src/providers/provider-kits';
+import { ProviderName } from '../../src/providers/provider-list';
 
 /** Well-formed (fake) credentials per provider, from each provider's kit. Fresh values each call. */
 export const validCredentials = Object.fromEntries(PROVIDER_KITS.map((kit) => [kit.name, () => kit.validCredentials()])) as Record<

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { ClientOrigins } from '../../client/client-origins.service';
+import { ClientOrigins } from '../../origins/client-origins.service';
 import { authErrors } from '../auth.errors';
 import { ACCESS_RULE, AccessRule } from '../decorators/access.decorator';
 import { API_KEY_STRATEGY } from '../strategies/api-key.strategy';

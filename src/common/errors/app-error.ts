@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import type { ErrorCode } from './define-errors';
+import type { ErrorCode } from './error-codes';
 
 export type ErrorDetails = Record<string, unknown>;
 

@@ -1,5 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
-import { CodesOf, defineErrors } from './define-errors';
+import { defineErrors } from './define-errors';
+import { CodesOf } from './error-codes';
 
 export const commonErrors = defineErrors({
   validation_failed: [HttpStatus.BAD_REQUEST, 'The request is invalid'],
@@ -18,6 +19,6 @@ export const commonErrors = defineErrors({
   internal_error: [HttpStatus.INTERNAL_SERVER_ERROR, 'Internal error'],
 });
 
-declare module './define-errors' {
+declare module './error-codes' {
   interface ErrorCodes extends CodesOf<typeof commonErrors> {}
 }

@@ -1,5 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import { AppError, ErrorDetails } from './app-error';
+import type { ErrorCode } from './error-codes';
 
 /** A code's status and message, and where a code spans two statuses, the other with its own message. */
 type ErrorSpec = readonly [status: HttpStatus, message: string, other?: readonly [status: HttpStatus, message: string]];
@@ -7,16 +8,6 @@ type ErrorSpec = readonly [status: HttpStatus, message: string, other?: readonly
 export type ErrorFactory = (details?: ErrorDetails, message?: string, status?: HttpStatus) => AppError;
 
 const registeredCodes = new Map<string, ErrorSpec>();
-
-/**
- * Every declared code, as a type. Each errors file adds its own codes to this interface (the `declare module`
- * below its `defineErrors`), so a misspelt code where one is compared or listed fails to compile.
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ErrorCodes {}
-export type ErrorCode = keyof ErrorCodes;
-/** What an errors file adds to `ErrorCodes`: its factories' names. */
-export type CodesOf<Factories> = Record<keyof Factories, true>;
 
 /**
  * Declares an area's error codes with their HTTP status and default message, and returns one factory per code.

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { pathOf } from '../../app.setup';
+import { pathOf } from '../logging/logged-path';
 import { isDatabaseUnavailable, isForeignKeyViolation, isRecordGone, isUniqueViolation } from '../../database/prisma-errors';
 import { AppError, errorBody } from './app-error';
 import { commonErrors } from './common.errors';

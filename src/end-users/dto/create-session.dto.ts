@@ -1,5 +1,6 @@
 import { ArrayMinSize, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
-import { CapabilityName, IsCapabilityList } from '../../provider-accounts/dto/capabilities';
+import { CapabilityName } from '../../providers/capabilities';
+import { IsCapabilityList } from '../../provider-accounts/dto/capabilities';
 import { USER_ID_MESSAGE } from '../user-id';
 
 export const DEFAULT_SESSION_SECONDS = 900;

@@ -1,5 +1,6 @@
 import { IsBoolean, IsObject, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { CapabilityName, IsCapabilityList } from '../../provider-accounts/dto/capabilities';
+import { CapabilityName } from '../../providers/capabilities';
+import { IsCapabilityList } from '../../provider-accounts/dto/capabilities';
 import { USER_ID_MESSAGE } from '../../end-users/user-id';
 
 /** Binds one of the tenant's users to a provider account. */

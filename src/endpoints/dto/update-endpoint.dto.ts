@@ -1,5 +1,6 @@
 import { IsBoolean, IsObject, IsOptional } from 'class-validator';
-import { CapabilityName, IsCapabilityList } from '../../provider-accounts/dto/capabilities';
+import { CapabilityName } from '../../providers/capabilities';
+import { IsCapabilityList } from '../../provider-accounts/dto/capabilities';
 
 /** Changes what an endpoint may do. Its account, user and identity are fixed: create a new endpoint instead. */
 export class UpdateEndpointDto {

@@ -1,6 +1,7 @@
 import { IsInt, IsObject, IsOptional, Matches, Max, Min } from 'class-validator';
-import { CapabilityName, IsCapabilityList } from '../../provider-accounts/dto/capabilities';
-import { PROVIDER_MAX_TTL_SECONDS } from '../../providers/provider-kits';
+import { CapabilityName } from '../../providers/capabilities';
+import { IsCapabilityList } from '../../provider-accounts/dto/capabilities';
+import { PROVIDER_MAX_TTL_SECONDS } from '../../providers/provider-list';
 import { MIN_TTL_SECONDS } from '../../tenants/dto/token-ttl.dto';
 
 /** What every token route takes about the token itself, whoever asks. */

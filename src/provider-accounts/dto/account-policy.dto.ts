@@ -1,7 +1,8 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, Matches, ValidateNested } from 'class-validator';
 import { TokenTtlDto } from '../../tenants/dto/token-ttl.dto';
-import { CapabilityName, IsCapabilityList } from './capabilities';
+import { CapabilityName } from '../../providers/capabilities';
+import { IsCapabilityList } from './capabilities';
 
 /** Limits for every token minted with this account, on top of the tenant's. */
 export class AccountPolicyDto {

@@ -1,16 +1,12 @@
 import { fake } from '../emulator/fake-values';
 import { ProviderKit } from '../provider-kit';
-import { BANDWIDTH_MAX_TTL_SECONDS } from './bandwidth.adapter';
 import { BandwidthEmulator } from './bandwidth.emulator';
-import { BandwidthModule } from './bandwidth.module';
+import { bandwidthProvider } from './bandwidth.provider';
 
 const demoCredentials = { clientId: 'demo-client', clientSecret: 'demoBandwidthClientSecret0000001' };
 
 export const bandwidthKit = {
-  name: 'bandwidth' as const,
-  title: 'Bandwidth',
-  module: BandwidthModule,
-  maxTtlSeconds: BANDWIDTH_MAX_TTL_SECONDS,
+  ...bandwidthProvider,
   createEmulator: (now?: () => Date) => new BandwidthEmulator(now),
   demoCredentials,
   registerDemoCredentials: (emulator: BandwidthEmulator) =>

@@ -1,16 +1,12 @@
 import { fake } from '../emulator/fake-values';
 import { ProviderKit } from '../provider-kit';
-import { PLIVO_MAX_TTL_SECONDS } from './plivo.adapter';
 import { PlivoEmulator } from './plivo.emulator';
-import { PlivoModule } from './plivo.module';
+import { plivoProvider } from './plivo.provider';
 
 const demoCredentials = { authId: 'MADEMOACCOUNT0000001', authToken: 'DemoPlivoAuthToken0000000000000000000001' };
 
 export const plivoKit = {
-  name: 'plivo' as const,
-  title: 'Plivo',
-  module: PlivoModule,
-  maxTtlSeconds: PLIVO_MAX_TTL_SECONDS,
+  ...plivoProvider,
   createEmulator: (now?: () => Date) => new PlivoEmulator(now),
   demoCredentials,
   registerDemoCredentials: (emulator: PlivoEmulator) => void emulator.addAccount(demoCredentials.authId, demoCredentials.authToken),

@@ -7,7 +7,6 @@ import { SignalwireConfigDto } from './signalwire-config.dto';
 import { SignalwireEndpointOptionsDto } from './signalwire-endpoint-options.dto';
 import { SignalwireSecretsDto } from './signalwire-secrets.dto';
 import { GuestTokenOptionsDto, InviteTokenOptionsDto, SubscriberTokenOptionsDto } from './signalwire-token-options.dto';
-import { issuanceErrors } from '../../issuance/issuance.errors';
 import { signalwireErrors } from './signalwire.errors';
 
 type SignalwireAccount = AccountContext<SignalwireConfigDto, SignalwireSecretsDto>;
@@ -107,7 +106,7 @@ export class SignalwireAdapter implements ProviderAdapter<SignalwireConfigDto, S
   async refresh(request: { account: SignalwireAccount; now: Date; maxTtlSeconds: number; refreshSecret: string }): Promise<MintedToken> {
     // Checked before the refresh token is spent: the policy may have been tightened since it was kept.
     if (request.maxTtlSeconds < REFRESHED_SAT_SECONDS) {
-      throw issuanceErrors.lifetime_exceeds_policy({ providerLifetimeSeconds: REFRESHED_SAT_SECONDS, maxSeconds: request.maxTtlSeconds });
+      throw providerErrors.lifetime_exceeds_policy({ providerLifetimeSeconds: REFRESHED_SAT_SECONDS, maxSeconds: request.maxTtlSeconds });
     }
     const refreshed = await new SignalwireApi(this.http, request.account).refresh(request.refreshSecret);
     const expiresAt = new Date(request.now.getTime() + REFRESHED_SAT_SECONDS * 1000);

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { fake } from '../emulator/fake-values';
 import { EmulatedAccount, ProviderKit } from '../provider-kit';
-import { SIGNALWIRE_MAX_TTL_SECONDS } from './signalwire.adapter';
 import { SignalwireEmulator } from './signalwire.emulator';
-import { SignalwireModule } from './signalwire.module';
+import { signalwireProvider } from './signalwire.provider';
 
 const demoCredentials = {
   projectId: 'a1b2c3d4-0000-4000-8000-000000000001',
@@ -16,11 +15,7 @@ const demoCredentials = {
 export type EmulatedSignalwireAccount = EmulatedAccount & { addresses: string[] };
 
 export const signalwireKit = {
-  name: 'signalwire' as const,
-  title: 'SignalWire',
-  module: SignalwireModule,
-  loadRouteModule: async () => ({ module: (await import('./signalwire-embeds.module')).SignalwireEmbedsModule }),
-  maxTtlSeconds: SIGNALWIRE_MAX_TTL_SECONDS,
+  ...signalwireProvider,
   createEmulator: (now?: () => Date) => new SignalwireEmulator(now),
   demoCredentials,
   registerDemoCredentials: (emulator: SignalwireEmulator) =>

@@ -1,9 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { fake } from '../emulator/fake-values';
 import { ProviderKit } from '../provider-kit';
-import { TELNYX_MAX_TTL_SECONDS } from './telnyx.adapter';
 import { TelnyxEmulator } from './telnyx.emulator';
-import { TelnyxModule } from './telnyx.module';
+import { telnyxProvider } from './telnyx.provider';
 
 const demoCredentials = {
   apiKey: 'KEY0000000000000000000000000000DE01_DemoTelnyxApiKey000001',
@@ -17,10 +16,7 @@ const freshCredentials = () => ({
 });
 
 export const telnyxKit = {
-  name: 'telnyx' as const,
-  title: 'Telnyx',
-  module: TelnyxModule,
-  maxTtlSeconds: TELNYX_MAX_TTL_SECONDS,
+  ...telnyxProvider,
   createEmulator: (now?: () => Date) => new TelnyxEmulator(now),
   demoCredentials,
   registerDemoCredentials: (emulator: TelnyxEmulator) => void emulator.addAccount(demoCredentials.apiKey, [demoCredentials.connectionId]),

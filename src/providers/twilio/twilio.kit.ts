@@ -1,8 +1,7 @@
 import { fake } from '../emulator/fake-values';
 import { ProviderKit } from '../provider-kit';
-import { TWILIO_MAX_TTL_SECONDS } from './twilio.adapter';
 import { TwilioEmulator } from './twilio.emulator';
-import { TwilioModule } from './twilio.module';
+import { twilioProvider } from './twilio.provider';
 
 const demoCredentials = {
   accountSid: 'AC00000000000000000000000000000001',
@@ -29,10 +28,7 @@ function register(emulator: TwilioEmulator, credentials: typeof demoCredentials)
 }
 
 export const twilioKit = {
-  name: 'twilio' as const,
-  title: 'Twilio',
-  module: TwilioModule,
-  maxTtlSeconds: TWILIO_MAX_TTL_SECONDS,
+  ...twilioProvider,
   signsLocally: true,
   createEmulator: (now?: () => Date) => new TwilioEmulator(now),
   demoCredentials,

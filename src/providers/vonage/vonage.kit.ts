@@ -1,8 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { ProviderKit } from '../provider-kit';
-import { VONAGE_MAX_TTL_SECONDS } from './vonage.adapter';
 import { VonageEmulator } from './vonage.emulator';
-import { VonageModule } from './vonage.module';
+import { vonageProvider } from './vonage.provider';
 
 const DEMO_APPLICATION_ID = 'a1b2c3d4-0000-4000-8000-0000000000f1';
 
@@ -22,10 +21,7 @@ function keyPair(): { privateKey: string; publicKey: string } {
 }
 
 export const vonageKit = {
-  name: 'vonage' as const,
-  title: 'Vonage',
-  module: VonageModule,
-  maxTtlSeconds: VONAGE_MAX_TTL_SECONDS,
+  ...vonageProvider,
   signsLocally: true,
   createEmulator: (now?: () => Date) => new VonageEmulator(now),
   /** Made when first asked for: `npm run emulators` prints this run's key. */

@@ -1,6 +1,6 @@
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { NotAbove } from '../../common/validation/not-above.decorator';
-import { PROVIDER_MAX_TTL_SECONDS } from '../../providers/provider-kits';
+import { PROVIDER_MAX_TTL_SECONDS } from '../../providers/provider-list';
 
 export const MIN_TTL_SECONDS = 60;
 
