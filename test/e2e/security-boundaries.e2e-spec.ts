@@ -267,3 +267,66 @@ describe('identity-provider tokens at their limits', () => {
     }
   });
 });
+
+describe('sessions and refresh leases at their limits', () => {
+  let ctx: IssuingContext;
+  let signalwireEndpoint: { id: string };
+  const createSessionAnswer = (body: Record<string, unknown>) => ctx.t.http.post('/v1/sessions').set(bearer(ctx.tenant.key)).send(body);
+  const refresh = (tokenId: string) => ctx.t.http.post(`/v1/tokens/${tokenId}/refresh`).set(bearer(ctx.tenant.key));
+  const leaseOf = async (tokenId: string) =>
+    (await ctx.t.prisma.providerSession.findUniqueOrThrow({ where: { currentTokenId: tokenId } })).refreshLockedUntil;
+
+  beforeAll(async () => {
+    ctx = await createIssuingContext();
+    const signalwire = providerKits.signalwire.emulatedAccount(ctx.emulators.signalwire);
+    signalwireEndpoint = await ctx.createEndpoint(await ctx.createAccount(signalwire), {
+      identity: 'leased@example.com',
+      providerOptions: { allowedAddresses: signalwire.addresses.slice(0, 1) },
+    });
+    await setTenantSettings(ctx.t, ctx.tenant);
+    await configureEndUserAuth(ctx.t, ctx.tenant, { sessions: true });
+  });
+  afterAll(() => ctx?.close());
+
+  it('takes a session lifetime of 60 s to 24 h, and refuses one a second shorter or longer', async () => {
+    await createSessionAnswer({ userId: 'lifetimes', ttlSeconds: 60 }).expect(201);
+    await createSessionAnswer({ userId: 'lifetimes', ttlSeconds: 86_400 }).expect(201);
+    for (const ttlSeconds of [59, 86_401]) {
+      const refused = await createSessionAnswer({ userId: 'lifetimes', ttlSeconds });
+      expect([ttlSeconds, refused.status, refused.body.error?.details?.fields?.[0]?.field]).toEqual([ttlSeconds, 400, 'ttlSeconds']);
+    }
+  });
+
+  it('counts, when a user is signed out, only their sessions still in force: not one revoked before, nor one ending that instant', async () => {
+    const alreadyRevoked = (await createSessionAnswer({ userId: 'counted' }).expect(201)).body;
+    const revokedAt = (await ctx.t.http.delete(`/v1/sessions/${alreadyRevoked.id}`).set(bearer(ctx.tenant.key)).expect(200)).body.revokedAt;
+    const endingNow = (await createSessionAnswer({ userId: 'counted', ttlSeconds: 60 }).expect(201)).body;
+    const live = (await createSessionAnswer({ userId: 'counted', ttlSeconds: 3600 }).expect(201)).body;
+    ctx.clock.advance(60_000);
+    const signedOut = await ctx.t.http.post('/v1/users/counted/revoke').set(bearer(ctx.tenant.key)).expect(200);
+    expect(signedOut.body.sessionsRevoked).toBe(1);
+    const read = async (id: string) => (await ctx.t.http.get(`/v1/sessions/${id}`).set(bearer(ctx.tenant.key)).expect(200)).body;
+    expect((await read(alreadyRevoked.id)).revokedAt).toBe(revokedAt);
+    expect((await read(endingNow.id)).revokedAt).toBeNull();
+    expect((await read(live.id)).revokedAt).toBe(ctx.clock.now().toISOString());
+  });
+
+  it('holds a refresh in flight for 60 s against others, and lets a refresh through once a lease left behind runs out', async () => {
+    const issued = (await ctx.issue({ endpointId: signalwireEndpoint.id }).expect(201)).body;
+    const held = ctx.emulators.signalwire.hold(1);
+    const inFlight = refresh(issued.id).then((response) => response);
+    await held.arrived();
+    const lease = await leaseOf(issued.id).finally(() => held.release());
+    expect(lease?.getTime()).toBe(ctx.clock.now().getTime() + 60_000);
+    const next = (await inFlight).body;
+    expect(await leaseOf(next.id)).toBeNull();
+
+    // A process that died mid-refresh leaves its lease behind: the chain waits for it to run out, and no longer.
+    const leftUntil = ctx.clock.now().getTime() + 60_000;
+    await ctx.t.prisma.providerSession.update({ where: { currentTokenId: next.id }, data: { refreshLockedUntil: new Date(leftUntil) } });
+    ctx.clock.set(new Date(leftUntil - 1));
+    expect((await refresh(next.id).expect(409)).body.error.code).toBe('token_refresh_conflict');
+    ctx.clock.set(new Date(leftUntil));
+    await refresh(next.id).expect(201);
+  });
+});
