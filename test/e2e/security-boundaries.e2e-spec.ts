@@ -4,7 +4,7 @@ import { hashApiKey } from '../../src/crypto/api-key-codec';
 import { providerKits } from '../../src/providers/provider-kits';
 import { createTenant } from '../factories/tenant.factory';
 import { claimsAt, clientIssue, configureEndUserAuth, setTenantSettings } from '../helpers/end-users';
-import { createIssuingContext, IssuingContext } from '../helpers/issuing';
+import { auditVerification, createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer, createTestApp, TestApp } from '../helpers/test-app';
 import { createSigningKey, SigningKey, signToken, startTestIdp, TestIdp } from '../helpers/test-idp';
 import { createTestDatabase, TestDatabase, withoutNotifications } from '../helpers/test-database';
@@ -328,5 +328,34 @@ describe('sessions and refresh leases at their limits', () => {
     expect((await refresh(next.id).expect(409)).body.error.code).toBe('token_refresh_conflict');
     ctx.clock.set(new Date(leftUntil));
     await refresh(next.id).expect(201);
+  });
+});
+
+describe('the audit chain check past its first page', () => {
+  let ctx: IssuingContext;
+
+  beforeAll(async () => {
+    ctx = await createIssuingContext();
+  });
+  afterAll(() => ctx?.close());
+
+  it('walks a chain of more than 1,000 rows (one page) to its head, and finds it intact', async () => {
+    const tenant = await createTenant(ctx.t);
+    await configureEndUserAuth(ctx.t, tenant, { sessions: true });
+    // Each session made is an audit event in the tenant's chain.
+    for (let batch = 0; batch < 50; batch += 1) {
+      await Promise.all(
+        Array.from({ length: 20 }, (_, index) =>
+          ctx.t.http
+            .post('/v1/sessions')
+            .set(bearer(tenant.key))
+            .send({ userId: `paged_${batch}_${index}` })
+            .expect(201),
+        ),
+      );
+    }
+    const chained = await ctx.t.prisma.auditEvent.count({ where: { chainId: tenant.id } });
+    expect(chained).toBeGreaterThan(1000);
+    expect(await auditVerification(ctx, tenant.id)).toEqual({ intact: true, chains: 1, rows: chained });
   });
 });
