@@ -62,7 +62,7 @@ module.exports = {
   ],
   options: {
     includeOnly: '^src/',
-    exclude: { path: ['^src/generated/', '^src/browser-client/dist/'] },
+    exclude: { path: ['^src/generated/prisma/', '^src/browser-client/dist/'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     doNotFollow: { path: 'node_modules' },

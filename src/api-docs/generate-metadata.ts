@@ -44,7 +44,8 @@ if (!fs.existsSync(output) || fs.statSync(output).mtimeMs < newest) {
     ],
     outputDir: path.dirname(output),
     filename: path.basename(output),
-    tsconfigPath: path.relative(process.cwd(), path.join(root, 'tsconfig.json')),
+    // The service's files only (tsconfig.build.json): the sandbox's demo must not be loaded by the service's /docs.
+    tsconfigPath: path.relative(process.cwd(), path.join(root, 'tsconfig.build.json')),
     printDiagnostics: false,
   });
   // The generator reports type errors but writes nothing then; stale metadata must not pass unnoticed.
