@@ -8,7 +8,7 @@ import { linkHash } from './chain-encoding';
 import { ChainVerifier } from './chain-verifier';
 
 /**
- * README's formula for outside verifiers, written again here without the code under test: SHA-256 (hex) of
+ * docs/operations.md's formula for outside verifiers, written again here without the code under test: SHA-256 (hex) of
  * `<previous hash>\n<tenant id>\n<seq>\n<content>`, content being JSON with no whitespace, keys sorted at every depth,
  * times as ISO-8601 UTC with milliseconds and absent values as null.
  */
@@ -33,7 +33,7 @@ function documentedJson(value: unknown): string {
 const GENESIS = '0'.repeat(64);
 const CHAIN = '01a24c8a-932b-7749-889b-b1b052aaa9dc';
 
-describe('the chain encoding README documents (known answers)', () => {
+describe('the chain encoding docs/operations.md documents (known answers)', () => {
   // Fixed rows and the hashes they must have (computed apart, with Python's hashlib), whatever the code: a chain
   // stored today must verify tomorrow.
   const first: unknown[] = [
@@ -118,7 +118,7 @@ describe('rows written by earlier code (fixture)', () => {
     expect(result).toEqual({ intact: true, chains: 2, rows: fixture.token_issuances.length + fixture.audit_events.length });
   });
 
-  it('hashes each row as README documents', () => {
+  it('hashes each row as docs/operations.md documents', () => {
     const fixture = loadFixture();
     for (const log of ['token_issuances', 'audit_events'] as const) {
       let previous = GENESIS;

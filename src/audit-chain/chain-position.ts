@@ -2,7 +2,7 @@
 export class ChainPosition {
   /** Its position in the tenant's chain (a decimal string: positions outgrow JSON numbers). */
   seq: string;
-  /** SHA-256 (hex) linking it to the row before; see README, "Tamper-evident audit". */
+  /** SHA-256 (hex) linking it to the row before; see docs/operations.md, "Tamper-evident audit". */
   hash: string;
 }
 

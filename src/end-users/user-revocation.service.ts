@@ -12,7 +12,7 @@ import { UserRevocationResponse } from './user-revocation.response';
 /**
  * Signs a user out of Callpass everywhere, from their next request on: their sessions are revoked, their kept
  * refresh credentials deleted, and their identity-provider tokens issued until now refused (by `iat`). Tokens
- * already minted at the provider live until they expire (README: what revocation can do per provider).
+ * already minted at the provider live until they expire (docs/end-users.md: what revocation can do per provider).
  */
 @Injectable()
 export class UserRevocationService {

@@ -1,4 +1,4 @@
-/** The one response shape of the token routes, for every provider (plus provider extras, listed in README). */
+/** The one response shape of the token routes, for every provider (plus provider extras, listed in docs/api.md). */
 export class IssuedTokenResponse {
   /**
    * Id of the token log row; refreshable tokens are refreshed through it.

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../common/errors/error-codes';
 
-/** What minting can answer besides authentication and validation errors (README explains each). */
+/** What minting can answer besides authentication and validation errors (docs/api.md explains each). */
 export const PROVIDER_ERRORS: ErrorCode[] = [
   'provider_auth_failed',
   'provider_unavailable',

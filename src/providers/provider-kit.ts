@@ -36,7 +36,7 @@ export interface ProviderKit<
 
   createEmulator(now?: () => Date): Emulator;
   /**
-   * Fake credentials `npm run emulators` accepts and prints: fixed, so README's walk-through can be copied as written,
+   * Fake credentials `npm run emulators` accepts and prints: fixed, so docs/walk-through.md can be copied as written,
    * except a private key, which is made when the emulators start rather than committed.
    */
   readonly demoCredentials: Record<string, unknown>;

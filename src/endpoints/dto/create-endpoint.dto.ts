@@ -43,7 +43,7 @@ export class CreateEndpointDto {
   @IsBoolean()
   provision?: boolean;
 
-  /** Provider-specific settings, e.g. SignalWire `allowedAddresses` (see README). */
+  /** Provider-specific settings, e.g. SignalWire `allowedAddresses` (see docs/api.md, Provider credentials). */
   @IsOptional()
   @IsObject()
   providerOptions?: Record<string, unknown>;

@@ -32,7 +32,7 @@ export class TokenRequestDto {
   @IsCapabilityList()
   capabilities?: CapabilityName[];
 
-  /** Provider- and kind-specific options (see README). */
+  /** Provider- and kind-specific options (see docs/api.md, Issuing a token). */
   @IsOptional()
   @IsObject()
   options?: Record<string, unknown>;

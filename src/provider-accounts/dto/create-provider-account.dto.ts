@@ -3,7 +3,7 @@ import { IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 
 import { AccountPolicyDto } from './account-policy.dto';
 import { IsProviderBaseUrl } from './base-url.decorator';
 
-/** `config` and `secrets` are checked against the provider's own schema (see README). */
+/** `config` and `secrets` are checked against the provider's own schema (see docs/api.md, Provider credentials). */
 export class CreateProviderAccountDto {
   /**
    * The provider's name (a refusal lists those Callpass supports).
@@ -23,7 +23,7 @@ export class CreateProviderAccountDto {
   baseUrl?: string;
 
   /**
-   * Non-secret provider settings, returned as stored (README lists each provider's).
+   * Non-secret provider settings, returned as stored (docs/api.md lists each provider's).
    * @example { "accountSid": "AC00000000000000000000000000000001", "apiKeySid": "SK00000000000000000000000000000001", "outgoingApplicationSid": "AP00000000000000000000000000000001" }
    */
   @IsObject()
