@@ -1,4 +1,5 @@
 import { Actor, auditIdentityOf } from '../auth/principal';
+import { AuditAction } from './audit-action';
 
 /** Who caused an audited event. System events (boot-time bootstrap, re-wrap) have no API key. */
 export interface AuditActor {
@@ -21,7 +22,7 @@ export interface AuditTarget {
 
 export interface AuditEventInput {
   actor: AuditActor;
-  action: string;
+  action: AuditAction;
   target: AuditTarget;
   outcome: 'success' | 'failure';
   errorCode?: string;

@@ -4,6 +4,7 @@ import { AppError } from '../common/errors/app-error';
 import { Clock } from '../common/clock/clock';
 import { ChangeFeed } from '../database/change-feed';
 import { PrismaService, TransactionClient } from '../database/prisma.service';
+import { AuditAction } from './audit-action';
 import { AuditActor, auditActorOf, AuditTarget } from './audit-event';
 import { AuditEventsRepository } from './audit-events.repository';
 
@@ -32,7 +33,7 @@ export class AuditService {
    */
   async recordChange<T>(
     actor: Actor,
-    action: string,
+    action: AuditAction,
     target: AuditTarget,
     change: (tx: TransactionClient) => Promise<ChangeResult<T>>,
   ): Promise<T> {
@@ -64,7 +65,7 @@ export class AuditService {
    * A successful event that is not a single transactional change: long-running maintenance, or system events
    * with no request behind them (pass no actor).
    */
-  async recordEvent(actor: Actor | undefined, action: string, target: AuditTarget, details?: Record<string, unknown>): Promise<void> {
+  async recordEvent(actor: Actor | undefined, action: AuditAction, target: AuditTarget, details?: Record<string, unknown>): Promise<void> {
     await this.events.append({
       actor: actor ? auditActorOf(actor) : { kind: 'system' },
       action,
@@ -76,11 +77,11 @@ export class AuditService {
   }
 
   /** A change that failed before its transaction began (e.g. at the provider). */
-  recordFailedChange(actor: Actor, action: string, target: AuditTarget, error: unknown): Promise<void> {
+  recordFailedChange(actor: Actor, action: AuditAction, target: AuditTarget, error: unknown): Promise<void> {
     return this.recordFailure(auditActorOf(actor), action, { tenantId: tenantOf(actor.principal), ...target }, error);
   }
 
-  private async recordFailure(actor: AuditActor, action: string, target: AuditTarget, error: unknown): Promise<void> {
+  private async recordFailure(actor: AuditActor, action: AuditAction, target: AuditTarget, error: unknown): Promise<void> {
     try {
       await this.events.append({
         actor,
