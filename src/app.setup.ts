@@ -21,7 +21,7 @@ import { exceedsDepth } from './common/validation/json-depth';
 import { RejectUnsafeInputPipe } from './common/validation/reject-unsafe-input.pipe';
 import { RefuseUnparsableBody, UnparsableBody } from './common/validation/unparsable-body';
 import { ClientLimits } from './rate-limits/client-limits';
-import { USER_ID_MAX_LENGTH } from './end-users/user-id';
+import { USER_ID_MAX_LENGTH } from './common/validation/user-id';
 import { loggedPathOf, pathOf } from './common/logging/logged-path';
 
 /** A client's own X-Request-Id is logged (sanitised) next to ours, never used as ours. */

@@ -12,7 +12,7 @@ import { EndUserIssuersRepository } from './end-user-issuers.repository';
 import { endUserErrors } from './end-users.errors';
 import { algorithmsOfKey } from './issuer-key-algorithms';
 import { IssuerKeyLookup, JwksCacheService } from './jwks-cache.service';
-import { USER_ID } from './user-id';
+import { USER_ID } from '../common/validation/user-id';
 
 /** RFC 8725 asks verifiers to bound what they parse; an IdP token is a few hundred bytes to a few KB. */
 const MAX_TOKEN_LENGTH = 8192;

@@ -6,7 +6,7 @@ import { invalidField } from '../common/errors/validation-errors';
 import { ProviderSessionsRepository } from '../issuance/provider-sessions.repository';
 import { EndUserRevocationsRepository } from './end-user-revocations.repository';
 import { EndUserSessionsRepository } from './end-user-sessions.repository';
-import { USER_ID, USER_ID_MESSAGE } from './user-id';
+import { USER_ID, USER_ID_MESSAGE } from '../common/validation/user-id';
 import { UserRevocationResponse } from './user-revocation.response';
 
 /**

@@ -181,6 +181,34 @@ describe('API documentation', () => {
     }
   });
 
+  it('documents every user id the same way, in bodies and in queries: the one rule the API applies to them', () => {
+    const inBodies = Object.entries(document.components!.schemas!).flatMap(([name, schema]) => {
+      const userId = (schema as OpenAPIV3.SchemaObject).properties?.userId as OpenAPIV3.SchemaObject | undefined;
+      return userId && !name.endsWith('Response') ? [[name, userId] as const] : [];
+    });
+    const inQueries = operations.flatMap(([route, operation]) =>
+      (operation.parameters ?? [])
+        .map((parameter) => parameter as OpenAPIV3.ParameterObject)
+        .filter((parameter) => parameter.in === 'query' && parameter.name === 'userId')
+        .map((parameter) => [route, parameter.schema as OpenAPIV3.SchemaObject] as const),
+    );
+    expect(inBodies.length).toBeGreaterThanOrEqual(4);
+    expect(inQueries.length).toBeGreaterThanOrEqual(4);
+    for (const [where, schema] of [...inBodies, ...inQueries]) {
+      expect({ where, ...schema }).toMatchObject({ where, minLength: 1, maxLength: 200, pattern: '^\\P{Cc}{1,200}$' });
+    }
+    const requiredIn = (name: string) => (document.components!.schemas![name] as OpenAPIV3.SchemaObject).required ?? [];
+    expect(['CreateEndpointDto', 'CreateSessionDto', 'ServiceTokenDto'].filter((name) => requiredIn(name).includes('userId'))).toHaveLength(
+      3,
+    );
+    expect(requiredIn('IssueTokenDto')).not.toContain('userId');
+    const queryRequired = (route: string) =>
+      (operations.find(([name]) => name === route)![1].parameters as OpenAPIV3.ParameterObject[]).find(
+        (parameter) => parameter.name === 'userId',
+      )!.required;
+    expect(queryRequired('GET /v1/sessions')).toBeFalsy();
+  });
+
   it('gives the token route request and answer examples', () => {
     const issue = operations.find(([name]) => name === 'POST /v1/tokens')![1];
     const request = (issue.requestBody as OpenAPIV3.RequestBodyObject).content['application/json'].schema as OpenAPIV3.ReferenceObject;

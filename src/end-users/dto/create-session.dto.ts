@@ -1,7 +1,7 @@
-import { ArrayMinSize, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMinSize, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { CapabilityName } from '../../providers/capabilities';
 import { IsCapabilityList } from '../../provider-accounts/dto/capabilities';
-import { USER_ID_MESSAGE } from '../user-id';
+import { IsUserId } from '../../common/validation/user-id';
 
 export const DEFAULT_SESSION_SECONDS = 900;
 export const MAX_SESSION_SECONDS = 86_400;
@@ -12,9 +12,7 @@ export class CreateSessionDto {
    * Your own id for the user: the session can mint only for this user's endpoints.
    * @example "alice_42"
    */
-  @IsString()
-  @Length(1, 200)
-  @Matches(/^\P{Cc}{1,200}$/u, { message: USER_ID_MESSAGE }) // USER_ID, spelled out for the API docs
+  @IsUserId()
   userId: string;
 
   /** Narrower than the user's endpoints allow, if given (at least one). */

@@ -1,10 +1,8 @@
-import { IsOptional, IsString, Length } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import { IsUserId } from '../../common/validation/user-id';
 
 export class ListSessionsQueryDto extends PageQueryDto {
   /** Only this user's sessions. */
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @IsUserId({ optional: true })
   userId?: string;
 }

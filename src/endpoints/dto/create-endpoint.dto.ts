@@ -1,7 +1,7 @@
-import { IsBoolean, IsObject, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsBoolean, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { CapabilityName } from '../../providers/capabilities';
 import { IsCapabilityList } from '../../provider-accounts/dto/capabilities';
-import { USER_ID_MESSAGE } from '../../end-users/user-id';
+import { IsUserId } from '../../common/validation/user-id';
 
 /** Binds one of the tenant's users to a provider account. */
 export class CreateEndpointDto {
@@ -12,9 +12,7 @@ export class CreateEndpointDto {
    * The tenant's own id for the user (not shown to the provider unless used as the identity).
    * @example "alice_42"
    */
-  @IsString()
-  @Length(1, 200)
-  @Matches(/^\P{Cc}{1,200}$/u, { message: USER_ID_MESSAGE }) // USER_ID, spelled out for the API docs
+  @IsUserId()
   userId: string;
 
   /** The name the provider knows the user by; defaults to `userId`. Checked against the provider's rules. */

@@ -1,11 +1,10 @@
 import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import { IsUserId } from '../../common/validation/user-id';
 
 export class ListEndpointsQueryDto extends PageQueryDto {
   /** Your user's endpoints: what identity each has at its provider account. */
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @IsUserId({ optional: true })
   userId?: string;
 
   /**

@@ -1,9 +1,8 @@
-import { IsString, Length } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import { IsUserId } from '../../common/validation/user-id';
 
 export class UserEndpointsQueryDto extends PageQueryDto {
   /** The tenant's own id for the user. */
-  @IsString()
-  @Length(1, 200)
+  @IsUserId()
   userId: string;
 }

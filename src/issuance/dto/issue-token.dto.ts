@@ -1,8 +1,8 @@
-import { IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { USER_ID_MESSAGE } from '../../end-users/user-id';
+import { IsOptional, IsUUID } from 'class-validator';
 import { issuanceErrors } from '../issuance.errors';
 import type { TargetSelection } from '../issuance.service';
 import { TokenRequestDto } from './token-request.dto';
+import { IsUserId } from '../../common/validation/user-id';
 
 /**
  * The tenant route's request: name the endpoint by id, or by account and the tenant's user id, or the user alone
@@ -26,10 +26,7 @@ export class IssueTokenDto extends TokenRequestDto {
    * Your own id for the user, with `providerAccountId` or alone.
    * @example "alice_42"
    */
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  @Matches(/^\P{Cc}{1,200}$/u, { message: USER_ID_MESSAGE }) // USER_ID, spelled out for the API docs
+  @IsUserId({ optional: true })
   userId?: string;
 }
 

@@ -1,11 +1,10 @@
-import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { TimeWindowPageQueryDto } from '../../common/pagination/page-query.dto';
+import { IsUserId } from '../../common/validation/user-id';
 
 export class ListTokenIssuancesQueryDto extends TimeWindowPageQueryDto {
   /** The tenant's own user id, as stored on the endpoint. */
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @IsUserId({ optional: true })
   userId?: string;
 
   @IsOptional()
