@@ -1,12 +1,15 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { AppError } from '../../src/common/errors/app-error';
 import { hashApiKey } from '../../src/crypto/api-key-codec';
+import { IdentityTokenVerifierService } from '../../src/end-users/identity-token-verifier';
 import { providerKits } from '../../src/providers/provider-kits';
 import { createTenant } from '../factories/tenant.factory';
 import { claimsAt, clientIssue, configureEndUserAuth, setTenantSettings } from '../helpers/end-users';
 import { auditVerification, createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer, createTestApp, TestApp } from '../helpers/test-app';
 import { createSigningKey, SigningKey, signToken, startTestIdp, TestIdp } from '../helpers/test-idp';
+import { describeWith } from '../helpers/requirements';
 import { createTestDatabase, TestDatabase, withoutNotifications } from '../helpers/test-database';
 
 /**
@@ -357,5 +360,56 @@ describe('the audit chain check past its first page', () => {
     const chained = await ctx.t.prisma.auditEvent.count({ where: { chainId: tenant.id } });
     expect(chained).toBeGreaterThan(1000);
     expect(await auditVerification(ctx, tenant.id)).toEqual({ intact: true, chains: 1, rows: chained });
+  });
+});
+
+/** Two replicas in this process, on one database, one Redis and one clock. */
+describeWith(['redis'], 'a key set shared through Redis, at its expiry', () => {
+  let database: TestDatabase;
+  let ctx: IssuingContext;
+  let second: TestApp;
+  let idp: TestIdp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const env = { REDIS_URL: process.env.TEST_REDIS_URL! };
+    ctx = await createIssuingContext({ database, env });
+    second = await createTestApp({ database, clock: ctx.clock, env: { ...env, ENCRYPTION_KEYS: ctx.t.env.ENCRYPTION_KEYS } });
+    idp = await startTestIdp();
+    await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
+  });
+  afterAll(async () => {
+    await second?.close();
+    await ctx?.close();
+    await database?.drop();
+    await idp?.close();
+  });
+
+  it("serves another replica the stored set until the set's own expiry, and not at it: a removed key then stops working", async () => {
+    const removedKey = idp.keys[0];
+    const signedWithRemovedKey = () => idp.sign(claimsAt(ctx, idp.issuer, 'shared'), { key: removedKey });
+    // Each replica's verifier is asked itself: passport keeps one strategy per name in a process, so both apps' HTTP
+    // routes would authenticate end users with the verifier of whichever app registered last.
+    const verifiedBy = (app: TestApp, token: string) =>
+      app.app
+        .get(IdentityTokenVerifierService)
+        .verify(ctx.tenant.id, token)
+        .then(
+          (identity) => identity.userId,
+          (error: AppError) => error.code,
+        );
+    const before = idp.fetches();
+    expect(await verifiedBy(ctx.t, await signedWithRemovedKey())).toBe('shared');
+    const fetchedAt = ctx.clock.now().getTime();
+    expect(idp.fetches() - before).toBe(1);
+    await idp.rotate({ retire: true });
+
+    // The issuer's default jwksMaxAgeSeconds (60 s): the second replica takes the first one's set from Redis.
+    ctx.clock.set(new Date(fetchedAt + 59_999));
+    expect(await verifiedBy(second, await signedWithRemovedKey())).toBe('shared');
+    expect(idp.fetches() - before).toBe(1);
+    ctx.clock.set(new Date(fetchedAt + 60_000));
+    expect(await verifiedBy(second, await signedWithRemovedKey())).toBe('end_user_key_unknown');
+    expect(idp.fetches() - before).toBe(2);
   });
 });
