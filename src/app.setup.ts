@@ -9,18 +9,18 @@ import helmet from 'helmet';
 import secureJsonParse from 'secure-json-parse';
 import { setUpApiDocs } from './api-docs/api-docs';
 import { Principal, tenantOf } from './auth/principal';
-import { ClientOrigins } from './origins/client-origins.service';
+import { ClientOriginsService } from './origins/client-origins.service';
 import { errorBody } from './common/errors/app-error';
 import { commonErrors } from './common/errors/common.errors';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
-import { Drain } from './health/drain';
-import { TokenRouteRefusals } from './issuance/token-route-refusals';
+import { DrainService } from './health/drain';
+import { TokenRouteRefusalsObserver } from './issuance/token-route-refusals';
 import { nameServerSpans } from './tracing/spans';
 import { flattenValidationErrors, validationFailed } from './common/errors/validation-errors';
 import { exceedsDepth } from './common/validation/json-depth';
 import { RejectUnsafeInputPipe } from './common/validation/reject-unsafe-input.pipe';
-import { RefuseUnparsableBody, UnparsableBody } from './common/validation/unparsable-body';
-import { ClientLimits } from './rate-limits/client-limits';
+import { UnparsableBodyInterceptor, UnparsableBody } from './common/validation/unparsable-body';
+import { ClientLimitsService } from './rate-limits/client-limits';
 import { USER_ID_MAX_LENGTH } from './common/validation/user-id';
 import { loggedPathOf, pathOf } from './common/logging/logged-path';
 
@@ -72,8 +72,8 @@ export function createHttpAdapter(logger: Logger, options: HttpOptions = {}): Fa
   });
   fastify.addHook('onResponse', async (request, reply) => {
     // A probe polls every few seconds: its answer is news only when it is not a healthy one.
-    // A flooding client's refusals are counted and logged once (ClientLimits), not a line each.
-    if (ClientLimits.refused(request)) return;
+    // A flooding client's refusals are counted and logged once (ClientLimitsService), not a line each.
+    if (ClientLimitsService.refused(request)) return;
     const level = isHealthProbe(request) && reply.statusCode < 400 ? 'debug' : 'info';
     request.log[level](
       {
@@ -107,7 +107,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     if (exceedsDepth(parsed)) return done(null, new UnparsableBody(commonErrors.json_too_deep()));
     done(null, parsed);
   });
-  app.useGlobalInterceptors(new RefuseUnparsableBody());
+  app.useGlobalInterceptors(new UnparsableBodyInterceptor());
   app.useGlobalPipes(
     new RejectUnsafeInputPipe(),
     new ValidationPipe({
@@ -120,10 +120,10 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   );
   // Every part below needs a provider of AppModule: an app built without one fails here, at start-up, rather than
   // serving without its CORS, its per-client limits, its refusal records or its drain.
-  app.useGlobalFilters(new HttpExceptionFilter(app.get(TokenRouteRefusals)));
-  const clientLimits = app.get(ClientLimits);
-  const origins = app.get(ClientOrigins);
-  const drain = app.get(Drain);
+  app.useGlobalFilters(new HttpExceptionFilter(app.get(TokenRouteRefusalsObserver)));
+  const clientLimits = app.get(ClientLimitsService);
+  const origins = app.get(ClientOriginsService);
+  const drain = app.get(DrainService);
   // Callback hooks, not async ones: they run for every request, and most pass straight through.
   app
     .getHttpAdapter()

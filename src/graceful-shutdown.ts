@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
-import { Drain } from './health/drain';
+import { DrainService } from './health/drain';
 import { tracingState } from './tracing/spans';
 
 /**
@@ -9,7 +9,7 @@ import { tracingState } from './tracing/spans';
  * refusals written, pools closed). Nest's own shutdown hooks close the modules first, under the requests' feet.
  */
 export async function drain(app: NestFastifyApplication): Promise<void> {
-  app.get(Drain).begin();
+  app.get(DrainService).begin();
   await app.getHttpAdapter().getInstance().close();
   await app.close();
 }

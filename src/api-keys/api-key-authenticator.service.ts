@@ -3,7 +3,7 @@ import { authErrors } from '../auth/auth.errors';
 import { Principal } from '../auth/principal';
 import { Clock } from '../common/clock/clock';
 import { hashApiKey, parseApiKey } from '../crypto/api-key-codec';
-import { TenantCache, TenantCaches } from '../database/tenant-cache';
+import { TenantCache, TenantCachesService } from '../database/tenant-cache';
 import { ApiKeysRepository, AuthenticationRow } from './api-keys.repository';
 
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -14,14 +14,14 @@ const KEYS_KEPT = 10_000;
  * tenant suspension reaches this replica's next request, and every other replica's as soon as it hears of it.
  */
 @Injectable()
-export class ApiKeyAuthenticator {
-  private readonly logger = new Logger(ApiKeyAuthenticator.name);
+export class ApiKeyAuthenticatorService {
+  private readonly logger = new Logger(ApiKeyAuthenticatorService.name);
   private readonly cache: TenantCache<AuthenticationRow>;
 
   constructor(
     private readonly keys: ApiKeysRepository,
     private readonly clock: Clock,
-    caches: TenantCaches,
+    caches: TenantCachesService,
   ) {
     this.cache = caches.create('api_keys', KEYS_KEPT);
   }

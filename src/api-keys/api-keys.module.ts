@@ -5,14 +5,14 @@ import { AdminBootstrapService } from './admin-bootstrap.service';
 import { AdminKeysController } from './admin-keys.controller';
 import { AdminServiceKeysController } from './admin-service-keys.controller';
 import { AdminTenantKeysController } from './admin-tenant-keys.controller';
-import { ApiKeyAuthenticator } from './api-key-authenticator.service';
+import { ApiKeyAuthenticatorService } from './api-key-authenticator.service';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 
 @Module({
   imports: [AuditModule, TenantsModule],
   controllers: [AdminTenantKeysController, AdminServiceKeysController, AdminKeysController],
-  providers: [ApiKeysRepository, ApiKeysService, ApiKeyAuthenticator, AdminBootstrapService],
-  exports: [ApiKeyAuthenticator, AdminBootstrapService],
+  providers: [ApiKeysRepository, ApiKeysService, ApiKeyAuthenticatorService, AdminBootstrapService],
+  exports: [ApiKeyAuthenticatorService, AdminBootstrapService],
 })
 export class ApiKeysModule {}

@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../auth/decorators/access.decorator';
-import { ChainAnchor } from './chain-anchor';
-import { ChainVerifier } from './chain-verifier';
+import { ChainAnchorService } from './chain-anchor';
+import { ChainVerifierService } from './chain-verifier';
 import { ChainHeadsResponse, ChainVerification } from './chain.responses';
 import { VerifyChainsQueryDto } from './verify-chains-query.dto';
 
@@ -13,8 +13,8 @@ import { VerifyChainsQueryDto } from './verify-chains-query.dto';
 @Controller({ path: 'admin/audit', version: '1' })
 export class AdminAuditChainController {
   constructor(
-    private readonly verifier: ChainVerifier,
-    private readonly anchor: ChainAnchor,
+    private readonly verifier: ChainVerifierService,
+    private readonly anchor: ChainAnchorService,
   ) {}
 
   /** Walks the hash chains of both logs (every tenant's, or one) and names the first broken link. */

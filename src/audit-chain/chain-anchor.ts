@@ -11,8 +11,8 @@ const ANCHOR_EVERY_MS = 60_000;
  * once (the UPDATE that marks it anchored decides who logs it).
  */
 @Injectable()
-export class ChainAnchor implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('ChainAnchor');
+export class ChainAnchorService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(ChainAnchorService.name);
   private timer?: NodeJS.Timeout;
 
   constructor(@Inject(DATABASE_CONNECTION) private readonly db: DatabaseConnection) {}

@@ -5,7 +5,7 @@ import { AUDIT_EVENT_CONTENT_COLUMNS } from '../audit/audit-events.repository';
 import { DatabaseConnection, SqlRunner } from '../database/database-connection';
 import { TOKEN_LOG_CONTENT_COLUMNS } from '../token-log/token-issuance-log';
 import { linkHash } from './chain-encoding';
-import { ChainVerifier } from './chain-verifier';
+import { ChainVerifierService } from './chain-verifier';
 
 /**
  * docs/operations.md's formula for outside verifiers, written again here without the code under test: SHA-256 (hex) of
@@ -114,7 +114,7 @@ function fixtureDatabase(fixture: Fixture): DatabaseConnection {
 describe('rows written by earlier code (fixture)', () => {
   it('verifies intact', async () => {
     const fixture = loadFixture();
-    const result = await new ChainVerifier(fixtureDatabase(fixture)).verify(CHAIN);
+    const result = await new ChainVerifierService(fixtureDatabase(fixture)).verify(CHAIN);
     expect(result).toEqual({ intact: true, chains: 2, rows: fixture.token_issuances.length + fixture.audit_events.length });
   });
 
@@ -135,7 +135,7 @@ describe('rows written by earlier code (fixture)', () => {
   it('still catches an edited row in it (the fixture database feeds the real check)', async () => {
     const fixture = loadFixture();
     (fixture.token_issuances[1].grants as Record<string, unknown>).outgoing = true;
-    const result = await new ChainVerifier(fixtureDatabase(fixture)).verify(CHAIN);
+    const result = await new ChainVerifierService(fixtureDatabase(fixture)).verify(CHAIN);
     expect(result).toMatchObject({ intact: false, broken: { log: 'token_issuances', seq: '2', problem: 'row_altered' } });
   });
 });

@@ -25,7 +25,7 @@ interface Head {
  * catches an edited row, a removed one, a reordered pair, one put in between, and a cut-off tail.
  */
 @Injectable()
-export class ChainVerifier {
+export class ChainVerifierService {
   constructor(@Inject(DATABASE_CONNECTION) private readonly db: DatabaseConnection) {}
 
   /** On one consistent snapshot: rows committed while it runs are neither half seen nor taken for tampering. */

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Actor, tenantOf } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
 import { Clock } from '../common/clock/clock';
-import { ChangeFeed } from '../database/change-feed';
+import { ChangeFeedService } from '../database/change-feed';
 import { PrismaService, TransactionClient } from '../database/prisma.service';
 import { AuditAction } from './audit-action';
 import { AuditActor, auditActorOf, AuditTarget } from './audit-event';
@@ -24,7 +24,7 @@ export class AuditService {
     private readonly prisma: PrismaService,
     private readonly events: AuditEventsRepository,
     private readonly clock: Clock,
-    private readonly changes: ChangeFeed,
+    private readonly changes: ChangeFeedService,
   ) {}
 
   /**

@@ -12,7 +12,7 @@ import { IssuanceService } from '../issuance/issuance.service';
 import { IssuedTokenResponse } from '../issuance/issued-token.response';
 import { ISSUE_ERRORS, REFRESH_ERRORS } from '../issuance/token-route-errors';
 import { TokenRoute } from '../issuance/token-route-refusals';
-import { ClientOrigins } from '../origins/client-origins.service';
+import { ClientOriginsService } from '../origins/client-origins.service';
 
 /** What an end user's credential can be refused for, on top of the token routes' own refusals. */
 const END_USER_ERRORS: ErrorCode[] = [
@@ -47,7 +47,7 @@ const END_USER_ERRORS: ErrorCode[] = [
 export class ClientTokensController {
   constructor(
     private readonly issuance: IssuanceService,
-    private readonly origins: ClientOrigins,
+    private readonly origins: ClientOriginsService,
   ) {}
 
   /** Mints a token for the signed-in user's own endpoint (the named account's or provider's, or their only one). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RefusalTally } from '../token-log/refusal-tally';
+import { RefusalTallyService } from '../token-log/refusal-tally';
 import { refusalOutcome } from '../token-log/token-issuance-log';
 import { AppError } from '../common/errors/app-error';
 import { isUuid } from '../common/ids';
@@ -7,7 +7,7 @@ import { IssuanceService } from '../issuance/issuance.service';
 import { IssuanceTarget, IssuanceTargetsRepository } from '../issuance/issuance-targets.repository';
 import { IssuedTokenResponse } from '../issuance/issued-token.response';
 import { clientAddressKey } from '../rate-limits/client-address';
-import { RateLimits } from '../rate-limits/rate-limits';
+import { RateLimitsService } from '../rate-limits/rate-limits';
 import { originsErrors } from '../origins/origins.errors';
 import { signalwireErrors } from '../providers/signalwire/signalwire.errors';
 
@@ -27,15 +27,15 @@ export interface EmbedCaller {
  * Click-to-call widgets on a tenant's public pages get a guest SAT here, without any key: the c2c token stays
  * server-side, the page's Origin must be one the tenant allows, and visitors are rate limited. Past those checks the
  * token is minted by the issuing pipeline like any other (policy, audit row); refusals before them are counted per
- * minute (RefusalTally), so anonymous callers cannot grow the token log without bound.
+ * minute (RefusalTallyService), so anonymous callers cannot grow the token log without bound.
  */
 @Injectable()
 export class SignalwireEmbedsService {
   constructor(
     private readonly targets: IssuanceTargetsRepository,
     private readonly issuance: IssuanceService,
-    private readonly limits: RateLimits,
-    private readonly tally: RefusalTally,
+    private readonly limits: RateLimitsService,
+    private readonly tally: RefusalTallyService,
   ) {}
 
   /** The origin, if the account's tenant allows it (for CORS preflight). */

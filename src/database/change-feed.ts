@@ -14,8 +14,8 @@ type ChangeListener = (tenantId: string | undefined) => void;
  * at once after the commit, so its next request sees the change.
  */
 @Injectable()
-export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger(ChangeFeed.name);
+export class ChangeFeedService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(ChangeFeedService.name);
   private readonly listeners = new Set<ChangeListener>();
   private listening = false;
   private stopListening?: () => Promise<void>;

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Global, Logger, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { ChangeFeed } from './change-feed';
+import { ChangeFeedService } from './change-feed';
 import { DATABASE_CONNECTION, DatabaseConnection, openDatabase } from './database-connection';
 import { migrateDatabase, warnIfServiceOwnsTheLogs } from './migrate-database';
 import { PrismaService } from './prisma.service';
-import { TenantCaches } from './tenant-cache';
+import { TenantCachesService } from './tenant-cache';
 
 @Global()
 @Module({
@@ -42,9 +42,9 @@ import { TenantCaches } from './tenant-cache';
       inject: [DATABASE_CONNECTION],
       useFactory: (connection: DatabaseConnection) => new PrismaService(connection),
     },
-    ChangeFeed,
-    TenantCaches,
+    ChangeFeedService,
+    TenantCachesService,
   ],
-  exports: [PrismaService, DATABASE_CONNECTION, ChangeFeed, TenantCaches],
+  exports: [PrismaService, DATABASE_CONNECTION, ChangeFeedService, TenantCachesService],
 })
 export class DatabaseModule {}

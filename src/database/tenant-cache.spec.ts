@@ -1,5 +1,5 @@
 import { FakeClock } from '../../test/helpers/fake-clock';
-import { ChangeFeed } from './change-feed';
+import { ChangeFeedService } from './change-feed';
 import { DatabaseConnection } from './database-connection';
 import { TenantCache } from './tenant-cache';
 
@@ -9,14 +9,14 @@ interface Row {
 }
 
 /** A feed that is listening (so caches keep values) on a connection that hears nothing: changes come from `changed`. */
-async function listeningFeed(): Promise<ChangeFeed> {
+async function listeningFeed(): Promise<ChangeFeedService> {
   const connection = {
     listen: async (_channel: string, handlers: { onListening(): void }) => {
       handlers.onListening();
       return async () => undefined;
     },
   } as unknown as DatabaseConnection;
-  const feed = new ChangeFeed(connection);
+  const feed = new ChangeFeedService(connection);
   await feed.onModuleInit();
   return feed;
 }

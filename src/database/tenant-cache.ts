@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { Clock } from '../common/clock/clock';
 import { AppConfig } from '../config/app-config';
-import { Metrics } from '../metrics/metrics';
-import { ChangeFeed } from './change-feed';
+import { MetricsService } from '../metrics/metrics';
+import { ChangeFeedService } from './change-feed';
 
 interface Entry<V> {
   value: V;
@@ -14,7 +14,7 @@ interface Entry<V> {
 
 /**
  * Rows the token hot path reads on every request (keys, tenants, issuance targets), kept in memory for at most
- * `CACHE_TTL_SECONDS` and dropped as soon as their tenant's data changes on any replica (see ChangeFeed). A value
+ * `CACHE_TTL_SECONDS` and dropped as soon as their tenant's data changes on any replica (see ChangeFeedService). A value
  * loaded while a change happened is not kept: it may predate the change.
  */
 export class TenantCache<V> {
@@ -25,7 +25,7 @@ export class TenantCache<V> {
     max: number,
     private readonly ttlMs: number,
     private readonly clock: Clock,
-    private readonly feed: ChangeFeed,
+    private readonly feed: ChangeFeedService,
     private readonly counted: (result: 'hit' | 'miss') => void = () => undefined,
   ) {
     // lru-cache's own clock only purges what has expired (decrypted secrets included); freshness is decided by ours.
@@ -84,12 +84,12 @@ export class TenantCache<V> {
 
 /** Makes the hot path's caches, each bounded and tied to the change feed. */
 @Injectable()
-export class TenantCaches {
+export class TenantCachesService {
   constructor(
     private readonly config: AppConfig,
     private readonly clock: Clock,
-    private readonly feed: ChangeFeed,
-    private readonly metrics: Metrics,
+    private readonly feed: ChangeFeedService,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** `name` labels its hits and misses in the metrics. */

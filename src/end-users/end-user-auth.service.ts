@@ -8,7 +8,7 @@ import { sealRowSecret } from '../crypto/row-secrets';
 import { SecretBox } from '../crypto/secret-box';
 import { Db } from '../database/prisma.service';
 import { EndUserIssuer, EndUserJwksStatus } from '../generated/prisma/client';
-import { OutboundPolicy } from '../outbound/outbound-policy';
+import { OutboundPolicyService } from '../outbound/outbound-policy';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { EndUserAuthDto } from './dto/end-user-auth.dto';
 import { ASYMMETRIC_ALGORITHMS, IssuerDto, SHARED_SECRET_ALGORITHMS } from './dto/issuer.dto';
@@ -29,7 +29,7 @@ export class EndUserAuthService {
   constructor(
     private readonly issuers: EndUserIssuersRepository,
     private readonly tenants: TenantsRepository,
-    private readonly outbound: OutboundPolicy,
+    private readonly outbound: OutboundPolicyService,
     private readonly secretBox: SecretBox,
     private readonly audit: AuditService,
     private readonly jwksStatus: EndUserJwksStatusRepository,

@@ -4,11 +4,11 @@ import { EndUserPrincipal } from '../auth/principal';
 import { AppError, ErrorSubject } from '../common/errors/app-error';
 import { Clock } from '../common/clock/clock';
 import { hashApiKey, isSessionCredential } from '../crypto/api-key-codec';
-import { TenantsBySlug } from '../tenants/tenants-by-slug';
+import { TenantsBySlugService } from '../tenants/tenants-by-slug';
 import { EndUserRevocationsRepository } from './end-user-revocations.repository';
 import { EndUserSessionsRepository } from './end-user-sessions.repository';
 import { endUserErrors } from './end-users.errors';
-import { IdentityTokenVerifier } from './identity-token-verifier';
+import { IdentityTokenVerifierService } from './identity-token-verifier';
 
 /**
  * Turns an end user's credential, presented on a tenant's browser route, into a principal: a JWT from one of the
@@ -17,12 +17,12 @@ import { IdentityTokenVerifier } from './identity-token-verifier';
  * next request on, on every replica.
  */
 @Injectable()
-export class EndUserAuthenticator {
+export class EndUserAuthenticatorService {
   constructor(
-    private readonly tenants: TenantsBySlug,
+    private readonly tenants: TenantsBySlugService,
     private readonly sessions: EndUserSessionsRepository,
     private readonly revocations: EndUserRevocationsRepository,
-    private readonly verifier: IdentityTokenVerifier,
+    private readonly verifier: IdentityTokenVerifierService,
     private readonly clock: Clock,
   ) {}
 

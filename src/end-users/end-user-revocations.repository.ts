@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE_CONNECTION, DatabaseConnection } from '../database/database-connection';
 import { HOT_PATH } from '../database/hot-path-statements';
 import { Db } from '../database/prisma.service';
-import { TenantCache, TenantCaches } from '../database/tenant-cache';
+import { TenantCache, TenantCachesService } from '../database/tenant-cache';
 
 /**
  * When each revoked user was revoked: their IdP tokens issued before then are refused. Tenant first. Read by every
@@ -15,7 +15,7 @@ export class EndUserRevocationsRepository {
 
   constructor(
     @Inject(DATABASE_CONNECTION) private readonly db: DatabaseConnection,
-    caches: TenantCaches,
+    caches: TenantCachesService,
   ) {
     this.cache = caches.create('end_user_revocations', 100_000);
   }

@@ -3,7 +3,7 @@ import { afterCursor, CursorPosition } from '../common/pagination/cursor';
 import { DATABASE_CONNECTION, DatabaseConnection } from '../database/database-connection';
 import { HOT_PATH } from '../database/hot-path-statements';
 import { Db, PrismaService } from '../database/prisma.service';
-import { TenantCache, TenantCaches } from '../database/tenant-cache';
+import { TenantCache, TenantCachesService } from '../database/tenant-cache';
 import { Capability } from '../generated/prisma/client';
 
 export interface SessionAuthenticationRow {
@@ -41,7 +41,7 @@ export class EndUserSessionsRepository {
   constructor(
     private readonly prisma: PrismaService,
     @Inject(DATABASE_CONNECTION) private readonly db: DatabaseConnection,
-    caches: TenantCaches,
+    caches: TenantCachesService,
   ) {
     this.authentications = caches.create('end_user_sessions', 100_000);
   }

@@ -5,12 +5,12 @@ import { ProviderAccountsModule } from '../provider-accounts/provider-accounts.m
 import { TenantsModule } from '../tenants/tenants.module';
 import { EndUserAuthController } from './end-user-auth.controller';
 import { EndUserAuthService } from './end-user-auth.service';
-import { EndUserAuthenticator } from './end-user-authenticator.service';
+import { EndUserAuthenticatorService } from './end-user-authenticator.service';
 import { EndUserIssuersRepository } from './end-user-issuers.repository';
 import { EndUserJwksStatusRepository } from './end-user-jwks-status.repository';
 import { EndUserRevocationsRepository } from './end-user-revocations.repository';
 import { EndUserSessionsRepository } from './end-user-sessions.repository';
-import { IdentityTokenVerifier } from './identity-token-verifier';
+import { IdentityTokenVerifierService } from './identity-token-verifier';
 import { JwksCacheService } from './jwks-cache.service';
 import { SessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
@@ -23,8 +23,8 @@ import { UsersController } from './users.controller';
   controllers: [EndUserAuthController, SessionsController, UsersController],
   providers: [
     EndUserAuthService,
-    EndUserAuthenticator,
-    IdentityTokenVerifier,
+    EndUserAuthenticatorService,
+    IdentityTokenVerifierService,
     JwksCacheService,
     SessionsService,
     UserRevocationService,
@@ -33,6 +33,6 @@ import { UsersController } from './users.controller';
     EndUserRevocationsRepository,
     EndUserJwksStatusRepository,
   ],
-  exports: [EndUserAuthenticator, UserRevocationService, EndUserIssuersRepository],
+  exports: [EndUserAuthenticatorService, UserRevocationService, EndUserIssuersRepository],
 })
 export class EndUsersModule {}

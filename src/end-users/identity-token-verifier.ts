@@ -6,7 +6,7 @@ import { AppError } from '../common/errors/app-error';
 import { Clock } from '../common/clock/clock';
 import { openRowSecret } from '../crypto/row-secrets';
 import { DecryptionError, SecretBox } from '../crypto/secret-box';
-import { TenantCache, TenantCaches } from '../database/tenant-cache';
+import { TenantCache, TenantCachesService } from '../database/tenant-cache';
 import { EndUserIssuer } from '../generated/prisma/client';
 import { EndUserIssuersRepository } from './end-user-issuers.repository';
 import { endUserErrors } from './end-users.errors';
@@ -46,7 +46,7 @@ interface Verified {
  * key set that verified it is due to be fetched again, whichever comes first).
  */
 @Injectable()
-export class IdentityTokenVerifier {
+export class IdentityTokenVerifierService {
   /** Per issuer row, with the row's last change: a reconfigured issuer gets fresh keys in place of the old. */
   private readonly keys = new LRUCache<string, { version: number; key: IssuerKeyLookup | KeyObject }>({ max: MAX_KEY_SETS });
   /** Each tenant's issuers, all of them (at most five): an unknown `iss` is refused without a query. */
@@ -58,7 +58,7 @@ export class IdentityTokenVerifier {
     private readonly secretBox: SecretBox,
     private readonly jwks: JwksCacheService,
     private readonly clock: Clock,
-    caches: TenantCaches,
+    caches: TenantCachesService,
   ) {
     this.tenantIssuers = caches.create('end_user_issuers', 10_000);
     this.verdicts = caches.create('end_user_token_verdicts', 100_000);

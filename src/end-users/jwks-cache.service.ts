@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { createLocalJWKSet, errors, JSONWebKeySet, JWTVerifyGetKey } from 'jose';
 import { Clock } from '../common/clock/clock';
 import { EndUserIssuer } from '../generated/prisma/client';
-import { Metrics } from '../metrics/metrics';
-import { OutboundPolicy } from '../outbound/outbound-policy';
-import { SharedFlights, SharedFlightUnavailable, SharedValue } from '../redis/shared-flights';
+import { MetricsService } from '../metrics/metrics';
+import { OutboundPolicyService } from '../outbound/outbound-policy';
+import { SharedFlightsService, SharedFlightUnavailable, SharedValue } from '../redis/shared-flights';
 import { EndUserJwksStatusRepository } from './end-user-jwks-status.repository';
 import { endUserErrors } from './end-users.errors';
 import { fetchJwks, JwksFetchError, usableKeyIds, usableKeys } from './jwks-fetch';
@@ -57,11 +57,11 @@ export class JwksCacheService {
   private readonly logger = new Logger(JwksCacheService.name);
 
   constructor(
-    private readonly outbound: OutboundPolicy,
+    private readonly outbound: OutboundPolicyService,
     private readonly clock: Clock,
-    private readonly sharedFlights: SharedFlights,
+    private readonly sharedFlights: SharedFlightsService,
     private readonly status: EndUserJwksStatusRepository,
-    private readonly metrics: Metrics,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** The key lookup for one version of an issuer's row; a changed row gets a new one, with nothing carried over. */

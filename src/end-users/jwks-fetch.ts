@@ -1,7 +1,7 @@
 import { JSONWebKeySet, JWK } from 'jose';
 import { request } from 'undici';
 import { ForbiddenAddressError } from '../outbound/guarded-dispatcher';
-import { OutboundPolicy } from '../outbound/outbound-policy';
+import { OutboundPolicyService } from '../outbound/outbound-policy';
 import { BodyTooLargeError, readCapped } from '../outbound/read-capped';
 import { algorithmsOfJwk } from './issuer-key-algorithms';
 
@@ -67,7 +67,7 @@ export interface FetchedJwks {
  * never following redirects (undici's request does not), with the body cut at 64 KB. Every failure is a
  * JwksFetchError naming its cause.
  */
-export async function fetchJwks(outbound: OutboundPolicy, url: string, signal: AbortSignal): Promise<FetchedJwks> {
+export async function fetchJwks(outbound: OutboundPolicyService, url: string, signal: AbortSignal): Promise<FetchedJwks> {
   const refused = outbound.jwksRequestProblem(new URL(url));
   if (refused) throw new JwksFetchError(refused);
   let body: Buffer;

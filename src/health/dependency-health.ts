@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { PrismaService } from '../database/prisma.service';
-import { Metrics } from '../metrics/metrics';
+import { MetricsService } from '../metrics/metrics';
 import { REDIS_CLIENT, redisAnswers } from '../redis/redis-client';
 
 /** A probe that has not answered in this long counts as down: a readiness probe must answer quickly itself. */
@@ -15,11 +15,11 @@ export interface DependencyStates {
 
 /** Whether the database and Redis answer, for readiness and for the `callpass_dependency_up` metric. */
 @Injectable()
-export class DependencyHealth implements OnModuleInit {
+export class DependencyHealthService implements OnModuleInit {
   constructor(
     private readonly prisma: PrismaService,
     @Inject(REDIS_CLIENT) private readonly redis: Redis | undefined,
-    private readonly metrics: Metrics,
+    private readonly metrics: MetricsService,
   ) {}
 
   onModuleInit(): void {

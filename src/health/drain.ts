@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 /** Whether this process is shutting down: from then on readiness fails, so load balancers send nothing new. */
 @Injectable()
-export class Drain {
+export class DrainService {
   private started = false;
 
   get draining(): boolean {

@@ -2,8 +2,8 @@ import { Controller, Get, HttpCode, HttpStatus, Res, VERSION_NEUTRAL } from '@ne
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators/access.decorator';
-import { DependencyHealth } from './dependency-health';
-import { Drain } from './drain';
+import { DependencyHealthService } from './dependency-health';
+import { DrainService } from './drain';
 import { LiveResponse, ReadyResponse } from './health.responses';
 
 @ApiTags('health')
@@ -11,8 +11,8 @@ import { LiveResponse, ReadyResponse } from './health.responses';
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
   constructor(
-    private readonly dependencies: DependencyHealth,
-    private readonly drain: Drain,
+    private readonly dependencies: DependencyHealthService,
+    private readonly drain: DrainService,
   ) {}
 
   /** The process is up. */

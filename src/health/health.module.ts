@@ -1,8 +1,8 @@
 import { Global, Module } from '@nestjs/common';
-import { DependencyHealth } from './dependency-health';
-import { Drain } from './drain';
+import { DependencyHealthService } from './dependency-health';
+import { DrainService } from './drain';
 import { HealthController } from './health.controller';
 
 @Global()
-@Module({ controllers: [HealthController], providers: [DependencyHealth, Drain], exports: [Drain] })
+@Module({ controllers: [HealthController], providers: [DependencyHealthService, DrainService], exports: [DrainService] })
 export class HealthModule {}

@@ -22,7 +22,7 @@ export interface EnrollmentChoice {
  * loser of the race finds the winner's endpoint.
  */
 @Injectable()
-export class EndpointEnrollment {
+export class EndpointEnrollmentService {
   private readonly inFlight = new Map<string, Promise<IssuanceTarget | undefined>>();
 
   constructor(

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE_CONNECTION, DatabaseConnection } from '../database/database-connection';
 import { HOT_PATH, HotPathStatement } from '../database/hot-path-statements';
-import { TenantCache, TenantCaches } from '../database/tenant-cache';
+import { TenantCache, TenantCachesService } from '../database/tenant-cache';
 import { Capability, Endpoint, Prisma, ProviderAccount, ProviderAccountStatus, TenantStatus } from '../generated/prisma/client';
 import { AccountPolicyDto } from '../provider-accounts/dto/account-policy.dto';
 import { TenantSettingsDto } from '../tenants/dto/tenant-settings.dto';
@@ -52,7 +52,7 @@ export class IssuanceTargetsRepository {
 
   constructor(
     @Inject(DATABASE_CONNECTION) private readonly db: DatabaseConnection,
-    caches: TenantCaches,
+    caches: TenantCachesService,
   ) {
     this.cache = caches.create('issuance_targets', TARGETS_KEPT);
   }

@@ -6,12 +6,12 @@ import { EndpointsModule } from '../endpoints/endpoints.module';
 import { ProviderAccountsModule } from '../provider-accounts/provider-accounts.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { TenantsModule } from '../tenants/tenants.module';
-import { EndpointEnrollment } from './endpoint-enrollment';
+import { EndpointEnrollmentService } from './endpoint-enrollment';
 import { IssuanceTargetsRepository } from './issuance-targets.repository';
 import { IssuanceService } from './issuance.service';
 import { ProviderSessionsRepository } from './provider-sessions.repository';
-import { TokenRecorder } from './token-recorder';
-import { TokenRouteRefusals } from './token-route-refusals';
+import { TokenRecorderService } from './token-recorder';
+import { TokenRouteRefusalsObserver } from './token-route-refusals';
 import { TokensController } from './tokens.controller';
 
 @Module({
@@ -20,10 +20,10 @@ import { TokensController } from './tokens.controller';
   providers: [
     IssuanceService,
     IssuanceTargetsRepository,
-    TokenRecorder,
-    EndpointEnrollment,
+    TokenRecorderService,
+    EndpointEnrollmentService,
     ProviderSessionsRepository,
-    TokenRouteRefusals,
+    TokenRouteRefusalsObserver,
   ],
   exports: [IssuanceService, IssuanceTargetsRepository, ProviderSessionsRepository],
 })

@@ -11,13 +11,13 @@ import { ProviderAdapter, TokenKind } from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { inSpan } from '../tracing/spans';
 import { TokenRequestDto } from './dto/token-request.dto';
-import { EndpointEnrollment } from './endpoint-enrollment';
+import { EndpointEnrollmentService } from './endpoint-enrollment';
 import { callerOf, IssuanceCaller } from './issuance-caller';
 import { IssuanceTarget, IssuanceTargetsRepository } from './issuance-targets.repository';
 import { issuanceErrors } from './issuance.errors';
 import { IssuedTokenResponse } from './issued-token.response';
 import { ProviderSessionsRepository } from './provider-sessions.repository';
-import { IssuanceRecord, TokenRecorder } from './token-recorder';
+import { IssuanceRecord, TokenRecorderService } from './token-recorder';
 import {
   checkAccountBinding,
   checkEndUserOptions,
@@ -67,12 +67,12 @@ export type TargetSelection =
 export class IssuanceService {
   constructor(
     private readonly targets: IssuanceTargetsRepository,
-    private readonly enrollment: EndpointEnrollment,
+    private readonly enrollment: EndpointEnrollmentService,
     private readonly accounts: ProviderAccountsService,
     private readonly sessions: ProviderSessionsRepository,
     private readonly registry: ProviderRegistry,
     private readonly secretBox: SecretBox,
-    private readonly recorder: TokenRecorder,
+    private readonly recorder: TokenRecorderService,
   ) {}
 
   /** A token for one of the tenant's users, asked for by `actor` (the tenant's backend, the user, or a service). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { tokenLogErrors } from '../token-log/token-log.errors';
-import { refusalOutcome, TokenIssuanceLog, TokenIssuanceRecord } from '../token-log/token-issuance-log';
+import { refusalOutcome, TokenIssuanceLogService, TokenIssuanceRecord } from '../token-log/token-issuance-log';
 import { AppError } from '../common/errors/app-error';
 import { Clock } from '../common/clock/clock';
 import { uuidv7 } from '../common/ids';
@@ -15,7 +15,7 @@ import { issuanceErrors } from './issuance.errors';
 import { IssuedTokenResponse } from './issued-token.response';
 import { ProviderSessionsRepository } from './provider-sessions.repository';
 import { refreshAfter } from './token-policy';
-import { Metrics } from '../metrics/metrics';
+import { MetricsService } from '../metrics/metrics';
 import { inSpan } from '../tracing/spans';
 
 /** A token-log row being built by one issuance; every row the pipeline writes belongs to a tenant. */
@@ -30,13 +30,13 @@ export type SessionChange = { create: { endpointId: string } } | { rotate: { ses
  * a refusal (4xx) or failure (5xx) is written before the error goes back.
  */
 @Injectable()
-export class TokenRecorder {
+export class TokenRecorderService {
   constructor(
-    private readonly log: TokenIssuanceLog,
+    private readonly log: TokenIssuanceLogService,
     private readonly sessions: ProviderSessionsRepository,
     private readonly secretBox: SecretBox,
     private readonly clock: Clock,
-    private readonly metrics: Metrics,
+    private readonly metrics: MetricsService,
     private readonly registry: ProviderRegistry,
   ) {}
 
@@ -86,7 +86,7 @@ export class TokenRecorder {
     const provider = record.provider ?? 'none';
     const kind = !record.tokenKind ? 'none' : this.registry.hasTokenKind(provider, record.tokenKind) ? record.tokenKind : 'unsupported';
     this.metrics.tokens.inc({ provider, kind, outcome, code });
-    this.metrics.issuanceSeconds.observe({ provider, outcome }, Metrics.since(startedAt));
+    this.metrics.issuanceSeconds.observe({ provider, outcome }, MetricsService.since(startedAt));
   }
 
   /** Writes the issued row (with any kept refresh credential, in the same commit), and only then hands the token out. */

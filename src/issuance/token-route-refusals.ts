@@ -2,16 +2,16 @@ import { applyDecorators, Injectable } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiErrors } from '../api-docs/api-errors.decorator';
 import type { FastifyRequest } from 'fastify';
-import { ApiKeyAuthenticator } from '../api-keys/api-key-authenticator.service';
-import { RefusalTally } from '../token-log/refusal-tally';
-import { refusalOutcome, TokenIssuanceLog } from '../token-log/token-issuance-log';
+import { ApiKeyAuthenticatorService } from '../api-keys/api-key-authenticator.service';
+import { RefusalTallyService } from '../token-log/refusal-tally';
+import { refusalOutcome, TokenIssuanceLogService } from '../token-log/token-issuance-log';
 import { auditIdentityOf, Principal, tenantOf } from '../auth/principal';
 import { bearerCredential } from '../auth/strategies/bearer-credential';
 import { AppError, ErrorSubject } from '../common/errors/app-error';
 import { ErrorObserver } from '../common/errors/http-exception.filter';
 import { Clock } from '../common/clock/clock';
 import { uuidv7 } from '../common/ids';
-import { Metrics } from '../metrics/metrics';
+import { MetricsService } from '../metrics/metrics';
 import { requestClientKey } from '../rate-limits/client-address';
 
 /** Marks a route that mints: its every refusal belongs in the token log, its rate limit's 429s included. */
@@ -21,18 +21,18 @@ export const TokenRoute = () => applyDecorators(RouteConfig({ tokenRoute: true }
  * On the token routes, every refusal is in the token log, including those decided before the pipeline runs
  * (an unparsable body, validation, authentication, authorization, rate limits). A request authenticated as one of
  * the tenant's own (its key, or one of its users) gets its row; any other caller, and any caller over a rate limit,
- * is counted (RefusalTally), so that no one can make the log grow without bound. A body refused before the guards
+ * is counted (RefusalTallyService), so that no one can make the log grow without bound. A body refused before the guards
  * ran (one over the size limit; an unparsable one waits for them, see UnparsableBody) has its key checked here, to
  * tell the two apart. Refusals the pipeline recorded itself are not recorded twice.
  */
 @Injectable()
-export class TokenRouteRefusals extends ErrorObserver {
+export class TokenRouteRefusalsObserver extends ErrorObserver {
   constructor(
-    private readonly log: TokenIssuanceLog,
-    private readonly tally: RefusalTally,
-    private readonly authenticator: ApiKeyAuthenticator,
+    private readonly log: TokenIssuanceLogService,
+    private readonly tally: RefusalTallyService,
+    private readonly authenticator: ApiKeyAuthenticatorService,
     private readonly clock: Clock,
-    private readonly metrics: Metrics,
+    private readonly metrics: MetricsService,
   ) {
     super();
   }

@@ -1,20 +1,20 @@
 import http from 'node:http';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { Metrics } from './metrics';
+import { MetricsService } from './metrics';
 
 /**
  * With METRICS_PORT set, `/metrics` is also served on a port of its own without credentials, for a scraper inside
  * the cluster (keep that port off the public network). It serves nothing else.
  */
 @Injectable()
-export class MetricsListener implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(MetricsListener.name);
+export class MetricsListenerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MetricsListenerService.name);
   private server?: http.Server;
 
   constructor(
     private readonly config: AppConfig,
-    private readonly metrics: Metrics,
+    private readonly metrics: MetricsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,12 +1,12 @@
 import { Global, Module } from '@nestjs/common';
-import { Metrics } from './metrics';
+import { MetricsService } from './metrics';
 import { MetricsController } from './metrics.controller';
-import { MetricsListener } from './metrics-listener';
+import { MetricsListenerService } from './metrics-listener';
 
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [Metrics, MetricsListener],
-  exports: [Metrics],
+  providers: [MetricsService, MetricsListenerService],
+  exports: [MetricsService],
 })
 export class MetricsModule {}

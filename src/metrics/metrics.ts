@@ -8,7 +8,7 @@ const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
  * sets (providers, token kinds, outcomes, error codes, cache and limit names): never a tenant, user or key id.
  */
 @Injectable()
-export class Metrics {
+export class MetricsService {
   readonly registry = new Registry();
   private readonly probes = new Map<string, () => Promise<boolean | undefined>>();
 

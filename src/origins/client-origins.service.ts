@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TenantSettingsDto } from '../tenants/dto/tenant-settings.dto';
-import { TenantsBySlug } from '../tenants/tenants-by-slug';
+import { TenantsBySlugService } from '../tenants/tenants-by-slug';
 import { originsErrors } from './origins.errors';
 
 /** The browser routes, `/v1/client/{tenantSlug}/…`: the only ones with CORS. */
@@ -22,8 +22,8 @@ interface OriginVerdict {
  * is not a browser's cross-origin request and is left to authentication.
  */
 @Injectable()
-export class ClientOrigins {
-  constructor(private readonly tenants: TenantsBySlug) {}
+export class ClientOriginsService {
+  constructor(private readonly tenants: TenantsBySlugService) {}
 
   /** Fastify onRequest hook: decides the origin before anything else can answer, and sets the CORS headers. */
   async onRequest(fastifyRequest: FastifyRequest, reply: FastifyReply): Promise<void> {

@@ -34,7 +34,7 @@ export type UrlPurpose = 'provider' | 'jwks';
  * and plain http; production refuses to start with it.
  */
 @Injectable()
-export class OutboundPolicy implements OnModuleDestroy {
+export class OutboundPolicyService implements OnModuleDestroy {
   readonly dispatcher: Dispatcher;
   private readonly allowPrivate: boolean;
   private readonly production: boolean;

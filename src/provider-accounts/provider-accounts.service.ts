@@ -8,7 +8,7 @@ import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../common/paginat
 import { validateObject } from '../common/validation/validate-object';
 import { DecryptionError, SecretBox } from '../crypto/secret-box';
 import { Db } from '../database/prisma.service';
-import { TenantCache, TenantCaches } from '../database/tenant-cache';
+import { TenantCache, TenantCachesService } from '../database/tenant-cache';
 import { isUniqueViolation } from '../database/prisma-errors';
 import { ProviderAccount } from '../generated/prisma/client';
 import { ProviderRegistry } from '../providers/provider-registry';
@@ -21,7 +21,7 @@ import { ProviderAccountsRepository } from './provider-accounts.repository';
 import { openAccount, OpenableAccount, openSecrets, readAccountSecrets, sealSecrets } from './provider-secrets';
 import { AccountContext, ProviderAdapter } from '../providers/provider-adapter';
 import { providedFields } from '../common/provided-fields';
-import { OutboundPolicy } from '../outbound/outbound-policy';
+import { OutboundPolicyService } from '../outbound/outbound-policy';
 
 const OPENED_ACCOUNTS_KEPT = 10_000;
 
@@ -34,8 +34,8 @@ export class ProviderAccountsService {
     private readonly registry: ProviderRegistry,
     private readonly secretBox: SecretBox,
     private readonly audit: AuditService,
-    private readonly outbound: OutboundPolicy,
-    caches: TenantCaches,
+    private readonly outbound: OutboundPolicyService,
+    caches: TenantCachesService,
   ) {
     this.opened = caches.create('opened_accounts', OPENED_ACCOUNTS_KEPT);
   }

@@ -7,9 +7,9 @@ import { Clock } from '../common/clock/clock';
 import { errorBody } from '../common/errors/app-error';
 import { commonErrors } from '../common/errors/common.errors';
 import { AppConfig } from '../config/app-config';
-import { Metrics } from '../metrics/metrics';
+import { MetricsService } from '../metrics/metrics';
 import { REDIS_CLIENT } from '../redis/redis-client';
-import { RefusalTally } from '../token-log/refusal-tally';
+import { RefusalTallyService } from '../token-log/refusal-tally';
 import { requestClientKey } from './client-address';
 import { minuteCounter } from './rate-limits';
 
@@ -63,11 +63,11 @@ class ClientLimit {
  * many again on the others (bad tenant keys): junk on the browser routes does not shut a tenant's backend out of its
  * own. Past a limit, the client is refused with 429 from memory, in the first hook, on the routes of that limit,
  * until the minute ends: no body parsing, no database, no signature, no Redis; its refusals are counted per client
- * and minute (RefusalTally) and logged once, not per request. With Redis the counts are shared by the replicas.
+ * and minute (RefusalTallyService) and logged once, not per request. With Redis the counts are shared by the replicas.
  */
 @Injectable()
-export class ClientLimits {
-  private readonly logger = new Logger(ClientLimits.name);
+export class ClientLimitsService {
+  private readonly logger = new Logger(ClientLimitsService.name);
   private readonly requests: ClientLimit;
   private readonly failures: ClientLimit;
   private readonly trustProxy: AppConfig['trustProxy'];
@@ -77,8 +77,8 @@ export class ClientLimits {
     @Inject(REDIS_CLIENT) redis: Redis | undefined,
     config: AppConfig,
     clock: Clock,
-    private readonly tally: RefusalTally,
-    private readonly metrics: Metrics,
+    private readonly tally: RefusalTallyService,
+    private readonly metrics: MetricsService,
   ) {
     this.requests = new ClientLimit('client', config.clientRequestsPerMinute, redis, clock, this.logger);
     this.failures = new ClientLimit('client_auth_failures', config.clientAuthFailuresPerMinute, redis, clock, this.logger);

@@ -3,11 +3,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Principal, tenantOf } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
 import { isUuid } from '../common/ids';
-import { TenantCache, TenantCaches } from '../database/tenant-cache';
+import { TenantCache, TenantCachesService } from '../database/tenant-cache';
 import { DEFAULT_RATE_LIMITS } from '../tenants/dto/rate-limit-settings.dto';
 import { TenantSettingsDto } from '../tenants/dto/tenant-settings.dto';
 import { TenantsRepository } from '../tenants/tenants.repository';
-import { RateLimitRule, RateLimits, RateLimitState } from './rate-limits';
+import { RateLimitRule, RateLimitsService, RateLimitState } from './rate-limits';
 
 const TENANTS_KEPT = 10_000;
 
@@ -16,16 +16,16 @@ const TENANTS_KEPT = 10_000;
  * with the tenant's `settings.rateLimits`, whatever the route (the token routes, and also sessions, revocations,
  * configuration). Every answer says where the caller stands (RateLimit-Limit, -Remaining, -Reset); a refusal is 429
  * with Retry-After, and on a token route lands in the token log like any refusal there. Public routes are left to
- * the per-client limits (ClientLimits).
+ * the per-client limits (ClientLimitsService).
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   private readonly settings: TenantCache<{ id: string; settings: TenantSettingsDto }>;
 
   constructor(
-    private readonly limits: RateLimits,
+    private readonly limits: RateLimitsService,
     private readonly tenants: TenantsRepository,
-    caches: TenantCaches,
+    caches: TenantCachesService,
   ) {
     this.settings = caches.create('tenant_settings', TENANTS_KEPT);
   }

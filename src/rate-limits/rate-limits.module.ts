@@ -1,12 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { TokenLogModule } from '../token-log/token-log.module';
-import { ClientLimits } from './client-limits';
-import { RateLimits } from './rate-limits';
+import { ClientLimitsService } from './client-limits';
+import { RateLimitsService } from './rate-limits';
 
 @Global()
 @Module({
   imports: [TokenLogModule],
-  providers: [RateLimits, ClientLimits],
-  exports: [RateLimits, ClientLimits],
+  providers: [RateLimitsService, ClientLimitsService],
+  exports: [RateLimitsService, ClientLimitsService],
 })
 export class RateLimitsModule {}

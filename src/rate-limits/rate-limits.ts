@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { commonErrors } from '../common/errors/common.errors';
-import { Metrics } from '../metrics/metrics';
+import { MetricsService } from '../metrics/metrics';
 import { REDIS_CLIENT } from '../redis/redis-client';
 
 /** One limit to count a request against: at most `perMinute` requests per `key` in each minute. */
@@ -30,12 +30,12 @@ const UNBOUNDED = Number.MAX_SAFE_INTEGER;
  * process memory.
  */
 @Injectable()
-export class RateLimits {
+export class RateLimitsService {
   private readonly counter: RateLimiterAbstract;
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis | undefined,
-    private readonly metrics: Metrics,
+    private readonly metrics: MetricsService,
   ) {
     this.counter = minuteCounter(redis, 'callpass-rl', UNBOUNDED);
   }

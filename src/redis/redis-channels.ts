@@ -8,8 +8,8 @@ import { REDIS_CLIENT } from './redis-client';
  * Messages are hints: a replica that misses one (Redis down, or it started later) only learns the news itself.
  */
 @Injectable()
-export class RedisChannels implements OnModuleDestroy {
-  private readonly logger = new Logger(RedisChannels.name);
+export class RedisChannelsService implements OnModuleDestroy {
+  private readonly logger = new Logger(RedisChannelsService.name);
   private subscriber?: Redis;
   private readonly handlers = new Map<string, (message: string) => void>();
 

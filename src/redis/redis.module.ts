@@ -2,8 +2,8 @@ import { Global, Inject, Injectable, Module, OnModuleDestroy } from '@nestjs/com
 import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { connectRedis, REDIS_CLIENT } from './redis-client';
-import { RedisChannels } from './redis-channels';
-import { SharedFlights } from './shared-flights';
+import { RedisChannelsService } from './redis-channels';
+import { SharedFlightsService } from './shared-flights';
 
 /** Closes the client with the app. */
 @Injectable()
@@ -25,9 +25,9 @@ class RedisLifecycle implements OnModuleDestroy {
       useFactory: (config: AppConfig) => (config.redisUrl ? connectRedis(config.redisUrl) : undefined),
     },
     RedisLifecycle,
-    RedisChannels,
-    SharedFlights,
+    RedisChannelsService,
+    SharedFlightsService,
   ],
-  exports: [REDIS_CLIENT, RedisChannels, SharedFlights],
+  exports: [REDIS_CLIENT, RedisChannelsService, SharedFlightsService],
 })
 export class RedisModule {}

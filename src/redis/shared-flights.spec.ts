@@ -4,12 +4,12 @@ import { FakeClock } from '../../test/helpers/fake-clock';
 import { describeWith } from '../../test/helpers/requirements';
 import { formatKeyEntry, parseKeyring } from '../crypto/keyring';
 import { SecretBox } from '../crypto/secret-box';
-import { Metrics } from '../metrics/metrics';
-import { SharedFlights, SharedValue } from './shared-flights';
+import { MetricsService } from '../metrics/metrics';
+import { SharedFlightsService, SharedValue } from './shared-flights';
 
-describeWith(['redis'], 'SharedFlights on real Redis (two replicas)', () => {
+describeWith(['redis'], 'SharedFlightsService on real Redis (two replicas)', () => {
   const secretBox = new SecretBox(parseKeyring(formatKeyEntry('shared', randomBytes(32))));
-  const metrics = new Metrics();
+  const metrics = new MetricsService();
   let redisA: Redis;
   let redisB: Redis;
 
@@ -28,7 +28,7 @@ describeWith(['redis'], 'SharedFlights on real Redis (two replicas)', () => {
     const lockKey = `${key}:lock`;
     const clockA = new FakeClock();
     const clockB = new FakeClock();
-    const a = new SharedFlights(redisA, secretBox, clockA, metrics);
+    const a = new SharedFlightsService(redisA, secretBox, clockA, metrics);
     const usable = (value: SharedValue) => value.expiresAt > clockB.now().getTime();
     const fetchedByA: SharedValue = { value: 'from-a', expiresAt: clockA.now().getTime() + 60_000 };
     // B's connection, with one barrier: B's first attempt at the lock waits until A has fetched, stored and let go
@@ -50,7 +50,7 @@ describeWith(['redis'], 'SharedFlights on real Redis (two replicas)', () => {
         };
       },
     });
-    const b = new SharedFlights(interceptedB, secretBox, clockB, metrics);
+    const b = new SharedFlightsService(interceptedB, secretBox, clockB, metrics);
     let fetchesByB = 0;
     const fetchB = async (): Promise<SharedValue> => {
       fetchesByB += 1;

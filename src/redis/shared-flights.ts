@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { Clock } from '../common/clock/clock';
 import { SecretBox } from '../crypto/secret-box';
-import { Metrics } from '../metrics/metrics';
+import { MetricsService } from '../metrics/metrics';
 import { REDIS_CLIENT } from './redis-client';
 
 /** A value worth sharing between replicas (a provider token), with when it stops being any use. */
@@ -30,14 +30,14 @@ export class SharedFlightUnavailable extends Error {}
  * fails, `get` throws SharedFlightUnavailable (counted and logged) and callers keep to their own process.
  */
 @Injectable()
-export class SharedFlights {
-  private readonly logger = new Logger(SharedFlights.name);
+export class SharedFlightsService {
+  private readonly logger = new Logger(SharedFlightsService.name);
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis | undefined,
     private readonly secretBox: SecretBox,
     private readonly clock: Clock,
-    private readonly metrics: Metrics,
+    private readonly metrics: MetricsService,
   ) {}
 
   get enabled(): boolean {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TenantCache, TenantCaches } from '../database/tenant-cache';
+import { TenantCache, TenantCachesService } from '../database/tenant-cache';
 import { TenantsRepository } from './tenants.repository';
 
 type TenantOfRoute = NonNullable<Awaited<ReturnType<TenantsRepository['findBySlug']>>>;
@@ -9,12 +9,12 @@ type TenantOfRoute = NonNullable<Awaited<ReturnType<TenantsRepository['findBySlu
  * briefly and dropped when the tenant changes on any replica (TenantCache).
  */
 @Injectable()
-export class TenantsBySlug {
+export class TenantsBySlugService {
   private readonly cache: TenantCache<TenantOfRoute>;
 
   constructor(
     private readonly tenants: TenantsRepository,
-    caches: TenantCaches,
+    caches: TenantCachesService,
   ) {
     this.cache = caches.create('tenants_by_slug', 10_000);
   }

@@ -1,13 +1,15 @@
 import { FakeClock } from '../../test/helpers/fake-clock';
-import { RefusalTally } from './refusal-tally';
-import { TokenIssuanceLog, TokenIssuanceRecord } from './token-issuance-log';
+import { RefusalTallyService } from './refusal-tally';
+import { TokenIssuanceLogService, TokenIssuanceRecord } from './token-issuance-log';
 
-describe('RefusalTally', () => {
+describe('RefusalTallyService', () => {
   const setUp = () => {
     const written: TokenIssuanceRecord[] = [];
-    const log = { appendCounts: async (records: TokenIssuanceRecord[]) => void written.push(...records) } as unknown as TokenIssuanceLog;
+    const log = {
+      appendCounts: async (records: TokenIssuanceRecord[]) => void written.push(...records),
+    } as unknown as TokenIssuanceLogService;
     const clock = new FakeClock('2026-11-30T10:00:30.000Z');
-    return { tally: new RefusalTally(log, clock), clock, written };
+    return { tally: new RefusalTallyService(log, clock), clock, written };
   };
 
   it('writes one row per counter for each minute that has ended, and nothing for the current one', async () => {

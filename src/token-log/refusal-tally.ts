@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock/clock';
 import { uuidv7 } from '../common/ids';
-import { TokenIssuanceLog } from './token-issuance-log';
+import { TokenIssuanceLogService } from './token-issuance-log';
 
 /** A refused request whose caller did not authenticate: counted, not written one by one. */
 export interface CountedRefusal {
@@ -26,12 +26,12 @@ const MAX_COUNTERS = 10_000;
  * minute, and the counters themselves are bounded.
  */
 @Injectable()
-export class RefusalTally implements OnModuleInit, OnModuleDestroy {
+export class RefusalTallyService implements OnModuleInit, OnModuleDestroy {
   private counters = new Map<string, { refusal: CountedRefusal; windowStart: number; count: number }>();
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly log: TokenIssuanceLog,
+    private readonly log: TokenIssuanceLogService,
     private readonly clock: Clock,
   ) {}
 

@@ -5,7 +5,7 @@ import { ChainHead, linkAfter, linkRows } from '../audit-chain/chain-heads';
 import { DATABASE_CONNECTION, DatabaseConnection, SqlRunner } from '../database/database-connection';
 import { HOT_PATH } from '../database/hot-path-statements';
 import { isDatabaseUnavailable } from '../database/prisma-errors';
-import { Metrics } from '../metrics/metrics';
+import { MetricsService } from '../metrics/metrics';
 import { TransactionClient } from '../database/prisma.service';
 import { IssuanceOutcome, Prisma } from '../generated/prisma/client';
 import { tokenLogErrors } from './token-log.errors';
@@ -53,8 +53,8 @@ const MAX_BATCH = 500;
  * committed or known to have failed. A failed batch fails every caller in it: fail closed.
  */
 @Injectable()
-export class TokenIssuanceLog {
-  private readonly logger = new Logger(TokenIssuanceLog.name);
+export class TokenIssuanceLogService {
+  private readonly logger = new Logger(TokenIssuanceLogService.name);
   private pending: Pending[] = [];
   private flushing = false;
   /** Where each chain this process wrote last ended, as far as it knows (another writer may have moved it since). */
@@ -64,7 +64,7 @@ export class TokenIssuanceLog {
 
   constructor(
     @Inject(DATABASE_CONNECTION) private readonly db: DatabaseConnection,
-    private readonly metrics: Metrics,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** Fail closed: resolves once the row is committed, else throws `audit_unavailable` and the token must not go out. */
@@ -91,7 +91,7 @@ export class TokenIssuanceLog {
     return error instanceof Object && this.recorded.has(error);
   }
 
-  /** Appends counted refusals (see RefusalTally); never throws. */
+  /** Appends counted refusals (see RefusalTallyService); never throws. */
   async appendCounts(records: TokenIssuanceRecord[]): Promise<void> {
     await Promise.all(records.map((record) => this.append(record).catch(() => undefined)));
   }
@@ -122,7 +122,7 @@ export class TokenIssuanceLog {
       try {
         await this.writeBatch(batch.map((entry) => entry.record));
         this.metrics.tokenLogBatchRows.observe(batch.length);
-        this.metrics.tokenLogCommitSeconds.observe(Metrics.since(startedAt));
+        this.metrics.tokenLogCommitSeconds.observe(MetricsService.since(startedAt));
         for (const entry of batch) entry.committed();
       } catch (error) {
         // One row the database refuses must not fail its neighbours: each goes again on its own. Not when the

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { providerKits } from '../../src/providers/provider-kits';
-import { ChainAnchor } from '../../src/audit-chain/chain-anchor';
+import { ChainAnchorService } from '../../src/audit-chain/chain-anchor';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer } from '../helpers/test-app';
@@ -262,7 +262,7 @@ describe.each(availableDatabaseKinds())('tamper-evident audit chains on %s', (ki
   });
 
   it('writes each moved chain head to the log once, and lists the heads for admins', async () => {
-    const anchor = ctx.t.app.get(ChainAnchor);
+    const anchor = ctx.t.app.get(ChainAnchorService);
     await anchor.anchor();
     const tenant = await tenantWithHistory();
     const moved = await anchor.anchor();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { providerKits } from '../../src/providers/provider-kits';
 import { clientAddressKey } from '../../src/rate-limits/client-address';
-import { RefusalTally } from '../../src/token-log/refusal-tally';
+import { RefusalTallyService } from '../../src/token-log/refusal-tally';
 import { configureEndUserAuth, createSession, setTenantSettings } from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { describeWith } from '../helpers/requirements';
@@ -63,7 +63,7 @@ describe('per-client limits before any work', () => {
     expect((await ctx.issue({}).set('x-forwarded-for', neighbour)).status).toBe(400);
 
     // The token log: one counted row per client, code and minute, however long the flood.
-    await ctx.t.app.get(RefusalTally).flush({ all: true });
+    await ctx.t.app.get(RefusalTallyService).flush({ all: true });
     const rows = await ctx.t.prisma.tokenIssuance.findMany({ where: { clientIp: clientAddressKey(flooder) } });
     const counts = Object.fromEntries(rows.map((row) => [row.errorCode, row.requestCount]));
     expect(counts).toEqual({ end_user_issuer_unknown: FAILURES_PER_MINUTE, rate_limited: 102 });

@@ -2,14 +2,14 @@ import { Module } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { configureApp, createHttpAdapter } from '../../src/app.setup';
-import { ClientOrigins } from '../../src/origins/client-origins.service';
+import { ClientOriginsService } from '../../src/origins/client-origins.service';
 import { createLogger } from '../../src/common/logging/logger';
-import { Drain } from '../../src/health/drain';
-import { TokenRouteRefusals } from '../../src/issuance/token-route-refusals';
-import { ClientLimits } from '../../src/rate-limits/client-limits';
+import { DrainService } from '../../src/health/drain';
+import { TokenRouteRefusalsObserver } from '../../src/issuance/token-route-refusals';
+import { ClientLimitsService } from '../../src/rate-limits/client-limits';
 
 /** What configureApp takes from AppModule: the refusal records, the per-client limits, CORS and the drain. */
-const PARTS = [TokenRouteRefusals, ClientLimits, ClientOrigins, Drain];
+const PARTS = [TokenRouteRefusalsObserver, ClientLimitsService, ClientOriginsService, DrainService];
 
 /**
  * configureApp applies every part of the HTTP set-up or refuses to start: an app built without one of the providers

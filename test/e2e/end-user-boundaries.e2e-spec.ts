@@ -3,7 +3,7 @@ import { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
 import { providerKits } from '../../src/providers/provider-kits';
 import { OUTBOUND_RESOLVER } from '../../src/outbound/outbound-policy';
-import { ChangeFeed } from '../../src/database/change-feed';
+import { ChangeFeedService } from '../../src/database/change-feed';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { claimsAt, clientIssue, configureEndUserAuth, createSession } from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
@@ -202,8 +202,8 @@ describe('end-user boundaries', () => {
       'UPDATE end_user_issuers SET secret_ciphertext = (SELECT secret_ciphertext FROM end_user_issuers WHERE tenant_id = $1), updated_at = now() WHERE tenant_id = $2',
       [x.id, y.id],
     );
-    // Written behind the service's back: told to its caches as its own writes are (see ChangeFeed).
-    ctx.t.app.get(ChangeFeed).changed(y.id);
+    // Written behind the service's back: told to its caches as its own writes are (see ChangeFeedService).
+    ctx.t.app.get(ChangeFeedService).changed(y.id);
     const token = await new SignJWT(claimsAt(ctx, 'https://hs.example/', 'sam'))
       .setProtectedHeader({ alg: 'HS256' })
       .sign(new TextEncoder().encode(secret));

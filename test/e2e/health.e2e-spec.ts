@@ -1,4 +1,4 @@
-import { Drain } from '../../src/health/drain';
+import { DrainService } from '../../src/health/drain';
 import { createTenant } from '../factories/tenant.factory';
 import { bearer, createTestApp, TestApp } from '../helpers/test-app';
 
@@ -108,7 +108,7 @@ describe('readiness while draining', () => {
     const t = await createTestApp();
     try {
       await t.http.get('/health/ready').expect(200);
-      t.app.get(Drain).begin();
+      t.app.get(DrainService).begin();
       const ready = await t.http.get('/health/ready').expect(503);
       expect(ready.body).toEqual({ status: 'unavailable', checks: { database: 'ok', redis: 'not_configured', shutdown: 'draining' } });
       const logged = t.logs.map((raw) => JSON.parse(raw)).filter((entry) => entry.reqId === ready.headers['x-request-id']);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { decodeProtectedHeader } from 'jose';
 import { generateApiKey } from '../../src/crypto/api-key-codec';
-import { Metrics } from '../../src/metrics/metrics';
+import { MetricsService } from '../../src/metrics/metrics';
 import { OUTBOUND_EXTRA_CA_CERTIFICATES } from '../../src/outbound/outbound-policy';
 import { providerKits } from '../../src/providers/provider-kits';
 import { validCredentials } from '../factories/credentials.factory';
@@ -140,7 +140,7 @@ describe('an OpenID provider rotating its keys (oidc-provider over https, a priv
       keyIds: [expect.stringMatching(/^idp-key-/)],
       lastError: null,
     });
-    const text = await ctx.t.app.get(Metrics).registry.metrics();
+    const text = await ctx.t.app.get(MetricsService).registry.metrics();
     expect(text).toMatch(/callpass_jwks_fetches_total\{outcome="ok",cause=""\} [1-9]/);
   });
 });
@@ -183,7 +183,7 @@ describe('a JWKS Callpass cannot fetch (a certificate it does not trust)', () =>
       expect(line).toContain(`host=${host}`);
       expect(line).toContain('cause=tls');
     }
-    const text = await t.app.get(Metrics).registry.metrics();
+    const text = await t.app.get(MetricsService).registry.metrics();
     expect(text).toMatch(/callpass_jwks_fetches_total\{outcome="failed",cause="tls"\} 2/);
   });
 });

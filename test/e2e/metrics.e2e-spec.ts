@@ -1,5 +1,5 @@
 import { providerKits } from '../../src/providers/provider-kits';
-import { MetricsListener } from '../../src/metrics/metrics-listener';
+import { MetricsListenerService } from '../../src/metrics/metrics-listener';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer, createTestApp } from '../helpers/test-app';
 import { closedPort } from '../helpers/tcp-proxy';
@@ -80,7 +80,7 @@ describe('metrics', () => {
   });
 
   it('also on METRICS_PORT, a listener of its own that serves nothing else', async () => {
-    const port = ctx.t.app.get(MetricsListener).port;
+    const port = ctx.t.app.get(MetricsListenerService).port;
     expect(port).toEqual(expect.any(Number));
     const response = await fetch(`http://127.0.0.1:${port}/metrics`);
     expect(response.status).toBe(200);

@@ -1,6 +1,6 @@
 import { providerKits } from '../../src/providers/provider-kits';
-import { Metrics } from '../../src/metrics/metrics';
-import { RefusalTally } from '../../src/token-log/refusal-tally';
+import { MetricsService } from '../../src/metrics/metrics';
+import { RefusalTallyService } from '../../src/token-log/refusal-tally';
 import { validCredentials } from '../factories/credentials.factory';
 import { createTenant } from '../factories/tenant.factory';
 import { clientIssue, configureEndUserAuth, createSession } from '../helpers/end-users';
@@ -60,7 +60,7 @@ describe('rate limits on the token routes', () => {
       });
     }
     // Counted, not one row each: a caller over its limit cannot grow the log.
-    await ctx.t.app.get(RefusalTally).flush({ all: true });
+    await ctx.t.app.get(RefusalTallyService).flush({ all: true });
     const counted = await ctx.t.prisma.tokenIssuance.findMany({ where: { tenantId: ctx.tenant.id, errorCode: 'rate_limited' } });
     expect(counted).toHaveLength(1);
     expect(counted[0]).toMatchObject({ actorKind: 'end_user', actorId: `session:${sessionId}`, requestCount: 9 * DEFAULT_PER_USER });
@@ -141,7 +141,7 @@ describe('rate limits on the token routes', () => {
     const answers: number[] = [];
     for (let attempt = 0; attempt < 30; attempt += 1) answers.push((await malformed()).status);
     expect(answers).toEqual([...Array(5).fill(400), ...Array(25).fill(429)]);
-    await ctx.t.app.get(RefusalTally).flush({ all: true });
+    await ctx.t.app.get(RefusalTallyService).flush({ all: true });
     const rows = await ctx.t.prisma.tokenIssuance.findMany({ where: { tenantId: tenant.id } });
     const requests = (code: string) => rows.filter((row) => row.errorCode === code).map((row) => row.requestCount ?? 1);
     expect(requests('invalid_json')).toEqual([1, 1, 1, 1, 1]);
@@ -182,7 +182,7 @@ describe('rate limits while Redis is unreachable', () => {
   it('still limits, in this process, and counts each fallback in the metrics', async () => {
     const { session } = await createSession(ctx.t, ctx.tenant, { userId: 'offline' });
     const fallbacks = async () =>
-      (await ctx.t.app.get(Metrics).redisFallbacks.get()).values.find((value) => value.labels.feature === 'rate_limits')?.value ?? 0;
+      (await ctx.t.app.get(MetricsService).redisFallbacks.get()).values.find((value) => value.labels.feature === 'rate_limits')?.value ?? 0;
     const before = await fallbacks();
     expect(await burst(3 * DEFAULT_PER_USER, () => clientIssue(ctx.t, ctx.tenant, session))).toEqual({
       201: DEFAULT_PER_USER,

@@ -1,6 +1,6 @@
 import { providerKits } from '../../src/providers/provider-kits';
 import { generateApiKey } from '../../src/crypto/api-key-codec';
-import { RefusalTally } from '../../src/token-log/refusal-tally';
+import { RefusalTallyService } from '../../src/token-log/refusal-tally';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { bearer } from '../helpers/test-app';
 import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/issuing';
@@ -12,7 +12,7 @@ import { createIssuingContext, issuanceRows, IssuingContext } from '../helpers/i
 describe('token log: refusals before the pipeline', () => {
   let ctx: IssuingContext;
   let endpointId: string;
-  const tally = () => ctx.t.app.get(RefusalTally);
+  const tally = () => ctx.t.app.get(RefusalTallyService);
   /** Ends the current minute and writes its counters. */
   const closeWindow = async () => {
     ctx.clock.advance(60_000);

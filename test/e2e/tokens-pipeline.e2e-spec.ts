@@ -2,8 +2,8 @@ import { EmulatedAccount } from '../../src/providers/provider-kit';
 import { providerKits } from '../../src/providers/provider-kits';
 import { TwilioAdapter } from '../../src/providers/twilio/twilio.adapter';
 import { uuidv7 } from '../../src/common/ids';
-import { Metrics } from '../../src/metrics/metrics';
-import { TokenIssuanceLog } from '../../src/token-log/token-issuance-log';
+import { MetricsService } from '../../src/metrics/metrics';
+import { TokenIssuanceLogService } from '../../src/token-log/token-issuance-log';
 import { ProviderName } from '../factories/credentials.factory';
 import { createEndpoint, createProviderAccount, createTenant } from '../factories/tenant.factory';
 import { bearer } from '../helpers/test-app';
@@ -110,7 +110,7 @@ describe('token issuing pipeline', () => {
           const connection = ctx.t.database.connect();
           const id = uuidv7(ctx.clock.now().getTime());
           try {
-            await new TokenIssuanceLog(connection, ctx.t.app.get(Metrics)).appendIssued({
+            await new TokenIssuanceLogService(connection, ctx.t.app.get(MetricsService)).appendIssued({
               id,
               tenantId: setup.tenant.id,
               endpointId: setup.twilio,

@@ -1,4 +1,4 @@
-import { Metrics } from '../../src/metrics/metrics';
+import { MetricsService } from '../../src/metrics/metrics';
 import { providerKits } from '../../src/providers/provider-kits';
 import { claimsAt, clientIssue, configureEndUserAuth, setTenantSettings } from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
@@ -24,7 +24,7 @@ describe('a verdict on an IdP token, with the caches keeping values for 300 s', 
 
   /** How many times a verdict was served from memory so far. */
   const verdictHits = async () =>
-    (await ctx.t.app.get(Metrics).cacheLookups.get()).values.find(
+    (await ctx.t.app.get(MetricsService).cacheLookups.get()).values.find(
       (value) => value.labels.cache === 'end_user_token_verdicts' && value.labels.result === 'hit',
     )?.value ?? 0;
   const outcome = async (token: string) => {

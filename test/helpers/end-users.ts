@@ -1,5 +1,5 @@
 import type { Test } from 'supertest';
-import { RefusalTally } from '../../src/token-log/refusal-tally';
+import { RefusalTallyService } from '../../src/token-log/refusal-tally';
 import { TestTenant } from '../factories/tenant.factory';
 import { IssuingContext } from './issuing';
 import { bearer, TestApp } from './test-app';
@@ -38,7 +38,7 @@ export function claimsAt(ctx: IssuingContext, issuer: string, sub: string, audie
 
 /** Writes the counted refusals so far, and returns the tenant's counted rows by error code. */
 export async function countedRefusals(ctx: IssuingContext): Promise<Record<string, number>> {
-  await ctx.t.app.get(RefusalTally).flush({ all: true });
+  await ctx.t.app.get(RefusalTallyService).flush({ all: true });
   const rows = await ctx.t.prisma.tokenIssuance.findMany({ where: { tenantId: ctx.tenant.id, actorKind: 'end_user', outcome: 'refused' } });
   const counts: Record<string, number> = {};
   for (const row of rows) counts[row.errorCode!] = (counts[row.errorCode!] ?? 0) + (row.requestCount ?? 1);

@@ -1,10 +1,10 @@
 import { ModuleRef } from '@nestjs/core';
 import { AppConfig } from '../../src/config/app-config';
-import { Metrics } from '../../src/metrics/metrics';
+import { MetricsService } from '../../src/metrics/metrics';
 import { systemResolver } from '../../src/outbound/guarded-dispatcher';
-import { OutboundPolicy } from '../../src/outbound/outbound-policy';
+import { OutboundPolicyService } from '../../src/outbound/outbound-policy';
 import { ProviderHttpClient } from '../../src/providers/http/provider-http-client';
-import { RedisChannels } from '../../src/redis/redis-channels';
+import { RedisChannelsService } from '../../src/redis/redis-channels';
 import { FakeClock } from './fake-clock';
 import { testEncryptionKey } from './test-app';
 
@@ -18,9 +18,9 @@ export function providerHttpClient(clock = new FakeClock()): ProviderHttpClient 
   return new ProviderHttpClient(
     config,
     clock,
-    new OutboundPolicy(config, systemResolver, []),
-    new Metrics(),
-    new RedisChannels(undefined),
+    new OutboundPolicyService(config, systemResolver, []),
+    new MetricsService(),
+    new RedisChannelsService(undefined),
     {
       get: () => registry,
     } as unknown as ModuleRef,

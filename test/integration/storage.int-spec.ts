@@ -1,6 +1,6 @@
 import { SystemClock } from '../../src/common/clock/clock';
-import { ChangeFeed } from '../../src/database/change-feed';
-import { TenantCache, TenantCaches } from '../../src/database/tenant-cache';
+import { ChangeFeedService } from '../../src/database/change-feed';
+import { TenantCache, TenantCachesService } from '../../src/database/tenant-cache';
 import { ApiKeysRepository } from '../../src/api-keys/api-keys.repository';
 import { TokenIssuancesRepository } from '../../src/token-log/token-issuances.repository';
 import { decodeCursor, encodeCursor } from '../../src/common/pagination/cursor';
@@ -104,7 +104,9 @@ describe.each(availableDatabaseKinds())('storage on %s', (kind) => {
       tenant: { id: tenant.id, status: 'active', settings: { tokenTtl: { maxSeconds: 900 } } },
     };
     // The statements themselves: a change feed never started keeps nothing in memory.
-    const uncached = { create: () => new TenantCache(1, 0, new SystemClock(), new ChangeFeed(connection)) } as unknown as TenantCaches;
+    const uncached = {
+      create: () => new TenantCache(1, 0, new SystemClock(), new ChangeFeedService(connection)),
+    } as unknown as TenantCachesService;
     const targets = new IssuanceTargetsRepository(connection, uncached);
     expect(await targets.byEndpoint(tenant.id, endpoint.id)).toEqual(expected);
     expect(await targets.byAccountAndUser(tenant.id, account.id, 'hot user')).toEqual(expected);

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { ClientOrigins } from '../../origins/client-origins.service';
+import { ClientOriginsService } from '../../origins/client-origins.service';
 import { authErrors } from '../auth.errors';
 import { ACCESS_RULE, AccessRule } from '../decorators/access.decorator';
 import { API_KEY_STRATEGY } from '../strategies/api-key.strategy';
@@ -41,7 +41,7 @@ export class AuthenticationGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly origins: ClientOrigins,
+    private readonly origins: ClientOriginsService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-custom';
-import { ApiKeyAuthenticator } from '../../api-keys/api-key-authenticator.service';
+import { ApiKeyAuthenticatorService } from '../../api-keys/api-key-authenticator.service';
 import { authErrors } from '../auth.errors';
 import { Principal } from '../principal';
 import { bearerCredential } from './bearer-credential';
@@ -12,7 +12,7 @@ export const API_KEY_STRATEGY = 'api-key';
 /** `Authorization: Bearer cp_...` only: keys are never read from the query string or body. */
 @Injectable()
 export class ApiKeyStrategy extends PassportStrategy(Strategy, API_KEY_STRATEGY) {
-  constructor(private readonly authenticator: ApiKeyAuthenticator) {
+  constructor(private readonly authenticator: ApiKeyAuthenticatorService) {
     super();
   }
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { AdminBootstrapService } from '../../api-keys/admin-bootstrap.service';
-import { ChainVerifier } from '../../audit-chain/chain-verifier';
+import { ChainVerifierService } from '../../audit-chain/chain-verifier';
 import { isUuid } from '../../common/ids';
 import { generateApiKey } from '../../crypto/api-key-codec';
 import { formatKeyEntry } from '../../crypto/keyring';
@@ -91,7 +91,7 @@ export function setupCommands(program: Command, output: () => Output, environmen
         const tenantId =
           options.tenant && (isUuid(options.tenant) ? options.tenant : (await app.get(TenantsRepository).findBySlug(options.tenant))?.id);
         if (options.tenant && !tenantId) throw new CliError(`no tenant ${options.tenant}`, 2);
-        return app.get(ChainVerifier).verify(tenantId);
+        return app.get(ChainVerifierService).verify(tenantId);
       });
       const { broken, ...summary } = verification;
       printRecord(output(), { ...summary, ...(broken ? { broken } : {}) });

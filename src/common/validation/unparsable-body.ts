@@ -13,7 +13,7 @@ export class UnparsableBody {
 
 /** Refuses the request whose body the parser could not take, once the guards (authentication, limits) have run. */
 @Injectable()
-export class RefuseUnparsableBody implements NestInterceptor {
+export class UnparsableBodyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const { body } = context.switchToHttp().getRequest<{ body?: unknown }>();
     if (body instanceof UnparsableBody) throw body.refusal;

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { SharedFlightUnavailable, SharedFlights } from '../../redis/shared-flights';
+import { SharedFlightUnavailable, SharedFlightsService } from '../../redis/shared-flights';
 
 export interface CachedToken {
   token: string;
@@ -17,7 +17,7 @@ const MAX_ACCOUNTS = 10_000;
 /**
  * Bandwidth's OAuth tokens are per credential, not per user, so one token serves every user of an account until
  * shortly before it expires. Concurrent misses share one upstream call: within the process, and with REDIS_URL
- * across every replica (SharedFlights: one replica fetches, the others read its token, encrypted in Redis); while
+ * across every replica (SharedFlightsService: one replica fetches, the others read its token, encrypted in Redis); while
  * Redis fails, each process fetches its own. Entries are keyed by account and versioned by the account's update
  * time, so rotated credentials never reuse an old token (and the adapter drops an account's entry when it changes).
  * Holds tokens, never credentials.
@@ -27,7 +27,7 @@ export class BandwidthTokenCache {
   private readonly inFlight = new Map<string, { version: number; promise: Promise<CachedToken> }>();
 
   constructor(
-    private readonly shared?: SharedFlights,
+    private readonly shared?: SharedFlightsService,
     maxAccounts = MAX_ACCOUNTS,
   ) {
     this.entries = new LRUCache({ max: maxAccounts });

@@ -1,8 +1,8 @@
 import { mintRequest, openedAccount } from '../../../test/helpers/adapter-calls';
 import { providerHttpClient } from '../../../test/helpers/provider-http';
 import { FakeClock } from '../../../test/helpers/fake-clock';
-import { Metrics } from '../../metrics/metrics';
-import { SharedFlights } from '../../redis/shared-flights';
+import { MetricsService } from '../../metrics/metrics';
+import { SharedFlightsService } from '../../redis/shared-flights';
 import { SecretBox } from '../../crypto/secret-box';
 import { BandwidthConfigDto } from './bandwidth-config.dto';
 import { BandwidthSecretsDto } from './bandwidth-secrets.dto';
@@ -15,7 +15,10 @@ describe('BandwidthAdapter', () => {
   const clock = new FakeClock();
   const now = clock.now();
   // Without Redis the shared flight is off: the adapter keeps to its own cache (the keyring is never used).
-  const adapter = new BandwidthAdapter(providerHttpClient(clock), new SharedFlights(undefined, {} as SecretBox, clock, new Metrics()));
+  const adapter = new BandwidthAdapter(
+    providerHttpClient(clock),
+    new SharedFlightsService(undefined, {} as SecretBox, clock, new MetricsService()),
+  );
   let emulator: BandwidthEmulator;
 
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SharedFlights } from '../../redis/shared-flights';
+import { SharedFlightsService } from '../../redis/shared-flights';
 import { ProviderHttpClient } from '../http/provider-http-client';
 import { rejected, requireString } from '../http/provider-responses';
 import { decodeJwt } from '../jwt';
@@ -39,7 +39,7 @@ export class BandwidthAdapter implements ProviderAdapter<BandwidthConfigDto, Ban
 
   constructor(
     private readonly http: ProviderHttpClient,
-    shared: SharedFlights,
+    shared: SharedFlightsService,
   ) {
     this.cache = new BandwidthTokenCache(shared);
   }

@@ -1,5 +1,5 @@
 import { FakeClock } from '../../../test/helpers/fake-clock';
-import { RedisChannels } from '../../redis/redis-channels';
+import { RedisChannelsService } from '../../redis/redis-channels';
 import { CircuitBreakers } from './circuit-breaker';
 import { redisCircuitNews } from './circuit-news';
 
@@ -9,13 +9,13 @@ import { redisCircuitNews } from './circuit-news';
  */
 function inMemoryRedis() {
   const subscribers: { channel: string; handler: (message: string) => void }[] = [];
-  return (): RedisChannels =>
+  return (): RedisChannelsService =>
     ({
       enabled: true,
       subscribe: (channel: string, handler: (message: string) => void) => void subscribers.push({ channel, handler }),
       publish: (channel: string, message: string) =>
         subscribers.filter((subscriber) => subscriber.channel === channel).forEach(({ handler }) => handler(message)),
-    }) as unknown as RedisChannels;
+    }) as unknown as RedisChannelsService;
 }
 
 describe('circuit news over Redis', () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RedisChannels } from '../../redis/redis-channels';
+import { RedisChannelsService } from '../../redis/redis-channels';
 import { CircuitChange, CircuitNews } from './circuit-breaker';
 
 const CHANNEL = 'callpass:circuits';
@@ -11,7 +11,7 @@ const PROVIDER_NAME = /^[a-z][a-z0-9_]{0,31}$/;
  * Circuit news over Redis pub/sub, without hearing this process's own; undefined without REDIS_URL. Messages are
  * checked like any input: only well-formed circuit keys and provider names of this process's own providers pass.
  */
-export function redisCircuitNews(channels: RedisChannels, providers: () => readonly string[]): CircuitNews | undefined {
+export function redisCircuitNews(channels: RedisChannelsService, providers: () => readonly string[]): CircuitNews | undefined {
   if (!channels.enabled) return undefined;
   const origin = randomUUID();
   return {

@@ -4,13 +4,13 @@ import { errors as undiciErrors, request } from 'undici';
 import { Clock } from '../../common/clock/clock';
 import { AppConfig } from '../../config/app-config';
 import { ForbiddenAddressError } from '../../outbound/guarded-dispatcher';
-import { OutboundPolicy } from '../../outbound/outbound-policy';
+import { OutboundPolicyService } from '../../outbound/outbound-policy';
 import { BodyTooLargeError, readCapped } from '../../outbound/read-capped';
 import { AccountContext } from '../provider-adapter';
 import { ProviderRegistry } from '../provider-registry';
 import { providerErrors } from '../providers.errors';
-import { Metrics } from '../../metrics/metrics';
-import { RedisChannels } from '../../redis/redis-channels';
+import { MetricsService } from '../../metrics/metrics';
+import { RedisChannelsService } from '../../redis/redis-channels';
 import { CircuitBreakers } from './circuit-breaker';
 import { redisCircuitNews } from './circuit-news';
 
@@ -66,9 +66,9 @@ export class ProviderHttpClient {
   constructor(
     private readonly config: AppConfig,
     private readonly clock: Clock,
-    private readonly outbound: OutboundPolicy,
-    private readonly metrics: Metrics,
-    channels: RedisChannels,
+    private readonly outbound: OutboundPolicyService,
+    private readonly metrics: MetricsService,
+    channels: RedisChannelsService,
     moduleRef: ModuleRef,
   ) {
     // The registry is looked up when news arrives: it is built from the adapters, which need this client first.
@@ -93,7 +93,7 @@ export class ProviderHttpClient {
       }
       const startedAt = performance.now();
       const outcome = await this.attempt(call);
-      this.metrics.upstreamSeconds.observe({ provider: call.provider }, Metrics.since(startedAt));
+      this.metrics.upstreamSeconds.observe({ provider: call.provider }, MetricsService.since(startedAt));
       this.metrics.upstreamRequests.inc({ provider: call.provider, outcome: outcome.outcome });
       if ('response' in outcome) {
         this.breakers.succeeded(circuit, call.provider);

@@ -1,6 +1,6 @@
 import { EmulatedSignalwireAccount } from './signalwire.kit';
 import { providerKits } from '../provider-kits';
-import { RefusalTally } from '../../token-log/refusal-tally';
+import { RefusalTallyService } from '../../token-log/refusal-tally';
 import { fakeDateOnly } from '../../../test/helpers/fake-clock';
 import { bearer } from '../../../test/helpers/test-app';
 import { createIssuingContext, issuanceRows, IssuingContext } from '../../../test/helpers/issuing';
@@ -284,7 +284,7 @@ describe('SignalWire tokens', () => {
       expect(refused.headers['access-control-allow-origin']).toBeUndefined();
       await exchange(undefined, '203.0.113.8').expect(403);
       nextMinute();
-      await ctx.t.app.get(RefusalTally).flush();
+      await ctx.t.app.get(RefusalTallyService).flush();
       const [row] = await issuanceRows(ctx, { issuedAt: minute, errorCode: 'origin_not_allowed' });
       expect(row).toMatchObject({ outcome: 'refused', actorKind: 'public_embed', providerAccountId: null, requestCount: 2 });
     });
@@ -318,7 +318,7 @@ describe('SignalWire tokens', () => {
       for (let attempt = 0; attempt < 13; attempt += 1) await exchange(origin, '198.51.100.77');
       await ctx.t.http.post('/v1/signalwire/embeds/00000000-0000-7000-8000-000000000000/tokens').set('origin', origin).expect(404);
       nextMinute();
-      await ctx.t.app.get(RefusalTally).flush();
+      await ctx.t.app.get(RefusalTallyService).flush();
       const counted = await ctx.t.prisma.tokenIssuance.findMany({
         where: { actorKind: 'public_embed', issuedAt: minute, requestId: null },
         orderBy: { errorCode: 'asc' },
@@ -347,7 +347,7 @@ describe('SignalWire tokens', () => {
       }
       await exchange(origin, '198.51.100.33').expect(201);
       nextMinute();
-      await ctx.t.app.get(RefusalTally).flush();
+      await ctx.t.app.get(RefusalTallyService).flush();
       const [row] = await issuanceRows(ctx, { issuedAt: minute, errorCode: 'embed_not_found' });
       expect(row).toMatchObject({ outcome: 'refused', actorKind: 'public_embed', requestCount: 2 });
     });

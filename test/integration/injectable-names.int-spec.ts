@@ -1,0 +1,34 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** What an injectable may be named after: its role, so that a reader knows what a class is from its name. */
+const ROLES = /(Service|Repository|Guard|Strategy|Pipe|Filter|Interceptor|Observer|Adapter|Registry|Client)$/;
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return ['generated', 'browser-client'].includes(entry.name) ? [] : sourceFiles(file);
+    return /(?<!\.spec|\.e2e-spec)\.ts$/.test(entry.name) ? [file] : [];
+  });
+}
+
+describe('injectables', () => {
+  const injectables = sourceFiles('src').flatMap((file) =>
+    [...fs.readFileSync(file, 'utf8').matchAll(/@Injectable\([^)]*\)\s*export (?:abstract )?class (\w+)/g)].map((match) => ({
+      file,
+      name: match[1],
+    })),
+  );
+
+  it('are found', () => {
+    expect(injectables.length).toBeGreaterThan(50);
+  });
+
+  it('are each named after their role', () => {
+    expect(injectables.filter(({ name }) => !ROLES.test(name))).toEqual([]);
+  });
+
+  it('in a .service.ts file are services', () => {
+    expect(injectables.filter(({ file, name }) => file.endsWith('.service.ts') && !name.endsWith('Service'))).toEqual([]);
+  });
+});
