@@ -214,6 +214,29 @@ describe('identity-provider tokens at their limits', () => {
     expect(idp.fetches() - before).toBe(2);
   });
 
+  it("tells a signed-out user's earlier token to sign in again in 1 s a millisecond before the cut-off passes, and 'now' from then on", async () => {
+    await useIdp();
+    const earlier = await idp.sign(claimsAt(ctx, idp.issuer, 'late'));
+    await ctx.t.http.post('/v1/users/late/revoke').set(bearer(ctx.tenant.key)).expect(200);
+    // The revocation's second plus the issuer's clock skew (60 s): tokens stamped after it work.
+    const signInAfter = new Date((Math.floor(ctx.clock.now().getTime() / 1000) + 61) * 1000);
+    const refusal = async () => (await clientIssue(ctx.t, ctx.tenant, earlier).expect(401)).body.error;
+
+    ctx.clock.set(new Date(signInAfter.getTime() - 1));
+    const justBefore = await refusal();
+    expect(justBefore).toMatchObject({
+      code: 'end_user_revoked',
+      details: { signInAfter: signInAfter.toISOString(), signInAfterSeconds: 1 },
+    });
+    expect(justBefore.message).toContain(`sign in again from ${signInAfter.toISOString()} (in 1 s)`);
+    ctx.clock.set(signInAfter);
+    const from = await refusal();
+    expect(from).toMatchObject({ code: 'end_user_revoked', details: { signInAfter: signInAfter.toISOString(), signInAfterSeconds: 0 } });
+    expect(from.message).toMatch(/sign in again now$/);
+    ctx.clock.advance(5_000);
+    expect((await refusal()).details.signInAfterSeconds).toBe(0);
+  });
+
   it('takes a key set of exactly 64 KB, and refuses one a byte larger', async () => {
     jwks.sizeBytes = 64 * 1024;
     try {
