@@ -297,6 +297,7 @@ describe('identity-provider tokens at their limits', () => {
 describe('sessions and refresh leases at their limits', () => {
   let ctx: IssuingContext;
   let signalwireEndpoint: { id: string };
+  let twilioUser: string;
   const createSessionAnswer = (body: Record<string, unknown>) => ctx.t.http.post('/v1/sessions').set(bearer(ctx.tenant.key)).send(body);
   const refresh = (tokenId: string) => ctx.t.http.post(`/v1/tokens/${tokenId}/refresh`).set(bearer(ctx.tenant.key));
   const leaseOf = async (tokenId: string) =>
@@ -309,10 +310,21 @@ describe('sessions and refresh leases at their limits', () => {
       identity: 'leased@example.com',
       providerOptions: { allowedAddresses: signalwire.addresses.slice(0, 1) },
     });
+    const twilio = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
+    twilioUser = (await ctx.createEndpoint(twilio)).userId as string;
     await setTenantSettings(ctx.t, ctx.tenant);
     await configureEndUserAuth(ctx.t, ctx.tenant, { sessions: true });
   });
   afterAll(() => ctx?.close());
+
+  it('mints for a session with 119.5 s left a token of 119 s: whole seconds, never past the session', async () => {
+    const session = (await createSessionAnswer({ userId: twilioUser, ttlSeconds: 120 }).expect(201)).body;
+    ctx.clock.advance(500);
+    const token = await clientIssue(ctx.t, ctx.tenant, session.session, { ttlSeconds: 3600 }).expect(201);
+    const [row] = await ctx.t.prisma.tokenIssuance.findMany({ where: { id: token.body.id } });
+    expect(row.ttlSeconds).toBe(119);
+    expect(new Date(token.body.expiresAt).getTime()).toBeLessThanOrEqual(new Date(session.expiresAt).getTime());
+  });
 
   it('takes a session lifetime of 60 s to 24 h, and refuses one a second shorter or longer', async () => {
     await createSessionAnswer({ userId: 'lifetimes', ttlSeconds: 60 }).expect(201);
