@@ -48,6 +48,18 @@ describe('API keys at their limits', () => {
     await lastUsedBecomes(tenant.key, t.clock.now());
   });
 
+  it('reads the Bearer scheme in any case and after any number of spaces, and nothing but one credential after it', async () => {
+    const tenant = await createTenant(t);
+    const withAuthorization = (value: string) => t.http.get('/v1/endpoints').set('authorization', value);
+    for (const value of [`bearer ${tenant.key}`, `BEARER ${tenant.key}`, `Bearer   ${tenant.key}`]) {
+      expect([value, (await withAuthorization(value)).status]).toEqual([value, 200]);
+    }
+    for (const value of [`Bearer ${tenant.key} ${tenant.key}`, `XBearer ${tenant.key}`, `Bearer${tenant.key}`, 'Bearer ']) {
+      const refused = await withAuthorization(value);
+      expect([value, refused.status, refused.body.error?.code]).toEqual([value, 401, 'authentication_required']);
+    }
+  });
+
   it("answers a tenant key's first request with the default key limit, and with the tenant's once the key's is set above it", async () => {
     const tenant = await createTenant(t);
     const first = await t.http.get('/v1/endpoints').set(bearer(tenant.key)).expect(200);
@@ -235,6 +247,30 @@ describe('identity-provider tokens at their limits', () => {
     expect(from.message).toMatch(/sign in again now$/);
     ctx.clock.advance(5_000);
     expect((await refusal()).details.signInAfterSeconds).toBe(0);
+  });
+
+  it("verifies only with the keys of a set marked for signatures: not with one for encryption, nor one whose key_ops leave out 'verify'", async () => {
+    const markedAs = async (marks: Record<string, unknown>) => {
+      const key = await createSigningKey('RS256');
+      return { ...key, publicJwk: { ...key.publicJwk, use: undefined, ...marks } };
+    };
+    const [forEncryption, encryptOnly, verifyOps] = await Promise.all([
+      markedAs({ use: 'enc' }),
+      markedAs({ key_ops: ['encrypt'] }),
+      markedAs({ key_ops: ['verify'] }),
+    ]);
+    jwks.keys = [jwksKey, forEncryption, encryptOnly, verifyOps];
+    try {
+      expect((await useJwksServer({ jwksUrl: `${jwks.url}?marked` })).status).toBe(200);
+      const signedWith = (key: SigningKey) => signToken(claimsAt(ctx, JWKS_ISSUER, 'marked'), key);
+      expect(await outcome(await signedWith(verifyOps))).toBe('201 marked');
+      expect(await outcome(await signedWith(forEncryption))).toBe('401 end_user_key_unknown');
+      expect(await outcome(await signedWith(encryptOnly))).toBe('401 end_user_key_unknown');
+      const statuses = (await ctx.t.http.get('/v1/end-user-auth').set(bearer(ctx.tenant.key)).expect(200)).body.issuers;
+      expect(statuses[0].jwks.keyIds).toEqual([jwksKey.kid, verifyOps.kid]);
+    } finally {
+      jwks.keys = [jwksKey];
+    }
   });
 
   it('takes a key set of exactly 64 KB, and refuses one a byte larger', async () => {
