@@ -273,6 +273,21 @@ describe('identity-provider tokens at their limits', () => {
     }
   });
 
+  it('trusts an issuer and an audience of 500 characters each, and refuses to configure either one character longer', async () => {
+    const longest = { issuer: `https://${'i'.repeat(492)}`, audience: 'a'.repeat(500) };
+    expect([longest.issuer.length, longest.audience.length]).toEqual([500, 500]);
+    await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ ...longest, publicKeyPem: jwksKey.publicPem }] });
+    const claims = { ...claimsAt(ctx, longest.issuer, 'lengthy'), aud: longest.audience };
+    expect(await outcome(await signToken(claims, jwksKey))).toBe('201 lengthy');
+    for (const field of ['issuer', 'audience'] as const) {
+      const refused = await ctx.t.http
+        .put('/v1/end-user-auth')
+        .set(bearer(ctx.tenant.key))
+        .send({ sessions: false, issuers: [{ ...longest, [field]: `${longest[field]}x`, publicKeyPem: jwksKey.publicPem }] });
+      expect([field, refused.status, refused.body.error?.details?.fields?.[0]?.field]).toEqual([field, 400, `issuers[0].${field}`]);
+    }
+  });
+
   it('takes a key set of exactly 64 KB, and refuses one a byte larger', async () => {
     jwks.sizeBytes = 64 * 1024;
     try {
