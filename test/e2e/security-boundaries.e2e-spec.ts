@@ -288,6 +288,29 @@ describe('identity-provider tokens at their limits', () => {
     }
   });
 
+  it.each([
+    ['clockSkewSeconds', 0, 300],
+    ['jwksMaxAgeSeconds', 10, 3600],
+  ])('takes an issuer %s of %i to %i, and refuses one a second outside', async (field, lowest, highest) => {
+    const issuerWith = (value: number) => ({
+      issuer: JWKS_ISSUER,
+      audience: 'callpass',
+      jwksUrl: jwks.url,
+      checkJwks: false,
+      [field]: value,
+    });
+    const put = (value: number) =>
+      ctx.t.http
+        .put('/v1/end-user-auth')
+        .set(bearer(ctx.tenant.key))
+        .send({ sessions: false, issuers: [issuerWith(value)] });
+    for (const value of [lowest, highest]) expect([value, (await put(value)).body.issuers?.[0]?.[field]]).toEqual([value, value]);
+    for (const value of [lowest - 1, highest + 1]) {
+      const refused = await put(value);
+      expect([value, refused.status, refused.body.error?.details?.fields?.[0]?.field]).toEqual([value, 400, `issuers[0].${field}`]);
+    }
+  });
+
   it('takes a key set of exactly 64 KB, and refuses one a byte larger', async () => {
     jwks.sizeBytes = 64 * 1024;
     try {
