@@ -27,7 +27,8 @@ import { PEER_SCHEMA, PeerMint } from './peers/peer-setup';
  *   BENCH_SECONDS       measured seconds per target and round (default 10), each after a 2 s warm-up
  *   BENCH_ROUNDS        interleaved rounds (default 3)
  *   BENCH_CPU_PROFILE   a folder: writes a V8 CPU profile of the service there (open it in Chrome DevTools)
- *   BENCH_ONLY          measure only the targets whose names contain one of these comma-separated words (to profile one);
+ *   BENCH_ONLY          measure only the targets whose names contain one of these comma-separated words (to profile one;
+ *                       `=name` for exactly that target);
  *                       `flood` for the flood
  *   BENCH_NODE          `current`: run on the Node that runs npm instead of Node 24 (test/bench/bench.sh)
  */
@@ -150,7 +151,7 @@ async function main() {
       })),
     ];
 
-    if (ONLY) targets.splice(0, targets.length, ...targets.filter((target) => ONLY.some((word) => target.name.includes(word))));
+    if (ONLY) targets.splice(0, targets.length, ...targets.filter((target) => ONLY.some((word) => (word.startsWith('=') ? target.name === word.slice(1) : target.name.includes(word)))));
     const results = new Map<string, Measured[]>(targets.map((target) => [target.name, []]));
     let callpassAnswers = 0;
     for (let round = 1; round <= ROUNDS; round += 1) {
