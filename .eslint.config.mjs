@@ -1,5 +1,5 @@
 // ESLint for the whole tree (`npm run lint`): typescript-eslint's type-aware recommended rules, Prettier for layout.
-// A hidden file, passed with --config, so that the top level stays as docs/architecture.md lists it.
+// A hidden file, passed with --config, so that the top level keeps to the few files README's tour names.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';

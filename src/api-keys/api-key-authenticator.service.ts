@@ -15,7 +15,7 @@ const KEYS_KEPT = 10_000;
  */
 @Injectable()
 export class ApiKeyAuthenticatorService {
-  private readonly logger = new Logger(ApiKeyAuthenticatorService.name);
+  private readonly logger = new Logger('ApiKeyAuthenticator');
   private readonly cache: TenantCache<AuthenticationRow>;
 
   constructor(

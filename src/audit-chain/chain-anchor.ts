@@ -12,7 +12,7 @@ const ANCHOR_EVERY_MS = 60_000;
  */
 @Injectable()
 export class ChainAnchorService implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(ChainAnchorService.name);
+  private readonly logger = new Logger('ChainAnchor');
   private timer?: NodeJS.Timeout;
 
   constructor(@Inject(DATABASE_CONNECTION) private readonly db: DatabaseConnection) {}

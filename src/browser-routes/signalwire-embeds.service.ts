@@ -8,6 +8,7 @@ import { IssuanceTarget, IssuanceTargetsRepository } from '../issuance/issuance-
 import { IssuedTokenResponse } from '../issuance/issued-token.response';
 import { clientAddressKey } from '../rate-limits/client-address';
 import { RateLimitsService } from '../rate-limits/rate-limits';
+import { isAllowedOrigin } from '../origins/allowed-origins';
 import { originsErrors } from '../origins/origins.errors';
 import { signalwireErrors } from '../providers/signalwire/signalwire.errors';
 
@@ -41,7 +42,7 @@ export class SignalwireEmbedsService {
   /** The origin, if the account's tenant allows it (for CORS preflight). */
   async allowedOrigin(accountId: string, origin: string | undefined): Promise<string | undefined> {
     const target = await this.find(accountId);
-    return target && origin && originsOf(target).includes(origin) ? origin : undefined;
+    return target && isAllowedOrigin(target.tenant.settings, origin) ? origin : undefined;
   }
 
   async exchange(caller: EmbedCaller): Promise<IssuedTokenResponse> {
@@ -70,7 +71,7 @@ export class SignalwireEmbedsService {
         { name: 'visitor', key: `embed:${target.account.id}:${address}`, perMinute: PER_VISITOR_PER_MINUTE },
         { name: 'account', key: `embed:${target.account.id}`, perMinute: PER_ACCOUNT_PER_MINUTE },
       ]);
-      if (!caller.origin || !originsOf(target).includes(caller.origin)) throw originsErrors.origin_not_allowed();
+      if (!isAllowedOrigin(target.tenant.settings, caller.origin)) throw originsErrors.origin_not_allowed();
       // A public caller learns nothing about the tenant's state: suspended and disabled look like "no embed here".
       if (target.tenant.status !== 'active' || target.account.status !== 'active') throw signalwireErrors.embed_not_found();
       return target;
@@ -84,8 +85,4 @@ export class SignalwireEmbedsService {
     const target = isUuid(accountId) ? await this.targets.accountOfAnyTenant(accountId) : undefined;
     return target?.account.provider === 'signalwire' ? target : undefined;
   }
-}
-
-function originsOf(target: IssuanceTarget): string[] {
-  return target.tenant.settings.allowedOrigins ?? [];
 }

@@ -19,6 +19,7 @@ const sources = Math.max(
   newest(path.join(root, 'src')),
   newest(path.join(root, 'prisma/schema.prisma')),
   newest(path.join(root, 'package-lock.json')),
+  ...['tsconfig.json', 'tsconfig.build.json', 'nest-cli.json'].map((file) => newest(path.join(root, file))),
 );
 if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < sources) {
   console.error(`${fs.existsSync(built) ? 'Sources changed since the last build' : 'No build yet'}: building Callpass (a minute or two)…`);

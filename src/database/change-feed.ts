@@ -15,7 +15,7 @@ type ChangeListener = (tenantId: string | undefined) => void;
  */
 @Injectable()
 export class ChangeFeedService implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger(ChangeFeedService.name);
+  private readonly logger = new Logger('ChangeFeed');
   private readonly listeners = new Set<ChangeListener>();
   private listening = false;
   private stopListening?: () => Promise<void>;

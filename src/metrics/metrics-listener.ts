@@ -9,7 +9,7 @@ import { MetricsService } from './metrics';
  */
 @Injectable()
 export class MetricsListenerService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(MetricsListenerService.name);
+  private readonly logger = new Logger('MetricsListener');
   private server?: http.Server;
 
   constructor(

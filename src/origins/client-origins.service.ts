@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { TenantSettingsDto } from '../tenants/dto/tenant-settings.dto';
 import { TenantsBySlugService } from '../tenants/tenants-by-slug';
+import { isAllowedOrigin } from './allowed-origins';
 import { originsErrors } from './origins.errors';
 
-/** The browser routes, `/v1/client/{tenantSlug}/…`: the only ones with CORS. */
+/** The end users' browser routes, `/v1/client/{tenantSlug}/…` (SignalWire's public embeds answer their own CORS). */
 const BROWSER_ROUTES = '/v1/client/';
 /** Response headers a browser page may read: the limits, and the id to quote to support. */
 const EXPOSED_HEADERS = 'retry-after, ratelimit-limit, ratelimit-remaining, ratelimit-reset, x-request-id';
@@ -33,7 +33,7 @@ export class ClientOriginsService {
     const origin = request.headers.origin;
     if (origin === undefined) return;
     const tenant = await this.tenants.find(request.params.tenantSlug ?? '');
-    const allowed = Boolean(tenant && allowedOriginsOf(tenant.settings).includes(origin));
+    const allowed = Boolean(tenant && isAllowedOrigin(tenant.settings, origin));
     request.originVerdict = { allowed, tenantId: tenant?.id };
     if (allowed) {
       reply.header('access-control-allow-origin', origin).header('access-control-expose-headers', EXPOSED_HEADERS);
@@ -55,8 +55,4 @@ export class ClientOriginsService {
       .header('access-control-allow-headers', 'authorization, content-type')
       .header('access-control-max-age', '600');
   }
-}
-
-function allowedOriginsOf(settings: unknown): string[] {
-  return (settings as TenantSettingsDto).allowedOrigins ?? [];
 }

@@ -67,7 +67,7 @@ class ClientLimit {
  */
 @Injectable()
 export class ClientLimitsService {
-  private readonly logger = new Logger(ClientLimitsService.name);
+  private readonly logger = new Logger('ClientLimits');
   private readonly requests: ClientLimit;
   private readonly failures: ClientLimit;
   private readonly trustProxy: AppConfig['trustProxy'];

@@ -9,7 +9,7 @@ import { REDIS_CLIENT } from './redis-client';
  */
 @Injectable()
 export class RedisChannelsService implements OnModuleDestroy {
-  private readonly logger = new Logger(RedisChannelsService.name);
+  private readonly logger = new Logger('RedisChannels');
   private subscriber?: Redis;
   private readonly handlers = new Map<string, (message: string) => void>();
 

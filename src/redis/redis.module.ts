@@ -7,7 +7,7 @@ import { SharedFlightsService } from './shared-flights';
 
 /** Closes the client with the app. */
 @Injectable()
-class RedisLifecycle implements OnModuleDestroy {
+class RedisLifecycleService implements OnModuleDestroy {
   constructor(@Inject(REDIS_CLIENT) private readonly client: Redis | undefined) {}
 
   async onModuleDestroy(): Promise<void> {
@@ -24,7 +24,7 @@ class RedisLifecycle implements OnModuleDestroy {
       inject: [AppConfig],
       useFactory: (config: AppConfig) => (config.redisUrl ? connectRedis(config.redisUrl) : undefined),
     },
-    RedisLifecycle,
+    RedisLifecycleService,
     RedisChannelsService,
     SharedFlightsService,
   ],

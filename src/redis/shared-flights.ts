@@ -31,7 +31,7 @@ export class SharedFlightUnavailable extends Error {}
  */
 @Injectable()
 export class SharedFlightsService {
-  private readonly logger = new Logger(SharedFlightsService.name);
+  private readonly logger = new Logger('SharedFlights');
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis | undefined,

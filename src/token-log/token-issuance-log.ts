@@ -54,7 +54,7 @@ const MAX_BATCH = 500;
  */
 @Injectable()
 export class TokenIssuanceLogService {
-  private readonly logger = new Logger(TokenIssuanceLogService.name);
+  private readonly logger = new Logger('TokenIssuanceLog');
   private pending: Pending[] = [];
   private flushing = false;
   /** Where each chain this process wrote last ended, as far as it knows (another writer may have moved it since). */

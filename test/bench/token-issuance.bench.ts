@@ -151,7 +151,14 @@ async function main() {
       })),
     ];
 
-    if (ONLY) targets.splice(0, targets.length, ...targets.filter((target) => ONLY.some((word) => (word.startsWith('=') ? target.name === word.slice(1) : target.name.includes(word)))));
+    if (ONLY)
+      targets.splice(
+        0,
+        targets.length,
+        ...targets.filter((target) =>
+          ONLY.some((word) => (word.startsWith('=') ? target.name === word.slice(1) : target.name.includes(word))),
+        ),
+      );
     const results = new Map<string, Measured[]>(targets.map((target) => [target.name, []]));
     let callpassAnswers = 0;
     for (let round = 1; round <= ROUNDS; round += 1) {

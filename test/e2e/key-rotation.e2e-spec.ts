@@ -3,7 +3,7 @@ import { openRowSecret } from '../../src/crypto/row-secrets';
 import { SecretBox } from '../../src/crypto/secret-box';
 import { ProviderAccountsService } from '../../src/provider-accounts/provider-accounts.service';
 import { startEmulators } from '../../src/sandbox/emulators';
-import { PROVIDERS } from '../factories/credentials.factory';
+import { PROVIDER_NAMES } from '../factories/credentials.factory';
 import { createEndpoint, createProviderAccount, createTenant } from '../factories/tenant.factory';
 import { FakeClock } from '../helpers/fake-clock';
 import { bearer, createTestApp, TestApp, testEncryptionKey } from '../helpers/test-app';
@@ -40,7 +40,7 @@ describe('encryption key rotation', () => {
         .expect(200);
       return {
         tenant: created,
-        accounts: await Promise.all(PROVIDERS.map((provider) => createProviderAccount(before, created, provider))),
+        accounts: await Promise.all(PROVIDER_NAMES.map((provider) => createProviderAccount(before, created, provider))),
       };
     });
 
@@ -50,19 +50,22 @@ describe('encryption key rotation', () => {
       const usage = await during.http.get('/v1/admin/encryption-keys').set(bearer(before.adminKey)).expect(200);
       expect(usage.body).toEqual({
         primaryKeyId: 'k-new',
-        providerAccounts: { 'k-old': PROVIDERS.length },
+        providerAccounts: { 'k-old': PROVIDER_NAMES.length },
         providerSessions: {},
         endUserIssuers: { 'k-old': 1 },
       });
       // A change made meanwhile is written under the new key straight away.
       await during.http.patch(`/v1/provider-accounts/${accounts[0].id}`).set(bearer(tenant.key)).send({ name: 'renamed' }).expect(200);
       const report = await during.http.post('/v1/admin/encryption-keys/rewrap').set(bearer(before.adminKey)).expect(200);
-      expect(report.body).toEqual({ primaryKeyId: 'k-new', rewrapped: PROVIDERS.length + 1, failed: 0, remaining: 0 });
+      expect(report.body).toEqual({ primaryKeyId: 'k-new', rewrapped: PROVIDER_NAMES.length + 1, failed: 0, remaining: 0 });
       const audited = await during.http
         .get('/v1/admin/audit-events')
         .query({ action: 'encryption.rewrapped' })
         .set(bearer(before.adminKey));
-      expect(audited.body.data[0]).toMatchObject({ actor: { kind: 'admin' }, details: { rewrapped: PROVIDERS.length + 1, remaining: 0 } });
+      expect(audited.body.data[0]).toMatchObject({
+        actor: { kind: 'admin' },
+        details: { rewrapped: PROVIDER_NAMES.length + 1, remaining: 0 },
+      });
     });
 
     // Step 2: the old key is removed; every secret still decrypts.

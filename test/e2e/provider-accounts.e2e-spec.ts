@@ -1,4 +1,4 @@
-import { PROVIDERS, validCredentials } from '../factories/credentials.factory';
+import { PROVIDER_NAMES, validCredentials } from '../factories/credentials.factory';
 import { createEndpoint, createProviderAccount, createTenant, TestTenant } from '../factories/tenant.factory';
 import { bearer, createTestApp, TestApp } from '../helpers/test-app';
 
@@ -11,7 +11,7 @@ describe('provider accounts', () => {
   });
   afterAll(() => t?.close());
 
-  it.each(PROVIDERS)('stores a %s account: config as given, secrets encrypted and shown only as hints', async (provider) => {
+  it.each(PROVIDER_NAMES)('stores a %s account: config as given, secrets encrypted and shown only as hints', async (provider) => {
     const credentials = validCredentials[provider]();
     const response = await t.http
       .post('/v1/provider-accounts')
@@ -67,7 +67,7 @@ describe('provider accounts', () => {
       .expect(400);
     expect(unknown.body.error).toMatchObject({
       code: 'provider_not_supported',
-      details: { supported: [...PROVIDERS].sort() },
+      details: { supported: [...PROVIDER_NAMES].sort() },
     });
     for (const baseUrl of ['ftp://example.com', 'https://user:pass@example.com', 'https://example.com/?x=1', 'not a url']) {
       const response = await t.http

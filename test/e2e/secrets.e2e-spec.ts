@@ -1,6 +1,6 @@
 import { providerKits } from '../../src/providers/provider-kits';
 import { ProviderAccountsService } from '../../src/provider-accounts/provider-accounts.service';
-import { PROVIDERS, validCredentials } from '../factories/credentials.factory';
+import { PROVIDER_NAMES, validCredentials } from '../factories/credentials.factory';
 import { createEndpoint, createProviderAccount, createTenant, TestTenant } from '../factories/tenant.factory';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer, createTestApp, TestApp } from '../helpers/test-app';
@@ -67,7 +67,7 @@ describe('secrets at rest and in transit', () => {
     const record = (response: { text: string; headers: Record<string, unknown> }) =>
       seen.push(response.text, JSON.stringify(response.headers));
 
-    for (const provider of PROVIDERS) {
+    for (const provider of PROVIDER_NAMES) {
       const credentials = validCredentials[provider]();
       // A multi-line secret (a PEM key) counts as leaked if any line of its body shows.
       canaries.push(

@@ -8,4 +8,4 @@ export const validCredentials = Object.fromEntries(PROVIDER_KITS.map((kit) => [k
 >;
 
 export type { ProviderName };
-export const PROVIDERS = PROVIDER_KITS.map((kit) => kit.name);
+export const PROVIDER_NAMES = PROVIDER_KITS.map((kit) => kit.name);

@@ -14,7 +14,7 @@ function sourceFiles(dir: string): string[] {
 
 describe('injectables', () => {
   const injectables = sourceFiles('src').flatMap((file) =>
-    [...fs.readFileSync(file, 'utf8').matchAll(/@Injectable\([^)]*\)\s*export (?:abstract )?class (\w+)/g)].map((match) => ({
+    [...fs.readFileSync(file, 'utf8').matchAll(/@Injectable\([^)]*\)\s*(?:export )?(?:abstract )?class (\w+)/g)].map((match) => ({
       file,
       name: match[1],
     })),

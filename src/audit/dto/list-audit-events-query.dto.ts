@@ -1,8 +1,11 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { AUDIT_ACTIONS } from '../audit-action';
 import { TimeWindowPageQueryDto } from '../../common/pagination/page-query.dto';
 
 export class ListAuditEventsQueryDto extends TimeWindowPageQueryDto {
   /** e.g. `provider_account.created` */
+  @ApiPropertyOptional({ enum: AUDIT_ACTIONS })
   @IsOptional()
   @Matches(/^[a-z_]+\.[a-z_]+$/, { message: 'action must look like "area.verb"' })
   action?: string;
