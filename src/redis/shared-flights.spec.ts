@@ -73,4 +73,31 @@ describeWith(['redis'], 'SharedFlightsService on real Redis (two replicas)', () 
       await redisA.del(key, lockKey);
     }
   });
+
+  it('leaves alone a lock that another replica took after its own ran out, when its fetch ends', async () => {
+    const name = `test-late-holder-${randomBytes(8).toString('hex')}`;
+    const key = `callpass:shared:${name}`;
+    const lockKey = `${key}:lock`;
+    const clock = new FakeClock();
+    const a = new SharedFlightsService(redisA, secretBox, clock, metrics);
+    const fetched: SharedValue = { value: 'from-a', expiresAt: clock.now().getTime() + 60_000 };
+    try {
+      const got = await a.get(
+        'test',
+        name,
+        (value) => value.expiresAt > clock.now().getTime(),
+        async () => {
+          // A holds the lock while it fetches; it runs out and another replica takes it, with its own fencing value.
+          expect(await redisB.exists(lockKey)).toBe(1);
+          await redisB.set(lockKey, 'another-holder', 'PX', 15_000);
+          return fetched;
+        },
+      );
+      expect(got).toEqual(fetched);
+      // A's release found another's fencing value and deleted nothing.
+      expect(await redisB.get(lockKey)).toBe('another-holder');
+    } finally {
+      await redisA.del(key, lockKey);
+    }
+  });
 });

@@ -522,3 +522,41 @@ describeWith(['redis'], 'a key set shared through Redis, at its expiry', () => {
     expect(idp.fetches() - before).toBe(2);
   });
 });
+
+/** One app (passport keeps one strategy per name in a process), on Redis. */
+describeWith(['redis'], 'a key set shared through Redis, when its issuer is re-pointed', () => {
+  let ctx: IssuingContext;
+  let idpA: TestIdp;
+  let idpB: TestIdp;
+
+  beforeAll(async () => {
+    ctx = await createIssuingContext({ env: { REDIS_URL: process.env.TEST_REDIS_URL! } });
+    idpA = await startTestIdp();
+    idpB = await startTestIdp();
+    await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    await setTenantSettings(ctx.t, ctx.tenant);
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await idpA?.close();
+    await idpB?.close();
+  });
+
+  it("fetches the new jwksUrl's set, not the old set stored in Redis, once the issuer's row changes", async () => {
+    const issuer = idpA.issuer;
+    const signedWithA = async () => idpA.sign(claimsAt(ctx, issuer, 'alice'));
+    await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer, audience: 'callpass', jwksUrl: idpA.jwksUrl }] });
+    const fetchesOfA = idpA.fetches();
+    await clientIssue(ctx.t, ctx.tenant, await signedWithA()).expect(201);
+    expect(idpA.fetches() - fetchesOfA).toBe(1);
+
+    // The same issuer now publishes its keys at B, which lacks A's key.
+    await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer, audience: 'callpass', jwksUrl: idpB.jwksUrl }] });
+    const fetchesOfB = idpB.fetches();
+    ctx.clock.advance(1_000);
+    const refused = await clientIssue(ctx.t, ctx.tenant, await signedWithA()).expect(401);
+    expect(refused.body.error.code).toBe('end_user_key_unknown');
+    expect(idpB.fetches() - fetchesOfB).toBe(1);
+    await clientIssue(ctx.t, ctx.tenant, await idpB.sign(claimsAt(ctx, issuer, 'alice'))).expect(201);
+  });
+});

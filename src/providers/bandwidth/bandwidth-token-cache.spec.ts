@@ -1,3 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { FakeClock } from '../../../test/helpers/fake-clock';
+import { describeWith } from '../../../test/helpers/requirements';
+import { formatKeyEntry, parseKeyring } from '../../crypto/keyring';
+import { SecretBox } from '../../crypto/secret-box';
+import { MetricsService } from '../../metrics/metrics';
+import { SharedFlightsService } from '../../redis/shared-flights';
 import { BandwidthTokenCache, CachedToken } from './bandwidth-token-cache';
 
 const at = (seconds: number) => new Date(Date.UTC(2026, 10, 22, 10, 0, seconds));
@@ -59,5 +67,42 @@ describe('BandwidthTokenCache', () => {
     release({ token: 'stale', expiresAt: at(600) });
     expect((await pending).token).toBe('stale');
     expect((await cache.get(account, at(1), async () => ({ token: 'fresh', expiresAt: at(600) }))).token).toBe('fresh');
+  });
+});
+
+describeWith(['redis'], 'BandwidthTokenCache shared through real Redis (two replicas)', () => {
+  let redis: Redis;
+
+  beforeAll(() => {
+    redis = new Redis(process.env.TEST_REDIS_URL!);
+  });
+  afterAll(async () => {
+    await redis?.quit();
+  });
+
+  it('refreshes 30 s ahead of expiry a token another replica stored, rather than reuse it', async () => {
+    const shared = { id: `acc-${randomBytes(8).toString('hex')}`, updatedAt: at(0) };
+    const key = `callpass:shared:bandwidth:${shared.id}:${shared.updatedAt.getTime()}`;
+    const clock = new FakeClock(at(0));
+    const flights = new SharedFlightsService(
+      redis,
+      new SecretBox(parseKeyring(formatKeyEntry('shared', randomBytes(32)))),
+      clock,
+      new MetricsService(),
+    );
+    const replica1 = new BandwidthTokenCache(flights);
+    const replica2 = new BandwidthTokenCache(flights);
+    let n = 0;
+    const fetch = async () => ({ token: `t${++n}`, expiresAt: at(3600) });
+    try {
+      expect((await replica1.get(shared, at(0), fetch)).token).toBe('t1');
+      expect(await redis.exists(key)).toBe(1);
+      // 20 s left of t1, stored in Redis: within the refresh-ahead margin, so replica 2 fetches anew.
+      clock.set(at(3580));
+      expect(await replica2.get(shared, at(3580), fetch)).toEqual({ token: 't2', tokenId: undefined, expiresAt: at(3600) });
+      expect(n).toBe(2);
+    } finally {
+      await redis.del(key, `${key}:lock`);
+    }
   });
 });

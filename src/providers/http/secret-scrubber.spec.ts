@@ -107,4 +107,14 @@ describe('scrubSecrets', () => {
     const token = 'x'.repeat(8192);
     expect(scrubSecrets(`Bearer ${token} ${'y'.repeat(4000)}`, [token, `Bearer ${token}`])).not.toContain('xxxxxxxx');
   });
+
+  // JSON.stringify three times leaves three layers of backslashes: undoing one shows the text JSON-escaped twice, which
+  // no secret form matches; only undoing a second shows the secret's JSON-escaped form.
+  it('removes a secret JSON-escaped three times, with a quote every 3 characters', () => {
+    const quoted = 'ab"cd"ef"gh"ij"kl"mn';
+    const text = `error: body was ${JSON.stringify(JSON.stringify(JSON.stringify(quoted)))} end`;
+    const windows = Array.from({ length: quoted.length - 7 }, (_, at) => quoted.slice(at, at + 8));
+    expect(windows.some((piece) => text.includes(piece))).toBe(false);
+    expect(scrubSecrets(text, [quoted])).toBe('[redacted]');
+  });
 });
