@@ -2,6 +2,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { providerKits } from '../../src/providers/provider-kits';
 import { ChainAnchorService } from '../../src/audit-chain/chain-anchor';
+import { linkHash } from '../../src/audit-chain/chain-encoding';
+import { DATABASE_CONNECTION, DatabaseConnection } from '../../src/database/database-connection';
+import { TOKEN_LOG_CONTENT_COLUMNS } from '../../src/token-log/token-issuance-log';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer } from '../helpers/test-app';
@@ -302,4 +305,51 @@ describe.each(availableDatabaseKinds())('tamper-evident audit chains on %s', (ki
       });
     });
   }
+
+  it("catches a row still linked into its tenant's chain but claiming another tenant, its hashes made to match", async () => {
+    const tenant = await tenantWithHistory();
+    const other = await createTenant(ctx.t);
+    const columns = TOKEN_LOG_CONTENT_COLUMNS;
+    // Read through the service's own connection, as the verifier reads it, so the values encode the same way.
+    const [row] = await ctx.t.app
+      .get<DatabaseConnection>(DATABASE_CONNECTION)
+      .query<Record<string, unknown> & { id: string; chain_prev: string; chain_hash: string }>(
+        `SELECT ${columns.join(', ')}, chain_prev, chain_hash FROM token_issuances WHERE ${rowAt(tenant.id, TOKENS_PER_TENANT)}`,
+        [],
+      );
+    const content = columns.map((column) => row[column]);
+    const seq = BigInt(TOKENS_PER_TENANT);
+    // The recomputation is the verifier's: the untouched row's own hash comes out.
+    expect(linkHash(row.chain_prev, tenant.id, seq, content)).toBe(row.chain_hash);
+    const moved = columns.map((column, index) => (column === 'tenant_id' ? other.id : content[index]));
+    const hash = linkHash(row.chain_prev, tenant.id, seq, moved);
+    await tamper('token_issuances', [
+      [`UPDATE token_issuances SET tenant_id = $1, chain_hash = $2 WHERE id = $3`, [other.id, hash, row.id]],
+    ]);
+    await tamper('chain_heads', [[`UPDATE chain_heads SET hash = $1 WHERE chain_id = $2 AND log = 'token_issuances'`, [hash, tenant.id]]]);
+    expect((await verify(tenant.id)).body).toMatchObject({
+      intact: false,
+      broken: { log: 'token_issuances', tenantId: tenant.id, seq: String(TOKENS_PER_TENANT), rowId: row.id, problem: 'row_outside_chain' },
+    });
+  });
+
+  it('keeps the chain intact when a request names its tenant by an id in capitals', async () => {
+    const tenant = await createTenant(ctx.t);
+    const revoker = await ctx.t.http
+      .post('/v1/admin/service-keys')
+      .set(bearer(ctx.t.adminKey))
+      .send({ name: 'revoker', scopes: ['users:revoke'] })
+      .expect(201);
+    const revoked = await ctx.t.http
+      .post(`/v1/internal/tenants/${tenant.id.toUpperCase()}/users/alice/revoke`)
+      .set(bearer(revoker.body.key as string));
+    expect(revoked.status).toBe(200);
+    const [event] = await database.query<{ tenant_id: string; chain_id: string }>(
+      `SELECT tenant_id::text, chain_id::text FROM audit_events WHERE action = 'end_user.revoked' AND target_id = 'alice' AND tenant_id = $1`,
+      [tenant.id],
+    );
+    expect(event).toEqual({ tenant_id: tenant.id, chain_id: tenant.id });
+    // The tenant, its key and the revocation.
+    expect((await verify(tenant.id)).body).toEqual({ intact: true, chains: 1, rows: 3 });
+  });
 });

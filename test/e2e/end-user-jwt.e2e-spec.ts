@@ -80,6 +80,31 @@ describe('end users with an identity provider (JWT)', () => {
     expect(await outcome()).toBe('end_user_issuer_unknown');
   });
 
+  it("revokes a user id only at the tenant that revoked it: another tenant's user of the same id is remembered apart", async () => {
+    const [revoking, keeping] = [await createTenant(ctx.t), await createTenant(ctx.t)];
+    for (const tenant of [revoking, keeping]) {
+      await configureEndUserAuth(ctx.t, tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
+      const { provider, baseUrl, config, secrets } = providerKits.twilio.emulatedAccount(ctx.emulators.twilio);
+      const account = await ctx.t.http
+        .post('/v1/provider-accounts')
+        .set(bearer(tenant.key))
+        .send({ provider, baseUrl, config, secrets, name: 'calls' })
+        .expect(201);
+      await ctx.t.http
+        .post('/v1/endpoints')
+        .set(bearer(tenant.key))
+        .send({ providerAccountId: account.body.id, userId: 'alice', capabilities: ['incoming', 'outgoing'] })
+        .expect(201);
+    }
+    const issuedBefore = await idp.sign(claimsAt(ctx, idp.issuer, 'alice'));
+    // Alice of the other tenant is looked up first: "not revoked" is remembered for her.
+    expect((await clientIssue(ctx.t, keeping, issuedBefore).expect(201)).body.identity).toBe('alice');
+    await ctx.t.http.post('/v1/users/alice/revoke').set(bearer(revoking.key)).expect(200);
+    const refused = await clientIssue(ctx.t, revoking, issuedBefore).expect(401);
+    expect(refused.body.error.code).toBe('end_user_revoked');
+    expect((await clientIssue(ctx.t, keeping, issuedBefore).expect(201)).body.identity).toBe('alice');
+  });
+
   it("mints the signed-in user's own token, whatever kind of key their issuer uses", async () => {
     const viaJwks = await clientIssue(ctx.t, ctx.tenant, await idp.sign(claimsAt(ctx, idp.issuer, 'alice'))).expect(201);
     expect(viaJwks.body).toMatchObject({ provider: 'twilio', identity: 'alice', serverTime: ctx.clock.now().toISOString() });
@@ -504,6 +529,19 @@ describe('several identity providers, and what their tokens may claim', () => {
     expect(unverified.body.error).toMatchObject({ code: 'end_user_claim_missing', details: { claim: 'email_verified' } });
     const verified = await clientIssue(ctx.t, ctx.tenant, await idp.sign({ ...claims, email_verified: true })).expect(201);
     expect(verified.body.identity).toMatch(/^u[0-9a-f]{24}$/);
+  });
+
+  it('takes only the JSON boolean true as a verified e-mail: "false", "true", 1 and an object are refused', async () => {
+    await configureEndUserAuth(ctx.t, ctx.tenant, {
+      issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl, userClaim: 'email' }],
+    });
+    const claims = { ...claimsAt(ctx, idp.issuer, 'opaque-id'), email: 'loose@example.com' };
+    for (const emailVerified of ['false', 'true', 1, { verified: true }]) {
+      const refused = await clientIssue(ctx.t, ctx.tenant, await idp.sign({ ...claims, email_verified: emailVerified }));
+      expect([emailVerified, refused.status]).toEqual([emailVerified, 401]);
+      expect(refused.body.error).toMatchObject({ code: 'end_user_claim_missing', details: { claim: 'email_verified' } });
+    }
+    await clientIssue(ctx.t, ctx.tenant, await idp.sign({ ...claims, email_verified: true })).expect(201);
   });
 
   it('refuses an issuer no tenant could have configured without looking it up (4xx, not 500)', async () => {

@@ -410,5 +410,16 @@ describe('SignalWire tokens', () => {
       const response = await ctx.t.http.post(`/v1/signalwire/embeds/${plainId}/tokens`).set('origin', origin).expect(404);
       expect(response.body.error.code).toBe('embed_not_found');
     });
+
+    it("answers another provider's account as no embed at all, to the exchange and to the CORS preflight", async () => {
+      nextMinute();
+      const twilioId = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
+      const path = `/v1/signalwire/embeds/${twilioId}/tokens`;
+      const refused = await ctx.t.http.post(path).set('origin', origin).set('x-forwarded-for', '203.0.113.61').expect(404);
+      expect(refused.body.error.code).toBe('embed_not_found');
+      expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+      const preflight = await ctx.t.http.options(path).set('origin', origin).expect(204);
+      expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    });
   });
 });
