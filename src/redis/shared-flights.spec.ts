@@ -100,4 +100,31 @@ describeWith(['redis'], 'SharedFlightsService on real Redis (two replicas)', () 
       await redisA.del(key, lockKey);
     }
   });
+
+  it("passes the fetch's own failure to the caller unchanged, not as a Redis fallback, and lets go of its lock", async () => {
+    const name = `test-fetch-fails-${randomBytes(8).toString('hex')}`;
+    const key = `callpass:shared:${name}`;
+    const lockKey = `${key}:lock`;
+    const feature = `test_fetch_fails_${randomBytes(4).toString('hex')}`;
+    const fallbacks = async () => (await metrics.redisFallbacks.get()).values.find((value) => value.labels.feature === feature)?.value ?? 0;
+    const clock = new FakeClock();
+    const a = new SharedFlightsService(redisA, secretBox, clock, metrics);
+    const boom = new Error('boom');
+    try {
+      await expect(
+        a.get(
+          feature,
+          name,
+          () => true,
+          async () => {
+            throw boom;
+          },
+        ),
+      ).rejects.toBe(boom);
+      expect(await fallbacks()).toBe(0);
+      expect(await redisA.exists(key, lockKey)).toBe(0);
+    } finally {
+      await redisA.del(key, lockKey);
+    }
+  });
 });

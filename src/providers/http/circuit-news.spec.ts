@@ -1,6 +1,6 @@
 import { FakeClock } from '../../../test/helpers/fake-clock';
 import { RedisChannelsService } from '../../redis/redis-channels';
-import { CircuitBreakers } from './circuit-breaker';
+import { CircuitBreakers, CircuitChange } from './circuit-breaker';
 import { redisCircuitNews } from './circuit-news';
 
 /**
@@ -37,5 +37,22 @@ describe('circuit news over Redis', () => {
 
     expect(opened).toEqual(['first here', 'second elsewhere']);
     expect(second.allow(key)).toBe(false);
+  });
+
+  // The receiver counts 'Bad Name!' among its providers, so only the check of the message's form can stop it.
+  it('delivers from another replica only a well-formed circuit key and provider name', () => {
+    const channels = inMemoryRedis();
+    const sender = channels();
+    const news = redisCircuitNews(channels(), () => ['twilio', 'Bad Name!'])!;
+    const received: CircuitChange[] = [];
+    news.subscribe((change) => received.push(change));
+    const send = (change: Record<string, unknown>) =>
+      void sender.publish('callpass:circuits', JSON.stringify({ origin: 'another-replica', ...change }));
+
+    send({ key: 'not a circuit key', provider: 'twilio', openForMs: 30_000 });
+    send({ key, provider: 'Bad Name!', openForMs: 30_000 });
+    send({ key, provider: 'twilio', openForMs: 30_000 });
+
+    expect(received).toEqual([{ origin: 'another-replica', key, provider: 'twilio', openForMs: 30_000 }]);
   });
 });

@@ -117,4 +117,13 @@ describe('scrubSecrets', () => {
     expect(windows.some((piece) => text.includes(piece))).toBe(false);
     expect(scrubSecrets(text, [quoted])).toBe('[redacted]');
   });
+
+  // No fragment shows raw or in any form cut where it stands (every character is its own %XX escape, so no 8 hex
+  // digits run together): only percent-decoding the text shows the secret, and then the whole text goes.
+  it('removes a secret when every character of it is percent-escaped', () => {
+    const key = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
+    const text = `bad key ${[...key].map((char) => `%${char.charCodeAt(0).toString(16)}`).join('')}`;
+    expect(text).not.toContain(encodeURIComponent(key).slice(0, 8));
+    expect(scrubSecrets(text, [key])).toBe('[redacted]');
+  });
 });
