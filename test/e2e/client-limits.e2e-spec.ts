@@ -114,6 +114,17 @@ describe('per-client limits before any work', () => {
     expect((await browserRoute(client, session).send({})).status).toBe(201);
   });
 
+  it("counts only 401s as a client's failures: its 400s and 404s with a good credential, however many, shut nothing", async () => {
+    const client = newClient();
+    const stranger = (await createSession(ctx.t, ctx.tenant, { userId: 'no-endpoint-here' })).session;
+    for (let attempt = 0; attempt <= FAILURES_PER_MINUTE; attempt += 1) {
+      expect((await browserRoute(client, stranger).send({})).status).toBe(404);
+      expect((await ctx.issue({}).set('x-forwarded-for', client)).status).toBe(400);
+    }
+    expect((await browserRoute(client, session).send({})).status).toBe(201);
+    expect((await ctx.issue({}).set('x-forwarded-for', client)).status).toBe(400);
+  });
+
   it('keys a client by its connection when X-Forwarded-For names no address', async () => {
     try {
       for (let attempt = 0; attempt < FAILURES_PER_MINUTE; attempt += 1) {

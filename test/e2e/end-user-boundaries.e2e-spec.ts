@@ -345,3 +345,27 @@ describe('a key set over plain http, with private URLs off', () => {
     expect(asked).not.toContain('plain.example.com');
   });
 });
+
+describe("a suspended tenant's session, before anything is looked up for it", () => {
+  let ctx: IssuingContext;
+
+  beforeAll(async () => {
+    ctx = await createIssuingContext();
+    await configureEndUserAuth(ctx.t, ctx.tenant, { sessions: true });
+  });
+  afterAll(() => ctx?.close());
+
+  it('refreshes no token, not even an unknown one: 403 tenant_suspended, not a token of its own that is not refreshable', async () => {
+    const session = await createSession(ctx.t, ctx.tenant, { userId: 'sue' });
+    const refresh = () =>
+      ctx.t.http
+        .post(`/v1/client/${ctx.tenant.slug}/tokens/0190a5f0-0000-7000-8000-00000000beef/refresh`)
+        .set(bearer(session.session))
+        .send();
+    const active = await refresh();
+    expect([active.status, active.body.error?.code]).not.toEqual([403, 'tenant_suspended']);
+    await ctx.t.http.patch(`/v1/admin/tenants/${ctx.tenant.id}`).set(bearer(ctx.t.adminKey)).send({ status: 'suspended' }).expect(200);
+    const suspended = await refresh();
+    expect([suspended.status, suspended.body.error?.code]).toEqual([403, 'tenant_suspended']);
+  });
+});

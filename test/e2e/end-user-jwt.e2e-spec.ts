@@ -182,6 +182,20 @@ describe('end users with an identity provider (JWT)', () => {
     expect(await ctx.t.prisma.endpoint.count({ where: { tenantId: ctx.tenant.id, userId: { in: ['mallory', 'admin'] } } })).toBe(0);
   });
 
+  it('refuses a sub that is no user id (over 200 characters, or with a control character) as end_user_claim_missing', async () => {
+    for (const sub of ['a'.repeat(201), 'bob\u0007']) {
+      const response = await clientIssue(ctx.t, ctx.tenant, await idp.sign(claimsAt(ctx, idp.issuer, sub)));
+      expect([response.status, response.body.error?.code, response.body.error?.details?.claim]).toEqual([
+        401,
+        'end_user_claim_missing',
+        'sub',
+      ]);
+    }
+    // The longest user id there may be is taken: only past it is the claim refused.
+    const longest = await clientIssue(ctx.t, ctx.tenant, await idp.sign(claimsAt(ctx, idp.issuer, 'a'.repeat(200))));
+    expect(longest.body.error?.code).not.toBe('end_user_claim_missing');
+  });
+
   it('answers an unknown tenant slug exactly as a bad credential of the same kind: tenants cannot be enumerated', async () => {
     const tenant = await createTenant(ctx.t);
     await configureEndUserAuth(ctx.t, tenant, {
