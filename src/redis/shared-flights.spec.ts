@@ -7,6 +7,13 @@ import { SecretBox } from '../crypto/secret-box';
 import { MetricsService } from '../metrics/metrics';
 import { SharedFlightsService, SharedValue } from './shared-flights';
 
+/** A flight of its own for one test: its name, and the Redis keys of its value and of its lock. */
+function freshFlight(label: string) {
+  const name = `${label}-${randomBytes(8).toString('hex')}`;
+  const key = `callpass:shared:${name}`;
+  return { name, key, lockKey: `${key}:lock` };
+}
+
 describeWith(['redis'], 'SharedFlightsService on real Redis (two replicas)', () => {
   const secretBox = new SecretBox(parseKeyring(formatKeyEntry('shared', randomBytes(32))));
   const metrics = new MetricsService();
@@ -23,9 +30,7 @@ describeWith(['redis'], 'SharedFlightsService on real Redis (two replicas)', () 
   });
 
   it('lets go of its lock when another replica stored the value meanwhile, so the next refetch runs at once', async () => {
-    const name = `test-stored-meanwhile-${randomBytes(8).toString('hex')}`;
-    const key = `callpass:shared:${name}`;
-    const lockKey = `${key}:lock`;
+    const { name, key, lockKey } = freshFlight('test-stored-meanwhile');
     const clockA = new FakeClock();
     const clockB = new FakeClock();
     const a = new SharedFlightsService(redisA, secretBox, clockA, metrics);
@@ -75,9 +80,7 @@ describeWith(['redis'], 'SharedFlightsService on real Redis (two replicas)', () 
   });
 
   it('leaves alone a lock that another replica took after its own ran out, when its fetch ends', async () => {
-    const name = `test-late-holder-${randomBytes(8).toString('hex')}`;
-    const key = `callpass:shared:${name}`;
-    const lockKey = `${key}:lock`;
+    const { name, key, lockKey } = freshFlight('test-late-holder');
     const clock = new FakeClock();
     const a = new SharedFlightsService(redisA, secretBox, clock, metrics);
     const fetched: SharedValue = { value: 'from-a', expiresAt: clock.now().getTime() + 60_000 };
@@ -102,9 +105,7 @@ describeWith(['redis'], 'SharedFlightsService on real Redis (two replicas)', () 
   });
 
   it("passes the fetch's own failure to the caller unchanged, not as a Redis fallback, and lets go of its lock", async () => {
-    const name = `test-fetch-fails-${randomBytes(8).toString('hex')}`;
-    const key = `callpass:shared:${name}`;
-    const lockKey = `${key}:lock`;
+    const { name, key, lockKey } = freshFlight('test-fetch-fails');
     const feature = `test_fetch_fails_${randomBytes(4).toString('hex')}`;
     const fallbacks = async () => (await metrics.redisFallbacks.get()).values.find((value) => value.labels.feature === feature)?.value ?? 0;
     const clock = new FakeClock();

@@ -4,16 +4,16 @@ import path from 'node:path';
 /** What an injectable may be named after: its role, so that a reader knows what a class is from its name. */
 const ROLES = /(Service|Repository|Guard|Strategy|Pipe|Filter|Interceptor|Observer|Adapter|Registry|Client)$/;
 
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) return ['generated', 'browser-client'].includes(entry.name) ? [] : sourceFiles(file);
-    return /(?<!\.spec|\.e2e-spec)\.ts$/.test(entry.name) ? [file] : [];
-  });
+/** The service's source files: not its tests, the generated code or the browser library (which has no Nest). */
+function sourceFiles(): string[] {
+  return fs
+    .readdirSync('src', { recursive: true, encoding: 'utf8' })
+    .filter((file) => /(?<!\.spec|\.e2e-spec)\.ts$/.test(file) && !/^(generated|browser-client)\//.test(file))
+    .map((file) => path.join('src', file));
 }
 
 describe('injectables', () => {
-  const injectables = sourceFiles('src').flatMap((file) =>
+  const injectables = sourceFiles().flatMap((file) =>
     [...fs.readFileSync(file, 'utf8').matchAll(/@Injectable\([^)]*\)\s*(?:export )?(?:abstract )?class (\w+)/g)].map((match) => ({
       file,
       name: match[1],
