@@ -4,7 +4,7 @@ import { AddressInfo } from 'node:net';
 import { base64url, JWK, SignJWT } from 'jose';
 import { JwksCacheService } from '../../src/end-users/jwks-cache.service';
 import { providerKits } from '../../src/providers/provider-kits';
-import { createTenant, TestTenant } from '../factories/tenant.factory';
+import { createEndpoint, createProviderAccount, createTenant, TestTenant } from '../factories/tenant.factory';
 import { claimsAt, clientIssue, configureEndUserAuth, countedRefusals, createSession, setTenantSettings } from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer } from '../helpers/test-app';
@@ -84,17 +84,9 @@ describe('end users with an identity provider (JWT)', () => {
     const [revoking, keeping] = [await createTenant(ctx.t), await createTenant(ctx.t)];
     for (const tenant of [revoking, keeping]) {
       await configureEndUserAuth(ctx.t, tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
-      const { provider, baseUrl, config, secrets } = providerKits.twilio.emulatedAccount(ctx.emulators.twilio);
-      const account = await ctx.t.http
-        .post('/v1/provider-accounts')
-        .set(bearer(tenant.key))
-        .send({ provider, baseUrl, config, secrets, name: 'calls' })
-        .expect(201);
-      await ctx.t.http
-        .post('/v1/endpoints')
-        .set(bearer(tenant.key))
-        .send({ providerAccountId: account.body.id, userId: 'alice', capabilities: ['incoming', 'outgoing'] })
-        .expect(201);
+      const { baseUrl, config, secrets } = providerKits.twilio.emulatedAccount(ctx.emulators.twilio);
+      const account = await createProviderAccount(ctx.t, tenant, 'twilio', { baseUrl, config, secrets });
+      await createEndpoint(ctx.t, tenant, account.id, { userId: 'alice' });
     }
     const issuedBefore = await idp.sign(claimsAt(ctx, idp.issuer, 'alice'));
     // Alice of the other tenant is looked up first: "not revoked" is remembered for her.
