@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { SignJWT } from 'jose';
+import { exportJWK, SignJWT } from 'jose';
 import { providerKits } from '../../src/providers/provider-kits';
 import { OUTBOUND_RESOLVER } from '../../src/outbound/outbound-policy';
 import { ChangeFeedService } from '../../src/database/change-feed';
@@ -275,7 +275,7 @@ describe("fetching an issuer's key set", () => {
   });
   afterAll(async () => {
     await ctx?.close();
-    await new Promise((resolve) => big?.close(resolve));
+    if (big) await new Promise((resolve) => big.close(resolve));
   });
 
   it('refuses a key set larger than 64 KB', async () => {
@@ -300,6 +300,26 @@ describe("fetching an issuer's key set", () => {
     const token = await signToken(claimsAt(ctx, `${bigUrl}/`, 'alice'), key);
     const response = await clientIssue(ctx.t, ctx.tenant, token);
     expect([response.status, response.body.error?.code]).toEqual([503, 'end_user_keys_unavailable']);
+  });
+
+  it("answers a key set that publishes a private key as the issuer's keys being unusable (503), not as the token's fault", async () => {
+    const key = await createSigningKey();
+    const leaked = { ...(await exportJWK(key.privateKey)), kid: key.kid, alg: key.alg, use: 'sig' };
+    const leaking = http.createServer((_, response) =>
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [leaked] })),
+    );
+    await new Promise<void>((resolve) => leaking.listen(0, '127.0.0.1', resolve));
+    try {
+      const origin = `http://127.0.0.1:${(leaking.address() as AddressInfo).port}`;
+      const tenant = await createTenant(ctx.t);
+      await configureEndUserAuth(ctx.t, tenant, {
+        issuers: [{ issuer: `${origin}/`, audience: 'callpass', jwksUrl: `${origin}/jwks`, checkJwks: false }],
+      });
+      const response = await clientIssue(ctx.t, tenant, await signToken(claimsAt(ctx, `${origin}/`, 'alice'), key));
+      expect([response.status, response.body.error?.code]).toEqual([503, 'end_user_keys_unavailable']);
+    } finally {
+      await new Promise((resolve) => leaking.close(resolve));
+    }
   });
 });
 

@@ -94,6 +94,18 @@ describe('internal service API', () => {
     await t.http.get('/v1/provider-accounts').set(bearer(usageKey)).expect(403);
   });
 
+  it('answers a tenant id that is no UUID as an unknown tenant (404) on every route that names one', async () => {
+    const key = await serviceKey(['endpoints:read', 'tokens:issue', 'users:revoke']);
+    const asked = [
+      t.http.get('/v1/internal/tenants/not-a-tenant/endpoints').query({ userId: 'u42' }).set(bearer(key)),
+      t.http.post('/v1/internal/tenants/not-a-tenant/tokens').set(bearer(key)).send({ userId: 'u42' }),
+      t.http.post('/v1/internal/tenants/not-a-tenant/users/u42/revoke').set(bearer(key)).send(),
+    ];
+    for (const response of await Promise.all(asked)) {
+      expect(`${response.status} ${response.body.error?.code}`).toBe('404 tenant_not_found');
+    }
+  });
+
   it('a revoked service key gets 401 on its next request', async () => {
     const key = await serviceKey(['usage:read']);
     const [row] = (await t.http.get('/v1/admin/service-keys').set(bearer(t.adminKey))).body.data.filter((entry: { prefix: string }) =>

@@ -134,6 +134,15 @@ describe('rate limits on the token routes', () => {
     return tenant;
   };
 
+  it('tells a refused caller when its window ends: Retry-After and RateLimit-Reset count down with the minute', async () => {
+    const tenant = await tenantWithKeyLimit(1);
+    await ctx.t.http.get('/v1/endpoints').set(bearer(tenant.key)).expect(200);
+    jest.setSystemTime(Date.now() + 35_000);
+    const refused = await ctx.t.http.get('/v1/endpoints').set(bearer(tenant.key)).expect(429);
+    expect(refused.body.error.details).toMatchObject({ limit: 'key', retryAfterSeconds: 25 });
+    expect(refused.headers).toMatchObject({ 'retry-after': '25', 'ratelimit-reset': '25', 'ratelimit-remaining': '0' });
+  });
+
   it('counts malformed bodies against the key: past its limit they are 429s, counted, not rows of their own', async () => {
     const tenant = await tenantWithKeyLimit(5);
     const malformed = () =>
