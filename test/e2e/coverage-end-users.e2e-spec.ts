@@ -1,0 +1,203 @@
+import { generateKeyPairSync } from 'node:crypto';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { base64url, JWK, SignJWT } from 'jose';
+import { providerKits } from '../../src/providers/provider-kits';
+import { claimsAt, clientIssue, configureEndUserAuth, createSession, setTenantSettings } from '../helpers/end-users';
+import { createIssuingContext, IssuingContext } from '../helpers/issuing';
+import { bearer } from '../helpers/test-app';
+import { createSigningKey, signToken } from '../helpers/test-idp';
+
+const SHARED_SECRET = 'a-shared-secret-for-hs256-at-least-32-chars';
+
+/** A key-set endpoint on loopback answering whatever the test sets: a body, and Cache-Control (one header line or several). */
+interface KeySetServer {
+  url: string;
+  fetches: number;
+  body: string;
+  cacheControl?: string | string[];
+  close(): Promise<void>;
+}
+
+async function startKeySetServer(): Promise<KeySetServer> {
+  const served: KeySetServer = {
+    url: '',
+    fetches: 0,
+    body: '{"keys":[]}',
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+  const server = http.createServer((_, response) => {
+    served.fetches += 1;
+    response.setHeader('content-type', 'application/json');
+    if (served.cacheControl !== undefined) response.setHeader('cache-control', served.cacheControl);
+    response.writeHead(200).end(served.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  served.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
+  return served;
+}
+
+describe('end-user credentials the other suites leave untried', () => {
+  let ctx: IssuingContext;
+  let keySet: KeySetServer;
+  const outcome = async (token: string) => {
+    const answer = await clientIssue(ctx.t, ctx.tenant, token);
+    return `${answer.status} ${answer.body.error?.code ?? answer.body.identity}`;
+  };
+  const putAuth = (issuers: object[]) => ctx.t.http.put('/v1/end-user-auth').set(bearer(ctx.tenant.key)).send({ sessions: false, issuers });
+  const signShared = (claims: Record<string, unknown>, secret = SHARED_SECRET) =>
+    new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(secret));
+
+  beforeAll(async () => {
+    ctx = await createIssuingContext();
+    keySet = await startKeySetServer();
+    await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    await setTenantSettings(ctx.t, ctx.tenant);
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await keySet?.close();
+  });
+
+  it('keeps the shared secret of an issuer a later PUT names without one, and refuses a new issuer named without a key', async () => {
+    const issuer = 'https://kept-secret.example/';
+    await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer, audience: 'callpass', secret: SHARED_SECRET }] });
+    expect(await outcome(await signShared(claimsAt(ctx, issuer, 'kept')))).toBe('201 kept');
+
+    // The same issuer again, its secret left out (as a PUT built from the GET, which never shows the secret).
+    const kept = await putAuth([{ issuer, audience: 'callpass', clockSkewSeconds: 30 }]).expect(200);
+    expect(kept.body.issuers).toEqual([expect.objectContaining({ issuer, algorithms: ['HS256'], clockSkewSeconds: 30 })]);
+    expect(await outcome(await signShared(claimsAt(ctx, issuer, 'kept')))).toBe('201 kept');
+    expect(await outcome(await signShared(claimsAt(ctx, issuer, 'kept'), `${SHARED_SECRET}-other`))).toBe('401 end_user_signature_invalid');
+
+    // Another issuer cannot inherit it: with no key of its own it is refused, and the stored configuration stays.
+    const other = await putAuth([{ issuer: 'https://no-key.example/', audience: 'callpass' }]).expect(400);
+    expect(other.body.error.details.fields).toEqual([
+      { field: 'issuers[0]', messages: ['give exactly one of jwksUrl, publicKeyPem or secret'] },
+    ]);
+    expect(await outcome(await signShared(claimsAt(ctx, issuer, 'kept')))).toBe('201 kept');
+  });
+
+  it('verifies EdDSA tokens with an Ed25519 public key given as a PEM', async () => {
+    const issuer = 'https://ed25519-pem.example/';
+    const key = await createSigningKey('EdDSA');
+    await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer, audience: 'callpass', publicKeyPem: key.publicPem }] });
+    expect(await outcome(await signToken(claimsAt(ctx, issuer, 'edna'), key))).toBe('201 edna');
+  });
+
+  it('refuses on PUT a PEM on a curve tokens cannot be verified with, and one that holds no readable key', async () => {
+    const issuer = 'https://pem-keys.example/';
+    const secp256k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const curve = await putAuth([{ issuer, audience: 'callpass', publicKeyPem: secp256k1 }]).expect(400);
+    expect(curve.body.error.details.fields).toEqual([
+      { field: 'issuers[0].publicKeyPem', messages: [expect.stringContaining('EC (P-256, P-384, P-521)')] },
+    ]);
+    const unreadable = '-----BEGIN PUBLIC KEY-----\nAAAAAAAAAAAAAAAAAAAAAAAA\n-----END PUBLIC KEY-----\n';
+    const garbled = await putAuth([{ issuer, audience: 'callpass', publicKeyPem: unreadable }]).expect(400);
+    expect(garbled.body.error.details.fields).toEqual([
+      { field: 'issuers[0].publicKeyPem', messages: ['publicKeyPem is not a readable public key'] },
+    ]);
+  });
+
+  it("verifies with a key set's keys that name no algorithm by their type and curve, and leaves out the ones it cannot use", async () => {
+    const issuer = 'https://alg-less.example/';
+    const rsa = await createSigningKey('RS256', 'rsa-no-alg');
+    const ec = await createSigningKey('ES256', 'ec-no-alg');
+    const withoutAlg = ({ alg: _alg, ...jwk }: JWK) => jwk;
+    const okp = (crv: string, kid: string): JWK => ({ kty: 'OKP', crv, x: base64url.encode(new Uint8Array(32).fill(9)), kid });
+    const point = base64url.encode(new Uint8Array(32).fill(7));
+    const keys: JWK[] = [
+      withoutAlg(rsa.publicJwk),
+      withoutAlg(ec.publicJwk),
+      okp('X25519', 'x25519'),
+      okp('Ed448', 'ed448'),
+      { kty: 'EC', crv: 'secp256k1', x: point, y: point, kid: 'secp256k1' },
+      { kty: 'RSA', e: 'AQAB', kid: 'rsa-without-modulus' },
+      { kty: 'RSA', e: 'AQAB', n: base64url.encode(new Uint8Array(256)), kid: 'rsa-zero-modulus' },
+    ];
+    keySet.body = JSON.stringify({ keys });
+    /** Configures the issuer, has a token verified (which fetches the set), and reads the key ids the fetch kept. */
+    const keyIdsFor = async (algorithms?: string[]) => {
+      const answer = await putAuth([{ issuer, audience: 'callpass', jwksUrl: keySet.url, ...(algorithms ? { algorithms } : {}) }]);
+      if (answer.status !== 200) return answer.body.error;
+      expect(await outcome(await signToken(claimsAt(ctx, issuer, 'ally'), rsa))).toBe('201 ally');
+      return (await ctx.t.http.get('/v1/end-user-auth').set(bearer(ctx.tenant.key))).body.issuers[0].jwks.keyIds;
+    };
+    expect(await keyIdsFor()).toEqual(['rsa-no-alg', 'ec-no-alg']);
+    expect(await outcome(await signToken(claimsAt(ctx, issuer, 'ally'), ec))).toBe('201 ally');
+    expect(await keyIdsFor(['RS256'])).toEqual(['rsa-no-alg']);
+    expect(await outcome(await signToken(claimsAt(ctx, issuer, 'ally'), ec))).toBe('401 end_user_algorithm_not_allowed');
+    expect(await keyIdsFor(['EdDSA'])).toMatchObject({ code: 'end_user_jwks_unreachable', details: { issuer, cause: 'no_usable_keys' } });
+  });
+
+  it('refuses on PUT a JSON answer that is no key set: no keys list, or entries that are not objects', async () => {
+    const issuer = 'https://not-a-key-set.example/';
+    const causes = [];
+    for (const body of ['{}', '[]', '{"keys":{}}', '{"keys":"none"}', '{"keys":[1]}', '{"keys":[null]}', '{"keys":[[]]}']) {
+      keySet.body = body;
+      // A new URL each time: a stored one that was checked is not fetched again.
+      const refused = await putAuth([{ issuer, audience: 'callpass', jwksUrl: `${keySet.url}?${causes.length}` }]);
+      causes.push([body, refused.status, refused.body.error?.details?.cause]);
+    }
+    expect(causes).toEqual(causes.map(([body]) => [body, 422, 'not_json']));
+  });
+
+  it("reads every Cache-Control line of a key set's answer, and keeps a set whose answer names no max-age for the issuer's maximum", async () => {
+    const issuer = 'https://cache-lines.example/';
+    const key = await createSigningKey('RS256', 'cached');
+    keySet.body = JSON.stringify({ keys: [key.publicJwk] });
+    const fetchesAfter = async (atMs: number, fetchedAt: number) => {
+      ctx.clock.set(new Date(fetchedAt + atMs));
+      const before = keySet.fetches;
+      expect(await outcome(await signToken(claimsAt(ctx, issuer, 'carl'), key))).toBe('201 carl');
+      return keySet.fetches - before;
+    };
+    try {
+      keySet.cacheControl = ['public', 'max-age=20'];
+      await configureEndUserAuth(ctx.t, ctx.tenant, {
+        issuers: [{ issuer, audience: 'callpass', jwksUrl: `${keySet.url}?lines`, checkJwks: false, jwksMaxAgeSeconds: 600 }],
+      });
+      let fetchedAt = ctx.clock.now().getTime();
+      expect(await fetchesAfter(0, fetchedAt)).toBe(1);
+      expect(await fetchesAfter(19_999, fetchedAt)).toBe(0);
+      expect(await fetchesAfter(20_000, fetchedAt)).toBe(1);
+
+      keySet.cacheControl = 'public';
+      await configureEndUserAuth(ctx.t, ctx.tenant, {
+        issuers: [{ issuer, audience: 'callpass', jwksUrl: `${keySet.url}?no-max-age`, checkJwks: false, jwksMaxAgeSeconds: 30 }],
+      });
+      fetchedAt = ctx.clock.now().getTime();
+      expect(await fetchesAfter(0, fetchedAt)).toBe(1);
+      expect(await fetchesAfter(29_999, fetchedAt)).toBe(0);
+      expect(await fetchesAfter(30_000, fetchedAt)).toBe(1);
+    } finally {
+      keySet.cacheControl = undefined;
+    }
+  });
+});
+
+describe('end-user sessions revoked by the tenant', () => {
+  let ctx: IssuingContext;
+
+  beforeAll(async () => {
+    ctx = await createIssuingContext();
+    await configureEndUserAuth(ctx.t, ctx.tenant, { sessions: true });
+  });
+  afterAll(() => ctx?.close());
+
+  it('keep the first revocation time when revoked again', async () => {
+    const session = await createSession(ctx.t, ctx.tenant, { userId: 'rita' });
+    const first = await ctx.t.http.delete(`/v1/sessions/${session.id}`).set(bearer(ctx.tenant.key)).expect(200);
+    expect(first.body.revokedAt).toBe(ctx.clock.now().toISOString());
+    ctx.clock.advance(5_000);
+    const again = await ctx.t.http.delete(`/v1/sessions/${session.id}`).set(bearer(ctx.tenant.key)).expect(200);
+    expect(again.body.revokedAt).toBe(first.body.revokedAt);
+    const read = await ctx.t.http.get(`/v1/sessions/${session.id}`).set(bearer(ctx.tenant.key)).expect(200);
+    expect(read.body.revokedAt).toBe(first.body.revokedAt);
+  });
+
+  it('are looked up only by a well-formed id: any other is not found', async () => {
+    const missing = await ctx.t.http.get('/v1/sessions/not-a-uuid').set(bearer(ctx.tenant.key)).expect(404);
+    expect(missing.body.error.code).toBe('end_user_session_not_found');
+  });
+});
