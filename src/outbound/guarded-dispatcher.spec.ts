@@ -1,8 +1,11 @@
 import { LookupAddress } from 'node:dns';
 import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { AddressInfo, createServer } from 'node:net';
 import { parsePrivateHosts } from '../config/private-hosts';
-import { ForbiddenAddressError, guardedDispatcher, guardedLookup } from './guarded-dispatcher';
+import { createSystemResolver, ForbiddenAddressError, guardedDispatcher, guardedLookup } from './guarded-dispatcher';
 import { PrivateHostAllowList } from './network-policy';
 
 /** Calls the lookup the guarded sockets use, without connecting anywhere. */
@@ -123,5 +126,18 @@ describe('guarded dispatcher, given a literal IPv6 address', () => {
     } finally {
       await listener.close();
     }
+  });
+});
+
+describe('the system resolver', () => {
+  it('finds a hosts-file name however it is spelled, as getaddrinfo does, without asking DNS', async () => {
+    const hostsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-hosts-')), 'hosts');
+    fs.writeFileSync(hostsFile, '10.0.0.7  Provider.Hosts.Test  # mixed case, as people write it\n');
+    const askedDns: string[] = [];
+    const resolve = createSystemResolver({ hostsFile, dns: async (hostname) => (askedDns.push(hostname), []) });
+    for (const name of ['provider.hosts.test', 'PROVIDER.hosts.TEST', 'Provider.Hosts.Test.']) {
+      expect(await resolve(name)).toEqual([{ address: '10.0.0.7', family: 4 }]);
+    }
+    expect(askedDns).toEqual([]);
   });
 });
