@@ -130,6 +130,15 @@ describe('end-user credentials the other suites leave untried', () => {
     expect(await keyIdsFor(['EdDSA'])).toMatchObject({ code: 'end_user_jwks_unreachable', details: { issuer, cause: 'no_usable_keys' } });
   });
 
+  it('refuses as of an unknown key a token whose kid names two keys of the set, neither of which is chosen for it', async () => {
+    const issuer = 'https://twin-kids.example/';
+    const [first, second] = await Promise.all([createSigningKey('RS256', 'twin'), createSigningKey('RS256', 'twin')]);
+    keySet.body = JSON.stringify({ keys: [first.publicJwk, second.publicJwk] });
+    await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer, audience: 'callpass', jwksUrl: `${keySet.url}?twins` }] });
+    expect(await outcome(await signToken(claimsAt(ctx, issuer, 'tess'), first))).toBe('401 end_user_key_unknown');
+    expect(await outcome(await signToken(claimsAt(ctx, issuer, 'tess'), second))).toBe('401 end_user_key_unknown');
+  });
+
   it('refuses on PUT a JSON answer that is no key set: no keys list, or entries that are not objects', async () => {
     const issuer = 'https://not-a-key-set.example/';
     const causes = [];

@@ -75,3 +75,46 @@ describe('the issuing pipeline at its less travelled turns', () => {
     await ctx.issue({ endpointId: plivoEndpoint.id }).expect(201);
   });
 });
+
+/** Enrolment on a user's first request, when another replica enrolled the same user a moment before. */
+describe('enrolment racing another replica', () => {
+  let ctx: IssuingContext;
+  let serviceKey: string;
+  let accountId: string;
+  const issueFor = (body: Record<string, unknown>) =>
+    ctx.t.http.post(`/v1/internal/tenants/${ctx.tenant.id}/tokens`).set(bearer(serviceKey)).send(body);
+
+  beforeAll(async () => {
+    ctx = await createIssuingContext();
+    accountId = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    const created = await ctx.t.http
+      .post('/v1/admin/service-keys')
+      .set(bearer(ctx.t.adminKey))
+      .send({ name: 'issuer', scopes: ['tokens:issue'] })
+      .expect(201);
+    serviceKey = created.body.key as string;
+  });
+  afterAll(() => ctx?.close());
+
+  it("mints on the endpoint the other replica created, when creating the user's own finds it already there", async () => {
+    // This replica looks the user up and finds no endpoint (nor an account of that provider to enrol them on).
+    const none = await issueFor({ userId: 'late_user', provider: 'plivo' }).expect(404);
+    expect(none.body.error.code).toBe('endpoint_not_found');
+    // Meanwhile another replica enrols the user; its change has not reached this replica yet.
+    const theirs = await ctx.t.prisma.endpoint.create({
+      data: {
+        tenantId: ctx.tenant.id,
+        providerAccountId: accountId,
+        userId: 'late_user',
+        identity: 'late_user',
+        capabilities: ['incoming'],
+      },
+    });
+    const minted = await issueFor({ userId: 'late_user', provider: 'twilio' }).expect(201);
+    expect(minted.body).toMatchObject({ provider: 'twilio', identity: 'late_user', capabilities: ['incoming'] });
+    const endpoints = await ctx.t.prisma.endpoint.findMany({ where: { tenantId: ctx.tenant.id, userId: 'late_user' } });
+    expect(endpoints.map((endpoint) => endpoint.id)).toEqual([theirs.id]);
+    const [row] = await ctx.t.prisma.tokenIssuance.findMany({ where: { id: minted.body.id } });
+    expect(row.endpointId).toBe(theirs.id);
+  });
+});
