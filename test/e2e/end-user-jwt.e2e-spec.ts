@@ -576,6 +576,25 @@ describe('several identity providers, and what their tokens may claim', () => {
     await clientIssue(ctx.t, ctx.tenant, await idp.sign(claimsAt(ctx, idp.issuer, 'alice'))).expect(201);
     expect(idp.fetches() - before).toBe(2);
   });
+
+  it('checks again on PUT a key set whose last fetch failed, though its URL is unchanged, and not one whose last fetch worked', async () => {
+    const issuers = [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }];
+    const put = () => ctx.t.http.put('/v1/end-user-auth').set(bearer(ctx.tenant.key)).send({ issuers, sessions: false });
+    await configureEndUserAuth(ctx.t, ctx.tenant, { issuers });
+    const before = idp.fetches();
+    await put().expect(200);
+    expect(idp.fetches()).toBe(before);
+
+    idp.failWith(500);
+    ctx.clock.advance(61_000);
+    const token = await idp.sign(claimsAt(ctx, idp.issuer, 'alice'));
+    expect((await clientIssue(ctx.t, ctx.tenant, token)).body.error?.code).toBe('end_user_keys_unavailable');
+    const refused = await put().expect(422);
+    expect(refused.body.error).toMatchObject({ code: 'end_user_jwks_unreachable', details: { issuer: idp.issuer, cause: 'status' } });
+    idp.failWith(undefined);
+    await put().expect(200);
+    expect(idp.fetches() - before).toBe(3);
+  });
 });
 
 /** An RS256 token signed with node's crypto, which (unlike jose) signs with an RSA key of any size. */
