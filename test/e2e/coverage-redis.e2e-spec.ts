@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { MetricsService } from '../../src/metrics/metrics';
 import { providerKits } from '../../src/providers/provider-kits';
 import { claimsAt, clientIssue, configureEndUserAuth, setTenantSettings } from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
@@ -95,5 +96,57 @@ describe('a key set while Redis is unreachable', () => {
     const answer = await clientIssue(ctx.t, ctx.tenant, await idp.sign(claimsAt(ctx, idp.issuer, 'ursula')));
     expect([answer.status, answer.body.identity]).toEqual([201, 'ursula']);
     expect(idp.fetches() - fetchesBefore).toBe(1);
+  });
+});
+
+/** Circuit news from "another replica", published on the test Redis straight, as a replica would or as junk. */
+describeWith(['redis'], 'circuit news heard from other replicas', () => {
+  let ctx: IssuingContext;
+  let publisher: Redis;
+  const endpoints: Record<string, { accountId: string; endpointId: string; origin: string }> = {};
+
+  beforeAll(async () => {
+    ctx = await createIssuingContext({ env: { REDIS_URL: process.env.TEST_REDIS_URL! } });
+    publisher = new Redis(process.env.TEST_REDIS_URL!);
+    for (const name of ['shut', 'untouched']) {
+      const account = providerKits.signalwire.emulatedAccount(ctx.emulators.signalwire);
+      const accountId = await ctx.createAccount(account);
+      const endpoint = await ctx.createEndpoint(accountId, {
+        identity: `${name}@example.com`,
+        providerOptions: { allowedAddresses: account.addresses.slice(0, 1) },
+      });
+      endpoints[name] = { accountId, endpointId: endpoint.id, origin: new URL(account.baseUrl).origin };
+    }
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await publisher?.quit();
+  });
+
+  const openedElsewhere = async (provider: string) =>
+    (await ctx.t.app.get(MetricsService).circuitsOpened.get()).values.find(
+      (value) => value.labels.provider === provider && value.labels.where === 'elsewhere',
+    )?.value ?? 0;
+  const news = (change: Record<string, unknown>) =>
+    publisher.publish('callpass:circuits', JSON.stringify({ origin: 'another-replica', ...change }));
+
+  it('opens no circuit for news whose opening time is not a number, and drops junk without a word', async () => {
+    // Sent until it is heard: this replica is then subscribed (news sent before that is lost, as between replicas).
+    const probe = { key: `01900000-0000-7000-8000-00000000beef ${endpoints.shut.origin}`, provider: 'twilio', openForMs: 10_000 };
+    for (let attempt = 0; (await openedElsewhere('twilio')) === 0 && attempt < 2_000; attempt += 1) await news(probe);
+    expect(await openedElsewhere('twilio')).toBeGreaterThan(0);
+    const logsBefore = ctx.t.logs.length;
+
+    const { shut, untouched } = endpoints;
+    await publisher.publish('callpass:circuits', 'not json at all');
+    await news({ key: `${untouched.accountId} ${untouched.origin}`, provider: 7, openForMs: 10_000 });
+    await news({ key: `${untouched.accountId} ${untouched.origin}`, provider: 'signalwire', openForMs: '10000' });
+    await news({ key: `${shut.accountId} ${shut.origin}`, provider: 'signalwire', openForMs: 10_000 });
+    // News on one channel arrives in order: once the last has shut its circuit, the ones before it were read.
+    let refused = await ctx.issue({ endpointId: shut.endpointId });
+    for (let attempt = 0; refused.status === 201 && attempt < 500; attempt += 1) refused = await ctx.issue({ endpointId: shut.endpointId });
+    expect([refused.status, refused.body.error?.details?.reason]).toEqual([503, 'circuit_open']);
+    await ctx.issue({ endpointId: untouched.endpointId }).expect(201);
+    expect(ctx.t.logs.slice(logsBefore).filter((line) => line.includes('Ignored a message'))).toEqual([]);
   });
 });
