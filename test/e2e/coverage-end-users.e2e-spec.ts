@@ -16,6 +16,8 @@ interface KeySetServer {
   fetches: number;
   body: string;
   cacheControl?: string | string[];
+  /** Sends the headers and part of the body, then drops the connection. */
+  dropMidBody?: boolean;
   close(): Promise<void>;
 }
 
@@ -30,7 +32,9 @@ async function startKeySetServer(): Promise<KeySetServer> {
     served.fetches += 1;
     response.setHeader('content-type', 'application/json');
     if (served.cacheControl !== undefined) response.setHeader('cache-control', served.cacheControl);
-    response.writeHead(200).end(served.body);
+    if (!served.dropMidBody) return void response.writeHead(200).end(served.body);
+    response.writeHead(200, { 'content-length': String(served.body.length + 100) });
+    response.write(served.body.slice(0, 10), () => response.socket?.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   served.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
@@ -85,6 +89,26 @@ describe('end-user credentials the other suites leave untried', () => {
     expect(await outcome(await signToken(claimsAt(ctx, issuer, 'edna'), key))).toBe('201 edna');
   });
 
+  it('verifies a token of each asymmetric algorithm it offers, with the key given as a PEM or in a key set', async () => {
+    const outcomes: string[][] = [];
+    for (const alg of ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']) {
+      const key = await createSigningKey(alg, `${alg}-key`);
+      const [pemIssuer, setIssuer] = [`https://pem-${alg}.example/`, `https://set-${alg}.example/`];
+      keySet.body = JSON.stringify({ keys: [key.publicJwk] });
+      const configured = await putAuth([
+        { issuer: pemIssuer, audience: 'callpass', publicKeyPem: key.publicPem, userIdPrefix: 'pem_' },
+        { issuer: setIssuer, audience: 'callpass', jwksUrl: `${keySet.url}?${alg}`, userIdPrefix: 'set_' },
+      ]);
+      outcomes.push([
+        alg,
+        String(configured.status),
+        await outcome(await signToken(claimsAt(ctx, pemIssuer, 'algo'), key)),
+        await outcome(await signToken(claimsAt(ctx, setIssuer, 'algo'), key)),
+      ]);
+    }
+    expect(outcomes).toEqual(outcomes.map(([alg]) => [alg, '200', '201 pem_algo', '201 set_algo']));
+  });
+
   it('refuses on PUT a PEM on a curve tokens cannot be verified with, and one that holds no readable key', async () => {
     const issuer = 'https://pem-keys.example/';
     const secp256k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
@@ -137,6 +161,18 @@ describe('end-user credentials the other suites leave untried', () => {
     await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer, audience: 'callpass', jwksUrl: `${keySet.url}?twins` }] });
     expect(await outcome(await signToken(claimsAt(ctx, issuer, 'tess'), first))).toBe('401 end_user_key_unknown');
     expect(await outcome(await signToken(claimsAt(ctx, issuer, 'tess'), second))).toBe('401 end_user_key_unknown');
+  });
+
+  it('tells a key set whose answer breaks off part-way as a connection failure, not as one too large', async () => {
+    const issuer = 'https://broken-off.example/';
+    keySet.body = JSON.stringify({ keys: [(await createSigningKey('RS256', 'cut')).publicJwk] });
+    keySet.dropMidBody = true;
+    try {
+      const refused = await putAuth([{ issuer, audience: 'callpass', jwksUrl: `${keySet.url}?cut` }]);
+      expect([refused.status, refused.body.error?.details]).toEqual([422, { issuer, cause: 'connect' }]);
+    } finally {
+      keySet.dropMidBody = false;
+    }
   });
 
   it('refuses on PUT a JSON answer that is no key set: no keys list, or entries that are not objects', async () => {
