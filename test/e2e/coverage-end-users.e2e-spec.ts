@@ -109,6 +109,17 @@ describe('end-user credentials the other suites leave untried', () => {
     expect(outcomes).toEqual(outcomes.map(([alg]) => [alg, '200', '201 pem_algo', '201 set_algo']));
   });
 
+  it('takes an empty user claim for none, even where the prefix alone would make a valid user id', async () => {
+    const issuer = 'https://empty-sub.example/';
+    const key = await createSigningKey('ES256', 'empty-sub');
+    await configureEndUserAuth(ctx.t, ctx.tenant, {
+      issuers: [{ issuer, audience: 'callpass', publicKeyPem: key.publicPem, userIdPrefix: 'acme_' }],
+    });
+    const refused = await clientIssue(ctx.t, ctx.tenant, await signToken(claimsAt(ctx, issuer, ''), key)).expect(401);
+    expect(refused.body.error).toMatchObject({ code: 'end_user_claim_missing', details: { claim: 'sub' } });
+    expect(await outcome(await signToken(claimsAt(ctx, issuer, 'x'), key))).toBe('201 acme_x');
+  });
+
   it('refuses on PUT a PEM on a curve tokens cannot be verified with, and one that holds no readable key', async () => {
     const issuer = 'https://pem-keys.example/';
     const secp256k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
