@@ -595,6 +595,21 @@ describe('several identity providers, and what their tokens may claim', () => {
     await put().expect(200);
     expect(idp.fetches() - before).toBe(3);
   });
+
+  it("shows an issuer's last fetch through PUTs that keep its jwksUrl, and nothing of it once the URL changes", async () => {
+    const issuer = { issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl };
+    await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [issuer] });
+    const shown = async () => (await ctx.t.http.get('/v1/end-user-auth').set(bearer(ctx.tenant.key)).expect(200)).body.issuers[0].jwks;
+    // Fetched for a token (a PUT's own check records nothing).
+    ctx.clock.advance(61_000);
+    await clientIssue(ctx.t, ctx.tenant, await idp.sign(claimsAt(ctx, idp.issuer, 'alice'))).expect(201);
+    const fetched = await shown();
+    expect(fetched).toMatchObject({ fetchedAt: expect.any(String), keyIds: idp.keys.map((key) => key.kid) });
+    await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ ...issuer, clockSkewSeconds: 30 }] });
+    expect(await shown()).toEqual(fetched);
+    await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ ...issuer, jwksUrl: `${idp.jwksUrl}/moved`, checkJwks: false }] });
+    expect(await shown()).toMatchObject({ fetchedAt: null, keyIds: [] });
+  });
 });
 
 /** An RS256 token signed with node's crypto, which (unlike jose) signs with an RSA key of any size. */

@@ -32,6 +32,16 @@ describe('token issuing pipeline', () => {
     expect(unknown.body.error.code).toBe('endpoint_not_found');
   });
 
+  it("logs a token's lifetime in whole seconds rounded up: a token asked for mid-second keeps its nominal lifetime", async () => {
+    ctx.clock.advance(1_000 - (ctx.clock.now().getTime() % 1_000) + 400);
+    const minted = await ctx.issue({ endpointId: endpoint.id, ttlSeconds: 600 }).expect(201);
+    const [row] = await ctx.t.prisma.tokenIssuance.findMany({ where: { id: minted.body.id } });
+    expect(row.expiresAt!.getTime() - row.issuedAt.getTime()).toBe(599_600);
+    expect(row.ttlSeconds).toBe(600);
+    // Back on a whole second, where the other tests expect the clock.
+    ctx.clock.advance(600);
+  });
+
   it('tells the tenant route that a user named alone has no endpoint, rather than asking for a choice it cannot take', async () => {
     const tenant = await createTenant(ctx.t);
     const asTenant = (route: string, body: object) => ctx.t.http.post(route).set(bearer(tenant.key)).send(body);
