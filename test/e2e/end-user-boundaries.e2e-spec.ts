@@ -302,6 +302,23 @@ describe("fetching an issuer's key set", () => {
     expect([response.status, response.body.error?.code]).toEqual([503, 'end_user_keys_unavailable']);
   });
 
+  it('refuses a jwksUrl carrying credentials, even where private URLs are allowed (tests, the sandbox)', async () => {
+    const tenant = await createTenant(ctx.t);
+    const refused = await ctx.t.http
+      .put('/v1/end-user-auth')
+      .set(bearer(tenant.key))
+      .send({
+        sessions: false,
+        issuers: [
+          { issuer: 'https://idp.example/', audience: 'callpass', jwksUrl: 'https://user:pass@idp.example/jwks', checkJwks: false },
+        ],
+      })
+      .expect(400);
+    expect(refused.body.error.details.fields).toEqual([
+      { field: 'issuers[0].jwksUrl', messages: ['issuers[0].jwksUrl must not contain credentials'] },
+    ]);
+  });
+
   it("answers a key set that publishes a private key as the issuer's keys being unusable (503), not as the token's fault", async () => {
     const key = await createSigningKey();
     const leaked = { ...(await exportJWK(key.privateKey)), kid: key.kid, alg: key.alg, use: 'sig' };
