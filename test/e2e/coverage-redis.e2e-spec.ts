@@ -58,6 +58,20 @@ describeWith(['redis'], 'a key set shared through Redis, when another replica mi
     expect(await redis.exists(key)).toBe(0);
   });
 
+  it('answers a key set fetch that fails under the shared lock with the failure itself, without fetching again in this process', async () => {
+    const { issuer, key } = await newIssuer();
+    const fetchesBefore = idp.fetches();
+    idp.failWith(500);
+    try {
+      const refused = await clientIssue(ctx.t, ctx.tenant, await idp.sign(claimsAt(ctx, issuer, 'fay'))).expect(503);
+      expect(refused.body.error.code).toBe('end_user_keys_unavailable');
+    } finally {
+      idp.failWith(undefined);
+    }
+    expect(idp.fetches() - fetchesBefore).toBe(1);
+    expect([await redis.exists(key), await redis.exists(`${key}:lock`)]).toEqual([0, 0]);
+  });
+
   it('fetches anew over a stored value it cannot open, and stores its own in its place, without falling back as if Redis had failed', async () => {
     const { issuer, key } = await newIssuer();
     await redis.set(key, 'not-sealed-by-any-replica', 'PX', 120_000);
