@@ -43,6 +43,16 @@ describe('CORS headers, word for word', () => {
     });
   });
 
+  it("records in the token log the page's origin of a browser request refused before minting", async () => {
+    const token = await idp.sign(claimsAt(ctx, idp.issuer, 'olga'));
+    const refused = await clientIssue(ctx.t, ctx.tenant, token, { ttlSeconds: 'long' }).set({ origin: ALLOWED }).expect(400);
+    expect(refused.body.error.code).toBe('validation_failed');
+    const rows = await ctx.t.prisma.tokenIssuance.findMany({ where: { tenantId: ctx.tenant.id, userId: 'olga', outcome: 'refused' } });
+    expect(rows.map(({ errorCode, origin, actorKind }) => ({ errorCode, origin, actorKind }))).toEqual([
+      { errorCode: 'validation_failed', origin: ALLOWED, actorKind: 'end_user' },
+    ]);
+  });
+
   it("answers an embed's preflight from an allowed page with exactly its method, header and lifetime, and nothing to any other", async () => {
     const path = `/v1/signalwire/embeds/${embedAccount}/tokens`;
     const allowed = await ctx.t.http.options(path).set({ origin: ALLOWED, 'access-control-request-method': 'POST' }).expect(204);
