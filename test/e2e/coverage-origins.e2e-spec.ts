@@ -43,13 +43,21 @@ describe('CORS headers, word for word', () => {
     });
   });
 
-  it("records in the token log the page's origin of a browser request refused before minting", async () => {
+  it("records in the token log the page's origin, the request id and the client of a browser request refused before minting", async () => {
     const token = await idp.sign(claimsAt(ctx, idp.issuer, 'olga'));
     const refused = await clientIssue(ctx.t, ctx.tenant, token, { ttlSeconds: 'long' }).set({ origin: ALLOWED }).expect(400);
     expect(refused.body.error.code).toBe('validation_failed');
     const rows = await ctx.t.prisma.tokenIssuance.findMany({ where: { tenantId: ctx.tenant.id, userId: 'olga', outcome: 'refused' } });
-    expect(rows.map(({ errorCode, origin, actorKind }) => ({ errorCode, origin, actorKind }))).toEqual([
-      { errorCode: 'validation_failed', origin: ALLOWED, actorKind: 'end_user' },
+    expect(
+      rows.map(({ errorCode, origin, actorKind, requestId, clientIp }) => ({ errorCode, origin, actorKind, requestId, clientIp })),
+    ).toEqual([
+      {
+        errorCode: 'validation_failed',
+        origin: ALLOWED,
+        actorKind: 'end_user',
+        requestId: refused.headers['x-request-id'],
+        clientIp: expect.stringMatching(/127\.0\.0\.1$/),
+      },
     ]);
   });
 
