@@ -97,6 +97,23 @@ describe('end users with an identity provider (JWT)', () => {
     expect((await clientIssue(ctx.t, keeping, issuedBefore).expect(201)).body.identity).toBe('alice');
   });
 
+  it('moves the cutoff on each sign-out: a token issued between two revocations stops working at the second', async () => {
+    const tenant = await createTenant(ctx.t);
+    await configureEndUserAuth(ctx.t, tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
+    const { baseUrl, config, secrets } = providerKits.twilio.emulatedAccount(ctx.emulators.twilio);
+    const account = await createProviderAccount(ctx.t, tenant, 'twilio', { baseUrl, config, secrets });
+    await createEndpoint(ctx.t, tenant, account.id, { userId: 'bob' });
+    await ctx.t.http.post('/v1/users/bob/revoke').set(bearer(tenant.key)).expect(200);
+    ctx.clock.advance(120_000);
+    const between = await idp.sign(claimsAt(ctx, idp.issuer, 'bob', 'callpass', 3600));
+    await clientIssue(ctx.t, tenant, between).expect(201);
+    ctx.clock.advance(120_000);
+    const second = await ctx.t.http.post('/v1/users/bob/revoke').set(bearer(tenant.key)).expect(200);
+    const refused = await clientIssue(ctx.t, tenant, between).expect(401);
+    expect(refused.body.error.code).toBe('end_user_revoked');
+    expect(Date.parse(refused.body.error.details.signInAfter)).toBeGreaterThan(Date.parse(second.body.revokedAt));
+  });
+
   it("mints the signed-in user's own token, whatever kind of key their issuer uses", async () => {
     const viaJwks = await clientIssue(ctx.t, ctx.tenant, await idp.sign(claimsAt(ctx, idp.issuer, 'alice'))).expect(201);
     expect(viaJwks.body).toMatchObject({ provider: 'twilio', identity: 'alice', serverTime: ctx.clock.now().toISOString() });
