@@ -1,4 +1,6 @@
 import { NO_TENANT_CHAIN } from '../../src/audit-chain/chain-encoding';
+import { providerKits } from '../../src/providers/provider-kits';
+import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer, createTestApp, TestApp } from '../helpers/test-app';
 
 /** The chain of rows of no tenant (admin changes), tampered with as someone with write access to the database would. */
@@ -72,5 +74,74 @@ describe('the audit chain of rows that belong to no tenant', () => {
       rowId: expect.any(String),
       problem: 'row_altered',
     });
+  });
+});
+
+/** Each filter of the token log and of the audit events narrows the list to what it names, and nothing else. */
+describe("the token log's and the audit events' filters", () => {
+  let ctx: IssuingContext;
+
+  beforeAll(async () => {
+    ctx = await createIssuingContext();
+  });
+  afterAll(() => ctx?.close());
+
+  const list = async (path: string, query: Record<string, string>, key = ctx.tenant.key) =>
+    (
+      await ctx.t.http
+        .get(path)
+        .query({ limit: '100', ...query })
+        .set(bearer(key))
+        .expect(200)
+    ).body.data as Record<string, unknown>[];
+
+  it('narrows the token log by account, by outcome, and to the instants from (inclusive) and to (exclusive)', async () => {
+    const [first, second] = [
+      await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio)),
+      await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio)),
+    ];
+    const [onFirst, onSecond] = [await ctx.createEndpoint(first), await ctx.createEndpoint(second)];
+    const early = ctx.clock.now().toISOString();
+    await ctx.issue({ endpointId: onFirst.id }).expect(201);
+    ctx.clock.advance(60_000);
+    const late = ctx.clock.now().toISOString();
+    await ctx.issue({ endpointId: onSecond.id }).expect(201);
+    await ctx.issue({ endpointId: onFirst.id, capabilities: ['incoming'], ttlSeconds: 1_000_000 }).expect(400);
+    const refusedOnFirst = await ctx.issue({ endpointId: onFirst.id, kind: 'no_such_kind' });
+    expect(refusedOnFirst.status).toBe(400);
+
+    const summary = (rows: Record<string, unknown>[]) =>
+      rows
+        .map((row) => `${row.providerAccountId === first ? 'first' : row.providerAccountId === second ? 'second' : 'none'} ${row.outcome}`)
+        .sort();
+    expect(summary(await list('/v1/token-issuances', { providerAccountId: first }))).toEqual(['first issued', 'first refused']);
+    expect(summary(await list('/v1/token-issuances', { providerAccountId: second }))).toEqual(['second issued']);
+    expect(summary(await list('/v1/token-issuances', { outcome: 'refused' }))).toEqual(['first refused', 'none refused']);
+    expect(summary(await list('/v1/token-issuances', { outcome: 'issued' }))).toEqual(['first issued', 'second issued']);
+    expect(summary(await list('/v1/token-issuances', { from: late }))).toEqual(['first refused', 'none refused', 'second issued']);
+    expect(summary(await list('/v1/token-issuances', { from: early, to: late }))).toEqual(['first issued']);
+  });
+
+  it("narrows the audit events by the target's type and by the acting key", async () => {
+    const second = await ctx.t.http
+      .post(`/v1/admin/tenants/${ctx.tenant.id}/api-keys`)
+      .set(bearer(ctx.t.adminKey))
+      .send({ name: 'second key' })
+      .expect(201);
+    const account = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
+    const endpoint = await ctx.t.http
+      .post('/v1/endpoints')
+      .set(bearer(second.body.key as string))
+      .send({ providerAccountId: account, userId: 'filtered_user', capabilities: ['incoming'] })
+      .expect(201);
+
+    const bySecond = await list('/v1/audit-events', { actorId: second.body.id as string });
+    expect(bySecond.map((event) => [event.action, (event.target as { id: string }).id])).toEqual([['endpoint.created', endpoint.body.id]]);
+    const endpoints = await list('/v1/audit-events', { targetType: 'endpoint' });
+    expect(endpoints.length).toBeGreaterThan(0);
+    expect(new Set(endpoints.map((event) => (event.target as { type: string }).type))).toEqual(new Set(['endpoint']));
+    const accounts = await list('/v1/audit-events', { targetType: 'provider_account' });
+    expect(accounts.map((event) => (event.target as { id: string }).id)).toContain(account);
+    expect(new Set(accounts.map((event) => (event.target as { type: string }).type))).toEqual(new Set(['provider_account']));
   });
 });
