@@ -112,7 +112,10 @@ describe("the token log's and the audit events' filters", () => {
 
     const summary = (rows: Record<string, unknown>[]) =>
       rows
-        .map((row) => `${row.providerAccountId === first ? 'first' : row.providerAccountId === second ? 'second' : 'none'} ${row.outcome}`)
+        .map(
+          (row) =>
+            `${row.providerAccountId === first ? 'first' : row.providerAccountId === second ? 'second' : 'none'} ${String(row.outcome)}`,
+        )
         .sort();
     expect(summary(await list('/v1/token-issuances', { providerAccountId: first }))).toEqual(['first issued', 'first refused']);
     expect(summary(await list('/v1/token-issuances', { providerAccountId: second }))).toEqual(['second issued']);
