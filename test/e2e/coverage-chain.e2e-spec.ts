@@ -1,5 +1,6 @@
 import { NO_TENANT_CHAIN } from '../../src/audit-chain/chain-encoding';
 import { providerKits } from '../../src/providers/provider-kits';
+import { createTenant } from '../factories/tenant.factory';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer, createTestApp, TestApp } from '../helpers/test-app';
 
@@ -123,6 +124,24 @@ describe("the token log's and the audit events' filters", () => {
     expect(summary(await list('/v1/token-issuances', { outcome: 'issued' }))).toEqual(['first issued', 'second issued']);
     expect(summary(await list('/v1/token-issuances', { from: late }))).toEqual(['first refused', 'none refused', 'second issued']);
     expect(summary(await list('/v1/token-issuances', { from: early, to: late }))).toEqual(['first issued']);
+  });
+
+  it("lets an admin read every tenant's token log, or one tenant's, and no tenant read it across tenants", async () => {
+    const other = await createTenant(ctx.t);
+    const account = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
+    const mine = (await ctx.issue({ endpointId: (await ctx.createEndpoint(account)).id }).expect(201)).body.id as string;
+    const refusedForOther = await ctx.t.http.post('/v1/tokens').set(bearer(other.key)).send({ userId: 'nobody_here' }).expect(404);
+    expect(refusedForOther.body.error.code).toBe('user_endpoint_not_found');
+
+    const tenantsOf = (rows: Record<string, unknown>[]) => [...new Set(rows.map((row) => row.tenantId))].sort();
+    const everyone = await list('/v1/admin/token-issuances', {}, ctx.t.adminKey);
+    expect(tenantsOf(everyone)).toEqual(expect.arrayContaining([ctx.tenant.id, other.id]));
+    const onlyOther = await list('/v1/admin/token-issuances', { tenantId: other.id }, ctx.t.adminKey);
+    expect(tenantsOf(onlyOther)).toEqual([other.id]);
+    const onlyMine = await list('/v1/admin/token-issuances', { tenantId: ctx.tenant.id, outcome: 'issued' }, ctx.t.adminKey);
+    expect(onlyMine.map((row) => row.id)).toContain(mine);
+    expect(new Set(onlyMine.map((row) => `${String(row.tenantId)} ${String(row.outcome)}`))).toEqual(new Set([`${ctx.tenant.id} issued`]));
+    await ctx.t.http.get('/v1/admin/token-issuances').set(bearer(ctx.tenant.key)).expect(403);
   });
 
   it("narrows the audit events by the target's type and by the acting key", async () => {
