@@ -129,7 +129,9 @@ describe("the token log's and the audit events' filters", () => {
   it("lets an admin read every tenant's token log, or one tenant's, and no tenant read it across tenants", async () => {
     const other = await createTenant(ctx.t);
     const account = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
-    const mine = (await ctx.issue({ endpointId: (await ctx.createEndpoint(account)).id }).expect(201)).body.id as string;
+    const endpointId = (await ctx.createEndpoint(account)).id;
+    const mine = (await ctx.issue({ endpointId }).expect(201)).body.id as string;
+    await ctx.issue({ endpointId, kind: 'no_such_kind' }).expect(400);
     const refusedForOther = await ctx.t.http.post('/v1/tokens').set(bearer(other.key)).send({ userId: 'nobody_here' }).expect(404);
     expect(refusedForOther.body.error.code).toBe('user_endpoint_not_found');
 
