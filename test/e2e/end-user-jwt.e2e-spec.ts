@@ -5,7 +5,15 @@ import { base64url, JWK, SignJWT } from 'jose';
 import { JwksCacheService } from '../../src/end-users/jwks-cache.service';
 import { providerKits } from '../../src/providers/provider-kits';
 import { createEndpoint, createProviderAccount, createTenant, TestTenant } from '../factories/tenant.factory';
-import { claimsAt, clientIssue, configureEndUserAuth, countedRefusals, createSession, setTenantSettings } from '../helpers/end-users';
+import {
+  claimsAt,
+  clientIssue,
+  configureEndUserAuth,
+  countedRefusals,
+  createIdpContext,
+  createSession,
+  setTenantSettings,
+} from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer } from '../helpers/test-app';
 import { createSigningKey, signToken, SigningKey, startTestIdp, TestIdp } from '../helpers/test-idp';
@@ -269,11 +277,7 @@ describe("an identity provider's published keys (JWKS)", () => {
   let idp: TestIdp;
 
   beforeAll(async () => {
-    ctx = await createIssuingContext();
-    idp = await startTestIdp();
-    await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
-    await setTenantSettings(ctx.t, ctx.tenant);
-    await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
+    ({ ctx, idp } = await createIdpContext());
   });
   afterAll(async () => {
     await ctx?.close();

@@ -1,8 +1,10 @@
 import type { Test } from 'supertest';
 import { RefusalTallyService } from '../../src/token-log/refusal-tally';
 import { TestTenant } from '../factories/tenant.factory';
-import { IssuingContext } from './issuing';
-import { bearer, TestApp } from './test-app';
+import { providerKits } from '../../src/providers/provider-kits';
+import { createIssuingContext, IssuingContext } from './issuing';
+import { bearer, TestApp, TestAppOptions } from './test-app';
+import { startTestIdp, TestIdp } from './test-idp';
 
 /** POST /v1/client/{slug}/tokens with an end user's credential. */
 export function clientIssue(t: TestApp, tenant: TestTenant, credential: string, body: Record<string, unknown> = {}): Test {
@@ -55,4 +57,20 @@ export async function setTenantSettings(t: TestApp, tenant: TestTenant, settings
     .set(bearer(t.adminKey))
     .send({ settings: { rateLimits: { userPerMinute: 10_000 }, ...settings } });
   if (response.status !== 200) throw new Error(`settings not set: ${JSON.stringify(response.body)}`);
+}
+
+/**
+ * An issuing context whose tenant's users sign in with a test IdP of their own (its key set) and get a Twilio endpoint
+ * on their first token; `settings` are the tenant's (generous rate limits unless they say otherwise).
+ */
+export async function createIdpContext(
+  options: TestAppOptions & { settings?: Record<string, unknown> } = {},
+): Promise<{ ctx: IssuingContext; idp: TestIdp }> {
+  const { settings, ...appOptions } = options;
+  const ctx = await createIssuingContext(appOptions);
+  const idp = await startTestIdp();
+  await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+  await setTenantSettings(ctx.t, ctx.tenant, settings);
+  await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
+  return { ctx, idp };
 }

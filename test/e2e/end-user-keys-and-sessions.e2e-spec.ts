@@ -41,7 +41,7 @@ async function startKeySetServer(): Promise<KeySetServer> {
   return served;
 }
 
-describe('end-user credentials the other suites leave untried', () => {
+describe('identity-provider keys of every kind, key sets answered oddly, and kept secrets', () => {
   let ctx: IssuingContext;
   let keySet: KeySetServer;
   const outcome = async (token: string) => {

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { MetricsService } from '../../src/metrics/metrics';
 import { providerKits } from '../../src/providers/provider-kits';
-import { claimsAt, clientIssue, configureEndUserAuth, setTenantSettings } from '../helpers/end-users';
+import { claimsAt, clientIssue, configureEndUserAuth, createIdpContext, setTenantSettings } from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { describeWith } from '../helpers/requirements';
 import { startTestIdp, TestIdp } from '../helpers/test-idp';
@@ -94,11 +94,7 @@ describe('a key set while Redis is unreachable', () => {
 
   beforeAll(async () => {
     // Nothing listens on port 1: every Redis command fails at once.
-    ctx = await createIssuingContext({ env: { REDIS_URL: 'redis://127.0.0.1:1' } });
-    idp = await startTestIdp();
-    await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
-    await setTenantSettings(ctx.t, ctx.tenant);
-    await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
+    ({ ctx, idp } = await createIdpContext({ env: { REDIS_URL: 'redis://127.0.0.1:1' } }));
   });
   afterAll(async () => {
     await ctx?.close();
