@@ -229,6 +229,16 @@ describe('admin API: tenants and keys', () => {
       await t.http.get('/v1/admin/tenants').set(bearer(t.adminKey)).expect(200);
     });
 
+    it('answers the revocation of a key by something that is no id as of a key not found, on every key route, and audits it', async () => {
+      const tenant = await createTenant(t);
+      for (const route of ['/v1/admin/admin-keys', '/v1/admin/service-keys', `/v1/admin/tenants/${tenant.id}/api-keys`]) {
+        const refused = await t.http.delete(`${route}/not-a-key-id`).set(bearer(t.adminKey));
+        expect(`${refused.status} ${refused.body.error?.code}`).toBe('404 api_key_not_found');
+      }
+      const failures = await t.prisma.auditEvent.findMany({ where: { action: 'api_key.revoked', targetId: 'not-a-key-id' } });
+      expect(failures.map((event) => `${event.outcome} ${event.errorCode}`)).toEqual(Array(3).fill('failure api_key_not_found'));
+    });
+
     it('refuses keys for a tenant that does not exist', async () => {
       const response = await t.http
         .post('/v1/admin/tenants/00000000-0000-7000-8000-000000000000/api-keys')

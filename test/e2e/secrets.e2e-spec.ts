@@ -1,3 +1,4 @@
+import { generateSessionCredential } from '../../src/crypto/api-key-codec';
 import { providerKits } from '../../src/providers/provider-kits';
 import { ProviderAccountsService } from '../../src/provider-accounts/provider-accounts.service';
 import { PROVIDER_NAMES, validCredentials } from '../factories/credentials.factory';
@@ -105,6 +106,9 @@ describe('secrets at rest and in transit', () => {
     // A key pasted into a path by mistake: answered, and logged without it.
     record(await t.http.get(`/v1/endpoints/${a.key}`).set(bearer(a.key)));
     record(await t.http.get(`/v1/provider-accounts/${t.adminKey}`).set(bearer(a.key)));
+    const session = generateSessionCredential().key;
+    canaries.push(session);
+    record(await t.http.get(`/v1/sessions/${session}`).set(bearer(a.key)));
     // An end user's JWT too, its dots as they are or escaped: its claims are the canary.
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwYXRoLWNhbmFyeSJ9.cGF0aC1jYW5hcnktc2lnbmF0dXJl';
     canaries.push(jwt.split('.')[1]);
