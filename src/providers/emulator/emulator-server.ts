@@ -253,6 +253,8 @@ function echoBody(request: EmulatorRequest, repeat: number): Record<string, unkn
     ? Buffer.from(`${request.basic.username}:${request.basic.password}`).toString('base64url')
     : (request.bearer ?? '');
   return {
+    // A problem document's own field (RFC 9457, as Vonage answers), then the other providers' shapes.
+    detail: echoed,
     error: { detail: echoed },
     error_description: `${credentials} ${JSON.stringify(JSON.stringify(request.rawBody))}`,
     errors: [{ code: echoed.toUpperCase(), message: { echoed }, attribute: encodeURIComponent(echoed).toLowerCase() }],

@@ -2,7 +2,7 @@ import { createPublicKey, KeyObject } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { createIssuingContext, issuanceRows, IssuingContext } from '../../../test/helpers/issuing';
 import { ecKeyPair, rsaKeyPair } from '../../../test/helpers/key-pairs';
-import { rowsAsText } from '../../../test/helpers/leaks';
+import { findLeaks, rowsAsText } from '../../../test/helpers/leaks';
 import { closedPort } from '../../../test/helpers/tcp-proxy';
 import { bearer } from '../../../test/helpers/test-app';
 import { providerKits } from '../provider-kits';
@@ -271,6 +271,17 @@ describe('Vonage tokens', () => {
         providerCode: 'invalid-params',
         providerMessage: 'Invalid parameters',
       });
+    });
+
+    it('never passes on the admin JWT it called Vonage with, when Vonage quotes the request back', async () => {
+      emulator().failNext(1, { kind: 'echo', status: 400 });
+      const quoted = await tenantCall('post', '/v1/endpoints')
+        .send({ providerAccountId: accountId, userId: 'kim', provision: true })
+        .expect(422);
+      const authorization = emulator().requests.at(-1)!.headers.authorization!;
+      expect(authorization).toMatch(/^Bearer eyJ/);
+      expect(quoted.body.error.details.providerMessage).toContain('[redacted]');
+      expect(findLeaks(`${quoted.text}\n${ctx.t.logs.join('\n')}`, [authorization])).toEqual([]);
     });
 
     it('maps a rate limit to 503 provider_unavailable and a key Vonage does not know to 502 provider_auth_failed, never echoing the key', async () => {
