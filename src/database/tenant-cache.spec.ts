@@ -21,6 +21,21 @@ async function listeningFeed(): Promise<ChangeFeedService> {
   return feed;
 }
 
+/** A feed whose listening connection the test loses and restores, as a dropped LISTEN connection would. */
+async function droppableFeed(): Promise<{ feed: ChangeFeedService; lose: () => void; restore: () => void }> {
+  let handlers: { onGap(): void; onListening(): void } | undefined;
+  const connection = {
+    listen: async (_channel: string, given: { onGap(): void; onListening(): void }) => {
+      handlers = given;
+      given.onListening();
+      return async () => undefined;
+    },
+  } as unknown as DatabaseConnection;
+  const feed = new ChangeFeedService(connection);
+  await feed.onModuleInit();
+  return { feed, lose: () => handlers!.onGap(), restore: () => handlers!.onListening() };
+}
+
 /** A `load` that counts its calls; each call waits until `finish` answers it. */
 function heldLoad() {
   const pending: ((row: Row) => void)[] = [];
@@ -66,5 +81,22 @@ describe('TenantCache', () => {
     expect(load).toHaveBeenCalledTimes(2);
     finish({ tenantId: 'tenant-a', version: 2 });
     expect(await second).toEqual({ tenantId: 'tenant-a', version: 2 });
+  });
+
+  it('keeps nothing while the change feed is lost (a change then goes unheard), and keeps again once it is back', async () => {
+    const { feed, lose, restore } = await droppableFeed();
+    const cache = new TenantCache<Row>(10, 60_000, new FakeClock(), feed);
+    let version = 0;
+    const load = jest.fn(async () => ({ tenantId: 'tenant-a', version: (version += 1) }));
+
+    await cache.get('key', load, tenantOf);
+    lose();
+    expect(feed.reliable).toBe(false);
+    expect(await cache.get('key', load, tenantOf)).toEqual({ tenantId: 'tenant-a', version: 2 });
+    expect(await cache.get('key', load, tenantOf)).toEqual({ tenantId: 'tenant-a', version: 3 });
+    restore();
+    expect(await cache.get('key', load, tenantOf)).toEqual({ tenantId: 'tenant-a', version: 4 });
+    expect(await cache.get('key', load, tenantOf)).toEqual({ tenantId: 'tenant-a', version: 4 });
+    expect(load).toHaveBeenCalledTimes(4);
   });
 });
