@@ -38,6 +38,15 @@ describe('SecretBox (AES-256-GCM envelope)', () => {
     expect(() => box.decrypt('not-an-envelope', 'aad')).toThrow(DecryptionError);
   });
 
+  it('fails as a decryption, never otherwise, on a body or a wrapped key cut short, however short', () => {
+    const [version, kid, wrapped, body] = box.encrypt('secret', 'aad').split('.');
+    const cut = (part: string, length: number) => Buffer.from(part, 'base64url').subarray(0, length).toString('base64url');
+    for (const length of [0, 1, 11, 12, 27]) {
+      expect(() => box.decrypt([version, kid, wrapped, cut(body, length)].join('.'), 'aad')).toThrow(DecryptionError);
+      expect(() => box.decrypt([version, kid, cut(wrapped, length), body].join('.'), 'aad')).toThrow(DecryptionError);
+    }
+  });
+
   it('re-wraps onto the primary key without changing the encrypted value, and old keys keep decrypting', () => {
     const envelope = box.encrypt('secret', 'aad');
     const rotated = new SecretBox(parseKeyring(`${newKey},${oldKey}`));

@@ -98,6 +98,8 @@ describe('network policy (SSRF guard)', () => {
     expect(urlProblem('not a url', { httpsOnly: false })).toBe('not_http');
     expect(urlProblem('http://api.example.com/', { httpsOnly: true })).toBe('not_https');
     expect(urlProblem('https://user:pass@api.example.com/', { httpsOnly: true })).toBe('credentials');
+    expect(urlProblem('https://user@api.example.com/', { httpsOnly: true })).toBe('credentials');
+    expect(urlProblem('https://:pass@api.example.com/', { httpsOnly: true })).toBe('credentials');
     expect(urlProblem('https://api.plivo.com/', { httpsOnly: true })).toBeUndefined();
     expect(urlProblem('http://api.example.com/', { httpsOnly: false })).toBeUndefined();
   });

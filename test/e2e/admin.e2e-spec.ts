@@ -301,6 +301,9 @@ describe('admin API: tenants and keys', () => {
         try {
           const refused = await restarted.http.get('/v1/admin/tenants').set(bearer(bootstrapKey)).expect(401);
           expect(refused.body.error.code).toBe('api_key_revoked');
+          // Registered once, at the first start: a restart with the same key records and announces nothing.
+          expect(await restarted.prisma.auditEvent.count({ where: { action: 'api_key.bootstrapped' } })).toBe(1);
+          expect(restarted.logs.filter((line) => line.includes('Registered the bootstrap admin key'))).toEqual([]);
         } finally {
           await restarted.close();
         }
