@@ -57,6 +57,20 @@ describeWith(['postgresql'], 'two replicas', () => {
     expect(elapsed).toBeLessThanOrEqual(OTHER_REPLICA_BOUND_MS);
   });
 
+  it('a revoked service key, which belongs to no tenant: refused by the other replica within a second, though it had it in memory', async () => {
+    const created = await callJson(first, 'POST', '/v1/admin/service-keys', replicas.adminKey, { name: 'replica', scopes: ['usage:read'] });
+    const { id, key } = created.body as { id: string; key: string };
+    const read = () => callJson(second, 'GET', '/v1/internal/usage', key);
+    for (let warm = 0; warm < 3; warm += 1) expect((await read()).status).toBe(200);
+    expect((await callJson(first, 'DELETE', `/v1/admin/service-keys/${id}`, replicas.adminKey)).status).toBe(200);
+    const changedAt = Date.now();
+    let answer = await read();
+    while (answer.status === 200 && Date.now() - changedAt <= OTHER_REPLICA_BOUND_MS) answer = await read();
+    const elapsed = Date.now() - changedAt;
+    console.log(`a revoked service key: refused by the other replica ${elapsed} ms after the revocation`);
+    expect([answer.status, (answer.body as { error?: { code: string } }).error?.code]).toEqual([401, 'api_key_revoked']);
+  });
+
   it('a signed-out end user: refused by the other replica within a second, though it had their session in memory', async () => {
     const t = await tenantWithEndpoint('replica-end-user');
     const settings = { rateLimits: { userPerMinute: 100_000 } };
