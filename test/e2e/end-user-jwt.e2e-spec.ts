@@ -105,6 +105,20 @@ describe('end users with an identity provider (JWT)', () => {
     expect((await clientIssue(ctx.t, keeping, issuedBefore).expect(201)).body.identity).toBe('alice');
   });
 
+  it("revokes one user of a tenant only: another user's lookup, before or after, neither lifts nor spreads it", async () => {
+    const tenant = await createTenant(ctx.t);
+    await configureEndUserAuth(ctx.t, tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
+    const { baseUrl, config, secrets } = providerKits.twilio.emulatedAccount(ctx.emulators.twilio);
+    const account = await createProviderAccount(ctx.t, tenant, 'twilio', { baseUrl, config, secrets });
+    for (const user of ['ann', 'ben']) await createEndpoint(ctx.t, tenant, account.id, { userId: user });
+    const [ann, ben] = [await idp.sign(claimsAt(ctx, idp.issuer, 'ann')), await idp.sign(claimsAt(ctx, idp.issuer, 'ben'))];
+    await ctx.t.http.post('/v1/users/ann/revoke').set(bearer(tenant.key)).expect(200);
+    // Ben first: his "not revoked" must not be taken for Ann's.
+    expect((await clientIssue(ctx.t, tenant, ben).expect(201)).body.identity).toBe('ben');
+    expect((await clientIssue(ctx.t, tenant, ann).expect(401)).body.error.code).toBe('end_user_revoked');
+    expect((await clientIssue(ctx.t, tenant, ben).expect(201)).body.identity).toBe('ben');
+  });
+
   it('moves the cutoff on each sign-out: a token issued between two revocations stops working at the second', async () => {
     const tenant = await createTenant(ctx.t);
     await configureEndUserAuth(ctx.t, tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
