@@ -50,18 +50,6 @@ describe('the browser token route', () => {
     expect(none.body.error.code).toBe('endpoint_not_found');
   });
 
-  it("records the page's origin on a refusal decided before the pipeline, as on the pipeline's own", async () => {
-    const tenant = await createTenant(ctx.t);
-    await setTenantSettings(ctx.t, tenant, { allowedOrigins: ['https://app.example'] });
-    await configureEndUserAuth(ctx.t, tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
-    const refused = await clientIssue(ctx.t, tenant, await jwtFor('olga'), { ttlSeconds: 'long' })
-      .set('origin', 'https://app.example')
-      .expect(400);
-    expect(refused.body.error.code).toBe('validation_failed');
-    const [row] = await ctx.t.prisma.tokenIssuance.findMany({ where: { tenantId: tenant.id } });
-    expect(row).toMatchObject({ outcome: 'refused', errorCode: 'validation_failed', userId: 'olga', origin: 'https://app.example' });
-  });
-
   it('enrols a user on first request where the account allows it: concurrent first requests create one endpoint', async () => {
     const tenant = await createTenant(ctx.t);
     await setTenantSettings(ctx.t, tenant);

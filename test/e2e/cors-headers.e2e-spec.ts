@@ -1,7 +1,7 @@
 import { providerKits } from '../../src/providers/provider-kits';
-import { claimsAt, clientIssue, configureEndUserAuth, setTenantSettings } from '../helpers/end-users';
-import { createIssuingContext, IssuingContext } from '../helpers/issuing';
-import { startTestIdp, TestIdp } from '../helpers/test-idp';
+import { claimsAt, clientIssue, createIdpContext } from '../helpers/end-users';
+import { IssuingContext } from '../helpers/issuing';
+import { TestIdp } from '../helpers/test-idp';
 
 const ALLOWED = 'https://app.example';
 const EXPOSED = 'retry-after, ratelimit-limit, ratelimit-remaining, ratelimit-reset, x-request-id';
@@ -15,12 +15,8 @@ describe('CORS headers, word for word', () => {
     Object.fromEntries(Object.entries(headers).filter(([name]) => name.startsWith('access-control-') || name === 'vary'));
 
   beforeAll(async () => {
-    ctx = await createIssuingContext();
-    idp = await startTestIdp();
-    await setTenantSettings(ctx.t, ctx.tenant, { allowedOrigins: [ALLOWED] });
-    await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
+    ({ ctx, idp } = await createIdpContext({ settings: { allowedOrigins: [ALLOWED] } }));
     embedAccount = await ctx.createAccount(providerKits.signalwire.emulatedAccount(ctx.emulators.signalwire));
-    await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
   });
   afterAll(async () => {
     await ctx?.close();

@@ -10,11 +10,11 @@ import {
   clientIssue,
   configureEndUserAuth,
   countedRefusals,
+  createEnrollingContext,
   createIdpContext,
   createSession,
-  setTenantSettings,
 } from '../helpers/end-users';
-import { createIssuingContext, IssuingContext } from '../helpers/issuing';
+import { IssuingContext } from '../helpers/issuing';
 import { bearer } from '../helpers/test-app';
 import { createSigningKey, signToken, SigningKey, startTestIdp, TestIdp } from '../helpers/test-idp';
 
@@ -36,12 +36,10 @@ describe('end users with an identity provider (JWT)', () => {
   let otherTenantKey: SigningKey;
 
   beforeAll(async () => {
-    ctx = await createIssuingContext();
+    ctx = await createEnrollingContext();
     idp = await startTestIdp();
     typedKey = await createSigningKey('ES256', 'typed');
     otherTenantKey = await createSigningKey('RS256', 'other');
-    await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
-    await setTenantSettings(ctx.t, ctx.tenant);
     await configureEndUserAuth(ctx.t, ctx.tenant, {
       issuers: [
         // One user base signs in through all three: they share user ids (the same, empty, prefix).
@@ -478,10 +476,8 @@ describe('several identity providers, and what their tokens may claim', () => {
     new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SHARED_SECRET));
 
   beforeAll(async () => {
-    ctx = await createIssuingContext();
+    ctx = await createEnrollingContext();
     idp = await startTestIdp();
-    await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
-    await setTenantSettings(ctx.t, ctx.tenant);
   });
   afterAll(async () => {
     await ctx?.close();
@@ -665,9 +661,7 @@ describe('what goes wrong inside verification', () => {
   let jwksUrl: string;
 
   beforeAll(async () => {
-    ctx = await createIssuingContext();
-    await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
-    await setTenantSettings(ctx.t, ctx.tenant);
+    ctx = await createEnrollingContext();
     jwksServer = http.createServer((_, response) =>
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: served })),
     );

@@ -117,7 +117,20 @@ describe('Callpass end-user sessions', () => {
     await ctx.t.http.post('/v1/sessions').set(bearer(ctx.tenant.key)).send({ userId: 'alice', capabilities: [] }).expect(400);
     await ctx.t.http.post('/v1/sessions').set(bearer(ctx.tenant.key)).send({ userId: 'a\u0000b' }).expect(400);
     await ctx.t.http.delete('/v1/sessions/not-a-uuid').set(bearer(ctx.tenant.key)).expect(404);
+    const missing = await ctx.t.http.get('/v1/sessions/not-a-uuid').set(bearer(ctx.tenant.key)).expect(404);
+    expect(missing.body.error.code).toBe('end_user_session_not_found');
     const forged = `cp_sess_${'A'.repeat(49)}`;
     expect((await clientIssue(ctx.t, ctx.tenant, forged).expect(401)).body.error.code).toBe('end_user_session_invalid');
+  });
+
+  it('keep the first revocation time when revoked again', async () => {
+    const session = await createSession(ctx.t, ctx.tenant, { userId: 'rita' });
+    const first = await ctx.t.http.delete(`/v1/sessions/${session.id}`).set(bearer(ctx.tenant.key)).expect(200);
+    expect(first.body.revokedAt).toBe(ctx.clock.now().toISOString());
+    ctx.clock.advance(5_000);
+    const again = await ctx.t.http.delete(`/v1/sessions/${session.id}`).set(bearer(ctx.tenant.key)).expect(200);
+    expect(again.body.revokedAt).toBe(first.body.revokedAt);
+    const read = await ctx.t.http.get(`/v1/sessions/${session.id}`).set(bearer(ctx.tenant.key)).expect(200);
+    expect(read.body.revokedAt).toBe(first.body.revokedAt);
   });
 });

@@ -103,6 +103,8 @@ describe('internal service API', () => {
     ];
     for (const response of await Promise.all(asked)) {
       expect(`${response.status} ${response.body.error?.code}`).toBe('404 tenant_not_found');
+      // Only the key's own budget is spent: there is no tenant to count against.
+      expect(response.headers['ratelimit-limit']).toBe('1200');
     }
   });
 

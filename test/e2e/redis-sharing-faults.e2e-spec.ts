@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { MetricsService } from '../../src/metrics/metrics';
 import { providerKits } from '../../src/providers/provider-kits';
-import { claimsAt, clientIssue, configureEndUserAuth, createIdpContext, setTenantSettings } from '../helpers/end-users';
+import { claimsAt, clientIssue, configureEndUserAuth, createEnrollingContext, createIdpContext } from '../helpers/end-users';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { describeWith } from '../helpers/requirements';
 import { startTestIdp, TestIdp } from '../helpers/test-idp';
@@ -20,11 +20,9 @@ describeWith(['redis'], 'a key set shared through Redis, when another replica mi
   let issuers = 0;
 
   beforeAll(async () => {
-    ctx = await createIssuingContext({ env: { REDIS_URL: process.env.TEST_REDIS_URL! } });
+    ctx = await createEnrollingContext({ env: { REDIS_URL: process.env.TEST_REDIS_URL! } });
     idp = await startTestIdp();
     redis = new Redis(process.env.TEST_REDIS_URL!);
-    await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
-    await setTenantSettings(ctx.t, ctx.tenant);
   });
   afterAll(async () => {
     await ctx?.close();

@@ -59,18 +59,24 @@ export async function setTenantSettings(t: TestApp, tenant: TestTenant, settings
   if (response.status !== 200) throw new Error(`settings not set: ${JSON.stringify(response.body)}`);
 }
 
+type ContextOptions = TestAppOptions & { settings?: Record<string, unknown> };
+
 /**
- * An issuing context whose tenant's users sign in with a test IdP of their own (its key set) and get a Twilio endpoint
- * on their first token; `settings` are the tenant's (generous rate limits unless they say otherwise).
+ * An issuing context whose tenant's users get a Twilio endpoint on their first token; `settings` are the tenant's
+ * (generous rate limits unless they say otherwise).
  */
-export async function createIdpContext(
-  options: TestAppOptions & { settings?: Record<string, unknown> } = {},
-): Promise<{ ctx: IssuingContext; idp: TestIdp }> {
+export async function createEnrollingContext(options: ContextOptions = {}): Promise<IssuingContext> {
   const { settings, ...appOptions } = options;
   const ctx = await createIssuingContext(appOptions);
-  const idp = await startTestIdp();
   await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
   await setTenantSettings(ctx.t, ctx.tenant, settings);
+  return ctx;
+}
+
+/** The same, whose users sign in with a test IdP of their own (its key set). */
+export async function createIdpContext(options: ContextOptions = {}): Promise<{ ctx: IssuingContext; idp: TestIdp }> {
+  const ctx = await createEnrollingContext(options);
+  const idp = await startTestIdp();
   await configureEndUserAuth(ctx.t, ctx.tenant, { issuers: [{ issuer: idp.issuer, audience: 'callpass', jwksUrl: idp.jwksUrl }] });
   return { ctx, idp };
 }

@@ -84,30 +84,3 @@ describe('internal usage window', () => {
     expect(empty.body.error.details.fields).toEqual([{ field: 'from', messages: ['from must be before to'] }]);
   });
 });
-
-describe('a service key naming a tenant on the internal routes', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t?.close());
-
-  it('is told of no such tenant when it names one by something that is no id, as for an unknown id', async () => {
-    const created = await t.http
-      .post('/v1/admin/service-keys')
-      .set(bearer(t.adminKey))
-      .send({ name: 'reader', scopes: ['endpoints:read'] })
-      .expect(201);
-    const read = (tenantId: string) =>
-      t.http
-        .get(`/v1/internal/tenants/${tenantId}/endpoints`)
-        .query({ userId: 'u1' })
-        .set(bearer(created.body.key as string));
-    const unknown = await read('01900000-0000-7000-8000-00000000abcd').expect(404);
-    const malformed = await read('not-a-tenant-id').expect(404);
-    expect([unknown.body.error.code, malformed.body.error.code]).toEqual(['tenant_not_found', 'tenant_not_found']);
-    // Only the key's own budget is spent: there is no tenant to count against.
-    expect(malformed.headers['ratelimit-limit']).toBe('1200');
-  });
-});

@@ -2,9 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { base64url, JWK, SignJWT } from 'jose';
-import { providerKits } from '../../src/providers/provider-kits';
-import { claimsAt, clientIssue, configureEndUserAuth, createSession, setTenantSettings } from '../helpers/end-users';
-import { createIssuingContext, IssuingContext } from '../helpers/issuing';
+import { claimsAt, clientIssue, configureEndUserAuth, createEnrollingContext } from '../helpers/end-users';
+import { IssuingContext } from '../helpers/issuing';
 import { bearer } from '../helpers/test-app';
 import { createSigningKey, signToken } from '../helpers/test-idp';
 
@@ -53,10 +52,8 @@ describe('identity-provider keys of every kind, key sets answered oddly, and kep
     new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(secret));
 
   beforeAll(async () => {
-    ctx = await createIssuingContext();
+    ctx = await createEnrollingContext();
     keySet = await startKeySetServer();
-    await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio), { policy: { autoEnroll: true } });
-    await setTenantSettings(ctx.t, ctx.tenant);
   });
   afterAll(async () => {
     await ctx?.close();
@@ -229,31 +226,5 @@ describe('identity-provider keys of every kind, key sets answered oddly, and kep
     } finally {
       keySet.cacheControl = undefined;
     }
-  });
-});
-
-describe('end-user sessions revoked by the tenant', () => {
-  let ctx: IssuingContext;
-
-  beforeAll(async () => {
-    ctx = await createIssuingContext();
-    await configureEndUserAuth(ctx.t, ctx.tenant, { sessions: true });
-  });
-  afterAll(() => ctx?.close());
-
-  it('keep the first revocation time when revoked again', async () => {
-    const session = await createSession(ctx.t, ctx.tenant, { userId: 'rita' });
-    const first = await ctx.t.http.delete(`/v1/sessions/${session.id}`).set(bearer(ctx.tenant.key)).expect(200);
-    expect(first.body.revokedAt).toBe(ctx.clock.now().toISOString());
-    ctx.clock.advance(5_000);
-    const again = await ctx.t.http.delete(`/v1/sessions/${session.id}`).set(bearer(ctx.tenant.key)).expect(200);
-    expect(again.body.revokedAt).toBe(first.body.revokedAt);
-    const read = await ctx.t.http.get(`/v1/sessions/${session.id}`).set(bearer(ctx.tenant.key)).expect(200);
-    expect(read.body.revokedAt).toBe(first.body.revokedAt);
-  });
-
-  it('are looked up only by a well-formed id: any other is not found', async () => {
-    const missing = await ctx.t.http.get('/v1/sessions/not-a-uuid').set(bearer(ctx.tenant.key)).expect(404);
-    expect(missing.body.error.code).toBe('end_user_session_not_found');
   });
 });
