@@ -19,7 +19,8 @@ import { nameServerSpans } from './tracing/spans';
 import { flattenValidationErrors, validationFailed } from './common/errors/validation-errors';
 import { exceedsDepth } from './common/validation/json-depth';
 import { RejectUnsafeInputPipe } from './common/validation/reject-unsafe-input.pipe';
-import { UnparsableBodyInterceptor, UnparsableBody } from './common/validation/unparsable-body';
+import { UnparsableBody } from './common/validation/unparsable-body';
+import { cacheValidationMetadata } from './common/validation/validation-metadata-cache';
 import { ClientLimitsService } from './rate-limits/client-limits';
 import { USER_ID_MAX_LENGTH } from './common/validation/user-id';
 import { loggedPathOf, pathOf } from './common/logging/logged-path';
@@ -107,7 +108,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     if (exceedsDepth(parsed)) return done(null, new UnparsableBody(commonErrors.json_too_deep()));
     done(null, parsed);
   });
-  app.useGlobalInterceptors(new UnparsableBodyInterceptor());
+  cacheValidationMetadata();
   app.useGlobalPipes(
     new RejectUnsafeInputPipe(),
     new ValidationPipe({

@@ -4,6 +4,7 @@ import { PassportModule } from '@nestjs/passport';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { OriginsModule } from '../origins/origins.module';
 import { RateLimitGuard } from '../rate-limits/rate-limit.guard';
+import { UnparsableBodyGuard } from '../common/validation/unparsable-body';
 import { TenantsModule } from '../tenants/tenants.module';
 import { EndUsersModule } from '../end-users/end-users.module';
 import { AuthenticationGuard } from './guards/authentication.guard';
@@ -22,6 +23,8 @@ import { IdentityProviderStrategy } from './strategies/identity-provider.strateg
     { provide: APP_GUARD, useClass: AuthorizationGuard },
     // After the two above (global guards run in the order given): only authenticated, authorised requests count.
     { provide: APP_GUARD, useClass: RateLimitGuard },
+    // Last: a body the parser refused is answered only once the caller has passed the guards above.
+    { provide: APP_GUARD, useClass: UnparsableBodyGuard },
   ],
 })
 export class AuthModule {}
