@@ -24,6 +24,7 @@ import { cacheValidationMetadata } from './common/validation/validation-metadata
 import { ClientLimitsService } from './rate-limits/client-limits';
 import { USER_ID_MAX_LENGTH } from './common/validation/user-id';
 import { loggedPathOf, pathOf } from './common/logging/logged-path';
+import { requestLineLogger } from './common/logging/logger';
 
 /** A client's own X-Request-Id is logged (sanitised) next to ours, never used as ours. */
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -64,6 +65,7 @@ export function createHttpAdapter(logger: Logger, options: HttpOptions = {}): Fa
       answerFrameworkError(error, request, reply, headers),
   });
   const fastify = adapter.getInstance();
+  const requestLines = requestLineLogger(logger);
   nameServerSpans(fastify);
   fastify.addHook('onRequest', async (request, reply) => {
     reply.headers(isPage(request) ? headers.pages : headers.api);
@@ -76,8 +78,9 @@ export function createHttpAdapter(logger: Logger, options: HttpOptions = {}): Fa
     // A flooding client's refusals are counted and logged once (ClientLimitsService), not a line each.
     if (ClientLimitsService.refused(request)) return;
     const level = isHealthProbe(request) && reply.statusCode < 400 ? 'debug' : 'info';
-    request.log[level](
+    requestLines[level](
       {
+        reqId: request.id,
         method: request.method,
         route: request.routeOptions.url,
         tenantId: tenantOfRequest(request),

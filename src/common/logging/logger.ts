@@ -23,15 +23,16 @@ const REDACTED_PATHS = [
 /** `json`: one JSON object per line (production, log shippers). `pretty`: short coloured lines for a person at a terminal. */
 export type LogFormat = 'json' | 'pretty';
 
-/** Logs on stdout (or `destination`, which tests use to read what was logged), in `format`. */
+const BASE_OPTIONS = { base: { service: 'callpass' }, timestamp: pino.stdTimeFunctions.isoTime };
+
+/**
+ * Logs on stdout (or `destination`, which tests use to read what was logged), in `format`. JSON lines are written
+ * asynchronously (lines logged while a write is under way go out together in the next one; pino writes what is left
+ * when the process exits): a write per request was a measurable share of a token's cost.
+ */
 export function createLogger(level: string, destination?: DestinationStream, format: LogFormat = 'json'): Logger {
-  const options = {
-    level,
-    base: { service: 'callpass' },
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  };
-  if (format === 'json') return pino(options, destination);
+  const options = { ...BASE_OPTIONS, level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  if (format === 'json') return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
   return pino(
     options,
     pinoPretty({
@@ -43,6 +44,16 @@ export function createLogger(level: string, destination?: DestinationStream, for
       singleLine: true,
     }),
   );
+}
+
+/**
+ * The logger of the line each request gets, writing where `logger` writes. Its fields are fixed, and none can hold a
+ * secret (the route, the path without its query, a checked request id), so it skips the redaction pass every other
+ * line gets: that pass was a measurable share of a token's cost.
+ */
+export function requestLineLogger(logger: Logger): Logger {
+  const stream = (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym];
+  return pino({ ...BASE_OPTIONS, level: logger.level }, stream);
 }
 
 /** Nest's start-up chatter (every module loaded, every route mapped) is only worth reading when debugging. */
