@@ -12,6 +12,7 @@ import { DatabaseModule } from './database/database.module';
 import { EndUsersModule } from './end-users/end-users.module';
 import { EndpointsModule } from './endpoints/endpoints.module';
 import { HealthModule } from './health/health.module';
+import { BrowserClientHostingModule } from './browser-client-hosting/browser-client-hosting.module';
 import { InternalModule } from './internal/internal.module';
 import { IssuanceModule } from './issuance/issuance.module';
 import { KeyRotationModule } from './key-rotation/key-rotation.module';
@@ -43,6 +44,7 @@ import { TenantsModule } from './tenants/tenants.module';
     IssuanceModule,
     EndUsersModule,
     BrowserRoutesModule,
+    BrowserClientHostingModule,
     KeyRotationModule,
     InternalModule,
     HealthModule,

@@ -14,6 +14,7 @@ const TAGS: [name: string, description: string][] = [
   ['endpoints', 'Your users, each bound to a provider account with what their tokens may do (tenant key).'],
   ['audit', 'Every token issued or refused, and every change (tenant key).'],
   ['public', 'Routes browsers call without a key: click-to-call embeds, locked to your allowed origins.'],
+  ['browser library', 'The @callpass/browser library in one file for a `<script>` tag, and its integrity hash (no key).'],
   ['internal', 'Routes for other services (service key with a scope): views, tokens on behalf of a user, revocation.'],
   ['admin', 'Tenants, keys, logs across tenants and encryption-key rotation (admin key).'],
   ['health', 'Liveness and readiness probes.'],

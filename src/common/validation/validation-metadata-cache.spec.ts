@@ -12,7 +12,9 @@ class Child extends Parent {
 }
 
 function invalid(dto: object): string[] {
-  return validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }).map((error) => error.property).sort();
+  return validateSync(dto, { whitelist: true, forbidNonWhitelisted: true })
+    .map((error) => error.property)
+    .sort();
 }
 
 describe('cacheValidationMetadata', () => {

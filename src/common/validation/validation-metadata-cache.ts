@@ -23,7 +23,7 @@ export function cacheValidationMetadata(storage: Storage = getMetadataStorage())
   storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
     if (schema || groups?.length) return targetMetadatas(target, schema, always, strictGroups, groups);
     let lists = byClass.get(target);
-    if (!lists) byClass.set(target, (lists = new Map()));
+    if (!lists) byClass.set(target, (lists = new Map<string, ValidationMetadata[]>()));
     const options = `${always}:${strictGroups}`;
     let list = lists.get(options);
     if (!list) lists.set(options, (list = targetMetadatas(target, schema, always, strictGroups, groups)));
