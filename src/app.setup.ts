@@ -22,6 +22,7 @@ import { RejectUnsafeInputPipe } from './common/validation/reject-unsafe-input.p
 import { UnparsableBody } from './common/validation/unparsable-body';
 import { cacheValidationMetadata } from './common/validation/validation-metadata-cache';
 import { ClientLimitsService } from './rate-limits/client-limits';
+import { RateLimitsService } from './rate-limits/rate-limits';
 import { USER_ID_MAX_LENGTH } from './common/validation/user-id';
 import { loggedPathOf, pathOf } from './common/logging/logged-path';
 import { requestLineLogger } from './common/logging/logger';
@@ -126,6 +127,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   // serving without its CORS, its per-client limits, its refusal records or its drain.
   app.useGlobalFilters(new HttpExceptionFilter(app.get(TokenRouteRefusalsObserver)));
   const clientLimits = app.get(ClientLimitsService);
+  const rateLimits = app.get(RateLimitsService);
   const origins = app.get(ClientOriginsService);
   const drain = app.get(DrainService);
   // Callback hooks, not async ones: they run for every request, and most pass straight through.
@@ -142,6 +144,11 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       const counting = clientLimits.counted(request, reply);
       if (!counting) return done(null, payload);
       counting.then(() => done(null, payload), done);
+    })
+    .addHook('onSend', (request, reply, payload, done) => {
+      const refunding = rateLimits.refundUnserved(request, reply.statusCode);
+      if (!refunding) return done(null, payload);
+      void refunding.then(() => done(null, payload));
     })
     .addHook('onRequest', (request, reply) => origins.onRequest(request, reply))
     // While draining, every answer closes its connection, including those of requests already in flight: the

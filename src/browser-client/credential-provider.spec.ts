@@ -202,6 +202,34 @@ describe('credential provider', () => {
     provider.dispose();
   });
 
+  it("waits out a 503's Retry-After (or its details.retryAfterSeconds), backs off further while it lasts, and says when it tries again", async () => {
+    page.random = () => 1;
+    const withDetails = () =>
+      new Response(JSON.stringify({ error: { code: 'provider_unavailable', message: 'down', details: { retryAfterSeconds: 1 } } }), {
+        status: 503,
+      });
+    page.answers.push(
+      errorAnswer(503, 'provider_unavailable', { 'retry-after': '4' }),
+      withDetails,
+      errorAnswer(503, 'provider_unavailable'),
+      tokenAnswer('t1', page.time + 10_000),
+    );
+    const provider = create();
+    const errors: string[] = [];
+    provider.on('error', (error) => errors.push(`${error.code}:${error.retryInMs}`));
+    const pending = provider.getToken();
+    await page.advance(3_999);
+    expect(page.requests).toHaveLength(1); // not before the 4 s asked for, though the backoff alone was 1 s
+    await page.advance(1);
+    expect(page.requests).toHaveLength(2);
+    await page.advance(2_000); // the 1 s asked for is shorter than the backoff: 2 s
+    expect(page.requests).toHaveLength(3);
+    await page.advance(4_000);
+    expect((await pending).id).toBe('t1');
+    expect(errors).toEqual(['provider_unavailable:4000', 'provider_unavailable:2000', 'provider_unavailable:4000']);
+    provider.dispose();
+  });
+
   it('waits as long as a 429 says before trying again', async () => {
     page.answers.push(errorAnswer(429, 'rate_limited', { 'retry-after': '7' }), tokenAnswer('t1', page.time + 7000));
     const provider = create();
@@ -257,6 +285,20 @@ describe('credential provider', () => {
     await page.advance(1);
     expect(expired).toEqual(['t2']);
     provider.dispose();
+  });
+
+  it('notices a sleep that no page event reports, by its watch tick coming late, and refreshes at once', async () => {
+    page.answers.push(tokenAnswer('t1', page.time));
+    const provider = create();
+    await provider.getToken();
+    page.answers.push(tokenAnswer('t2', page.time + 3_600_000));
+    await page.sleepUnnoticed(3_600_000);
+    expect(provider.current?.id).toBe('t1');
+    await page.advance(10_000); // the next tick, an hour late; the refresh timer would fire only 456 s later
+    expect(provider.current?.id).toBe('t2');
+    expect(page.requests).toHaveLength(2);
+    provider.dispose();
+    expect(page.pendingTimers()).toBe(0);
   });
 
   it("refreshes a refreshable token through Callpass's refresh route, and mints anew when the chain ended", async () => {

@@ -77,12 +77,15 @@ const DEFAULT_RETRY = { baseMs: 1000, maxMs: 30_000 };
  */
 const KEYS_UNAVAILABLE_TRIES = 3;
 const MIN_REFRESH_DELAY_MS = 5_000;
+const WATCH_INTERVAL_MS = 10_000;
+/** How late a watch tick may come before the page is taken to have slept (busy pages and throttled tabs are late too). */
+const SLEPT_AFTER_MS = 20_000;
 
 /**
  * Keeps a fresh Callpass token for the signed-in user: fetched with their credential, replaced at `refreshAfter`
- * (measured on the server's clock, so a skewed browser clock does not matter), retried with jittered backoff on
- * network errors and 5xx, after `Retry-After` on 429, and given up on 401/403 (after asking for the credential
- * once more). Waking from sleep past `refreshAfter` refreshes at once.
+ * (measured on the server's clock, so a skewed browser clock does not matter), retried on network errors, 5xx and
+ * 429 with capped, jittered, growing backoff never shorter than a `Retry-After`, and given up on 401/403 (after
+ * asking for the credential once more). Waking from sleep past `refreshAfter` refreshes at once.
  */
 export function createCredentialProvider(options: CredentialProviderOptions): CredentialProvider {
   const env: Environment = { ...browserEnvironment(), ...options.environment };
@@ -99,6 +102,7 @@ export function createCredentialProvider(options: CredentialProviderOptions): Cr
   let inFlight: Promise<CallpassToken> | undefined;
   let refreshTimer: unknown;
   let expiryTimer: unknown;
+  let watchTimer: unknown;
   /** Ends a retry's wait early when the provider is disposed. */
   let abandonWait: (() => void) | undefined;
   let disposed = false;
@@ -194,12 +198,15 @@ export function createCredentialProvider(options: CredentialProviderOptions): Cr
         let error = caught instanceof CallpassClientError ? caught : CallpassClientError.network(caught);
         keysUnavailable = error.code === 'end_user_keys_unavailable' ? keysUnavailable + 1 : 0;
         if (keysUnavailable === KEYS_UNAVAILABLE_TRIES) error = error.givenUp(KEYS_UNAVAILABLE_TRIES);
+        // Never sooner than Callpass asked (Retry-After), and backing off further while the failure lasts.
+        const backoff = env.random() * Math.min(retry.maxMs, retry.baseMs * 2 ** attempt);
+        if (error.retrying) error = error.retriedIn(Math.max(error.retryAfterMs ?? 0, backoff));
         if (!disposed) events.emit('error', error);
         if (disposed || !error.retrying) throw error;
-        const backoff = error.retryAfterMs ?? env.random() * Math.min(retry.maxMs, retry.baseMs * 2 ** attempt);
+        const delayMs = error.retryInMs!;
         await new Promise<void>((resolve, reject) => {
           abandonWait = () => reject(disposedError());
-          schedule(backoff, resolve);
+          schedule(delayMs, resolve);
         });
       }
     }
@@ -211,9 +218,23 @@ export function createCredentialProvider(options: CredentialProviderOptions): Cr
     return inFlight;
   }
 
-  const stopWatchingWake = env.onWake(() => {
+  function refreshIfOverdue(): void {
     if (autoRefresh && current && env.now() >= refreshAt) void refresh().catch(() => undefined);
-  });
+  }
+  const stopWatchingWake = env.onWake(refreshIfOverdue);
+  /**
+   * A tick every few seconds that notices when it comes late: timers stand still while a computer sleeps or a
+   * browser freezes a tab, and no page event says so. Waking then refreshes at once instead of when the refresh
+   * timer, as late as the sleep was long, finally fires.
+   */
+  function watchForSleep(): void {
+    const due = env.now() + WATCH_INTERVAL_MS;
+    watchTimer = env.setTimer(() => {
+      if (env.now() - due > SLEPT_AFTER_MS) refreshIfOverdue();
+      watchForSleep();
+    }, WATCH_INTERVAL_MS);
+  }
+  if (autoRefresh) watchForSleep();
 
   return {
     // Past refreshAfter a token still works, but not for long enough to start a call with: fetch the next one.
@@ -228,6 +249,7 @@ export function createCredentialProvider(options: CredentialProviderOptions): Cr
       disposed = true;
       env.clearTimer(refreshTimer);
       env.clearTimer(expiryTimer);
+      env.clearTimer(watchTimer);
       abandonWait?.();
       stopWatchingWake();
       events.clear();

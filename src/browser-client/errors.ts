@@ -7,15 +7,24 @@ export class CallpassClientError extends Error {
   readonly status?: number;
   /** Whether the provider keeps trying by itself (network errors, 5xx, 429); if not, the app must act (sign in again). */
   readonly retrying: boolean;
-  /** How long Callpass asked to wait (429 Retry-After). */
+  /** How long Callpass asked to wait (`Retry-After` of a 429, or of a 502-504 when the provider said). */
   readonly retryAfterMs?: number;
+  /** While `retrying`: in how long the provider tries again (to show "retrying in N s"). */
+  readonly retryInMs?: number;
 
-  constructor(code: string, message: string, details: { status?: number; retrying: boolean; retryAfterMs?: number }) {
+  constructor(code: string, message: string, details: { status?: number; retrying: boolean; retryAfterMs?: number; retryInMs?: number }) {
     super(message);
     this.code = code;
     this.status = details.status;
     this.retrying = details.retrying;
     this.retryAfterMs = details.retryAfterMs;
+    this.retryInMs = details.retryInMs;
+  }
+
+  /** The same failure, to be tried again in `delayMs`. */
+  retriedIn(delayMs: number): CallpassClientError {
+    const { status, retrying, retryAfterMs } = this;
+    return new CallpassClientError(this.code, this.message, { status, retrying, retryAfterMs, retryInMs: delayMs });
   }
 
   /** The same failure, no longer retried after `tries` in a row. */
@@ -33,18 +42,18 @@ export class CallpassClientError extends Error {
   }
 }
 
-/** Callpass's `{ error: { code, message } }` answer as an error; 5xx and 429 are retried, the rest are not. */
+/**
+ * Callpass's `{ error: { code, message, details } }` answer as an error; 5xx and 429 are retried, the rest are not.
+ * The wait asked for is `Retry-After` (delta seconds), or else the body's `details.retryAfterSeconds`.
+ */
 export async function errorFromResponse(response: Response): Promise<CallpassClientError> {
-  const body = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
-  const retryAfter = Number(response.headers.get('retry-after'));
+  const body = (await response.json().catch(() => undefined)) as
+    { error?: { code?: string; message?: string; details?: { retryAfterSeconds?: unknown } } } | undefined;
   const retrying = response.status >= 500 || response.status === 429;
+  const retryAfter = Number(response.headers.get('retry-after') ?? body?.error?.details?.retryAfterSeconds);
   return new CallpassClientError(
     body?.error?.code ?? `http_${response.status}`,
     body?.error?.message ?? `Callpass answered ${response.status}`,
-    {
-      status: response.status,
-      retrying,
-      retryAfterMs: response.status === 429 && retryAfter > 0 ? retryAfter * 1000 : undefined,
-    },
+    { status: response.status, retrying, retryAfterMs: retrying && retryAfter > 0 ? retryAfter * 1000 : undefined },
   );
 }

@@ -15,8 +15,8 @@ const TENANTS_KEPT = 10_000;
  * Global guard, after authentication: limits every authenticated request per end user or per key, then per tenant,
  * with the tenant's `settings.rateLimits`, whatever the route (the token routes, and also sessions, revocations,
  * configuration). Every answer says where the caller stands (RateLimit-Limit, -Remaining, -Reset); a refusal is 429
- * with Retry-After, and on a token route lands in the token log like any refusal there. Public routes are left to
- * the per-client limits (ClientLimitsService).
+ * with Retry-After, and on a token route lands in the token log like any refusal there. An answer of 5xx gives its
+ * count back (RateLimitsService.refundUnserved). Public routes are left to the per-client limits (ClientLimitsService).
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
@@ -36,7 +36,7 @@ export class RateLimitGuard implements CanActivate {
     if (!request.user) return true;
     const reply = http.getResponse<FastifyReply>();
     try {
-      const state = await this.limits.consume(await this.rulesFor(request.user, request.params.tenantId));
+      const state = await this.limits.consume(await this.rulesFor(request.user, request.params.tenantId), request);
       if (state) setRateLimitHeaders(reply, state);
     } catch (error) {
       if (error instanceof AppError && error.code === 'rate_limited') {

@@ -32,6 +32,8 @@ const UNBOUNDED = Number.MAX_SAFE_INTEGER;
 @Injectable()
 export class RateLimitsService {
   private readonly counter: RateLimiterAbstract;
+  /** What each request in flight was counted against, for a refund if it cannot be served. */
+  private readonly counted = new WeakMap<object, RateLimitRule[]>();
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis | undefined,
@@ -44,7 +46,7 @@ export class RateLimitsService {
    * Counts one request against each rule in turn and refuses it (429 rate_limited, with `retryAfterSeconds`) at the
    * first one exceeded; the rules after it are not counted. Returns the state of the tightest rule.
    */
-  async consume(rules: RateLimitRule[]): Promise<RateLimitState | undefined> {
+  async consume(rules: RateLimitRule[], request?: object): Promise<RateLimitState | undefined> {
     let tightest: RateLimitState | undefined;
     // rate-limiter-flexible turns to its insurance (this process's counters) on its own; this counts it.
     if (this.redis && this.redis.status !== 'ready') this.metrics.redisFallbacks.inc({ feature: 'rate_limits' });
@@ -61,7 +63,24 @@ export class RateLimitsService {
       }
       if (!tightest || state.remaining < tightest.remaining) tightest = state;
     }
+    if (request) this.counted.set(request, rules);
     return tightest;
+  }
+
+  /**
+   * Gives back what `request` was counted for when Callpass could not serve it (a 5xx: the provider or the database
+   * out of reach): an outage is nobody's request too many, and the browser library retries through one, so it must
+   * not spend the user's, key's or tenant's budget. Refusals (4xx) stay counted: a client repeating a request the
+   * provider or Callpass refuses is what the limits are for. Never throws; undefined when there is nothing to give back.
+   */
+  refundUnserved(request: object, status: number): Promise<void> | undefined {
+    const rules = status >= 500 ? this.counted.get(request) : undefined;
+    if (!rules) return undefined;
+    this.counted.delete(request);
+    return Promise.all(rules.map((rule) => this.counter.reward(rule.key, 1))).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 }
 

@@ -169,6 +169,30 @@ describe('rate limits on the token routes', () => {
     expect(await ctx.t.prisma.auditEvent.count({ where: { tenantId: tenant.id, action: 'end_user.revoked' } })).toBe(3);
   });
 
+  it("gives back what an answer of 5xx counted: a provider's outage spends no budget, a refusal does", async () => {
+    const plivoAccount = await ctx.createAccount(providerKits.plivo.emulatedAccount(ctx.emulators.plivo));
+    const { id: endpointId } = await ctx.createEndpoint(plivoAccount, { userId: 'outage', identity: 'outage', provision: true });
+    const limitKey = (keyPerMinute: number) =>
+      ctx.t.http
+        .patch(`/v1/admin/tenants/${ctx.tenant.id}`)
+        .set(bearer(ctx.t.adminKey))
+        .send({ settings: { rateLimits: { keyPerMinute } } })
+        .expect(200);
+    await limitKey(3);
+    nextWindow();
+    ctx.emulators.plivo.failNext(100, { kind: 'status', status: 503 });
+    const duringOutage: string[] = [];
+    for (let attempt = 0; attempt < 6; attempt += 1) duringOutage.push((await ctx.issue({ endpointId })).body.error?.code);
+    expect(duringOutage).toEqual(Array(6).fill('provider_unavailable'));
+
+    ctx.emulators.plivo.clearFaults();
+    ctx.clock.advance(10_000); // the circuit the outage opened lets a call through again
+    const after = [(await ctx.issue({ endpointId: '01937a2e-5f10-7b8c-8e4d-2a6b9c0d1e2f' })).status];
+    for (let attempt = 0; attempt < 3; attempt += 1) after.push((await ctx.issue({ endpointId })).status);
+    expect(after).toEqual([404, 201, 201, 429]);
+    await limitKey(1000);
+  });
+
   it('refuses limits out of range', async () => {
     await ctx.t.http
       .patch(`/v1/admin/tenants/${ctx.tenant.id}`)

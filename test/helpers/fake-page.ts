@@ -50,6 +50,16 @@ export class FakePage implements Environment {
     await settle();
   }
 
+  /**
+   * The computer slept `ms` and no page event says so: the clock jumped, and the timers, which stand still in sleep,
+   * are as far from firing as before.
+   */
+  async sleepUnnoticed(ms: number): Promise<void> {
+    this.time += ms;
+    for (const timer of this.timers) timer.at += ms;
+    await settle();
+  }
+
   /** The page was asleep (timers did not run) and wakes `ms` later. */
   async sleepAndWake(ms: number): Promise<void> {
     this.time += ms;

@@ -14,11 +14,18 @@ function explain(error, provider) {
     return `This page's address (${location.origin}) is not on the demo tenant's list of allowed origins, so Callpass gives it no tokens. Open the demo at the address the sandbox printed.`;
   if (SIGNED_OUT.includes(error.code)) return 'Your sign-in has ended. Sign in again to get new tokens.';
   if (NOT_ALLOWED.includes(error.code)) return `Your account cannot use ${name} calling. Ask the app's administrator.`;
-  if (error.code === 'rate_limited') return 'Too many token requests for this user just now. Trying again shortly…';
-  if (error.code === 'network_error') return 'Callpass cannot be reached right now. Trying again by itself…';
+  if (error.code === 'rate_limited') return `Too many token requests for this user just now. Trying again${retryIn(error)}.`;
+  if (error.code === 'network_error') return `Callpass cannot be reached right now. Trying again${retryIn(error)}.`;
+  if (error.code === 'provider_unavailable' && error.retrying)
+    return `${name} is unavailable right now: nothing you did. Trying again${retryIn(error)}.`;
   if (error.code.startsWith('provider_'))
-    return `${name} did not answer as expected. ${error.retrying ? 'Trying again…' : 'Try again later.'}`;
-  return error.retrying ? `${error.message}. Trying again…` : error.message;
+    return `${name} did not answer as expected. ${error.retrying ? `Trying again${retryIn(error)}.` : 'Try again later.'}`;
+  return error.retrying ? `${error.message}. Trying again${retryIn(error)}.` : error.message;
+}
+
+/** " in N s": when the library tries again by itself. */
+function retryIn(error) {
+  return error.retryInMs === undefined ? '' : ` in ${Math.max(1, Math.round(error.retryInMs / 1000))} s`;
 }
 
 /** A token's header and claims where it is a JWT; other providers' tokens are opaque. */
