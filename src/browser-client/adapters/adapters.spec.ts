@@ -18,11 +18,23 @@ class FakeTwilioDevice extends EventEmitter {
   }
 }
 
-/** Like plivo-browser-sdk 2.2.21: logging in again drops the registration ("Relogin") and registers anew. */
+/**
+ * Like plivo-browser-sdk 2.2.21: logging in again drops the registration ("Relogin") and registers anew; during a
+ * call a login fails (`onLoginFailed`, synchronously) and answers false.
+ */
 class FakePlivoClient extends EventEmitter {
   readonly logins: string[] = [];
   accepts = true;
+  connecting = false;
+  inCall = false;
+  isConnecting() {
+    return this.connecting;
+  }
   loginWithAccessToken(token: string) {
+    if (this.inCall) {
+      this.emit('onLoginFailed', 'Cannot login when there is an ongoing call');
+      return false;
+    }
     this.logins.push(token);
     if (this.logins.length > 1) {
       queueMicrotask(() => {
@@ -122,6 +134,43 @@ describe('SDK adapters', () => {
     const client = new FakePlivoClient();
     client.accepts = false;
     await expect(bindPlivoClient(provider, client)).rejects.toMatchObject({ code: 'sdk_refused_token', retrying: false });
+  });
+
+  it('Plivo: keeps a token the SDK cannot take while connecting or in a call, logs in with the latest once that ends, and says so', async () => {
+    page.answers.push(tokenAnswer('p1', page.time, 600_000, { provider: 'plivo' }));
+    provider = create({ provider: 'plivo' });
+    const client = new FakePlivoClient();
+    const notTaken: string[] = [];
+    const { detach } = await bindPlivoClient(provider, client, { onTokenNotTaken: (reason) => notTaken.push(reason) });
+
+    client.connecting = true;
+    page.answers.push(tokenAnswer('p2', page.time + 480_000, 600_000, { provider: 'plivo' }));
+    await page.advance(480_000);
+    expect(client.logins).toEqual(['token-p1']); // the SDK would have answered true and kept p1
+    client.connecting = false;
+    client.emit('onLogin');
+    expect(client.logins).toEqual(['token-p1', 'token-p2']);
+
+    client.inCall = true;
+    page.answers.push(tokenAnswer('p3', page.time + 480_000, 600_000, { provider: 'plivo' }));
+    await page.advance(480_000);
+    page.answers.push(tokenAnswer('p4', page.time + 480_000, 600_000, { provider: 'plivo' }));
+    await page.advance(480_000);
+    expect(client.logins).toHaveLength(2);
+    client.inCall = false;
+    client.emit('onCallTerminated');
+    client.emit('onCallTerminated');
+    expect(client.logins).toEqual(['token-p1', 'token-p2', 'token-p4']);
+    expect(notTaken).toEqual(['connecting', 'in_call', 'in_call']);
+
+    client.accepts = false;
+    page.answers.push(tokenAnswer('p5', page.time + 480_000, 600_000, { provider: 'plivo' }));
+    await page.advance(480_000);
+    client.emit('onLogin');
+    expect(notTaken.at(-1)).toBe('refused');
+    expect(client.logins.at(-1)).toBe('token-p5'); // tried once, not again on the next event
+    detach();
+    expect(client.eventNames()).toEqual([]);
   });
 
   it('Bandwidth: sets the token before connect and replaces it ahead of expiry', async () => {
