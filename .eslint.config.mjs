@@ -5,7 +5,7 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'src/generated/**', 'coverage/**', 'data/**', '**/*.mjs'] },
+  { ignores: ['dist/**', 'src/browser-client/dist/**', 'src/generated/**', 'coverage/**', 'data/**', '**/*.mjs'] },
   {
     files: ['src/**/*.ts', 'test/**/*.ts'],
     extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked, prettier],

@@ -12,7 +12,7 @@ import { Principal, tenantOf } from './auth/principal';
 import { ClientOriginsService } from './origins/client-origins.service';
 import { errorBody } from './common/errors/app-error';
 import { commonErrors } from './common/errors/common.errors';
-import { HttpExceptionFilter } from './common/errors/http-exception.filter';
+import { answeredError, HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { DrainService } from './health/drain';
 import { TokenRouteRefusalsObserver } from './issuance/token-route-refusals';
 import { nameServerSpans } from './tracing/spans';
@@ -146,7 +146,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       counting.then(() => done(null, payload), done);
     })
     .addHook('onSend', (request, reply, payload, done) => {
-      const refunding = rateLimits.refundUnserved(request, reply.statusCode);
+      const refunding = rateLimits.refundUnserved(request, answeredError(request));
       if (!refunding) return done(null, payload);
       void refunding.then(() => done(null, payload));
     })

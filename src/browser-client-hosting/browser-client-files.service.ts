@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Injectable } from '@nestjs/common';
 
 /** The single-file build of `@callpass/browser`, for a `<script>` tag. */
-export const SCRIPT_FILE = 'callpass-browser.min.js';
+const SCRIPT_FILE = 'callpass-browser.min.js';
 
 /** The browser library's package folder: `src/browser-client`, from `src/<area>` and from `dist/<area>` alike. */
 export const BROWSER_CLIENT_DIR = path.join(__dirname, '../../src/browser-client');
@@ -13,6 +13,11 @@ export interface BrowserClientBuild {
   name: string;
   version: string;
   script: Buffer;
+  /**
+   * Where it is served: its version and a digest of its bytes (`/v1/browser/0.2.0/callpass-browser.3f2a….min.js`),
+   * so that it can be cached for good: other bytes, even under the same version, get another URL.
+   */
+  url: string;
   /** Subresource Integrity of the script: `sha384-` and its digest in base64. */
   integrity: string;
 }
@@ -26,7 +31,14 @@ export function loadBrowserClientBuild(packageDir = BROWSER_CLIENT_DIR): Browser
     version: string;
   };
   const script = fs.readFileSync(scriptPath);
-  return { name, version, script, integrity: `sha384-${createHash('sha384').update(script).digest('base64')}` };
+  const digest = createHash('sha256').update(script).digest('hex').slice(0, 16);
+  return {
+    name,
+    version,
+    script,
+    url: `/v1/browser/${version}/callpass-browser.${digest}.min.js`,
+    integrity: `sha384-${createHash('sha384').update(script).digest('base64')}`,
+  };
 }
 
 /** The build of `@callpass/browser` this server serves, read once at boot. */

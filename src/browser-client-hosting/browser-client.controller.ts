@@ -1,9 +1,10 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { pathOf } from '../common/logging/logged-path';
 import { ApiErrors } from '../api-docs/api-errors.decorator';
 import { Public } from '../auth/decorators/access.decorator';
-import { BrowserClientBuild, BrowserClientFilesService, SCRIPT_FILE } from './browser-client-files.service';
+import { BrowserClientBuild, BrowserClientFilesService } from './browser-client-files.service';
 import { browserClientHostingErrors } from './browser-client-hosting.errors';
 import { BrowserClientResponse } from './browser-client.response';
 
@@ -21,19 +22,22 @@ export class BrowserClientController {
   @Get()
   @ApiErrors('browser_client_not_built')
   describe(@Res({ passthrough: true }) reply: FastifyReply): BrowserClientResponse {
-    const { name, version, script, integrity } = this.built();
+    const { name, version, url, script, integrity } = this.built();
     void reply.header('access-control-allow-origin', '*');
-    return { name, version, script: { url: `/v1/browser/${version}/${SCRIPT_FILE}`, integrity, bytes: script.length } };
+    return { name, version, script: { url, integrity, bytes: script.length } };
   }
 
-  /** The whole library in one file, defining a global `Callpass`. Never changes: a new version gets a new URL. */
-  @Get(`:version/${SCRIPT_FILE}`)
+  /**
+   * The whole library in one file, defining a global `Callpass`, at the URL `GET /v1/browser` names. Never changes:
+   * other bytes get another URL.
+   */
+  @Get(':version/:file')
   @ApiProduces('text/javascript')
   @ApiOkResponse({ description: 'The script', schema: { type: 'string' } })
-  @ApiErrors('browser_client_version_unknown', 'browser_client_not_built')
-  script(@Param('version') version: string, @Res() reply: FastifyReply): void {
+  @ApiErrors('browser_client_build_unknown', 'browser_client_not_built')
+  script(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
     const build = this.built();
-    if (version !== build.version) throw browserClientHostingErrors.browser_client_version_unknown({ served: build.version });
+    if (pathOf(request.url) !== build.url) throw browserClientHostingErrors.browser_client_build_unknown({ served: build.url });
     void reply
       .header('content-type', 'text/javascript; charset=utf-8')
       .header('cache-control', 'public, max-age=31536000, immutable')

@@ -1,7 +1,7 @@
 export class BrowserClientScript {
   /**
-   * Where the file is served: versioned, and never changed once served (cached for a year).
-   * @example "/v1/browser/0.2.0/callpass-browser.min.js"
+   * Where the file is served: its version and a digest of its bytes, so never changed once served (cached for a year).
+   * @example "/v1/browser/0.2.0/callpass-browser.5e1f0c7a9b2d4c86.min.js"
    */
   url: string;
   /**

@@ -231,7 +231,7 @@ export function createCredentialProvider(options: CredentialProviderOptions): Cr
     const due = env.now() + WATCH_INTERVAL_MS;
     watchTimer = env.setTimer(() => {
       if (env.now() - due > SLEPT_AFTER_MS) refreshIfOverdue();
-      watchForSleep();
+      if (!disposed) watchForSleep();
     }, WATCH_INTERVAL_MS);
   }
   if (autoRefresh) watchForSleep();

@@ -15,8 +15,9 @@ const TENANTS_KEPT = 10_000;
  * Global guard, after authentication: limits every authenticated request per end user or per key, then per tenant,
  * with the tenant's `settings.rateLimits`, whatever the route (the token routes, and also sessions, revocations,
  * configuration). Every answer says where the caller stands (RateLimit-Limit, -Remaining, -Reset); a refusal is 429
- * with Retry-After, and on a token route lands in the token log like any refusal there. An answer of 5xx gives its
- * count back (RateLimitsService.refundUnserved). Public routes are left to the per-client limits (ClientLimitsService).
+ * with Retry-After, and on a token route lands in the token log like any refusal there. A request a provider's
+ * outage refused gets its count back (RateLimitsService.refundUnserved). Public routes are left to the per-client
+ * limits (ClientLimitsService).
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { AppError } from '../common/errors/app-error';
 import { commonErrors } from '../common/errors/common.errors';
 import { MetricsService } from '../metrics/metrics';
 import { REDIS_CLIENT } from '../redis/redis-client';
@@ -32,8 +33,8 @@ const UNBOUNDED = Number.MAX_SAFE_INTEGER;
 @Injectable()
 export class RateLimitsService {
   private readonly counter: RateLimiterAbstract;
-  /** What each request in flight was counted against, for a refund if it cannot be served. */
-  private readonly counted = new WeakMap<object, RateLimitRule[]>();
+  /** What each request in flight was counted against, and until when that count's window lasts, for a refund. */
+  private readonly counted = new WeakMap<object, { key: string; windowEndsAt: number }[]>();
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis | undefined,
@@ -48,10 +49,12 @@ export class RateLimitsService {
    */
   async consume(rules: RateLimitRule[], request?: object): Promise<RateLimitState | undefined> {
     let tightest: RateLimitState | undefined;
+    const charges: { key: string; windowEndsAt: number }[] = [];
     // rate-limiter-flexible turns to its insurance (this process's counters) on its own; this counts it.
     if (this.redis && this.redis.status !== 'ready') this.metrics.redisFallbacks.inc({ feature: 'rate_limits' });
     for (const rule of rules) {
       const counted: RateLimiterRes = await this.counter.consume(rule.key);
+      charges.push({ key: rule.key, windowEndsAt: Date.now() + counted.msBeforeNext });
       const state = {
         limit: rule.perMinute,
         remaining: Math.max(0, rule.perMinute - counted.consumedPoints),
@@ -63,21 +66,24 @@ export class RateLimitsService {
       }
       if (!tightest || state.remaining < tightest.remaining) tightest = state;
     }
-    if (request) this.counted.set(request, rules);
+    if (request) this.counted.set(request, charges);
     return tightest;
   }
 
   /**
-   * Gives back what `request` was counted for when Callpass could not serve it (a 5xx: the provider or the database
-   * out of reach): an outage is nobody's request too many, and the browser library retries through one, so it must
-   * not spend the user's, key's or tenant's budget. Refusals (4xx) stay counted: a client repeating a request the
-   * provider or Callpass refuses is what the limits are for. Never throws; undefined when there is nothing to give back.
+   * Gives back what `request` was counted for when it could not be served because a provider (or another dependency)
+   * was out of reach (an `outage` error): that is nobody's request too many, and the browser library retries through
+   * an outage, so it must not spend the user's, key's or tenant's budget. Every other answer stays counted, a provider's
+   * refusal (bad credentials, its own rate limit) included: a client repeating those is what the limits are for. A
+   * window that has ended meanwhile gets nothing (the count would go below zero in the next one). Never throws;
+   * undefined when there is nothing to give back.
    */
-  refundUnserved(request: object, status: number): Promise<void> | undefined {
-    const rules = status >= 500 ? this.counted.get(request) : undefined;
-    if (!rules) return undefined;
+  refundUnserved(request: object, answered: AppError | undefined): Promise<void> | undefined {
+    const charges = answered?.outage ? this.counted.get(request) : undefined;
+    if (!charges) return undefined;
     this.counted.delete(request);
-    return Promise.all(rules.map((rule) => this.counter.reward(rule.key, 1))).then(
+    const open = charges.filter((charge) => Date.now() < charge.windowEndsAt);
+    return Promise.all(open.map((charge) => this.counter.reward(charge.key, 1))).then(
       () => undefined,
       () => undefined,
     );

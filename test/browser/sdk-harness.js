@@ -1,6 +1,14 @@
 // Runs in Chromium (test/e2e/browser-client.e2e-spec.ts): the official SDKs from npm, fed Callpass tokens through
 // the browser library's adapters, on a page of the sandbox's origin. Plain JavaScript, as a tenant's page would be.
-import { bindBandwidthUA, bindPlivoClient, bindTwilioDevice, createCredentialProvider, signalwireCredentials } from '/demo/lib/index.js';
+import {
+  bindBandwidthUA,
+  bindPlivoClient,
+  bindTelnyxClient,
+  bindTwilioDevice,
+  bindVonageClient,
+  createCredentialProvider,
+  signalwireCredentials,
+} from '/demo/lib/index.js';
 
 async function signIn(userId) {
   const response = await fetch('/demo/sign-in', {
@@ -83,6 +91,39 @@ const setUp = {
     const handed = counting(agent, 'setOAuthToken');
     await bindBandwidthUA(provider, agent);
     return () => ({ sdk: handed.at(-1), callpass: provider.current.token, id: provider.current.id, handed: handed.length });
+  },
+  async telnyx() {
+    const provider = createCredentialProvider({ ...(await signIn('sdk-telnyx')), provider: 'telnyx' });
+    let handed = 0;
+    const { client } = await bindTelnyxClient(provider, (token) => {
+      const created = new TelnyxWebRTC.TelnyxRTC({ login_token: token });
+      handed = 1;
+      // Counts what the client is handed for its next connect (offline here, it never connects: no login() call).
+      let held = created.options.login_token;
+      Object.defineProperty(created.options, 'login_token', {
+        get: () => held,
+        set: (value) => {
+          held = value;
+          handed += 1;
+        },
+      });
+      return created;
+    });
+    return () => ({ sdk: client.options.login_token, callpass: provider.current.token, id: provider.current.id, handed });
+  },
+  async vonage() {
+    const provider = createCredentialProvider({ ...(await signIn('sdk-vonage')), provider: 'vonage' });
+    const handed = [];
+    let region;
+    await bindVonageClient(provider, (settings) => {
+      region = settings.region;
+      const client = new vonageClientSDK.VonageClient({ region: settings.region });
+      // Vonage's servers are out of reach here: what the SDK is handed is recorded, and its session answered for.
+      client.createSession = async (token) => (handed.push(token), 'offline-session');
+      client.refreshSession = async (token) => handed.push(token);
+      return client;
+    });
+    return () => ({ sdk: handed.at(-1), callpass: provider.current.token, id: provider.current.id, handed: handed.length, region });
   },
 };
 

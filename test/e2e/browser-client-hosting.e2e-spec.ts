@@ -10,7 +10,8 @@ import { itWith } from '../helpers/requirements';
 import { createTestApp, TestApp } from '../helpers/test-app';
 
 const VERSION = (JSON.parse(fs.readFileSync('src/browser-client/package.json', 'utf8')) as { version: string }).version;
-const SCRIPT_URL = `/v1/browser/${VERSION}/callpass-browser.min.js`;
+const SCRIPT = fs.readFileSync('src/browser-client/dist/callpass-browser.min.js');
+const SCRIPT_URL = `/v1/browser/${VERSION}/callpass-browser.${createHash('sha256').update(SCRIPT).digest('hex').slice(0, 16)}.min.js`;
 const integrityOf = (body: Buffer) => `sha384-${createHash('sha384').update(body).digest('base64')}`;
 
 /** @callpass/browser served by Callpass for a `<script>` tag: versioned, immutable, with its integrity hash. */
@@ -23,7 +24,7 @@ describe('the browser library, served', () => {
   afterAll(() => t.close());
 
   it('names its version, URL and integrity hash, to any origin and without a key', async () => {
-    const script = fs.readFileSync('src/browser-client/dist/callpass-browser.min.js');
+    const script = SCRIPT;
     const response = await t.http.get('/v1/browser').set({ origin: 'https://app.tenant.example' }).expect(200);
     expect(response.body).toEqual({
       name: '@callpass/browser',
@@ -33,7 +34,7 @@ describe('the browser library, served', () => {
     expect(response.headers['access-control-allow-origin']).toBe('*');
   });
 
-  it('serves the script at its versioned URL, cached for good', async () => {
+  it('serves the script at a URL naming its version and its bytes, cached for good', async () => {
     const response = await t.http
       .get(SCRIPT_URL)
       .buffer(true)
@@ -53,17 +54,22 @@ describe('the browser library, served', () => {
     expect(integrityOf(response.body as Buffer)).toBe(body.script.integrity);
   });
 
-  it('refuses a version it does not serve, naming the one it does', async () => {
-    const response = await t.http.get('/v1/browser/0.0.1/callpass-browser.min.js').expect(404);
-    expect(response.body.error).toMatchObject({ code: 'browser_client_version_unknown', details: { served: VERSION } });
+  it('refuses another build, of this version or another, naming the one it serves', async () => {
+    const others = [
+      `/v1/browser/0.0.1/callpass-browser.${'0'.repeat(16)}.min.js`,
+      SCRIPT_URL.replace(/\.[0-9a-f]{16}\./, `.${'0'.repeat(16)}.`),
+      `/v1/browser/${VERSION}/callpass-browser.min.js`,
+    ];
+    for (const url of others) {
+      const response = await t.http.get(url).expect(404);
+      expect(response.body.error).toMatchObject({ code: 'browser_client_build_unknown', details: { served: SCRIPT_URL } });
+    }
   });
 
   it("README's script tag carries the hash of the script served", async () => {
     const { body } = await t.http.get('/v1/browser');
-    const tag = readDoc('src/browser-client/README.md').match(
-      /<script src="[^"]*\/v1\/browser\/([^/]+)\/callpass-browser\.min\.js" integrity="([^"]+)"/,
-    );
-    expect({ version: tag?.[1], integrity: tag?.[2] }).toEqual({ version: VERSION, integrity: body.script.integrity });
+    const tag = readDoc('src/browser-client/README.md').match(/<script src="https:\/\/callpass\.example\.com([^"]+)" integrity="([^"]+)"/);
+    expect({ url: tag?.[1], integrity: tag?.[2] }).toEqual({ url: body.script.url, integrity: body.script.integrity });
   });
 
   itWith(['chromium'], "a tenant's page loads it with its integrity hash, and refuses a file that does not match", async () => {

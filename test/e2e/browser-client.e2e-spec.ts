@@ -8,7 +8,7 @@ import { SandboxProcess, startSandbox } from '../helpers/sandbox-process';
 import { describeWith } from '../helpers/requirements';
 
 /** The providers whose browser SDK @callpass/browser binds. */
-const SDK_PROVIDERS = ['twilio', 'plivo', 'signalwire', 'bandwidth'] as const;
+const SDK_PROVIDERS = ['twilio', 'plivo', 'signalwire', 'bandwidth', 'telnyx', 'vonage'] as const;
 /** Past every first token's refreshAfter (8 min of 10) and SignalWire's own refresh (5 s before expiry). */
 const PAST_REFRESH = '09:56';
 /** What the checks below read of a page (they run in the page, not here). */
@@ -20,6 +20,7 @@ type Reading = {
   handed?: number;
   fingerprints?: string[];
   sdkMayAskCallpassToRefresh?: boolean;
+  region?: string;
 };
 type Harness = { start(name: string): Promise<void>; read(name: string): Reading };
 
@@ -45,6 +46,8 @@ const HARNESS_FILES: Record<string, string> = {
   'plivobrowsersdk.js': 'node_modules/plivo-browser-sdk/dist/plivobrowsersdk.js',
   'signalwire.umd.js': 'node_modules/@signalwire/js/dist/browser.umd.js',
   'bw_webrtc_sdk.js': 'node_modules/@bandwidth/bw-webrtc-sdk/dist/bw_webrtc_sdk.js',
+  'telnyx.js': 'node_modules/@telnyx/webrtc/lib/bundle.js',
+  'vonageClientSDK.min.js': 'node_modules/@vonage/client-sdk/dist/vonageClientSDK.min.js',
 };
 
 /** The snippets of docs/browser.md, each with what shows it worked, in order. */
@@ -55,6 +58,7 @@ const DOCUMENTED_SNIPPETS = (() => {
     'plivo.client.accessToken === plivoTokens.current.token',
     'client instanceof SignalWire.SignalWire',
     'typeof bandwidth.current.token === "string"',
+    'telnyx.options.login_token === telnyxTokens.current.token',
   ];
   return snippets.map((snippet, index) => ({ snippet, check: checks[index] }));
 })();
@@ -62,7 +66,7 @@ const DOCUMENTED_SNIPPETS = (() => {
 /** A documented snippet as a module: the names docs/browser.md says it imports, a signed-in user, then the snippet as written. */
 function snippetModule(snippet: string, check: string, userId: string): string {
   return [
-    "import { createCredentialProvider, bindTwilioDevice, bindPlivoClient, signalwireCredentials, bindBandwidthUA } from '/demo/lib/index.js';",
+    "import { createCredentialProvider, bindTwilioDevice, bindPlivoClient, signalwireCredentials, bindBandwidthUA, bindTelnyxClient } from '/demo/lib/index.js';",
     "import { BandwidthUA } from '/sdk-harness/bw_webrtc_sdk.js';",
     'const CALLPASS = location.origin;',
     `const { tenant: TENANT, getCredential } = await window.harness.signIn(${JSON.stringify(userId)});`,
@@ -176,7 +180,8 @@ describeWith(['chromium'], 'in Chromium, against the sandbox', () => {
       const first = await read(page, provider);
       expect(first.sdk).toMatch(/^eyJ/);
 
-      await page.clock.fastForward(PAST_REFRESH);
+      // Telnyx's tokens live the 24 h Telnyx gives them: refreshed after about 19 h.
+      await page.clock.fastForward(provider === 'telnyx' ? '24:00:00' : PAST_REFRESH);
       await until(
         page,
         ({ name, before }) => {
@@ -190,6 +195,8 @@ describeWith(['chromium'], 'in Chromium, against the sandbox', () => {
       // The server's clock has not moved with the page's: Twilio's and Plivo's tokens minted in the same second,
       // and Bandwidth's cached one, come out the same; SignalWire's always differ.
       if (provider === 'signalwire') expect(refreshed.sdk).not.toBe(first.sdk);
+      // The sandbox's Vonage account is in the US: the client is made for that region.
+      if (provider === 'vonage') expect(refreshed.region).toBe('US');
     });
     it("SignalWire, client-bound: the SDK's key fingerprint goes with the first token, and refreshing is left to the SDK", async () => {
       const page = await openHarness();
@@ -205,7 +212,7 @@ describeWith(['chromium'], 'in Chromium, against the sandbox', () => {
     });
 
     it("runs docs/browser.md's snippets as written, one per SDK", async () => {
-      expect(DOCUMENTED_SNIPPETS).toHaveLength(4);
+      expect(DOCUMENTED_SNIPPETS).toHaveLength(5);
       const modules = Object.fromEntries(
         DOCUMENTED_SNIPPETS.map(({ snippet, check }, index) => [`readme-${index}.js`, snippetModule(snippet, check, `readme-${index}`)]),
       );

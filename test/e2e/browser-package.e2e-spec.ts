@@ -9,7 +9,7 @@ import { namedBlocks } from '../helpers/docs';
 const run = promisify(execFile);
 const PACKAGE_DIR = path.resolve('src/browser-client');
 const MODULES = ['index', 'credential-provider', 'emitter', 'environment', 'errors'];
-const ADAPTERS = ['bandwidth', 'plivo', 'signalwire', 'twilio'];
+const ADAPTERS = ['bandwidth', 'plivo', 'signalwire', 'telnyx', 'twilio', 'vonage'];
 const EMITTED = (name: string) => [`${name}.js`, `${name}.d.ts`, `${name}.js.map`];
 
 /**
@@ -63,7 +63,8 @@ describe('@callpass/browser, packed, installed and bundled', () => {
       .map(([file]) => file);
     const library = 'node_modules/@callpass/browser/dist/';
     expect(inBundle).toEqual(expect.arrayContaining([`${library}credential-provider.js`, `${library}adapters/twilio.js`]));
-    for (const adapter of ['plivo', 'signalwire', 'bandwidth']) expect(inBundle).not.toContain(`${library}adapters/${adapter}.js`);
+    for (const adapter of ['plivo', 'signalwire', 'bandwidth', 'telnyx', 'vonage'])
+      expect(inBundle).not.toContain(`${library}adapters/${adapter}.js`);
     expect(result.outputFiles[0].text).toContain('updateToken');
   });
 
@@ -76,9 +77,11 @@ describe('@callpass/browser, packed, installed and bundled', () => {
         "import { bindPlivoClient } from '@callpass/browser/plivo';",
         "import { signalwireCredentials } from '@callpass/browser/signalwire';",
         "import { bindBandwidthUA } from '@callpass/browser/bandwidth';",
+        "import { bindTelnyxClient } from '@callpass/browser/telnyx';",
+        "import { bindVonageClient } from '@callpass/browser/vonage';",
         "const provider = createCredentialProvider({ baseUrl: 'https://callpass.example.com', tenant: 'acme', getCredential: () => 'jwt' });",
         'const token: CallpassToken | undefined = provider.current;',
-        'export const used = [token, CallpassClientError, bindTwilioDevice, bindPlivoClient, signalwireCredentials, bindBandwidthUA];',
+        'export const used = [token, CallpassClientError, bindTwilioDevice, bindPlivoClient, signalwireCredentials, bindBandwidthUA, bindTelnyxClient, bindVonageClient];',
         '// @ts-expect-error: the options name the tenant',
         "createCredentialProvider({ baseUrl: 'https://callpass.example.com', getCredential: () => 'jwt' });",
       ].join('\n'),

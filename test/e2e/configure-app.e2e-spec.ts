@@ -7,9 +7,10 @@ import { createLogger } from '../../src/common/logging/logger';
 import { DrainService } from '../../src/health/drain';
 import { TokenRouteRefusalsObserver } from '../../src/issuance/token-route-refusals';
 import { ClientLimitsService } from '../../src/rate-limits/client-limits';
+import { RateLimitsService } from '../../src/rate-limits/rate-limits';
 
-/** What configureApp takes from AppModule: the refusal records, the per-client limits, CORS and the drain. */
-const PARTS = [TokenRouteRefusalsObserver, ClientLimitsService, ClientOriginsService, DrainService];
+/** What configureApp takes from AppModule: the refusal records, the limits and their refunds, CORS and the drain. */
+const PARTS = [TokenRouteRefusalsObserver, ClientLimitsService, RateLimitsService, ClientOriginsService, DrainService];
 
 /**
  * configureApp applies every part of the HTTP set-up or refuses to start: an app built without one of the providers

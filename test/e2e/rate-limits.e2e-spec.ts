@@ -169,28 +169,58 @@ describe('rate limits on the token routes', () => {
     expect(await ctx.t.prisma.auditEvent.count({ where: { tenantId: tenant.id, action: 'end_user.revoked' } })).toBe(3);
   });
 
-  it("gives back what an answer of 5xx counted: a provider's outage spends no budget, a refusal does", async () => {
-    const plivoAccount = await ctx.createAccount(providerKits.plivo.emulatedAccount(ctx.emulators.plivo));
-    const { id: endpointId } = await ctx.createEndpoint(plivoAccount, { userId: 'outage', identity: 'outage', provision: true });
+  describe("a provider's outage spends no budget", () => {
+    let endpointId: string;
     const limitKey = (keyPerMinute: number) =>
       ctx.t.http
         .patch(`/v1/admin/tenants/${ctx.tenant.id}`)
         .set(bearer(ctx.t.adminKey))
         .send({ settings: { rateLimits: { keyPerMinute } } })
         .expect(200);
-    await limitKey(3);
-    nextWindow();
-    ctx.emulators.plivo.failNext(100, { kind: 'status', status: 503 });
-    const duringOutage: string[] = [];
-    for (let attempt = 0; attempt < 6; attempt += 1) duringOutage.push((await ctx.issue({ endpointId })).body.error?.code);
-    expect(duringOutage).toEqual(Array(6).fill('provider_unavailable'));
 
-    ctx.emulators.plivo.clearFaults();
-    ctx.clock.advance(10_000); // the circuit the outage opened lets a call through again
-    const after = [(await ctx.issue({ endpointId: '01937a2e-5f10-7b8c-8e4d-2a6b9c0d1e2f' })).status];
-    for (let attempt = 0; attempt < 3; attempt += 1) after.push((await ctx.issue({ endpointId })).status);
-    expect(after).toEqual([404, 201, 201, 429]);
-    await limitKey(1000);
+    beforeAll(async () => {
+      const plivoAccount = await ctx.createAccount(providerKits.plivo.emulatedAccount(ctx.emulators.plivo));
+      ({ id: endpointId } = await ctx.createEndpoint(plivoAccount, { userId: 'outage', identity: 'outage', provision: true }));
+    });
+    afterEach(async () => {
+      ctx.emulators.plivo.clearFaults();
+      ctx.clock.advance(60_000); // the circuit an outage opened lets a call through again
+      await limitKey(1000);
+    });
+
+    it("gives back what a request refused by the provider's outage was counted for; the provider's own refusals stay counted", async () => {
+      await limitKey(4);
+      nextWindow();
+      ctx.emulators.plivo.failNext(100, { kind: 'status', status: 503 });
+      const duringOutage: string[] = [];
+      for (let attempt = 0; attempt < 6; attempt += 1) duringOutage.push((await ctx.issue({ endpointId })).body.error?.code);
+      expect(duringOutage).toEqual(Array(6).fill('provider_unavailable'));
+
+      ctx.emulators.plivo.clearFaults();
+      ctx.clock.advance(60_000);
+      // The provider's own rate limit is its refusal, not an outage; and so is an endpoint that does not exist.
+      ctx.emulators.plivo.failNext(3, { kind: 'rate_limit', retryAfterSeconds: 1 });
+      const throttled = await ctx.issue({ endpointId }).expect(503);
+      expect(throttled.body.error.details).toMatchObject({ reason: 'rate_limited' });
+      const after = [(await ctx.issue({ endpointId: '01937a2e-5f10-7b8c-8e4d-2a6b9c0d1e2f' })).status];
+      for (let attempt = 0; attempt < 3; attempt += 1) after.push((await ctx.issue({ endpointId })).status);
+      expect(after).toEqual([404, 201, 201, 429]);
+    });
+
+    it('gives nothing back to a window that ended while the request waited on the provider', async () => {
+      await limitKey(2);
+      nextWindow();
+      ctx.emulators.plivo.failNext(1, { kind: 'hang' });
+      const arrivals = ctx.emulators.plivo.receivedCount;
+      const pending = ctx.issue({ endpointId }).then((response) => response);
+      await ctx.emulators.plivo.received(arrivals + 1);
+      nextWindow(); // the minute it was counted in ends before its answer
+      ctx.clock.advance(3_000); // the provider call's timeout
+      expect((await pending).status).toBe(504);
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 3; attempt += 1) statuses.push((await ctx.issue({ endpointId })).status);
+      expect(statuses).toEqual([201, 201, 429]);
+    });
   });
 
   it('refuses limits out of range', async () => {

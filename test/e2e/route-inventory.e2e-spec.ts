@@ -30,7 +30,7 @@ GET /v1/admin/tenants/:tenantId/api-keys admin
 GET /v1/admin/token-issuances admin
 GET /v1/audit-events tenant
 GET /v1/browser public
-GET /v1/browser/:version/callpass-browser.min.js public
+GET /v1/browser/:version/:file public
 GET /v1/end-user-auth tenant
 GET /v1/endpoints tenant
 GET /v1/endpoints/:id tenant

@@ -3,6 +3,8 @@ import { FakePage, tokenAnswer } from '../../../test/helpers/fake-page';
 import { createCredentialProvider, CredentialProvider } from '../credential-provider.js';
 import { bindBandwidthUA } from './bandwidth.js';
 import { bindPlivoClient } from './plivo.js';
+import { bindTelnyxClient, TelnyxClient } from './telnyx.js';
+import { bindVonageClient, VonageClient } from './vonage.js';
 import { signalwireCredentials } from './signalwire.js';
 import { bindTwilioDevice } from './twilio.js';
 
@@ -171,6 +173,58 @@ describe('SDK adapters', () => {
     expect(client.logins.at(-1)).toBe('token-p5'); // tried once, not again on the next event
     detach();
     expect(client.eventNames()).toEqual([]);
+  });
+
+  it('Telnyx: constructs the client with login_token, logs in again on the open socket, and keeps the token for the next connect', async () => {
+    page.answers.push(tokenAnswer('x1', page.time, 600_000, { provider: 'telnyx' }));
+    provider = create({ provider: 'telnyx' });
+    const logins: string[] = [];
+    const { client, detach } = await bindTelnyxClient(provider, (token): TelnyxClient => ({
+      options: { login_token: token },
+      connected: false,
+      login: ({ creds }) => (logins.push(creds.login_token), Promise.resolve()),
+    }));
+    expect(client.options.login_token).toBe('token-x1');
+
+    // Not connected: login() would do nothing in the SDK; the token waits for connect().
+    page.answers.push(tokenAnswer('x2', page.time + 480_000, 600_000, { provider: 'telnyx' }));
+    await page.advance(480_000);
+    expect({ held: client.options.login_token, logins }).toEqual({ held: 'token-x2', logins: [] });
+
+    (client as { connected: boolean }).connected = true;
+    page.answers.push(tokenAnswer('x3', page.time + 480_000, 600_000, { provider: 'telnyx' }));
+    await page.advance(480_000);
+    expect({ held: client.options.login_token, logins }).toEqual({ held: 'token-x3', logins: ['token-x3'] });
+    detach();
+  });
+
+  it("Vonage: makes the client for the account's region, opens a session with the first token, refreshes it with each next one", async () => {
+    page.answers.push(tokenAnswer('v1', page.time, 600_000, { provider: 'vonage', region: 'eu' }));
+    provider = create({ provider: 'vonage' });
+    const calls: string[] = [];
+    const regions: string[] = [];
+    const { sessionId, detach } = await bindVonageClient(provider, ({ region }): VonageClient => {
+      regions.push(region);
+      return {
+        createSession: (token) => (calls.push(`create ${token}`), Promise.resolve('session-1')),
+        refreshSession: (token) => (calls.push(`refresh ${token}`), Promise.resolve()),
+      };
+    });
+    expect({ regions, sessionId }).toEqual({ regions: ['EU'], sessionId: 'session-1' });
+    page.answers.push(tokenAnswer('v2', page.time + 480_000, 600_000, { provider: 'vonage', region: 'eu' }));
+    await page.advance(480_000); // before v1 expires (at 600 s)
+    expect(calls).toEqual(['create token-v1', 'refresh token-v2']);
+    detach();
+  });
+
+  it('Vonage: says so when the SDK opens no session', async () => {
+    page.answers.push(tokenAnswer('v1', page.time, 600_000, { provider: 'vonage', region: 'us' }));
+    provider = create({ provider: 'vonage' });
+    const failing = (): VonageClient => ({
+      createSession: () => Promise.reject(new Error('system:error:invalid-token')),
+      refreshSession: () => Promise.resolve(),
+    });
+    await expect(bindVonageClient(provider, failing)).rejects.toMatchObject({ code: 'sdk_session_failed', retrying: false });
   });
 
   it('Bandwidth: sets the token before connect and replaces it ahead of expiry', async () => {

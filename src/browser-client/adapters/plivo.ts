@@ -40,9 +40,10 @@ export async function bindPlivoClient(
   client: PlivoClient,
   options: PlivoBindingOptions = {},
 ): Promise<{ detach: () => void }> {
+  const firstToken = (await provider.getToken()).token;
   let lastLoginFailure = '';
   let waiting = false;
-  const onLoginFailed = (reason?: unknown) => (lastLoginFailure = String(reason ?? ''));
+  const onLoginFailed = (reason?: unknown) => (lastLoginFailure = typeof reason === 'string' ? reason : '');
   client.on('onLoginFailed', onLoginFailed);
 
   /** Whether the SDK took the token; otherwise why not. */
@@ -58,7 +59,7 @@ export async function bindPlivoClient(
     if (notTaken) options.onTokenNotTaken?.(notTaken);
   };
 
-  const first = login((await provider.getToken()).token);
+  const first = login(firstToken);
   if (first === 'refused' || first === 'in_call') {
     client.removeListener('onLoginFailed', onLoginFailed);
     throw new CallpassClientError('sdk_refused_token', 'The Plivo SDK refused the access token', { retrying: false });

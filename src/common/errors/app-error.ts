@@ -14,6 +14,11 @@ export interface ErrorSubject {
 export class AppError extends Error {
   override readonly name = 'AppError';
   subject?: ErrorSubject;
+  /**
+   * A dependency (a provider, the database) is out of reach: nothing the caller did, so the request is not counted
+   * against its rate limits (see RateLimitsService.refundUnserved).
+   */
+  outage = false;
 
   constructor(
     readonly code: ErrorCode,
@@ -22,6 +27,12 @@ export class AppError extends Error {
     readonly details: ErrorDetails = {},
   ) {
     super(message);
+  }
+
+  /** The same error, marked as an outage (see `outage`). */
+  asOutage(): this {
+    this.outage = true;
+    return this;
   }
 
   /** The same error, noting who the caller was (see ErrorSubject). */

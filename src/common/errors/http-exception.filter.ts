@@ -12,6 +12,13 @@ const HTTP_STATUS_ERRORS: Partial<Record<number, () => AppError>> = {
   [HttpStatus.TOO_MANY_REQUESTS]: () => commonErrors.rate_limited(),
 };
 
+/** The error each request was answered with, for what runs after the answer is made (the rate limits' refund). */
+const answered = new WeakMap<object, AppError>();
+
+export function answeredError(request: object): AppError | undefined {
+  return answered.get(request);
+}
+
 /** Told of every error before it is answered (the token routes record their refusals in the token log). */
 export abstract class ErrorObserver {
   /** `error` is what the caller will see; `cause` what was thrown. Must not throw. */
@@ -42,8 +49,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
       } else {
         this.logger.warn(`${route} answered ${error.status} ${error.code} [${request.id}]`);
       }
-      error = new AppError(error.code, error.status, error.message, { ...error.details, requestId: String(request.id) });
+      const withRequestId = new AppError(error.code, error.status, error.message, { ...error.details, requestId: String(request.id) });
+      error = error.outage ? withRequestId.asOutage() : withRequestId;
     }
+    answered.set(request, error);
     // Nest lets the reply be sent after this returns: the observer's write finishes first.
     void this.observer
       .observe(request, error, exception)

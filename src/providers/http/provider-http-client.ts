@@ -89,7 +89,7 @@ export class ProviderHttpClient {
     for (let attempt = 1; ; attempt += 1) {
       if (!this.breakers.allow(circuit)) {
         this.metrics.upstreamRequests.inc({ provider: call.provider, outcome: 'circuit_open' });
-        throw providerErrors.provider_unavailable({ provider: call.provider, reason: 'circuit_open' });
+        throw providerErrors.provider_unavailable({ provider: call.provider, reason: 'circuit_open' }).asOutage();
       }
       const startedAt = performance.now();
       const outcome = await this.attempt(call);
@@ -164,7 +164,7 @@ export class ProviderHttpClient {
     }
     if (status >= 500) {
       return {
-        error: providerErrors.provider_unavailable({ provider: call.provider, providerStatus: status }),
+        error: providerErrors.provider_unavailable({ provider: call.provider, providerStatus: status }).asOutage(),
         reason: `${status}`,
         outcome: 'server_error',
         retryable: call.idempotent,
@@ -183,11 +183,9 @@ export class ProviderHttpClient {
       error instanceof undiciErrors.BodyTimeoutError
     ) {
       // Not retried: a slow provider stays slow, and waiting again would only pile requests up.
-      const timeout = providerErrors.provider_unavailable(
-        { provider: call.provider, reason: 'timeout' },
-        undefined,
-        HttpStatus.GATEWAY_TIMEOUT,
-      );
+      const timeout = providerErrors
+        .provider_unavailable({ provider: call.provider, reason: 'timeout' }, undefined, HttpStatus.GATEWAY_TIMEOUT)
+        .asOutage();
       return { error: timeout, reason: 'timeout', outcome: 'timeout', retryable: false, countsAsOutage: true };
     }
     if (error instanceof ForbiddenAddressError || (error as { cause?: unknown } | undefined)?.cause instanceof ForbiddenAddressError) {
@@ -223,7 +221,7 @@ export class ProviderHttpClient {
     const retryable = call.idempotent || code === 'ECONNREFUSED';
     this.logger.warn(`${call.provider} ${call.method} transport error ${code || (error as Error).name}`);
     return {
-      error: providerErrors.provider_unavailable({ provider: call.provider, reason: 'unreachable' }),
+      error: providerErrors.provider_unavailable({ provider: call.provider, reason: 'unreachable' }).asOutage(),
       reason: code || 'transport',
       outcome: 'unreachable',
       retryable,
