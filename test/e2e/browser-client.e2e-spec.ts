@@ -104,27 +104,70 @@ describeWith(['chromium'], 'in Chromium, against the sandbox', () => {
       '%s: signs in, shows the token, and a new one arrives once the page clock passes refreshAfter',
       async (provider) => {
         const page = await openPage();
+        const notFound: string[] = [];
+        page.on('response', (response) => void (response.status() === 404 && notFound.push(response.url())));
         await page.goto(`${sandbox.url}/demo`);
         await page.fill('#user', `demo-${provider}`);
         await page.click('button[type=submit]');
         await page.click(`[data-provider=${provider}]`);
         await page.waitForSelector('#status[data-state=active]');
+        expect(notFound).toEqual([]);
         expect(await text(page, '#token-count')).toBe('1');
         expect(await text(page, '#identity')).not.toBe('–');
-        expect(await text(page, '#expires-in')).toMatch(/^\d+:\d\d$/);
+        // m:ss, or h:mm:ss for a day's token (Telnyx's): never 1440:00.
+        expect(await text(page, '#expires-in')).toMatch(/^(\d+:[0-5]\d:[0-5]\d|[0-5]?\d:[0-5]\d)$/);
+        if (provider === 'vonage') expect(await text(page, '#region')).toBe('US');
+        else expect(await page.locator('#region-fact').isHidden()).toBe(true);
         const firstClaims = await text(page, '#claims');
         // SignalWire's SAT is encrypted (JWE): the page says so instead of showing claims.
         expect(firstClaims).toMatch(provider === 'signalwire' ? /not a readable JWT/ : /"claims"/);
 
         // Past the refresh the page counts down to (some providers set a day's lifetime themselves).
-        const [minutes, seconds] = (await text(page, '#refresh-in')).split(':').map(Number);
-        await page.clock.fastForward((minutes * 60 + seconds + 5) * 1000);
+        const refreshInSeconds = (await text(page, '#refresh-in'))
+          .split(':')
+          .map(Number)
+          .reduce((total, part) => total * 60 + part);
+        await page.clock.fastForward((refreshInSeconds + 5) * 1000);
         await until(page, () => (globalThis as unknown as PageGlobals).document.querySelector('#token-count')?.textContent === '2', null);
         expect(await text(page, '#log')).toContain('Refreshed ahead of expiry');
         expect(await text(page, '#status')).toBe('Token active');
         await page.screenshot({ path: path.join(ARTIFACTS, `demo-${provider}.png`), fullPage: true });
       },
     );
+
+    it('says what is wrong with a user name it refuses', async () => {
+      const page = await openPage();
+      await page.goto(`${sandbox.url}/demo`);
+      await page.fill('#user', 'Not A Name');
+      await page.click('button[type=submit]');
+      await page.waitForSelector('#signed-in.failed');
+      expect(await text(page, '#signed-in')).toContain('userId must be 1-32 lower-case letters');
+    });
+
+    it('shows a user the tenant signed out as signed out, with no token counting down', async () => {
+      const tenantKey = /tenant key: (cp_tenant_\S+)/.exec(sandbox.guide.join('\n'))?.[1];
+      const page = await openPage();
+      await page.goto(`${sandbox.url}/demo`);
+      await page.fill('#user', 'demo-revoked');
+      await page.click('button[type=submit]');
+      await page.click('[data-provider=twilio]');
+      await page.waitForSelector('#status[data-state=active]');
+      expect(await text(page, '#signed-in')).toBe('Signed in as demo-revoked');
+      const revoked = await fetch(`${sandbox.url}/v1/users/demo-revoked/revoke`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tenantKey}` },
+      });
+      expect(revoked.status).toBe(200);
+      await page.click('#refresh-now');
+      await page.waitForSelector('#status[data-state=failed]');
+      expect(await text(page, '#signed-in')).toBe('Signed out: sign in again to get new tokens');
+      expect(await page.locator('#signed-in.failed').count()).toBe(1);
+      expect({ expires: await text(page, '#expires-in'), refresh: await text(page, '#refresh-in') }).toEqual({
+        expires: '–',
+        refresh: '–',
+      });
+      expect(await text(page, '#problem')).toContain('sign-in has ended');
+    });
 
     it('signs in with an answer holding the session and the providers to show, and nothing else, never cached', async () => {
       const response = await fetch(`${sandbox.url}/demo/sign-in`, {

@@ -40,10 +40,13 @@ function describeToken(token) {
   }
 }
 
+/** A time left as m:ss, or h:mm:ss from an hour up (a day's token reads 24:00:00, not 1440:00). */
 function seconds(ms) {
   if (ms <= 0) return 'now';
   const total = Math.ceil(ms / 1000);
-  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+  const [hours, minutes, secs] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
+  const pad = (value) => String(value).padStart(2, '0');
+  return hours > 0 ? `${hours}:${pad(minutes)}:${pad(secs)}` : `${minutes}:${pad(secs)}`;
 }
 
 function log(view, text) {
@@ -77,6 +80,7 @@ function viewFor(provider) {
     Object.assign(view, { status: error.retrying ? 'working' : 'failed', label: error.retrying ? 'Retrying…' : 'No token' });
     view.problem = explain(error, provider);
     log(view, `Refused: ${error.code}`);
+    if (SIGNED_OUT.includes(error.code)) showSignedOut();
   });
   credentials.on('expired', () => {
     Object.assign(view, { status: 'expired', label: 'Token expired' });
@@ -92,7 +96,8 @@ function render() {
   for (const tab of document.querySelectorAll('[role=tab]'))
     tab.setAttribute('aria-selected', String(tab.dataset.provider === state.selected));
   if (!view) return;
-  const token = view.credentials.current;
+  // A provider that gave up holds no token worth counting down: a refused user's is not theirs to use any more.
+  const token = view.status === 'failed' ? undefined : view.credentials.current;
   $('status').dataset.state = view.status;
   $('status').textContent = view.label;
   $('problem').hidden = !view.problem;
@@ -102,6 +107,9 @@ function render() {
   $('expires-in').textContent = token ? seconds(view.credentials.localTime(token.expiresAt) - Date.now()) : '–';
   $('refresh-in').textContent = token ? seconds(view.credentials.localTime(token.refreshAfter) - Date.now()) : '–';
   $('claims').textContent = token ? describeToken(token.token) : 'No token yet.';
+  // Vonage's SDK needs the account's region (`new VonageClient({ region })`): the token answer names it.
+  $('region-fact').hidden = typeof token?.region !== 'string';
+  $('region').textContent = typeof token?.region === 'string' ? token.region.toUpperCase() : '–';
   $('log').replaceChildren(
     ...view.log.map((entry) => {
       const item = document.createElement('li');
@@ -124,7 +132,7 @@ async function signIn(event) {
       body: JSON.stringify({ userId: $('user').value.trim() }),
     });
     const answer = await response.json();
-    if (!response.ok) throw new Error(answer.error?.message ?? 'Sign-in failed');
+    if (!response.ok) throw new Error(refusalOf(answer));
     for (const view of state.views.values()) view.credentials.dispose();
     state.views.clear();
     Object.assign(state, { tenant: answer.tenant, session: answer.session });
@@ -141,6 +149,19 @@ async function signIn(event) {
   } finally {
     button.disabled = false;
   }
+}
+
+/** What a refused sign-in says, with what was wrong with each field (not only "The request is invalid"). */
+function refusalOf(answer) {
+  const fields = answer.error?.details?.fields ?? [];
+  if (fields.length) return fields.flatMap((field) => field.messages).join('; ');
+  return answer.error?.message ?? 'Sign-in failed';
+}
+
+/** The user's sign-in has ended (signed out by the tenant, the session revoked or expired): the card says so. */
+function showSignedOut() {
+  $('signed-in').classList.add('failed');
+  $('signed-in').textContent = 'Signed out: sign in again to get new tokens';
 }
 
 /** One tab per provider the demo tenant has, in the order Callpass lists them. */
