@@ -1,4 +1,17 @@
-import { createCredentialProvider } from '/demo/lib/index.js';
+// @callpass/browser as a tenant's page without a build step gets it: the one file this Callpass server serves, loaded
+// with the integrity hash GET /v1/browser gives. It defines `Callpass`.
+const { createCredentialProvider } = await loadBrowserLibrary();
+
+async function loadBrowserLibrary() {
+  const { script } = await (await fetch('/v1/browser')).json();
+  const tag = Object.assign(document.createElement('script'), { src: script.url, integrity: script.integrity, crossOrigin: 'anonymous' });
+  await new Promise((resolve, reject) => {
+    tag.addEventListener('load', resolve);
+    tag.addEventListener('error', () => reject(new Error(`@callpass/browser did not load from ${script.url}`)));
+    document.head.append(tag);
+  });
+  return window.Callpass;
+}
 
 const SIGNED_OUT = ['end_user_session_expired', 'end_user_session_revoked', 'end_user_session_invalid', 'end_user_revoked'];
 const NOT_ALLOWED = ['endpoint_not_found', 'endpoint_disabled', 'capability_not_allowed', 'endpoint_choice_required'];
