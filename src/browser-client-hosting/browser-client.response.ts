@@ -9,7 +9,7 @@ export class BrowserClientScript {
    * @example "sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC"
    */
   integrity: string;
-  /** @example 6173 */
+  /** @example 8079 */
   bytes: number;
 }
 

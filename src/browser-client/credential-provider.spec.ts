@@ -218,26 +218,42 @@ describe('credential provider', () => {
     const errors: string[] = [];
     provider.on('error', (error) => errors.push(`${error.code}:${error.retryInMs}`));
     const pending = provider.getToken();
-    await page.advance(3_999);
-    expect(page.requests).toHaveLength(1); // not before the 4 s asked for, though the backoff alone was 1 s
+    await page.advance(4_999);
+    expect(page.requests).toHaveLength(1); // not before the 4 s asked for and its jitter (1 × the 1 s base)
     await page.advance(1);
     expect(page.requests).toHaveLength(2);
-    await page.advance(2_000); // the 1 s asked for is shorter than the backoff: 2 s
+    await page.advance(2_000); // the 1 s asked for (2 s with its jitter) against the backoff's 2 s
     expect(page.requests).toHaveLength(3);
     await page.advance(4_000);
     expect((await pending).id).toBe('t1');
-    expect(errors).toEqual(['provider_unavailable:4000', 'provider_unavailable:2000', 'provider_unavailable:4000']);
+    expect(errors).toEqual(['provider_unavailable:5000', 'provider_unavailable:2000', 'provider_unavailable:4000']);
     provider.dispose();
   });
 
-  it('waits as long as a 429 says before trying again', async () => {
-    page.answers.push(errorAnswer(429, 'rate_limited', { 'retry-after': '7' }), tokenAnswer('t1', page.time + 7000));
+  it('waits as long as a 429 says, and a jittered moment more, before trying again', async () => {
+    page.answers.push(errorAnswer(429, 'rate_limited', { 'retry-after': '7' }), tokenAnswer('t1', page.time + 7500));
     const provider = create();
     const pending = provider.getToken();
-    await page.advance(6_999);
+    await page.advance(7_499); // 7 s, and 0.5 × the 1 s base
     expect(page.requests).toHaveLength(1);
     await page.advance(1);
     expect((await pending).id).toBe('t1');
+    provider.dispose();
+  });
+
+  it("does not retry refused provider credentials (a 502 retrying cannot mend), and passes Callpass's details on", async () => {
+    const refused = () =>
+      new Response(JSON.stringify({ error: { code: 'provider_auth_failed', message: 'refused', details: { provider: 'plivo' } } }), {
+        status: 502,
+      });
+    page.answers.push(refused);
+    const provider = create();
+    const errors: unknown[] = [];
+    provider.on('error', (error) => errors.push({ code: error.code, retrying: error.retrying, details: error.details }));
+    await expect(provider.getToken()).rejects.toMatchObject({ code: 'provider_auth_failed', retrying: false });
+    await page.advance(60_000);
+    expect(page.requests).toHaveLength(1);
+    expect(errors).toEqual([{ code: 'provider_auth_failed', retrying: false, details: { provider: 'plivo' } }]);
     provider.dispose();
   });
 

@@ -198,9 +198,11 @@ export function createCredentialProvider(options: CredentialProviderOptions): Cr
         let error = caught instanceof CallpassClientError ? caught : CallpassClientError.network(caught);
         keysUnavailable = error.code === 'end_user_keys_unavailable' ? keysUnavailable + 1 : 0;
         if (keysUnavailable === KEYS_UNAVAILABLE_TRIES) error = error.givenUp(KEYS_UNAVAILABLE_TRIES);
-        // Never sooner than Callpass asked (Retry-After), and backing off further while the failure lasts.
+        // Never sooner than Callpass asked (Retry-After), and backing off further while the failure lasts; past a
+        // Retry-After, jittered too, so that the pages it was given to do not all come back in the same instant.
         const backoff = env.random() * Math.min(retry.maxMs, retry.baseMs * 2 ** attempt);
-        if (error.retrying) error = error.retriedIn(Math.max(error.retryAfterMs ?? 0, backoff));
+        const afterAsked = error.retryAfterMs === undefined ? 0 : error.retryAfterMs + env.random() * retry.baseMs;
+        if (error.retrying) error = error.retriedIn(Math.max(afterAsked, backoff));
         if (!disposed) events.emit('error', error);
         if (disposed || !error.retrying) throw error;
         const delayMs = error.retryInMs!;

@@ -1,3 +1,12 @@
+/** What a CallpassClientError says besides its code and message. */
+interface ErrorFacts {
+  status?: number;
+  retrying: boolean;
+  retryAfterMs?: number;
+  retryInMs?: number;
+  details?: Record<string, unknown>;
+}
+
 /** Why the credential provider could not get a token, in terms an app can act on. */
 export class CallpassClientError extends Error {
   override readonly name = 'CallpassClientError';
@@ -11,28 +20,32 @@ export class CallpassClientError extends Error {
   readonly retryAfterMs?: number;
   /** While `retrying`: in how long the provider tries again (to show "retrying in N s"). */
   readonly retryInMs?: number;
+  /**
+   * Callpass's `details` (e.g. `provider_unavailable`'s `reason`: `rate_limited` when the provider is throttling the
+   * account rather than down).
+   */
+  readonly details: Record<string, unknown>;
 
-  constructor(code: string, message: string, details: { status?: number; retrying: boolean; retryAfterMs?: number; retryInMs?: number }) {
+  constructor(code: string, message: string, facts: ErrorFacts) {
     super(message);
     this.code = code;
-    this.status = details.status;
-    this.retrying = details.retrying;
-    this.retryAfterMs = details.retryAfterMs;
-    this.retryInMs = details.retryInMs;
+    this.status = facts.status;
+    this.retrying = facts.retrying;
+    this.retryAfterMs = facts.retryAfterMs;
+    this.retryInMs = facts.retryInMs;
+    this.details = facts.details ?? {};
   }
 
   /** The same failure, to be tried again in `delayMs`. */
   retriedIn(delayMs: number): CallpassClientError {
-    const { status, retrying, retryAfterMs } = this;
-    return new CallpassClientError(this.code, this.message, { status, retrying, retryAfterMs, retryInMs: delayMs });
+    const { status, retrying, retryAfterMs, details } = this;
+    return new CallpassClientError(this.code, this.message, { status, retrying, retryAfterMs, details, retryInMs: delayMs });
   }
 
   /** The same failure, no longer retried after `tries` in a row. */
   givenUp(tries: number): CallpassClientError {
-    return new CallpassClientError(this.code, `${this.message} (${tries} tries in a row; no more)`, {
-      status: this.status,
-      retrying: false,
-    });
+    const { status, details } = this;
+    return new CallpassClientError(this.code, `${this.message} (${tries} tries in a row; no more)`, { status, details, retrying: false });
   }
 
   static network(cause: unknown): CallpassClientError {
@@ -42,18 +55,25 @@ export class CallpassClientError extends Error {
   }
 }
 
+/** 5xx answers that retrying cannot mend: the tenant's stored provider credentials are refused. */
+const LASTING_FAILURES = ['provider_auth_failed'];
+
 /**
- * Callpass's `{ error: { code, message, details } }` answer as an error; 5xx and 429 are retried, the rest are not.
+ * Callpass's `{ error: { code, message, details } }` answer as an error; 5xx (but refused provider credentials) and
+ * 429 are retried, the rest are not.
  * The wait asked for is `Retry-After` (delta seconds), or else the body's `details.retryAfterSeconds`.
  */
 export async function errorFromResponse(response: Response): Promise<CallpassClientError> {
   const body = (await response.json().catch(() => undefined)) as
-    { error?: { code?: string; message?: string; details?: { retryAfterSeconds?: unknown } } } | undefined;
-  const retrying = response.status >= 500 || response.status === 429;
-  const retryAfter = Number(response.headers.get('retry-after') ?? body?.error?.details?.retryAfterSeconds);
-  return new CallpassClientError(
-    body?.error?.code ?? `http_${response.status}`,
-    body?.error?.message ?? `Callpass answered ${response.status}`,
-    { status: response.status, retrying, retryAfterMs: retrying && retryAfter > 0 ? retryAfter * 1000 : undefined },
-  );
+    { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined;
+  const code = body?.error?.code ?? `http_${response.status}`;
+  const details = body?.error?.details ?? {};
+  const retrying = (response.status >= 500 && !LASTING_FAILURES.includes(code)) || response.status === 429;
+  const retryAfter = Number(response.headers.get('retry-after') ?? details.retryAfterSeconds);
+  return new CallpassClientError(code, body?.error?.message ?? `Callpass answered ${response.status}`, {
+    status: response.status,
+    retrying,
+    retryAfterMs: retrying && retryAfter > 0 ? retryAfter * 1000 : undefined,
+    details,
+  });
 }

@@ -95,9 +95,14 @@ const setUp = {
   async telnyx() {
     const provider = createCredentialProvider({ ...(await signIn('sdk-telnyx')), provider: 'telnyx' });
     let handed = 0;
+    let logins = [];
     const { client } = await bindTelnyxClient(provider, (token) => {
       const created = new TelnyxWebRTC.TelnyxRTC({ login_token: token });
       handed = 1;
+      // Offline, its socket never opens: taken as open, so that the SDK's own login() is called with each new token
+      // (it does nothing without a socket).
+      Object.defineProperty(created, 'connected', { get: () => true });
+      logins = counting(created, 'login');
       // Counts what the client is handed for its next connect (offline here, it never connects: no login() call).
       let held = created.options.login_token;
       Object.defineProperty(created.options, 'login_token', {
@@ -109,7 +114,13 @@ const setUp = {
       });
       return created;
     });
-    return () => ({ sdk: client.options.login_token, callpass: provider.current.token, id: provider.current.id, handed });
+    return () => ({
+      sdk: client.options.login_token,
+      callpass: provider.current.token,
+      id: provider.current.id,
+      handed,
+      relogins: logins.map((login) => login.creds.login_token),
+    });
   },
   async vonage() {
     const provider = createCredentialProvider({ ...(await signIn('sdk-vonage')), provider: 'vonage' });
@@ -118,9 +129,19 @@ const setUp = {
     await bindVonageClient(provider, (settings) => {
       region = settings.region;
       const client = new vonageClientSDK.VonageClient({ region: settings.region });
-      // Vonage's servers are out of reach here: what the SDK is handed is recorded, and its session answered for.
-      client.createSession = async (token) => (handed.push(token), 'offline-session');
-      client.refreshSession = async (token) => handed.push(token);
+      // Vonage's servers are out of reach here: the SDK's own methods are called with what it is handed, and as they
+      // cannot reach Vonage, the session they would open is answered for.
+      const [createSession, refreshSession] = [client.createSession.bind(client), client.refreshSession.bind(client)];
+      client.createSession = (token) => {
+        handed.push(token);
+        createSession(token).catch(() => undefined);
+        return Promise.resolve('offline-session');
+      };
+      client.refreshSession = (token) => {
+        handed.push(token);
+        refreshSession(token).catch(() => undefined);
+        return Promise.resolve();
+      };
       return client;
     });
     return () => ({ sdk: handed.at(-1), callpass: provider.current.token, id: provider.current.id, handed: handed.length, region });

@@ -21,6 +21,7 @@ type Reading = {
   fingerprints?: string[];
   sdkMayAskCallpassToRefresh?: boolean;
   region?: string;
+  relogins?: string[];
 };
 type Harness = { start(name: string): Promise<void>; read(name: string): Reading };
 
@@ -240,6 +241,8 @@ describeWith(['chromium'], 'in Chromium, against the sandbox', () => {
       if (provider === 'signalwire') expect(refreshed.sdk).not.toBe(first.sdk);
       // The sandbox's Vonage account is in the US: the client is made for that region.
       if (provider === 'vonage') expect(refreshed.region).toBe('US');
+      // Telnyx: the refreshed token went to the SDK's own login() on the (open) socket.
+      if (provider === 'telnyx') expect(refreshed.relogins).toEqual([refreshed.callpass]);
     });
     it("SignalWire, client-bound: the SDK's key fingerprint goes with the first token, and refreshing is left to the SDK", async () => {
       const page = await openHarness();

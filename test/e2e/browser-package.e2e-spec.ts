@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { namedBlocks } from '../helpers/docs';
 
@@ -30,6 +31,17 @@ describe('@callpass/browser, packed, installed and bundled', () => {
   }, 120_000);
 
   afterAll(() => fs.rmSync(appDir, { recursive: true, force: true }));
+
+  it('has no dependencies, no side effects on import, and a one-file build under 4 KB gzipped', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(appDir, 'node_modules/@callpass/browser/package.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(manifest).toMatchObject({ name: '@callpass/browser', type: 'module', sideEffects: false });
+    expect(manifest.dependencies ?? {}).toEqual({});
+    const script = fs.readFileSync(path.join(appDir, 'node_modules/@callpass/browser/dist/callpass-browser.min.js'));
+    expect(gzipSync(script, { level: 9 }).length).toBeLessThan(4096);
+  });
 
   it('holds the build, its README, its changelog and nothing else', () => {
     expect(packed).toEqual(

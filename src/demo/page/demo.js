@@ -29,6 +29,8 @@ function explain(error, provider) {
   if (NOT_ALLOWED.includes(error.code)) return `Your account cannot use ${name} calling. Ask the app's administrator.`;
   if (error.code === 'rate_limited') return `Too many token requests for this user just now. Trying again${retryIn(error)}.`;
   if (error.code === 'network_error') return `Callpass cannot be reached right now. Trying again${retryIn(error)}.`;
+  if (error.code === 'provider_unavailable' && error.details.reason === 'rate_limited')
+    return `${name} is limiting this app's requests just now. Trying again${retryIn(error)}.`;
   if (error.code === 'provider_unavailable' && error.retrying)
     return `${name} is unavailable right now: nothing you did. Trying again${retryIn(error)}.`;
   if (error.code.startsWith('provider_'))
