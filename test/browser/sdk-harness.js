@@ -103,7 +103,7 @@ const setUp = {
       // (it does nothing without a socket).
       Object.defineProperty(created, 'connected', { get: () => true });
       logins = counting(created, 'login');
-      // Counts what the client is handed for its next connect (offline here, it never connects: no login() call).
+      // Counts what the client is handed for its next connect or reconnect.
       let held = created.options.login_token;
       Object.defineProperty(created.options, 'login_token', {
         get: () => held,

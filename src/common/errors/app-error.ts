@@ -15,8 +15,8 @@ export class AppError extends Error {
   override readonly name = 'AppError';
   subject?: ErrorSubject;
   /**
-   * A dependency (a provider, the database) is out of reach: nothing the caller did, so the request is not counted
-   * against its rate limits (see RateLimitsService.refundUnserved).
+   * A provider is out of reach (it answered 5xx, timed out, could not be reached, or its circuit is open): nothing the
+   * caller did, so the request is not counted against its rate limits (see RateLimitsService.refundUnserved).
    */
   outage = false;
 
