@@ -67,6 +67,8 @@ export function createHttpAdapter(logger: Logger, options: HttpOptions = {}): Fa
   });
   const fastify = adapter.getInstance();
   const requestLines = requestLineLogger(logger);
+  // Declared on every request up front (Fastify's way), so that setting it keeps the request's shape.
+  fastify.decorateRequest('rateLimitCharges', null);
   nameServerSpans(fastify);
   fastify.addHook('onRequest', async (request, reply) => {
     reply.headers(isPage(request) ? headers.pages : headers.api);
@@ -146,6 +148,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       counting.then(() => done(null, payload), done);
     })
     .addHook('onSend', (request, reply, payload, done) => {
+      if (reply.statusCode < 500) return done(null, payload);
       const refunding = rateLimits.refundUnserved(request, answeredError(request));
       if (!refunding) return done(null, payload);
       void refunding.then(() => done(null, payload));

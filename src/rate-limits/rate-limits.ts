@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../common/errors/app-error';
@@ -13,6 +14,26 @@ export interface RateLimitRule {
   key: string;
   perMinute: number;
 }
+
+/** One count a request made, kept on the request until it is answered, in case an outage gives it back. */
+export interface RateLimitCharge {
+  key: string;
+  windowEndsAt: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * What the request was counted for, kept until it is answered in case an outage gives it back. Declared on every
+     * request up front (`decorateRequest` in app.setup.ts), not kept in a map beside it: nothing extra per request on
+     * the token path.
+     */
+    rateLimitCharges: RateLimitCharge[] | null;
+  }
+}
+
+/** A request as the limits see it. */
+export type CountedRequest = Pick<FastifyRequest, 'rateLimitCharges'>;
 
 /** Where the caller stands against its tightest limit: what the RateLimit-* headers say. */
 export interface RateLimitState {
@@ -33,8 +54,6 @@ const UNBOUNDED = Number.MAX_SAFE_INTEGER;
 @Injectable()
 export class RateLimitsService {
   private readonly counter: RateLimiterAbstract;
-  /** What each request in flight was counted against, and until when that count's window lasts, for a refund. */
-  private readonly counted = new WeakMap<object, { key: string; windowEndsAt: number }[]>();
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis | undefined,
@@ -47,14 +66,15 @@ export class RateLimitsService {
    * Counts one request against each rule in turn and refuses it (429 rate_limited, with `retryAfterSeconds`) at the
    * first one exceeded; the rules after it are not counted. Returns the state of the tightest rule.
    */
-  async consume(rules: RateLimitRule[], request?: object): Promise<RateLimitState | undefined> {
+  async consume(rules: RateLimitRule[], request?: CountedRequest): Promise<RateLimitState | undefined> {
     let tightest: RateLimitState | undefined;
-    const charges: { key: string; windowEndsAt: number }[] = [];
+    const charges: RateLimitCharge[] = [];
+    const countedAt = Date.now();
     // rate-limiter-flexible turns to its insurance (this process's counters) on its own; this counts it.
     if (this.redis && this.redis.status !== 'ready') this.metrics.redisFallbacks.inc({ feature: 'rate_limits' });
     for (const rule of rules) {
       const counted: RateLimiterRes = await this.counter.consume(rule.key);
-      charges.push({ key: rule.key, windowEndsAt: Date.now() + counted.msBeforeNext });
+      charges.push({ key: rule.key, windowEndsAt: countedAt + counted.msBeforeNext });
       const state = {
         limit: rule.perMinute,
         remaining: Math.max(0, rule.perMinute - counted.consumedPoints),
@@ -66,7 +86,7 @@ export class RateLimitsService {
       }
       if (!tightest || state.remaining < tightest.remaining) tightest = state;
     }
-    if (request) this.counted.set(request, charges);
+    if (request) request.rateLimitCharges = charges;
     return tightest;
   }
 
@@ -78,10 +98,10 @@ export class RateLimitsService {
    * window that has ended meanwhile gets nothing (the count would go below zero in the next one). Never throws;
    * undefined when there is nothing to give back.
    */
-  refundUnserved(request: object, answered: AppError | undefined): Promise<void> | undefined {
-    const charges = answered?.outage ? this.counted.get(request) : undefined;
+  refundUnserved(request: CountedRequest, answered: AppError | undefined): Promise<void> | undefined {
+    const charges = answered?.outage ? request.rateLimitCharges : undefined;
     if (!charges) return undefined;
-    this.counted.delete(request);
+    request.rateLimitCharges = null;
     const open = charges.filter((charge) => Date.now() < charge.windowEndsAt);
     return Promise.all(open.map((charge) => this.counter.reward(charge.key, 1))).then(
       () => undefined,
