@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditChainModule } from './audit-chain/audit-chain.module';
+import { AuditStreamingModule } from './audit-streaming/audit-streaming.module';
 import { AuditModule } from './audit/audit.module';
 import { TokenLogModule } from './token-log/token-log.module';
 import { AuthModule } from './auth/auth.module';
@@ -37,6 +38,7 @@ import { TenantsModule } from './tenants/tenants.module';
     AuditModule,
     TokenLogModule,
     AuditChainModule,
+    AuditStreamingModule,
     TenantsModule,
     ApiKeysModule,
     ProviderAccountsModule,

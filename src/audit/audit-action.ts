@@ -18,6 +18,11 @@ export const AUDIT_ACTIONS = [
   'end_user_session.revoked',
   'end_user.revoked',
   'encryption.rewrapped',
+  'audit_sink.created',
+  'audit_sink.updated',
+  'audit_sink.deleted',
+  'audit_sink.secret_rotated',
+  'audit_sink.paused',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

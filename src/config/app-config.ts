@@ -81,6 +81,10 @@ export class AppConfig {
   get providerTimeoutMs(): number {
     return this.env.PROVIDER_TIMEOUT_MS;
   }
+  /** 0: this replica delivers to no audit sink. */
+  get auditStreamPollMs(): number {
+    return this.env.AUDIT_STREAM_POLL_MS;
+  }
   get allowPrivateNetworkUrls(): boolean {
     return this.env.ALLOW_PRIVATE_NETWORK_URLS;
   }

@@ -141,6 +141,13 @@ export class Environment {
   @Max(600)
   SHUTDOWN_GRACE_SECONDS = 25;
 
+  /** How often each replica looks for audit sink deliveries due, in milliseconds; 0 turns delivery off on this replica. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  AUDIT_STREAM_POLL_MS = 1000;
+
   /** Timeout of each call to a provider's API, in milliseconds. */
   @Transform(toInt)
   @IsInt()

@@ -1,7 +1,7 @@
 import { SecretBox } from './secret-box';
 
 /** The tables whose rows hold an encrypted secret. */
-export type SecretTable = 'provider_account' | 'provider_session' | 'end_user_issuer';
+export type SecretTable = 'provider_account' | 'provider_session' | 'end_user_issuer' | 'audit_sink';
 
 /** Binds a secret to its table, tenant and row: copied anywhere else, it fails to decrypt. */
 function associatedData(table: SecretTable, tenantId: string, rowId: string): string {

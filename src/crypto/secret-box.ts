@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { Keyring } from './keyring';
 
 const VERSION = 'cpenc1';
@@ -52,6 +52,16 @@ export class SecretBox {
     } finally {
       dek.fill(0);
     }
+  }
+
+  /**
+   * 32 bytes for another purpose derived (HKDF-SHA256) from each key-encryption key, by key id: whoever holds the
+   * keyring derives the same, and the derived keys rotate with it. Never the key-encryption keys themselves.
+   */
+  derivedKeys(purpose: string): Map<string, Buffer> {
+    return new Map(
+      [...this.keyring.keys].map(([id, kek]) => [id, Buffer.from(hkdfSync('sha256', kek, Buffer.alloc(0), `callpass:${purpose}`, 32))]),
+    );
   }
 
   static keyIdOf(envelope: string): string {

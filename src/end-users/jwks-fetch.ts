@@ -1,8 +1,8 @@
 import { JSONWebKeySet, JWK } from 'jose';
 import { request } from 'undici';
-import { ForbiddenAddressError } from '../outbound/guarded-dispatcher';
 import { OutboundPolicyService } from '../outbound/outbound-policy';
 import { BodyTooLargeError, readCapped } from '../outbound/read-capped';
+import { transportCause } from '../outbound/transport-cause';
 import { algorithmsOfJwk } from './issuer-key-algorithms';
 
 /** A key set is a few keys; anything much larger is not one. */
@@ -132,24 +132,6 @@ function maxAge(header: string | string[] | undefined): number | undefined {
   if (/(^|,)\s*(no-store|no-cache)\s*(,|$)/i.test(value)) return 0;
   const match = /(^|,)\s*max-age\s*=\s*"?(\d+)"?/i.exec(value);
   return match ? Number(match[2]) : undefined;
-}
-
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
-const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ENODATA', 'ESERVFAIL', 'ENOTIMP', 'EREFUSED', 'EBADNAME']);
-
-/** What a transport error means, looking through undici's wrappers to the socket's or TLS's own error. */
-function transportCause(error: unknown): JwksFailureCause {
-  for (let current = error as (Error & { code?: string; syscall?: string; cause?: unknown }) | undefined; current;) {
-    if (current instanceof ForbiddenAddressError) return 'forbidden_address';
-    const code = current.code ?? '';
-    if (current.name === 'TimeoutError' || current.name === 'AbortError' || TIMEOUT_CODES.has(code)) return 'timeout';
-    if (DNS_CODES.has(code) || current.syscall?.startsWith('query') || current.syscall === 'getaddrinfo') return 'dns';
-    if (/CERT|SELF_SIGNED|ISSUER|LEAF_SIGNATURE|^ERR_TLS|^ERR_SSL|ALTNAME/.test(code)) return 'tls';
-    if (CONNECT_CODES.has(code)) return 'connect';
-    current = current.cause as typeof current;
-  }
-  return 'connect';
 }
 
 function describe(error: unknown): string {

@@ -11,6 +11,8 @@ export class KeyUsageResponse {
   providerSessions: Record<string, number>;
   /** Identity providers' shared secrets per key id. */
   endUserIssuers: Record<string, number>;
+  /** Audit sinks' signing secrets per key id. */
+  auditSinks: Record<string, number>;
 }
 
 export class RewrapReportResponse {

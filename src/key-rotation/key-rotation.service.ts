@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import { AuditSinksRepository } from '../audit-streaming/audit-sinks.repository';
 import { EndUserIssuersRepository } from '../end-users/end-user-issuers.repository';
 import { Actor } from '../auth/principal';
 import { SecretBox } from '../crypto/secret-box';
@@ -23,16 +24,17 @@ const BATCH = 100;
 @Injectable()
 export class KeyRotationService {
   private readonly logger = new Logger(KeyRotationService.name);
-  private readonly stores: Record<'providerAccounts' | 'providerSessions' | 'endUserIssuers', EncryptedStore>;
+  private readonly stores: Record<'providerAccounts' | 'providerSessions' | 'endUserIssuers' | 'auditSinks', EncryptedStore>;
 
   constructor(
     accounts: ProviderAccountsRepository,
     sessions: ProviderSessionsRepository,
     issuers: EndUserIssuersRepository,
+    sinks: AuditSinksRepository,
     private readonly secretBox: SecretBox,
     private readonly audit: AuditService,
   ) {
-    this.stores = { providerAccounts: accounts, providerSessions: sessions, endUserIssuers: issuers };
+    this.stores = { providerAccounts: accounts, providerSessions: sessions, endUserIssuers: issuers, auditSinks: sinks };
   }
 
   async usage(): Promise<KeyUsageResponse> {
@@ -43,6 +45,7 @@ export class KeyRotationService {
       providerAccounts: await count(this.stores.providerAccounts),
       providerSessions: await count(this.stores.providerSessions),
       endUserIssuers: await count(this.stores.endUserIssuers),
+      auditSinks: await count(this.stores.auditSinks),
     };
   }
 
@@ -68,7 +71,7 @@ export class KeyRotationService {
       failed += unreadable.size;
     }
     const usage = await this.usage();
-    const remaining = [usage.providerAccounts, usage.providerSessions, usage.endUserIssuers]
+    const remaining = [usage.providerAccounts, usage.providerSessions, usage.endUserIssuers, usage.auditSinks]
       .flatMap((counts) => Object.entries(counts))
       .filter(([keyId]) => keyId !== primaryKeyId)
       .reduce((sum, [, rows]) => sum + rows, 0);

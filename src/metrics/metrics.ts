@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** The audit streams as a whole, when scraped. */
+export interface AuditStreamState {
+  backlog: number;
+  lagSeconds: number;
+  paused: number;
+}
+
 const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 /**
@@ -104,6 +111,40 @@ export class MetricsService {
     labelNames: ['feature'] as const,
     registers: [this.registry],
   });
+  readonly auditStreamBatches = new Counter({
+    name: 'callpass_audit_stream_batches_total',
+    help: 'Batches sent to audit sinks, by outcome (delivered, failed) and, for failures, cause (receiver_status, timeout, connect, tls, dns, forbidden_address, not_https, sink_unreadable)',
+    labelNames: ['outcome', 'cause'] as const,
+    registers: [this.registry],
+  });
+  readonly auditStreamEvents = new Counter({
+    name: 'callpass_audit_stream_events_total',
+    help: 'Log rows delivered to audit sinks (a row sent again after a lost answer counts again)',
+    registers: [this.registry],
+  });
+  private auditStreamState: () => Promise<AuditStreamState | undefined> = () => Promise.resolve(undefined);
+  readonly auditStreamBacklog: Gauge = new Gauge({
+    name: 'callpass_audit_stream_backlog_events',
+    help: 'Log rows written and not yet delivered, summed over every audit sink (paused ones included)',
+    registers: [this.registry],
+    collect: async (): Promise<void> => {
+      const state = await this.auditStreamState();
+      if (!state) return;
+      this.auditStreamBacklog.set(state.backlog);
+      this.auditStreamLag.set(state.lagSeconds);
+      this.auditSinksPaused.set(state.paused);
+    },
+  });
+  readonly auditStreamLag = new Gauge({
+    name: 'callpass_audit_stream_lag_seconds',
+    help: 'Age of the oldest log row not yet delivered to an audit sink (0 when every sink is up to date)',
+    registers: [this.registry],
+  });
+  readonly auditSinksPaused = new Gauge({
+    name: 'callpass_audit_sinks_paused',
+    help: 'Audit sinks paused (by request, or after their receiver kept refusing or failing)',
+    registers: [this.registry],
+  });
   readonly dependencyUp: Gauge<'dependency'> = new Gauge({
     name: 'callpass_dependency_up',
     help: 'Whether a dependency answers (1) or not (0), checked when scraped: database, redis',
@@ -122,6 +163,11 @@ export class MetricsService {
   /** Where the open circuits are counted when scraped. */
   countOpenCircuitsWith(count: () => number): void {
     this.openCircuits = count;
+  }
+
+  /** Where the audit streams' backlog and lag are read when scraped (the backlog gauge's collect sets all three). */
+  readAuditStreamWith(read: () => Promise<AuditStreamState | undefined>): void {
+    this.auditStreamState = read;
   }
 
   /** A dependency checked on each scrape; undefined from `probe` leaves it out (not configured). */

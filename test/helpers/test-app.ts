@@ -61,6 +61,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     BOOTSTRAP_ADMIN_KEY: generateApiKey('admin').key,
     // The provider emulators listen on loopback.
     ALLOW_PRIVATE_NETWORK_URLS: 'true',
+    // Tests run the audit stream's delivery rounds themselves (SinkDeliveryService.deliverDue), in step with their clock.
+    AUDIT_STREAM_POLL_MS: '0',
     ...TEST_SERVER_ENV,
     ...options.env,
   };

@@ -14,6 +14,7 @@ import { withAppContext } from '../app-context';
 import { CliEnvironment } from '../cli-environment';
 import { CliError } from '../cli-error';
 import { Output, printRecord } from '../output';
+import { verifyExportCommand } from './verify-export.command';
 
 /** Commands that work on the database directly, with the server stopped: setup, migrations, keys, the audit chains. */
 export function setupCommands(program: Command, output: () => Output, environment: CliEnvironment): void {
@@ -80,9 +81,9 @@ export function setupCommands(program: Command, output: () => Output, environmen
       if (report.failed > 0) process.exitCode = 1;
     });
 
-  program
-    .command('audit')
-    .description('the tamper-evident audit chains')
+  const audit = program.command('audit').description('the tamper-evident audit chains, and streams received from them');
+  verifyExportCommand(audit, output);
+  audit
     .command('verify')
     .description('walk the hash chains of the token log and the audit log; exit 1 at the first broken link, naming it')
     .option('--tenant <id|slug>', "only this tenant's chains")

@@ -1,0 +1,97 @@
+import { AuditSinkCursor } from '../generated/prisma/client';
+import { AuditSinkWithCursors } from './audit-sinks.repository';
+import { DeliveryResult } from './webhook-sender';
+
+/** How far a sink has received one of its logs. */
+export class AuditSinkLogStatus {
+  /** `token_issuances` or `audit_events`. */
+  log: string;
+  /** The chain position the sink started after (a decimal string, as chain positions are). */
+  startSeq: string;
+  /** The last position delivered. */
+  deliveredSeq: string;
+  /** Rows written and not yet delivered. */
+  backlog: string;
+  deliveredAt: Date | null;
+  /** Failed attempts since the last delivery. */
+  attempts: number;
+  nextAttemptAt: Date;
+  /** Why the last attempt failed: `receiver_status 503`, `timeout`, `connect`, `forbidden_address`, … */
+  lastError: string | null;
+  lastErrorAt: Date | null;
+
+  static from(cursor: AuditSinkCursor, headSeq: bigint | undefined): AuditSinkLogStatus {
+    const backlog = (headSeq ?? 0n) - cursor.deliveredSeq;
+    return {
+      log: cursor.log,
+      startSeq: cursor.startSeq.toString(),
+      deliveredSeq: cursor.deliveredSeq.toString(),
+      backlog: (backlog > 0n ? backlog : 0n).toString(),
+      deliveredAt: cursor.deliveredAt,
+      attempts: cursor.attempts,
+      nextAttemptAt: cursor.nextAttemptAt,
+      lastError: cursor.lastError,
+      lastErrorAt: cursor.lastErrorAt,
+    };
+  }
+}
+
+export class AuditSinkResponse {
+  id: string;
+  name: string;
+  kind: 'webhook';
+  url: string;
+  logs: string[];
+  /** Token log outcomes sent whole; the others come as chain links alone. */
+  tokenOutcomes: string[];
+  maxBatchEvents: number;
+  paused: boolean;
+  /** Why deliveries stopped: `by_request`, `receiver_refused` (a 4xx other than 408/429, repeatedly) or `retries_exhausted` (24 h of failures). */
+  pausedReason: string | null;
+  delivery: AuditSinkLogStatus[];
+  createdAt: Date;
+  updatedAt: Date;
+
+  static from(sink: AuditSinkWithCursors, heads: Map<string, bigint>): AuditSinkResponse {
+    return {
+      id: sink.id,
+      name: sink.name,
+      kind: sink.kind as 'webhook',
+      url: sink.url,
+      logs: sink.logs,
+      tokenOutcomes: sink.tokenOutcomes,
+      maxBatchEvents: sink.maxBatchEvents,
+      paused: sink.paused,
+      pausedReason: sink.pausedReason,
+      delivery: sink.cursors.map((cursor) => AuditSinkLogStatus.from(cursor, heads.get(cursor.log))),
+      createdAt: sink.createdAt,
+      updatedAt: sink.updatedAt,
+    };
+  }
+}
+
+/** The signed test message sent when a sink is created, its URL changed, or a test asked for. */
+export class AuditSinkTestResult {
+  delivered: boolean;
+  /** The receiver's HTTP status, when it answered. */
+  status: number | null;
+  /** `receiver_status` (it answered, not 2xx), or why it could not be reached. */
+  error: string | null;
+
+  static from(result: DeliveryResult): AuditSinkTestResult {
+    return { delivered: result.delivered, status: result.status, error: result.error };
+  }
+}
+
+export class CreatedAuditSinkResponse extends AuditSinkResponse {
+  /** The signing secret (`whsec_…`), shown this once. */
+  secret: string;
+  test: AuditSinkTestResult;
+}
+
+export class RotatedAuditSinkSecretResponse {
+  /** The new signing secret, shown this once. */
+  secret: string;
+  /** Until when the secret before it signs too (null: not at all). */
+  previousSecretValidUntil: Date | null;
+}

@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { CHAIN_LOGS, ChainLog, GENESIS_HASH } from '../audit-chain/chain-encoding';
+import { afterCursor, CursorPosition } from '../common/pagination/cursor';
+import { Db, PrismaService, TransactionClient } from '../database/prisma.service';
+import { AuditSink, AuditSinkCursor } from '../generated/prisma/client';
+
+export type AuditSinkWithCursors = AuditSink & { cursors: AuditSinkCursor[] };
+
+export interface AuditSinkWrite {
+  name?: string;
+  url?: string;
+  tokenOutcomes?: string[];
+  maxBatchEvents?: number;
+  paused?: boolean;
+  pausedReason?: string | null;
+  secretCiphertext?: string;
+  secretKeyId?: string;
+}
+
+/** Where a tenant's chain of one log stands: its head, and the oldest row still kept (after pruning). */
+interface ChainEnds {
+  seq: string;
+  hash: string;
+  pruned_seq: string;
+  pruned_hash: string;
+}
+
+/** Every method is addressed by tenant first: a sink of another tenant is simply not found. */
+@Injectable()
+export class AuditSinksRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  create(
+    tenantId: string,
+    data: Required<Omit<AuditSinkWrite, 'paused' | 'pausedReason'>> & { id: string; kind: string; logs: string[] },
+    tx: TransactionClient,
+  ) {
+    return tx.auditSink.create({ data: { ...data, tenantId } });
+  }
+
+  find(tenantId: string, id: string, db: Db = this.prisma): Promise<AuditSinkWithCursors | null> {
+    return db.auditSink.findUnique({ where: { tenantId_id: { tenantId, id } }, include: { cursors: { orderBy: { log: 'asc' } } } });
+  }
+
+  list(tenantId: string, after: CursorPosition | undefined, take: number): Promise<AuditSinkWithCursors[]> {
+    return this.prisma.auditSink.findMany({
+      where: { tenantId, ...afterCursor('createdAt', after) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      include: { cursors: { orderBy: { log: 'asc' } } },
+      take,
+    });
+  }
+
+  count(tenantId: string, tx: TransactionClient): Promise<number> {
+    return tx.auditSink.count({ where: { tenantId } });
+  }
+
+  update(tenantId: string, id: string, data: AuditSinkWrite, tx: TransactionClient) {
+    return tx.auditSink.update({ where: { tenantId_id: { tenantId, id } }, data, include: { cursors: { orderBy: { log: 'asc' } } } });
+  }
+
+  async delete(tenantId: string, id: string, tx: TransactionClient): Promise<void> {
+    await tx.auditSink.delete({ where: { tenantId_id: { tenantId, id } } });
+  }
+
+  /**
+   * One cursor per log, starting after the chain's head (`now`) or its oldest kept row (`oldest`). The head is read
+   * under the lock its writers take (in their order: logs as CHAIN_LOGS lists them), so no row being appended
+   * meanwhile falls before the start unseen.
+   */
+  async createCursors(tenantId: string, sinkId: string, logs: ChainLog[], startAt: 'now' | 'oldest', now: Date, tx: TransactionClient) {
+    for (const log of CHAIN_LOGS.filter((chained) => logs.includes(chained))) {
+      const [ends] = await tx.$queryRawUnsafe<ChainEnds[]>(
+        `SELECT seq::text AS seq, hash, pruned_seq::text AS pruned_seq, pruned_hash FROM chain_heads
+          WHERE log = $1 AND chain_id = $2::uuid FOR UPDATE`,
+        log,
+        tenantId,
+      );
+      const start = !ends ? { seq: 0n, hash: GENESIS_HASH } : startAt === 'now' ? { seq: BigInt(ends.seq), hash: ends.hash } : { seq: BigInt(ends.pruned_seq), hash: ends.pruned_hash };
+      await tx.auditSinkCursor.create({
+        data: { sinkId, tenantId, log, startSeq: start.seq, startHash: start.hash, deliveredSeq: start.seq, deliveredHash: start.hash, nextAttemptAt: now },
+      });
+    }
+  }
+
+  /** A resumed sink is tried at once, its failure count started afresh. */
+  async retryNow(tenantId: string, sinkId: string, now: Date, tx: TransactionClient): Promise<void> {
+    await tx.auditSinkCursor.updateMany({ where: { tenantId, sinkId }, data: { attempts: 0, failingSince: null, nextAttemptAt: now } });
+  }
+
+  /** The heads of the tenant's chains, by log: how far its sinks have still to go. */
+  async chainHeads(tenantId: string): Promise<Map<string, bigint>> {
+    const heads = await this.prisma.chainHead.findMany({ where: { chainId: tenantId }, select: { log: true, seq: true } });
+    return new Map(heads.map((head) => [head.log, head.seq]));
+  }
+
+  /** Key rotation works across tenants: rows whose secrets are still wrapped by another key than `primaryKeyId`. */
+  findWrappedByOtherKeys(primaryKeyId: string, excludeIds: string[], take: number) {
+    return this.prisma.auditSink.findMany({
+      where: { secretKeyId: { not: primaryKeyId }, id: { notIn: excludeIds } },
+      select: { id: true, secretCiphertext: true },
+      take,
+    });
+  }
+
+  /** Compare-and-swap, so a rotation never overwrites a secret changed concurrently through the API. */
+  async replaceCiphertext(id: string, expected: string, ciphertext: string, keyId: string): Promise<boolean> {
+    const { count } = await this.prisma.auditSink.updateMany({
+      where: { id, secretCiphertext: expected },
+      data: { secretCiphertext: ciphertext, secretKeyId: keyId },
+    });
+    return count === 1;
+  }
+
+  countByKeyId() {
+    return this.prisma.auditSink.groupBy({ by: ['secretKeyId'], _count: { _all: true } });
+  }
+}

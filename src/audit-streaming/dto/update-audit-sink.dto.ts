@@ -1,0 +1,34 @@
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsSinkUrl } from './sink-url.decorator';
+import { MAX_BATCH_EVENTS, TOKEN_OUTCOMES, TokenOutcome } from './sink-filters';
+
+/** What a sink's owner may change; the logs it receives and where it started are fixed at creation. */
+export class UpdateAuditSinkDto {
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  name?: string;
+
+  /** A new URL gets the signed test message before it is stored. */
+  @IsOptional()
+  @IsSinkUrl()
+  url?: string;
+
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(TOKEN_OUTCOMES.length)
+  @ArrayUnique()
+  @IsIn(TOKEN_OUTCOMES, { each: true })
+  tokenOutcomes?: TokenOutcome[];
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_BATCH_EVENTS)
+  maxBatchEvents?: number;
+
+  /** `true` stops deliveries (the cursor stays); `false` resumes them at once, from where they stopped. */
+  @IsOptional()
+  @IsBoolean()
+  paused?: boolean;
+}

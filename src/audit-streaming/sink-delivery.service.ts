@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock/clock';
+import { AppConfig } from '../config/app-config';
+import { SecretBox } from '../crypto/secret-box';
+import { MetricsService } from '../metrics/metrics';
+import { AppError } from '../common/errors/app-error';
+import { CheckpointSigner } from './checkpoint-signer';
+import { retryDelayMs, pauseReason } from './delivery-retries';
+import { ClaimedCursor, SinkDeliveriesRepository } from './sink-deliveries.repository';
+import { openSinkSecrets, signingSecrets } from './sink-secrets';
+import { streamEventOf } from './stream-events';
+import { DeliveryResult, WebhookSender } from './webhook-sender';
+
+/** Cursors one round takes on at most, per replica. */
+const CURSORS_PER_ROUND = 20;
+/** Longer than a send may take (10 s), so a live replica never loses its lease mid-batch. */
+const LEASE_MS = 60_000;
+
+/**
+ * Delivers each sink's logs in chain order, at least once: every replica claims due cursors, sends the rows after
+ * each (with a signed checkpoint of where the batch ends), and moves the cursor only once the receiver said 2xx.
+ * Failures back off (capped, jittered) and pause the sink when the receiver keeps refusing or after 24 h.
+ */
+@Injectable()
+export class SinkDeliveryService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('AuditStream');
+  /** This replica's name on the leases it holds. */
+  private readonly owner = randomUUID();
+  private timer?: NodeJS.Timeout;
+  private round?: Promise<number>;
+
+  constructor(
+    private readonly deliveries: SinkDeliveriesRepository,
+    private readonly sender: WebhookSender,
+    private readonly signer: CheckpointSigner,
+    private readonly secretBox: SecretBox,
+    private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {
+    metrics.readAuditStreamWith(() => this.deliveries.state(this.clock.now()));
+  }
+
+  onApplicationBootstrap(): void {
+    const every = this.config.auditStreamPollMs;
+    if (every > 0) this.timer = setInterval(() => void this.deliverDue(), every).unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.round;
+  }
+
+  /** One round: claims the cursors due and sends one batch to each. Resolves with the batches delivered. */
+  deliverDue(): Promise<number> {
+    this.round ??= this.claimAndDeliver()
+      .catch((error: Error) => {
+        this.logger.warn(`Audit stream round failed: ${error.message}`);
+        return 0;
+      })
+      .finally(() => (this.round = undefined));
+    return this.round;
+  }
+
+  private async claimAndDeliver(): Promise<number> {
+    const now = this.clock.now();
+    const claimed = await this.deliveries.claimDue(now, this.owner, new Date(now.getTime() + LEASE_MS), CURSORS_PER_ROUND);
+    const results = await Promise.all(claimed.map((cursor) => this.deliverBatch(cursor)));
+    return results.filter(Boolean).length;
+  }
+
+  private async deliverBatch(cursor: ClaimedCursor): Promise<boolean> {
+    const rows = await this.deliveries.rowsAfter(cursor.log, cursor.tenant_id, cursor.delivered_seq, cursor.max_batch_events);
+    const last = rows[rows.length - 1];
+    if (!last) return false;
+    const sendsWhole = (row: Record<string, unknown>) => cursor.log !== 'token_issuances' || cursor.token_outcomes.includes(row.outcome as string);
+    const events = rows.map((row) => streamEventOf(cursor.log, cursor.tenant_id, row, sendsWhole(row)));
+    const now = this.clock.now();
+    const checkpoint = await this.signer.sign({
+      sinkId: cursor.sink_id,
+      log: cursor.log,
+      tenantId: cursor.tenant_id,
+      startSeq: cursor.start_seq,
+      startHash: cursor.start_hash,
+      seq: last.chain_seq,
+      hash: last.chain_hash,
+      signedAt: now.toISOString(),
+    });
+    const result = await this.send(cursor, `${cursor.sink_id}:${cursor.log}:${rows[0].chain_seq}-${last.chain_seq}`, {
+      type: 'callpass.audit.batch',
+      timestamp: now.toISOString(),
+      data: { sinkId: cursor.sink_id, items: [...events, checkpoint] },
+    });
+    const settledAt = this.clock.now();
+    if (result.delivered) {
+      this.metrics.auditStreamBatches.inc({ outcome: 'delivered', cause: '' });
+      this.metrics.auditStreamEvents.inc(rows.length);
+      await this.deliveries.delivered(cursor, this.owner, { seq: last.chain_seq, hash: last.chain_hash }, settledAt);
+      return true;
+    }
+    this.metrics.auditStreamBatches.inc({ outcome: 'failed', cause: result.error ?? '' });
+    await this.recordFailure(cursor, result, settledAt);
+    return false;
+  }
+
+  private async send(cursor: ClaimedCursor, messageId: string, message: object): Promise<DeliveryResult | { delivered: false; status: null; error: 'sink_unreadable' }> {
+    let secrets: string[];
+    try {
+      secrets = signingSecrets(openSinkSecrets(this.secretBox, { tenantId: cursor.tenant_id, id: cursor.sink_id, secretCiphertext: cursor.secret_ciphertext }), this.clock.now());
+    } catch (error) {
+      if (error instanceof AppError) return { delivered: false, status: null, error: 'sink_unreadable' };
+      throw error;
+    }
+    return this.sender.send(cursor.url, secrets, messageId, message);
+  }
+
+  private async recordFailure(cursor: ClaimedCursor, result: { status: number | null; error: string | null }, now: Date): Promise<void> {
+    const attempts = cursor.attempts + 1;
+    const failingSince = cursor.failing_since ? new Date(cursor.failing_since) : now;
+    const error = result.status === null ? (result.error ?? 'unknown') : `receiver_status ${result.status}`;
+    await this.deliveries.failed(cursor, this.owner, { attempts, failingSince, nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)), error }, now);
+    const reason = pauseReason(result.status, attempts, failingSince, now);
+    if (reason && (await this.deliveries.pause(cursor.tenant_id, cursor.sink_id, reason))) {
+      this.logger.warn(`Audit sink ${cursor.sink_id} paused: ${reason} (${error})`);
+      await this.audit.recordEvent(undefined, 'audit_sink.paused', { type: 'audit_sink', id: cursor.sink_id, tenantId: cursor.tenant_id }, { reason, lastError: error, attempts });
+    }
+  }
+}

@@ -1,0 +1,283 @@
+import { Webhook } from 'standardwebhooks';
+import { SinkDeliveriesRepository } from '../../src/audit-streaming/sink-deliveries.repository';
+import { SinkDeliveryService } from '../../src/audit-streaming/sink-delivery.service';
+import { verifyExport } from '../../src/audit-streaming/export-verifier';
+import { providerKits } from '../../src/providers/provider-kits';
+import { createTenant, TestTenant } from '../factories/tenant.factory';
+import { FakeClock } from '../helpers/fake-clock';
+import { createIssuingContext, IssuingContext } from '../helpers/issuing';
+import { bearer, createTestApp, TestApp } from '../helpers/test-app';
+import { StoredItem, WebhookReceiver } from '../helpers/webhook-receiver';
+
+/** Delivery rounds until nothing more is due now (bounded: a stream that never ends is a failure). */
+async function drain(t: TestApp): Promise<number> {
+  const delivery = t.app.get(SinkDeliveryService);
+  let batches = 0;
+  for (let round = 0; round < 100; round += 1) {
+    const delivered = await delivery.deliverDue();
+    if (delivered === 0) return batches;
+    batches += delivered;
+  }
+  throw new Error('the stream did not drain in 100 rounds');
+}
+
+/** The event positions stored for one log, in the order the receiver first got them. */
+function positions(items: StoredItem[], log: string): number[] {
+  return items.filter((item) => item.log === log).map((item) => Number(item.seq));
+}
+
+function consecutive(from: number, count: number): number[] {
+  return Array.from({ length: count }, (_, index) => from + index);
+}
+
+describe('audit streaming to a webhook', () => {
+  let ctx: IssuingContext;
+  let endpointId: string;
+  let keys: { keys: unknown[] };
+  const receivers: WebhookReceiver[] = [];
+
+  beforeAll(async () => {
+    // Receivers check webhook-timestamp against their own clock (5 minutes' tolerance): the fake clock starts now.
+    ctx = await createIssuingContext({ clock: new FakeClock(new Date()) });
+    const accountId = await ctx.createAccount(providerKits.twilio.emulatedAccount(ctx.emulators.twilio));
+    endpointId = (await ctx.createEndpoint(accountId)).id;
+    keys = (await ctx.t.http.get('/v1/audit-stream/keys').expect(200)).body;
+  });
+  beforeEach(() => ctx.clock.set(new Date()));
+  afterEach(async () => {
+    // Each test watches its own sinks only: the tenant's others would take delivery rounds too.
+    const sinks = await ctx.t.http.get('/v1/audit-sinks').set(bearer(ctx.tenant.key)).expect(200);
+    for (const sink of sinks.body.data as { id: string }[]) {
+      await ctx.t.http.delete(`/v1/audit-sinks/${sink.id}`).set(bearer(ctx.tenant.key)).expect(204);
+    }
+  });
+  afterAll(async () => {
+    for (const receiver of receivers) await receiver.stop();
+    await ctx?.close();
+  });
+
+  async function receiver(): Promise<WebhookReceiver> {
+    const started = new WebhookReceiver();
+    await started.start();
+    receivers.push(started);
+    return started;
+  }
+
+  async function mint(count: number, tenantKey = ctx.tenant.key, endpoint = endpointId): Promise<void> {
+    for (let index = 0; index < count; index += 1) {
+      await ctx.t.http.post('/v1/tokens').set(bearer(tenantKey)).send({ endpointId: endpoint }).expect(201);
+    }
+  }
+
+  async function createSink(url: string, body: Record<string, unknown> = {}, tenant: TestTenant = ctx.tenant) {
+    const answer = await ctx.t.http
+      .post('/v1/audit-sinks')
+      .set(bearer(tenant.key))
+      .send({ name: `sink-${receivers.length}-${Math.random().toString(36).slice(2, 8)}`, kind: 'webhook', url, logs: ['token_issuances'], ...body });
+    expect(answer.status).toBe(201);
+    return answer.body as { id: string; secret: string; test: { delivered: boolean; status: number | null; error: string | null } };
+  }
+
+  const sinkStatus = async (id: string, tenant: TestTenant = ctx.tenant) =>
+    (await ctx.t.http.get(`/v1/audit-sinks/${id}`).set(bearer(tenant.key)).expect(200)).body;
+
+  it('creates a sink with a secret shown once and a signed test message its receiver verifies', async () => {
+    const inbox = await receiver();
+    const sink = await createSink(inbox.url);
+    expect(sink.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(sink.test).toEqual({ delivered: true, status: 200, error: null });
+    const [test] = inbox.accepted(sink.secret);
+    expect(test).toMatchObject({ type: 'callpass.audit.test', data: { sinkId: sink.id, tenantId: ctx.tenant.id } });
+    expect(() => new Webhook(`whsec_${Buffer.alloc(32, 1).toString('base64')}`).verify(inbox.requests[0].body, inbox.requests[0].headers)).toThrow();
+
+    const read = await sinkStatus(sink.id);
+    expect(JSON.stringify(read)).not.toContain(sink.secret.slice(6));
+    const listed = await ctx.t.http.get('/v1/audit-sinks').set(bearer(ctx.tenant.key)).expect(200);
+    expect(JSON.stringify(listed.body)).not.toContain(sink.secret.slice(6));
+    expect(read.delivery).toEqual([expect.objectContaining({ log: 'token_issuances', backlog: '0', attempts: 0 })]);
+  });
+
+  it('delivers every token in chain order, each event once, with checkpoints verify-export accepts', async () => {
+    const inbox = await receiver();
+    const sink = await createSink(inbox.url, { maxBatchEvents: 4 });
+    const start = Number((await sinkStatus(sink.id)).delivery[0].startSeq);
+    await mint(10);
+    expect(await drain(ctx.t)).toBe(3);
+
+    const { items, repeats, lines } = inbox.store(sink.secret);
+    expect(repeats).toBe(0);
+    expect(positions(items, 'token_issuances')).toEqual(consecutive(start + 1, 10));
+    expect(items.every((item) => item.content && item.content.outcome === 'issued' && item.content.tenant_id === ctx.tenant.id)).toBe(true);
+    const verification = await verifyExport(lines, keys as never);
+    expect(verification).toMatchObject({ intact: true, chains: [{ log: 'token_issuances', events: 10, verifiedThrough: String(start + 10), unconfirmed: 0 }] });
+    expect((await sinkStatus(sink.id)).delivery[0]).toMatchObject({ deliveredSeq: String(start + 10), backlog: '0', lastError: null });
+  });
+
+  it('sends rows its filters leave out as links alone, so the stream still proves complete', async () => {
+    const inbox = await receiver();
+    const sink = await createSink(inbox.url, { tokenOutcomes: ['refused'] });
+    await mint(2);
+    await ctx.t.http.post('/v1/tokens').set(bearer(ctx.tenant.key)).send({ endpointId: '00000000-0000-7000-8000-000000000000' }).expect(404);
+    await drain(ctx.t);
+    const { items, lines } = inbox.store(sink.secret);
+    expect(items.map((item) => [item.elided ?? false, item.content?.outcome ?? null])).toEqual([
+      [true, null],
+      [true, null],
+      [false, 'refused'],
+    ]);
+    expect(await verifyExport(lines, keys as never)).toMatchObject({ intact: true, chains: [{ events: 3, elided: 2 }] });
+  });
+
+  it('loses nothing while the receiver is down for a minute, backing off, then catches up in order', async () => {
+    const inbox = await receiver();
+    const sink = await createSink(inbox.url, { maxBatchEvents: 5 });
+    const start = Number((await sinkStatus(sink.id)).delivery[0].startSeq);
+    await inbox.stop();
+    await mint(6);
+    const waits: number[] = [];
+    for (let elapsed = 0; elapsed < 60_000; ) {
+      expect(await drain(ctx.t)).toBe(0);
+      const status = (await sinkStatus(sink.id)).delivery[0];
+      const wait = new Date(status.nextAttemptAt).getTime() - ctx.clock.now().getTime();
+      waits.push(wait);
+      ctx.clock.advance(wait);
+      elapsed += wait;
+    }
+    const down = (await sinkStatus(sink.id)).delivery[0];
+    expect(down).toMatchObject({ deliveredSeq: String(start), lastError: 'connect', backlog: '6' });
+    expect(down.attempts).toBeGreaterThanOrEqual(5);
+    // Capped exponential backoff with jitter: each wait in [half, whole] of 1 s, 2 s, 4 s, …
+    waits.forEach((wait, index) => expect(wait).toBeGreaterThanOrEqual(500 * 2 ** index) && expect(wait).toBeLessThanOrEqual(1000 * 2 ** index));
+
+    await inbox.start();
+    await mint(3);
+    const { nextAttemptAt } = (await sinkStatus(sink.id)).delivery[0];
+    ctx.clock.set(nextAttemptAt);
+    await drain(ctx.t);
+    const { items, repeats, lines } = inbox.store(sink.secret);
+    expect(repeats).toBe(0);
+    expect(positions(items, 'token_issuances')).toEqual(consecutive(start + 1, 9));
+    expect(await verifyExport(lines, keys as never)).toMatchObject({ intact: true });
+    expect((await sinkStatus(sink.id)).delivery[0]).toMatchObject({ attempts: 0, backlog: '0' });
+  });
+
+  it('sends a batch again when its answer is lost; the receiver keeps each id once', async () => {
+    const inbox = await receiver();
+    const sink = await createSink(inbox.url);
+    await mint(3);
+    inbox.answerOnce(502);
+    await drain(ctx.t);
+    ctx.clock.advance(1000);
+    await drain(ctx.t);
+    const sent = inbox.requests.filter((request) => JSON.parse(request.body).type === 'callpass.audit.batch');
+    expect(sent.map((request) => request.status)).toEqual([502, 200]);
+    expect(sent[0].headers['webhook-id']).toBe(sent[1].headers['webhook-id']);
+    const { items, repeats } = inbox.store(sink.secret);
+    expect([items.length, repeats]).toEqual([3, 0]);
+  });
+
+  it('stops while paused and resumes from where it stopped', async () => {
+    const inbox = await receiver();
+    const sink = await createSink(inbox.url);
+    await ctx.t.http.patch(`/v1/audit-sinks/${sink.id}`).set(bearer(ctx.tenant.key)).send({ paused: true }).expect(200);
+    await mint(2);
+    expect(await drain(ctx.t)).toBe(0);
+    expect(inbox.store(sink.secret).items).toHaveLength(0);
+    const resumed = await ctx.t.http.patch(`/v1/audit-sinks/${sink.id}`).set(bearer(ctx.tenant.key)).send({ paused: false }).expect(200);
+    expect(resumed.body).toMatchObject({ paused: false, pausedReason: null });
+    await mint(1);
+    await drain(ctx.t);
+    expect(inbox.store(sink.secret).items).toHaveLength(3);
+  });
+
+  it('pauses a sink whose receiver keeps refusing, and audits it', async () => {
+    const inbox = await receiver();
+    const sink = await createSink(inbox.url);
+    inbox.answer = 410;
+    await mint(1);
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      await drain(ctx.t);
+      ctx.clock.advance(60_000);
+    }
+    expect(await sinkStatus(sink.id)).toMatchObject({ paused: true, pausedReason: 'receiver_refused', delivery: [{ lastError: 'receiver_status 410', attempts: 5 }] });
+    expect(await drain(ctx.t)).toBe(0);
+    expect(inbox.requests.filter((request) => JSON.parse(request.body).type === 'callpass.audit.batch')).toHaveLength(5);
+    const audit = await ctx.t.http.get('/v1/audit-events').query({ action: 'audit_sink.paused', targetId: sink.id }).set(bearer(ctx.tenant.key)).expect(200);
+    expect(audit.body.data).toEqual([expect.objectContaining({ details: expect.objectContaining({ reason: 'receiver_refused' }) })]);
+  });
+
+  it('keeps retrying a receiver that answers 429 or 503, and pauses only after 24 hours of failures', async () => {
+    const inbox = await receiver();
+    const sink = await createSink(inbox.url);
+    inbox.answer = 503;
+    await mint(1);
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      await drain(ctx.t);
+      ctx.clock.advance(5 * 60_000);
+    }
+    expect(await sinkStatus(sink.id)).toMatchObject({ paused: false, delivery: [{ lastError: 'receiver_status 503' }] });
+    ctx.clock.advance(24 * 3600_000);
+    await drain(ctx.t);
+    expect(await sinkStatus(sink.id)).toMatchObject({ paused: true, pausedReason: 'retries_exhausted' });
+  });
+
+  it("takes over the cursor of a replica that died mid-batch once its lease lapses", async () => {
+    const inbox = await receiver();
+    const sink = await createSink(inbox.url);
+    await mint(2);
+    const now = ctx.clock.now();
+    // A replica claimed the cursor, then died before sending or settling it.
+    const claimed = await ctx.t.app.get(SinkDeliveriesRepository).claimDue(now, 'dead-replica', new Date(now.getTime() + 60_000), 100);
+    expect(claimed.map((cursor) => cursor.sink_id)).toContain(sink.id);
+    expect(await drain(ctx.t)).toBe(0);
+    ctx.clock.advance(60_000);
+    await drain(ctx.t);
+    expect(inbox.store(sink.secret).items).toHaveLength(2);
+  });
+
+  it('signs with the previous secret too during a rotation overlap, and only the new one after', async () => {
+    const inbox = await receiver();
+    const sink = await createSink(inbox.url);
+    const rotated = await ctx.t.http.post(`/v1/audit-sinks/${sink.id}/secret-rotations`).set(bearer(ctx.tenant.key)).send({ overlapSeconds: 120 }).expect(201);
+    expect(rotated.body.secret).not.toBe(sink.secret);
+    inbox.forget();
+    await mint(1);
+    await drain(ctx.t);
+    expect(inbox.store(sink.secret).items).toHaveLength(1);
+    expect(inbox.store(rotated.body.secret).items).toHaveLength(1);
+    ctx.clock.advance(121_000);
+    await mint(1);
+    await drain(ctx.t);
+    const last = inbox.requests[inbox.requests.length - 1];
+    expect(() => new Webhook(rotated.body.secret).verify(last.body, last.headers)).not.toThrow();
+    expect(() => new Webhook(sink.secret).verify(last.body, last.headers)).toThrow();
+  });
+
+  it("gives each tenant's sink its own events only, and hides each tenant's sinks from the other", async () => {
+    const other = await createTenant(ctx.t);
+    const inbox = await receiver();
+    const mine = await createSink(inbox.url, {}, other);
+    await mint(2);
+    await drain(ctx.t);
+    expect(inbox.store(mine.secret).items).toHaveLength(0);
+    await ctx.t.http.get(`/v1/audit-sinks/${mine.id}`).set(bearer(ctx.tenant.key)).expect(404);
+    await ctx.t.http.delete(`/v1/audit-sinks/${mine.id}`).set(bearer(ctx.tenant.key)).expect(404);
+    await ctx.t.http.get(`/v1/admin/tenants/${other.id}/audit-sinks/${mine.id}`).set(bearer(ctx.t.adminKey)).expect(200);
+  });
+
+  it.each([
+    ['an invalid URL', { url: 'not a url' }, 'url'],
+    ['a URL with credentials', { url: 'https://user:pw@siem.example.com/' }, 'url'],
+    ['an unknown log', { logs: ['token_issuances', 'everything'] }, 'logs'],
+    ['an unknown kind', { kind: 'carrier_pigeon' }, 'kind'],
+    ['an unknown outcome', { tokenOutcomes: ['maybe'] }, 'tokenOutcomes'],
+    ['an oversized batch', { maxBatchEvents: 100_000 }, 'maxBatchEvents'],
+  ])('refuses %s with a 400 naming the field', async (_case, body, field) => {
+    const answer = await ctx.t.http
+      .post('/v1/audit-sinks')
+      .set(bearer(ctx.tenant.key))
+      .send({ name: 'bad', kind: 'webhook', url: 'https://siem.example.com/', ...body });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toMatchObject({ code: 'validation_failed', details: { fields: [expect.objectContaining({ field })] } });
+  });
+});
