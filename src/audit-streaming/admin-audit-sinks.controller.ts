@@ -23,7 +23,11 @@ export class AdminAuditSinksController {
   /** Adds a sink and sends it a signed test message; the answer holds its signing secret, shown this once. */
   @Post()
   @ApiErrors('tenant_not_found', 'audit_sink_name_taken', 'audit_sink_limit_reached')
-  create(@CurrentActor() actor: AdminActor, @Param('tenantId') tenantId: string, @Body() body: CreateAuditSinkDto): Promise<CreatedAuditSinkResponse> {
+  create(
+    @CurrentActor() actor: AdminActor,
+    @Param('tenantId') tenantId: string,
+    @Body() body: CreateAuditSinkDto,
+  ): Promise<CreatedAuditSinkResponse> {
     return this.sinks.create(actor, tenantId, body);
   }
 
@@ -35,6 +39,7 @@ export class AdminAuditSinksController {
     return this.sinks.list(tenantId, query);
   }
 
+  /** One sink, with where it stands. */
   @Get(':id')
   @ApiErrors('tenant_not_found', 'audit_sink_not_found')
   get(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<AuditSinkResponse> {
@@ -44,10 +49,16 @@ export class AdminAuditSinksController {
   /** Renames, filters, pauses or resumes a sink; a new URL is stored only if it accepts the signed test message. */
   @Patch(':id')
   @ApiErrors('tenant_not_found', 'audit_sink_not_found', 'audit_sink_name_taken')
-  update(@CurrentActor() actor: AdminActor, @Param('tenantId') tenantId: string, @Param('id') id: string, @Body() body: UpdateAuditSinkDto): Promise<AuditSinkResponse> {
+  update(
+    @CurrentActor() actor: AdminActor,
+    @Param('tenantId') tenantId: string,
+    @Param('id') id: string,
+    @Body() body: UpdateAuditSinkDto,
+  ): Promise<AuditSinkResponse> {
     return this.sinks.update(actor, tenantId, id, body);
   }
 
+  /** Removes a sink; nothing more is sent to it. */
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted' })
@@ -58,9 +69,10 @@ export class AdminAuditSinksController {
 
   /** A new signing secret, shown this once; the one before still signs until the overlap ends. */
   @Post(':id/secret-rotations')
-  @ApiErrors('tenant_not_found', 'audit_sink_not_found', 'audit_sink_unreadable')
+  @ApiErrors('tenant_not_found', 'audit_sink_not_found', 'audit_sink_has_no_signing_secret', 'audit_sink_unreadable')
   rotateSecret(
-    @CurrentActor() actor: AdminActor, @Param('tenantId') tenantId: string,
+    @CurrentActor() actor: AdminActor,
+    @Param('tenantId') tenantId: string,
     @Param('id') id: string,
     @Body() body: RotateAuditSinkSecretDto,
   ): Promise<RotatedAuditSinkSecretResponse> {

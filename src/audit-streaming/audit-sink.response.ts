@@ -1,6 +1,6 @@
 import { AuditSinkCursor } from '../generated/prisma/client';
 import { AuditSinkWithCursors } from './audit-sinks.repository';
-import { DeliveryResult } from './webhook-sender';
+import { DeliveryResult } from './transports/sink-transport';
 
 /** How far a sink has received one of its logs. */
 export class AuditSinkLogStatus {
@@ -39,8 +39,11 @@ export class AuditSinkLogStatus {
 export class AuditSinkResponse {
   id: string;
   name: string;
-  kind: 'webhook';
+  /** `webhook`, `syslog` or `object_storage`. */
+  kind: string;
   url: string;
+  /** An object store's region; no secret (credentials are write-only). */
+  config: Record<string, unknown>;
   logs: string[];
   /** Token log outcomes sent whole; the others come as chain links alone. */
   tokenOutcomes: string[];
@@ -56,8 +59,9 @@ export class AuditSinkResponse {
     return {
       id: sink.id,
       name: sink.name,
-      kind: sink.kind as 'webhook',
+      kind: sink.kind,
       url: sink.url,
+      config: sink.config as Record<string, unknown>,
       logs: sink.logs,
       tokenOutcomes: sink.tokenOutcomes,
       maxBatchEvents: sink.maxBatchEvents,
@@ -70,7 +74,7 @@ export class AuditSinkResponse {
   }
 }
 
-/** The signed test message sent when a sink is created, its URL changed, or a test asked for. */
+/** The test message sent when a sink is created, moved, or a test asked for. */
 export class AuditSinkTestResult {
   delivered: boolean;
   /** The receiver's HTTP status, when it answered. */
@@ -84,8 +88,8 @@ export class AuditSinkTestResult {
 }
 
 export class CreatedAuditSinkResponse extends AuditSinkResponse {
-  /** The signing secret (`whsec_…`), shown this once. */
-  secret: string;
+  /** A webhook's signing secret (`whsec_…`), shown this once. */
+  secret?: string;
   test: AuditSinkTestResult;
 }
 

@@ -13,7 +13,7 @@ import { RotateAuditSinkSecretDto } from './dto/rotate-audit-sink-secret.dto';
 import { UpdateAuditSinkDto } from './dto/update-audit-sink.dto';
 
 /** A tenant's audit sinks: its own systems that receive its token log and audit events as they are written. */
-@ApiTags('audit streaming')
+@ApiTags('audit')
 @ApiBearerAuth()
 @TenantOnly()
 @Controller({ path: 'audit-sinks', version: '1' })
@@ -34,6 +34,7 @@ export class AuditSinksController {
     return this.sinks.list(actor.principal.tenantId, query);
   }
 
+  /** One sink, with where it stands. */
   @Get(':id')
   @ApiErrors('audit_sink_not_found')
   get(@CurrentActor() actor: TenantActor, @Param('id') id: string): Promise<AuditSinkResponse> {
@@ -47,6 +48,7 @@ export class AuditSinksController {
     return this.sinks.update(actor, actor.principal.tenantId, id, body);
   }
 
+  /** Removes a sink; nothing more is sent to it. */
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted' })
@@ -57,7 +59,7 @@ export class AuditSinksController {
 
   /** A new signing secret, shown this once; the one before still signs until the overlap ends. */
   @Post(':id/secret-rotations')
-  @ApiErrors('audit_sink_not_found', 'audit_sink_unreadable')
+  @ApiErrors('audit_sink_not_found', 'audit_sink_has_no_signing_secret', 'audit_sink_unreadable')
   rotateSecret(
     @CurrentActor() actor: TenantActor,
     @Param('id') id: string,

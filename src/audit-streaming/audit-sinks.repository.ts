@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { CHAIN_LOGS, ChainLog, GENESIS_HASH } from '../audit-chain/chain-encoding';
 import { afterCursor, CursorPosition } from '../common/pagination/cursor';
 import { Db, PrismaService, TransactionClient } from '../database/prisma.service';
-import { AuditSink, AuditSinkCursor } from '../generated/prisma/client';
+import { AuditSink, AuditSinkCursor, Prisma } from '../generated/prisma/client';
 
 export type AuditSinkWithCursors = AuditSink & { cursors: AuditSinkCursor[] };
 
 export interface AuditSinkWrite {
   name?: string;
   url?: string;
+  config?: Prisma.InputJsonObject;
   tokenOutcomes?: string[];
   maxBatchEvents?: number;
   paused?: boolean;
@@ -76,9 +77,22 @@ export class AuditSinksRepository {
         log,
         tenantId,
       );
-      const start = !ends ? { seq: 0n, hash: GENESIS_HASH } : startAt === 'now' ? { seq: BigInt(ends.seq), hash: ends.hash } : { seq: BigInt(ends.pruned_seq), hash: ends.pruned_hash };
+      const start = !ends
+        ? { seq: 0n, hash: GENESIS_HASH }
+        : startAt === 'now'
+          ? { seq: BigInt(ends.seq), hash: ends.hash }
+          : { seq: BigInt(ends.pruned_seq), hash: ends.pruned_hash };
       await tx.auditSinkCursor.create({
-        data: { sinkId, tenantId, log, startSeq: start.seq, startHash: start.hash, deliveredSeq: start.seq, deliveredHash: start.hash, nextAttemptAt: now },
+        data: {
+          sinkId,
+          tenantId,
+          log,
+          startSeq: start.seq,
+          startHash: start.hash,
+          deliveredSeq: start.seq,
+          deliveredHash: start.hash,
+          nextAttemptAt: now,
+        },
       });
     }
   }

@@ -5,6 +5,7 @@ import { Clock } from '../common/clock/clock';
 import { isUuid, uuidv7 } from '../common/ids';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
+import { toJsonObject } from '../common/json';
 import { providedFields } from '../common/provided-fields';
 import { SecretBox } from '../crypto/secret-box';
 import { Db } from '../database/prisma.service';
@@ -18,8 +19,10 @@ import { CreateAuditSinkDto } from './dto/create-audit-sink.dto';
 import { RotateAuditSinkSecretDto } from './dto/rotate-audit-sink-secret.dto';
 import { DEFAULT_BATCH_EVENTS, DEFAULT_SECRET_OVERLAP_SECONDS, SINK_LOGS, TOKEN_OUTCOMES } from './dto/sink-filters';
 import { UpdateAuditSinkDto } from './dto/update-audit-sink.dto';
-import { newWebhookSecret, openSinkSecrets, sealSinkSecrets, signingSecrets } from './sink-secrets';
-import { WebhookSender } from './webhook-sender';
+import { newWebhookSecret, openSinkSecrets, sealSinkSecrets, SinkSecrets } from './sink-secrets';
+import { checkDestination, sinkTarget } from './sink-destinations';
+import { SinkTarget } from './transports/sink-transport';
+import { SinkTransports } from './transports/sink-transports';
 
 /** Sinks per tenant: each is polled and delivered to by the replicas, so their number is bounded. */
 export const MAX_SINKS_PER_TENANT = 10;
@@ -36,14 +39,16 @@ export class AuditSinksService {
     private readonly secretBox: SecretBox,
     private readonly audit: AuditService,
     private readonly outbound: OutboundPolicyService,
-    private readonly sender: WebhookSender,
+    private readonly transports: SinkTransports,
     private readonly clock: Clock,
   ) {}
 
   async create(actor: Actor, tenantId: string, dto: CreateAuditSinkDto): Promise<CreatedAuditSinkResponse> {
-    this.outbound.assertAllowed(dto.url, 'url');
+    checkDestination(this.outbound, dto.kind, dto.url, dto);
     const id = uuidv7();
-    const secret = newWebhookSecret();
+    const secret = dto.kind === 'webhook' ? newWebhookSecret() : undefined;
+    const secrets: SinkSecrets = { current: secret, ...dto.credentials };
+    const config = dto.region ? { region: dto.region } : {};
     const logs = dto.logs ?? [...SINK_LOGS];
     await this.audit.recordChange(actor, 'audit_sink.created', { type: 'audit_sink', id, tenantId }, async (tx) => {
       await this.tenants.get(tenantId, tx);
@@ -58,10 +63,11 @@ export class AuditSinksService {
             kind: dto.kind,
             name: dto.name,
             url: dto.url,
+            config,
             logs,
             tokenOutcomes: dto.tokenOutcomes ?? [...TOKEN_OUTCOMES],
             maxBatchEvents: dto.maxBatchEvents ?? DEFAULT_BATCH_EVENTS,
-            ...sealSinkSecrets(this.secretBox, tenantId, id, { current: secret }),
+            ...sealSinkSecrets(this.secretBox, tenantId, id, secrets),
           },
           tx,
         )
@@ -69,8 +75,8 @@ export class AuditSinksService {
       await this.sinks.createCursors(tenantId, id, logs, dto.startAt ?? 'now', this.clock.now(), tx);
       return { result: sink, details: { kind: sink.kind, name: sink.name, logs, startAt: dto.startAt ?? 'now' } };
     });
-    const test = await this.sendTest(tenantId, id, dto.url, [secret]);
-    return { ...(await this.get(tenantId, id)), secret, test };
+    const test = await this.sendTest(dto.kind, { id, tenantId, url: dto.url, config, secrets });
+    return { ...(await this.get(tenantId, id)), ...(secret && { secret }), test };
   }
 
   async get(tenantId: string, id: string): Promise<AuditSinkResponse> {
@@ -90,15 +96,39 @@ export class AuditSinksService {
     );
   }
 
-  /** A new URL is tested first and stored only if its receiver accepts the signed test message. */
-  async update(actor: Actor, tenantId: string, id: string, dto: UpdateAuditSinkDto): Promise<AuditSinkResponse & { test?: AuditSinkTestResult }> {
+  /** A new destination (URL, region, credentials) is tested first and stored only if the test message is delivered. */
+  async update(
+    actor: Actor,
+    tenantId: string,
+    id: string,
+    dto: UpdateAuditSinkDto,
+  ): Promise<AuditSinkResponse & { test?: AuditSinkTestResult }> {
+    const moves = dto.url !== undefined || dto.region !== undefined || dto.credentials !== undefined;
+    let moved: SinkTarget | undefined;
     let test: AuditSinkTestResult | undefined;
-    if (dto.url) {
-      this.outbound.assertAllowed(dto.url, 'url');
+    if (moves) {
       const current = await this.find(tenantId, id);
-      test = await this.sendTest(tenantId, id, dto.url, signingSecrets(openSinkSecrets(this.secretBox, current), this.clock.now()));
+      checkDestination(this.outbound, current.kind as CreateAuditSinkDto['kind'], dto.url ?? current.url, {
+        ...dto,
+        credentialsStored: true,
+      });
+      const stored = sinkTarget(this.secretBox, current);
+      moved = {
+        ...stored,
+        url: dto.url ?? stored.url,
+        config: dto.region ? { ...stored.config, region: dto.region } : stored.config,
+        secrets: { ...stored.secrets, ...dto.credentials },
+      };
+      test = await this.sendTest(current.kind, moved);
     }
-    const keepsOldUrl = test && !test.delivered;
+    const destination =
+      moved && test?.delivered
+        ? {
+            url: moved.url,
+            config: toJsonObject(moved.config),
+            ...(dto.credentials && sealSinkSecrets(this.secretBox, tenantId, id, moved.secrets)),
+          }
+        : {};
     await this.audit.recordChange(actor, 'audit_sink.updated', { type: 'audit_sink', id, tenantId }, async (tx) => {
       const current = await this.find(tenantId, id, tx);
       const pause =
@@ -107,18 +137,16 @@ export class AuditSinksService {
         .update(
           tenantId,
           id,
-          {
-            name: dto.name,
-            url: keepsOldUrl ? undefined : dto.url,
-            tokenOutcomes: dto.tokenOutcomes,
-            maxBatchEvents: dto.maxBatchEvents,
-            ...pause,
-          },
+          { name: dto.name, tokenOutcomes: dto.tokenOutcomes, maxBatchEvents: dto.maxBatchEvents, ...pause, ...destination },
           tx,
         )
         .catch(nameTaken);
       if (dto.paused === false && current.paused) await this.sinks.retryNow(tenantId, id, this.clock.now(), tx);
-      return { result: updated, details: { changed: providedFields(dto).filter((field) => !(keepsOldUrl && field === 'url')) } };
+      const refusedMove = ['url', 'region', 'credentials'];
+      return {
+        result: updated,
+        details: { changed: providedFields(dto).filter((field) => test?.delivered !== false || !refusedMove.includes(field)) },
+      };
     });
     return { ...(await this.get(tenantId, id)), ...(test && { test }) };
   }
@@ -131,35 +159,32 @@ export class AuditSinksService {
     });
   }
 
-  /** A new secret, shown once; the one before keeps signing (as a second signature) until the overlap ends. */
+  /** A webhook's new signing secret, shown once; the one before keeps signing (a second signature) until the overlap ends. */
   async rotateSecret(actor: Actor, tenantId: string, id: string, dto: RotateAuditSinkSecretDto): Promise<RotatedAuditSinkSecretResponse> {
     const secret = newWebhookSecret();
     const overlapSeconds = dto.overlapSeconds ?? DEFAULT_SECRET_OVERLAP_SECONDS;
     const previousUntil = overlapSeconds > 0 ? new Date(this.clock.now().getTime() + overlapSeconds * 1000) : null;
     await this.audit.recordChange(actor, 'audit_sink.secret_rotated', { type: 'audit_sink', id, tenantId }, async (tx) => {
-      const current = openSinkSecrets(this.secretBox, await this.find(tenantId, id, tx));
-      const secrets = previousUntil ? { current: secret, previous: current.current, previousUntil: previousUntil.toISOString() } : { current: secret };
+      const sink = await this.find(tenantId, id, tx);
+      if (sink.kind !== 'webhook') throw auditStreamingErrors.audit_sink_has_no_signing_secret({ kind: sink.kind });
+      const current = openSinkSecrets(this.secretBox, sink);
+      const secrets = previousUntil
+        ? { current: secret, previous: current.current, previousUntil: previousUntil.toISOString() }
+        : { current: secret };
       await this.sinks.update(tenantId, id, sealSinkSecrets(this.secretBox, tenantId, id, secrets), tx);
       return { result: undefined, details: { overlapSeconds } };
     });
     return { secret, previousSecretValidUntil: previousUntil };
   }
 
-  /** Sends the signed test message again, to the stored URL. */
+  /** Sends the test message again, to where the sink is. */
   async test(tenantId: string, id: string): Promise<AuditSinkTestResult> {
     const sink = await this.find(tenantId, id);
-    return this.sendTest(tenantId, id, sink.url, signingSecrets(openSinkSecrets(this.secretBox, sink), this.clock.now()));
+    return this.sendTest(sink.kind, sinkTarget(this.secretBox, sink));
   }
 
-  private async sendTest(tenantId: string, sinkId: string, url: string, secrets: string[]): Promise<AuditSinkTestResult> {
-    const messageId = `test_${uuidv7()}`;
-    const now = this.clock.now();
-    const result = await this.sender.send(url, secrets, messageId, {
-      type: 'callpass.audit.test',
-      timestamp: now.toISOString(),
-      data: { sinkId, tenantId },
-    });
-    return AuditSinkTestResult.from(result);
+  private async sendTest(kind: string, target: SinkTarget): Promise<AuditSinkTestResult> {
+    return AuditSinkTestResult.from(await this.transports.of(kind).test(target));
   }
 
   /** The tenant's sink, or `audit_sink_not_found` (also for another tenant's id); `tenant_not_found` first. */

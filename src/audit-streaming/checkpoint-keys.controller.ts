@@ -1,10 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/decorators/access.decorator';
-import { CheckpointKeySet, CheckpointSigner } from './checkpoint-signer';
+import { CheckpointKeySet } from './checkpoint-keys.response';
+import { CheckpointSigner } from './checkpoint-signer';
 
 /** The public halves of the operator's checkpoint keys, for `callpass audit verify-export --keys`. */
-@ApiTags('audit streaming')
+@ApiTags('audit')
 @Public()
 @Controller({ path: 'audit-stream/keys', version: '1' })
 export class CheckpointKeysController {

@@ -1,16 +1,13 @@
 import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { CompactSign, exportJWK, JWK } from 'jose';
+import { CompactSign, exportJWK } from 'jose';
 import { canonicalJson } from '../audit-chain/chain-encoding';
 import { SecretBox } from '../crypto/secret-box';
+import { CheckpointKey, CheckpointKeySet } from './checkpoint-keys.response';
 import { CheckpointClaim, StreamCheckpoint } from './stream-events';
 
 /** PKCS#8 DER of an Ed25519 private key, up to its 32-byte seed. */
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-
-export interface CheckpointKeySet {
-  keys: (JWK & { kid: string; alg: 'EdDSA'; use: 'sig' })[];
-}
 
 /**
  * Signs checkpoints with the operator's Ed25519 keys, one derived from each encryption key (so every replica signs
@@ -24,7 +21,10 @@ export class CheckpointSigner {
 
   constructor(secretBox: SecretBox) {
     for (const [keyId, seed] of secretBox.derivedKeys('audit-checkpoint-signing')) {
-      this.privateKeys.set(`checkpoint-${keyId}`, createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' }));
+      this.privateKeys.set(
+        `checkpoint-${keyId}`,
+        createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' }),
+      );
     }
     this.signingKid = `checkpoint-${secretBox.primaryKeyId}`;
   }
@@ -38,12 +38,10 @@ export class CheckpointSigner {
 
   async publicKeys(): Promise<CheckpointKeySet> {
     const keys = await Promise.all(
-      [...this.privateKeys].map(async ([kid, privateKey]) => ({
-        ...(await exportJWK(createPublicKey(privateKey))),
-        kid,
-        alg: 'EdDSA' as const,
-        use: 'sig' as const,
-      })),
+      [...this.privateKeys].map(async ([kid, privateKey]): Promise<CheckpointKey> => {
+        const { x } = await exportJWK(createPublicKey(privateKey));
+        return { kty: 'OKP', crv: 'Ed25519', x: x!, kid, alg: 'EdDSA', use: 'sig' };
+      }),
     );
     return { keys };
   }

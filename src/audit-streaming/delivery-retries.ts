@@ -13,7 +13,12 @@ export function retryDelayMs(attempts: number, random: () => number = Math.rando
 }
 
 /** Why the sink must stop being tried, if it must. */
-export function pauseReason(status: number | null, attempts: number, failingSince: Date, now: Date): 'receiver_refused' | 'retries_exhausted' | undefined {
+export function pauseReason(
+  status: number | null,
+  attempts: number,
+  failingSince: Date,
+  now: Date,
+): 'receiver_refused' | 'retries_exhausted' | undefined {
   const refused = status !== null && status >= 400 && status < 500 && status !== 408 && status !== 429;
   if (refused && attempts >= REFUSALS_BEFORE_PAUSE) return 'receiver_refused';
   if (now.getTime() - failingSince.getTime() >= RETRY_FOR_MS) return 'retries_exhausted';

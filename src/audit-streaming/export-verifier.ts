@@ -68,8 +68,8 @@ interface ChainState {
 /**
  * Proves offline, from the received lines alone and the operator's published checkpoint keys, that a stream is
  * complete and unaltered up to its last checkpoint, or names the first gap, edit, reordering or insertion. Accepts
- * NDJSON of events and checkpoints (as an object store receives them) and webhook bodies (one per line, whose
- * `data.items` are those lines).
+ * NDJSON of events and checkpoints (as an object store receives them), webhook bodies (one per line, whose
+ * `data.items` are those lines) and syslog messages (one per line).
  */
 export async function verifyExport(lines: AsyncIterable<string> | Iterable<string>, keySet: JSONWebKeySet): Promise<ExportVerification> {
   const keys = createLocalJWKSet(keySet);
@@ -96,7 +96,11 @@ export async function verifyExport(lines: AsyncIterable<string> | Iterable<strin
         const chain = claim && chainOf(claim.log, claim.tenantId);
         if (!claim || !chain) {
           const target = isChainLog(item.log) && typeof item.tenantId === 'string' ? chainOf(item.log, item.tenantId) : undefined;
-          const problem = { kind: 'checkpoint_invalid' as const, line: lineNumber, detail: 'the checkpoint signature does not verify with the given keys' };
+          const problem = {
+            kind: 'checkpoint_invalid' as const,
+            line: lineNumber,
+            detail: 'the checkpoint signature does not verify with the given keys',
+          };
           if (!target) return { intact: false, chains: [], problem };
           target.invalidCheckpoint ??= problem;
         } else chain.checkpoints.push({ ...claim, line: lineNumber });
@@ -155,7 +159,11 @@ function reportOf(chain: ChainState): ChainExportReport {
         problems.push({ kind: 'missing', seq: next, line: checkpoint.line, detail: `position ${next} was never received` });
       }
     } else if (received && received.event.hash !== checkpoint.hash) {
-      problems.push({ kind: 'checkpoint_mismatch', ...at, detail: `the events received do not end at position ${seq} with the hash the checkpoint signs` });
+      problems.push({
+        kind: 'checkpoint_mismatch',
+        ...at,
+        detail: `the events received do not end at position ${seq} with the hash the checkpoint signs`,
+      });
     } else if (verifiedThrough === null || seq > verifiedThrough) verifiedThrough = seq;
   }
   const firstProblem = problems.sort((a, b) => compareSeq(a.seq, b.seq))[0];
@@ -163,7 +171,13 @@ function reportOf(chain: ChainState): ChainExportReport {
 }
 
 /** Walks the received events from the signed start: returns the last position linked without a fault. */
-function walkLinks(chain: ChainState, events: [bigint, Received][], startSeq: bigint, startHash: string, problems: ExportProblem[]): bigint {
+function walkLinks(
+  chain: ChainState,
+  events: [bigint, Received][],
+  startSeq: bigint,
+  startHash: string,
+  problems: ExportProblem[],
+): bigint {
   let expected = startSeq + 1n;
   let previous = startHash;
   for (const [seq, { event, line }] of events) {
@@ -196,7 +210,9 @@ async function verifiedClaim(jws: unknown, keys: ReturnType<typeof createLocalJW
   try {
     const { payload } = await compactVerify(jws, keys, { algorithms: ['EdDSA'] });
     const claim = JSON.parse(new TextDecoder().decode(payload)) as CheckpointClaim;
-    return isChainLog(claim.log) && typeof claim.tenantId === 'string' && /^\d+$/.test(claim.seq) && /^\d+$/.test(claim.startSeq) ? claim : undefined;
+    return isChainLog(claim.log) && typeof claim.tenantId === 'string' && /^\d+$/.test(claim.seq) && /^\d+$/.test(claim.startSeq)
+      ? claim
+      : undefined;
   } catch {
     return undefined;
   }
@@ -205,7 +221,7 @@ async function verifiedClaim(jws: unknown, keys: ReturnType<typeof createLocalJW
 function itemsOf(text: string): Record<string, unknown>[] | undefined {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(jsonOf(text));
   } catch {
     return undefined;
   }
@@ -213,6 +229,12 @@ function itemsOf(text: string): Record<string, unknown>[] | undefined {
   const data = parsed.data;
   if (isObject(data) && Array.isArray(data.items)) return data.items.filter(isObject);
   return [parsed];
+}
+
+/** A syslog message (RFC 5424, as a collector keeps it) carries the item as JSON after its byte-order mark. */
+function jsonOf(line: string): string {
+  const bom = line.indexOf('\uFEFF');
+  return /^<\d{1,3}>1 /.test(line) && bom >= 0 ? line.slice(bom + 1) : line;
 }
 
 function isEvent(item: Record<string, unknown>): item is StreamEvent & Record<string, unknown> {

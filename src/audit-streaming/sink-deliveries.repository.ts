@@ -14,7 +14,9 @@ export interface ClaimedCursor {
   delivered_seq: string;
   attempts: number;
   failing_since: Date | null;
+  kind: string;
   url: string;
+  config: unknown;
   token_outcomes: string[];
   max_batch_events: number;
   secret_ciphertext: string;
@@ -50,7 +52,7 @@ export class SinkDeliveriesRepository {
          FROM due, audit_sinks s
         WHERE c.sink_id = due.sink_id AND c.log = due.log AND s.id = c.sink_id
        RETURNING c.sink_id, c.tenant_id, c.log, c.start_seq::text AS start_seq, c.start_hash, c.delivered_seq::text AS delivered_seq,
-         c.attempts, c.failing_since, s.url, s.token_outcomes, s.max_batch_events, s.secret_ciphertext`,
+         c.attempts, c.failing_since, s.kind, s.url, s.config, s.token_outcomes, s.max_batch_events, s.secret_ciphertext`,
       [now, owner, leaseUntil, limit],
     );
   }

@@ -9,9 +9,10 @@ import { AppError } from '../common/errors/app-error';
 import { CheckpointSigner } from './checkpoint-signer';
 import { retryDelayMs, pauseReason } from './delivery-retries';
 import { ClaimedCursor, SinkDeliveriesRepository } from './sink-deliveries.repository';
-import { openSinkSecrets, signingSecrets } from './sink-secrets';
 import { streamEventOf } from './stream-events';
-import { DeliveryResult, WebhookSender } from './webhook-sender';
+import { sinkTarget } from './sink-destinations';
+import { DeliveryResult, SinkBatch } from './transports/sink-transport';
+import { SinkTransports } from './transports/sink-transports';
 
 /** Cursors one round takes on at most, per replica. */
 const CURSORS_PER_ROUND = 20;
@@ -33,7 +34,7 @@ export class SinkDeliveryService implements OnApplicationBootstrap, OnModuleDest
 
   constructor(
     private readonly deliveries: SinkDeliveriesRepository,
-    private readonly sender: WebhookSender,
+    private readonly transports: SinkTransports,
     private readonly signer: CheckpointSigner,
     private readonly secretBox: SecretBox,
     private readonly audit: AuditService,
@@ -76,7 +77,8 @@ export class SinkDeliveryService implements OnApplicationBootstrap, OnModuleDest
     const rows = await this.deliveries.rowsAfter(cursor.log, cursor.tenant_id, cursor.delivered_seq, cursor.max_batch_events);
     const last = rows[rows.length - 1];
     if (!last) return false;
-    const sendsWhole = (row: Record<string, unknown>) => cursor.log !== 'token_issuances' || cursor.token_outcomes.includes(row.outcome as string);
+    const sendsWhole = (row: Record<string, unknown>) =>
+      cursor.log !== 'token_issuances' || cursor.token_outcomes.includes(row.outcome as string);
     const events = rows.map((row) => streamEventOf(cursor.log, cursor.tenant_id, row, sendsWhole(row)));
     const now = this.clock.now();
     const checkpoint = await this.signer.sign({
@@ -89,10 +91,12 @@ export class SinkDeliveryService implements OnApplicationBootstrap, OnModuleDest
       hash: last.chain_hash,
       signedAt: now.toISOString(),
     });
-    const result = await this.send(cursor, `${cursor.sink_id}:${cursor.log}:${rows[0].chain_seq}-${last.chain_seq}`, {
-      type: 'callpass.audit.batch',
-      timestamp: now.toISOString(),
-      data: { sinkId: cursor.sink_id, items: [...events, checkpoint] },
+    const result = await this.send(cursor, {
+      messageId: `${cursor.sink_id}:${cursor.log}:${rows[0].chain_seq}-${last.chain_seq}`,
+      log: cursor.log,
+      firstSeq: rows[0].chain_seq,
+      lastSeq: last.chain_seq,
+      items: [...events, checkpoint],
     });
     const settledAt = this.clock.now();
     if (result.delivered) {
@@ -106,26 +110,42 @@ export class SinkDeliveryService implements OnApplicationBootstrap, OnModuleDest
     return false;
   }
 
-  private async send(cursor: ClaimedCursor, messageId: string, message: object): Promise<DeliveryResult | { delivered: false; status: null; error: 'sink_unreadable' }> {
-    let secrets: string[];
+  private async send(cursor: ClaimedCursor, batch: SinkBatch): Promise<DeliveryResult> {
+    let target;
     try {
-      secrets = signingSecrets(openSinkSecrets(this.secretBox, { tenantId: cursor.tenant_id, id: cursor.sink_id, secretCiphertext: cursor.secret_ciphertext }), this.clock.now());
+      target = sinkTarget(this.secretBox, {
+        id: cursor.sink_id,
+        tenantId: cursor.tenant_id,
+        url: cursor.url,
+        config: cursor.config,
+        secretCiphertext: cursor.secret_ciphertext,
+      });
     } catch (error) {
       if (error instanceof AppError) return { delivered: false, status: null, error: 'sink_unreadable' };
       throw error;
     }
-    return this.sender.send(cursor.url, secrets, messageId, message);
+    return this.transports.of(cursor.kind).deliver(target, batch);
   }
 
   private async recordFailure(cursor: ClaimedCursor, result: { status: number | null; error: string | null }, now: Date): Promise<void> {
     const attempts = cursor.attempts + 1;
     const failingSince = cursor.failing_since ? new Date(cursor.failing_since) : now;
     const error = result.status === null ? (result.error ?? 'unknown') : `receiver_status ${result.status}`;
-    await this.deliveries.failed(cursor, this.owner, { attempts, failingSince, nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)), error }, now);
+    await this.deliveries.failed(
+      cursor,
+      this.owner,
+      { attempts, failingSince, nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)), error },
+      now,
+    );
     const reason = pauseReason(result.status, attempts, failingSince, now);
     if (reason && (await this.deliveries.pause(cursor.tenant_id, cursor.sink_id, reason))) {
       this.logger.warn(`Audit sink ${cursor.sink_id} paused: ${reason} (${error})`);
-      await this.audit.recordEvent(undefined, 'audit_sink.paused', { type: 'audit_sink', id: cursor.sink_id, tenantId: cursor.tenant_id }, { reason, lastError: error, attempts });
+      await this.audit.recordEvent(
+        undefined,
+        'audit_sink.paused',
+        { type: 'audit_sink', id: cursor.sink_id, tenantId: cursor.tenant_id },
+        { reason, lastError: error, attempts },
+      );
     }
   }
 }

@@ -3,12 +3,17 @@ import { openRowSecret, sealRowSecret } from '../crypto/row-secrets';
 import { DecryptionError, SecretBox } from '../crypto/secret-box';
 import { auditStreamingErrors } from './audit-streaming.errors';
 
-/** A sink's signing secrets: the current one, and during a rotation's overlap the one before it. */
+/**
+ * A sink's secrets: a webhook's signing secret (`current`, and during a rotation's overlap the one before it); an
+ * object store's credentials. A syslog sink has none (TLS authenticates the collector).
+ */
 export interface SinkSecrets {
-  current: string;
+  current?: string;
   previous?: string;
   /** ISO time after which `previous` no longer signs. */
   previousUntil?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
 }
 
 /** A Standard Webhooks secret: `whsec_` and 32 random bytes in base64. */
@@ -33,5 +38,5 @@ export function openSinkSecrets(box: SecretBox, sink: { tenantId: string; id: st
 /** The secrets that sign now: the current one, and the previous one until its overlap ends. */
 export function signingSecrets(secrets: SinkSecrets, now: Date): string[] {
   const previousValid = secrets.previous && secrets.previousUntil && new Date(secrets.previousUntil) > now;
-  return previousValid ? [secrets.current, secrets.previous!] : [secrets.current];
+  return [secrets.current, previousValid ? secrets.previous : undefined].filter((secret): secret is string => !!secret);
 }

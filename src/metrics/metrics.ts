@@ -123,27 +123,25 @@ export class MetricsService {
     registers: [this.registry],
   });
   private auditStreamState: () => Promise<AuditStreamState | undefined> = () => Promise.resolve(undefined);
+  /** The one read a scrape's three gauges share (prom-client collects them at once). */
+  private auditStreamRead?: Promise<AuditStreamState | undefined>;
   readonly auditStreamBacklog: Gauge = new Gauge({
     name: 'callpass_audit_stream_backlog_events',
     help: 'Log rows written and not yet delivered, summed over every audit sink (paused ones included)',
     registers: [this.registry],
-    collect: async (): Promise<void> => {
-      const state = await this.auditStreamState();
-      if (!state) return;
-      this.auditStreamBacklog.set(state.backlog);
-      this.auditStreamLag.set(state.lagSeconds);
-      this.auditSinksPaused.set(state.paused);
-    },
+    collect: () => this.collectAuditStream((state) => this.auditStreamBacklog.set(state.backlog)),
   });
-  readonly auditStreamLag = new Gauge({
+  readonly auditStreamLag: Gauge = new Gauge({
     name: 'callpass_audit_stream_lag_seconds',
     help: 'Age of the oldest log row not yet delivered to an audit sink (0 when every sink is up to date)',
     registers: [this.registry],
+    collect: () => this.collectAuditStream((state) => this.auditStreamLag.set(state.lagSeconds)),
   });
-  readonly auditSinksPaused = new Gauge({
+  readonly auditSinksPaused: Gauge = new Gauge({
     name: 'callpass_audit_sinks_paused',
     help: 'Audit sinks paused (by request, or after their receiver kept refusing or failing)',
     registers: [this.registry],
+    collect: () => this.collectAuditStream((state) => this.auditSinksPaused.set(state.paused)),
   });
   readonly dependencyUp: Gauge<'dependency'> = new Gauge({
     name: 'callpass_dependency_up',
@@ -165,9 +163,15 @@ export class MetricsService {
     this.openCircuits = count;
   }
 
-  /** Where the audit streams' backlog and lag are read when scraped (the backlog gauge's collect sets all three). */
+  /** Where the audit streams' backlog and lag are read when scraped. */
   readAuditStreamWith(read: () => Promise<AuditStreamState | undefined>): void {
     this.auditStreamState = read;
+  }
+
+  private async collectAuditStream(set: (state: AuditStreamState) => void): Promise<void> {
+    this.auditStreamRead ??= this.auditStreamState().finally(() => (this.auditStreamRead = undefined));
+    const state = await this.auditStreamRead;
+    if (state) set(state);
   }
 
   /** A dependency checked on each scrape; undefined from `probe` leaves it out (not configured). */

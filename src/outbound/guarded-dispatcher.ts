@@ -82,27 +82,32 @@ const NOTHING_LISTED = new PrivateHostAllowList([]);
  * name with any forbidden address is refused as a whole. `allowPrivate` (tests and the sandbox, whose emulators
  * listen on loopback) turns the check off; production refuses to start with it.
  */
-export function guardedDispatcher(options: {
+export function guardedDispatcher(options: GuardOptions): Dispatcher {
+  return new Agent({ connect: guardedConnector(options) });
+}
+
+export interface GuardOptions {
   allowPrivate: boolean;
   allowList?: PrivateHostAllowList;
   resolver?: Resolver;
   extraCaCertificates?: string[];
-}): Dispatcher {
+}
+
+/** Opens sockets (TLS for `protocol: 'https:'`) under the guard above: for undici's agent, and for raw TLS streams. */
+export function guardedConnector(options: GuardOptions): buildConnector.connector {
   // Node's own store (with NODE_EXTRA_CA_CERTS) unless more are given: `ca` replaces the store, so the roots go first.
   const ca = options.extraCaCertificates?.length ? [...rootCertificates, ...options.extraCaCertificates] : undefined;
-  if (options.allowPrivate) return new Agent(ca ? { connect: { ca } } : {});
+  if (options.allowPrivate) return buildConnector(ca ? { ca } : {});
   const allowList = options.allowList ?? NOTHING_LISTED;
   const connect = buildConnector({ lookup: guardedLookup(options.resolver ?? systemResolver, allowList), ca });
-  return new Agent({
-    connect: (connectOptions, callback) => {
-      // Literal addresses never reach `lookup`: Node connects to them directly.
-      const literal = connectOptions.hostname;
-      if (isIP(literal) && isForbiddenAddress(literal) && !allowList.allowsAddress(literal)) {
-        return callback(new ForbiddenAddressError(`${literal} is an address Callpass may not call`), null);
-      }
-      return connect(connectOptions, callback);
-    },
-  });
+  return (connectOptions, callback) => {
+    // Literal addresses never reach `lookup`: Node connects to them directly.
+    const literal = connectOptions.hostname;
+    if (isIP(literal) && isForbiddenAddress(literal) && !allowList.allowsAddress(literal)) {
+      return callback(new ForbiddenAddressError(`${literal} is an address Callpass may not call`), null);
+    }
+    return connect(connectOptions, callback);
+  };
 }
 
 /**

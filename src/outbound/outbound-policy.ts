@@ -1,8 +1,9 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Dispatcher } from 'undici';
+import { TLSSocket } from 'node:tls';
+import { Agent, buildConnector, Dispatcher } from 'undici';
 import { invalidField } from '../common/errors/validation-errors';
 import { AppConfig } from '../config/app-config';
-import { guardedDispatcher, Resolver } from './guarded-dispatcher';
+import { guardedConnector, Resolver } from './guarded-dispatcher';
 import { PrivateHostAllowList, urlProblem, UrlProblem } from './network-policy';
 
 /** Injection token for the resolver the dispatcher checks names with (tests resolve names to loopback). */
@@ -36,6 +37,7 @@ export type UrlPurpose = 'provider' | 'jwks';
 @Injectable()
 export class OutboundPolicyService implements OnModuleDestroy {
   readonly dispatcher: Dispatcher;
+  private readonly connector: buildConnector.connector;
   private readonly allowPrivate: boolean;
   private readonly production: boolean;
   private readonly allowList: PrivateHostAllowList;
@@ -48,7 +50,20 @@ export class OutboundPolicyService implements OnModuleDestroy {
     this.allowPrivate = config.allowPrivateNetworkUrls;
     this.production = config.isProduction;
     this.allowList = new PrivateHostAllowList(config.outboundAllowedPrivateHosts);
-    this.dispatcher = guardedDispatcher({ allowPrivate: this.allowPrivate, allowList: this.allowList, resolver, extraCaCertificates });
+    this.connector = guardedConnector({ allowPrivate: this.allowPrivate, allowList: this.allowList, resolver, extraCaCertificates });
+    this.dispatcher = new Agent({ connect: this.connector });
+  }
+
+  /**
+   * A TLS stream to `hostname:port` (a syslog collector), under the same guard and trusted CAs as the dispatcher:
+   * the address checked after resolution, the certificate checked against the host name.
+   */
+  connectTls(hostname: string, port: number): Promise<TLSSocket> {
+    return new Promise((resolve, reject) => {
+      this.connector({ hostname, host: hostname, port: String(port), protocol: 'https:', servername: undefined }, (error, socket) =>
+        error ? reject(error) : resolve(socket as TLSSocket),
+      );
+    });
   }
 
   /** Whether a request may go to `url` at all: https only, unless private URLs are allowed (the address is checked on connect). */

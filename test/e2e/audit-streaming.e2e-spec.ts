@@ -1,12 +1,20 @@
+import { once } from 'node:events';
+import fs from 'node:fs';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
 import { Webhook } from 'standardwebhooks';
 import { SinkDeliveriesRepository } from '../../src/audit-streaming/sink-deliveries.repository';
 import { SinkDeliveryService } from '../../src/audit-streaming/sink-delivery.service';
 import { verifyExport } from '../../src/audit-streaming/export-verifier';
 import { providerKits } from '../../src/providers/provider-kits';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
+import { namedBlocks } from '../helpers/docs';
 import { FakeClock } from '../helpers/fake-clock';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
-import { bearer, createTestApp, TestApp } from '../helpers/test-app';
+import { bearer, createTestApp, TestApp, testEncryptionKey } from '../helpers/test-app';
 import { StoredItem, WebhookReceiver } from '../helpers/webhook-receiver';
 
 /** Delivery rounds until nothing more is due now (bounded: a stream that never ends is a failure). */
@@ -73,7 +81,13 @@ describe('audit streaming to a webhook', () => {
     const answer = await ctx.t.http
       .post('/v1/audit-sinks')
       .set(bearer(tenant.key))
-      .send({ name: `sink-${receivers.length}-${Math.random().toString(36).slice(2, 8)}`, kind: 'webhook', url, logs: ['token_issuances'], ...body });
+      .send({
+        name: `sink-${receivers.length}-${Math.random().toString(36).slice(2, 8)}`,
+        kind: 'webhook',
+        url,
+        logs: ['token_issuances'],
+        ...body,
+      });
     expect(answer.status).toBe(201);
     return answer.body as { id: string; secret: string; test: { delivered: boolean; status: number | null; error: string | null } };
   }
@@ -88,7 +102,9 @@ describe('audit streaming to a webhook', () => {
     expect(sink.test).toEqual({ delivered: true, status: 200, error: null });
     const [test] = inbox.accepted(sink.secret);
     expect(test).toMatchObject({ type: 'callpass.audit.test', data: { sinkId: sink.id, tenantId: ctx.tenant.id } });
-    expect(() => new Webhook(`whsec_${Buffer.alloc(32, 1).toString('base64')}`).verify(inbox.requests[0].body, inbox.requests[0].headers)).toThrow();
+    expect(() =>
+      new Webhook(`whsec_${Buffer.alloc(32, 1).toString('base64')}`).verify(inbox.requests[0].body, inbox.requests[0].headers),
+    ).toThrow();
 
     const read = await sinkStatus(sink.id);
     expect(JSON.stringify(read)).not.toContain(sink.secret.slice(6));
@@ -109,7 +125,10 @@ describe('audit streaming to a webhook', () => {
     expect(positions(items, 'token_issuances')).toEqual(consecutive(start + 1, 10));
     expect(items.every((item) => item.content && item.content.outcome === 'issued' && item.content.tenant_id === ctx.tenant.id)).toBe(true);
     const verification = await verifyExport(lines, keys as never);
-    expect(verification).toMatchObject({ intact: true, chains: [{ log: 'token_issuances', events: 10, verifiedThrough: String(start + 10), unconfirmed: 0 }] });
+    expect(verification).toMatchObject({
+      intact: true,
+      chains: [{ log: 'token_issuances', events: 10, verifiedThrough: String(start + 10), unconfirmed: 0 }],
+    });
     expect((await sinkStatus(sink.id)).delivery[0]).toMatchObject({ deliveredSeq: String(start + 10), backlog: '0', lastError: null });
   });
 
@@ -117,7 +136,11 @@ describe('audit streaming to a webhook', () => {
     const inbox = await receiver();
     const sink = await createSink(inbox.url, { tokenOutcomes: ['refused'] });
     await mint(2);
-    await ctx.t.http.post('/v1/tokens').set(bearer(ctx.tenant.key)).send({ endpointId: '00000000-0000-7000-8000-000000000000' }).expect(404);
+    await ctx.t.http
+      .post('/v1/tokens')
+      .set(bearer(ctx.tenant.key))
+      .send({ endpointId: '00000000-0000-7000-8000-000000000000' })
+      .expect(404);
     await drain(ctx.t);
     const { items, lines } = inbox.store(sink.secret);
     expect(items.map((item) => [item.elided ?? false, item.content?.outcome ?? null])).toEqual([
@@ -135,7 +158,7 @@ describe('audit streaming to a webhook', () => {
     await inbox.stop();
     await mint(6);
     const waits: number[] = [];
-    for (let elapsed = 0; elapsed < 60_000; ) {
+    for (let elapsed = 0; elapsed < 60_000;) {
       expect(await drain(ctx.t)).toBe(0);
       const status = (await sinkStatus(sink.id)).delivery[0];
       const wait = new Date(status.nextAttemptAt).getTime() - ctx.clock.now().getTime();
@@ -147,7 +170,10 @@ describe('audit streaming to a webhook', () => {
     expect(down).toMatchObject({ deliveredSeq: String(start), lastError: 'connect', backlog: '6' });
     expect(down.attempts).toBeGreaterThanOrEqual(5);
     // Capped exponential backoff with jitter: each wait in [half, whole] of 1 s, 2 s, 4 s, …
-    waits.forEach((wait, index) => expect(wait).toBeGreaterThanOrEqual(500 * 2 ** index) && expect(wait).toBeLessThanOrEqual(1000 * 2 ** index));
+    waits.forEach((wait, index) => {
+      expect(wait).toBeGreaterThanOrEqual(500 * 2 ** index);
+      expect(wait).toBeLessThanOrEqual(1000 * 2 ** index);
+    });
 
     await inbox.start();
     await mint(3);
@@ -159,6 +185,33 @@ describe('audit streaming to a webhook', () => {
     expect(positions(items, 'token_issuances')).toEqual(consecutive(start + 1, 9));
     expect(await verifyExport(lines, keys as never)).toMatchObject({ intact: true });
     expect((await sinkStatus(sink.id)).delivery[0]).toMatchObject({ attempts: 0, backlog: '0' });
+  });
+
+  it('shows the backlog, its age and the failures in /metrics', async () => {
+    const metricsKey = await ctx.t.http
+      .post('/v1/admin/service-keys')
+      .set(bearer(ctx.t.adminKey))
+      .send({ name: 'prometheus', scopes: ['metrics:read'] })
+      .expect(201);
+    const scrape = async () =>
+      (
+        await ctx.t.http
+          .get('/metrics')
+          .set(bearer(metricsKey.body.key as string))
+          .expect(200)
+      ).text;
+    const metric = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+    const inbox = await receiver();
+    await createSink(inbox.url);
+    expect(metric(await scrape(), 'callpass_audit_stream_backlog_events')).toBe(0);
+    await inbox.stop();
+    await mint(2);
+    ctx.clock.advance(30_000);
+    await drain(ctx.t);
+    const text = await scrape();
+    expect(metric(text, 'callpass_audit_stream_backlog_events')).toBe(2);
+    expect(metric(text, 'callpass_audit_stream_lag_seconds')).toBe(30);
+    expect(text).toMatch(/^callpass_audit_stream_batches_total\{outcome="failed",cause="connect"\} [1-9]/m);
   });
 
   it('sends a batch again when its answer is lost; the receiver keeps each id once', async () => {
@@ -199,10 +252,18 @@ describe('audit streaming to a webhook', () => {
       await drain(ctx.t);
       ctx.clock.advance(60_000);
     }
-    expect(await sinkStatus(sink.id)).toMatchObject({ paused: true, pausedReason: 'receiver_refused', delivery: [{ lastError: 'receiver_status 410', attempts: 5 }] });
+    expect(await sinkStatus(sink.id)).toMatchObject({
+      paused: true,
+      pausedReason: 'receiver_refused',
+      delivery: [{ lastError: 'receiver_status 410', attempts: 5 }],
+    });
     expect(await drain(ctx.t)).toBe(0);
     expect(inbox.requests.filter((request) => JSON.parse(request.body).type === 'callpass.audit.batch')).toHaveLength(5);
-    const audit = await ctx.t.http.get('/v1/audit-events').query({ action: 'audit_sink.paused', targetId: sink.id }).set(bearer(ctx.tenant.key)).expect(200);
+    const audit = await ctx.t.http
+      .get('/v1/audit-events')
+      .query({ action: 'audit_sink.paused', targetId: sink.id })
+      .set(bearer(ctx.tenant.key))
+      .expect(200);
     expect(audit.body.data).toEqual([expect.objectContaining({ details: expect.objectContaining({ reason: 'receiver_refused' }) })]);
   });
 
@@ -221,7 +282,7 @@ describe('audit streaming to a webhook', () => {
     expect(await sinkStatus(sink.id)).toMatchObject({ paused: true, pausedReason: 'retries_exhausted' });
   });
 
-  it("takes over the cursor of a replica that died mid-batch once its lease lapses", async () => {
+  it('takes over the cursor of a replica that died mid-batch once its lease lapses', async () => {
     const inbox = await receiver();
     const sink = await createSink(inbox.url);
     await mint(2);
@@ -238,7 +299,11 @@ describe('audit streaming to a webhook', () => {
   it('signs with the previous secret too during a rotation overlap, and only the new one after', async () => {
     const inbox = await receiver();
     const sink = await createSink(inbox.url);
-    const rotated = await ctx.t.http.post(`/v1/audit-sinks/${sink.id}/secret-rotations`).set(bearer(ctx.tenant.key)).send({ overlapSeconds: 120 }).expect(201);
+    const rotated = await ctx.t.http
+      .post(`/v1/audit-sinks/${sink.id}/secret-rotations`)
+      .set(bearer(ctx.tenant.key))
+      .send({ overlapSeconds: 120 })
+      .expect(201);
     expect(rotated.body.secret).not.toBe(sink.secret);
     inbox.forget();
     await mint(1);
@@ -265,6 +330,40 @@ describe('audit streaming to a webhook', () => {
     await ctx.t.http.get(`/v1/admin/tenants/${other.id}/audit-sinks/${mine.id}`).set(bearer(ctx.t.adminKey)).expect(200);
   });
 
+  it('works with the receiver docs/audit-streaming.md shows, run as written, and the stream it keeps proves complete', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'callpass-receiver-'));
+    const file = path.join(dir, 'audit.ndjson');
+    const created = await createSink('http://127.0.0.1:9/not-yet');
+    const [snippet] = namedBlocks('docs/audit-streaming.md', 'receiver', 'js');
+    const env = { CALLPASS_SINK_SECRET: created.secret, AUDIT_FILE: file, PORT: '0' };
+    const run = vm.runInThisContext(`((require, process) => {\n${snippet}\nreturn receiver;\n})`) as (
+      load: NodeJS.Require,
+      process: { env: Record<string, string> },
+    ) => http.Server;
+    const documented = run(require, { env });
+    try {
+      await once(documented, 'listening');
+      const url = `http://127.0.0.1:${(documented.address() as AddressInfo).port}/callpass`;
+      const moved = await ctx.t.http.patch(`/v1/audit-sinks/${created.id}`).set(bearer(ctx.tenant.key)).send({ url }).expect(200);
+      expect(moved.body).toMatchObject({ url, test: { delivered: true, status: 204 } });
+      await mint(3);
+      await drain(ctx.t);
+      // As if the receiver's answer had been lost: Callpass sends the same events again.
+      await ctx.t.database.query(
+        'UPDATE audit_sink_cursors SET delivered_seq = start_seq, delivered_hash = start_hash WHERE sink_id = $1',
+        [created.id],
+      );
+      expect(await drain(ctx.t)).toBe(1);
+      const kept = fs.readFileSync(file, 'utf8').trim().split('\n');
+      const events = kept.map((line) => JSON.parse(line) as StoredItem).filter((item) => item.type === 'event');
+      expect(events).toHaveLength(3);
+      expect(await verifyExport(kept, keys as never)).toMatchObject({ intact: true, chains: [{ events: 3, repeats: 0 }] });
+    } finally {
+      documented.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it.each([
     ['an invalid URL', { url: 'not a url' }, 'url'],
     ['a URL with credentials', { url: 'https://user:pw@siem.example.com/' }, 'url'],
@@ -279,5 +378,64 @@ describe('audit streaming to a webhook', () => {
       .send({ name: 'bad', kind: 'webhook', url: 'https://siem.example.com/', ...body });
     expect(answer.status).toBe(400);
     expect(answer.body.error).toMatchObject({ code: 'validation_failed', details: { fields: [expect.objectContaining({ field })] } });
+  });
+});
+
+describe('audit streaming across replicas', () => {
+  const shared = { ENCRYPTION_KEYS: testEncryptionKey('shared') };
+  let first: IssuingContext;
+  let second: TestApp;
+  const inbox = new WebhookReceiver();
+
+  beforeAll(async () => {
+    first = await createIssuingContext({ clock: new FakeClock(new Date()), env: shared });
+    second = await createTestApp({
+      database: first.t.database,
+      clock: first.clock,
+      env: { ...shared, BOOTSTRAP_ADMIN_KEY: first.t.adminKey },
+    });
+    await inbox.start();
+  });
+  afterAll(async () => {
+    await inbox.stop();
+    await second?.close();
+    await first?.close();
+  });
+
+  it('share the sinks: rounds run at once on two replicas deliver every event once, in order', async () => {
+    const accountId = await first.createAccount(providerKits.twilio.emulatedAccount(first.emulators.twilio));
+    const endpoint = await first.createEndpoint(accountId);
+    const sinks = [];
+    for (const name of ['one', 'two', 'three']) {
+      const created = await first.t.http
+        .post('/v1/audit-sinks')
+        .set(bearer(first.tenant.key))
+        .send({ name, kind: 'webhook', url: inbox.url, maxBatchEvents: 3 })
+        .expect(201);
+      sinks.push(created.body as { id: string; secret: string });
+    }
+    for (let index = 0; index < 12; index += 1) await first.issue({ endpointId: endpoint.id }).expect(201);
+    const rounds = async (t: TestApp) => {
+      let batches = 0;
+      for (let round = 0; round < 50; round += 1) batches += await t.app.get(SinkDeliveryService).deliverDue();
+      return batches;
+    };
+    const [byFirst, bySecond] = await Promise.all([rounds(first.t), rounds(second)]);
+    expect(byFirst + bySecond).toBeGreaterThan(0);
+
+    const batches = inbox.requests.filter((request) => JSON.parse(request.body).type === 'callpass.audit.batch');
+    expect(new Set(batches.map((request) => request.headers['webhook-id'])).size).toBe(batches.length);
+    for (const sink of sinks) {
+      const mine = batches.filter((request) => JSON.parse(request.body).data.sinkId === sink.id);
+      const events = mine.flatMap((request) =>
+        (JSON.parse(request.body).data.items as StoredItem[]).filter((item) => item.type === 'event'),
+      );
+      expect(new Set(events.map((event) => event.id)).size).toBe(events.length);
+      const tokens = positions(events, 'token_issuances');
+      expect(tokens).toHaveLength(12);
+      expect(tokens).toEqual([...tokens].sort((a, b) => a - b));
+      const status = await first.t.http.get(`/v1/audit-sinks/${sink.id}`).set(bearer(first.tenant.key)).expect(200);
+      expect(status.body.delivery.map((cursor: { backlog: string }) => cursor.backlog)).toEqual(['0', '0']);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { providerKits } from '../../src/providers/provider-kits';
 import { openRowSecret } from '../../src/crypto/row-secrets';
+import { openSinkSecrets } from '../../src/audit-streaming/sink-secrets';
 import { SecretBox } from '../../src/crypto/secret-box';
 import { ProviderAccountsService } from '../../src/provider-accounts/provider-accounts.service';
 import { startEmulators } from '../../src/sandbox/emulators';
@@ -38,6 +39,12 @@ describe('encryption key rotation', () => {
         .set(bearer(created.key))
         .send({ issuers: [{ issuer: 'https://idp.example', audience: 'callpass', secret: ISSUER_SECRET }], sessions: false })
         .expect(200);
+      // Its receiver is not up: the sink is stored all the same, and its signing secret with it.
+      await before.http
+        .post('/v1/audit-sinks')
+        .set(bearer(created.key))
+        .send({ name: 'siem', kind: 'webhook', url: 'http://127.0.0.1:9/events' })
+        .expect(201);
       return {
         tenant: created,
         accounts: await Promise.all(PROVIDER_NAMES.map((provider) => createProviderAccount(before, created, provider))),
@@ -53,18 +60,19 @@ describe('encryption key rotation', () => {
         providerAccounts: { 'k-old': PROVIDER_NAMES.length },
         providerSessions: {},
         endUserIssuers: { 'k-old': 1 },
+        auditSinks: { 'k-old': 1 },
       });
       // A change made meanwhile is written under the new key straight away.
       await during.http.patch(`/v1/provider-accounts/${accounts[0].id}`).set(bearer(tenant.key)).send({ name: 'renamed' }).expect(200);
       const report = await during.http.post('/v1/admin/encryption-keys/rewrap').set(bearer(before.adminKey)).expect(200);
-      expect(report.body).toEqual({ primaryKeyId: 'k-new', rewrapped: PROVIDER_NAMES.length + 1, failed: 0, remaining: 0 });
+      expect(report.body).toEqual({ primaryKeyId: 'k-new', rewrapped: PROVIDER_NAMES.length + 2, failed: 0, remaining: 0 });
       const audited = await during.http
         .get('/v1/admin/audit-events')
         .query({ action: 'encryption.rewrapped' })
         .set(bearer(before.adminKey));
       expect(audited.body.data[0]).toMatchObject({
         actor: { kind: 'admin' },
-        details: { rewrapped: PROVIDER_NAMES.length + 1, remaining: 0 },
+        details: { rewrapped: PROVIDER_NAMES.length + 2, remaining: 0 },
       });
     });
 
@@ -82,6 +90,9 @@ describe('encryption key rotation', () => {
       expect(openRowSecret(after.app.get(SecretBox), 'end_user_issuer', tenant.id, issuer.id, issuer.secretCiphertext!)).toBe(
         ISSUER_SECRET,
       );
+      const sink = await after.prisma.auditSink.findFirstOrThrow({ where: { tenantId: tenant.id } });
+      expect(sink.secretKeyId).toBe('k-new');
+      expect(openSinkSecrets(after.app.get(SecretBox), sink).current).toMatch(/^whsec_/);
     });
   });
 
@@ -117,6 +128,7 @@ describe('encryption key rotation', () => {
           providerAccounts: { 'k-old': 1 },
           providerSessions: { 'k-old': 1 },
           endUserIssuers: {},
+          auditSinks: {},
         });
         const report = await during.http.post('/v1/admin/encryption-keys/rewrap').set(bearer(before.adminKey)).expect(200);
         expect(report.body).toEqual({ primaryKeyId: 'k-new', rewrapped: 2, failed: 0, remaining: 0 });

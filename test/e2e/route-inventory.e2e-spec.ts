@@ -12,6 +12,8 @@ const EXPECTED_ROUTES = `
 DELETE /v1/admin/admin-keys/:keyId admin
 DELETE /v1/admin/service-keys/:keyId admin
 DELETE /v1/admin/tenants/:tenantId/api-keys/:keyId admin
+DELETE /v1/admin/tenants/:tenantId/audit-sinks/:id admin
+DELETE /v1/audit-sinks/:id tenant
 DELETE /v1/endpoints/:id tenant
 DELETE /v1/provider-accounts/:id tenant
 DELETE /v1/sessions/:id tenant
@@ -27,8 +29,13 @@ GET /v1/admin/service-keys admin
 GET /v1/admin/tenants admin
 GET /v1/admin/tenants/:tenantId admin
 GET /v1/admin/tenants/:tenantId/api-keys admin
+GET /v1/admin/tenants/:tenantId/audit-sinks admin
+GET /v1/admin/tenants/:tenantId/audit-sinks/:id admin
 GET /v1/admin/token-issuances admin
 GET /v1/audit-events tenant
+GET /v1/audit-sinks tenant
+GET /v1/audit-sinks/:id tenant
+GET /v1/audit-stream/keys public
 GET /v1/browser public
 GET /v1/browser/:version/:file public
 GET /v1/end-user-auth tenant
@@ -45,6 +52,8 @@ OPTIONS /v1/client/:tenantSlug/tokens public
 OPTIONS /v1/client/:tenantSlug/tokens/:id/refresh public
 OPTIONS /v1/signalwire/embeds/:providerAccountId/tokens public
 PATCH /v1/admin/tenants/:tenantId admin
+PATCH /v1/admin/tenants/:tenantId/audit-sinks/:id admin
+PATCH /v1/audit-sinks/:id tenant
 PATCH /v1/endpoints/:id tenant
 PATCH /v1/provider-accounts/:id tenant
 POST /v1/admin/admin-keys admin
@@ -52,6 +61,12 @@ POST /v1/admin/encryption-keys/rewrap admin
 POST /v1/admin/service-keys admin
 POST /v1/admin/tenants admin
 POST /v1/admin/tenants/:tenantId/api-keys admin
+POST /v1/admin/tenants/:tenantId/audit-sinks admin
+POST /v1/admin/tenants/:tenantId/audit-sinks/:id/secret-rotations admin
+POST /v1/admin/tenants/:tenantId/audit-sinks/:id/tests admin
+POST /v1/audit-sinks tenant
+POST /v1/audit-sinks/:id/secret-rotations tenant
+POST /v1/audit-sinks/:id/tests tenant
 POST /v1/client/:tenantSlug/tokens end_user
 POST /v1/client/:tenantSlug/tokens/:id/refresh end_user
 POST /v1/endpoints tenant

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createSystemResolver } from '../../src/outbound/guarded-dispatcher';
 import { providerKits } from '../../src/providers/provider-kits';
 import { OUTBOUND_RESOLVER } from '../../src/outbound/outbound-policy';
+import { SinkDeliveryService } from '../../src/audit-streaming/sink-delivery.service';
 import { validCredentials } from '../factories/credentials.factory';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { clientIssue, configureEndUserAuth } from '../helpers/end-users';
@@ -177,6 +178,33 @@ describe('SSRF guard on tenant-chosen URLs (ALLOW_PRIVATE_NETWORK_URLS off, as i
     }
     expect(outcomes).toEqual(vectors.map(() => '422 provider_address_forbidden'));
     expect(listener.connections()).toBe(0);
+  });
+
+  it.each(REFUSED_URLS)("refuses to store an audit sink's url %s (400)", async (url) => {
+    const response = await t.http
+      .post('/v1/audit-sinks')
+      .set(bearer(tenant.key))
+      .send({ name: `ssrf-${Math.random()}`, kind: 'webhook', url: `${url}/events` })
+      .expect(400);
+    expect(response.body.error).toMatchObject({ code: 'validation_failed', details: { fields: [{ field: 'url' }] } });
+  });
+
+  it('connects to no loopback address for an audit sink: not for its test message, not for a delivery', async () => {
+    const before = listener.connections();
+    const sink = await t.http
+      .post('/v1/audit-sinks')
+      .set(bearer(tenant.key))
+      .send({ name: 'rebinding', kind: 'webhook', url: `https://rebind.test:${listener.port}/events`, logs: ['audit_events'] })
+      .expect(201);
+    expect(sink.body.test).toEqual({ delivered: false, status: null, error: 'forbidden_address' });
+    // As if stored while private URLs were allowed: only the connect-time check stands in the way.
+    await t.database.query('UPDATE audit_sinks SET url = $1 WHERE id = $2', [`https://127.0.0.1:${listener.port}/events`, sink.body.id]);
+    expect(await t.app.get(SinkDeliveryService).deliverDue()).toBe(0);
+    const status = await t.http.get(`/v1/audit-sinks/${sink.body.id}`).set(bearer(tenant.key)).expect(200);
+    const [cursor] = status.body.delivery;
+    expect(cursor).toMatchObject({ lastError: 'forbidden_address', deliveredSeq: cursor.startSeq, attempts: 1 });
+    expect(Number(cursor.backlog)).toBeGreaterThan(0);
+    expect(listener.connections()).toBe(before);
   });
 
   it("fetches no identity provider's keys from a loopback address, in any spelling or through any name", async () => {

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
+import { rsyslogAvailable } from './rsyslog-collector';
 
 /** What some suites need beyond Node and npm: the servers CI runs, and a browser. */
-export type Requirement = 'postgresql' | 'redis' | 'chromium';
+export type Requirement = 'postgresql' | 'redis' | 'chromium' | 'rsyslog';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -12,6 +13,11 @@ const requirements: Record<Requirement, { met: () => boolean; missing: string }>
   chromium: {
     met: () => process.env.CI === 'true' || fs.existsSync(CHROMIUM_PATH),
     missing: `needs Chromium at ${CHROMIUM_PATH}: apt-get install chromium, or set CHROMIUM_PATH`,
+  },
+  // The syslog collector of the audit streaming tests; CI installs it too.
+  rsyslog: {
+    met: () => process.env.CI === 'true' || rsyslogAvailable(),
+    missing: 'needs rsyslog with TLS: apt-get install rsyslog rsyslog-gnutls',
   },
 };
 

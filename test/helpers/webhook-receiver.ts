@@ -61,7 +61,9 @@ export class WebhookReceiver {
   /** The bodies it accepted (2xx), each checked with the official Standard Webhooks library; throws on a bad signature. */
   accepted(secret: string): Record<string, unknown>[] {
     const webhook = new Webhook(secret);
-    return this.requests.filter((request) => request.status < 300).map((request) => webhook.verify(request.body, request.headers) as Record<string, unknown>);
+    return this.requests
+      .filter((request) => request.status < 300)
+      .map((request) => webhook.verify(request.body, request.headers) as Record<string, unknown>);
   }
 
   /**

@@ -5,6 +5,7 @@ CREATE TABLE "audit_sinks" (
     "name" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
     "url" TEXT NOT NULL,
+    "config" JSONB NOT NULL DEFAULT '{}',
     "logs" TEXT[],
     "token_outcomes" TEXT[],
     "max_batch_events" INTEGER NOT NULL,

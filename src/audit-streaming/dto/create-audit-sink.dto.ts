@@ -1,4 +1,20 @@
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { SINK_KINDS, SinkKind } from '../transports/sink-transport';
+import { ObjectStorageCredentialsDto } from './object-storage-credentials.dto';
 import { IsSinkUrl } from './sink-url.decorator';
 import { MAX_BATCH_EVENTS, SINK_LOGS, SinkLog, TOKEN_OUTCOMES, TokenOutcome } from './sink-filters';
 
@@ -8,16 +24,31 @@ export class CreateAuditSinkDto {
   @Length(1, 100)
   name: string;
 
-  /** How the sink receives: `webhook`, HTTPS POSTs signed per the Standard Webhooks specification. */
-  @IsIn(['webhook'])
-  kind: 'webhook';
+  /**
+   * How the sink receives: `webhook` (HTTPS POSTs signed per the Standard Webhooks specification), `syslog` (RFC 5424
+   * messages over TLS, RFC 5425), `object_storage` (gzipped NDJSON objects in an S3-compatible bucket).
+   */
+  @IsIn(SINK_KINDS)
+  kind: SinkKind;
 
   /**
-   * Where batches are POSTed: https, a public host (the operator may allow named private hosts).
+   * A webhook's https URL; a syslog collector's `syslog-tls://host[:port]` (port 6514 by default); an object store's
+   * `https://endpoint/bucket[/key prefix]`. A public host (the operator may allow named private hosts).
    * @example "https://siem.example.com/callpass"
    */
   @IsSinkUrl()
   url: string;
+
+  /** An object store's region (default us-east-1). */
+  @IsOptional()
+  @Matches(/^[a-z0-9-]{2,32}$/)
+  region?: string;
+
+  /** An object store's access key: required for `object_storage`, refused for the others. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ObjectStorageCredentialsDto)
+  credentials?: ObjectStorageCredentialsDto;
 
   /** The logs it receives (default both). */
   @IsOptional()

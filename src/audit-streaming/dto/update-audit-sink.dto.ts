@@ -1,4 +1,20 @@
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { ObjectStorageCredentialsDto } from './object-storage-credentials.dto';
 import { IsSinkUrl } from './sink-url.decorator';
 import { MAX_BATCH_EVENTS, TOKEN_OUTCOMES, TokenOutcome } from './sink-filters';
 
@@ -9,10 +25,20 @@ export class UpdateAuditSinkDto {
   @Length(1, 100)
   name?: string;
 
-  /** A new URL gets the signed test message before it is stored. */
+  /** A new URL, region or credentials get the test message first, and are stored only if it is delivered. */
   @IsOptional()
   @IsSinkUrl()
   url?: string;
+
+  @IsOptional()
+  @Matches(/^[a-z0-9-]{2,32}$/)
+  region?: string;
+
+  /** An object store's access key, replaced as a whole. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ObjectStorageCredentialsDto)
+  credentials?: ObjectStorageCredentialsDto;
 
   @IsOptional()
   @ArrayMinSize(1)

@@ -25,7 +25,10 @@ export function verifyExportCommand(audit: Command, output: () => Output): void 
       printRecord(output(), summary);
       printTable(
         output(),
-        chains.map((chain) => ({ ...chain, problem: chain.problem && `${chain.problem.kind} at ${chain.problem.seq ?? '-'}: ${chain.problem.detail}` })),
+        chains.map((chain) => ({
+          ...chain,
+          problem: chain.problem && `${chain.problem.kind} at ${chain.problem.seq ?? '-'}: ${chain.problem.detail}`,
+        })),
         ['log', 'tenantId', 'events', 'elided', 'repeats', 'startSeq', 'verifiedThrough', 'unconfirmed', 'problem'],
       );
     });
