@@ -9,15 +9,13 @@ import { AppError } from '../common/errors/app-error';
 import { CheckpointSigner } from './checkpoint-signer';
 import { retryDelayMs, pauseReason } from './delivery-retries';
 import { ClaimedCursor, SinkDeliveriesRepository } from './sink-deliveries.repository';
-import { streamEventOf } from './stream-events';
+import { SharedRows } from './shared-rows';
 import { sinkTarget } from './sink-destinations';
 import { DeliveryResult, SinkBatch } from './transports/sink-transport';
 import { SinkTransports } from './transports/sink-transports';
 
 /** Cursors one round takes on at most, per replica. */
 const CURSORS_PER_ROUND = 20;
-/** Longer than a send may take (10 s), so a live replica never loses its lease mid-batch. */
-const LEASE_MS = 60_000;
 
 /**
  * Delivers each sink's logs in chain order, at least once: every replica claims due cursors, sends the rows after
@@ -31,6 +29,8 @@ export class SinkDeliveryService implements OnApplicationBootstrap, OnModuleDest
   private readonly owner = randomUUID();
   private timer?: NodeJS.Timeout;
   private round?: Promise<number>;
+  private draining = false;
+  private stopped = false;
 
   constructor(
     private readonly deliveries: SinkDeliveriesRepository,
@@ -47,12 +47,24 @@ export class SinkDeliveryService implements OnApplicationBootstrap, OnModuleDest
 
   onApplicationBootstrap(): void {
     const every = this.config.auditStreamPollMs;
-    if (every > 0) this.timer = setInterval(() => void this.deliverDue(), every).unref();
+    if (every > 0) this.timer = setInterval(() => void this.drainDue(), every).unref();
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     await this.round;
+  }
+
+  /** Rounds one after the other while they deliver: a sink behind catches up at once, not a batch per poll. */
+  private async drainDue(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (!this.stopped && (await this.deliverDue()) > 0);
+    } finally {
+      this.draining = false;
+    }
   }
 
   /** One round: claims the cursors due and sends one batch to each. Resolves with the batches delivered. */
@@ -68,18 +80,34 @@ export class SinkDeliveryService implements OnApplicationBootstrap, OnModuleDest
 
   private async claimAndDeliver(): Promise<number> {
     const now = this.clock.now();
-    const claimed = await this.deliveries.claimDue(now, this.owner, new Date(now.getTime() + LEASE_MS), CURSORS_PER_ROUND);
-    const results = await Promise.all(claimed.map((cursor) => this.deliverBatch(cursor)));
+    const claimed = await this.deliveries.claimDue(
+      now,
+      this.owner,
+      new Date(now.getTime() + this.config.auditStreamLeaseMs),
+      CURSORS_PER_ROUND,
+    );
+    // Sinks at the same place in the same chain share the reading and serialising of its rows.
+    const pages = new Map<string, Promise<SharedRows>>();
+    const pageOf = (cursor: ClaimedCursor) => {
+      const key = `${cursor.log} ${cursor.tenant_id} ${cursor.delivered_seq} ${cursor.max_batch_events}`;
+      let page = pages.get(key);
+      if (!page) {
+        page = this.deliveries
+          .rowsAfter(cursor.log, cursor.tenant_id, cursor.delivered_seq, cursor.max_batch_events)
+          .then((rows) => new SharedRows(cursor.log, cursor.tenant_id, rows));
+        pages.set(key, page);
+      }
+      return page;
+    };
+    const results = await Promise.all(claimed.map(async (cursor) => this.deliverBatch(cursor, await pageOf(cursor))));
     return results.filter(Boolean).length;
   }
 
-  private async deliverBatch(cursor: ClaimedCursor): Promise<boolean> {
-    const rows = await this.deliveries.rowsAfter(cursor.log, cursor.tenant_id, cursor.delivered_seq, cursor.max_batch_events);
+  private async deliverBatch(cursor: ClaimedCursor, page: SharedRows): Promise<boolean> {
+    const { rows } = page;
     const last = rows[rows.length - 1];
     if (!last) return false;
-    const sendsWhole = (row: Record<string, unknown>) =>
-      cursor.log !== 'token_issuances' || cursor.token_outcomes.includes(row.outcome as string);
-    const events = rows.map((row) => streamEventOf(cursor.log, cursor.tenant_id, row, sendsWhole(row)));
+    const events = page.events((row) => cursor.log !== 'token_issuances' || cursor.token_outcomes.includes(row.outcome as string));
     const now = this.clock.now();
     const checkpoint = await this.signer.sign({
       sinkId: cursor.sink_id,
@@ -96,7 +124,8 @@ export class SinkDeliveryService implements OnApplicationBootstrap, OnModuleDest
       log: cursor.log,
       firstSeq: rows[0].chain_seq,
       lastSeq: last.chain_seq,
-      items: [...events, checkpoint],
+      items: [...events.map(({ event }) => event), checkpoint],
+      lines: [...events.map(({ json }) => json), JSON.stringify(checkpoint)],
     });
     const settledAt = this.clock.now();
     if (result.delivered) {

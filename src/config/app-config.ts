@@ -85,6 +85,9 @@ export class AppConfig {
   get auditStreamPollMs(): number {
     return this.env.AUDIT_STREAM_POLL_MS;
   }
+  get auditStreamLeaseMs(): number {
+    return this.env.AUDIT_STREAM_LEASE_SECONDS * 1000;
+  }
   get allowPrivateNetworkUrls(): boolean {
     return this.env.ALLOW_PRIVATE_NETWORK_URLS;
   }

@@ -148,6 +148,16 @@ export class Environment {
   @Max(60000)
   AUDIT_STREAM_POLL_MS = 1000;
 
+  /**
+   * How long a replica holds a sink's place while it delivers a batch: a replica that dies mid-batch delays that sink
+   * this long. Keep it above a delivery's timeout (10 s; 30 s for object storage), or live replicas may send twice.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  AUDIT_STREAM_LEASE_SECONDS = 60;
+
   /** Timeout of each call to a provider's API, in milliseconds. */
   @Transform(toInt)
   @IsInt()

@@ -1,8 +1,5 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { generateKeyPairSync, KeyObject, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import { createServer } from 'node:net';
-import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import twilio from 'twilio';
@@ -11,6 +8,7 @@ import { formatKeyEntry } from '../../src/crypto/keyring';
 import { PROVIDER_KITS, providerKits } from '../../src/providers/provider-kits';
 import { accessToken } from '../../src/providers/twilio/twilio-tokens';
 import { PEER_SCHEMA, PeerMint } from './peers/peer-setup';
+import { CONNECTIONS, freePort, freshDatabase, load, Measured, ready, ROUNDS, SECONDS, start, Target } from './bench-kit';
 
 /**
  * `npm run bench`: Twilio token issuance through Callpass (built, production mode, on PostgreSQL) against the routes
@@ -32,33 +30,9 @@ import { PEER_SCHEMA, PeerMint } from './peers/peer-setup';
  *                       `flood` for the flood
  *   BENCH_NODE          `current`: run on the Node that runs npm instead of Node 24 (test/bench/bench.sh)
  */
-const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ONLY = process.env.BENCH_ONLY?.split(',');
-const CONNECTIONS = 50;
 const DATABASE = 'callpass_bench';
 const CLOCK_TICKS_PER_SECOND = 100;
-
-interface Target {
-  name: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-  /** Served by Callpass: its 201s must each have an audit row. */
-  callpass?: boolean;
-}
-
-interface Measured {
-  tokensPerSecond: number;
-  p50: number;
-  p99: number;
-  ok: number;
-  failed: number;
-  /** Answers by HTTP status. */
-  answered: Record<string, number>;
-  postgresCpuMs: number;
-}
 
 const TARGETS = {
   tenantRoute: 'Callpass POST /v1/tokens',
@@ -81,7 +55,7 @@ const RATIOS: [string, string][] = [
 ];
 
 async function main() {
-  const databaseUrl = await freshDatabase();
+  const databaseUrl = await freshDatabase(DATABASE);
   const adminKey = generateApiKey('admin').key;
   const mint = benchAccount();
   const idp = await benchIdentityProvider(mint.identity);
@@ -229,29 +203,6 @@ function report(targets: Target[], results: Map<string, Measured[]>, auditRows: 
 function peakMemoryMb(pid: number): string {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return (Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024).toFixed(0);
-}
-
-/** One autocannon run in its own process (its CLI), so the generator does not share this event loop. */
-async function load(target: Target, seconds: number, connections = CONNECTIONS): Promise<Omit<Measured, 'postgresCpuMs'>> {
-  const headers = Object.entries(target.headers).flatMap(([name, value]) => ['-H', `${name}=${value}`]);
-  const args = ['-c', String(connections), '-d', String(seconds), '-m', 'POST', ...headers, '-b', target.body, '--json', target.url];
-  const { stdout } = await promisify(execFile)('node_modules/.bin/autocannon', args, { maxBuffer: 16 * 1024 * 1024 });
-  const result = JSON.parse(stdout) as {
-    requests: { average: number };
-    latency: { p50: number; p99: number };
-    '2xx': number;
-    non2xx: number;
-    errors: number;
-    statusCodeStats: Record<string, { count: number }>;
-  };
-  return {
-    tokensPerSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    ok: result['2xx'],
-    failed: result.non2xx + result.errors,
-    answered: Object.fromEntries(Object.entries(result.statusCodeStats).map(([status, { count }]) => [status, count])),
-  };
 }
 
 /** CPU time of each PostgreSQL process on this machine so far, in clock ticks (utime + stime from /proc), by pid. */
@@ -443,17 +394,6 @@ async function preparePeers(databaseUrl: string, peerKey: string): Promise<void>
   await client.end();
 }
 
-async function freshDatabase(): Promise<string> {
-  const admin = new Client({ connectionString: SERVER_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  await admin.end();
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${DATABASE}`;
-  return url.toString();
-}
-
 async function countIssued(databaseUrl: string): Promise<number> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
@@ -462,39 +402,8 @@ async function countIssued(databaseUrl: string): Promise<number> {
   return rows[0].count;
 }
 
-function startPeer(name: string, port: number, env: Record<string, string>): ChildProcess {
+function startPeer(name: string, port: number, env: Record<string, string>) {
   return start(process.execPath, ['-r', '@swc-node/register', `test/bench/peers/${name}.ts`], { ...env, PORT: String(port) });
-}
-
-/** Each server writes its log (a line per request, as in production) to nowhere, and its errors to ours. */
-function start(command: string, args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(command, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  child.once('exit', (code, signal) => {
-    if (code && code !== 0) console.error(`${args.join(' ')} exited with ${code ?? signal}`);
-  });
-  return child;
-}
-
-/** Polls until the URL answers (the benchmark waits for its servers; tests never do this). */
-async function ready(url: string, expectedStatus = 200): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt += 1) {
-    const status = await fetch(url).then(
-      (response) => response.status,
-      () => 0,
-    );
-    if (status === expectedStatus) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 main().catch((error: unknown) => {

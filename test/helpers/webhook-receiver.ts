@@ -17,6 +17,9 @@ export class WebhookReceiver {
   readonly requests: ReceivedRequest[] = [];
   /** The status the next requests get; `once` answers the next one only, then goes back to 200. */
   answer: number = 200;
+  /** Keeps requests unanswered (taken, as a receiver whose answer never got back would have), until `release`. */
+  hold = false;
+  private readonly held: http.ServerResponse[] = [];
   private once?: number;
   private server?: http.Server;
   private port = 0;
@@ -33,7 +36,8 @@ export class WebhookReceiver {
         const status = this.once ?? this.answer;
         this.once = undefined;
         this.requests.push({ headers: request.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8'), status });
-        response.writeHead(status).end();
+        if (this.hold) this.held.push(response);
+        else response.writeHead(status).end();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
@@ -44,8 +48,15 @@ export class WebhookReceiver {
     const server = this.server;
     this.server = undefined;
     if (!server) return;
+    this.release();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Answers from now on, and cuts the requests it held (their senders never get an answer). */
+  release(): void {
+    this.hold = false;
+    for (const response of this.held.splice(0)) response.destroy();
   }
 
   /** Drops what it received so far. */

@@ -33,7 +33,7 @@ export class ObjectStorageTransport implements SinkTransport {
 
   deliver(target: SinkTarget, batch: SinkBatch): Promise<DeliveryResult> {
     const range = `${batch.firstSeq.padStart(SEQ_DIGITS, '0')}-${batch.lastSeq.padStart(SEQ_DIGITS, '0')}`;
-    const body = gzipSync(batch.items.map((item) => `${JSON.stringify(item)}\n`).join(''));
+    const body = gzipSync(`${batch.lines.join('\n')}\n`);
     return this.put(target, `${target.tenantId}/${batch.log}/${range}.ndjson.gz`, body, {
       'content-type': 'application/x-ndjson',
       encoding: 'gzip',

@@ -23,6 +23,8 @@ export interface SinkBatch {
   firstSeq: string;
   lastSeq: string;
   items: StreamItem[];
+  /** Each item as JSON, in the same order (made once for all the sinks that send it). */
+  lines: string[];
 }
 
 /** How a delivery went: delivered when the receiver took it; otherwise its status, or why it could not be reached. */

@@ -40,7 +40,7 @@ export class SyslogTransport implements SinkTransport {
   deliver(target: SinkTarget, batch: SinkBatch): Promise<DeliveryResult> {
     return this.send(
       target,
-      batch.items.map((item) => this.message(item)),
+      batch.items.map((item, index) => this.message(item, batch.lines[index])),
     );
   }
 
@@ -70,13 +70,13 @@ export class SyslogTransport implements SinkTransport {
     }
   }
 
-  private message(item: StreamItem): string {
+  private message(item: StreamItem, json: string): string {
     const at = item.type === 'checkpoint' ? item.signedAt : (eventTime(item.content) ?? this.clock.now().toISOString());
     const refused =
       item.type === 'event' && item.content !== null && ['refused', 'failed', 'failure'].includes(String(item.content.outcome));
     const data = `[${SD_ID} log="${item.log}" tenant="${item.tenantId}" seq="${item.seq}" hash="${item.hash}"]`;
     const messageId = item.type === 'checkpoint' ? 'checkpoint' : item.log === 'token_issuances' ? 'token' : 'audit';
-    return this.format(refused ? SEVERITY.notice : SEVERITY.info, at, messageId, data, JSON.stringify(item));
+    return this.format(refused ? SEVERITY.notice : SEVERITY.info, at, messageId, data, json);
   }
 
   private format(severity: number, timestamp: string, messageId: string, structuredData: string, json: string): string {
