@@ -48,7 +48,7 @@ class Receiver {
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/`;
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
   }
 
   private take(at: number, items: StreamItem[], body: string): void {
