@@ -12,7 +12,7 @@ import { CreateAuditSinkDto } from './dto/create-audit-sink.dto';
 import { RotateAuditSinkSecretDto } from './dto/rotate-audit-sink-secret.dto';
 import { UpdateAuditSinkDto } from './dto/update-audit-sink.dto';
 
-/** Admins manage any tenant's audit sinks, as the tenant would. */
+/** Admins manage any tenant's audit sinks, as the tenant would (its id in any case: secrets are bound to the stored form). */
 @ApiTags('admin')
 @ApiBearerAuth()
 @AdminOnly()
@@ -28,7 +28,7 @@ export class AdminAuditSinksController {
     @Param('tenantId') tenantId: string,
     @Body() body: CreateAuditSinkDto,
   ): Promise<CreatedAuditSinkResponse> {
-    return this.sinks.create(actor, tenantId, body);
+    return this.sinks.create(actor, tenantId.toLowerCase(), body);
   }
 
   /** The tenant's sinks with where each stands (delivered position, backlog, last error), newest first. */
@@ -36,14 +36,14 @@ export class AdminAuditSinksController {
   @ApiPage(AuditSinkResponse, 'A page of audit sinks')
   @ApiErrors('tenant_not_found')
   list(@Param('tenantId') tenantId: string, @Query() query: PageQueryDto) {
-    return this.sinks.list(tenantId, query);
+    return this.sinks.list(tenantId.toLowerCase(), query);
   }
 
   /** One sink, with where it stands. */
   @Get(':id')
   @ApiErrors('tenant_not_found', 'audit_sink_not_found')
   get(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<AuditSinkResponse> {
-    return this.sinks.get(tenantId, id);
+    return this.sinks.get(tenantId.toLowerCase(), id);
   }
 
   /** Renames, filters, pauses or resumes a sink; a new URL is stored only if it accepts the signed test message. */
@@ -55,7 +55,7 @@ export class AdminAuditSinksController {
     @Param('id') id: string,
     @Body() body: UpdateAuditSinkDto,
   ): Promise<AuditSinkResponse> {
-    return this.sinks.update(actor, tenantId, id, body);
+    return this.sinks.update(actor, tenantId.toLowerCase(), id, body);
   }
 
   /** Removes a sink; nothing more is sent to it. */
@@ -64,7 +64,7 @@ export class AdminAuditSinksController {
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors('tenant_not_found', 'audit_sink_not_found')
   delete(@CurrentActor() actor: AdminActor, @Param('tenantId') tenantId: string, @Param('id') id: string): Promise<void> {
-    return this.sinks.delete(actor, tenantId, id);
+    return this.sinks.delete(actor, tenantId.toLowerCase(), id);
   }
 
   /** A new signing secret, shown this once; the one before still signs until the overlap ends. */
@@ -76,7 +76,7 @@ export class AdminAuditSinksController {
     @Param('id') id: string,
     @Body() body: RotateAuditSinkSecretDto,
   ): Promise<RotatedAuditSinkSecretResponse> {
-    return this.sinks.rotateSecret(actor, tenantId, id, body);
+    return this.sinks.rotateSecret(actor, tenantId.toLowerCase(), id, body);
   }
 
   /** Sends the signed test message to the sink's URL and says how it went. */
@@ -84,6 +84,6 @@ export class AdminAuditSinksController {
   @HttpCode(200)
   @ApiErrors('tenant_not_found', 'audit_sink_not_found', 'audit_sink_unreadable')
   test(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<AuditSinkTestResult> {
-    return this.sinks.test(tenantId, id);
+    return this.sinks.test(tenantId.toLowerCase(), id);
   }
 }

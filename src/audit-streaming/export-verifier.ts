@@ -1,6 +1,6 @@
 import { compactVerify, createLocalJWKSet, JSONWebKeySet } from 'jose';
 import { CHAIN_LOGS, canonicalJson, ChainLog, linkHash } from '../audit-chain/chain-encoding';
-import { CheckpointClaim, STREAM_CONTENT_COLUMNS, StreamEvent } from './stream-events';
+import { batchLinksDigest, CheckpointClaim, STREAM_CONTENT_COLUMNS, StreamEvent } from './stream-events';
 
 /** What can be wrong with a received stream, first found first. */
 export type ExportProblemKind =
@@ -12,7 +12,8 @@ export type ExportProblemKind =
   | 'missing'
   | 'link_broken'
   | 'altered'
-  | 'checkpoint_mismatch';
+  | 'checkpoint_mismatch'
+  | 'unvouched';
 
 export interface ExportProblem {
   kind: ExportProblemKind;
@@ -146,28 +147,46 @@ function reportOf(chain: ChainState): ChainExportReport {
   // Every problem is placed at a position; the lowest one is the first thing wrong with the stream.
   const problems: ExportProblem[] = [chain.outOfOrder, chain.inserted].filter((problem): problem is ExportProblem => !!problem);
   const linkedThrough = walkLinks(chain, events, BigInt(first.startSeq), first.startHash, problems);
-  let verifiedThrough: bigint | null = null;
+  // Each checkpoint that matches vouches for its batch's links; the stream is proven as far as they cover it unbroken.
+  const vouched: [bigint, bigint][] = [];
   for (const checkpoint of chain.checkpoints) {
     const seq = BigInt(checkpoint.seq);
-    const received = chain.bySeq.get(seq);
     const at = { seq: checkpoint.seq, line: checkpoint.line };
-    if (checkpoint.startSeq !== first.startSeq || checkpoint.startHash !== first.startHash) {
-      problems.push({ kind: 'checkpoint_mismatch', ...at, detail: 'checkpoints of this chain disagree on where the stream starts' });
+    if (checkpoint.startSeq !== first.startSeq || checkpoint.startHash !== first.startHash || checkpoint.sinkId !== first.sinkId) {
+      problems.push({
+        kind: 'checkpoint_mismatch',
+        ...at,
+        detail: 'checkpoints of this chain disagree on the sink or where its stream starts',
+      });
     } else if (seq > linkedThrough) {
       if (problems.length === 0) {
         const next = (linkedThrough + 1n).toString();
         problems.push({ kind: 'missing', seq: next, line: checkpoint.line, detail: `position ${next} was never received` });
       }
-    } else if (received && received.event.hash !== checkpoint.hash) {
-      problems.push({
-        kind: 'checkpoint_mismatch',
-        ...at,
-        detail: `the events received do not end at position ${seq} with the hash the checkpoint signs`,
-      });
-    } else if (verifiedThrough === null || seq > verifiedThrough) verifiedThrough = seq;
+    } else {
+      const from = BigInt(checkpoint.fromSeq);
+      const batch = [...range(from, seq)].map((position) => chain.bySeq.get(position)!.event);
+      if (batch[batch.length - 1].hash !== checkpoint.hash || batchLinksDigest(batch) !== checkpoint.links) {
+        problems.push({
+          kind: 'checkpoint_mismatch',
+          ...at,
+          detail: `the links received from position ${from} to ${seq} are not those the checkpoint signs`,
+        });
+      } else vouched.push([from, seq]);
+    }
+  }
+  let verifiedThrough = BigInt(first.startSeq);
+  for (const [from, to] of vouched.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (from <= verifiedThrough + 1n && to > verifiedThrough) verifiedThrough = to;
+  }
+  const lastVouched = vouched.reduce((highest, [, to]) => (to > highest ? to : highest), verifiedThrough);
+  if (lastVouched > verifiedThrough && problems.length === 0) {
+    const next = (verifiedThrough + 1n).toString();
+    problems.push({ kind: 'unvouched', seq: next, detail: `position ${next} is in no batch a checkpoint vouches for (one was left out)` });
   }
   const firstProblem = problems.sort((a, b) => compareSeq(a.seq, b.seq))[0];
-  return report(firstProblem, firstProblem ? null : verifiedThrough, first.startSeq);
+  const proven = !firstProblem && verifiedThrough > BigInt(first.startSeq) ? verifiedThrough : null;
+  return report(firstProblem, proven, first.startSeq);
 }
 
 /** Walks the received events from the signed start: returns the last position linked without a fault. */
@@ -191,7 +210,7 @@ function walkLinks(
       problems.push({ kind: 'link_broken', ...at, detail: `position ${seq} does not link to the event before it` });
       return expected - 1n;
     }
-    if (event.content !== null && linkHash(previous, chain.tenantId, seq, contentArray(chain.log, event.content)) !== event.hash) {
+    if (event.content !== null && !hashesTo(chain, previous, seq, event.content, event.hash)) {
       problems.push({ kind: 'altered', ...at, detail: `the content of position ${seq} is not what its hash was made from` });
       return expected - 1n;
     }
@@ -201,8 +220,22 @@ function walkLinks(
   return expected - 1n;
 }
 
-function contentArray(log: ChainLog, content: Record<string, unknown>): unknown[] {
-  return STREAM_CONTENT_COLUMNS[log].map((column) => content[column] ?? null);
+/** Whether content made that hash; content with a field the hash does not cover is not the row's. */
+function hashesTo(chain: ChainState, previous: string, seq: bigint, content: Record<string, unknown>, hash: string): boolean {
+  const columns = STREAM_CONTENT_COLUMNS[chain.log];
+  if (Object.keys(content).some((field) => !columns.includes(field))) return false;
+  return (
+    linkHash(
+      previous,
+      chain.tenantId,
+      seq,
+      columns.map((column) => content[column] ?? null),
+    ) === hash
+  );
+}
+
+function* range(from: bigint, to: bigint): Generator<bigint> {
+  for (let position = from; position <= to; position += 1n) yield position;
 }
 
 async function verifiedClaim(jws: unknown, keys: ReturnType<typeof createLocalJWKSet>): Promise<CheckpointClaim | undefined> {
@@ -210,9 +243,11 @@ async function verifiedClaim(jws: unknown, keys: ReturnType<typeof createLocalJW
   try {
     const { payload } = await compactVerify(jws, keys, { algorithms: ['EdDSA'] });
     const claim = JSON.parse(new TextDecoder().decode(payload)) as CheckpointClaim;
-    return isChainLog(claim.log) && typeof claim.tenantId === 'string' && /^\d+$/.test(claim.seq) && /^\d+$/.test(claim.startSeq)
-      ? claim
-      : undefined;
+    const positions = [claim.seq, claim.startSeq, claim.fromSeq].every(
+      (position) => typeof position === 'string' && /^\d+$/.test(position),
+    );
+    const ordered = positions && BigInt(claim.startSeq) < BigInt(claim.fromSeq) && BigInt(claim.fromSeq) <= BigInt(claim.seq);
+    return isChainLog(claim.log) && typeof claim.tenantId === 'string' && typeof claim.links === 'string' && ordered ? claim : undefined;
   } catch {
     return undefined;
   }

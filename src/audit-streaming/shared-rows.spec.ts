@@ -1,8 +1,13 @@
 import { SharedRows } from './shared-rows';
 import { LogRow } from './stream-events';
 
-const row = (seq: number, outcome: string): LogRow =>
-  ({ id: `row-${seq}`, outcome, chain_seq: String(seq), chain_prev: `prev-${seq}`, chain_hash: `hash-${seq}` });
+const row = (seq: number, outcome: string): LogRow => ({
+  id: `row-${seq}`,
+  outcome,
+  chain_seq: String(seq),
+  chain_prev: `prev-${seq}`,
+  chain_hash: `hash-${seq}`,
+});
 
 describe('SharedRows', () => {
   const rows = [row(1, 'issued'), row(2, 'refused')];

@@ -1,5 +1,5 @@
 import { ChainLog } from '../audit-chain/chain-encoding';
-import { LogRow, streamEventOf, StreamEvent } from './stream-events';
+import { batchLinksDigest, LogRow, streamEventOf, StreamEvent } from './stream-events';
 
 /** A row as an event, and that event as JSON: what every sink at this place in the chain sends of it. */
 export interface PreparedEvent {
@@ -21,6 +21,11 @@ export class SharedRows {
     readonly tenantId: string,
     readonly rows: LogRow[],
   ) {}
+
+  /** What the batch's checkpoint signs of its links. */
+  get linksDigest(): string {
+    return batchLinksDigest(this.rows.map((row) => ({ seq: row.chain_seq, prev: row.chain_prev, hash: row.chain_hash })));
+  }
 
   /** The events a sink sends: whole where `sendsWhole` says so, else links alone. */
   events(sendsWhole: (row: LogRow) => boolean): PreparedEvent[] {

@@ -115,8 +115,10 @@ export class SinkDeliveryService implements OnApplicationBootstrap, OnModuleDest
       tenantId: cursor.tenant_id,
       startSeq: cursor.start_seq,
       startHash: cursor.start_hash,
+      fromSeq: rows[0].chain_seq,
       seq: last.chain_seq,
       hash: last.chain_hash,
+      links: page.linksDigest,
       signedAt: now.toISOString(),
     });
     const result = await this.send(cursor, {

@@ -7,8 +7,11 @@ import { objectStorageLocation } from './transports/object-storage-transport';
 import { SinkKind, SinkTarget } from './transports/sink-transport';
 import { syslogUrlAsHttps } from './transports/syslog-transport';
 
-/** S3's bucket naming rules (path-style access). */
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/**
+ * S3's bucket naming rules (path-style access), without S3 Express directory buckets (`--x-s3`, `--xa-s3`), which the
+ * SDK reaches at a host made from the bucket's name whatever the path style.
+ */
+const BUCKET_NAME = /^(?!.*--xa?-s3$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /**
  * Refuses (400, naming the field) a destination that does not fit the kind of sink, or that Callpass must not call

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AUDIT_EVENT_CONTENT_COLUMNS } from '../audit/audit-events.repository';
 import { ChainLog } from '../audit-chain/chain-encoding';
 import { TOKEN_LOG_CONTENT_COLUMNS } from '../token-log/token-issuance-log';
@@ -25,15 +26,21 @@ export interface StreamEvent {
   content: Record<string, unknown> | null;
 }
 
-/** What a checkpoint vouches for: the chain, from where the sink started to `seq`, ends with `hash`. */
+/**
+ * What a checkpoint vouches for: the chain, from where the sink started (`startSeq`, `startHash`) to `seq`, ends with
+ * `hash`; and the links of its batch, `fromSeq` to `seq`, are those `links` digests (see batchLinksDigest), so that
+ * an event sent as its link alone cannot be replaced by a forged one.
+ */
 export interface CheckpointClaim {
   sinkId: string;
   log: ChainLog;
   tenantId: string;
   startSeq: string;
   startHash: string;
+  fromSeq: string;
   seq: string;
   hash: string;
+  links: string;
   signedAt: string;
 }
 
@@ -44,6 +51,12 @@ export interface StreamCheckpoint extends CheckpointClaim {
 }
 
 export type StreamItem = StreamEvent | StreamCheckpoint;
+
+/** SHA-256 (hex) of a batch's links: the first event's `prev`, then each event's `seq` and `hash`, one per line. */
+export function batchLinksDigest(events: Pick<StreamEvent, 'seq' | 'prev' | 'hash'>[]): string {
+  const lines = [events[0]?.prev ?? '', ...events.map((event) => `${event.seq} ${event.hash}`)];
+  return createHash('sha256').update(lines.join('\n')).digest('hex');
+}
 
 export function streamEventId(log: ChainLog, tenantId: string, seq: bigint | string): string {
   return `${log}:${tenantId}:${seq}`;

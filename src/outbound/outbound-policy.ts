@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { isIP } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { Agent, buildConnector, Dispatcher } from 'undici';
 import { invalidField } from '../common/errors/validation-errors';
@@ -59,8 +60,10 @@ export class OutboundPolicyService implements OnModuleDestroy {
    * the address checked after resolution, the certificate checked against the host name.
    */
   connectTls(hostname: string, port: number): Promise<TLSSocket> {
+    // `host` as in a URL (an IPv6 address in brackets), from which undici takes the name the certificate must hold.
+    const host = isIP(hostname) === 6 ? `[${hostname}]` : hostname;
     return new Promise((resolve, reject) => {
-      this.connector({ hostname, host: hostname, port: String(port), protocol: 'https:', servername: undefined }, (error, socket) =>
+      this.connector({ hostname, host, port: String(port), protocol: 'https:', servername: undefined }, (error, socket) =>
         error ? reject(error) : resolve(socket as TLSSocket),
       );
     });

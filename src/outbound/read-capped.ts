@@ -1,3 +1,5 @@
+import { pipeline, Readable, Transform } from 'node:stream';
+
 /** An answer's body went past the bytes its reader allows. */
 export class BodyTooLargeError extends Error {
   override readonly name = 'BodyTooLargeError';
@@ -13,4 +15,16 @@ export async function readCapped(body: AsyncIterable<Buffer>, maxBytes: number):
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/** The body as a stream that fails (BodyTooLargeError) as soon as it passes `maxBytes`, for readers that stream it. */
+export function cappedStream(body: Readable, maxBytes: number): Readable {
+  let size = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      done(size > maxBytes ? new BodyTooLargeError() : null, chunk);
+    },
+  });
+  return pipeline(body, limit, () => undefined);
 }

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { cappedStream } from './read-capped';
 
 /** The AWS SDK's request and response, as far as this handler uses them (structurally @smithy/protocol-http's). */
 interface SdkHttpRequest {
@@ -28,9 +29,11 @@ const DROPPED_HEADERS = new Set(['expect', 'transfer-encoding', 'connection', 'k
 export class UndiciHttpHandler {
   readonly metadata = { handlerProtocol: 'http/1.1' };
 
+  /** `maxResponseBytes`: a tenant's server must not be able to fill Callpass's memory with an answer. */
   constructor(
     private readonly dispatcher: Dispatcher,
     private readonly timeoutMs: number,
+    private readonly maxResponseBytes: number,
   ) {}
 
   async handle(
@@ -54,7 +57,9 @@ export class UndiciHttpHandler {
     for (const [name, value] of Object.entries(response.headers)) {
       if (value !== undefined) responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
     }
-    return { response: { statusCode: response.statusCode, headers: responseHeaders, body: response.body } };
+    return {
+      response: { statusCode: response.statusCode, headers: responseHeaders, body: cappedStream(response.body, this.maxResponseBytes) },
+    };
   }
 
   /** The dispatcher is shared by every outbound request: destroying a client must not close it. */

@@ -143,6 +143,50 @@ describe('verify-export on a stream a webhook received', () => {
     });
   });
 
+  it('catches an event dropped and the rest moved up, with a forged link-only event where the checkpoint is', async () => {
+    const stream = items();
+    const events = eventLines().slice(0, BATCH);
+    const kept = events.slice(2, BATCH);
+    let previous = events[0].hash;
+    const forged: StreamEvent[] = [events[0]];
+    for (const [offset, event] of kept.entries()) {
+      const seq = BigInt(events[0].seq) + BigInt(offset + 1);
+      const moved = { ...event, id: event.id.replace(/\d+$/, String(seq)), seq: String(seq), prev: previous };
+      moved.hash = linkHash(
+        previous,
+        moved.tenantId,
+        seq,
+        STREAM_CONTENT_COLUMNS[moved.log].map((column) => moved.content![column] ?? null),
+      );
+      forged.push(moved);
+      previous = moved.hash;
+    }
+    // Where the signed checkpoint is: its hash, no content to check it against, linked to the forged chain.
+    const last = events[BATCH - 1];
+    forged.push({ ...last, prev: previous, content: null, elided: true });
+    expect(forged.map((event) => event.seq)).toEqual(events.map((event) => event.seq));
+    stream.splice(0, BATCH, ...forged);
+    const checkpoint = stream.find((item): item is StreamCheckpoint => item.type === 'checkpoint')!;
+    expect(await verify(stream)).toMatchObject({
+      intact: false,
+      chains: [{ problem: { kind: 'checkpoint_mismatch', seq: checkpoint.seq } }],
+    });
+  });
+
+  it('names the first position no checkpoint vouches for when one is left out', async () => {
+    const stream = items();
+    const dropped = stream.findIndex((item) => item.type === 'checkpoint');
+    stream.splice(dropped, 1);
+    expect(await verify(stream)).toMatchObject({ intact: false, chains: [{ problem: { kind: 'unvouched', seq: eventLines()[0].seq } }] });
+  });
+
+  it('refuses content with a field the hash does not cover', async () => {
+    const stream = items();
+    const padded = stream[indexOfEvent(1)] as StreamEvent;
+    padded.content = { ...padded.content, note: 'not in the row' };
+    expect(await verify(stream)).toMatchObject({ intact: false, chains: [{ problem: { kind: 'altered', seq: padded.seq } }] });
+  });
+
   it('names two events received out of order', async () => {
     const stream = items();
     const [first, second] = [indexOfEvent(7), indexOfEvent(8)];

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { SinkDeliveryService } from '../../src/audit-streaming/sink-delivery.service';
 import { verifyExport } from '../../src/audit-streaming/export-verifier';
@@ -170,6 +172,40 @@ describe('audit streaming to an S3-compatible object store', () => {
     expect(await verifyExport(lines, keys)).toMatchObject({ intact: true, chains: [{ events: 7, verifiedThrough: String(start + 7) }] });
   });
 
+  it("stops reading an object store's answer past 64 KB: a tenant's server cannot fill Callpass's memory", async () => {
+    let sent = 0;
+    const flooding = http.createServer((request, response) => {
+      request.resume();
+      response.writeHead(500, { 'content-type': 'application/xml', 'content-length': String(64 * 1024 * 1024) });
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      const more = () => {
+        while (sent < 64 * 1024 * 1024 && !response.destroyed) {
+          sent += chunk.length;
+          if (!response.write(chunk)) return response.once('drain', more);
+        }
+      };
+      more();
+    });
+    await new Promise<void>((resolve) => flooding.listen(0, '127.0.0.1', resolve));
+    try {
+      const created = await ctx.t.http
+        .post('/v1/audit-sinks')
+        .set(bearer(ctx.tenant.key))
+        .send({
+          name: 'flooding',
+          kind: 'object_storage',
+          url: `http://127.0.0.1:${(flooding.address() as AddressInfo).port}/bucket`,
+          credentials: credentials(),
+        })
+        .expect(201);
+      expect(created.body.test).toMatchObject({ delivered: false, status: null });
+      expect(sent).toBeLessThan(16 * 1024 * 1024);
+    } finally {
+      flooding.closeAllConnections();
+      flooding.close();
+    }
+  });
+
   it('says why when the bucket or the credentials are wrong, and refuses what does not fit an object store', async () => {
     const missingBucket = await ctx.t.http
       .post('/v1/audit-sinks')
@@ -203,6 +239,7 @@ describe('audit streaming to an S3-compatible object store', () => {
     await refused({ kind: 'webhook', url: `${store.endpoint}/hook`, credentials: credentials() }, 'credentials');
     await refused({ kind: 'syslog', url: `${store.endpoint}/` }, 'url');
     await refused({ kind: 'syslog', url: 'syslog-tls://collector.example.com:6514/path' }, 'url');
+    await refused({ kind: 'object_storage', url: `${store.endpoint}/logs--usw2-az1--x-s3`, credentials: credentials() }, 'url');
     const rotated = await ctx.t.http
       .post(`/v1/audit-sinks/${wrongKey.body.id}/secret-rotations`)
       .set(bearer(ctx.tenant.key))

@@ -8,6 +8,8 @@ import { UndiciHttpHandler } from '../../outbound/undici-http-handler';
 import { DELIVERED, DeliveryResult, SinkBatch, SinkTarget, SinkTransport, testMessage } from './sink-transport';
 
 const SEND_TIMEOUT_MS = 30_000;
+/** A put's answer is a few hundred bytes of XML at most. */
+const MAX_ANSWER_BYTES = 64 * 1024;
 export const DEFAULT_REGION = 'us-east-1';
 /** Chain positions zero-padded in object keys, so that keys sort in chain order. */
 const SEQ_DIGITS = 20;
@@ -59,7 +61,7 @@ export class ObjectStorageTransport implements SinkTransport {
       region: typeof target.config.region === 'string' ? target.config.region : DEFAULT_REGION,
       forcePathStyle: true,
       credentials: { accessKeyId: target.secrets.accessKeyId ?? '', secretAccessKey: target.secrets.secretAccessKey ?? '' },
-      requestHandler: new UndiciHttpHandler(this.outbound.dispatcher, SEND_TIMEOUT_MS),
+      requestHandler: new UndiciHttpHandler(this.outbound.dispatcher, SEND_TIMEOUT_MS, MAX_ANSWER_BYTES),
       maxAttempts: 1,
       // Checksum headers only where S3 requires them: several S3-compatible stores refuse them.
       requestChecksumCalculation: 'WHEN_REQUIRED',

@@ -23,6 +23,13 @@ export function syslogUrlAsHttps(url: string): string {
   return url.replace(/^syslog-tls:\/\//i, 'https://');
 }
 
+/** The collector's host and port (6514 unless given; an https URL would have dropped a given 443). */
+export function syslogAddress(url: string): { hostname: string; port: number } {
+  const { hostname } = new URL(syslogUrlAsHttps(url));
+  const port = /:(\d+)\/?$/.exec(url)?.[1];
+  return { hostname: hostname.replace(/^\[|\]$/g, ''), port: port ? Number(port) : SYSLOG_TLS_PORT };
+}
+
 /**
  * Syslog over TLS (RFC 5425) to the tenant's collector: each event and checkpoint one RFC 5424 message, with its
  * chain position in structured data and the item itself as JSON in the message, octet-counted. Syslog has no answer:
@@ -50,10 +57,10 @@ export class SyslogTransport implements SinkTransport {
   }
 
   private async send(target: SinkTarget, messages: string[]): Promise<DeliveryResult> {
-    const { hostname, port } = new URL(syslogUrlAsHttps(target.url));
+    const { hostname, port } = syslogAddress(target.url);
     const timeout = this.clock.timeout(SEND_TIMEOUT_MS);
     try {
-      const socket = await this.outbound.connectTls(hostname.replace(/^\[|\]$/g, ''), Number(port || SYSLOG_TLS_PORT));
+      const socket = await this.outbound.connectTls(hostname, port);
       const closed = once(socket, 'close', { signal: timeout });
       const abort = () => socket.destroy();
       timeout.addEventListener('abort', abort);
