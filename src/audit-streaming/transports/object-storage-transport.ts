@@ -1,5 +1,4 @@
 import { gzipSync } from 'node:zlib';
-import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import { OutboundPolicyService } from '../../outbound/outbound-policy';
@@ -56,6 +55,8 @@ export class ObjectStorageTransport implements SinkTransport {
   ): Promise<DeliveryResult> {
     if (!this.outbound.allowsRequestTo(new URL(target.url))) return { delivered: false, status: null, error: 'not_https' };
     const { endpoint, bucket, prefix } = objectStorageLocation(target.url);
+    // Loaded when first used: the SDK is large, and most deployments stream to no bucket.
+    const { PutObjectCommand, S3Client, S3ServiceException } = await import('@aws-sdk/client-s3');
     const client = new S3Client({
       endpoint,
       region: typeof target.config.region === 'string' ? target.config.region : DEFAULT_REGION,
@@ -80,7 +81,7 @@ export class ObjectStorageTransport implements SinkTransport {
       );
       return DELIVERED;
     } catch (error) {
-      const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+      const status = error instanceof S3ServiceException ? (error).$metadata.httpStatusCode : undefined;
       if (status !== undefined) return { delivered: false, status, error: 'receiver_status' };
       return { delivered: false, status: null, error: transportCause(error) };
     } finally {
