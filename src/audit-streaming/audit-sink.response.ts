@@ -1,5 +1,5 @@
 import { AuditSinkCursor } from '../generated/prisma/client';
-import { AuditSinkWithCursors } from './audit-sinks.repository';
+import { AuditSinkWithCursors, DeliveryState } from './audit-sinks.repository';
 import { DeliveryResult } from './transports/sink-transport';
 
 /** How far a sink has received one of its logs. */
@@ -12,6 +12,8 @@ export class AuditSinkLogStatus {
   deliveredSeq: string;
   /** Rows written and not yet delivered. */
   backlog: string;
+  /** How long the oldest of them has waited, in seconds (0 when none waits). */
+  lagSeconds: number;
   deliveredAt: Date | null;
   /** Failed attempts since the last delivery. */
   attempts: number;
@@ -20,13 +22,15 @@ export class AuditSinkLogStatus {
   lastError: string | null;
   lastErrorAt: Date | null;
 
-  static from(cursor: AuditSinkCursor, headSeq: bigint | undefined): AuditSinkLogStatus {
-    const backlog = (headSeq ?? 0n) - cursor.deliveredSeq;
+  static from(cursor: AuditSinkCursor, state: DeliveryState, now: Date): AuditSinkLogStatus {
+    const backlog = (state.heads.get(cursor.log) ?? 0n) - cursor.deliveredSeq;
+    const oldest = state.oldestUndelivered.get(`${cursor.sinkId} ${cursor.log}`);
     return {
       log: cursor.log,
       startSeq: cursor.startSeq.toString(),
       deliveredSeq: cursor.deliveredSeq.toString(),
       backlog: (backlog > 0n ? backlog : 0n).toString(),
+      lagSeconds: oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0,
       deliveredAt: cursor.deliveredAt,
       attempts: cursor.attempts,
       nextAttemptAt: cursor.nextAttemptAt,
@@ -55,7 +59,7 @@ export class AuditSinkResponse {
   createdAt: Date;
   updatedAt: Date;
 
-  static from(sink: AuditSinkWithCursors, heads: Map<string, bigint>): AuditSinkResponse {
+  static from(sink: AuditSinkWithCursors, state: DeliveryState, now: Date): AuditSinkResponse {
     return {
       id: sink.id,
       name: sink.name,
@@ -67,7 +71,7 @@ export class AuditSinkResponse {
       maxBatchEvents: sink.maxBatchEvents,
       paused: sink.paused,
       pausedReason: sink.pausedReason,
-      delivery: sink.cursors.map((cursor) => AuditSinkLogStatus.from(cursor, heads.get(cursor.log))),
+      delivery: sink.cursors.map((cursor) => AuditSinkLogStatus.from(cursor, state, now)),
       createdAt: sink.createdAt,
       updatedAt: sink.updatedAt,
     };

@@ -18,6 +18,11 @@ export interface AuditSinkWrite {
   secretKeyId?: string;
 }
 
+export interface DeliveryState {
+  heads: Map<string, bigint>;
+  oldestUndelivered: Map<string, Date>;
+}
+
 /** Where a tenant's chain of one log stands: its head, and the oldest row still kept (after pruning). */
 interface ChainEnds {
   seq: string;
@@ -102,10 +107,23 @@ export class AuditSinksRepository {
     await tx.auditSinkCursor.updateMany({ where: { tenantId, sinkId }, data: { attempts: 0, failingSince: null, nextAttemptAt: now } });
   }
 
-  /** The heads of the tenant's chains, by log: how far its sinks have still to go. */
-  async chainHeads(tenantId: string): Promise<Map<string, bigint>> {
+  /**
+   * How far the tenant's sinks have still to go: its chains' heads, by log, and for each sink and log the time of the
+   * oldest row not yet delivered (keyed `<sink id> <log>`; absent when all is delivered).
+   */
+  async deliveryState(tenantId: string): Promise<DeliveryState> {
     const heads = await this.prisma.chainHead.findMany({ where: { chainId: tenantId }, select: { log: true, seq: true } });
-    return new Map(heads.map((head) => [head.log, head.seq]));
+    const oldest = await this.prisma.$queryRawUnsafe<{ sink_id: string; log: string; at: Date }[]>(
+      `SELECT c.sink_id, c.log, coalesce(t.issued_at, a.occurred_at) AS at FROM audit_sink_cursors c
+         LEFT JOIN token_issuances t ON c.log = 'token_issuances' AND t.chain_id = c.tenant_id AND t.chain_seq = c.delivered_seq + 1
+         LEFT JOIN audit_events a ON c.log = 'audit_events' AND a.chain_id = c.tenant_id AND a.chain_seq = c.delivered_seq + 1
+        WHERE c.tenant_id = $1::uuid AND coalesce(t.issued_at, a.occurred_at) IS NOT NULL`,
+      tenantId,
+    );
+    return {
+      heads: new Map(heads.map((head) => [head.log, head.seq])),
+      oldestUndelivered: new Map(oldest.map((row) => [`${row.sink_id} ${row.log}`, new Date(row.at)])),
+    };
   }
 
   /** Key rotation works across tenants: rows whose secrets are still wrapped by another key than `primaryKeyId`. */

@@ -80,19 +80,20 @@ export class AuditSinksService {
   }
 
   async get(tenantId: string, id: string): Promise<AuditSinkResponse> {
-    return AuditSinkResponse.from(await this.find(tenantId, id), await this.sinks.chainHeads(tenantId));
+    return AuditSinkResponse.from(await this.find(tenantId, id), await this.sinks.deliveryState(tenantId), this.clock.now());
   }
 
   async list(tenantId: string, query: PageQueryDto): Promise<Page<AuditSinkResponse>> {
     await this.tenants.get(tenantId);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.sinks.list(tenantId, decodeCursor(query.cursor), limit + 1);
-    const heads = await this.sinks.chainHeads(tenantId);
+    const state = await this.sinks.deliveryState(tenantId);
+    const now = this.clock.now();
     return toPage(
       rows,
       limit,
       (row) => row.createdAt,
-      (row) => AuditSinkResponse.from(row, heads),
+      (row) => AuditSinkResponse.from(row, state, now),
     );
   }
 

@@ -168,6 +168,8 @@ describe('audit streaming to a webhook', () => {
     }
     const down = (await sinkStatus(sink.id)).delivery[0];
     expect(down).toMatchObject({ deliveredSeq: String(start), lastError: 'connect', backlog: '6' });
+    // The six tokens were written before the first wait: the oldest has waited all of them.
+    expect(down.lagSeconds).toBe(waits.reduce((sum, wait) => sum + wait, 0) / 1000);
     expect(down.attempts).toBeGreaterThanOrEqual(5);
     // Capped exponential backoff with jitter: each wait in [half, whole] of 1 s, 2 s, 4 s, …
     waits.forEach((wait, index) => {
@@ -184,7 +186,7 @@ describe('audit streaming to a webhook', () => {
     expect(repeats).toBe(0);
     expect(positions(items, 'token_issuances')).toEqual(consecutive(start + 1, 9));
     expect(await verifyExport(lines, keys as never)).toMatchObject({ intact: true });
-    expect((await sinkStatus(sink.id)).delivery[0]).toMatchObject({ attempts: 0, backlog: '0' });
+    expect((await sinkStatus(sink.id)).delivery[0]).toMatchObject({ attempts: 0, backlog: '0', lagSeconds: 0 });
   });
 
   it('shows the backlog, its age and the failures in /metrics', async () => {

@@ -81,7 +81,7 @@ export class ObjectStorageTransport implements SinkTransport {
       );
       return DELIVERED;
     } catch (error) {
-      const status = error instanceof S3ServiceException ? (error).$metadata.httpStatusCode : undefined;
+      const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
       if (status !== undefined) return { delivered: false, status, error: 'receiver_status' };
       return { delivered: false, status: null, error: transportCause(error) };
     } finally {
