@@ -14,13 +14,15 @@ import { sinkTarget } from './sink-destinations';
 import { DeliveryResult, SinkBatch } from './transports/sink-transport';
 import { SinkTransports } from './transports/sink-transports';
 
-/** Cursors one round takes on at most, per replica. */
-const CURSORS_PER_ROUND = 20;
+/** Deliveries one replica has under way at most. */
+const MAX_IN_FLIGHT = 20;
 
 /**
  * Delivers each sink's logs in chain order, at least once: every replica claims due cursors, sends the rows after
- * each (with a signed checkpoint of where the batch ends), and moves the cursor only once the receiver said 2xx.
- * Failures back off (capped, jittered) and pause the sink when the receiver keeps refusing or after 24 h.
+ * each (with a signed checkpoint of where the batch ends), and moves the cursor only once the receiver took them.
+ * Each delivery runs on its own: a slow receiver holds up its own sink, not the others, and a sink that delivered
+ * goes on at once while it is behind. Failures back off (capped, jittered) and pause the sink when the receiver
+ * keeps refusing or after 24 h.
  */
 @Injectable()
 export class SinkDeliveryService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -28,8 +30,8 @@ export class SinkDeliveryService implements OnApplicationBootstrap, OnModuleDest
   /** This replica's name on the leases it holds. */
   private readonly owner = randomUUID();
   private timer?: NodeJS.Timeout;
-  private round?: Promise<number>;
-  private draining = false;
+  private readonly inFlight = new Set<Promise<boolean>>();
+  private claiming = false;
   private stopped = false;
 
   constructor(
@@ -47,45 +49,44 @@ export class SinkDeliveryService implements OnApplicationBootstrap, OnModuleDest
 
   onApplicationBootstrap(): void {
     const every = this.config.auditStreamPollMs;
-    if (every > 0) this.timer = setInterval(() => void this.drainDue(), every).unref();
+    if (every > 0) this.timer = setInterval(() => this.pump(), every).unref();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.round;
+    await Promise.all(this.inFlight);
   }
 
-  /** Rounds one after the other while they deliver: a sink behind catches up at once, not a batch per poll. */
-  private async drainDue(): Promise<void> {
-    if (this.draining) return;
-    this.draining = true;
+  /**
+   * Claims what is due into the free slots and delivers each, resolving with the batches delivered: what the poll
+   * runs (without waiting), and what tests run, in step with their clock.
+   */
+  async deliverDue(): Promise<number> {
+    if (this.claiming || this.stopped) return 0;
+    this.claiming = true;
+    let started: Promise<boolean>[];
     try {
-      while (!this.stopped && (await this.deliverDue()) > 0);
+      started = await this.claimAndStart();
+    } catch (error) {
+      this.logger.warn(`Audit stream claim failed: ${(error as Error).message}`);
+      return 0;
     } finally {
-      this.draining = false;
+      this.claiming = false;
     }
+    return (await Promise.all(started)).filter(Boolean).length;
   }
 
-  /** One round: claims the cursors due and sends one batch to each. Resolves with the batches delivered. */
-  deliverDue(): Promise<number> {
-    this.round ??= this.claimAndDeliver()
-      .catch((error: Error) => {
-        this.logger.warn(`Audit stream round failed: ${error.message}`);
-        return 0;
-      })
-      .finally(() => (this.round = undefined));
-    return this.round;
+  /** A poll: delivers what is due, and again as soon as a delivery went through (the sink may be behind). */
+  private pump(): void {
+    void this.deliverDue();
   }
 
-  private async claimAndDeliver(): Promise<number> {
+  private async claimAndStart(): Promise<Promise<boolean>[]> {
+    const free = MAX_IN_FLIGHT - this.inFlight.size;
+    if (free <= 0) return [];
     const now = this.clock.now();
-    const claimed = await this.deliveries.claimDue(
-      now,
-      this.owner,
-      new Date(now.getTime() + this.config.auditStreamLeaseMs),
-      CURSORS_PER_ROUND,
-    );
+    const claimed = await this.deliveries.claimDue(now, this.owner, new Date(now.getTime() + this.config.auditStreamLeaseMs), free);
     // Sinks at the same place in the same chain share the reading and serialising of its rows.
     const pages = new Map<string, Promise<SharedRows>>();
     const pageOf = (cursor: ClaimedCursor) => {
@@ -99,8 +100,20 @@ export class SinkDeliveryService implements OnApplicationBootstrap, OnModuleDest
       }
       return page;
     };
-    const results = await Promise.all(claimed.map(async (cursor) => this.deliverBatch(cursor, await pageOf(cursor))));
-    return results.filter(Boolean).length;
+    return claimed.map((cursor) => {
+      const delivery = pageOf(cursor)
+        .then((page) => this.deliverBatch(cursor, page))
+        .catch((error: Error) => {
+          this.logger.warn(`Audit sink ${cursor.sink_id} delivery failed: ${error.message}`);
+          return false;
+        });
+      this.inFlight.add(delivery);
+      void delivery.then((delivered) => {
+        this.inFlight.delete(delivery);
+        if (delivered && this.config.auditStreamPollMs > 0) this.pump();
+      });
+      return delivery;
+    });
   }
 
   private async deliverBatch(cursor: ClaimedCursor, page: SharedRows): Promise<boolean> {

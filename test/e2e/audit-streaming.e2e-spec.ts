@@ -231,6 +231,25 @@ describe('audit streaming to a webhook', () => {
     expect([items.length, repeats]).toEqual([3, 0]);
   });
 
+  it('keeps delivering to other sinks while one receiver hangs', async () => {
+    const hanging = await receiver();
+    const healthy = await receiver();
+    await createSink(hanging.url);
+    const sink = await createSink(healthy.url);
+    hanging.hold = true;
+    await mint(1);
+    const stuck = ctx.t.app.get(SinkDeliveryService).deliverDue();
+    for (let attempt = 0; (await sinkStatus(sink.id)).delivery[0].backlog !== '0'; attempt += 1) {
+      if (attempt > 200) throw new Error('the healthy sink did not get its first batch');
+    }
+    await mint(1);
+    expect(await ctx.t.app.get(SinkDeliveryService).deliverDue()).toBe(1);
+    expect(healthy.store(sink.secret).items).toHaveLength(2);
+    ctx.clock.advance(10_000);
+    expect(await stuck).toBe(1);
+    hanging.release();
+  });
+
   it('stops while paused and resumes from where it stopped', async () => {
     const inbox = await receiver();
     const sink = await createSink(inbox.url);
