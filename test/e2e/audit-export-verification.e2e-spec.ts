@@ -202,13 +202,13 @@ describe('verify-export on a stream a webhook received', () => {
     expect(await verify(stream)).toMatchObject({ intact: false, chains: [{ problem: { kind: 'inserted', seq: original.seq } }] });
   });
 
-  it('refuses a checkpoint signed with any other key', async () => {
+  it('refuses a checkpoint signed with any other key, even under the published key id', async () => {
     const stream = items();
     const { privateKey } = generateKeyPairSync('ed25519');
     const forged = stream.findLast((item): item is StreamCheckpoint => item.type === 'checkpoint')!;
     const { type: _type, jws: _jws, ...claim } = forged;
     forged.jws = await new CompactSign(new TextEncoder().encode(canonicalJson(claim)))
-      .setProtectedHeader({ alg: 'EdDSA', kid: 'checkpoint-forged' })
+      .setProtectedHeader({ alg: 'EdDSA', kid: (keys.keys[0] as { kid: string }).kid })
       .sign(privateKey);
     expect(await verify(stream)).toMatchObject({ intact: false, chains: [{ problem: { kind: 'checkpoint_invalid' } }] });
   });

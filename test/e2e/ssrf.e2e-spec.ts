@@ -189,6 +189,63 @@ describe('SSRF guard on tenant-chosen URLs (ALLOW_PRIVATE_NETWORK_URLS off, as i
     expect(response.body.error).toMatchObject({ code: 'validation_failed', details: { fields: [{ field: 'url' }] } });
   });
 
+  it.each(['127.0.0.1', '[::1]', '0x7f000001', '127.1', '169.254.169.254', '10.0.0.1', 'localhost', 'metadata.google.internal'])(
+    'refuses a syslog collector or an object store at %s (400), and moving a sink there',
+    async (host) => {
+      const syslog = await t.http
+        .post('/v1/audit-sinks')
+        .set(bearer(tenant.key))
+        .send({ name: `ssrf-${Math.random()}`, kind: 'syslog', url: `syslog-tls://${host}:6514` })
+        .expect(400);
+      expect(syslog.body.error.details.fields[0].field).toBe('url');
+      const bucket = await t.http
+        .post('/v1/audit-sinks')
+        .set(bearer(tenant.key))
+        .send({
+          name: `ssrf-${Math.random()}`,
+          kind: 'object_storage',
+          url: `https://${host}/bucket`,
+          credentials: { accessKeyId: 'AKIA', secretAccessKey: 'secret' },
+        })
+        .expect(400);
+      expect(bucket.body.error.details.fields[0].field).toBe('url');
+      const sink = await t.http
+        .post('/v1/audit-sinks')
+        .set(bearer(tenant.key))
+        .send({ name: `public-${Math.random()}`, kind: 'webhook', url: 'https://siem.example.com/events' })
+        .expect(201);
+      const moved = await t.http
+        .patch(`/v1/audit-sinks/${sink.body.id}`)
+        .set(bearer(tenant.key))
+        .send({ url: `https://${host}/events` })
+        .expect(400);
+      expect(moved.body.error.details.fields[0].field).toBe('url');
+      await t.http.delete(`/v1/audit-sinks/${sink.body.id}`).set(bearer(tenant.key)).expect(204);
+    },
+  );
+
+  it('connects to no loopback address for a syslog collector or an object store whose name resolves there', async () => {
+    const before = listener.connections();
+    const syslog = await t.http
+      .post('/v1/audit-sinks')
+      .set(bearer(tenant.key))
+      .send({ name: 'rebinding-syslog', kind: 'syslog', url: `syslog-tls://rebind.test:${listener.port}` })
+      .expect(201);
+    expect(syslog.body.test).toEqual({ delivered: false, status: null, error: 'forbidden_address' });
+    const bucket = await t.http
+      .post('/v1/audit-sinks')
+      .set(bearer(tenant.key))
+      .send({
+        name: 'rebinding-bucket',
+        kind: 'object_storage',
+        url: `https://rebind.test:${listener.port}/bucket`,
+        credentials: { accessKeyId: 'AKIA', secretAccessKey: 'secret' },
+      })
+      .expect(201);
+    expect(bucket.body.test).toEqual({ delivered: false, status: null, error: 'forbidden_address' });
+    expect(listener.connections()).toBe(before);
+  });
+
   it('connects to no loopback address for an audit sink: not for its test message, not for a delivery', async () => {
     const before = listener.connections();
     const sink = await t.http
