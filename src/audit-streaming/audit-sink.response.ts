@@ -1,6 +1,6 @@
 import { AuditSinkCursor } from '../generated/prisma/client';
 import { AuditSinkWithCursors, DeliveryState } from './audit-sinks.repository';
-import { DeliveryResult } from './transports/sink-transport';
+import { DeliveryResult } from './sink-adapters/sink-adapter';
 
 /** How far a sink has received one of its logs. */
 export class AuditSinkLogStatus {

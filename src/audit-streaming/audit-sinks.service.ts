@@ -21,8 +21,8 @@ import { DEFAULT_BATCH_EVENTS, DEFAULT_SECRET_OVERLAP_SECONDS, SINK_LOGS, TOKEN_
 import { UpdateAuditSinkDto } from './dto/update-audit-sink.dto';
 import { newWebhookSecret, openSinkSecrets, sealSinkSecrets, SinkSecrets } from './sink-secrets';
 import { checkDestination, sinkTarget } from './sink-destinations';
-import { SinkTarget } from './transports/sink-transport';
-import { SinkTransports } from './transports/sink-transports';
+import { SinkTarget } from './sink-adapters/sink-adapter';
+import { SinkAdapterRegistry } from './sink-adapters/sink-adapter-registry';
 
 /** Sinks per tenant: each is polled and delivered to by the replicas, so their number is bounded. */
 export const MAX_SINKS_PER_TENANT = 10;
@@ -39,7 +39,7 @@ export class AuditSinksService {
     private readonly secretBox: SecretBox,
     private readonly audit: AuditService,
     private readonly outbound: OutboundPolicyService,
-    private readonly transports: SinkTransports,
+    private readonly adapters: SinkAdapterRegistry,
     private readonly clock: Clock,
   ) {}
 
@@ -185,7 +185,7 @@ export class AuditSinksService {
   }
 
   private async sendTest(kind: string, target: SinkTarget): Promise<AuditSinkTestResult> {
-    return AuditSinkTestResult.from(await this.transports.of(kind).test(target));
+    return AuditSinkTestResult.from(await this.adapters.of(kind).test(target));
   }
 
   /** The tenant's sink, or `audit_sink_not_found` (also for another tenant's id); `tenant_not_found` first. */

@@ -6,13 +6,13 @@ import { AuditSinksController } from './audit-sinks.controller';
 import { AuditSinksRepository } from './audit-sinks.repository';
 import { AuditSinksService } from './audit-sinks.service';
 import { CheckpointKeysController } from './checkpoint-keys.controller';
-import { CheckpointSigner } from './checkpoint-signer';
+import { CheckpointSigningService } from './checkpoint-signing.service';
 import { SinkDeliveriesRepository } from './sink-deliveries.repository';
 import { SinkDeliveryService } from './sink-delivery.service';
-import { ObjectStorageTransport } from './transports/object-storage-transport';
-import { SinkTransports } from './transports/sink-transports';
-import { SyslogTransport } from './transports/syslog-transport';
-import { WebhookTransport } from './transports/webhook-transport';
+import { ObjectStorageSinkAdapter } from './sink-adapters/object-storage-sink.adapter';
+import { SinkAdapterRegistry } from './sink-adapters/sink-adapter-registry';
+import { SyslogSinkAdapter } from './sink-adapters/syslog-sink.adapter';
+import { WebhookSinkAdapter } from './sink-adapters/webhook-sink.adapter';
 
 /** Each tenant's logs delivered to its own systems, in chain order, with signed checkpoints (docs/audit-streaming.md). */
 @Module({
@@ -21,13 +21,13 @@ import { WebhookTransport } from './transports/webhook-transport';
   providers: [
     AuditSinksRepository,
     AuditSinksService,
-    CheckpointSigner,
+    CheckpointSigningService,
     SinkDeliveriesRepository,
     SinkDeliveryService,
-    SinkTransports,
-    WebhookTransport,
-    SyslogTransport,
-    ObjectStorageTransport,
+    SinkAdapterRegistry,
+    WebhookSinkAdapter,
+    SyslogSinkAdapter,
+    ObjectStorageSinkAdapter,
   ],
   exports: [AuditSinksRepository],
 })

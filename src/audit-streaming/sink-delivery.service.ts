@@ -6,13 +6,13 @@ import { AppConfig } from '../config/app-config';
 import { SecretBox } from '../crypto/secret-box';
 import { MetricsService } from '../metrics/metrics';
 import { AppError } from '../common/errors/app-error';
-import { CheckpointSigner } from './checkpoint-signer';
+import { CheckpointSigningService } from './checkpoint-signing.service';
 import { retryDelayMs, pauseReason } from './delivery-retries';
 import { ClaimedCursor, SinkDeliveriesRepository } from './sink-deliveries.repository';
 import { SharedRows } from './shared-rows';
 import { sinkTarget } from './sink-destinations';
-import { DeliveryResult, SinkBatch } from './transports/sink-transport';
-import { SinkTransports } from './transports/sink-transports';
+import { DeliveryResult, SinkBatch } from './sink-adapters/sink-adapter';
+import { SinkAdapterRegistry } from './sink-adapters/sink-adapter-registry';
 
 /** Deliveries one replica has under way at most. */
 const MAX_IN_FLIGHT = 20;
@@ -36,8 +36,8 @@ export class SinkDeliveryService implements OnApplicationBootstrap, OnModuleDest
 
   constructor(
     private readonly deliveries: SinkDeliveriesRepository,
-    private readonly transports: SinkTransports,
-    private readonly signer: CheckpointSigner,
+    private readonly adapters: SinkAdapterRegistry,
+    private readonly signer: CheckpointSigningService,
     private readonly secretBox: SecretBox,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
@@ -168,7 +168,7 @@ export class SinkDeliveryService implements OnApplicationBootstrap, OnModuleDest
       if (error instanceof AppError) return { delivered: false, status: null, error: 'sink_unreadable' };
       throw error;
     }
-    return this.transports.of(cursor.kind).deliver(target, batch);
+    return this.adapters.of(cursor.kind).deliver(target, batch);
   }
 
   private async recordFailure(cursor: ClaimedCursor, result: { status: number | null; error: string | null }, now: Date): Promise<void> {

@@ -3,9 +3,9 @@ import { SecretBox } from '../crypto/secret-box';
 import { OutboundPolicyService } from '../outbound/outbound-policy';
 import { ObjectStorageCredentialsDto } from './dto/object-storage-credentials.dto';
 import { openSinkSecrets } from './sink-secrets';
-import { objectStorageLocation } from './transports/object-storage-transport';
-import { SinkKind, SinkTarget } from './transports/sink-transport';
-import { syslogUrlAsHttps } from './transports/syslog-transport';
+import { objectStorageLocation } from './sink-adapters/object-storage-sink.adapter';
+import { SinkKind, SinkTarget } from './sink-adapters/sink-adapter';
+import { syslogUrlAsHttps } from './sink-adapters/syslog-sink.adapter';
 
 /**
  * S3's bucket naming rules (path-style access), without S3 Express directory buckets (`--x-s3`, `--xa-s3`), which the
@@ -41,7 +41,7 @@ export function checkDestination(
   }
 }
 
-/** A stored sink as its transport takes it; `audit_sink_unreadable` when its secrets cannot be decrypted. */
+/** A stored sink as its adapter takes it; `audit_sink_unreadable` when its secrets cannot be decrypted. */
 export function sinkTarget(
   box: SecretBox,
   sink: { id: string; tenantId: string; url: string; config: unknown; secretCiphertext: string },

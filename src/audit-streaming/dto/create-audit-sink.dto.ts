@@ -13,7 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { SINK_KINDS, SinkKind } from '../transports/sink-transport';
+import { SINK_KINDS, SinkKind } from '../sink-adapters/sink-adapter';
 import { ObjectStorageCredentialsDto } from './object-storage-credentials.dto';
 import { IsSinkUrl } from './sink-url.decorator';
 import { MAX_BATCH_EVENTS, SINK_LOGS, SinkLog, TOKEN_OUTCOMES, TokenOutcome } from './sink-filters';

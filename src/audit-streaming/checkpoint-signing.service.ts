@@ -15,7 +15,7 @@ const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
  * GET /v1/audit-stream/keys, and `callpass audit verify-export` checks a stream against that key set offline.
  */
 @Injectable()
-export class CheckpointSigner {
+export class CheckpointSigningService {
   private readonly signingKid: string;
   private readonly privateKeys = new Map<string, KeyObject>();
 

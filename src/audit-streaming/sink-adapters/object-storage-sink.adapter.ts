@@ -4,7 +4,7 @@ import { Clock } from '../../common/clock/clock';
 import { OutboundPolicyService } from '../../outbound/outbound-policy';
 import { transportCause } from '../../outbound/transport-cause';
 import { UndiciHttpHandler } from '../../outbound/undici-http-handler';
-import { DELIVERED, DeliveryResult, SinkBatch, SinkTarget, SinkTransport, testMessage } from './sink-transport';
+import { DELIVERED, DeliveryResult, SinkBatch, SinkTarget, SinkAdapter, testMessage } from './sink-adapter';
 
 const SEND_TIMEOUT_MS = 30_000;
 /** A put's answer is a few hundred bytes of XML at most. */
@@ -26,7 +26,7 @@ export function objectStorageLocation(url: string): { endpoint: string; bucket: 
  * again overwrites its own object. The SDK does not retry: failures back off like every sink's.
  */
 @Injectable()
-export class ObjectStorageTransport implements SinkTransport {
+export class ObjectStorageSinkAdapter implements SinkAdapter {
   constructor(
     private readonly outbound: OutboundPolicyService,
     private readonly clock: Clock,

@@ -1,4 +1,4 @@
-import { syslogAddress } from './syslog-transport';
+import { syslogAddress } from './syslog-sink.adapter';
 
 describe('syslogAddress', () => {
   it.each([

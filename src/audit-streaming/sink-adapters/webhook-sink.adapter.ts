@@ -6,7 +6,7 @@ import { Clock } from '../../common/clock/clock';
 import { OutboundPolicyService } from '../../outbound/outbound-policy';
 import { transportCause } from '../../outbound/transport-cause';
 import { signingSecrets } from '../sink-secrets';
-import { DeliveryResult, SinkBatch, SinkTarget, SinkTransport, testMessage } from './sink-transport';
+import { DeliveryResult, SinkBatch, SinkTarget, SinkAdapter, testMessage } from './sink-adapter';
 
 const SEND_TIMEOUT_MS = 10_000;
 
@@ -15,7 +15,7 @@ const SEND_TIMEOUT_MS = 10_000;
  * signature per secret that signs now), through the outbound SSRF guard, following no redirect. 2xx is delivered.
  */
 @Injectable()
-export class WebhookTransport implements SinkTransport {
+export class WebhookSinkAdapter implements SinkAdapter {
   constructor(
     private readonly outbound: OutboundPolicyService,
     private readonly clock: Clock,

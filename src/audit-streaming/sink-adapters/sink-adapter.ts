@@ -6,7 +6,7 @@ import { StreamItem } from '../stream-events';
 export const SINK_KINDS = ['webhook', 'syslog', 'object_storage'] as const;
 export type SinkKind = (typeof SINK_KINDS)[number];
 
-/** A sink as its transport needs it: where, its settings, and its opened secrets. */
+/** A sink as its adapter needs it: where, its settings, and its opened secrets. */
 export interface SinkTarget {
   id: string;
   tenantId: string;
@@ -37,7 +37,7 @@ export interface DeliveryResult {
 export const DELIVERED: DeliveryResult = { delivered: true, status: null, error: null };
 
 /** How one kind of sink receives: the batches, and the test message sent when it is created or asked for. */
-export interface SinkTransport {
+export interface SinkAdapter {
   deliver(target: SinkTarget, batch: SinkBatch): Promise<DeliveryResult>;
   test(target: SinkTarget): Promise<DeliveryResult>;
 }

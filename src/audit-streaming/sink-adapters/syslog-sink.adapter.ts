@@ -5,7 +5,7 @@ import { Clock } from '../../common/clock/clock';
 import { OutboundPolicyService } from '../../outbound/outbound-policy';
 import { transportCause } from '../../outbound/transport-cause';
 import { StreamItem } from '../stream-events';
-import { DELIVERED, DeliveryResult, SinkBatch, SinkTarget, SinkTransport, testMessage } from './sink-transport';
+import { DELIVERED, DeliveryResult, SinkBatch, SinkTarget, SinkAdapter, testMessage } from './sink-adapter';
 
 /** RFC 5425's port for syslog over TLS. */
 const SYSLOG_TLS_PORT = 6514;
@@ -36,7 +36,7 @@ export function syslogAddress(url: string): { hostname: string; port: number } {
  * a batch is delivered once the stream closed cleanly; what a collector lost is what verify-export finds missing.
  */
 @Injectable()
-export class SyslogTransport implements SinkTransport {
+export class SyslogSinkAdapter implements SinkAdapter {
   private readonly hostname = syslogHostname(os.hostname());
 
   constructor(
