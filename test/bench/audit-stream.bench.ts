@@ -14,7 +14,8 @@ import { CONNECTIONS, freePort, freshDatabase, load, ready, ROUNDS, SECONDS, sta
  * with three webhook sinks receiving both logs (rounds interleaved, medians), then the delivery lag (token written →
  * batch received) at a paced ~2,000 tokens/s, and what the three receivers got: every event once, in chain order, a
  * stream verify-export proves complete. Callpass runs built, outside production mode (its sinks are on loopback,
- * which production refuses), with the default AUDIT_STREAM_POLL_MS.
+ * which production refuses), with the default AUDIT_STREAM_POLL_MS. BENCH_CPU_PROFILE profiles the service, as in
+ * token-issuance.bench.ts.
  */
 const DATABASE = 'callpass_bench_stream';
 const PACED_RATE = 2000;
@@ -76,7 +77,8 @@ async function main() {
   const databaseUrl = await freshDatabase(DATABASE);
   const adminKey = generateApiKey('admin').key;
   const port = await freePort();
-  const service = start(process.execPath, ['dist/main.js'], {
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const service = start(process.execPath, [...profile, 'dist/main.js'], {
     DATABASE_URL: databaseUrl,
     PORT: String(port),
     ENCRYPTION_KEYS: formatKeyEntry('bench', randomBytes(32)),
@@ -118,7 +120,9 @@ async function main() {
     const caughtUp = async (sinks: { id: string }[]) => {
       for (let attempt = 0; attempt < 1200; attempt += 1) {
         const states = await Promise.all(sinks.map((sink) => call(`/v1/audit-sinks/${sink.id}`, 'GET')));
-        if (states.every((state) => (state!.delivery as { backlog: string }[]).every((log) => log.backlog === '0'))) return;
+        const delivery = states.map((state) => state!.delivery as { backlog: string }[] | undefined);
+        if (delivery.some((logs) => !logs)) throw new Error(`reading a sink failed: ${JSON.stringify(states)}`);
+        if (delivery.every((logs) => logs!.every((log) => log.backlog === '0'))) return;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       throw new Error('the sinks did not catch up in 2 minutes');
