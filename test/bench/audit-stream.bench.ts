@@ -20,6 +20,8 @@ import { CONNECTIONS, freePort, freshDatabase, load, ready, ROUNDS, SECONDS, sta
 const DATABASE = 'callpass_bench_stream';
 const PACED_RATE = 2000;
 const SINKS = 3;
+/** Events per delivery: BENCH_BATCH_EVENTS, else the service's default. */
+const BATCH_EVENTS = process.env.BENCH_BATCH_EVENTS ? Number(process.env.BENCH_BATCH_EVENTS) : undefined;
 
 /** A webhook receiver that keeps, per event id, when it first arrived. */
 class Receiver {
@@ -28,23 +30,33 @@ class Receiver {
   repeats = 0;
   outOfOrder = 0;
   private readonly lastSeq = new Map<string, bigint>();
-  secret = '';
+  private secret = '';
+  private readonly early: { at: number; body: string; headers: Record<string, string> }[] = [];
   private server?: http.Server;
+
+  setSecret(secret: string): void {
+    this.secret = secret;
+    for (const received of this.early.splice(0)) this.verify(received);
+  }
+
+  private verify({ at, body, headers }: { at: number; body: string; headers: Record<string, string> }): void {
+    const message = new Webhook(this.secret).verify(body, headers) as { type: string; data: { items?: StreamItem[] } };
+    if (message.type === 'callpass.audit.batch') this.take(at, message.data.items ?? [], body);
+  }
 
   async listen(): Promise<string> {
     this.server = http.createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        const at = Date.now();
-        // The test message at creation comes before the secret is known here: taken unchecked, it holds no event.
-        if (!this.secret) return response.writeHead(204).end();
-        const body = Buffer.concat(chunks).toString('utf8');
-        const message = new Webhook(this.secret).verify(body, request.headers as Record<string, string>) as {
-          type: string;
-          data: { items?: StreamItem[] };
+        const received = {
+          at: Date.now(),
+          body: Buffer.concat(chunks).toString('utf8'),
+          headers: request.headers as Record<string, string>,
         };
-        if (message.type === 'callpass.audit.batch') this.take(at, message.data.items ?? [], body);
+        // What comes before its secret is known here (the test message, its own creation event) is checked once it is.
+        if (this.secret) this.verify(received);
+        else this.early.push(received);
         response.writeHead(204).end();
       });
     });
@@ -95,9 +107,12 @@ async function main() {
     const call = (route: string, method: string, body?: unknown) =>
       fetch(`${url}${route}`, {
         method,
-        headers: { authorization: `Bearer ${tenantKey}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${tenantKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
-      }).then(async (response) => (response.status === 204 ? undefined : ((await response.json()) as Record<string, unknown>)));
+      }).then(async (response) => {
+        if (response.status >= 300) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
+        return response.status === 204 ? undefined : ((await response.json()) as Record<string, unknown>);
+      });
     const mint: Target = {
       name: 'POST /v1/tokens',
       url: `${url}/v1/tokens`,
@@ -110,8 +125,13 @@ async function main() {
         const receiver = new Receiver();
         receivers.push(receiver);
         const sinkUrl = await receiver.listen();
-        const sink = await call('/v1/audit-sinks', 'POST', { name: `sink-${receivers.length}`, kind: 'webhook', url: sinkUrl });
-        receiver.secret = sink!.secret as string;
+        const sink = await call('/v1/audit-sinks', 'POST', {
+          name: `sink-${receivers.length}`,
+          kind: 'webhook',
+          url: sinkUrl,
+          maxBatchEvents: BATCH_EVENTS,
+        });
+        receiver.setSecret(sink!.secret as string);
         attached.push({ id: sink!.id as string, receiver });
       }
       return attached;
@@ -121,7 +141,8 @@ async function main() {
       for (let attempt = 0; attempt < 1200; attempt += 1) {
         const states = await Promise.all(sinks.map((sink) => call(`/v1/audit-sinks/${sink.id}`, 'GET')));
         const delivery = states.map((state) => state!.delivery as { backlog: string }[] | undefined);
-        if (delivery.some((logs) => !logs)) throw new Error(`reading a sink failed: ${JSON.stringify(states)}`);
+        const failed = states.find((state) => !state?.delivery);
+        if (failed) throw new Error(`reading a sink failed: ${JSON.stringify(failed)}`);
         if (delivery.every((logs) => logs!.every((log) => log.backlog === '0'))) return;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -146,6 +167,8 @@ async function main() {
       );
       await caughtUp(sinks);
       for (const sink of sinks) await call(`/v1/audit-sinks/${sink.id}`, 'DELETE');
+      const left = await call('/v1/audit-sinks', 'GET');
+      if ((left!.data as unknown[]).length > 0) throw new Error(`sinks left after deleting them: ${JSON.stringify(left)}`);
     }
 
     const sinks = await attachSinks();

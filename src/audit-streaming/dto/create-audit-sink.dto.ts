@@ -65,7 +65,7 @@ export class CreateAuditSinkDto {
   @IsIn(TOKEN_OUTCOMES, { each: true })
   tokenOutcomes?: TokenOutcome[];
 
-  /** Events per delivery, 1 to 1000 (default 100). */
+  /** Events per delivery, 1 to 1000 (default 500, about 500 KB). */
   @IsOptional()
   @IsInt()
   @Min(1)
