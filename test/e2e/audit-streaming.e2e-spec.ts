@@ -322,11 +322,25 @@ describe('audit streaming to a webhook', () => {
     const now = ctx.clock.now();
     // A replica claimed the cursor, then died before sending or settling it.
     const claimed = await ctx.t.app.get(SinkDeliveriesRepository).claimDue(now, 'dead-replica', new Date(now.getTime() + 60_000), 100);
-    expect(claimed.map((cursor) => cursor.sink_id)).toContain(sink.id);
+    const stale = claimed.find((cursor) => cursor.sink_id === sink.id)!;
+    expect(stale).toBeDefined();
     expect(await drain(ctx.t)).toBe(0);
     ctx.clock.advance(60_000);
     await drain(ctx.t);
     expect(inbox.store(sink.secret).items).toHaveLength(2);
+    // The replica comes back and settles what it held: neither its success nor its failure moves the cursor any more.
+    const deliveries = ctx.t.app.get(SinkDeliveriesRepository);
+    const before = (await sinkStatus(sink.id)).delivery[0];
+    expect(await deliveries.delivered(stale, 'dead-replica', { seq: stale.delivered_seq, hash: stale.start_hash }, ctx.clock.now())).toBe(
+      false,
+    );
+    await deliveries.failed(
+      stale,
+      'dead-replica',
+      { attempts: 9, failingSince: ctx.clock.now(), nextAttemptAt: ctx.clock.now(), error: 'stale' },
+      ctx.clock.now(),
+    );
+    expect((await sinkStatus(sink.id)).delivery[0]).toEqual(before);
   });
 
   it('signs with the previous secret too during a rotation overlap, and only the new one after', async () => {
@@ -455,6 +469,52 @@ describe('audit streaming to a webhook', () => {
       documented.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('refuses a second sink of one name and an eleventh sink (409)', async () => {
+    const taken = await ctx.t.http
+      .post('/v1/audit-sinks')
+      .set(bearer(ctx.tenant.key))
+      .send({ name: 'one-name', kind: 'webhook', url: 'http://127.0.0.1:9/a' })
+      .expect(201);
+    const again = await ctx.t.http
+      .post('/v1/audit-sinks')
+      .set(bearer(ctx.tenant.key))
+      .send({ name: 'one-name', kind: 'webhook', url: 'http://127.0.0.1:9/b' })
+      .expect(409);
+    expect(again.body.error.code).toBe('audit_sink_name_taken');
+    expect(taken.body.test).toMatchObject({ delivered: false });
+    for (let index = 2; index <= 10; index += 1) {
+      await ctx.t.http
+        .post('/v1/audit-sinks')
+        .set(bearer(ctx.tenant.key))
+        .send({ name: `sink-${index}`, kind: 'webhook', url: 'http://127.0.0.1:9/c' })
+        .expect(201);
+    }
+    const eleventh = await ctx.t.http
+      .post('/v1/audit-sinks')
+      .set(bearer(ctx.tenant.key))
+      .send({ name: 'eleventh', kind: 'webhook', url: 'http://127.0.0.1:9/d' })
+      .expect(409);
+    expect(eleventh.body.error).toMatchObject({ code: 'audit_sink_limit_reached', details: { limit: 10 } });
+  });
+
+  it('says a sink whose stored secrets cannot be decrypted is unreadable, and sends it nothing', async () => {
+    const inbox = await receiver();
+    const sink = await createSink(inbox.url);
+    const other = await createSink('http://127.0.0.1:9/other');
+    // Another sink's secrets, as if copied across rows: bound to their own row, they do not decrypt here.
+    await ctx.t.database.query(
+      'UPDATE audit_sinks SET secret_ciphertext = (SELECT secret_ciphertext FROM audit_sinks WHERE id = $2) WHERE id = $1',
+      [sink.id, other.id],
+    );
+    inbox.forget();
+    await mint(1);
+    expect(await drain(ctx.t)).toBe(0);
+    expect((await sinkStatus(sink.id)).delivery[0]).toMatchObject({ lastError: 'sink_unreadable', attempts: 1 });
+    expect(inbox.requests).toHaveLength(0);
+    const rotated = await ctx.t.http.post(`/v1/audit-sinks/${sink.id}/secret-rotations`).set(bearer(ctx.tenant.key)).send({}).expect(500);
+    expect(rotated.body.error.code).toBe('audit_sink_unreadable');
   });
 
   it.each([
