@@ -5,6 +5,7 @@ import { Clock } from '../common/clock/clock';
 import { isUuid, uuidv7 } from '../common/ids';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
+import { invalidField } from '../common/errors/validation-errors';
 import { toJsonObject } from '../common/json';
 import { providedFields } from '../common/provided-fields';
 import { SecretBox } from '../crypto/secret-box';
@@ -113,6 +114,10 @@ export class AuditSinksService {
         ...dto,
         credentialsStored: true,
       });
+      // Stored credentials go where the URL says: whoever moves them to another host must prove they know them.
+      if (current.kind === 'object_storage' && dto.url && new URL(dto.url).host !== new URL(current.url).host && !dto.credentials) {
+        throw invalidField('credentials', 'moving an object storage sink to another host requires sending its credentials again');
+      }
       const stored = sinkTarget(this.secretBox, current);
       moved = {
         ...stored,

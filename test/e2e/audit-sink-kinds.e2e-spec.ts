@@ -240,6 +240,12 @@ describe('audit streaming to an S3-compatible object store', () => {
     await refused({ kind: 'syslog', url: `${store.endpoint}/` }, 'url');
     await refused({ kind: 'syslog', url: 'syslog-tls://collector.example.com:6514/path' }, 'url');
     await refused({ kind: 'object_storage', url: `${store.endpoint}/logs--usw2-az1--x-s3`, credentials: credentials() }, 'url');
+    const moved = await ctx.t.http
+      .patch(`/v1/audit-sinks/${wrongKey.body.id}`)
+      .set(bearer(ctx.tenant.key))
+      .send({ url: `http://localhost:${new URL(store.endpoint).port}/${store.bucket}` })
+      .expect(400);
+    expect(moved.body.error).toMatchObject({ code: 'validation_failed', details: { fields: [{ field: 'credentials' }] } });
     const rotated = await ctx.t.http
       .post(`/v1/audit-sinks/${wrongKey.body.id}/secret-rotations`)
       .set(bearer(ctx.tenant.key))
