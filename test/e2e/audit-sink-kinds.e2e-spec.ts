@@ -68,6 +68,8 @@ describeWith(['rsyslog'], 'audit streaming to a syslog collector over TLS (RFC 5
     ]);
 
     await mint(6);
+    // A refusal: its message is a notice, not info.
+    await ctx.issue({ endpointId: '00000000-0000-7000-8000-000000000000' }).expect(404);
     await drain(ctx.t);
     await collector.stop();
     await mint(3);
@@ -78,18 +80,22 @@ describeWith(['rsyslog'], 'audit streaming to a syslog collector over TLS (RFC 5
     ctx.clock.set(down.body.delivery[0].nextAttemptAt);
     await drain(ctx.t);
 
-    const messages = (await collector.waitForMessages(1 + 9 + 3)).slice(1);
+    const messages = (await collector.waitForMessages(1 + 10 + 3)).slice(1);
     const events = messages.filter((message) => / token \[/.test(message));
-    expect(events).toHaveLength(9);
+    expect(events).toHaveLength(10);
     const start = Number(created.body.delivery[0].startSeq);
     events.forEach((message, index) => {
       const item = JSON.parse(message.slice(message.indexOf('\uFEFF') + 1)) as StreamEvent;
+      const priority = index === 6 ? 133 : 134;
       expect(message).toBe(
-        `<134>1 ${item.content!.issued_at as string} ${message.split(' ')[2]} callpass - token ` +
+        `<${priority}>1 ${item.content!.issued_at as string} ${message.split(' ')[2]} callpass - token ` +
           `[callpass@32473 log="token_issuances" tenant="${ctx.tenant.id}" seq="${start + index + 1}" hash="${item.hash}"] \uFEFF${JSON.stringify(item)}`,
       );
     });
-    expect(await verifyExport(messages, keys)).toMatchObject({ intact: true, chains: [{ events: 9, verifiedThrough: String(start + 9) }] });
+    expect(await verifyExport(messages, keys)).toMatchObject({
+      intact: true,
+      chains: [{ events: 10, verifiedThrough: String(start + 10) }],
+    });
     const dropped = messages.filter((message) => message !== events[4]);
     expect(await verifyExport(dropped, keys)).toMatchObject({
       intact: false,
