@@ -3,6 +3,7 @@ import { CHAIN_LOGS, ChainLog, GENESIS_HASH } from '../audit-chain/chain-encodin
 import { afterCursor, CursorPosition } from '../common/pagination/cursor';
 import { Db, PrismaService, TransactionClient } from '../database/prisma.service';
 import { AuditSink, AuditSinkCursor, Prisma } from '../generated/prisma/client';
+import { NEXT_UNDELIVERED_AT, NEXT_UNDELIVERED_ROW } from './sink-deliveries.repository';
 
 export type AuditSinkWithCursors = AuditSink & { cursors: AuditSinkCursor[] };
 
@@ -114,10 +115,8 @@ export class AuditSinksRepository {
   async deliveryState(tenantId: string): Promise<DeliveryState> {
     const heads = await this.prisma.chainHead.findMany({ where: { chainId: tenantId }, select: { log: true, seq: true } });
     const oldest = await this.prisma.$queryRawUnsafe<{ sink_id: string; log: string; at: Date }[]>(
-      `SELECT c.sink_id, c.log, coalesce(t.issued_at, a.occurred_at) AS at FROM audit_sink_cursors c
-         LEFT JOIN token_issuances t ON c.log = 'token_issuances' AND t.chain_id = c.tenant_id AND t.chain_seq = c.delivered_seq + 1
-         LEFT JOIN audit_events a ON c.log = 'audit_events' AND a.chain_id = c.tenant_id AND a.chain_seq = c.delivered_seq + 1
-        WHERE c.tenant_id = $1::uuid AND coalesce(t.issued_at, a.occurred_at) IS NOT NULL`,
+      `SELECT c.sink_id, c.log, ${NEXT_UNDELIVERED_AT} AS at FROM audit_sink_cursors c ${NEXT_UNDELIVERED_ROW}
+        WHERE c.tenant_id = $1::uuid AND ${NEXT_UNDELIVERED_AT} IS NOT NULL`,
       tenantId,
     );
     return {

@@ -4,6 +4,14 @@ import { DATABASE_CONNECTION, DatabaseConnection } from '../database/database-co
 import { AuditStreamState } from '../metrics/metrics';
 import { LogRow, STREAM_CONTENT_COLUMNS } from './stream-events';
 
+/**
+ * The row after a cursor (`c`) in its log, the oldest its sink has not received: joined as `t` (token log) or `a`
+ * (audit log), its time `NEXT_UNDELIVERED_AT` (null when the sink has received all).
+ */
+export const NEXT_UNDELIVERED_ROW = `LEFT JOIN token_issuances t ON c.log = 'token_issuances' AND t.chain_id = c.tenant_id AND t.chain_seq = c.delivered_seq + 1
+         LEFT JOIN audit_events a ON c.log = 'audit_events' AND a.chain_id = c.tenant_id AND a.chain_seq = c.delivered_seq + 1`;
+export const NEXT_UNDELIVERED_AT = 'coalesce(t.issued_at, a.occurred_at)';
+
 /** A cursor this replica holds the lease of, with what delivering to its sink needs. */
 export interface ClaimedCursor {
   sink_id: string;
@@ -101,12 +109,11 @@ export class SinkDeliveriesRepository {
   async state(now: Date): Promise<AuditStreamState> {
     const [row] = await this.db.query<{ backlog: string; oldest: Date | null; paused: number }>(
       `SELECT coalesce(sum(h.seq - c.delivered_seq), 0)::text AS backlog,
-              min(coalesce(t.issued_at, a.occurred_at)) AS oldest,
+              min(${NEXT_UNDELIVERED_AT}) AS oldest,
               (SELECT count(*)::int FROM audit_sinks WHERE paused) AS paused
          FROM audit_sink_cursors c
          JOIN chain_heads h ON h.log = c.log AND h.chain_id = c.tenant_id AND h.seq > c.delivered_seq
-         LEFT JOIN token_issuances t ON c.log = 'token_issuances' AND t.chain_id = c.tenant_id AND t.chain_seq = c.delivered_seq + 1
-         LEFT JOIN audit_events a ON c.log = 'audit_events' AND a.chain_id = c.tenant_id AND a.chain_seq = c.delivered_seq + 1`,
+         ${NEXT_UNDELIVERED_ROW}`,
       [],
     );
     const oldest = row.oldest ? new Date(row.oldest) : null;

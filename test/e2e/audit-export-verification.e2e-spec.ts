@@ -6,10 +6,10 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CompactSign } from 'jose';
 import { canonicalJson, linkHash } from '../../src/audit-chain/chain-encoding';
-import { SinkDeliveryService } from '../../src/audit-streaming/sink-delivery.service';
 import { verifyExport } from '../../src/audit-streaming/export-verifier';
 import { STREAM_CONTENT_COLUMNS, StreamCheckpoint, StreamEvent, StreamItem } from '../../src/audit-streaming/stream-events';
 import { providerKits } from '../../src/providers/provider-kits';
+import { drainAuditStreams } from '../helpers/audit-streams';
 import { FakeClock } from '../helpers/fake-clock';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer } from '../helpers/test-app';
@@ -51,8 +51,7 @@ describe('verify-export on a stream a webhook received', () => {
       .send({ name: 'siem', kind: 'webhook', url: receiver.url, logs: ['token_issuances'], maxBatchEvents: BATCH })
       .expect(201);
     for (let index = 0; index < TOKENS; index += 1) await ctx.issue({ endpointId: endpoint.id }).expect(201);
-    const delivery = ctx.t.app.get(SinkDeliveryService);
-    while ((await delivery.deliverDue()) > 0);
+    await drainAuditStreams(ctx.t);
     lines = receiver
       .store(sink.body.secret as string)
       .lines.flatMap((body) => (JSON.parse(body).data.items as StreamItem[]).map((item) => JSON.stringify(item)));

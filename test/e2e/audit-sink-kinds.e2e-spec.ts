@@ -1,23 +1,17 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { SinkDeliveryService } from '../../src/audit-streaming/sink-delivery.service';
 import { verifyExport } from '../../src/audit-streaming/export-verifier';
 import { StreamEvent } from '../../src/audit-streaming/stream-events';
 import { OUTBOUND_EXTRA_CA_CERTIFICATES } from '../../src/outbound/outbound-policy';
 import { providerKits } from '../../src/providers/provider-kits';
+import { drainAuditStreams } from '../helpers/audit-streams';
 import { FakeClock } from '../helpers/fake-clock';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { describeWith } from '../helpers/requirements';
 import { startRsyslogCollector, SyslogCollector } from '../helpers/rsyslog-collector';
 import { S3TestServer, startS3Server } from '../helpers/s3-server';
-import { bearer, TestApp } from '../helpers/test-app';
-
-/** Delivery rounds until nothing more is due now (bounded). */
-async function drain(t: TestApp): Promise<void> {
-  for (let round = 0; round < 100; round += 1) if ((await t.app.get(SinkDeliveryService).deliverDue()) === 0) return;
-  throw new Error('the stream did not drain in 100 rounds');
-}
+import { bearer } from '../helpers/test-app';
 
 /** An app on a clock that starts now, with a tenant that can mint Twilio tokens; `caPem` trusted for outbound TLS. */
 async function mintingContext(caPem?: string): Promise<{ ctx: IssuingContext; mint: (count: number) => Promise<void> }> {
@@ -70,15 +64,15 @@ describeWith(['rsyslog'], 'audit streaming to a syslog collector over TLS (RFC 5
     await mint(6);
     // A refusal: its message is a notice, not info.
     await ctx.issue({ endpointId: '00000000-0000-7000-8000-000000000000' }).expect(404);
-    await drain(ctx.t);
+    await drainAuditStreams(ctx.t);
     await collector.stop();
     await mint(3);
-    await drain(ctx.t);
+    await drainAuditStreams(ctx.t);
     const down = await ctx.t.http.get(`/v1/audit-sinks/${created.body.id}`).set(bearer(ctx.tenant.key)).expect(200);
     expect(down.body.delivery[0]).toMatchObject({ lastError: 'connect', backlog: '3' });
     await collector.restart();
     ctx.clock.set(down.body.delivery[0].nextAttemptAt);
-    await drain(ctx.t);
+    await drainAuditStreams(ctx.t);
 
     const messages = (await collector.waitForMessages(1 + 10 + 3)).slice(1);
     const events = messages.filter((message) => / token \[/.test(message));
@@ -155,15 +149,15 @@ describe('audit streaming to an S3-compatible object store', () => {
     expect(await store.objects(`exports/${ctx.tenant.id}/callpass-test.json`)).toHaveLength(1);
 
     await mint(5);
-    await drain(ctx.t);
+    await drainAuditStreams(ctx.t);
     await store.down();
     await mint(2);
-    await drain(ctx.t);
+    await drainAuditStreams(ctx.t);
     const down = await ctx.t.http.get(`/v1/audit-sinks/${created.body.id}`).set(bearer(ctx.tenant.key)).expect(200);
     expect(down.body.delivery[0]).toMatchObject({ lastError: 'connect', backlog: '2' });
     await store.up();
     ctx.clock.set(down.body.delivery[0].nextAttemptAt);
-    await drain(ctx.t);
+    await drainAuditStreams(ctx.t);
 
     const start = Number(created.body.delivery[0].startSeq);
     const range = (first: number, last: number) => `${String(first).padStart(20, '0')}-${String(last).padStart(20, '0')}`;

@@ -12,22 +12,11 @@ import { verifyExport } from '../../src/audit-streaming/export-verifier';
 import { providerKits } from '../../src/providers/provider-kits';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { namedBlocks } from '../helpers/docs';
+import { drainAuditStreams } from '../helpers/audit-streams';
 import { FakeClock } from '../helpers/fake-clock';
 import { createIssuingContext, IssuingContext } from '../helpers/issuing';
 import { bearer, createTestApp, TestApp, testEncryptionKey } from '../helpers/test-app';
 import { StoredItem, WebhookReceiver } from '../helpers/webhook-receiver';
-
-/** Delivery rounds until nothing more is due now (bounded: a stream that never ends is a failure). */
-async function drain(t: TestApp): Promise<number> {
-  const delivery = t.app.get(SinkDeliveryService);
-  let batches = 0;
-  for (let round = 0; round < 100; round += 1) {
-    const delivered = await delivery.deliverDue();
-    if (delivered === 0) return batches;
-    batches += delivered;
-  }
-  throw new Error('the stream did not drain in 100 rounds');
-}
 
 /** The event positions stored for one log, in the order the receiver first got them. */
 function positions(items: StoredItem[], log: string): number[] {
@@ -118,7 +107,7 @@ describe('audit streaming to a webhook', () => {
     const sink = await createSink(inbox.url, { maxBatchEvents: 4 });
     const start = Number((await sinkStatus(sink.id)).delivery[0].startSeq);
     await mint(10);
-    expect(await drain(ctx.t)).toBe(3);
+    expect(await drainAuditStreams(ctx.t)).toBe(3);
 
     const { items, repeats, lines } = inbox.store(sink.secret);
     expect(repeats).toBe(0);
@@ -141,7 +130,7 @@ describe('audit streaming to a webhook', () => {
       .set(bearer(ctx.tenant.key))
       .send({ endpointId: '00000000-0000-7000-8000-000000000000' })
       .expect(404);
-    await drain(ctx.t);
+    await drainAuditStreams(ctx.t);
     const { items, lines } = inbox.store(sink.secret);
     expect(items.map((item) => [item.elided ?? false, item.content?.outcome ?? null])).toEqual([
       [true, null],
@@ -159,9 +148,9 @@ describe('audit streaming to a webhook', () => {
     await mint(6);
     const waits: number[] = [];
     for (let elapsed = 0; elapsed < 60_000;) {
-      expect(await drain(ctx.t)).toBe(0);
+      expect(await drainAuditStreams(ctx.t)).toBe(0);
       // Not tried again before its time.
-      expect(await drain(ctx.t)).toBe(0);
+      expect(await drainAuditStreams(ctx.t)).toBe(0);
       const status = (await sinkStatus(sink.id)).delivery[0];
       expect(status.attempts).toBe(waits.length + 1);
       const wait = new Date(status.nextAttemptAt).getTime() - ctx.clock.now().getTime();
@@ -184,7 +173,7 @@ describe('audit streaming to a webhook', () => {
     await mint(3);
     const { nextAttemptAt } = (await sinkStatus(sink.id)).delivery[0];
     ctx.clock.set(nextAttemptAt);
-    await drain(ctx.t);
+    await drainAuditStreams(ctx.t);
     const { items, repeats, lines } = inbox.store(sink.secret);
     expect(repeats).toBe(0);
     expect(positions(items, 'token_issuances')).toEqual(consecutive(start + 1, 9));
@@ -215,7 +204,7 @@ describe('audit streaming to a webhook', () => {
     await inbox.stop();
     await mint(2);
     ctx.clock.advance(30_000);
-    await drain(ctx.t);
+    await drainAuditStreams(ctx.t);
     const text = await scrape();
     expect(metric(text, 'callpass_audit_stream_backlog_events')).toBe(2);
     expect(metric(text, 'callpass_audit_stream_lag_seconds')).toBe(30);
@@ -227,9 +216,9 @@ describe('audit streaming to a webhook', () => {
     const sink = await createSink(inbox.url);
     await mint(3);
     inbox.answerOnce(307);
-    await drain(ctx.t);
+    await drainAuditStreams(ctx.t);
     ctx.clock.advance(1000);
-    await drain(ctx.t);
+    await drainAuditStreams(ctx.t);
     const sent = inbox.requests.filter((request) => JSON.parse(request.body).type === 'callpass.audit.batch');
     expect(sent.map((request) => request.status)).toEqual([307, 200]);
     expect(sent[0].headers['webhook-id']).toBe(sent[1].headers['webhook-id']);
@@ -261,16 +250,16 @@ describe('audit streaming to a webhook', () => {
     const sink = await createSink(inbox.url);
     const start = Number((await sinkStatus(sink.id)).delivery[0].startSeq);
     await mint(2);
-    await drain(ctx.t);
+    await drainAuditStreams(ctx.t);
     const paused = await ctx.t.http.patch(`/v1/audit-sinks/${sink.id}`).set(bearer(ctx.tenant.key)).send({ paused: true }).expect(200);
     expect(paused.body).toMatchObject({ paused: true, pausedReason: 'by_request' });
     await mint(2);
-    expect(await drain(ctx.t)).toBe(0);
+    expect(await drainAuditStreams(ctx.t)).toBe(0);
     expect(inbox.store(sink.secret).items).toHaveLength(2);
     const resumed = await ctx.t.http.patch(`/v1/audit-sinks/${sink.id}`).set(bearer(ctx.tenant.key)).send({ paused: false }).expect(200);
     expect(resumed.body).toMatchObject({ paused: false, pausedReason: null });
     await mint(1);
-    await drain(ctx.t);
+    await drainAuditStreams(ctx.t);
     const { items, repeats } = inbox.store(sink.secret);
     expect(positions(items, 'token_issuances')).toEqual(consecutive(start + 1, 5));
     expect(repeats).toBe(0);
@@ -282,7 +271,7 @@ describe('audit streaming to a webhook', () => {
     inbox.answer = 410;
     await mint(1);
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      await drain(ctx.t);
+      await drainAuditStreams(ctx.t);
       ctx.clock.advance(60_000);
     }
     expect(await sinkStatus(sink.id)).toMatchObject({
@@ -290,7 +279,7 @@ describe('audit streaming to a webhook', () => {
       pausedReason: 'receiver_refused',
       delivery: [{ lastError: 'receiver_status 410', attempts: 5 }],
     });
-    expect(await drain(ctx.t)).toBe(0);
+    expect(await drainAuditStreams(ctx.t)).toBe(0);
     expect(inbox.requests.filter((request) => JSON.parse(request.body).type === 'callpass.audit.batch')).toHaveLength(5);
     const audit = await ctx.t.http
       .get('/v1/audit-events')
@@ -306,12 +295,12 @@ describe('audit streaming to a webhook', () => {
     await mint(1);
     for (const status of [429, 429, 408, 429, 429, 429, 503, 503]) {
       inbox.answer = status;
-      await drain(ctx.t);
+      await drainAuditStreams(ctx.t);
       ctx.clock.advance(5 * 60_000);
     }
     expect(await sinkStatus(sink.id)).toMatchObject({ paused: false, delivery: [{ lastError: 'receiver_status 503', attempts: 8 }] });
     ctx.clock.advance(24 * 3600_000);
-    await drain(ctx.t);
+    await drainAuditStreams(ctx.t);
     expect(await sinkStatus(sink.id)).toMatchObject({ paused: true, pausedReason: 'retries_exhausted' });
   });
 
@@ -324,9 +313,9 @@ describe('audit streaming to a webhook', () => {
     const claimed = await ctx.t.app.get(SinkDeliveriesRepository).claimDue(now, 'dead-replica', new Date(now.getTime() + 60_000), 100);
     const stale = claimed.find((cursor) => cursor.sink_id === sink.id)!;
     expect(stale).toBeDefined();
-    expect(await drain(ctx.t)).toBe(0);
+    expect(await drainAuditStreams(ctx.t)).toBe(0);
     ctx.clock.advance(60_000);
-    await drain(ctx.t);
+    await drainAuditStreams(ctx.t);
     expect(inbox.store(sink.secret).items).toHaveLength(2);
     // The replica comes back and settles what it held: neither its success nor its failure moves the cursor any more.
     const deliveries = ctx.t.app.get(SinkDeliveriesRepository);
@@ -354,12 +343,12 @@ describe('audit streaming to a webhook', () => {
     expect(rotated.body.secret).not.toBe(sink.secret);
     inbox.forget();
     await mint(1);
-    await drain(ctx.t);
+    await drainAuditStreams(ctx.t);
     expect(inbox.store(sink.secret).items).toHaveLength(1);
     expect(inbox.store(rotated.body.secret).items).toHaveLength(1);
     ctx.clock.advance(121_000);
     await mint(1);
-    await drain(ctx.t);
+    await drainAuditStreams(ctx.t);
     const last = inbox.requests[inbox.requests.length - 1];
     expect(() => new Webhook(rotated.body.secret).verify(last.body, last.headers)).not.toThrow();
     expect(() => new Webhook(sink.secret).verify(last.body, last.headers)).toThrow();
@@ -385,7 +374,7 @@ describe('audit streaming to a webhook', () => {
     const ours = await receiver();
     const theirSink = await createSink(theirs.url, { startAt: 'oldest' }, other);
     const ourSink = await createSink(ours.url, { startAt: 'oldest' });
-    await drain(ctx.t);
+    await drainAuditStreams(ctx.t);
     const received = theirs.store(theirSink.secret).items;
     expect(received.map((item) => [item.tenantId, item.content?.tenant_id, item.seq])).toEqual([
       [other.id, other.id, '1'],
@@ -411,7 +400,7 @@ describe('audit streaming to a webhook', () => {
       .set(bearer(ctx.tenant.key))
       .send({ overlapSeconds: 60 })
       .expect(201);
-    await drain(ctx.t);
+    await drainAuditStreams(ctx.t);
     const { items, lines } = inbox.store(sink.secret);
     expect(items.map((item) => item.content?.action)).toEqual(['audit_sink.created', 'audit_sink.updated', 'audit_sink.secret_rotated']);
     expect(items[1].content).toMatchObject({ target_id: sink.id, outcome: 'success', details: { changed: ['name'] } });
@@ -454,13 +443,13 @@ describe('audit streaming to a webhook', () => {
       const moved = await ctx.t.http.patch(`/v1/audit-sinks/${created.id}`).set(bearer(ctx.tenant.key)).send({ url }).expect(200);
       expect(moved.body).toMatchObject({ url, test: { delivered: true, status: 204 } });
       await mint(3);
-      await drain(ctx.t);
+      await drainAuditStreams(ctx.t);
       // As if the receiver's answer had been lost: Callpass sends the same events again.
       await ctx.t.database.query(
         'UPDATE audit_sink_cursors SET delivered_seq = start_seq, delivered_hash = start_hash WHERE sink_id = $1',
         [created.id],
       );
-      expect(await drain(ctx.t)).toBe(1);
+      expect(await drainAuditStreams(ctx.t)).toBe(1);
       const kept = fs.readFileSync(file, 'utf8').trim().split('\n');
       const events = kept.map((line) => JSON.parse(line) as StoredItem).filter((item) => item.type === 'event');
       expect(events).toHaveLength(3);
@@ -510,7 +499,7 @@ describe('audit streaming to a webhook', () => {
     );
     inbox.forget();
     await mint(1);
-    expect(await drain(ctx.t)).toBe(0);
+    expect(await drainAuditStreams(ctx.t)).toBe(0);
     expect((await sinkStatus(sink.id)).delivery[0]).toMatchObject({ lastError: 'sink_unreadable', attempts: 1 });
     expect(inbox.requests).toHaveLength(0);
     const rotated = await ctx.t.http.post(`/v1/audit-sinks/${sink.id}/secret-rotations`).set(bearer(ctx.tenant.key)).send({}).expect(500);
