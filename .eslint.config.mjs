@@ -31,6 +31,7 @@ export default tseslint.config(
       'src/cli/callpass.ts',
       'src/sandbox/main.ts',
       'src/sandbox/emulators-main.ts',
+      'src/audit-streaming/delivery-thread/delivery-thread.ts',
       'src/**/*.spec.ts',
       'src/**/*.e2e-spec.ts',
     ],

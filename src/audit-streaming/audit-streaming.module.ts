@@ -7,6 +7,7 @@ import { AuditSinksRepository } from './audit-sinks.repository';
 import { AuditSinksService } from './audit-sinks.service';
 import { CheckpointKeysController } from './checkpoint-keys.controller';
 import { CheckpointSigningService } from './checkpoint-signing.service';
+import { DeliverySchedulerService } from './delivery-thread/delivery-scheduler.service';
 import { SinkDeliveriesRepository } from './sink-deliveries.repository';
 import { SinkDeliveryService } from './sink-delivery.service';
 import { ObjectStorageSinkAdapter } from './sink-adapters/object-storage-sink.adapter';
@@ -24,6 +25,7 @@ import { WebhookSinkAdapter } from './sink-adapters/webhook-sink.adapter';
     CheckpointSigningService,
     SinkDeliveriesRepository,
     SinkDeliveryService,
+    DeliverySchedulerService,
     SinkAdapterRegistry,
     WebhookSinkAdapter,
     SyslogSinkAdapter,

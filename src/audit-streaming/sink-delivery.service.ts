@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { AppConfig } from '../config/app-config';
@@ -16,23 +16,31 @@ import { SinkAdapterRegistry } from './sink-adapters/sink-adapter-registry';
 
 /** Deliveries one replica has under way at most. */
 const MAX_IN_FLIGHT = 20;
+/**
+ * How often to look while deliveries went through in the last poll interval: a sink that caught up with rows still
+ * being written (the token log commits in groups) then waits for them this long, not a whole interval.
+ */
+const BUSY_POLL_MS = 50;
 
 /**
  * Delivers each sink's logs in chain order, at least once: every replica claims due cursors, sends the rows after
  * each (with a signed checkpoint of where the batch ends), and moves the cursor only once the receiver took them.
  * Each delivery runs on its own: a slow receiver holds up its own sink, not the others, and a sink that delivered
  * goes on at once while it is behind. Failures back off (capped, jittered) and pause the sink when the receiver
- * keeps refusing or after 24 h.
+ * keeps refusing or after 24 h. Polling starts with `poll()`: on a thread of its own (DeliverySchedulerService).
  */
 @Injectable()
-export class SinkDeliveryService implements OnApplicationBootstrap, OnModuleDestroy {
+export class SinkDeliveryService implements OnModuleDestroy {
   private readonly logger = new Logger('AuditStream');
   /** This replica's name on the leases it holds. */
   private readonly owner = randomUUID();
   private timer?: NodeJS.Timeout;
   private readonly inFlight = new Set<Promise<boolean>>();
   private claiming = false;
+  /** A pump came while claiming: claim again once done, so that a sink that delivered does not wait for the poll. */
+  private pumpAgain = false;
   private stopped = false;
+  private lastDeliveredAt = 0;
 
   constructor(
     private readonly deliveries: SinkDeliveriesRepository,
@@ -43,18 +51,27 @@ export class SinkDeliveryService implements OnApplicationBootstrap, OnModuleDest
     private readonly metrics: MetricsService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-  ) {
-    metrics.readAuditStreamWith(() => this.deliveries.state(this.clock.now()));
-  }
+  ) {}
 
-  onApplicationBootstrap(): void {
+  /**
+   * Looks for deliveries due every AUDIT_STREAM_POLL_MS (every BUSY_POLL_MS while they go through), and again at once
+   * after each one that went through.
+   */
+  poll(): void {
     const every = this.config.auditStreamPollMs;
-    if (every > 0) this.timer = setInterval(() => this.pump(), every).unref();
+    const busy = this.clock.now().getTime() - this.lastDeliveredAt < every;
+    this.timer = setTimeout(
+      () => {
+        this.pump();
+        if (!this.stopped) this.poll();
+      },
+      busy ? Math.min(BUSY_POLL_MS, every) : every,
+    ).unref();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
     await Promise.all(this.inFlight);
   }
 
@@ -73,13 +90,18 @@ export class SinkDeliveryService implements OnApplicationBootstrap, OnModuleDest
       return 0;
     } finally {
       this.claiming = false;
+      if (this.pumpAgain) {
+        this.pumpAgain = false;
+        this.pump();
+      }
     }
     return (await Promise.all(started)).filter(Boolean).length;
   }
 
   /** A poll: delivers what is due, and again as soon as a delivery went through (the sink may be behind). */
   private pump(): void {
-    void this.deliverDue();
+    if (this.claiming) this.pumpAgain = true;
+    else void this.deliverDue();
   }
 
   private async claimAndStart(): Promise<Promise<boolean>[]> {
@@ -110,7 +132,10 @@ export class SinkDeliveryService implements OnApplicationBootstrap, OnModuleDest
       this.inFlight.add(delivery);
       void delivery.then((delivered) => {
         this.inFlight.delete(delivery);
-        if (delivered && this.config.auditStreamPollMs > 0) this.pump();
+        if (delivered && this.timer) {
+          this.lastDeliveredAt = this.clock.now().getTime();
+          this.pump();
+        }
       });
       return delivery;
     });

@@ -71,5 +71,18 @@ describeWith(['postgresql'], 'audit streaming when a replica is killed mid-batch
     expect(repeats).toBe(5);
     const keys = await fetch(`${second}/v1/audit-stream/keys`).then((response) => response.json());
     expect(await verifyExport(lines, keys as never)).toMatchObject({ intact: true, chains: [{ events: 8, repeats }] });
+
+    // Delivery ran on the replica's delivery thread; what it counted reaches the replica's /metrics.
+    const metricsKey = (
+      (await callJson(second, 'POST', '/v1/admin/service-keys', replicas.adminKey, { name: 'prometheus', scopes: ['metrics:read'] }))
+        .body as { key: string }
+    ).key;
+    const eventsDelivered = async () => {
+      const text = await fetch(`${second}/metrics`, { headers: { authorization: `Bearer ${metricsKey}` } }).then((response) =>
+        response.text(),
+      );
+      return Number(/^callpass_audit_stream_events_total (\d+)$/m.exec(text)?.[1] ?? 0);
+    };
+    await eventually(async () => (await eventsDelivered()) === 8, 'the thread reports the 8 events it delivered');
   }, 120_000);
 });

@@ -5,6 +5,7 @@ import { generateApiKey } from '../../src/crypto/api-key-codec';
 import { MIGRATIONS_DIR } from '../../src/database/migrator';
 import { validCredentials } from '../factories/credentials.factory';
 import { callJson as call, runMainToExit, startServer } from '../helpers/server-process';
+import { WebhookReceiver } from '../helpers/webhook-receiver';
 
 /** `npm start` with no DATABASE_URL: the real main.ts on embedded PGlite in a local data folder. */
 describe('embedded database boot (main.ts, PGlite)', () => {
@@ -91,6 +92,31 @@ describe('embedded database boot (main.ts, PGlite)', () => {
       expect((await fetch(`${next.url}/health/ready`)).status).toBe(200);
     } finally {
       await next.stop();
+    }
+  });
+
+  it('delivers audit streams from the serving thread (the embedded database has one owner)', async () => {
+    const receiver = new WebhookReceiver();
+    await receiver.start();
+    const server = await startServer({ ...env, ALLOW_PRIVATE_NETWORK_URLS: 'true', AUDIT_STREAM_POLL_MS: '50' });
+    try {
+      const tenant = await call(server.url, 'POST', '/v1/admin/tenants', adminKey, { slug: 'streamed', name: 'Streamed' });
+      const key = (await call(server.url, 'POST', `/v1/admin/tenants/${tenant.body.id}/api-keys`, adminKey, { name: 'k' })).body.key;
+      const sink = await call(server.url, 'POST', '/v1/audit-sinks', key, {
+        name: 'siem',
+        kind: 'webhook',
+        url: receiver.url,
+        logs: ['audit_events'],
+      });
+      expect(sink.status).toBe(201);
+      const secret = (sink.body as unknown as { secret: string }).secret;
+      // The sink's own creation is the first event of what it receives.
+      const deadline = Date.now() + 30_000;
+      while (receiver.store(secret).items.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(receiver.store(secret).items.map((item) => item.content?.action)).toEqual(['audit_sink.created']);
+    } finally {
+      await server.stop();
+      await receiver.stop();
     }
   });
 
