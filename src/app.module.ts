@@ -7,6 +7,7 @@ import { TokenLogModule } from './token-log/token-log.module';
 import { AuthModule } from './auth/auth.module';
 import { BrowserRoutesModule } from './browser-routes/browser-routes.module';
 import { CommonModule } from './common/common.module';
+import { ConsoleModule } from './console/console.module';
 import { ConfigModule } from './config/config.module';
 import { CryptoModule } from './crypto/crypto.module';
 import { DatabaseModule } from './database/database.module';
@@ -48,6 +49,7 @@ import { TenantsModule } from './tenants/tenants.module';
     BrowserClientHostingModule,
     KeyRotationModule,
     AuditStreamingModule,
+    ConsoleModule,
     InternalModule,
     HealthModule,
   ],

@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { FastifyError, FastifyReply, FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import fastifyCookie from '@fastify/cookie';
 import helmet from 'helmet';
 import secureJsonParse from 'secure-json-parse';
 import { setUpApiDocs } from './api-docs/api-docs';
@@ -101,6 +102,8 @@ export function createHttpAdapter(logger: Logger, options: HttpOptions = {}): Fa
 /** Everything `main.ts` and the tests apply to the Nest application, so tests run what production runs. */
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.enableVersioning({ type: VersioningType.URI });
+  // Only the console's session is a cookie (console/console-cookie.ts); no other credential is read from one.
+  await app.register(fastifyCookie);
   // JSON only (other bodies get 415), parsed as Fastify would, but failing with our own code: Nest would
   // reduce Fastify's parse errors to a bare 400. Prototype-poisoning keys are refused, and so is deep nesting
   // (before anything walks the body recursively).

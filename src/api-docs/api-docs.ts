@@ -17,6 +17,7 @@ const TAGS: [name: string, description: string][] = [
   ['browser library', 'The @callpass/browser library in one file for a `<script>` tag, and its integrity hash (no key).'],
   ['internal', 'Routes for other services (service key with a scope): views, tokens on behalf of a user, revocation.'],
   ['admin', 'Tenants, keys, logs across tenants and encryption-key rotation (admin key).'],
+  ['console', 'Signing in to the console (/console) with a tenant or admin key: a session cookie that acts as the key.'],
   ['health', 'Liveness and readiness probes.'],
 ];
 

@@ -26,10 +26,14 @@ export class ApiKeyAuthenticatorService {
     this.cache = caches.create('api_keys', KEYS_KEPT);
   }
 
-  async authenticate(presented: string): Promise<Principal> {
+  authenticate(presented: string): Promise<Principal> {
     // Malformed keys and bad checksums are refused before touching the database.
-    if (!parseApiKey(presented)) throw authErrors.api_key_invalid();
-    const hash = hashApiKey(presented);
+    if (!parseApiKey(presented)) return Promise.reject(authErrors.api_key_invalid());
+    return this.authenticateHash(hashApiKey(presented));
+  }
+
+  /** The key with this hash, as `authenticate` checks it: what a console session opened with a key acts as. */
+  async authenticateHash(hash: string): Promise<Principal> {
     const key = await this.cache.get(
       hash,
       () => this.keys.findForAuthentication(hash),

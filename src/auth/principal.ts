@@ -6,12 +6,16 @@ export type Principal = AdminPrincipal | TenantPrincipal | ServicePrincipal | En
 export interface AdminPrincipal {
   kind: 'admin';
   keyId: string;
+  /** Set when a console session opened with the key authenticated the request. */
+  consoleSessionId?: string;
 }
 
 export interface TenantPrincipal {
   kind: 'tenant';
   keyId: string;
   tenantId: string;
+  /** Set when a console session opened with the key authenticated the request. */
+  consoleSessionId?: string;
 }
 
 export interface ServicePrincipal {

@@ -88,6 +88,15 @@ export class AppConfig {
   get auditStreamLeaseMs(): number {
     return this.env.AUDIT_STREAM_LEASE_SECONDS * 1000;
   }
+  get consoleEnabled(): boolean {
+    return this.env.CONSOLE_ENABLED;
+  }
+  get consoleIdleMs(): number {
+    return this.env.CONSOLE_IDLE_MINUTES * 60_000;
+  }
+  get consoleSessionMs(): number {
+    return this.env.CONSOLE_SESSION_HOURS * 3_600_000;
+  }
   get allowPrivateNetworkUrls(): boolean {
     return this.env.ALLOW_PRIVATE_NETWORK_URLS;
   }

@@ -158,6 +158,25 @@ export class Environment {
   @Max(3600)
   AUDIT_STREAM_LEASE_SECONDS = 60;
 
+  /** The tenant console at /console (docs/console.md); false serves neither its pages nor its sign-in. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  CONSOLE_ENABLED = true;
+
+  /** A console session ends after this long without a request. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  CONSOLE_IDLE_MINUTES = 30;
+
+  /** A console session ends this long after sign-in, however active. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(168)
+  CONSOLE_SESSION_HOURS = 12;
+
   /** Timeout of each call to a provider's API, in milliseconds. */
   @Transform(toInt)
   @IsInt()

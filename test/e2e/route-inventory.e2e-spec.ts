@@ -14,6 +14,7 @@ DELETE /v1/admin/service-keys/:keyId admin
 DELETE /v1/admin/tenants/:tenantId/api-keys/:keyId admin
 DELETE /v1/admin/tenants/:tenantId/audit-sinks/:id admin
 DELETE /v1/audit-sinks/:id tenant
+DELETE /v1/console/sessions/current console
 DELETE /v1/endpoints/:id tenant
 DELETE /v1/provider-accounts/:id tenant
 DELETE /v1/sessions/:id tenant
@@ -38,6 +39,7 @@ GET /v1/audit-sinks/:id tenant
 GET /v1/audit-stream/keys public
 GET /v1/browser public
 GET /v1/browser/:version/:file public
+GET /v1/console/sessions/current console
 GET /v1/end-user-auth tenant
 GET /v1/endpoints tenant
 GET /v1/endpoints/:id tenant
@@ -69,6 +71,7 @@ POST /v1/audit-sinks/:id/secret-rotations tenant
 POST /v1/audit-sinks/:id/tests tenant
 POST /v1/client/:tenantSlug/tokens end_user
 POST /v1/client/:tenantSlug/tokens/:id/refresh end_user
+POST /v1/console/sessions public
 POST /v1/endpoints tenant
 POST /v1/internal/tenants/:tenantId/tokens service:tokens:issue
 POST /v1/internal/tenants/:tenantId/users/:userId/revoke service:users:revoke

@@ -16,6 +16,10 @@ export class AuthorizationGuard implements CanActivate {
     const rule = this.reflector.getAllAndOverride<AccessRule>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
     if (rule.kind === 'public') return true;
     const principal = context.switchToHttp().getRequest<{ user: Principal }>().user;
+    if (rule.kind === 'console') {
+      if ((principal.kind === 'admin' || principal.kind === 'tenant') && principal.consoleSessionId) return true;
+      throw authErrors.forbidden();
+    }
     if (principal.kind !== rule.kind) throw authErrors.forbidden();
     if (rule.kind === 'service' && principal.kind === 'service' && !principal.scopes.includes(rule.scope)) {
       throw authErrors.insufficient_scope({ requiredScope: rule.scope });
