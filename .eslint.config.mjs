@@ -5,12 +5,15 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'src/browser-client/dist/**', 'src/generated/**', 'coverage/**', 'data/**', '**/*.mjs'] },
+  { ignores: ['dist/**', 'src/browser-client/dist/**', 'src/console/web/dist/**', 'src/generated/**', 'coverage/**', 'data/**', '**/*.mjs'] },
   {
-    files: ['src/**/*.ts', 'test/**/*.ts'],
+    files: ['src/**/*.ts', 'src/**/*.tsx', 'test/**/*.ts'],
     extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked, prettier],
     languageOptions: {
-      parserOptions: { project: ['./tsconfig.json', './test/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        project: ['./tsconfig.json', './test/tsconfig.json', './src/console/web/tsconfig.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       // Implementations of a Promise-returning contract that happen to be synchronous (Twilio signs locally) stay

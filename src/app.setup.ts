@@ -41,6 +41,7 @@ const BODY_LIMIT_BYTES = 64 * 1024;
 export const MAX_PARAM_LENGTH = USER_ID_MAX_LENGTH * 4 * 3;
 /** Pages served to browsers (Swagger UI); everything else is a JSON API that needs no content at all. */
 const PAGE_PREFIXES = ['/docs', '/demo'];
+const CONSOLE_PREFIX = '/console';
 
 export interface HttpOptions {
   trustProxy?: boolean | number | string;
@@ -72,7 +73,7 @@ export function createHttpAdapter(logger: Logger, options: HttpOptions = {}): Fa
   fastify.decorateRequest('rateLimitCharges', null);
   nameServerSpans(fastify);
   fastify.addHook('onRequest', async (request, reply) => {
-    reply.headers(isPage(request) ? headers.pages : headers.api);
+    reply.headers(headers[answerKind(request)]);
     reply.header('x-request-id', request.id);
     // Responses carry tokens and keys: nothing may keep a copy.
     if (!isPage(request)) reply.header('cache-control', 'no-store');
@@ -173,9 +174,18 @@ function isHealthProbe(request: FastifyRequest): boolean {
 
 /** A page's files (documentation, the sandbox's demo) fetched by a browser: never an answer carrying a credential. */
 function isPage(request: { method?: string; url?: string }): boolean {
-  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  return answerKind(request) !== 'api';
+}
+
+type AnswerKind = 'api' | 'pages' | 'console';
+
+/** Which security headers an answer gets: a page's files (GET or HEAD under a page's prefix), or the API's. */
+function answerKind(request: { method?: string; url?: string }): AnswerKind {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return 'api';
   const path = pathOf(request.url ?? '');
-  return PAGE_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+  const under = (prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+  if (under(CONSOLE_PREFIX)) return 'console';
+  return PAGE_PREFIXES.some(under) ? 'pages' : 'api';
 }
 
 function clientRequestIdOf(request: FastifyRequest): string | undefined {
@@ -186,29 +196,35 @@ function clientRequestIdOf(request: FastifyRequest): string | undefined {
 /**
  * Security headers from helmet, worked out once for each kind of answer (they depend on nothing in the request).
  * The API answers JSON only, so its content policy allows nothing; pages (Swagger UI, the sandbox's demo) get their
- * own scripts, inline styles and data: images. HSTS only when configured (TLS ends at a proxy).
+ * own scripts, inline styles and data: images; the console only its own files, with no inline script or style.
+ * HSTS only when configured (TLS ends at a proxy).
  */
-function securityHeaders(options: HttpOptions): { api: Record<string, string>; pages: Record<string, string> } {
-  const forAnswers = (pages: boolean) =>
+function securityHeaders(options: HttpOptions): Record<AnswerKind, Record<string, string>> {
+  const withPolicy = (directives: Record<string, string[]>) =>
     headersSetBy(
       helmet({
         contentSecurityPolicy: {
           useDefaults: false,
-          directives: {
-            defaultSrc: [pages ? "'self'" : "'none'"],
-            imgSrc: [pages ? "'self' data:" : "'none'"],
-            styleSrc: [pages ? "'self' 'unsafe-inline'" : "'none'"],
-            baseUri: ["'none'"],
-            formAction: ["'none'"],
-            frameAncestors: ["'none'"],
-          },
+          directives: { ...directives, baseUri: ["'none'"], frameAncestors: ["'none'"] },
         },
         frameguard: { action: 'deny' },
         referrerPolicy: { policy: 'no-referrer' },
         hsts: options.hstsMaxAgeSeconds ? { maxAge: options.hstsMaxAgeSeconds, includeSubDomains: true } : false,
       }),
     );
-  return { api: forAnswers(false), pages: forAnswers(true) };
+  return {
+    api: withPolicy({ defaultSrc: ["'none'"], imgSrc: ["'none'"], styleSrc: ["'none'"], formAction: ["'none'"] }),
+    pages: withPolicy({ defaultSrc: ["'self'"], imgSrc: ["'self' data:"], styleSrc: ["'self' 'unsafe-inline'"], formAction: ["'none'"] }),
+    console: withPolicy({
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self' data:"],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      formAction: ["'self'"],
+    }),
+  };
 }
 
 /** Runs a helmet middleware against a recorder instead of a live answer: the headers it would set. */
@@ -260,7 +276,7 @@ function answerFrameworkError(
         ? commonErrors.bad_request()
         : commonErrors.internal_error({ requestId: String(request.id) });
   void reply
-    .headers(isPage(request) ? headers.pages : headers.api)
+    .headers(headers[answerKind(request)])
     .header('x-request-id', request.id)
     .header('cache-control', 'no-store')
     .status(answer.status)

@@ -5,6 +5,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { configureApp, createHttpAdapter } from './app.setup';
+import { DeliverySchedulerService } from './audit-streaming/delivery-thread/delivery-scheduler.service';
 import { PinoNestLogger } from './common/logging/logger';
 import { AppConfig } from './config/app-config';
 
@@ -21,6 +22,7 @@ export async function startServer(
   });
   await configureApp(app);
   await app.listen(config.port, config.host);
+  app.get(DeliverySchedulerService).start();
   return app;
 }
 

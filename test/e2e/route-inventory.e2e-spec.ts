@@ -18,6 +18,9 @@ DELETE /v1/console/sessions/current console
 DELETE /v1/endpoints/:id tenant
 DELETE /v1/provider-accounts/:id tenant
 DELETE /v1/sessions/:id tenant
+GET /console public
+GET /console/* public
+GET /console/assets/:file public
 GET /health/live public
 GET /health/ready public
 GET /metrics service:metrics:read

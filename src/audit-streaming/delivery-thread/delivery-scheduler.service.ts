@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import { AppConfig } from '../../config/app-config';
 import { MetricsService } from '../../metrics/metrics';
@@ -14,10 +14,11 @@ const RESTART_DELAY_MS = 1000;
 /**
  * Where this replica delivers audit streams. On PostgreSQL, on a thread of its own: reading, serialising, signing and
  * sending batches then never takes turns with minting on the event loop that serves requests. On the embedded
- * database, which only this thread can open, here. Not at all with AUDIT_STREAM_POLL_MS=0.
+ * database, which only this thread can open, here. Not at all with AUDIT_STREAM_POLL_MS=0, nor in a process that
+ * serves nothing (a CLI command): the server starts it once it listens.
  */
 @Injectable()
-export class DeliverySchedulerService implements OnApplicationBootstrap, OnModuleDestroy {
+export class DeliverySchedulerService implements OnModuleDestroy {
   private readonly logger = new Logger('AuditStream');
   private readonly counters: DeliveryCountersRelay;
   private thread?: Worker;
@@ -34,7 +35,7 @@ export class DeliverySchedulerService implements OnApplicationBootstrap, OnModul
     this.counters = new DeliveryCountersRelay(metrics);
   }
 
-  onApplicationBootstrap(): void {
+  start(): void {
     if (this.config.auditStreamPollMs <= 0) return;
     if (this.config.databaseUrl) this.startThread();
     else this.delivery.poll();
