@@ -5,7 +5,9 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'src/browser-client/dist/**', 'src/console/web/dist/**', 'src/generated/**', 'coverage/**', 'data/**', '**/*.mjs'] },
+  {
+    ignores: ['dist/**', 'src/browser-client/dist/**', 'src/console/web/dist/**', 'src/generated/**', 'coverage/**', 'data/**', '**/*.mjs'],
+  },
   {
     files: ['src/**/*.ts', 'src/**/*.tsx', 'test/**/*.ts'],
     extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked, prettier],

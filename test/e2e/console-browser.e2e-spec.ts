@@ -47,12 +47,20 @@ describeWith(['chromium'], 'console in a browser', () => {
     const response = await fetch(`${url}/console/endpoints`);
     expect(response.status).toBe(200);
     const policy = response.headers.get('content-security-policy')!;
-    for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "object-src 'none'"]) {
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "frame-ancestors 'none'",
+      "object-src 'none'",
+    ]) {
       expect(policy).toContain(directive);
     }
     expect(policy).not.toContain('unsafe-inline');
     const html = await response.text();
-    expect(html.match(/<script[^>]*>/g)).toEqual([expect.stringMatching(/^<script type="module" src="\/console\/assets\/console\.\w+\.js">$/)]);
+    expect(html.match(/<script[^>]*>/g)).toEqual([
+      expect.stringMatching(/^<script type="module" src="\/console\/assets\/console\.\w+\.js">$/),
+    ]);
     const script = /src="(\/console\/assets\/[^"]+)"/.exec(html)![1];
     const asset = await fetch(`${url}${script}`);
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
@@ -101,7 +109,7 @@ describeWith(['chromium'], 'console in a browser', () => {
       expect(await seriousViolations(page)).toEqual([]);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'endpoints.png'), fullPage: true });
 
-      expect(await page.evaluate("window.__xss")).toBeUndefined();
+      expect(await page.evaluate('window.__xss')).toBeUndefined();
       expect(refusedScripts).toEqual([]);
 
       await page.getByRole('button', { name: 'Sign out' }).click();
