@@ -200,12 +200,12 @@ function clientRequestIdOf(request: FastifyRequest): string | undefined {
  * HSTS only when configured (TLS ends at a proxy).
  */
 function securityHeaders(options: HttpOptions): Record<AnswerKind, Record<string, string>> {
-  const withPolicy = (directives: Record<string, string[]>) =>
+  const withPolicy = (directives: Record<string, string[]>, formAction: string) =>
     headersSetBy(
       helmet({
         contentSecurityPolicy: {
           useDefaults: false,
-          directives: { ...directives, baseUri: ["'none'"], frameAncestors: ["'none'"] },
+          directives: { ...directives, baseUri: ["'none'"], formAction: [formAction], frameAncestors: ["'none'"] },
         },
         frameguard: { action: 'deny' },
         referrerPolicy: { policy: 'no-referrer' },
@@ -213,17 +213,19 @@ function securityHeaders(options: HttpOptions): Record<AnswerKind, Record<string
       }),
     );
   return {
-    api: withPolicy({ defaultSrc: ["'none'"], imgSrc: ["'none'"], styleSrc: ["'none'"], formAction: ["'none'"] }),
-    pages: withPolicy({ defaultSrc: ["'self'"], imgSrc: ["'self' data:"], styleSrc: ["'self' 'unsafe-inline'"], formAction: ["'none'"] }),
-    console: withPolicy({
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self' data:"],
-      connectSrc: ["'self'"],
-      objectSrc: ["'none'"],
-      formAction: ["'self'"],
-    }),
+    api: withPolicy({ defaultSrc: ["'none'"], imgSrc: ["'none'"], styleSrc: ["'none'"] }, "'none'"),
+    pages: withPolicy({ defaultSrc: ["'self'"], imgSrc: ["'self' data:"], styleSrc: ["'self' 'unsafe-inline'"] }, "'none'"),
+    console: withPolicy(
+      {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self' data:"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+      "'self'",
+    ),
   };
 }
 

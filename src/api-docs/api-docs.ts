@@ -36,6 +36,8 @@ const AUTHENTICATION_ERRORS = [
   'forbidden',
   'rate_limited',
 ];
+/** Admin and tenant routes also take a console session's cookie (docs/console.md); service routes never do. */
+const CONSOLE_SESSION_ERRORS = ['console_session_invalid', 'console_session_expired', 'console_session_revoked', 'csrf_token_invalid'];
 /** The security scheme of the browser routes (`@ApiBearerAuth(END_USER_AUTH)`). */
 export const END_USER_AUTH = 'end-user';
 
@@ -96,6 +98,7 @@ function documentErrors(operation: OperationObject & { [ERRORS_EXTENSION]?: stri
     ...(own ?? []),
     // End-user routes list their own authentication errors.
     ...(operation.security?.some((scheme) => 'bearer' in scheme) ? AUTHENTICATION_ERRORS : []),
+    ...(operation.security?.some((scheme) => 'bearer' in scheme) && operation.tags?.[0] !== 'internal' ? CONSOLE_SESSION_ERRORS : []),
     ...(operation.requestBody ? BODY_ERRORS : operation.parameters?.length ? ['validation_failed'] : []),
     ...(operation.parameters?.some((parameter) => 'name' in parameter && parameter.name === 'cursor') ? ['invalid_cursor'] : []),
     ...ALWAYS,

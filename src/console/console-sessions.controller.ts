@@ -46,7 +46,7 @@ export class ConsoleSessionsController {
   /** The session the cookie holds: who it acts as, until when, and its CSRF token (for a page loaded again). */
   @Get('current')
   @ConsoleOnly()
-  @ApiErrors('console_session_invalid', 'console_session_expired', 'console_session_revoked')
+  @ApiErrors('authentication_required', 'console_session_invalid', 'console_session_expired', 'console_session_revoked', 'console_disabled')
   current(@CurrentActor() actor: Actor, @Req() request: FastifyRequest): Promise<ConsoleSessionResponse> {
     return this.sessions.current(actor.principal as ConsolePrincipal, consoleCookieOf(request)!);
   }
@@ -55,7 +55,14 @@ export class ConsoleSessionsController {
   @Delete('current')
   @HttpCode(204)
   @ConsoleOnly()
-  @ApiErrors('console_session_invalid', 'console_session_expired', 'console_session_revoked', 'csrf_token_invalid')
+  @ApiErrors(
+    'authentication_required',
+    'console_session_invalid',
+    'console_session_expired',
+    'console_session_revoked',
+    'csrf_token_invalid',
+    'console_disabled',
+  )
   async signOut(@CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.sessions.signOut(actor.principal as ConsolePrincipal);
     void reply.clearCookie(CONSOLE_COOKIE, { path: '/' });

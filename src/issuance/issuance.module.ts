@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OverviewModule } from '../overview/overview.module';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { AuditModule } from '../audit/audit.module';
 import { TokenLogModule } from '../token-log/token-log.module';
@@ -15,7 +16,16 @@ import { TokenRouteRefusalsObserver } from './token-route-refusals';
 import { TokensController } from './tokens.controller';
 
 @Module({
-  imports: [ApiKeysModule, AuditModule, TokenLogModule, EndpointsModule, ProviderAccountsModule, ProvidersModule, TenantsModule],
+  imports: [
+    ApiKeysModule,
+    AuditModule,
+    OverviewModule,
+    TokenLogModule,
+    EndpointsModule,
+    ProviderAccountsModule,
+    ProvidersModule,
+    TenantsModule,
+  ],
   controllers: [TokensController],
   providers: [
     IssuanceService,

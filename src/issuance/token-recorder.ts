@@ -16,6 +16,7 @@ import { IssuedTokenResponse } from './issued-token.response';
 import { ProviderSessionsRepository } from './provider-sessions.repository';
 import { refreshAfter } from './token-policy';
 import { MetricsService } from '../metrics/metrics';
+import { TokenRollupsService } from '../overview/token-rollups.service';
 import { inSpan } from '../tracing/spans';
 
 /** A token-log row being built by one issuance; every row the pipeline writes belongs to a tenant. */
@@ -38,6 +39,7 @@ export class TokenRecorderService {
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
     private readonly registry: ProviderRegistry,
+    private readonly rollups: TokenRollupsService,
   ) {}
 
   start(caller: IssuanceCaller): IssuanceRecord {
@@ -86,7 +88,9 @@ export class TokenRecorderService {
     const provider = record.provider ?? 'none';
     const kind = !record.tokenKind ? 'none' : this.registry.hasTokenKind(provider, record.tokenKind) ? record.tokenKind : 'unsupported';
     this.metrics.tokens.inc({ provider, kind, outcome, code });
-    this.metrics.issuanceSeconds.observe({ provider, outcome }, MetricsService.since(startedAt));
+    const seconds = MetricsService.since(startedAt);
+    this.metrics.issuanceSeconds.observe({ provider, outcome }, seconds);
+    if (record.tenantId) this.rollups.count(record.tenantId, record.issuedAt, provider, outcome, code, seconds * 1000);
   }
 
   /** Writes the issued row (with any kept refresh credential, in the same commit), and only then hands the token out. */

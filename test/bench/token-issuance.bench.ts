@@ -36,6 +36,7 @@ const CLOCK_TICKS_PER_SECOND = 100;
 
 const TARGETS = {
   tenantRoute: 'Callpass POST /v1/tokens',
+  tenantRouteNoRollups: 'Callpass POST /v1/tokens, console off',
   endUserJwt: 'Callpass browser route, IdP JWT',
   endUserSession: 'Callpass browser route, session',
   handWritten: 'hand-written end-user route',
@@ -52,6 +53,8 @@ const RATIOS: [string, string][] = [
   [TARGETS.tenantRoute, TARGETS.batched],
   [TARGETS.tenantRoute, TARGETS.audited],
   [TARGETS.tenantRoute, TARGETS.quickstart],
+  // What keeping the console's rollups costs minting (issue 23: at most 5%).
+  [TARGETS.tenantRoute, TARGETS.tenantRouteNoRollups],
 ];
 
 async function main() {
@@ -63,22 +66,24 @@ async function main() {
   await preparePeers(databaseUrl, peerKey);
 
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  const [servicePort, quickstartPort, handWrittenPort, auditedPort, batchedPort] = await Promise.all(
-    Array.from({ length: 5 }, () => freePort()),
+  const [servicePort, noRollupsPort, quickstartPort, handWrittenPort, auditedPort, batchedPort] = await Promise.all(
+    Array.from({ length: 6 }, () => freePort()),
   );
+  const serviceEnv = {
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    ENCRYPTION_KEYS: formatKeyEntry('bench', randomBytes(32)),
+    BOOTSTRAP_ADMIN_KEY: adminKey,
+    // Every measured client has an address of its own (X-Forwarded-For); the measured load all comes from 127.0.0.1,
+    // so its per-client request cap is raised out of the way. The cap on 401s keeps its default.
+    TRUST_PROXY: 'true',
+    CLIENT_REQUESTS_PER_MINUTE: '100000000',
+  };
   const peerEnv = { DATABASE_URL: databaseUrl, PEER_MINT: JSON.stringify(mint) };
   const processes = [
-    start(process.execPath, [...profile, 'dist/main.js'], {
-      NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl,
-      PORT: String(servicePort),
-      ENCRYPTION_KEYS: formatKeyEntry('bench', randomBytes(32)),
-      BOOTSTRAP_ADMIN_KEY: adminKey,
-      // Every measured client has an address of its own (X-Forwarded-For); the measured load all comes from 127.0.0.1,
-      // so its per-client request cap is raised out of the way. The cap on 401s keeps its default.
-      TRUST_PROXY: 'true',
-      CLIENT_REQUESTS_PER_MINUTE: '100000000',
-    }),
+    start(process.execPath, [...profile, 'dist/main.js'], { ...serviceEnv, PORT: String(servicePort) }),
+    // The same service with the console off, so keeping no rollups: what counting tokens for the overview costs.
+    start(process.execPath, ['dist/main.js'], { ...serviceEnv, PORT: String(noRollupsPort), CONSOLE_ENABLED: 'false' }),
     startPeer('quickstart', quickstartPort, peerEnv),
     startPeer('hand-written-end-user', handWrittenPort, {
       ...peerEnv,
@@ -91,6 +96,7 @@ async function main() {
   try {
     const serviceUrl = `http://127.0.0.1:${servicePort}`;
     await ready(`${serviceUrl}/health/ready`);
+    await ready(`http://127.0.0.1:${noRollupsPort}/health/ready`);
     for (const port of [quickstartPort, handWrittenPort, auditedPort, batchedPort]) await ready(`http://127.0.0.1:${port}/`, 404);
     const { tenantKey, endpointId, otherEndpoints, session, neighbour } = await seed(serviceUrl, adminKey, mint, idp);
     const json = { 'content-type': 'application/json' };
@@ -106,6 +112,13 @@ async function main() {
       {
         name: TARGETS.tenantRoute,
         url: `${serviceUrl}/v1/tokens`,
+        headers: bearer(tenantKey),
+        body: JSON.stringify({ endpointId }),
+        callpass: true,
+      },
+      {
+        name: TARGETS.tenantRouteNoRollups,
+        url: `http://127.0.0.1:${noRollupsPort}/v1/tokens`,
         headers: bearer(tenantKey),
         body: JSON.stringify({ endpointId }),
         callpass: true,
@@ -191,7 +204,7 @@ function report(targets: Target[], results: Map<string, Measured[]>, auditRows: 
   console.log('');
   for (const [numerator, denominator] of RATIOS)
     console.log(`${numerator} / ${denominator}: ${(rate(numerator) / rate(denominator)).toFixed(2)}x`);
-  for (const other of summary.filter((row) => row.name.startsWith(`${TARGETS.tenantRoute}, `)))
+  for (const other of summary.filter((row) => row.name.startsWith(`${TARGETS.tenantRoute}, `) && row.name !== TARGETS.tenantRouteNoRollups))
     console.log(`${other.name} / Twilio: ${(other.tokensPerSecond / rate(TARGETS.tenantRoute)).toFixed(2)}x`);
   const refused = summary.filter((row) => row.failed > 0).map((row) => row.name);
   if (refused.length) console.log(`\nNOT VALID: answers other than 2xx from ${refused.join(', ')}; their figures measure refusals`);

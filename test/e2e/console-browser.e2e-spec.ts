@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
+import { TokenRollupsService } from '../../src/overview/token-rollups.service';
 import { createEndpoint, createProviderAccount, createTenant, TestTenant } from '../factories/tenant.factory';
 import { launchBrowser } from '../helpers/browser';
 import { describeWith } from '../helpers/requirements';
@@ -27,7 +28,13 @@ describeWith(['chromium'], 'console in a browser', () => {
     browser = await launchBrowser();
     acme = await createTenant(t);
     accountId = (await createProviderAccount(t, acme, 'twilio', { name: HOSTILE })).id;
-    await createEndpoint(t, acme, accountId, { userId: HOSTILE, identity: 'hostile_user' });
+    const endpoint = await createEndpoint(t, acme, accountId, { userId: HOSTILE, identity: 'hostile_user' });
+    // Twilio's tokens are signed here: three issued, one refused, for the overview.
+    for (let index = 0; index < 3; index += 1)
+      await t.http.post('/v1/tokens').set(bearer(acme.key)).send({ endpointId: endpoint.id }).expect(201);
+    const disabled = await createEndpoint(t, acme, accountId, { disabled: true });
+    await t.http.post('/v1/tokens').set(bearer(acme.key)).send({ endpointId: disabled.id }).expect(403);
+    await t.app.get(TokenRollupsService).flush();
     const globex = await createTenant(t);
     await createProviderAccount(t, globex, 'twilio', { name: 'globex-secret-account' });
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -84,9 +91,19 @@ describeWith(['chromium'], 'console in a browser', () => {
 
       await page.getByLabel('Tenant or admin key').fill(acme.key);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Provider accounts' }).waitFor();
+      await page.getByRole('heading', { name: 'Overview' }).waitFor();
       const [cookie] = await context.cookies();
       expect(cookie).toMatchObject({ name: 'callpass_console', httpOnly: true, sameSite: 'Strict' });
+      await page.getByRole('img', { name: '3 issued, 1 refused and 0 failed in the range' }).waitFor();
+      expect(await page.locator('canvas').count()).toBe(2);
+      expect(await page.getByRole('listitem').filter({ hasText: 'endpoint_disabled' }).textContent()).toContain('1');
+      await page.getByRole('button', { name: 'Last week' }).click();
+      await page.getByRole('button', { name: 'Last week', pressed: true }).waitFor();
+      await page.getByRole('img', { name: '3 issued, 1 refused and 0 failed in the range' }).waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'overview.png'), fullPage: true });
+
+      await page.getByRole('link', { name: 'Provider accounts' }).click();
       const row = page.getByRole('row').filter({ hasText: HOSTILE });
       await row.waitFor();
       expect(await page.getByRole('table').textContent()).not.toContain('globex-secret-account');

@@ -48,6 +48,7 @@ GET /v1/endpoints tenant
 GET /v1/endpoints/:id tenant
 GET /v1/internal/tenants/:tenantId/endpoints service:endpoints:read
 GET /v1/internal/usage service:usage:read
+GET /v1/overview tenant
 GET /v1/provider-accounts tenant
 GET /v1/provider-accounts/:id tenant
 GET /v1/sessions tenant

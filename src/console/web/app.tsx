@@ -2,10 +2,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, ConsoleSession, setCsrfToken } from './api';
 import { ErrorNotice } from './components';
 import { EndpointsPage } from './pages/endpoints';
+import { OverviewPage } from './pages/overview';
 import { ProviderAccountsPage } from './pages/provider-accounts';
 import { SignInPage } from './pages/sign-in';
 
 const PAGES = [
+  { path: '/console/overview', title: 'Overview', render: () => <OverviewPage /> },
   { path: '/console/provider-accounts', title: 'Provider accounts', render: () => <ProviderAccountsPage /> },
   { path: '/console/endpoints', title: 'Endpoints', render: () => <EndpointsPage /> },
 ];
