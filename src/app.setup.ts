@@ -224,7 +224,8 @@ function securityHeaders(options: HttpOptions): Record<AnswerKind, Record<string
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],
       },
-      "'self'",
+      // Every form of the console is sent by its script: one sent by the browser would carry its fields in a URL.
+      "'none'",
     ),
   };
 }

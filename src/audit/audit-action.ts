@@ -23,6 +23,8 @@ export const AUDIT_ACTIONS = [
   'audit_sink.deleted',
   'audit_sink.secret_rotated',
   'audit_sink.paused',
+  'console_session.opened',
+  'console_session.closed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

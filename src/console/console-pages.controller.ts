@@ -23,7 +23,8 @@ export class ConsolePagesController {
 
   @Get()
   page(@Res() reply: FastifyReply): void {
-    void reply.header('content-type', 'text/html; charset=utf-8').send(this.built().page);
+    // Asked again each time (it names the files of the build being served), never kept by shared caches.
+    void reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache, private').send(this.built().page);
   }
 
   @Get('assets/:file')

@@ -6,7 +6,7 @@ import { ConsoleOnly, Public } from '../auth/decorators/access.decorator';
 import { CurrentActor } from '../auth/decorators/current-actor.decorator';
 import { Actor } from '../auth/principal';
 import { AppConfig } from '../config/app-config';
-import { CONSOLE_COOKIE, consoleCookieOf } from './console-cookie';
+import { CONSOLE_COOKIE, CONSOLE_COOKIE_OPTIONS, consoleCookieOf } from './console-cookie';
 import { ConsoleSessionResponse } from './console-session.response';
 import { ConsolePrincipal, ConsoleSessionsService } from './console-sessions.service';
 import { CreateConsoleSessionDto } from './dto/create-console-session.dto';
@@ -21,7 +21,7 @@ export class ConsoleSessionsController {
   ) {}
 
   /**
-   * Exchanges a tenant or admin key for a console session: an HttpOnly, SameSite=Strict cookie (Secure over TLS),
+   * Exchanges a tenant or admin key for a console session: a Secure, HttpOnly, SameSite=Strict `__Host-` cookie,
    * and the CSRF token its writes must carry in X-CSRF-Token.
    */
   @Post()
@@ -32,14 +32,9 @@ export class ConsoleSessionsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ConsoleSessionResponse> {
-    const { secret, session } = await this.sessions.signIn(body.key);
-    void reply.setCookie(CONSOLE_COOKIE, secret, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: request.protocol === 'https',
-      maxAge: this.config.consoleSessionMs / 1000,
-    });
+    const origin = typeof request.headers.origin === 'string' ? request.headers.origin : undefined;
+    const { secret, session } = await this.sessions.signIn(body.key, { requestId: String(request.id), clientIp: request.ip, origin });
+    void reply.setCookie(CONSOLE_COOKIE, secret, { ...CONSOLE_COOKIE_OPTIONS, maxAge: this.config.consoleSessionMs / 1000 });
     return session;
   }
 
@@ -64,7 +59,7 @@ export class ConsoleSessionsController {
     'console_disabled',
   )
   async signOut(@CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    await this.sessions.signOut(actor.principal as ConsolePrincipal);
-    void reply.clearCookie(CONSOLE_COOKIE, { path: '/' });
+    await this.sessions.signOut(actor as Actor<ConsolePrincipal>);
+    void reply.clearCookie(CONSOLE_COOKIE, CONSOLE_COOKIE_OPTIONS);
   }
 }

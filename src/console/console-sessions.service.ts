@@ -1,7 +1,8 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ApiKeyAuthenticatorService } from '../api-keys/api-key-authenticator.service';
-import { AdminPrincipal, TenantPrincipal } from '../auth/principal';
+import { AuditService } from '../audit/audit.service';
+import { Actor, AdminPrincipal, TenantPrincipal } from '../auth/principal';
 import { Clock } from '../common/clock/clock';
 import { uuidv7 } from '../common/ids';
 import { AppConfig } from '../config/app-config';
@@ -11,7 +12,7 @@ import { ConsoleSessionsRepository } from './console-sessions.repository';
 
 export type ConsolePrincipal = (AdminPrincipal | TenantPrincipal) & { consoleSessionId: string };
 
-/** How often a session's last use is written: its idle timeout is kept to this resolution. */
+/** How often a session's last use is written at most: its idle timeout is kept to this resolution, or a quarter of it. */
 const LAST_SEEN_RESOLUTION_MS = 60_000;
 
 /**
@@ -27,9 +28,11 @@ export class ConsoleSessionsService {
     private readonly keys: ApiKeyAuthenticatorService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
-  async signIn(key: string): Promise<{ secret: string; session: ConsoleSessionResponse }> {
+  /** `from`: where the request came from, for the audit log. */
+  async signIn(key: string, from: Omit<Actor, 'principal'>): Promise<{ secret: string; session: ConsoleSessionResponse }> {
     if (!this.config.consoleEnabled) throw consoleErrors.console_disabled();
     const principal = await this.keys.authenticate(key);
     if (principal.kind !== 'admin' && principal.kind !== 'tenant') throw consoleErrors.console_key_not_allowed();
@@ -37,7 +40,11 @@ export class ConsoleSessionsService {
     const now = this.clock.now();
     const session = { id: uuidv7(), lastSeenAt: now, expiresAt: new Date(now.getTime() + this.config.consoleSessionMs) };
     await this.sessions.create({ ...session, apiKeyId: principal.keyId, secretHash: hashOf(secret) });
-    return { secret, session: this.describe({ ...principal, consoleSessionId: session.id }, session.expiresAt, secret) };
+    const opened: ConsolePrincipal = { ...principal, consoleSessionId: session.id };
+    await this.audit.recordEvent({ ...from, principal: opened }, 'console_session.opened', targetOf(opened), {
+      expiresAt: session.expiresAt.toISOString(),
+    });
+    return { secret, session: this.describe(opened, session.expiresAt, secret) };
   }
 
   /** The principal of the session whose cookie holds `secret`; `csrfToken` is what a write carried (undefined: a read). */
@@ -53,7 +60,7 @@ export class ConsoleSessionsService {
     if (csrfToken !== undefined && !sameText(csrfToken, csrfTokenOf(secret))) throw consoleErrors.csrf_token_invalid();
     const principal = await this.keys.authenticateHash(session.keyHash);
     if (principal.kind !== 'admin' && principal.kind !== 'tenant') throw consoleErrors.console_session_invalid();
-    const staleBefore = new Date(now.getTime() - LAST_SEEN_RESOLUTION_MS);
+    const staleBefore = new Date(now.getTime() - Math.min(LAST_SEEN_RESOLUTION_MS, this.config.consoleIdleMs / 4));
     if (session.lastSeenAt < staleBefore) await this.sessions.touch(session.id, now, staleBefore);
     return { ...principal, consoleSessionId: session.id };
   }
@@ -64,8 +71,9 @@ export class ConsoleSessionsService {
     return this.describe(principal, session.expiresAt, secret);
   }
 
-  async signOut(principal: ConsolePrincipal): Promise<void> {
-    await this.sessions.revoke(principal.consoleSessionId, this.clock.now());
+  async signOut(actor: Actor<ConsolePrincipal>): Promise<void> {
+    await this.sessions.revoke(actor.principal.consoleSessionId, this.clock.now());
+    await this.audit.recordEvent(actor, 'console_session.closed', targetOf(actor.principal));
   }
 
   private describe(principal: ConsolePrincipal, expiresAt: Date, secret: string): ConsoleSessionResponse {
@@ -79,6 +87,14 @@ export class ConsoleSessionsService {
       csrfToken: csrfTokenOf(secret),
     };
   }
+}
+
+function targetOf(principal: ConsolePrincipal) {
+  return {
+    type: 'console_session',
+    id: principal.consoleSessionId,
+    tenantId: principal.kind === 'tenant' ? principal.tenantId : undefined,
+  };
 }
 
 function hashOf(secret: string): string {

@@ -12,6 +12,8 @@ import { bearer, createTestApp, TestApp } from '../helpers/test-app';
 const SCREENSHOTS = path.join('test-artifacts', 'console');
 /** Tenant-controlled text that would run script if the console rendered it as markup. */
 const HOSTILE = '<img src=x onerror="window.__xss=1">"\'><script>window.__xss=2</script>';
+/** A user id a spreadsheet would run as a formula, were an export to hand it over as it is. */
+const FORMULA = '=HYPERLINK("http://attacker.example","open")';
 
 /** The console in Debian's Chromium, against the real service: sign-in, its pages, its headers, sign-out. */
 describeWith(['chromium'], 'console in a browser', () => {
@@ -29,9 +31,11 @@ describeWith(['chromium'], 'console in a browser', () => {
     acme = await createTenant(t);
     accountId = (await createProviderAccount(t, acme, 'twilio', { name: HOSTILE })).id;
     const endpoint = await createEndpoint(t, acme, accountId, { userId: HOSTILE, identity: 'hostile_user' });
-    // Twilio's tokens are signed here: three issued, one refused, for the overview.
+    // Twilio's tokens are signed here: four issued, one refused, for the overview and the token log.
     for (let index = 0; index < 3; index += 1)
       await t.http.post('/v1/tokens').set(bearer(acme.key)).send({ endpointId: endpoint.id }).expect(201);
+    const formula = await createEndpoint(t, acme, accountId, { userId: FORMULA, identity: 'formula_user' });
+    await t.http.post('/v1/tokens').set(bearer(acme.key)).send({ endpointId: formula.id }).expect(201);
     const disabled = await createEndpoint(t, acme, accountId, { disabled: true });
     await t.http.post('/v1/tokens').set(bearer(acme.key)).send({ endpointId: disabled.id }).expect(403);
     await t.app.get(TokenRollupsService).flush();
@@ -93,13 +97,13 @@ describeWith(['chromium'], 'console in a browser', () => {
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('heading', { name: 'Overview' }).waitFor();
       const [cookie] = await context.cookies();
-      expect(cookie).toMatchObject({ name: 'callpass_console', httpOnly: true, sameSite: 'Strict' });
-      await page.getByRole('img', { name: '3 issued, 1 refused and 0 failed in the range' }).waitFor();
+      expect(cookie).toMatchObject({ name: '__Host-callpass_console', httpOnly: true, secure: true, sameSite: 'Strict' });
+      await page.getByRole('img', { name: '4 issued, 1 refused and 0 failed in the range' }).waitFor();
       expect(await page.locator('canvas').count()).toBe(2);
       expect(await page.getByRole('listitem').filter({ hasText: 'endpoint_disabled' }).textContent()).toContain('1');
       await page.getByRole('button', { name: 'Last week' }).click();
       await page.getByRole('button', { name: 'Last week', pressed: true }).waitFor();
-      await page.getByRole('img', { name: '3 issued, 1 refused and 0 failed in the range' }).waitFor();
+      await page.getByRole('img', { name: '4 issued, 1 refused and 0 failed in the range' }).waitFor();
       expect(await seriousViolations(page)).toEqual([]);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'overview.png'), fullPage: true });
 
@@ -125,6 +129,22 @@ describeWith(['chromium'], 'console in a browser', () => {
       await page.getByRole('heading', { name: 'No endpoint for this user' }).waitFor();
       expect(await seriousViolations(page)).toEqual([]);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'endpoints.png'), fullPage: true });
+
+      await page.getByRole('link', { name: 'Token log' }).click();
+      await page.getByRole('cell', { name: HOSTILE }).first().waitFor();
+      await page.getByLabel('Outcome').selectOption('refused');
+      await page.getByRole('button', { name: 'Filter' }).click();
+      await page.getByRole('cell', { name: 'endpoint_disabled' }).waitFor();
+      expect(await page.getByRole('cell', { name: 'issued', exact: true }).count()).toBe(0);
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'token-log.png'), fullPage: true });
+      await page.getByLabel('Outcome').selectOption('');
+      const exported = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Export CSV' }).click();
+      const csv = fs.readFileSync(await (await exported).path(), 'utf8');
+      expect(csv.split('\r\n')[0]).toBe('id,issuedAt,userId,identity,provider,outcome,errorCode,origin,clientIp,requestCount');
+      expect(csv).toContain(`"'=HYPERLINK(""http://attacker.example"",""open"")"`);
+      expect(csv.trim().split('\r\n')).toHaveLength(1 + 5);
 
       expect(await page.evaluate('window.__xss')).toBeUndefined();
       expect(refusedScripts).toEqual([]);

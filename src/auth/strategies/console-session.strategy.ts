@@ -8,7 +8,8 @@ import { authErrors } from '../auth.errors';
 
 export const CONSOLE_SESSION_STRATEGY = 'console-session';
 
-const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Only these skip the CSRF token: no route changes anything on them. */
+const READS = new Set(['GET', 'HEAD']);
 
 /** The console's session cookie; a write must also carry the session's CSRF token in X-CSRF-Token. */
 @Injectable()

@@ -5,11 +5,13 @@ import { EndpointsPage } from './pages/endpoints';
 import { OverviewPage } from './pages/overview';
 import { ProviderAccountsPage } from './pages/provider-accounts';
 import { SignInPage } from './pages/sign-in';
+import { TokenLogPage } from './pages/token-log';
 
 const PAGES = [
   { path: '/console/overview', title: 'Overview', render: () => <OverviewPage /> },
   { path: '/console/provider-accounts', title: 'Provider accounts', render: () => <ProviderAccountsPage /> },
   { path: '/console/endpoints', title: 'Endpoints', render: () => <EndpointsPage /> },
+  { path: '/console/token-log', title: 'Token log', render: () => <TokenLogPage /> },
 ];
 
 /** The console: the sign-in page until a session exists, then the page the address names. */

@@ -28,7 +28,6 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (session: ConsoleSessio
         <label for="key">Tenant or admin key</label>
         <input
           id="key"
-          name="key"
           type="password"
           autocomplete="off"
           placeholder="cp_tenant_…"
