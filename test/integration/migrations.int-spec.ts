@@ -10,7 +10,8 @@ import { availableDatabaseKinds, createTestDatabase, TestDatabase } from '../hel
 
 const POSTGRES_TYPES: Record<string, string[]> = {
   String: ['text', 'uuid'],
-  Int: ['integer'],
+  // An array names its element type as the catalogue does: int4 for an Int[] column.
+  Int: ['integer', 'int4'],
   BigInt: ['bigint'],
   Boolean: ['boolean'],
   DateTime: ['timestamp with time zone'],
