@@ -33,7 +33,8 @@ export class ConsoleSessionsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ConsoleSessionResponse> {
     const origin = typeof request.headers.origin === 'string' ? request.headers.origin : undefined;
-    const { secret, session } = await this.sessions.signIn(body.key, { requestId: String(request.id), clientIp: request.ip, origin });
+    const from = { requestId: String(request.id), clientIp: request.ip, origin };
+    const { secret, session } = await this.sessions.signIn(body.key, from, consoleCookieOf(request));
     void reply.setCookie(CONSOLE_COOKIE, secret, { ...CONSOLE_COOKIE_OPTIONS, maxAge: this.config.consoleSessionMs / 1000 });
     return session;
   }

@@ -47,6 +47,10 @@ export class ConsoleSessionsRepository {
     await this.prisma.consoleSession.updateMany({ where: { id, lastSeenAt: { lt: staleBefore } }, data: { lastSeenAt: now } });
   }
 
+  async revokeBySecretHash(secretHash: string, now: Date): Promise<void> {
+    await this.prisma.consoleSession.updateMany({ where: { secretHash, revokedAt: null }, data: { revokedAt: now } });
+  }
+
   async revoke(id: string, now: Date): Promise<void> {
     await this.prisma.consoleSession.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: now } });
   }

@@ -31,10 +31,18 @@ export class ConsoleSessionsService {
     private readonly audit: AuditService,
   ) {}
 
-  /** `from`: where the request came from, for the audit log. */
-  async signIn(key: string, from: Omit<Actor, 'principal'>): Promise<{ secret: string; session: ConsoleSessionResponse }> {
+  /**
+   * `from`: where the request came from, for the audit log; `previousSecret`: the cookie the browser still had, whose
+   * session ends here (a browser holds one session).
+   */
+  async signIn(
+    key: string,
+    from: Omit<Actor, 'principal'>,
+    previousSecret?: string,
+  ): Promise<{ secret: string; session: ConsoleSessionResponse }> {
     if (!this.config.consoleEnabled) throw consoleErrors.console_disabled();
     const principal = await this.keys.authenticate(key);
+    if (previousSecret) await this.sessions.revokeBySecretHash(hashOf(previousSecret), this.clock.now());
     if (principal.kind !== 'admin' && principal.kind !== 'tenant') throw consoleErrors.console_key_not_allowed();
     const secret = randomBytes(32).toString('base64url');
     const now = this.clock.now();

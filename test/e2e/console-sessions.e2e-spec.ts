@@ -125,6 +125,14 @@ describe('console sessions', () => {
     expect((await t.http.get('/v1/provider-accounts').set('cookie', cookie).expect(401)).body.error.code).toBe('api_key_revoked');
   });
 
+  it("ends the browser's previous session when it signs in again", async () => {
+    const first = await signIn(acme.key);
+    const again = await t.http.post('/v1/console/sessions').set('cookie', first.cookie).send({ key: acme.key }).expect(201);
+    expect(again.body.id).not.toBe(first.body.id);
+    const kept = await t.http.get('/v1/provider-accounts').set('cookie', first.cookie).expect(401);
+    expect(kept.body.error.code).toBe('console_session_revoked');
+  });
+
   it('refuses a cookie that is not a session, and any cookie on a route for end users or services', async () => {
     const forged = await t.http.get('/v1/provider-accounts').set('cookie', '__Host-callpass_console=forged').expect(401);
     expect(forged.body.error.code).toBe('console_session_invalid');
