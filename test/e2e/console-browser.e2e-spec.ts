@@ -159,4 +159,20 @@ describeWith(['chromium'], 'console in a browser', () => {
       await context.close();
     }
   });
+
+  it("tells an admin key that the pages are a tenant's, rather than showing its refusals", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(`${url}/console`);
+      await page.getByLabel('Tenant or admin key').fill(t.adminKey);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: "These pages are a tenant's" }).waitFor();
+      expect(await page.getByText('Operator (admin key)').count()).toBe(1);
+      expect(await page.getByRole('alert').count()).toBe(0);
+      expect(await seriousViolations(page)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });

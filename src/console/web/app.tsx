@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, ConsoleSession, setCsrfToken } from './api';
-import { ErrorNotice } from './components';
+import { EmptyState, ErrorNotice } from './components';
 import { EndpointsPage } from './pages/endpoints';
 import { OverviewPage } from './pages/overview';
 import { ProviderAccountsPage } from './pages/provider-accounts';
@@ -76,7 +76,14 @@ export function App() {
       <main>
         <h1>{page.title}</h1>
         {error && <ErrorNotice error={error} />}
-        {page.render()}
+        {session.kind === 'admin' ? (
+          <EmptyState title="These pages are a tenant's">
+            An admin key signs in, but the operator's pages (every tenant) are not built yet: sign in with one of a tenant's keys to see its
+            pages.
+          </EmptyState>
+        ) : (
+          page.render()
+        )}
       </main>
     </div>
   );
