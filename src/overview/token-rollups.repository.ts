@@ -34,7 +34,10 @@ export class TokenRollupsRepository {
   /** In key order, so that replicas adding to the same keys lock them in the same order. */
   async add(increments: RollupIncrement[]): Promise<void> {
     if (increments.length === 0) return;
-    const rows = [...increments].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+    const rows = increments
+      .map((row) => ({ row, key: keyOfIncrement(row) }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map(({ row }) => row);
     await this.db.query(
       `INSERT INTO token_rollups (tenant_id, minute, provider, outcome, error_code, count, latency_buckets)
        SELECT t, m, p, o, e, c, l::int[]
@@ -79,7 +82,11 @@ export class TokenRollupsRepository {
   }
 }
 
-/** What a rollup row is the sum for: its tenant, minute, provider, outcome and code. */
-export function keyOf(row: Pick<RollupIncrement, 'tenantId' | 'minute' | 'provider' | 'outcome' | 'errorCode'>): string {
-  return `${row.tenantId} ${row.minute.toISOString()} ${row.provider} ${row.outcome} ${row.errorCode}`;
+/** What a rollup row is the sum for: its tenant, minute (as epoch milliseconds), provider, outcome and code. */
+export function keyOf(tenantId: string, minuteMs: number, provider: string, outcome: string, errorCode: string): string {
+  return `${tenantId} ${minuteMs} ${provider} ${outcome} ${errorCode}`;
+}
+
+export function keyOfIncrement(row: RollupIncrement): string {
+  return keyOf(row.tenantId, row.minute.getTime(), row.provider, row.outcome, row.errorCode);
 }

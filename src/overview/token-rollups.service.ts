@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { bucketOf, emptyHistogram } from './latency-histogram';
-import { keyOf, RollupIncrement, TokenRollupsRepository } from './token-rollups.repository';
+import { keyOf, keyOfIncrement, RollupIncrement, TokenRollupsRepository } from './token-rollups.repository';
 
 /** How often a replica adds what it counted to the rollups. */
 const FLUSH_EVERY_MS = 5000;
@@ -34,10 +34,11 @@ export class TokenRollupsService implements OnModuleInit, OnModuleDestroy {
   /** Nothing is counted with the console off (CONSOLE_ENABLED=false): the overview is the console's. */
   count(tenantId: string, at: Date, provider: string, outcome: string, errorCode: string, milliseconds: number): void {
     if (!this.config.consoleEnabled) return;
-    const minute = new Date(Math.floor(at.getTime() / 60_000) * 60_000);
-    const key = keyOf({ tenantId, minute, provider, outcome, errorCode });
+    const minuteMs = Math.floor(at.getTime() / 60_000) * 60_000;
+    const key = keyOf(tenantId, minuteMs, provider, outcome, errorCode);
     let increment = this.pending.get(key);
     if (!increment) {
+      const minute = new Date(minuteMs);
       increment = { tenantId, minute, provider, outcome, errorCode, count: 0, latencyBuckets: emptyHistogram() };
       this.pending.set(key, increment);
     }
@@ -58,7 +59,7 @@ export class TokenRollupsService implements OnModuleInit, OnModuleDestroy {
   }
 
   private putBack(increment: RollupIncrement): void {
-    const key = keyOf(increment);
+    const key = keyOfIncrement(increment);
     const newer = this.pending.get(key);
     if (!newer) return void this.pending.set(key, increment);
     newer.count += increment.count;
