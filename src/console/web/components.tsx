@@ -18,3 +18,43 @@ export function EmptyState({ title, children }: { title: string; children: preac
     </section>
   );
 }
+
+export interface Column<Row> {
+  header: string;
+  cell: (row: Row) => preact.ComponentChildren;
+}
+
+/** A list as a table: a caption, a header per column, a row per item (keyed by its id). */
+export function DataTable<Row extends { id: string }>({
+  caption,
+  columns,
+  rows,
+}: {
+  caption: string;
+  columns: Column<Row>[];
+  rows: Row[];
+}) {
+  return (
+    <table>
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((column) => (
+            <th key={column.header} scope="col">
+              {column.header}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.id}>
+            {columns.map((column) => (
+              <td key={column.header}>{column.cell(row)}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, Page } from '../api';
-import { EmptyState, ErrorNotice } from '../components';
+import { DataTable, EmptyState, ErrorNotice } from '../components';
 
 interface Endpoint {
   id: string;
@@ -45,27 +45,16 @@ export function EndpointsPage() {
         </EmptyState>
       )}
       {endpoints && endpoints.length > 0 && (
-        <table>
-          <caption>Endpoints</caption>
-          <thead>
-            <tr>
-              <th scope="col">User id</th>
-              <th scope="col">Identity</th>
-              <th scope="col">Capabilities</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {endpoints.map((endpoint) => (
-              <tr key={endpoint.id}>
-                <td>{endpoint.userId}</td>
-                <td>{endpoint.identity}</td>
-                <td>{endpoint.capabilities.join(', ')}</td>
-                <td>{endpoint.disabled ? 'disabled' : 'enabled'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption="Endpoints"
+          rows={endpoints}
+          columns={[
+            { header: 'User id', cell: (endpoint) => endpoint.userId },
+            { header: 'Identity', cell: (endpoint) => endpoint.identity },
+            { header: 'Capabilities', cell: (endpoint) => endpoint.capabilities.join(', ') },
+            { header: 'Status', cell: (endpoint) => (endpoint.disabled ? 'disabled' : 'enabled') },
+          ]}
+        />
       )}
     </>
   );

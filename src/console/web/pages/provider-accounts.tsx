@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, Page } from '../api';
-import { EmptyState, ErrorNotice } from '../components';
+import { DataTable, EmptyState, ErrorNotice } from '../components';
 
 interface ProviderAccount {
   id: string;
@@ -41,33 +41,24 @@ export function ProviderAccountsPage() {
   return (
     <>
       {error && <ErrorNotice error={error} />}
-      <table>
-        <caption>Your provider accounts</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Provider</th>
-            <th scope="col">Status</th>
-            <th scope="col">Created</th>
-            <th scope="col">Action</th>
-          </tr>
-        </thead>
-        <tbody>
-          {accounts.map((account) => (
-            <tr key={account.id}>
-              <td>{account.name}</td>
-              <td>{account.provider}</td>
-              <td>{account.status}</td>
-              <td>{new Date(account.createdAt).toLocaleString()}</td>
-              <td>
-                <button type="button" onClick={() => void toggle(account)}>
-                  {account.status === 'active' ? 'Disable' : 'Enable'} <span class="visually-hidden">{account.name}</span>
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        caption="Your provider accounts"
+        rows={accounts}
+        columns={[
+          { header: 'Name', cell: (account) => account.name },
+          { header: 'Provider', cell: (account) => account.provider },
+          { header: 'Status', cell: (account) => account.status },
+          { header: 'Created', cell: (account) => new Date(account.createdAt).toLocaleString() },
+          {
+            header: 'Action',
+            cell: (account) => (
+              <button type="button" onClick={() => void toggle(account)}>
+                {account.status === 'active' ? 'Disable' : 'Enable'} <span class="visually-hidden">{account.name}</span>
+              </button>
+            ),
+          },
+        ]}
+      />
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, Page } from '../api';
-import { EmptyState, ErrorNotice } from '../components';
+import { DataTable, EmptyState, ErrorNotice } from '../components';
 import { download } from '../download';
 import { toCsv, toNdjson } from '../export-rows';
 
@@ -110,31 +110,18 @@ export function TokenLogPage() {
         </EmptyState>
       )}
       {rows && rows.length > 0 && (
-        <table>
-          <caption>Token log, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">User id</th>
-              <th scope="col">Provider</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Code</th>
-              <th scope="col">Origin</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.id}>
-                <td>{new Date(row.issuedAt).toLocaleString()}</td>
-                <td>{row.userId}</td>
-                <td>{row.provider}</td>
-                <td>{row.outcome}</td>
-                <td>{row.errorCode}</td>
-                <td>{row.origin}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption="Token log, newest first"
+          rows={rows}
+          columns={[
+            { header: 'Time', cell: (row) => new Date(row.issuedAt).toLocaleString() },
+            { header: 'User id', cell: (row) => row.userId },
+            { header: 'Provider', cell: (row) => row.provider },
+            { header: 'Outcome', cell: (row) => row.outcome },
+            { header: 'Code', cell: (row) => row.errorCode },
+            { header: 'Origin', cell: (row) => row.origin },
+          ]}
+        />
       )}
       {next && (
         <button type="button" class="more" onClick={() => void load(next)}>
