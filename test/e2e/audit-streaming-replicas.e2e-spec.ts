@@ -1,17 +1,9 @@
 import { verifyExport } from '../../src/audit-streaming/export-verifier';
 import { startReplicaSet, ReplicaSet, seedTwilioEndpoint } from '../helpers/replica-set';
+import { eventually } from '../helpers/eventually';
 import { describeWith } from '../helpers/requirements';
 import { callJson } from '../helpers/server-process';
 import { WebhookReceiver } from '../helpers/webhook-receiver';
-
-/** Polls `check` (bounded): the replicas deliver on their own clocks, in their own processes. */
-async function eventually(check: () => boolean | Promise<boolean>, what: string, limitMs = 30_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${limitMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describeWith(['postgresql'], 'audit streaming when a replica is killed mid-batch', () => {
   let replicas: ReplicaSet;

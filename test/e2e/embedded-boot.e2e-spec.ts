@@ -4,6 +4,7 @@ import path from 'node:path';
 import { generateApiKey } from '../../src/crypto/api-key-codec';
 import { MIGRATIONS_DIR } from '../../src/database/migrator';
 import { validCredentials } from '../factories/credentials.factory';
+import { eventually } from '../helpers/eventually';
 import { callJson as call, runMainToExit, startServer } from '../helpers/server-process';
 import { WebhookReceiver } from '../helpers/webhook-receiver';
 
@@ -111,8 +112,7 @@ describe('embedded database boot (main.ts, PGlite)', () => {
       expect(sink.status).toBe(201);
       const secret = (sink.body as unknown as { secret: string }).secret;
       // The sink's own creation is the first event of what it receives.
-      const deadline = Date.now() + 30_000;
-      while (receiver.store(secret).items.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      await eventually(() => receiver.store(secret).items.length > 0, 'the sink receives its creation');
       expect(receiver.store(secret).items.map((item) => item.content?.action)).toEqual(['audit_sink.created']);
     } finally {
       await server.stop();
