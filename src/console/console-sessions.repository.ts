@@ -47,11 +47,8 @@ export class ConsoleSessionsRepository {
     await this.prisma.consoleSession.updateMany({ where: { id, lastSeenAt: { lt: staleBefore } }, data: { lastSeenAt: now } });
   }
 
-  async revokeBySecretHash(secretHash: string, now: Date): Promise<void> {
-    await this.prisma.consoleSession.updateMany({ where: { secretHash, revokedAt: null }, data: { revokedAt: now } });
-  }
-
-  async revoke(id: string, now: Date): Promise<void> {
-    await this.prisma.consoleSession.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: now } });
+  /** The session with this id, or whose cookie's secret has this hash, unless it already ended. */
+  async revoke(session: { id: string } | { secretHash: string }, now: Date): Promise<void> {
+    await this.prisma.consoleSession.updateMany({ where: { ...session, revokedAt: null }, data: { revokedAt: now } });
   }
 }

@@ -42,7 +42,7 @@ export class ConsoleSessionsService {
   ): Promise<{ secret: string; session: ConsoleSessionResponse }> {
     if (!this.config.consoleEnabled) throw consoleErrors.console_disabled();
     const principal = await this.keys.authenticate(key);
-    if (previousSecret) await this.sessions.revokeBySecretHash(hashOf(previousSecret), this.clock.now());
+    if (previousSecret) await this.sessions.revoke({ secretHash: hashOf(previousSecret) }, this.clock.now());
     if (principal.kind !== 'admin' && principal.kind !== 'tenant') throw consoleErrors.console_key_not_allowed();
     const secret = randomBytes(32).toString('base64url');
     const now = this.clock.now();
@@ -80,7 +80,7 @@ export class ConsoleSessionsService {
   }
 
   async signOut(actor: Actor<ConsolePrincipal>): Promise<void> {
-    await this.sessions.revoke(actor.principal.consoleSessionId, this.clock.now());
+    await this.sessions.revoke({ id: actor.principal.consoleSessionId }, this.clock.now());
     await this.audit.recordEvent(actor, 'console_session.closed', targetOf(actor.principal));
   }
 
