@@ -13,6 +13,8 @@ const TAGS: [name: string, description: string][] = [
   ['provider accounts', `Your ${PROVIDER_TITLES} credentials, stored encrypted (tenant key).`],
   ['endpoints', 'Your users, each bound to a provider account with what their tokens may do (tenant key).'],
   ['audit', 'Every token issued or refused, and every change (tenant key), and the sinks they stream to.'],
+  ['api keys', "Your tenant's API keys: issue more, list them (prefixes only), revoke them (tenant key)."],
+  ['settings', "Your allowed origins, token lifetimes and rate limits, within your operator's caps (tenant key)."],
   ['public', 'Routes browsers call without a key: click-to-call embeds, locked to your allowed origins.'],
   ['browser library', 'The @callpass/browser library in one file for a `<script>` tag, and its integrity hash (no key).'],
   ['internal', 'Routes for other services (service key with a scope): views, tokens on behalf of a user, revocation.'],

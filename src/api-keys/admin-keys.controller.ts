@@ -20,6 +20,7 @@ export class AdminKeysController {
 
   /** Issues an admin key. The response holds the key; it is never shown again. */
   @Post()
+  @ApiErrors('console_reauthentication_required')
   create(@CurrentActor() actor: AdminActor, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyResponse> {
     return this.apiKeys.issue(actor, { kind: 'admin' }, body);
   }

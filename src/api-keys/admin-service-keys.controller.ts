@@ -19,6 +19,7 @@ export class AdminServiceKeysController {
 
   /** Issues a key for an internal service, limited to the given scopes. Shown once. */
   @Post()
+  @ApiErrors('console_reauthentication_required')
   create(@CurrentActor() actor: AdminActor, @Body() body: CreateServiceKeyDto): Promise<CreatedApiKeyResponse> {
     return this.apiKeys.issue(actor, { kind: 'service' }, body);
   }

@@ -19,7 +19,7 @@ export class AdminTenantKeysController {
 
   /** Issues a tenant API key. The response holds the key; it is never shown again. */
   @Post()
-  @ApiErrors('tenant_not_found')
+  @ApiErrors('tenant_not_found', 'console_reauthentication_required')
   create(
     @CurrentActor() actor: AdminActor,
     @Param('tenantId') tenantId: string,

@@ -8,10 +8,11 @@ import { AdminTenantKeysController } from './admin-tenant-keys.controller';
 import { ApiKeyAuthenticatorService } from './api-key-authenticator.service';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
+import { TenantKeysController } from './tenant-keys.controller';
 
 @Module({
   imports: [AuditModule, TenantsModule],
-  controllers: [AdminTenantKeysController, AdminServiceKeysController, AdminKeysController],
+  controllers: [TenantKeysController, AdminTenantKeysController, AdminServiceKeysController, AdminKeysController],
   providers: [ApiKeysRepository, ApiKeysService, ApiKeyAuthenticatorService, AdminBootstrapService],
   exports: [ApiKeyAuthenticatorService, AdminBootstrapService],
 })

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
-import { AdminActor } from '../auth/principal';
+import { Actor, AdminPrincipal, TenantPrincipal } from '../auth/principal';
 import { Clock } from '../common/clock/clock';
 import { invalidField } from '../common/errors/validation-errors';
 import { isUuid } from '../common/ids';
@@ -17,6 +17,15 @@ interface KeyRequest extends CreateApiKeyDto {
   scopes?: string[];
 }
 
+/** Who manages keys: an admin (any key), or a tenant (its own). */
+type KeyManager = Actor<AdminPrincipal | TenantPrincipal>;
+
+/**
+ * How recent a console sign-in must be for its session to create a key, so that a stolen console cookie cannot mint a
+ * key that outlives the session.
+ */
+const KEY_CREATION_SIGN_IN_MAX_AGE_MS = 5 * 60_000;
+
 /** Issues, lists and revokes API keys. Every change is audited; the full key is returned only on creation. */
 @Injectable()
 export class ApiKeysService {
@@ -27,9 +36,11 @@ export class ApiKeysService {
     private readonly clock: Clock,
   ) {}
 
-  issue(actor: AdminActor, owner: KeyOwner, request: KeyRequest): Promise<CreatedApiKeyResponse> {
+  issue(actor: KeyManager, owner: KeyOwner, request: KeyRequest): Promise<CreatedApiKeyResponse> {
     const tenantId = 'tenantId' in owner ? owner.tenantId : undefined;
     return this.audit.recordChange(actor, 'api_key.created', { type: 'api_key', tenantId }, async (tx) => {
+      // Inside the change, so that a refused attempt is in the audit log.
+      this.requireRecentConsoleSignIn(actor.principal);
       if (tenantId) await this.tenants.get(tenantId, tx);
       const expiresAt = this.futureDate(request.expiresAt);
       const kind = tenantId ? 'tenant' : (owner as { kind: 'admin' | 'service' }).kind;
@@ -67,12 +78,23 @@ export class ApiKeysService {
     );
   }
 
-  revoke(actor: AdminActor, owner: KeyOwner, id: string): Promise<ApiKeyResponse> {
+  revoke(actor: KeyManager, owner: KeyOwner, id: string): Promise<ApiKeyResponse> {
     const tenantId = 'tenantId' in owner ? owner.tenantId : undefined;
     return this.audit.recordChange(actor, 'api_key.revoked', { type: 'api_key', id, tenantId }, async (tx) => {
       const row = isUuid(id) ? await this.keys.revoke(owner, id, this.clock.now(), tx) : null;
       if (!row) throw apiKeyErrors.api_key_not_found();
       return { result: ApiKeyResponse.from(row), details: { prefix: row.prefix } };
+    });
+  }
+
+  /** A bearer key has no sign-in to age; a console session (or one whose sign-in time is unknown) must be fresh. */
+  private requireRecentConsoleSignIn(principal: AdminPrincipal | TenantPrincipal): void {
+    if (!principal.consoleSessionId) return;
+    const signedInAt = principal.consoleSignedInAt;
+    if (signedInAt && this.clock.now().getTime() - signedInAt.getTime() <= KEY_CREATION_SIGN_IN_MAX_AGE_MS) return;
+    throw apiKeyErrors.console_reauthentication_required({
+      maxSignInAgeSeconds: KEY_CREATION_SIGN_IN_MAX_AGE_MS / 1000,
+      signedInAt: signedInAt?.toISOString(),
     });
   }
 

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AdminAuditChainController } from './admin-audit-chain.controller';
+import { AuditChainController } from './audit-chain.controller';
 import { ChainAnchorService } from './chain-anchor';
 import { ChainVerifierService } from './chain-verifier';
 
 /** The tamper-evident chains of both logs: verification, heads and their anchoring. */
 @Module({
-  controllers: [AdminAuditChainController],
+  controllers: [AdminAuditChainController, AuditChainController],
   providers: [ChainVerifierService, ChainAnchorService],
   exports: [ChainVerifierService],
 })

@@ -8,6 +8,8 @@ export interface AdminPrincipal {
   keyId: string;
   /** Set when a console session opened with the key authenticated the request. */
   consoleSessionId?: string;
+  /** When that console session was opened (signed in). */
+  consoleSignedInAt?: Date;
 }
 
 export interface TenantPrincipal {
@@ -16,6 +18,8 @@ export interface TenantPrincipal {
   tenantId: string;
   /** Set when a console session opened with the key authenticated the request. */
   consoleSessionId?: string;
+  /** When that console session was opened (signed in). */
+  consoleSignedInAt?: Date;
 }
 
 export interface ServicePrincipal {

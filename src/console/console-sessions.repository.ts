@@ -4,6 +4,7 @@ import { PrismaService } from '../database/prisma.service';
 
 export interface ConsoleSessionRow {
   id: string;
+  createdAt: Date;
   lastSeenAt: Date;
   expiresAt: Date;
   revokedAt: Date | null;
@@ -15,6 +16,8 @@ export interface NewConsoleSession {
   id: string;
   apiKeyId: string;
   secretHash: string;
+  /** From the service's clock, as the session's other times: the sign-in's age is measured against it. */
+  createdAt: Date;
   lastSeenAt: Date;
   expiresAt: Date;
 }
@@ -29,7 +32,7 @@ export class ConsoleSessionsRepository {
 
   async findForAuthentication(secretHash: string): Promise<ConsoleSessionRow | undefined> {
     const [row] = await this.db.query<ConsoleSessionRow>(
-      `SELECT s.id, s.last_seen_at AS "lastSeenAt", s.expires_at AS "expiresAt",
+      `SELECT s.id, s.created_at AS "createdAt", s.last_seen_at AS "lastSeenAt", s.expires_at AS "expiresAt",
               s.revoked_at AS "revokedAt", k.secret_hash AS "keyHash"
          FROM console_sessions s JOIN api_keys k ON k.id = s.api_key_id
         WHERE s.secret_hash = $1`,

@@ -10,7 +10,7 @@ import { consoleErrors } from './console.errors';
 import { ConsoleSessionResponse } from './console-session.response';
 import { ConsoleSessionsRepository } from './console-sessions.repository';
 
-export type ConsolePrincipal = (AdminPrincipal | TenantPrincipal) & { consoleSessionId: string };
+export type ConsolePrincipal = (AdminPrincipal | TenantPrincipal) & { consoleSessionId: string; consoleSignedInAt: Date };
 
 /** How often a session's last use is written at most: its idle timeout is kept to this resolution, or a quarter of it. */
 const LAST_SEEN_RESOLUTION_MS = 60_000;
@@ -46,9 +46,9 @@ export class ConsoleSessionsService {
     if (principal.kind !== 'admin' && principal.kind !== 'tenant') throw consoleErrors.console_key_not_allowed();
     const secret = randomBytes(32).toString('base64url');
     const now = this.clock.now();
-    const session = { id: uuidv7(), lastSeenAt: now, expiresAt: new Date(now.getTime() + this.config.consoleSessionMs) };
+    const session = { id: uuidv7(), createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + this.config.consoleSessionMs) };
     await this.sessions.create({ ...session, apiKeyId: principal.keyId, secretHash: hashOf(secret) });
-    const opened: ConsolePrincipal = { ...principal, consoleSessionId: session.id };
+    const opened: ConsolePrincipal = { ...principal, consoleSessionId: session.id, consoleSignedInAt: now };
     await this.audit.recordEvent({ ...from, principal: opened }, 'console_session.opened', targetOf(opened), {
       expiresAt: session.expiresAt.toISOString(),
     });
@@ -70,7 +70,7 @@ export class ConsoleSessionsService {
     if (principal.kind !== 'admin' && principal.kind !== 'tenant') throw consoleErrors.console_session_invalid();
     const staleBefore = new Date(now.getTime() - Math.min(LAST_SEEN_RESOLUTION_MS, this.config.consoleIdleMs / 4));
     if (session.lastSeenAt < staleBefore) await this.sessions.touch(session.id, now, staleBefore);
-    return { ...principal, consoleSessionId: session.id };
+    return { ...principal, consoleSessionId: session.id, consoleSignedInAt: session.createdAt };
   }
 
   async current(principal: ConsolePrincipal, secret: string): Promise<ConsoleSessionResponse> {

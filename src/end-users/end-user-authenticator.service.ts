@@ -8,7 +8,7 @@ import { TenantsBySlugService } from '../tenants/tenants-by-slug';
 import { EndUserRevocationsRepository } from './end-user-revocations.repository';
 import { EndUserSessionsRepository } from './end-user-sessions.repository';
 import { endUserErrors } from './end-users.errors';
-import { IdentityTokenVerifierService } from './identity-token-verifier';
+import { IdentityTokenVerifierService, VerifiedIdentity } from './identity-token-verifier';
 
 /**
  * Turns an end user's credential, presented on a tenant's browser route, into a principal: a JWT from one of the
@@ -36,22 +36,7 @@ export class EndUserAuthenticatorService {
       const identity = await this.verifier.verify(tenant.id, token);
       // After the credential, as for sessions: a suspended tenant is told apart only by its own users.
       if (tenant.status !== 'active') throw authErrors.tenant_suspended();
-      const revokedBefore = await this.revocations.revokedBefore(tenant.id, identity.userId);
-      // `iat` has whole seconds, and the issuer's clock may run ahead by the allowed skew: a token stamped within
-      // that margin of the revocation is refused too (the user signs in again a little later).
-      const revokedUntil = revokedBefore && Math.floor(revokedBefore.getTime() / 1000) + identity.clockSkewSeconds;
-      if (revokedUntil && identity.issuedAt <= revokedUntil) {
-        // The first whole second whose `iat` passes the cutoff: a token the IdP issues from then on works.
-        const signInAfter = new Date((revokedUntil + 1) * 1000);
-        const signInAfterSeconds = Math.max(0, Math.ceil((signInAfter.getTime() - this.clock.now().getTime()) / 1000));
-        const when = signInAfterSeconds > 0 ? `from ${signInAfter.toISOString()} (in ${signInAfterSeconds} s)` : 'now';
-        throw endUserErrors
-          .end_user_revoked(
-            { signInAfter: signInAfter.toISOString(), signInAfterSeconds },
-            `This user was signed out by the tenant; a token issued before the revocation (plus the issuer's clock skew) is refused: sign in again ${when}`,
-          )
-          .about({ actorKind: 'end_user', actorId: `issuer:${identity.issuer}`, tenantId: tenant.id });
-      }
+      await this.refuseIfRevoked(tenant.id, identity);
       return {
         kind: 'end_user',
         tenantId: tenant.id,
@@ -59,6 +44,16 @@ export class EndUserAuthenticatorService {
         credential: { method: 'jwt', issuer: identity.issuer, expiresAt: identity.expiresAt },
       };
     });
+  }
+
+  /**
+   * What the browser route would decide about a JWT for the tenant, short of minting (the console's "test a token"):
+   * the same verification and revocation check, without the rate limits and token log that belong to the route.
+   */
+  async checkIdentityToken(tenantId: string, token: string): Promise<VerifiedIdentity> {
+    const identity = await this.verifier.verify(tenantId, token);
+    await this.refuseIfRevoked(tenantId, identity);
+    return identity;
   }
 
   /** A Callpass session (`cp_sess_…`) the tenant's backend created. */
@@ -85,6 +80,24 @@ export class EndUserAuthenticatorService {
         },
       };
     });
+  }
+
+  private async refuseIfRevoked(tenantId: string, identity: VerifiedIdentity): Promise<void> {
+    const revokedBefore = await this.revocations.revokedBefore(tenantId, identity.userId);
+    // `iat` has whole seconds, and the issuer's clock may run ahead by the allowed skew: a token stamped within
+    // that margin of the revocation is refused too (the user signs in again a little later).
+    const revokedUntil = revokedBefore && Math.floor(revokedBefore.getTime() / 1000) + identity.clockSkewSeconds;
+    if (!revokedUntil || identity.issuedAt > revokedUntil) return;
+    // The first whole second whose `iat` passes the cutoff: a token the IdP issues from then on works.
+    const signInAfter = new Date((revokedUntil + 1) * 1000);
+    const signInAfterSeconds = Math.max(0, Math.ceil((signInAfter.getTime() - this.clock.now().getTime()) / 1000));
+    const when = signInAfterSeconds > 0 ? `from ${signInAfter.toISOString()} (in ${signInAfterSeconds} s)` : 'now';
+    throw endUserErrors
+      .end_user_revoked(
+        { signInAfter: signInAfter.toISOString(), signInAfterSeconds },
+        `This user was signed out by the tenant; a token issued before the revocation (plus the issuer's clock skew) is refused: sign in again ${when}`,
+      )
+      .about({ actorKind: 'end_user', actorId: `issuer:${identity.issuer}`, tenantId });
   }
 }
 

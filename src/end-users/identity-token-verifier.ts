@@ -15,7 +15,7 @@ import { IssuerKeyLookup, JwksCacheService } from './jwks-cache.service';
 import { USER_ID } from '../common/validation/user-id';
 
 /** RFC 8725 asks verifiers to bound what they parse; an IdP token is a few hundred bytes to a few KB. */
-const MAX_TOKEN_LENGTH = 8192;
+export const MAX_TOKEN_LENGTH = 8192;
 /** Headers that name a key of the token's own choosing: never followed, the token is refused. */
 const SELF_KEYED_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'];
 const MAX_KEY_SETS = 1000;

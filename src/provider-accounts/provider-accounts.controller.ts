@@ -36,7 +36,7 @@ export class ProviderAccountsController {
   @Get(':id')
   @ApiErrors('provider_account_not_found')
   async get(@CurrentActor() actor: TenantActor, @Param('id') id: string): Promise<ProviderAccountResponse> {
-    return ProviderAccountResponse.from(await this.accounts.get(actor.principal.tenantId, id));
+    return this.accounts.respond(await this.accounts.get(actor.principal.tenantId, id));
   }
 
   /** Changes an account: name, status, base URL, policy; `config` and `secrets` are merged into what is stored. */

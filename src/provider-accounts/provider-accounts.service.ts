@@ -22,6 +22,7 @@ import { openAccount, OpenableAccount, openSecrets, readAccountSecrets, sealSecr
 import { AccountContext, ProviderAdapter } from '../providers/provider-adapter';
 import { providedFields } from '../common/provided-fields';
 import { OutboundPolicyService } from '../outbound/outbound-policy';
+import { ProviderHttpClient } from '../providers/http/provider-http-client';
 
 const OPENED_ACCOUNTS_KEPT = 10_000;
 
@@ -35,6 +36,7 @@ export class ProviderAccountsService {
     private readonly secretBox: SecretBox,
     private readonly audit: AuditService,
     private readonly outbound: OutboundPolicyService,
+    private readonly http: ProviderHttpClient,
     caches: TenantCachesService,
   ) {
     this.opened = caches.create('opened_accounts', OPENED_ACCOUNTS_KEPT);
@@ -64,7 +66,7 @@ export class ProviderAccountsService {
           tx,
         )
         .catch(this.nameTaken);
-      return { result: ProviderAccountResponse.from(account), details: { provider: account.provider, name: account.name } };
+      return { result: this.respond(account), details: { provider: account.provider, name: account.name } };
     });
   }
 
@@ -75,6 +77,11 @@ export class ProviderAccountsService {
     return account;
   }
 
+  /** The account as the API shows it, with its circuit's state now. */
+  respond(account: ProviderAccount): ProviderAccountResponse {
+    return ProviderAccountResponse.from(account, this.http.circuitOf(account.id));
+  }
+
   async list(tenantId: string, query: ListProviderAccountsQueryDto): Promise<Page<ProviderAccountResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.accounts.list(tenantId, query, decodeCursor(query.cursor), limit + 1);
@@ -82,7 +89,7 @@ export class ProviderAccountsService {
       rows,
       limit,
       (row) => row.createdAt,
-      (row) => ProviderAccountResponse.from(row),
+      (row) => this.respond(row),
     );
   }
 
@@ -135,7 +142,7 @@ export class ProviderAccountsService {
         )
         .catch(this.nameTaken);
       return {
-        result: ProviderAccountResponse.from(account),
+        result: this.respond(account),
         details: { changed: providedFields(dto), secretFieldsChanged: providedFields(dto.secrets ?? {}) },
       };
     });

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { OwnSettingsController } from './own-settings.controller';
+import { OwnSettingsService } from './own-settings.service';
 import { TenantsController } from './tenants.controller';
 import { TenantsRepository } from './tenants.repository';
 import { TenantsService } from './tenants.service';
@@ -7,8 +9,8 @@ import { TenantsBySlugService } from './tenants-by-slug';
 
 @Module({
   imports: [AuditModule],
-  controllers: [TenantsController],
-  providers: [TenantsRepository, TenantsService, TenantsBySlugService],
+  controllers: [TenantsController, OwnSettingsController],
+  providers: [TenantsRepository, TenantsService, TenantsBySlugService, OwnSettingsService],
   exports: [TenantsService, TenantsRepository, TenantsBySlugService],
 })
 export class TenantsModule {}

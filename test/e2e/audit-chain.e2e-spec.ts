@@ -173,6 +173,24 @@ describe.each(availableDatabaseKinds())('tamper-evident audit chains on %s', (ki
     });
   });
 
+  it('lets a tenant verify its own chains, and only its own', async () => {
+    const tenant = await tenantWithHistory();
+    const other = await tenantWithHistory();
+    const own = () => ctx.t.http.get('/v1/audit/verify').set(bearer(tenant.key)).expect(200);
+    expect((await own()).body).toEqual({ intact: true, chains: 2, rows: TOKENS_PER_TENANT + CHANGES_PER_TENANT });
+    await tamper('token_issuances', [[`UPDATE token_issuances SET identity = 'mallory' WHERE ${rowAt(other.id, 2)}`, []]]);
+    expect((await own()).body.intact).toBe(true);
+    await tamper('token_issuances', [[`UPDATE token_issuances SET identity = 'mallory' WHERE ${rowAt(tenant.id, 4)}`, []]]);
+    // Two at once share one walk, and both see the break.
+    const [first, second] = await Promise.all([own(), own()]);
+    for (const answer of [first, second]) {
+      expect(answer.body).toMatchObject({
+        intact: false,
+        broken: { log: 'token_issuances', tenantId: tenant.id, seq: '4', problem: 'row_altered' },
+      });
+    }
+  });
+
   it("catches an edited audit event in the tenant's audit chain", async () => {
     const tenant = await tenantWithHistory();
     await tamper('audit_events', [

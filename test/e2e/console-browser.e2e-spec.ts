@@ -1,17 +1,12 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { TokenRollupsService } from '../../src/overview/token-rollups.service';
 import { createEndpoint, createProviderAccount, createTenant, TestTenant } from '../factories/tenant.factory';
 import { launchBrowser } from '../helpers/browser';
+import { HOSTILE, ranHostileScript, screenshot, seriousViolations, signIn } from '../helpers/console-browser';
 import { describeWith } from '../helpers/requirements';
 import { bearer, createTestApp, TestApp } from '../helpers/test-app';
 
-/** Screenshots of each page, for people to look at (gitignored). */
-const SCREENSHOTS = path.join('test-artifacts', 'console');
-/** Tenant-controlled text that would run script if the console rendered it as markup. */
-const HOSTILE = '<img src=x onerror="window.__xss=1">"\'><script>window.__xss=2</script>';
 /** A user id a spreadsheet would run as a formula, were an export to hand it over as it is. */
 const FORMULA = '=HYPERLINK("http://attacker.example","open")';
 
@@ -41,18 +36,11 @@ describeWith(['chromium'], 'console in a browser', () => {
     await t.app.get(TokenRollupsService).flush();
     const globex = await createTenant(t);
     await createProviderAccount(t, globex, 'twilio', { name: 'globex-secret-account' });
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => {
     await browser?.close();
     await t?.close();
   });
-
-  /** Serious or critical accessibility violations on the page as it is now (axe-core). */
-  const seriousViolations = async (page: Page) =>
-    (await new AxeBuilder({ page }).analyze()).violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
 
   it('serves one page with a strict content policy and no inline script', async () => {
     const response = await fetch(`${url}/console/endpoints`);
@@ -91,7 +79,7 @@ describeWith(['chromium'], 'console in a browser', () => {
       await page.getByRole('button', { name: 'Sign in' }).click();
       await expect(page.getByRole('alert').textContent()).resolves.toContain('api_key_invalid');
       expect(await seriousViolations(page)).toEqual([]);
-      await page.screenshot({ path: path.join(SCREENSHOTS, 'sign-in.png'), fullPage: true });
+      await screenshot(page, 'sign-in');
 
       await page.getByLabel('Tenant or admin key').fill(acme.key);
       await page.getByRole('button', { name: 'Sign in' }).click();
@@ -105,14 +93,14 @@ describeWith(['chromium'], 'console in a browser', () => {
       await page.getByRole('button', { name: 'Last week', pressed: true }).waitFor();
       await page.getByRole('img', { name: '4 issued, 1 refused and 0 failed in the range' }).waitFor();
       expect(await seriousViolations(page)).toEqual([]);
-      await page.screenshot({ path: path.join(SCREENSHOTS, 'overview.png'), fullPage: true });
+      await screenshot(page, 'overview');
 
       await page.getByRole('link', { name: 'Provider accounts' }).click();
       const row = page.getByRole('row').filter({ hasText: HOSTILE });
       await row.waitFor();
       expect(await page.getByRole('table').textContent()).not.toContain('globex-secret-account');
       expect(await seriousViolations(page)).toEqual([]);
-      await page.screenshot({ path: path.join(SCREENSHOTS, 'provider-accounts.png'), fullPage: true });
+      await screenshot(page, 'provider-accounts');
 
       await page.reload();
       await row.getByRole('button', { name: /Disable/ }).click();
@@ -129,7 +117,7 @@ describeWith(['chromium'], 'console in a browser', () => {
       await page.getByRole('button', { name: 'Search' }).click();
       await page.getByRole('heading', { name: 'No endpoint for this user' }).waitFor();
       expect(await seriousViolations(page)).toEqual([]);
-      await page.screenshot({ path: path.join(SCREENSHOTS, 'endpoints.png'), fullPage: true });
+      await screenshot(page, 'endpoints');
 
       await page.getByRole('link', { name: 'Token log' }).click();
       await page.getByRole('cell', { name: HOSTILE }).first().waitFor();
@@ -139,7 +127,7 @@ describeWith(['chromium'], 'console in a browser', () => {
       await page.getByRole('cell', { name: 'issued', exact: true }).first().waitFor({ state: 'detached' });
       await page.getByRole('cell', { name: 'endpoint_disabled' }).waitFor();
       expect(await seriousViolations(page)).toEqual([]);
-      await page.screenshot({ path: path.join(SCREENSHOTS, 'token-log.png'), fullPage: true });
+      await screenshot(page, 'token-log');
       await page.getByLabel('Outcome').selectOption('');
       const exported = page.waitForEvent('download');
       await page.getByRole('button', { name: 'Export CSV' }).click();
@@ -148,7 +136,7 @@ describeWith(['chromium'], 'console in a browser', () => {
       expect(csv).toContain(`"'=HYPERLINK(""http://attacker.example"",""open"")"`);
       expect(csv.trim().split('\r\n')).toHaveLength(1 + 5);
 
-      expect(await page.evaluate('window.__xss')).toBeUndefined();
+      expect(await ranHostileScript(page)).toBe(false);
       expect(refusedScripts).toEqual([]);
 
       await page.getByRole('button', { name: 'Sign out' }).click();
@@ -160,17 +148,24 @@ describeWith(['chromium'], 'console in a browser', () => {
     }
   });
 
-  it("tells an admin key that the pages are a tenant's, rather than showing its refusals", async () => {
+  it("shows an admin key the operator's tenants, hostile names as text, and suspends one", async () => {
+    const hostile = await createTenant(t, { name: HOSTILE });
     const context = await browser.newContext();
     const page = await context.newPage();
     try {
-      await page.goto(`${url}/console`);
-      await page.getByLabel('Tenant or admin key').fill(t.adminKey);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: "These pages are a tenant's" }).waitFor();
+      await signIn(context, page, url, t.adminKey);
+      await page.getByRole('heading', { name: 'Tenants' }).waitFor();
       expect(await page.getByText('Operator (admin key)').count()).toBe(1);
-      expect(await page.getByRole('alert').count()).toBe(0);
+      expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Tenants']);
+      const row = page.getByRole('row').filter({ hasText: hostile.slug });
+      await row.getByRole('cell', { name: HOSTILE, exact: true }).waitFor();
       expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, 'tenants');
+      await row.getByRole('button', { name: /Suspend/ }).click();
+      await row.getByRole('cell', { name: 'suspended', exact: true }).waitFor();
+      const refused = await t.http.get('/v1/endpoints').set(bearer(hostile.key)).expect(403);
+      expect(refused.body.error.code).toBe('tenant_suspended');
+      expect(await ranHostileScript(page)).toBe(false);
     } finally {
       await context.close();
     }

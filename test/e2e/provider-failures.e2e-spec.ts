@@ -163,6 +163,16 @@ describe('provider failures', () => {
     expect((await ctx.issue({ endpointId: failingEndpoint.id }).expect(503)).body.error.details.reason).toBe('circuit_open');
     await ctx.t.http.post('/v1/tokens').set(bearer(neighbour.key)).send({ endpointId: neighbour.endpointId }).expect(201);
     await ctx.issue({ endpointId }).expect(201);
+
+    // The account shows its circuit open for up to 10 s more; the others' stay closed.
+    const circuits = await ctx.t.http.get('/v1/provider-accounts').set(bearer(ctx.tenant.key)).expect(200);
+    const circuit = circuits.body.data.find((account: { id: string }) => account.id === failing).circuit;
+    const openForMs = Date.parse(circuit.openUntil) - ctx.clock.now().getTime();
+    expect([circuit.state, openForMs > 0 && openForMs <= 10_000]).toEqual(['open', true]);
+    ctx.clock.advance(openForMs);
+    const trial = await ctx.t.http.get(`/v1/provider-accounts/${failing}`).set(bearer(ctx.tenant.key)).expect(200);
+    expect(trial.body.circuit.state).toBe('half_open');
+    expect(circuits.body.data.filter((account: { circuit: { state: string } }) => account.circuit.state !== 'closed')).toHaveLength(1);
   });
 
   it('reads a SignalWire error body of an unexpected shape without failing', async () => {

@@ -13,6 +13,7 @@ DELETE /v1/admin/admin-keys/:keyId admin
 DELETE /v1/admin/service-keys/:keyId admin
 DELETE /v1/admin/tenants/:tenantId/api-keys/:keyId admin
 DELETE /v1/admin/tenants/:tenantId/audit-sinks/:id admin
+DELETE /v1/api-keys/:keyId tenant
 DELETE /v1/audit-sinks/:id tenant
 DELETE /v1/console/sessions/current console
 DELETE /v1/endpoints/:id tenant
@@ -36,10 +37,12 @@ GET /v1/admin/tenants/:tenantId/api-keys admin
 GET /v1/admin/tenants/:tenantId/audit-sinks admin
 GET /v1/admin/tenants/:tenantId/audit-sinks/:id admin
 GET /v1/admin/token-issuances admin
+GET /v1/api-keys tenant
 GET /v1/audit-events tenant
 GET /v1/audit-sinks tenant
 GET /v1/audit-sinks/:id tenant
 GET /v1/audit-stream/keys public
+GET /v1/audit/verify tenant
 GET /v1/browser public
 GET /v1/browser/:version/:file public
 GET /v1/console/sessions/current console
@@ -53,6 +56,7 @@ GET /v1/provider-accounts tenant
 GET /v1/provider-accounts/:id tenant
 GET /v1/sessions tenant
 GET /v1/sessions/:id tenant
+GET /v1/settings tenant
 GET /v1/token-issuances tenant
 OPTIONS /v1/client/:tenantSlug/tokens public
 OPTIONS /v1/client/:tenantSlug/tokens/:id/refresh public
@@ -70,12 +74,14 @@ POST /v1/admin/tenants/:tenantId/api-keys admin
 POST /v1/admin/tenants/:tenantId/audit-sinks admin
 POST /v1/admin/tenants/:tenantId/audit-sinks/:id/secret-rotations admin
 POST /v1/admin/tenants/:tenantId/audit-sinks/:id/tests admin
+POST /v1/api-keys tenant
 POST /v1/audit-sinks tenant
 POST /v1/audit-sinks/:id/secret-rotations tenant
 POST /v1/audit-sinks/:id/tests tenant
 POST /v1/client/:tenantSlug/tokens end_user
 POST /v1/client/:tenantSlug/tokens/:id/refresh end_user
 POST /v1/console/sessions public
+POST /v1/end-user-auth/token-tests tenant
 POST /v1/endpoints tenant
 POST /v1/internal/tenants/:tenantId/tokens service:tokens:issue
 POST /v1/internal/tenants/:tenantId/users/:userId/revoke service:users:revoke
@@ -86,6 +92,7 @@ POST /v1/tokens tenant
 POST /v1/tokens/:id/refresh tenant
 POST /v1/users/:userId/revoke tenant
 PUT /v1/end-user-auth tenant
+PUT /v1/settings tenant
 `.trim();
 
 describe('route inventory', () => {

@@ -5,9 +5,16 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details: ErrorDetails = {},
   ) {
     super(message);
   }
+}
+
+/** What the API adds to some refusals: for `validation_failed`, which fields and why. */
+export interface ErrorDetails {
+  fields?: { field: string; messages: string[] }[];
+  [key: string]: unknown;
 }
 
 let csrfToken = '';
@@ -32,12 +39,13 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     throw new ApiError(0, 'network_error', 'Callpass could not be reached. Check your connection and try again.');
   }
   if (response.status === 204) return undefined as T;
-  const answer = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+  const answer = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string; details?: ErrorDetails } };
   if (!response.ok) {
     throw new ApiError(
       response.status,
       answer.error?.code ?? 'unknown_error',
       answer.error?.message ?? `The request failed (${response.status})`,
+      answer.error?.details,
     );
   }
   return answer as T;

@@ -1,17 +1,30 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, ConsoleSession, setCsrfToken } from './api';
-import { EmptyState, ErrorNotice } from './components';
+import { ErrorNotice } from './components';
+import { ApiKeysPage } from './pages/api-keys';
+import { AuditEventsPage } from './pages/audit-events';
+import { EndUserAuthPage } from './pages/end-user-auth';
 import { EndpointsPage } from './pages/endpoints';
 import { OverviewPage } from './pages/overview';
 import { ProviderAccountsPage } from './pages/provider-accounts';
+import { SessionsPage } from './pages/sessions';
+import { SettingsPage } from './pages/settings';
 import { SignInPage } from './pages/sign-in';
+import { TenantsPage } from './pages/tenants';
 import { TokenLogPage } from './pages/token-log';
 
-const PAGES = [
-  { path: '/console/overview', title: 'Overview', render: () => <OverviewPage /> },
-  { path: '/console/provider-accounts', title: 'Provider accounts', render: () => <ProviderAccountsPage /> },
-  { path: '/console/endpoints', title: 'Endpoints', render: () => <EndpointsPage /> },
-  { path: '/console/token-log', title: 'Token log', render: () => <TokenLogPage /> },
+/** Each page is a tenant's or the operator's: a session sees those of the key that opened it. */
+const PAGES: { path: string; title: string; audience: ConsoleSession['kind']; render: () => preact.JSX.Element }[] = [
+  { path: '/console/overview', title: 'Overview', audience: 'tenant', render: () => <OverviewPage /> },
+  { path: '/console/provider-accounts', title: 'Provider accounts', audience: 'tenant', render: () => <ProviderAccountsPage /> },
+  { path: '/console/endpoints', title: 'Endpoints', audience: 'tenant', render: () => <EndpointsPage /> },
+  { path: '/console/end-user-auth', title: 'End-user auth', audience: 'tenant', render: () => <EndUserAuthPage /> },
+  { path: '/console/sessions', title: 'Sessions and users', audience: 'tenant', render: () => <SessionsPage /> },
+  { path: '/console/api-keys', title: 'API keys', audience: 'tenant', render: () => <ApiKeysPage /> },
+  { path: '/console/token-log', title: 'Token log', audience: 'tenant', render: () => <TokenLogPage /> },
+  { path: '/console/audit-events', title: 'Audit events', audience: 'tenant', render: () => <AuditEventsPage /> },
+  { path: '/console/settings', title: 'Settings', audience: 'tenant', render: () => <SettingsPage /> },
+  { path: '/console/tenants', title: 'Tenants', audience: 'admin', render: () => <TenantsPage /> },
 ];
 
 /** The console: the sign-in page until a session exists, then the page the address names. */
@@ -48,7 +61,8 @@ export function App() {
 
   if (session === undefined) return <main aria-busy="true" />;
   if (session === null) return <SignInPage onSignedIn={start} />;
-  const page = PAGES.find((candidate) => candidate.path === path) ?? PAGES[0];
+  const pages = PAGES.filter((candidate) => candidate.audience === session.kind);
+  const page = pages.find((candidate) => candidate.path === path) ?? pages[0];
   return (
     <div class="shell">
       <header>
@@ -59,7 +73,7 @@ export function App() {
         </button>
       </header>
       <nav aria-label="Pages">
-        {PAGES.map((candidate) => (
+        {pages.map((candidate) => (
           <a
             key={candidate.path}
             href={candidate.path}
@@ -76,14 +90,7 @@ export function App() {
       <main>
         <h1>{page.title}</h1>
         {error && <ErrorNotice error={error} />}
-        {session.kind === 'admin' ? (
-          <EmptyState title="These pages are a tenant's">
-            An admin key signs in, but the operator's pages (every tenant) are not built yet: sign in with one of a tenant's keys to see its
-            pages.
-          </EmptyState>
-        ) : (
-          page.render()
-        )}
+        {page.render()}
       </main>
     </div>
   );

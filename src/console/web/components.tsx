@@ -1,11 +1,22 @@
-import { ApiError } from './api';
+import { ApiError, ErrorDetails } from './api';
 
-/** A refusal in words, with its code: what the API answered, never a bare status. */
-export function ErrorNotice({ error }: { error: ApiError }) {
+/** A refusal in words, with its code and, for invalid input, each field's problem: never a bare status. */
+export function ErrorNotice({ error }: { error: Pick<ApiError, 'message' | 'code'> & { details?: ErrorDetails } }) {
   return (
-    <p class="error" role="alert">
-      {error.message} <code>{error.code}</code>
-    </p>
+    <div class="error" role="alert">
+      <p>
+        {error.message} <code>{error.code}</code>
+      </p>
+      {error.details?.fields && (
+        <ul>
+          {error.details.fields.map((field) => (
+            <li key={field.field}>
+              <code>{field.field}</code>: {field.messages.join('; ')}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
 

@@ -84,6 +84,21 @@ export class CircuitBreakers {
     return open;
   }
 
+  /**
+   * The worst circuit among keys starting with the prefix (an account's, whatever host): `open` while calls fail at
+   * once, `half_open` once the next call would be the trial.
+   */
+  stateOf(prefix: string): { state: 'closed' | 'open' | 'half_open'; openUntil: Date | null } {
+    const now = this.clock.now().getTime();
+    let worst: { state: 'closed' | 'open' | 'half_open'; openUntil: Date | null } = { state: 'closed', openUntil: null };
+    for (const [key, circuit] of this.circuits.entries()) {
+      if (!key.startsWith(prefix) || circuit.consecutiveFailures < FAILURES_TO_OPEN) continue;
+      if (circuit.openUntil > now) return { state: 'open', openUntil: new Date(circuit.openUntil) };
+      worst = { state: 'half_open', openUntil: new Date(circuit.openUntil) };
+    }
+    return worst;
+  }
+
   private heard(change: CircuitChange): void {
     if (change.openForMs === undefined) return void this.circuits.delete(change.key);
     const openForMs = Math.min(Math.max(0, change.openForMs), OPEN_FOR_MS);

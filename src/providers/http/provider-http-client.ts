@@ -80,6 +80,11 @@ export class ProviderHttpClient {
     metrics.countOpenCircuitsWith(() => this.breakers.openCount());
   }
 
+  /** Whether calls for the account go out now, as this replica's circuits (and the others' news) say. */
+  circuitOf(accountId: string) {
+    return this.breakers.stateOf(`${accountId} `);
+  }
+
   async send(call: ProviderRequest): Promise<ProviderResponse> {
     const url = new URL(call.url);
     // Secrets go out over TLS only (an account stored before this rule may still name a plain-http host).

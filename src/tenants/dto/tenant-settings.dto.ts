@@ -16,6 +16,15 @@ export class TenantSettingsDto {
   rateLimits?: RateLimitSettingsDto;
 
   /**
+   * The most the tenant may raise its own rate limits to (`PUT /v1/settings`); each defaults to the default limit.
+   * Only an admin sets these.
+   */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RateLimitSettingsDto)
+  rateLimitCaps?: RateLimitSettingsDto;
+
+  /**
    * Web origins (scheme://host[:port]) whose pages may call the tenant's browser routes (CORS): the end-user token
    * route and click-to-call embeds.
    */

@@ -1,0 +1,96 @@
+import { createTenant, TestTenant } from '../factories/tenant.factory';
+import { bearer, createTestApp, TestApp } from '../helpers/test-app';
+
+const DEFAULTS = { userPerMinute: 10, keyPerMinute: 1200, tenantPerMinute: 6000 };
+
+/** A tenant's own settings (`/v1/settings`): origins and lifetimes freely, rate limits up to its operator's caps. */
+describe('own settings', () => {
+  let t: TestApp;
+  let acme: TestTenant;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  beforeEach(async () => {
+    acme = await createTenant(t);
+  });
+  afterAll(() => t?.close());
+
+  const settings = () => t.http.get('/v1/settings').set(bearer(acme.key)).expect(200);
+  const replace = (body: object) => t.http.put('/v1/settings').set(bearer(acme.key)).send(body);
+
+  it('shows the limits in force with their defaults, and the caps', async () => {
+    const shown = await settings();
+    expect(shown.body).toEqual({ allowedOrigins: [], tokenTtl: {}, rateLimits: DEFAULTS, rateLimitCaps: DEFAULTS });
+  });
+
+  it('replaces origins, lifetimes and lowered limits, which then apply', async () => {
+    const body = {
+      allowedOrigins: ['https://app.acme.test'],
+      tokenTtl: { defaultSeconds: 300, maxSeconds: 900 },
+      rateLimits: { keyPerMinute: 3 },
+    };
+    const replaced = await replace(body).expect(200);
+    expect(replaced.body).toEqual({ ...body, rateLimits: { ...DEFAULTS, keyPerMinute: 3 }, rateLimitCaps: DEFAULTS });
+    expect((await t.http.get(`/v1/admin/tenants/${acme.id}`).set(bearer(t.adminKey)).expect(200)).body.settings).toEqual(body);
+
+    const answers: number[] = [];
+    for (let request = 0; request < 4; request += 1) answers.push((await t.http.get('/v1/endpoints').set(bearer(acme.key))).status);
+    // The PUT was the key's first request of the three a minute it now has.
+    expect(answers).toEqual([200, 200, 429, 429]);
+
+    const own = await t.http.get('/v1/admin/audit-events').query({ tenantId: acme.id, action: 'tenant.updated' }).set(bearer(t.adminKey));
+    expect(own.body.data).toEqual([
+      expect.objectContaining({ actor: expect.objectContaining({ kind: 'tenant' }), details: { changed: ['settings'] } }),
+    ]);
+  });
+
+  it('refuses a limit above its cap and keeps what was stored; an operator raises the cap', async () => {
+    await replace({ allowedOrigins: ['https://app.acme.test'] }).expect(200);
+    const refused = await replace({ rateLimits: { userPerMinute: 11 } }).expect(422);
+    expect(refused.body.error).toMatchObject({ code: 'rate_limit_above_cap', details: { limit: 'userPerMinute', cap: 10 } });
+    expect((await settings()).body.allowedOrigins).toEqual(['https://app.acme.test']);
+
+    await t.http
+      .patch(`/v1/admin/tenants/${acme.id}`)
+      .set(bearer(t.adminKey))
+      .send({ settings: { rateLimitCaps: { userPerMinute: 50 } } })
+      .expect(200);
+    const raised = await replace({ rateLimits: { userPerMinute: 50 } }).expect(200);
+    expect(raised.body.rateLimits.userPerMinute).toBe(50);
+    expect(raised.body.rateLimitCaps.userPerMinute).toBe(50);
+    await replace({ rateLimits: { userPerMinute: 51 } }).expect(422);
+    // The caps are the operator's: a tenant's replacement keeps them.
+    expect((await settings()).body.rateLimitCaps.userPerMinute).toBe(50);
+  });
+
+  it('lets a limit the operator set above the cap stay where it is, but not rise', async () => {
+    await t.http
+      .patch(`/v1/admin/tenants/${acme.id}`)
+      .set(bearer(t.adminKey))
+      .send({ settings: { rateLimits: { keyPerMinute: 5000 } } })
+      .expect(200);
+    await replace({ allowedOrigins: ['https://b.acme.test'], rateLimits: { keyPerMinute: 5000 } }).expect(200);
+    await replace({ rateLimits: { keyPerMinute: 5001 } }).expect(422);
+  });
+
+  it('refuses the caps, bad origins and bad lifetimes from a tenant with 400', async () => {
+    for (const body of [
+      { rateLimitCaps: { userPerMinute: 1000 } },
+      { allowedOrigins: ['javascript:alert(1)'] },
+      { tokenTtl: { defaultSeconds: 900, maxSeconds: 300 } },
+      { rateLimits: { userPerMinute: 0 } },
+    ]) {
+      const refused = await replace(body);
+      expect([refused.status, refused.body.error.code]).toEqual([400, 'validation_failed']);
+    }
+    expect((await settings()).body.rateLimitCaps).toEqual(DEFAULTS);
+  });
+
+  it("changes only the caller's tenant", async () => {
+    const globex = await createTenant(t);
+    await replace({ allowedOrigins: ['https://app.acme.test'] }).expect(200);
+    const theirs = await t.http.get('/v1/settings').set(bearer(globex.key)).expect(200);
+    expect(theirs.body.allowedOrigins).toEqual([]);
+  });
+});
