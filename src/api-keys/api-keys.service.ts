@@ -6,7 +6,9 @@ import { invalidField } from '../common/errors/validation-errors';
 import { isUuid } from '../common/ids';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
+import { requireRecentSignIn } from '../console/recent-sign-in';
 import { generateApiKey } from '../crypto/api-key-codec';
+import { Db } from '../database/prisma.service';
 import { TenantsService } from '../tenants/tenants.service';
 import { ApiKeyResponse, CreatedApiKeyResponse } from './api-key.response';
 import { apiKeyErrors } from './api-keys.errors';
@@ -19,12 +21,6 @@ interface KeyRequest extends CreateApiKeyDto {
 
 /** Who manages keys: an admin (any key), or a tenant (its own). */
 type KeyManager = Actor<AdminPrincipal | TenantPrincipal>;
-
-/**
- * How recent a console sign-in must be for its session to create a key, so that a stolen console cookie cannot mint a
- * key that outlives the session.
- */
-const KEY_CREATION_SIGN_IN_MAX_AGE_MS = 5 * 60_000;
 
 /** Issues, lists and revokes API keys. Every change is audited; the full key is returned only on creation. */
 @Injectable()
@@ -40,9 +36,9 @@ export class ApiKeysService {
     const tenantId = 'tenantId' in owner ? owner.tenantId : undefined;
     return this.audit.recordChange(actor, 'api_key.created', { type: 'api_key', tenantId }, async (tx) => {
       // Inside the change, so that a refused attempt is in the audit log.
-      this.requireRecentConsoleSignIn(actor.principal);
+      requireRecentSignIn(actor.principal, this.clock.now());
       if (tenantId) await this.tenants.get(tenantId, tx);
-      const expiresAt = this.futureDate(request.expiresAt);
+      const expiresAt = earliest(this.futureDate(request.expiresAt), await this.expiryOf(actor.principal, tx));
       const kind = tenantId ? 'tenant' : (owner as { kind: 'admin' | 'service' }).kind;
       const generated = generateApiKey(kind);
       const row = await this.keys.create(
@@ -87,15 +83,10 @@ export class ApiKeysService {
     });
   }
 
-  /** A bearer key has no sign-in to age; a console session (or one whose sign-in time is unknown) must be fresh. */
-  private requireRecentConsoleSignIn(principal: AdminPrincipal | TenantPrincipal): void {
-    if (!principal.consoleSessionId) return;
-    const signedInAt = principal.consoleSignedInAt;
-    if (signedInAt && this.clock.now().getTime() - signedInAt.getTime() <= KEY_CREATION_SIGN_IN_MAX_AGE_MS) return;
-    throw apiKeyErrors.console_reauthentication_required({
-      maxSignInAgeSeconds: KEY_CREATION_SIGN_IN_MAX_AGE_MS / 1000,
-      signedInAt: signedInAt?.toISOString(),
-    });
+  /** When the acting key expires, if it does: a key it creates expires by then too, or it could outlive its maker. */
+  private async expiryOf(principal: AdminPrincipal | TenantPrincipal, db: Db): Promise<Date | undefined> {
+    const owner: KeyOwner = principal.kind === 'tenant' ? { tenantId: principal.tenantId } : { kind: 'admin' };
+    return (await this.keys.find(owner, principal.keyId, db))?.expiresAt ?? undefined;
   }
 
   private futureDate(value: string | undefined): Date | undefined {
@@ -104,4 +95,8 @@ export class ApiKeysService {
     if (date <= this.clock.now()) throw invalidField('expiresAt', 'expiresAt must be in the future');
     return date;
   }
+}
+
+function earliest(first: Date | undefined, second: Date | undefined): Date | undefined {
+  return first && second ? (first < second ? first : second) : (first ?? second);
 }

@@ -22,7 +22,7 @@ export class AdminAuditSinksController {
 
   /** Adds a sink and sends it a signed test message; the answer holds its signing secret, shown this once. */
   @Post()
-  @ApiErrors('tenant_not_found', 'audit_sink_name_taken', 'audit_sink_limit_reached')
+  @ApiErrors('tenant_not_found', 'audit_sink_name_taken', 'audit_sink_limit_reached', 'console_reauthentication_required')
   create(
     @CurrentActor() actor: AdminActor,
     @Param('tenantId') tenantId: string,
@@ -48,7 +48,7 @@ export class AdminAuditSinksController {
 
   /** Renames, filters, pauses or resumes a sink; a new URL is stored only if it accepts the signed test message. */
   @Patch(':id')
-  @ApiErrors('tenant_not_found', 'audit_sink_not_found', 'audit_sink_name_taken')
+  @ApiErrors('tenant_not_found', 'audit_sink_not_found', 'audit_sink_name_taken', 'console_reauthentication_required')
   update(
     @CurrentActor() actor: AdminActor,
     @Param('tenantId') tenantId: string,

@@ -22,7 +22,7 @@ export class AuditSinksController {
 
   /** Adds a sink and sends it a signed test message; the answer holds its signing secret, shown this once. */
   @Post()
-  @ApiErrors('audit_sink_name_taken', 'audit_sink_limit_reached')
+  @ApiErrors('audit_sink_name_taken', 'audit_sink_limit_reached', 'console_reauthentication_required')
   create(@CurrentActor() actor: TenantActor, @Body() body: CreateAuditSinkDto): Promise<CreatedAuditSinkResponse> {
     return this.sinks.create(actor, actor.principal.tenantId, body);
   }
@@ -43,7 +43,7 @@ export class AuditSinksController {
 
   /** Renames, filters, pauses or resumes a sink; a new URL is stored only if it accepts the signed test message. */
   @Patch(':id')
-  @ApiErrors('audit_sink_not_found', 'audit_sink_name_taken')
+  @ApiErrors('audit_sink_not_found', 'audit_sink_name_taken', 'console_reauthentication_required')
   update(@CurrentActor() actor: TenantActor, @Param('id') id: string, @Body() body: UpdateAuditSinkDto): Promise<AuditSinkResponse> {
     return this.sinks.update(actor, actor.principal.tenantId, id, body);
   }

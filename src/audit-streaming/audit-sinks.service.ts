@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../auth/principal';
 import { Clock } from '../common/clock/clock';
+import { requireRecentSignIn } from '../console/recent-sign-in';
 import { isUuid, uuidv7 } from '../common/ids';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
@@ -45,6 +46,7 @@ export class AuditSinksService {
   ) {}
 
   async create(actor: Actor, tenantId: string, dto: CreateAuditSinkDto): Promise<CreatedAuditSinkResponse> {
+    requireRecentSignIn(actor.principal, this.clock.now());
     checkDestination(this.outbound, dto.kind, dto.url, dto);
     const id = uuidv7();
     const secret = dto.kind === 'webhook' ? newWebhookSecret() : undefined;
@@ -109,6 +111,7 @@ export class AuditSinksService {
     let moved: SinkTarget | undefined;
     let test: AuditSinkTestResult | undefined;
     if (moves) {
+      requireRecentSignIn(actor.principal, this.clock.now());
       const current = await this.find(tenantId, id);
       checkDestination(this.outbound, current.kind as CreateAuditSinkDto['kind'], dto.url ?? current.url, {
         ...dto,

@@ -10,6 +10,10 @@ export const consoleErrors = defineErrors({
   console_session_invalid: [HttpStatus.UNAUTHORIZED, 'The console session is not valid; sign in again'],
   console_session_expired: [HttpStatus.UNAUTHORIZED, 'The console session has ended (idle too long, or at its end); sign in again'],
   console_session_revoked: [HttpStatus.UNAUTHORIZED, 'The console session was signed out; sign in again'],
+  console_reauthentication_required: [
+    HttpStatus.FORBIDDEN,
+    'Sign in again to do this: a console session creates keys, identity providers, audit sinks and end-user sessions only in the 5 minutes after its sign-in (details.maxSignInAgeSeconds)',
+  ],
   csrf_token_invalid: [HttpStatus.FORBIDDEN, "A console write must carry the session's CSRF token in X-CSRF-Token"],
 });
 

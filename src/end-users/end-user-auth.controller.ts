@@ -35,7 +35,7 @@ export class EndUserAuthController {
    * jwksUrl is fetched once first, unless the issuer says `checkJwks: false`.
    */
   @Put()
-  @ApiErrors('end_user_jwks_unreachable')
+  @ApiErrors('end_user_jwks_unreachable', 'console_reauthentication_required')
   replace(@CurrentActor() actor: TenantActor, @Body() body: EndUserAuthDto): Promise<EndUserAuthResponse> {
     return this.endUserAuth.replace(actor, body);
   }

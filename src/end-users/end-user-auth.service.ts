@@ -19,6 +19,8 @@ import { endUserErrors } from './end-users.errors';
 import { algorithmsOfKey, MIN_RSA_BITS } from './issuer-key-algorithms';
 import { JwksCacheService } from './jwks-cache.service';
 import { JwksFetchError } from './jwks-fetch';
+import { Clock } from '../common/clock/clock';
+import { requireRecentSignIn } from '../console/recent-sign-in';
 
 const DEFAULT_CLOCK_SKEW_SECONDS = 60;
 const DEFAULT_JWKS_MAX_AGE_SECONDS = 60;
@@ -34,6 +36,7 @@ export class EndUserAuthService {
     private readonly audit: AuditService,
     private readonly jwksStatus: EndUserJwksStatusRepository,
     private readonly jwks: JwksCacheService,
+    private readonly clock: Clock,
   ) {}
 
   async get(tenantId: string, db?: Db): Promise<EndUserAuthResponse> {
@@ -53,6 +56,7 @@ export class EndUserAuthService {
    */
   async replace(actor: TenantActor, dto: EndUserAuthDto): Promise<EndUserAuthResponse> {
     const tenantId = actor.principal.tenantId;
+    requireRecentSignIn(actor.principal, this.clock.now());
     // A mistake anywhere in the body is answered before any JWKS is fetched: a 400 costs no outbound request.
     const [stored, statuses] = await Promise.all([this.issuers.list(tenantId), this.jwksStatus.list(tenantId)]);
     this.toRows(tenantId, dto, stored);

@@ -19,7 +19,7 @@ export class SessionsController {
 
   /** Creates a session for one of your users, to hand to their browser. The credential is shown once. */
   @Post()
-  @ApiErrors('end_user_sessions_disabled', 'provider_account_not_found')
+  @ApiErrors('end_user_sessions_disabled', 'provider_account_not_found', 'console_reauthentication_required')
   create(@CurrentActor() actor: TenantActor, @Body() body: CreateSessionDto): Promise<CreatedSessionResponse> {
     return this.sessions.create(actor, body);
   }

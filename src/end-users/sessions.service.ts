@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { TenantActor } from '../auth/principal';
 import { Clock } from '../common/clock/clock';
+import { requireRecentSignIn } from '../console/recent-sign-in';
 import { isUuid, uuidv7 } from '../common/ids';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../common/pagination/cursor';
 import { generateSessionCredential } from '../crypto/api-key-codec';
@@ -27,6 +28,7 @@ export class SessionsService {
   create(actor: TenantActor, dto: CreateSessionDto): Promise<CreatedSessionResponse> {
     const tenantId = actor.principal.tenantId;
     return this.audit.recordChange(actor, 'end_user_session.created', { type: 'end_user_session' }, async (tx) => {
+      requireRecentSignIn(actor.principal, this.clock.now());
       if (!(await this.tenants.find(tenantId, tx))?.endUserSessions) throw endUserErrors.end_user_sessions_disabled();
       if (dto.providerAccountId) await this.accounts.get(tenantId, dto.providerAccountId, tx);
       const now = this.clock.now();

@@ -177,12 +177,23 @@ describe.each(availableDatabaseKinds())('tamper-evident audit chains on %s', (ki
     const tenant = await tenantWithHistory();
     const other = await tenantWithHistory();
     const own = () => ctx.t.http.get('/v1/audit/verify').set(bearer(tenant.key)).expect(200);
-    expect((await own()).body).toEqual({ intact: true, chains: 2, rows: TOKENS_PER_TENANT + CHANGES_PER_TENANT });
+    expect((await own()).body).toEqual({
+      intact: true,
+      chains: 2,
+      rows: TOKENS_PER_TENANT + CHANGES_PER_TENANT,
+      verifiedAt: ctx.clock.now().toISOString(),
+    });
     await tamper('token_issuances', [[`UPDATE token_issuances SET identity = 'mallory' WHERE ${rowAt(other.id, 2)}`, []]]);
+    ctx.clock.advance(60_000);
     expect((await own()).body.intact).toBe(true);
     await tamper('token_issuances', [[`UPDATE token_issuances SET identity = 'mallory' WHERE ${rowAt(tenant.id, 4)}`, []]]);
-    // Two at once share one walk, and both see the break.
+    // A walk answers for a minute: the break shows on the first ask after it.
+    const walked = await own();
+    expect(walked.body.intact).toBe(true);
+    ctx.clock.advance(60_000);
     const [first, second] = await Promise.all([own(), own()]);
+    expect(first.body.verifiedAt).toBe(ctx.clock.now().toISOString());
+    expect(second.body.verifiedAt).toBe(first.body.verifiedAt);
     for (const answer of [first, second]) {
       expect(answer.body).toMatchObject({
         intact: false,

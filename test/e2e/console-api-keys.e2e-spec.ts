@@ -106,7 +106,7 @@ describeWith(['chromium'], 'console: API keys', () => {
       await page.getByLabel('Key name').fill('too late');
       await page.getByRole('button', { name: 'Create key' }).click();
       const alert = page.getByRole('alert');
-      await expect(alert.textContent()).resolves.toMatch(/^Sign in again to create a key: .* console_reauthentication_required$/);
+      await expect(alert.textContent()).resolves.toMatch(/^Sign in again to do this: .* console_reauthentication_required$/);
       expect(await page.getByRole('textbox', { name: /^Key "/ }).count()).toBe(0);
       expect(await seriousViolations(page)).toEqual([]);
 

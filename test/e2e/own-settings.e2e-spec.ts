@@ -32,7 +32,8 @@ describe('own settings', () => {
     };
     const replaced = await replace(body).expect(200);
     expect(replaced.body).toEqual({ ...body, rateLimits: { ...DEFAULTS, keyPerMinute: 3 }, rateLimitCaps: DEFAULTS });
-    expect((await t.http.get(`/v1/admin/tenants/${acme.id}`).set(bearer(t.adminKey)).expect(200)).body.settings).toEqual(body);
+    const stored = await t.http.get(`/v1/admin/tenants/${acme.id}`).set(bearer(t.adminKey)).expect(200);
+    expect(stored.body.settings).toEqual({ ...body, rateLimits: { ...DEFAULTS, keyPerMinute: 3 } });
 
     const answers: number[] = [];
     for (let request = 0; request < 4; request += 1) answers.push((await t.http.get('/v1/endpoints').set(bearer(acme.key))).status);
@@ -62,6 +63,18 @@ describe('own settings', () => {
     await replace({ rateLimits: { userPerMinute: 51 } }).expect(422);
     // The caps are the operator's: a tenant's replacement keeps them.
     expect((await settings()).body.rateLimitCaps.userPerMinute).toBe(50);
+  });
+
+  it('puts a limit left out at its cap when the operator capped it below its default', async () => {
+    const capped = { userPerMinute: 2, keyPerMinute: 100, tenantPerMinute: 500 };
+    await t.http
+      .patch(`/v1/admin/tenants/${acme.id}`)
+      .set(bearer(t.adminKey))
+      .send({ settings: { rateLimits: capped, rateLimitCaps: capped } })
+      .expect(200);
+    const replaced = await replace({ rateLimits: { userPerMinute: 1 } }).expect(200);
+    expect(replaced.body.rateLimits).toEqual({ ...capped, userPerMinute: 1 });
+    expect((await replace({}).expect(200)).body.rateLimits).toEqual(capped);
   });
 
   it('lets a limit the operator set above the cap stay where it is, but not rise', async () => {

@@ -95,7 +95,7 @@ describe('tenant API keys', () => {
     const stale = await t.http.post('/v1/api-keys').set(session.writes).send({ name: 'too late' }).expect(403);
     expect(stale.body.error).toMatchObject({
       code: 'console_reauthentication_required',
-      message: expect.stringMatching(/^Sign in again to create a key: /),
+      message: expect.stringMatching(/^Sign in again to do this: /),
       details: { maxSignInAgeSeconds: 300, signedInAt: new Date(t.clock.now().getTime() - FIVE_MINUTES - 1_000).toISOString() },
     });
     expect((await listed(acme)).map((row) => row.name)).not.toContain('too late');
@@ -130,6 +130,47 @@ describe('tenant API keys', () => {
       expect([path, refused.body.error.code]).toEqual([path, 'console_reauthentication_required']);
     }
     await t.http.get('/v1/admin/admin-keys').set(session.cookie).expect(200);
+  });
+
+  it('refuses a stale console sign-in what else outlives the session: identity providers, audit sinks, end-user sessions', async () => {
+    await t.http.put('/v1/end-user-auth').set(bearer(acme.key)).send({ issuers: [], sessions: true }).expect(200);
+    const session = await signIn(acme.key);
+    const writes: [method: 'put' | 'post', path: string, body: Record<string, unknown>][] = [
+      ['put', '/v1/end-user-auth', { issuers: [], sessions: true }],
+      ['post', '/v1/sessions', { userId: 'alice' }],
+      ['post', '/v1/audit-sinks', { name: 'exfiltration', kind: 'webhook', url: 'https://sink.example.com/hook' }],
+    ];
+    // Fresh, the first two go through (a sink is not tried fresh: it would be sent a test message).
+    await t.http.put('/v1/end-user-auth').set(session.writes).send(writes[0][2]).expect(200);
+    await t.http.post('/v1/sessions').set(session.writes).send(writes[1][2]).expect(201);
+    t.clock.advance(FIVE_MINUTES + 1_000);
+    for (const [method, path, body] of writes) {
+      const refused = await t.http[method](path).set(session.writes).send(body);
+      expect([path, refused.status, refused.body.error.code]).toEqual([path, 403, 'console_reauthentication_required']);
+    }
+    await t.http.put('/v1/end-user-auth').set(bearer(acme.key)).send(writes[0][2]).expect(200);
+  });
+
+  it('never lets a key outlive the key that created it', async () => {
+    const expiresAt = new Date(t.clock.now().getTime() + 3_600_000).toISOString();
+    const shortLived = await t.http
+      .post(`/v1/admin/tenants/${acme.id}/api-keys`)
+      .set(bearer(t.adminKey))
+      .send({ name: 'contractor', expiresAt })
+      .expect(201);
+    const forever = await t.http.post('/v1/api-keys').set(bearer(shortLived.body.key)).send({ name: 'forever' }).expect(201);
+    expect(forever.body.expiresAt).toBe(expiresAt);
+    const sooner = new Date(t.clock.now().getTime() + 60_000).toISOString();
+    const earlier = await t.http
+      .post('/v1/api-keys')
+      .set(bearer(shortLived.body.key))
+      .send({ name: 'sooner', expiresAt: sooner })
+      .expect(201);
+    expect(earlier.body.expiresAt).toBe(sooner);
+    t.clock.advance(3_600_000);
+    expect((await t.http.get('/v1/endpoints').set(bearer(forever.body.key)).expect(401)).body.error.code).toBe('api_key_expired');
+    // A key that does not expire creates keys that need not either.
+    expect((await t.http.post('/v1/api-keys').set(bearer(acme.key)).send({ name: 'lasting' }).expect(201)).body.expiresAt).toBeNull();
   });
 
   it('leaves a bearer key alone, even sent with a stale console cookie', async () => {

@@ -19,6 +19,7 @@ interface AuditEvent {
 
 interface ChainVerification {
   intact: boolean;
+  verifiedAt: string;
   chains: number;
   rows: number;
   broken?: { log: string; seq: string; rowId: string | null; problem: string };
@@ -108,7 +109,7 @@ export function AuditEventsPage() {
 
 /** Whether the audit and token logs' hash chains are intact, walked when asked (it reads every row). */
 function ChainStatus() {
-  const [result, setResult] = useState<{ verification: ChainVerification; at: Date }>();
+  const [verification, setVerification] = useState<ChainVerification>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
 
@@ -116,7 +117,7 @@ function ChainStatus() {
     setBusy(true);
     setError(undefined);
     try {
-      setResult({ verification: await api<ChainVerification>('GET', '/v1/audit/verify'), at: new Date() });
+      setVerification(await api<ChainVerification>('GET', '/v1/audit/verify'));
     } catch (caught) {
       setError(caught as ApiError);
     } finally {
@@ -124,14 +125,13 @@ function ChainStatus() {
     }
   }
 
-  const verification = result?.verification;
   return (
     <section class="chain" aria-labelledby="chain-heading">
       <h2 id="chain-heading">Tamper evidence</h2>
       <p role="status">
-        {!verification && 'Each row links to the one before it by its hash. Verify to walk both chains now.'}
+        {!verification && 'Each row links to the one before it by its hash. Verify to walk both chains (at most once a minute).'}
         {verification?.intact &&
-          `Intact: ${verification.rows.toLocaleString()} rows in ${verification.chains} chains checked at ${result!.at.toLocaleTimeString()}.`}
+          `Intact: ${verification.rows.toLocaleString()} rows in ${verification.chains} chains checked at ${new Date(verification.verifiedAt).toLocaleTimeString()}.`}
         {verification?.broken &&
           `Broken: ${verification.broken.problem} at position ${verification.broken.seq} of ${LOG_NAMES[verification.broken.log] ?? verification.broken.log}${verification.broken.rowId ? ` (row ${verification.broken.rowId})` : ''}. Tell your operator.`}
       </p>
