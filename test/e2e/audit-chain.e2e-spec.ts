@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { providerKits } from '../../src/providers/provider-kits';
 import { ChainAnchorService } from '../../src/audit-chain/chain-anchor';
+import { ChainVerifierService } from '../../src/audit-chain/chain-verifier';
+import { commonErrors } from '../../src/common/errors/common.errors';
 import { linkHash } from '../../src/audit-chain/chain-encoding';
 import { DATABASE_CONNECTION, DatabaseConnection } from '../../src/database/database-connection';
 import { TOKEN_LOG_CONTENT_COLUMNS } from '../../src/token-log/token-issuance-log';
@@ -176,29 +178,47 @@ describe.each(availableDatabaseKinds())('tamper-evident audit chains on %s', (ki
   it('lets a tenant verify its own chains, and only its own', async () => {
     const tenant = await tenantWithHistory();
     const other = await tenantWithHistory();
-    const own = () => ctx.t.http.get('/v1/audit/verify').set(bearer(tenant.key)).expect(200);
-    expect((await own()).body).toEqual({
-      intact: true,
-      chains: 2,
-      rows: TOKENS_PER_TENANT + CHANGES_PER_TENANT,
-      verifiedAt: ctx.clock.now().toISOString(),
-    });
+    const verifyAs = (key: string) => ctx.t.http.get('/v1/audit/verify').set(bearer(key)).expect(200);
+    const own = () => verifyAs(tenant.key);
+    const startedAt = ctx.clock.now().toISOString();
+    expect((await own()).body).toEqual({ intact: true, chains: 2, rows: TOKENS_PER_TENANT + CHANGES_PER_TENANT, verifiedAt: startedAt });
     await tamper('token_issuances', [[`UPDATE token_issuances SET identity = 'mallory' WHERE ${rowAt(other.id, 2)}`, []]]);
-    ctx.clock.advance(60_000);
-    expect((await own()).body.intact).toBe(true);
+    // In the same minute, the other tenant gets a walk of its own, not this one's answer.
+    expect((await verifyAs(other.key)).body).toMatchObject({ intact: false, broken: { tenantId: other.id, seq: '2' } });
+
     await tamper('token_issuances', [[`UPDATE token_issuances SET identity = 'mallory' WHERE ${rowAt(tenant.id, 4)}`, []]]);
-    // A walk answers for a minute: the break shows on the first ask after it.
-    const walked = await own();
-    expect(walked.body.intact).toBe(true);
-    ctx.clock.advance(60_000);
-    const [first, second] = await Promise.all([own(), own()]);
-    expect(first.body.verifiedAt).toBe(ctx.clock.now().toISOString());
-    expect(second.body.verifiedAt).toBe(first.body.verifiedAt);
-    for (const answer of [first, second]) {
-      expect(answer.body).toMatchObject({
-        intact: false,
-        broken: { log: 'token_issuances', tenantId: tenant.id, seq: '4', problem: 'row_altered' },
-      });
+    // A walk answers for a minute, with the time it was made: the break shows on the first ask after that.
+    ctx.clock.advance(30_000);
+    expect((await own()).body).toMatchObject({ intact: true, verifiedAt: startedAt });
+    ctx.clock.advance(30_000);
+    const walks = jest.spyOn(ctx.t.app.get(ChainVerifierService), 'verify');
+    try {
+      const [first, second] = await Promise.all([own(), own()]);
+      expect(walks).toHaveBeenCalledTimes(1);
+      for (const answer of [first, second]) {
+        expect(answer.body).toMatchObject({
+          intact: false,
+          verifiedAt: ctx.clock.now().toISOString(),
+          broken: { log: 'token_issuances', tenantId: tenant.id, seq: '4', problem: 'row_altered' },
+        });
+      }
+    } finally {
+      walks.mockRestore();
+    }
+  });
+
+  it("does not keep a tenant's walk that failed as its answer", async () => {
+    const tenant = await tenantWithHistory();
+    const verifier = ctx.t.app.get(ChainVerifierService);
+    const failing = jest.spyOn(verifier, 'verify').mockRejectedValueOnce(commonErrors.database_unavailable());
+    try {
+      const refused = await ctx.t.http.get('/v1/audit/verify').set(bearer(tenant.key)).expect(503);
+      expect(refused.body.error.code).toBe('database_unavailable');
+      const walked = await ctx.t.http.get('/v1/audit/verify').set(bearer(tenant.key)).expect(200);
+      expect(walked.body.intact).toBe(true);
+      expect(failing).toHaveBeenCalledTimes(2);
+    } finally {
+      failing.mockRestore();
     }
   });
 

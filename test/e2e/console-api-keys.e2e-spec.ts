@@ -125,7 +125,8 @@ describeWith(['chromium'], 'console: API keys', () => {
       await signIn(page.context(), page, url, t.adminKey);
       expect(await page.getByRole('link', { name: 'API keys' }).count()).toBe(0);
       await page.goto(`${url}/console/api-keys`);
-      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await page.getByRole('heading', { name: 'Tenants', level: 1 }).waitFor();
+      await page.waitForLoadState('networkidle');
       expect(await page.getByRole('heading', { level: 1 }).textContent()).not.toBe('API keys');
       expect(await page.getByRole('button', { name: 'Create key' }).count()).toBe(0);
       expect(await page.getByRole('alert').count()).toBe(0);

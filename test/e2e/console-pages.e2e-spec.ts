@@ -17,6 +17,7 @@ describeWith(['chromium'], 'console pages in a browser', () => {
   let context: BrowserContext;
   let page: Page;
   let failingAccountId: string;
+  const dialogs: string[] = [];
 
   beforeAll(async () => {
     ctx = await createIssuingContext();
@@ -33,6 +34,11 @@ describeWith(['chromium'], 'console pages in a browser', () => {
     await createSession(ctx.t, ctx.tenant, { userId: 'bob' });
     context = await browser.newContext({ acceptDownloads: true });
     page = await context.newPage();
+    // A hostile string that ran could also open a dialog (Playwright dismisses them): none may open.
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
     await signIn(context, page, url, ctx.tenant.key);
   });
   afterAll(async () => {
@@ -42,6 +48,7 @@ describeWith(['chromium'], 'console pages in a browser', () => {
   });
   afterEach(async () => {
     expect(await ranHostileScript(page)).toBe(false);
+    expect(dialogs).toEqual([]);
   });
 
   const open = async (title: string) => {
@@ -53,7 +60,7 @@ describeWith(['chromium'], 'console pages in a browser', () => {
     await screenshot(page, name);
   };
 
-  it('adds an account with write-only secrets, rotates them, shows an open circuit, and refuses bad input in words', async () => {
+  it('adds an account with write-only secrets, renames it and rotates them, shows an open circuit, and refuses bad input in words', async () => {
     await open('Provider accounts');
     const failingRow = page.getByRole('row').filter({ hasText: 'plivo' });
     await failingRow.getByRole('cell', { name: /^open: calls fail at once until/ }).waitFor();
@@ -78,13 +85,15 @@ describeWith(['chromium'], 'console pages in a browser', () => {
     await checked('provider-accounts');
 
     const rotated = validCredentials.twilio().secrets.apiKeySecret;
-    await row.getByRole('button', { name: /Rotate secrets/ }).click();
+    await row.getByRole('button', { name: /Edit/ }).click();
+    await page.getByLabel('New name').fill('Twilio, renamed');
     await page.getByLabel(/^New secrets/).fill(JSON.stringify({ apiKeySecret: rotated }));
-    await page.getByRole('button', { name: 'Store new secrets' }).click();
-    await page.getByRole('status').filter({ hasText: 'New secrets stored for Twilio from the console.' }).waitFor();
-    expect(await row.textContent()).toContain(`****${rotated.slice(-4)}`);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved Twilio, renamed.' }).waitFor();
+    const renamed = page.getByRole('row').filter({ hasText: 'Twilio, renamed' });
+    expect(await renamed.textContent()).toContain(`****${rotated.slice(-4)}`);
     const accounts = await ctx.t.http.get('/v1/provider-accounts').set(bearer(ctx.tenant.key)).expect(200);
-    const stored = accounts.body.data.find((account: { name: string }) => account.name === 'Twilio from the console');
+    const stored = accounts.body.data.find((account: { name: string }) => account.name === 'Twilio, renamed');
     expect(stored.secrets.apiKeySecret).toBe(`****${rotated.slice(-4)}`);
     expect(accounts.body.data.find((account: { id: string }) => account.id === failingAccountId).circuit.state).toBe('open');
   });
@@ -95,10 +104,13 @@ describeWith(['chromium'], 'console pages in a browser', () => {
     await open('Endpoints');
     await page.getByLabel('Find by').selectOption('identity');
     await page.getByLabel('Identity').fill(endpoint.identity);
-    await page.getByRole('button', { name: 'Search' }).click();
+    await Promise.all([
+      page.waitForResponse((response) => response.url().includes(`identity=${endpoint.identity}`)),
+      page.getByRole('button', { name: 'Search' }).click(),
+    ]);
     const row = page.getByRole('row').filter({ hasText: endpoint.identity });
     await row.getByRole('cell', { name: 'carol@example.com' }).waitFor();
-    expect(await page.getByRole('row').count()).toBe(2);
+    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
     await row.getByRole('button', { name: /Disable/ }).click();
     await row.getByRole('cell', { name: 'disabled', exact: true }).waitFor();
     expect((await ctx.issue({ endpointId: endpoint.id }).expect(403)).body.error.code).toBe('endpoint_disabled');
@@ -168,7 +180,7 @@ describeWith(['chromium'], 'console pages in a browser', () => {
     await refusal.waitFor();
     expect(await refusal.textContent()).toContain('above the most your operator allows');
     expect(await refusal.textContent()).toContain('rate_limit_above_cap');
-    await page.getByLabel(/^Pages on these origins/).fill('<script>alert(1)</script>');
+    await page.getByLabel(/^Pages on these origins/).fill(`https://app.example.com${HOSTILE}`);
     await page.getByLabel(/^Tokens per user per minute/).fill('5');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('alert').filter({ hasText: 'each allowed origin must be scheme://host[:port]' }).waitFor();

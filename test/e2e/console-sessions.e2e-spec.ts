@@ -47,6 +47,41 @@ describe('console sessions', () => {
     expect(current.body).toMatchObject({ id: body.id, csrfToken: body.csrfToken, kind: 'tenant' });
   });
 
+  it('refuses every write the console pages make without the CSRF token, and changes nothing', async () => {
+    const { cookie } = await signIn(acme.key);
+    const account = await createProviderAccount(t, acme, 'twilio');
+    const endpoint = await t.http
+      .post('/v1/endpoints')
+      .set(bearer(acme.key))
+      .send({ providerAccountId: account.id, userId: 'csrf_user', capabilities: ['outgoing'] })
+      .expect(201);
+    const before = async () =>
+      JSON.stringify(
+        await Promise.all(
+          ['/v1/settings', '/v1/provider-accounts', '/v1/endpoints', '/v1/end-user-auth', '/v1/api-keys', '/v1/sessions'].map(
+            async (path) => (await t.http.get(path).set(bearer(acme.key)).expect(200)).body,
+          ),
+        ),
+      );
+    const stored = await before();
+    const writes: [method: 'put' | 'post' | 'patch' | 'delete', path: string, body?: object][] = [
+      ['put', '/v1/settings', { allowedOrigins: ['https://evil.example'] }],
+      ['post', '/v1/provider-accounts', { provider: 'twilio', name: 'csrf', ...validCredentials.twilio() }],
+      ['patch', `/v1/provider-accounts/${account.id}`, { status: 'disabled' }],
+      ['patch', `/v1/endpoints/${endpoint.body.id}`, { disabled: true }],
+      ['put', '/v1/end-user-auth', { issuers: [], sessions: true }],
+      ['post', '/v1/end-user-auth/token-tests', { token: 'a.b.c' }],
+      ['post', '/v1/api-keys', { name: 'csrf' }],
+      ['post', '/v1/users/csrf_user/revoke'],
+      ['delete', `/v1/provider-accounts/${account.id}`],
+    ];
+    for (const [method, path, body] of writes) {
+      const refused = await t.http[method](path).set('cookie', cookie).send(body);
+      expect([method, path, refused.status, refused.body.error?.code]).toEqual([method, path, 403, 'csrf_token_invalid']);
+    }
+    expect(await before()).toBe(stored);
+  });
+
   it('never does more than its key: no admin route, no other tenant, and a key sent with it wins', async () => {
     const { cookie } = await signIn(acme.key);
     expect((await t.http.get('/v1/admin/tenants').set('cookie', cookie).expect(403)).body.error.code).toBe('forbidden');

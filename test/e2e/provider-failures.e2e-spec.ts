@@ -157,6 +157,11 @@ describe('provider failures', () => {
     const failing = await ctx.createAccount(providerKits.plivo.emulatedAccount(ctx.emulators.plivo));
     const failingEndpoint = await ctx.createEndpoint(failing, { userId: 'f6', identity: 'failing' });
     const neighbour = await createIssuingContextTenant();
+    // An account of the same tenant whose calls failed three times in a row, not five: its circuit stays closed.
+    const wobbly = await ctx.createAccount(providerKits.plivo.emulatedAccount(ctx.emulators.plivo));
+    const wobblyEndpoint = await ctx.createEndpoint(wobbly, { userId: 'f7', identity: 'wobbly' });
+    ctx.emulators.plivo.failNext(3, { kind: 'status', status: 500 });
+    await ctx.issue({ endpointId: wobblyEndpoint.id }).expect(503);
     ctx.emulators.plivo.failNext(6, { kind: 'status', status: 500 });
     await ctx.issue({ endpointId: failingEndpoint.id }).expect(503);
     await ctx.issue({ endpointId: failingEndpoint.id }).expect(503);
@@ -173,6 +178,10 @@ describe('provider failures', () => {
     const trial = await ctx.t.http.get(`/v1/provider-accounts/${failing}`).set(bearer(ctx.tenant.key)).expect(200);
     expect(trial.body.circuit.state).toBe('half_open');
     expect(circuits.body.data.filter((account: { circuit: { state: string } }) => account.circuit.state !== 'closed')).toHaveLength(1);
+    expect(circuits.body.data.find((account: { id: string }) => account.id === wobbly).circuit).toEqual({
+      state: 'closed',
+      openUntil: null,
+    });
   });
 
   it('reads a SignalWire error body of an unexpected shape without failing', async () => {

@@ -1,5 +1,6 @@
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { bearer, createTestApp, TestApp } from '../helpers/test-app';
+import { WebhookReceiver } from '../helpers/webhook-receiver';
 
 const FIVE_MINUTES = 5 * 60_000;
 
@@ -87,16 +88,16 @@ describe('tenant API keys', () => {
     );
     await t.http.get('/v1/provider-accounts').set(bearer(victim.body.key)).expect(200);
 
-    t.clock.advance(FIVE_MINUTES - 1_000);
+    t.clock.advance(FIVE_MINUTES);
     const fresh = await t.http.post('/v1/api-keys').set(session.writes).send({ name: 'from the console' }).expect(201);
     await t.http.get('/v1/provider-accounts').set(bearer(fresh.body.key)).expect(200);
 
-    t.clock.advance(2_000);
+    t.clock.advance(1);
     const stale = await t.http.post('/v1/api-keys').set(session.writes).send({ name: 'too late' }).expect(403);
     expect(stale.body.error).toMatchObject({
       code: 'console_reauthentication_required',
       message: expect.stringMatching(/^Sign in again to do this: /),
-      details: { maxSignInAgeSeconds: 300, signedInAt: new Date(t.clock.now().getTime() - FIVE_MINUTES - 1_000).toISOString() },
+      details: { maxSignInAgeSeconds: 300, signedInAt: new Date(t.clock.now().getTime() - FIVE_MINUTES - 1).toISOString() },
     });
     expect((await listed(acme)).map((row) => row.name)).not.toContain('too late');
     const refusals = await t.http.get('/v1/audit-events?action=api_key.created').set(bearer(acme.key)).expect(200);
@@ -134,6 +135,13 @@ describe('tenant API keys', () => {
 
   it('refuses a stale console sign-in what else outlives the session: identity providers, audit sinks, end-user sessions', async () => {
     await t.http.put('/v1/end-user-auth').set(bearer(acme.key)).send({ issuers: [], sessions: true }).expect(200);
+    const inbox = new WebhookReceiver();
+    await inbox.start();
+    const sink = await t.http
+      .post('/v1/audit-sinks')
+      .set(bearer(acme.key))
+      .send({ name: 'ours', kind: 'webhook', url: inbox.url })
+      .expect(201);
     const session = await signIn(acme.key);
     const writes: [method: 'put' | 'post', path: string, body: Record<string, unknown>][] = [
       ['put', '/v1/end-user-auth', { issuers: [], sessions: true }],
@@ -148,7 +156,14 @@ describe('tenant API keys', () => {
       const refused = await t.http[method](path).set(session.writes).send(body);
       expect([path, refused.status, refused.body.error.code]).toEqual([path, 403, 'console_reauthentication_required']);
     }
+    // Nor may it move a sink elsewhere; renaming one moves nothing.
+    const moved = await t.http.patch(`/v1/audit-sinks/${sink.body.id}`).set(session.writes).send({ url: 'https://sink.example.com/hook' });
+    expect([moved.status, moved.body.error.code]).toEqual([403, 'console_reauthentication_required']);
+    expect((await t.http.get(`/v1/audit-sinks/${sink.body.id}`).set(bearer(acme.key)).expect(200)).body.url).toBe(inbox.url);
+    await t.http.patch(`/v1/audit-sinks/${sink.body.id}`).set(session.writes).send({ name: 'renamed' }).expect(200);
     await t.http.put('/v1/end-user-auth').set(bearer(acme.key)).send(writes[0][2]).expect(200);
+    await t.http.delete(`/v1/audit-sinks/${sink.body.id}`).set(bearer(acme.key)).expect(204);
+    await inbox.stop();
   });
 
   it('never lets a key outlive the key that created it', async () => {
@@ -167,6 +182,20 @@ describe('tenant API keys', () => {
       .send({ name: 'sooner', expiresAt: sooner })
       .expect(201);
     expect(earlier.body.expiresAt).toBe(sooner);
+    const later = new Date(t.clock.now().getTime() + 7_200_000).toISOString();
+    const capped = await t.http.post('/v1/api-keys').set(bearer(shortLived.body.key)).send({ name: 'later', expiresAt: later }).expect(201);
+    expect(capped.body.expiresAt).toBe(expiresAt);
+
+    // An admin key that expires makes keys of every kind that expire by then too.
+    const operator = await t.http
+      .post('/v1/admin/admin-keys')
+      .set(bearer(t.adminKey))
+      .send({ name: 'temporary operator', expiresAt })
+      .expect(201);
+    for (const path of ['/v1/admin/admin-keys', `/v1/admin/tenants/${acme.id}/api-keys`]) {
+      const made = await t.http.post(path).set(bearer(operator.body.key)).send({ name: 'made by a temporary operator' }).expect(201);
+      expect([path, made.body.expiresAt]).toEqual([path, expiresAt]);
+    }
     t.clock.advance(3_600_000);
     expect((await t.http.get('/v1/endpoints').set(bearer(forever.body.key)).expect(401)).body.error.code).toBe('api_key_expired');
     // A key that does not expire creates keys that need not either.

@@ -42,11 +42,11 @@ function circuitText(circuit: ProviderAccount['circuit']): string {
   return circuit.state === 'half_open' ? 'half open: the next call is a trial' : 'closed';
 }
 
-/** The tenant's provider accounts: added with write-only secrets, secrets rotated, disabled and enabled, circuits shown. */
+/** The tenant's provider accounts: added with write-only secrets, renamed, secrets rotated, disabled and enabled, circuits shown. */
 export function ProviderAccountsPage() {
   const [accounts, setAccounts] = useState<ProviderAccount[]>();
   const [error, setError] = useState<ApiError>();
-  const [rotating, setRotating] = useState<ProviderAccount>();
+  const [editing, setEditing] = useState<ProviderAccount>();
   const [notice, setNotice] = useState('');
 
   const load = () => api<Page<ProviderAccount>>('GET', '/v1/provider-accounts?limit=100').then((page) => setAccounts(page.data), setError);
@@ -111,8 +111,8 @@ export function ProviderAccountsPage() {
                   >
                     {account.status === 'active' ? 'Disable' : 'Enable'} <span class="visually-hidden">{account.name}</span>
                   </button>
-                  <button type="button" onClick={() => setRotating(account)}>
-                    Rotate secrets <span class="visually-hidden">of {account.name}</span>
+                  <button type="button" onClick={() => setEditing(account)}>
+                    Edit <span class="visually-hidden">{account.name}</span>
                   </button>
                 </span>
               ),
@@ -120,16 +120,20 @@ export function ProviderAccountsPage() {
           ]}
         />
       )}
-      {rotating && (
-        <RotateSecretsForm
-          account={rotating}
-          onSubmit={async (secrets) => {
+      {editing && (
+        <EditAccountForm
+          key={editing.id}
+          account={editing}
+          onSubmit={async (changes) => {
             if (
-              await act(() => api('PATCH', `/v1/provider-accounts/${rotating.id}`, { secrets }), `New secrets stored for ${rotating.name}.`)
+              await act(
+                () => api('PATCH', `/v1/provider-accounts/${editing.id}`, changes),
+                `Saved ${String(changes.name ?? editing.name)}.`,
+              )
             )
-              setRotating(undefined);
+              setEditing(undefined);
           }}
-          onCancel={() => setRotating(undefined)}
+          onCancel={() => setEditing(undefined)}
           onInvalid={setError}
         />
       )}
@@ -211,17 +215,19 @@ function CreateAccountForm({
   );
 }
 
-function RotateSecretsForm({
+/** Renames an account and rotates its secrets: new secrets replace the stored fields they name; none keeps them all. */
+function EditAccountForm({
   account,
   onSubmit,
   onCancel,
   onInvalid,
 }: {
   account: ProviderAccount;
-  onSubmit: (secrets: Record<string, unknown>) => Promise<void>;
+  onSubmit: (changes: { name?: string; secrets?: Record<string, unknown> }) => Promise<void>;
   onCancel: () => void;
   onInvalid: (error: ApiError) => void;
 }) {
+  const [name, setName] = useState(account.name);
   const [secrets, setSecrets] = useState('');
   return (
     <form
@@ -229,17 +235,22 @@ function RotateSecretsForm({
       onSubmit={(event) => {
         event.preventDefault();
         try {
-          void onSubmit(parseObject(secrets, 'secrets'));
+          void onSubmit({
+            ...(name !== account.name ? { name } : {}),
+            ...(secrets.trim() ? { secrets: parseObject(secrets, 'secrets') } : {}),
+          });
         } catch (caught) {
           onInvalid(caught as ApiError);
         }
       }}
     >
       <fieldset>
-        <legend>Rotate the secrets of {account.name}</legend>
-        <label for="rotate-secrets">New secrets (JSON; the fields you give replace the stored ones)</label>
+        <legend>Edit {account.name}</legend>
+        <label for="edit-name">New name</label>
+        <input id="edit-name" value={name} onInput={(event) => setName((event.target as HTMLInputElement).value)} />
+        <label for="edit-secrets">New secrets (JSON, write-only; the fields you give replace the stored ones, none keeps them)</label>
         <textarea
-          id="rotate-secrets"
+          id="edit-secrets"
           rows={3}
           spellcheck={false}
           autocomplete="off"
@@ -248,7 +259,7 @@ function RotateSecretsForm({
           onInput={(event) => setSecrets((event.target as HTMLTextAreaElement).value)}
         />
         <span class="actions">
-          <button type="submit">Store new secrets</button>
+          <button type="submit">Save changes</button>
           <button type="button" onClick={onCancel}>
             Cancel
           </button>
