@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, ConsoleSession, Page } from '../api';
 import { DataTable, EmptyState, ErrorNotice } from '../components';
+import { usePagedList } from '../paged-list';
 
 interface ApiKey {
   id: string;
@@ -19,28 +20,20 @@ const when = (date: string | null, otherwise: string) => (date ? new Date(date).
 
 /** The tenant's API keys: create one (shown once), revoke one after confirming. */
 export function ApiKeysPage() {
-  const [keys, setKeys] = useState<ApiKey[]>();
-  const [next, setNext] = useState<string | null>(null);
+  const list = usePagedList((cursor?: string) => {
+    const params = new URLSearchParams({ limit: '100' });
+    if (cursor) params.set('cursor', cursor);
+    return api<Page<ApiKey>>('GET', `/v1/api-keys?${params.toString()}`);
+  });
+  const { rows: keys, next, error, setError } = list;
   const [sessionKeyId, setSessionKeyId] = useState<string>();
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<CreatedApiKey>();
   const [confirming, setConfirming] = useState<ApiKey>();
-  const [error, setError] = useState<ApiError>();
 
-  const load = async (cursor?: string) => {
-    const params = new URLSearchParams({ limit: '100' });
-    if (cursor) params.set('cursor', cursor);
-    try {
-      const page = await api<Page<ApiKey>>('GET', `/v1/api-keys?${params.toString()}`);
-      setKeys((shown) => (cursor ? [...(shown ?? []), ...page.data] : page.data));
-      setNext(page.nextCursor);
-    } catch (caught) {
-      setError(caught as ApiError);
-    }
-  };
   useEffect(() => {
-    void load();
+    void list.load();
     api<ConsoleSession>('GET', '/v1/console/sessions/current').then((session) => setSessionKeyId(session.keyId), setError);
   }, []);
 
@@ -52,7 +45,7 @@ export function ApiKeysPage() {
     try {
       setCreated(await api<CreatedApiKey>('POST', '/v1/api-keys', { name }));
       setName('');
-      await load();
+      await list.load();
     } catch (caught) {
       setError(caught as ApiError);
     } finally {
@@ -67,7 +60,7 @@ export function ApiKeysPage() {
       await api('DELETE', `/v1/api-keys/${key.id}`);
       // The session acted as that key, so it ended with it: the console asks for a key again.
       if (key.id === sessionKeyId) location.reload();
-      else await load();
+      else await list.load();
     } catch (caught) {
       setError(caught as ApiError);
     }
@@ -136,7 +129,7 @@ export function ApiKeysPage() {
         />
       )}
       {next && (
-        <button type="button" class="more" onClick={() => void load(next)}>
+        <button type="button" class="more" onClick={() => void list.load(next)}>
           Older keys
         </button>
       )}
