@@ -202,6 +202,7 @@ function select(provider) {
 }
 
 $('sign-in').addEventListener('submit', signIn);
+$('sign-in').querySelector('button[type=submit]').disabled = false;
 $('refresh-now').addEventListener('click', () =>
   state.views
     .get(state.selected)
