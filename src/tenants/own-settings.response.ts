@@ -1,3 +1,4 @@
+import { PROVIDER_MAX_TTL_SECONDS } from '../providers/provider-list';
 import { DEFAULT_RATE_LIMITS, RateLimitSettingsDto } from './dto/rate-limit-settings.dto';
 import { TenantSettingsDto } from './dto/tenant-settings.dto';
 import { TokenTtlDto } from './dto/token-ttl.dto';
@@ -8,6 +9,13 @@ export class RateLimitsInForce {
   tenantPerMinute: number;
 }
 
+/** How far a tenant may raise its own limits: what its operator set, else the limits as they stand. */
+export interface OwnSettingsCaps {
+  rateLimits: RateLimitsInForce;
+  /** PROVIDER_MAX_TTL_SECONDS: no cap but each provider's own. */
+  tokenTtlSeconds: number;
+}
+
 /** The tenant's settings as they apply now: limits with their defaults filled in, and how far it may raise them. */
 export class OwnSettingsResponse {
   allowedOrigins: string[];
@@ -15,15 +23,30 @@ export class OwnSettingsResponse {
   rateLimits: RateLimitsInForce;
   /** The most each rate limit may be set to here; the operator decides these. */
   rateLimitCaps: RateLimitsInForce;
+  /** The longest lifetime `tokenTtl` may allow here, in seconds (each provider's own longest applies as well). */
+  tokenTtlCapSeconds: number;
 
   static from(settings: TenantSettingsDto): OwnSettingsResponse {
+    const caps = capsOf(settings);
     return {
       allowedOrigins: settings.allowedOrigins ?? [],
       tokenTtl: settings.tokenTtl ?? {},
       rateLimits: withDefaults(settings.rateLimits),
-      rateLimitCaps: withDefaults(settings.rateLimitCaps),
+      rateLimitCaps: caps.rateLimits,
+      tokenTtlCapSeconds: caps.tokenTtlSeconds,
     };
   }
+}
+
+/**
+ * The caps the operator set; where it set none, the limit as it stands: before tenants changed their own settings, an
+ * operator's limits were the most they had, and they stay so.
+ */
+export function capsOf(settings: TenantSettingsDto): OwnSettingsCaps {
+  return {
+    rateLimits: withDefaults({ ...withDefaults(settings.rateLimits), ...definedOnly(settings.rateLimitCaps) }),
+    tokenTtlSeconds: settings.tokenTtlCapSeconds ?? settings.tokenTtl?.maxSeconds ?? PROVIDER_MAX_TTL_SECONDS,
+  };
 }
 
 export function withDefaults(limits: RateLimitSettingsDto | undefined): RateLimitsInForce {
@@ -32,4 +55,8 @@ export function withDefaults(limits: RateLimitSettingsDto | undefined): RateLimi
     keyPerMinute: limits?.keyPerMinute ?? DEFAULT_RATE_LIMITS.keyPerMinute,
     tenantPerMinute: limits?.tenantPerMinute ?? DEFAULT_RATE_LIMITS.tenantPerMinute,
   };
+}
+
+function definedOnly(limits: RateLimitSettingsDto | undefined): RateLimitSettingsDto {
+  return Object.fromEntries(Object.entries(limits ?? {}).filter(([, value]) => value !== undefined));
 }

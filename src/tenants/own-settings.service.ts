@@ -5,14 +5,20 @@ import { toJsonObject } from '../common/json';
 import { OwnSettingsDto } from './dto/own-settings.dto';
 import { DEFAULT_RATE_LIMITS, RateLimitSettingsDto } from './dto/rate-limit-settings.dto';
 import { TenantSettingsDto } from './dto/tenant-settings.dto';
-import { OwnSettingsResponse, withDefaults } from './own-settings.response';
+import { TokenTtlDto } from './dto/token-ttl.dto';
+import { capsOf, OwnSettingsResponse, RateLimitsInForce } from './own-settings.response';
 import { tenantErrors } from './tenants.errors';
 import { TenantsService } from './tenants.service';
 import { TenantsRepository } from './tenants.repository';
+import { PROVIDER_MAX_TTL_SECONDS } from '../providers/provider-list';
 
 const LIMITS = ['userPerMinute', 'keyPerMinute', 'tenantPerMinute'] as const;
+const LIFETIMES = ['defaultSeconds', 'maxSeconds'] as const;
 
-/** A tenant's own settings: origins and lifetimes as it likes, rate limits up to the caps its operator set. */
+/**
+ * A tenant's own settings: origins as it likes, rate limits and token lifetimes up to the caps its operator set. The
+ * caps in force are stored with the first change, so that a limit lowered can be raised again, up to them.
+ */
 @Injectable()
 export class OwnSettingsService {
   constructor(
@@ -29,10 +35,13 @@ export class OwnSettingsService {
     const tenantId = actor.principal.tenantId;
     return this.audit.recordChange(actor, 'tenant.updated', { type: 'tenant', id: tenantId }, async (tx) => {
       const stored = (await this.tenants.get(tenantId, tx)).settings as TenantSettingsDto;
+      const caps = capsOf(stored);
       const settings: TenantSettingsDto = {
         ...dto,
-        rateLimits: limitsWithinCaps(dto.rateLimits, stored),
-        rateLimitCaps: stored.rateLimitCaps,
+        tokenTtl: lifetimesWithinCap(dto.tokenTtl, caps.tokenTtlSeconds, stored),
+        rateLimits: limitsWithinCaps(dto.rateLimits, caps.rateLimits, stored),
+        rateLimitCaps: caps.rateLimits,
+        tokenTtlCapSeconds: caps.tokenTtlSeconds,
       };
       await this.repository.update(tenantId, { settings: toJsonObject(settings) }, tx);
       return { result: OwnSettingsResponse.from(settings), details: { changed: ['settings'] } };
@@ -42,10 +51,13 @@ export class OwnSettingsService {
 
 /**
  * Every limit, each up to its cap (one the operator set above the cap may stay where it is); one left out goes back to
- * its default, or to its cap if that is lower, never to a default above what the operator allows.
+ * its default, or to its cap if that is lower.
  */
-function limitsWithinCaps(wanted: RateLimitSettingsDto | undefined, stored: TenantSettingsDto): RateLimitSettingsDto {
-  const caps = withDefaults(stored.rateLimitCaps);
+function limitsWithinCaps(
+  wanted: RateLimitSettingsDto | undefined,
+  caps: RateLimitsInForce,
+  stored: TenantSettingsDto,
+): RateLimitSettingsDto {
   const limits: RateLimitSettingsDto = {};
   for (const limit of LIMITS) {
     const value = wanted?.[limit];
@@ -55,4 +67,15 @@ function limitsWithinCaps(wanted: RateLimitSettingsDto | undefined, stored: Tena
     limits[limit] = value ?? Math.min(DEFAULT_RATE_LIMITS[limit], caps[limit]);
   }
   return limits;
+}
+
+/** Lifetimes up to the cap (or as the operator left them); under a cap, a longest lifetime left out is the cap. */
+function lifetimesWithinCap(wanted: TokenTtlDto | undefined, capSeconds: number, stored: TenantSettingsDto): TokenTtlDto {
+  for (const field of LIFETIMES) {
+    const value = wanted?.[field];
+    if (value !== undefined && value > capSeconds && value !== stored.tokenTtl?.[field]) {
+      throw tenantErrors.token_ttl_above_cap({ field, capSeconds });
+    }
+  }
+  return { ...wanted, maxSeconds: wanted?.maxSeconds ?? (capSeconds < PROVIDER_MAX_TTL_SECONDS ? capSeconds : undefined) };
 }

@@ -1,3 +1,4 @@
+import { PROVIDER_MAX_TTL_SECONDS } from '../../src/providers/provider-list';
 import { createTenant, TestTenant } from '../factories/tenant.factory';
 import { bearer, createTestApp, TestApp } from '../helpers/test-app';
 
@@ -21,7 +22,13 @@ describe('own settings', () => {
 
   it('shows the limits in force with their defaults, and the caps', async () => {
     const shown = await settings();
-    expect(shown.body).toEqual({ allowedOrigins: [], tokenTtl: {}, rateLimits: DEFAULTS, rateLimitCaps: DEFAULTS });
+    expect(shown.body).toEqual({
+      allowedOrigins: [],
+      tokenTtl: {},
+      rateLimits: DEFAULTS,
+      rateLimitCaps: DEFAULTS,
+      tokenTtlCapSeconds: PROVIDER_MAX_TTL_SECONDS,
+    });
   });
 
   it('replaces origins, lifetimes and lowered limits, which then apply', async () => {
@@ -31,9 +38,20 @@ describe('own settings', () => {
       rateLimits: { keyPerMinute: 3 },
     };
     const replaced = await replace(body).expect(200);
-    expect(replaced.body).toEqual({ ...body, rateLimits: { ...DEFAULTS, keyPerMinute: 3 }, rateLimitCaps: DEFAULTS });
+    expect(replaced.body).toEqual({
+      ...body,
+      rateLimits: { ...DEFAULTS, keyPerMinute: 3 },
+      rateLimitCaps: DEFAULTS,
+      tokenTtlCapSeconds: PROVIDER_MAX_TTL_SECONDS,
+    });
     const stored = await t.http.get(`/v1/admin/tenants/${acme.id}`).set(bearer(t.adminKey)).expect(200);
-    expect(stored.body.settings).toEqual({ ...body, rateLimits: { ...DEFAULTS, keyPerMinute: 3 } });
+    // The caps in force are kept with the first change: the limit lowered to 3 may go back up to 1,200.
+    expect(stored.body.settings).toEqual({
+      ...body,
+      rateLimits: { ...DEFAULTS, keyPerMinute: 3 },
+      rateLimitCaps: DEFAULTS,
+      tokenTtlCapSeconds: PROVIDER_MAX_TTL_SECONDS,
+    });
 
     const answers: number[] = [];
     for (let request = 0; request < 4; request += 1) answers.push((await t.http.get('/v1/endpoints').set(bearer(acme.key))).status);
@@ -77,6 +95,29 @@ describe('own settings', () => {
     expect((await replace({}).expect(200)).body.rateLimits).toEqual(capped);
   });
 
+  it("keeps the operator's limits as the most a tenant may have: lowered, then raised back, never past them", async () => {
+    await t.http
+      .patch(`/v1/admin/tenants/${acme.id}`)
+      .set(bearer(t.adminKey))
+      .send({ settings: { rateLimits: { userPerMinute: 2 }, tokenTtl: { maxSeconds: 3600 } } })
+      .expect(200);
+    expect((await settings()).body).toMatchObject({ rateLimitCaps: { userPerMinute: 2 }, tokenTtlCapSeconds: 3600 });
+    const refused = await replace({ rateLimits: { userPerMinute: 5 } }).expect(422);
+    expect(refused.body.error).toMatchObject({ code: 'rate_limit_above_cap', details: { limit: 'userPerMinute', cap: 2 } });
+    const longer = await replace({ tokenTtl: { maxSeconds: 7200 } }).expect(422);
+    expect(longer.body.error).toMatchObject({ code: 'token_ttl_above_cap', details: { field: 'maxSeconds', capSeconds: 3600 } });
+    const longerDefault = await replace({ tokenTtl: { defaultSeconds: 7200 } }).expect(422);
+    expect(longerDefault.body.error.details).toEqual({ field: 'defaultSeconds', capSeconds: 3600 });
+
+    const lowered = await replace({ rateLimits: { userPerMinute: 1 }, tokenTtl: { maxSeconds: 600 } }).expect(200);
+    expect(lowered.body).toMatchObject({ rateLimits: { userPerMinute: 1 }, tokenTtl: { maxSeconds: 600 } });
+    const raisedBack = await replace({ rateLimits: { userPerMinute: 2 }, tokenTtl: { maxSeconds: 3600 } }).expect(200);
+    expect(raisedBack.body).toMatchObject({ rateLimits: { userPerMinute: 2 }, tokenTtl: { maxSeconds: 3600 } });
+    await replace({ tokenTtl: { maxSeconds: 3601 } }).expect(422);
+    // Left out, the longest lifetime is the cap, not the providers' own longest.
+    expect((await replace({}).expect(200)).body).toMatchObject({ tokenTtl: { maxSeconds: 3600 }, rateLimits: { userPerMinute: 2 } });
+  });
+
   it('lets a limit the operator set above the cap stay where it is, but not rise', async () => {
     await t.http
       .patch(`/v1/admin/tenants/${acme.id}`)
@@ -90,6 +131,7 @@ describe('own settings', () => {
   it('refuses the caps, bad origins and bad lifetimes from a tenant with 400', async () => {
     for (const body of [
       { rateLimitCaps: { userPerMinute: 1000 } },
+      { tokenTtlCapSeconds: 86_400 },
       { allowedOrigins: ['javascript:alert(1)'] },
       { tokenTtl: { defaultSeconds: 900, maxSeconds: 300 } },
       { rateLimits: { userPerMinute: 0 } },

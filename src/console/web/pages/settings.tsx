@@ -13,6 +13,7 @@ interface Settings {
   tokenTtl: { defaultSeconds?: number; maxSeconds?: number };
   rateLimits: RateLimits;
   rateLimitCaps: RateLimits;
+  tokenTtlCapSeconds: number;
 }
 
 const LIMITS: { name: keyof RateLimits; label: string }[] = [
@@ -96,7 +97,10 @@ export function SettingsPage() {
           value={ttl.defaultSeconds}
           onInput={(event) => setTtl({ ...ttl, defaultSeconds: (event.target as HTMLInputElement).value })}
         />
-        <label for="ttl-max">The longest a request may ask for</label>
+        <label for="ttl-max">
+          The longest a request may ask for
+          {` (at most ${stored.tokenTtlCapSeconds.toLocaleString()})`}
+        </label>
         <input
           id="ttl-max"
           type="number"
