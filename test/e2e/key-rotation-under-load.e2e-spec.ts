@@ -30,9 +30,13 @@ describeWith(['postgresql'], 'encryption key rotation under load', () => {
     await emulators?.close();
   });
 
-  /** As a load balancer does on a failing readiness probe: no new requests to the replica, then it restarts. */
+  /**
+   * As a load balancer does on a failing readiness probe: no new requests to the replica, then, once those it was sent
+   * are answered, it restarts.
+   */
   async function rollingRestart(index: number, env: Record<string, string>) {
     balancer.setBackends(replicas.urls.filter((_, other) => other !== index));
+    await balancer.drained(replicas.urls[index]);
     const stopped = await replicas.restart(index, env);
     expect(stopped).toEqual({ code: 0, signal: null });
     balancer.setBackends(replicas.urls);

@@ -8,6 +8,11 @@ export interface RoundRobinProxy {
   counts: number[];
   /** Replaces the replicas (after a restart moved one to another port). */
   setBackends(urls: string[]): void;
+  /**
+   * Resolves once no request is under way to `url` (a load balancer's deregistration delay): a replica taken out of
+   * the list may still be answering requests sent to it just before.
+   */
+  drained(url: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,19 +37,39 @@ export async function startRoundRobinProxy(initial: string[]): Promise<RoundRobi
   let backends = [...initial];
   const counts = backends.map(() => 0);
   let next = 0;
+  const inFlight = new Map<string, number>();
+  const waitingForIdle = new Map<string, (() => void)[]>();
+
+  /** Counts a request to `url` until `done` is called (once). */
+  const track = (url: string) => {
+    inFlight.set(url, (inFlight.get(url) ?? 0) + 1);
+    let finished = false;
+    return () => {
+      if (finished) return;
+      finished = true;
+      const left = inFlight.get(url)! - 1;
+      inFlight.set(url, left);
+      if (left > 0) return;
+      for (const resolve of waitingForIdle.get(url) ?? []) resolve();
+      waitingForIdle.delete(url);
+    };
+  };
 
   /** Sends to backend `index`; on a refused connection, to the ones after it, each once. */
   const forward = (request: http.IncomingMessage, body: Buffer, response: http.ServerResponse, index: number, triesLeft: number) => {
     counts[index] += 1;
+    const done = track(backends[index]);
     const upstream = http.request(
       new URL(request.url ?? '/', backends[index]),
       { method: request.method, headers: endToEnd(request.headers), agent },
       (answer) => {
+        answer.on('close', done);
         response.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
         answer.pipe(response);
       },
     );
     upstream.on('error', (error: NodeJS.ErrnoException) => {
+      done();
       if (error.code === 'ECONNREFUSED' && triesLeft > 1)
         return forward(request, body, response, (index + 1) % backends.length, triesLeft - 1);
       if (!response.headersSent) response.writeHead(502);
@@ -71,6 +96,11 @@ export async function startRoundRobinProxy(initial: string[]): Promise<RoundRobi
     setBackends(urls) {
       backends = [...urls];
     },
+    drained: (url) =>
+      new Promise((resolve) => {
+        if (!inFlight.get(url)) return resolve();
+        waitingForIdle.set(url, [...(waitingForIdle.get(url) ?? []), resolve]);
+      }),
     close: () =>
       new Promise((resolve) => {
         agent.destroy();
