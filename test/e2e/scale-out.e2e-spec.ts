@@ -157,9 +157,14 @@ describeWith(['postgresql', 'redis'], 'three replicas behind a load balancer', (
   it('share one rate-limit budget: 100 requests at 10 a minute give 10 tokens and 90 × 429, whichever replica answers', async () => {
     const limited = await limitedKey('scale-limits', 10);
     const before = [...balancer.counts];
-    const answers = await Promise.all(
-      Array.from({ length: 100 }, () => issueVia(balancer.url, limited.key, { endpointId: limited.endpointId })),
-    );
+    // In waves of 10 at once: 100 at once starved these 2 cores long enough (500 ms) for a replica to stop waiting on
+    // Redis and count on its own, as it must when Redis is slow, which is not what this test is about.
+    const answers: Awaited<ReturnType<typeof issueVia>>[] = [];
+    for (let wave = 0; wave < 10; wave += 1) {
+      answers.push(
+        ...(await Promise.all(Array.from({ length: 10 }, () => issueVia(balancer.url, limited.key, { endpointId: limited.endpointId })))),
+      );
+    }
     const spread = balancer.counts.map((count, index) => count - before[index]);
     console.log(`rate limits: 100 requests spread ${spread.join('/')} over the replicas: ${JSON.stringify(byStatus(answers))}`);
     expect(byStatus(answers)).toEqual({ 201: 10, 429: 90 });
