@@ -19,7 +19,7 @@ const EXAMPLES: Record<string, { config: string; secrets: string }> = {
   signalwire: { config: '{"space": "example", "projectId": "…"}', secrets: '{"apiToken": "…"}' },
   bandwidth: { config: '{"network": "global", "clientId": "…"}', secrets: '{"clientSecret": "…"}' },
   telnyx: { config: '{"connectionId": "…"}', secrets: '{"apiKey": "KEY…"}' },
-  vonage: { config: '{"applicationId": "…"}', secrets: '{"privateKey": "-----BEGIN PRIVATE KEY-----…"}' },
+  vonage: { config: '{"applicationId": "…"}', secrets: '{"privateKey": "(the application private key, PEM)"}' },
 };
 
 /** A JSON object typed by hand; a typo is refused here, before anything is sent. */
