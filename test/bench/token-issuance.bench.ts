@@ -43,6 +43,7 @@ const TARGETS = {
   quickstart: 'quickstart: Express + twilio helper',
   audited: 'bare audited: SELECT + INSERT per token',
   batched: 'bare batched: cached key, batched INSERT',
+  withoutNest: 'bound: Callpass pipeline, no Nest',
 };
 /** The ratios the issue's goals are stated in: [numerator, denominator]. */
 const RATIOS: [string, string][] = [
@@ -51,6 +52,8 @@ const RATIOS: [string, string][] = [
   [TARGETS.endUserSession, TARGETS.handWritten],
   [TARGETS.endUserSession, TARGETS.batched],
   [TARGETS.tenantRoute, TARGETS.batched],
+  // How close the tenant route could come if Nest's per-request pipeline cost nothing (peers/pipeline-without-nest.ts).
+  [TARGETS.withoutNest, TARGETS.batched],
   [TARGETS.tenantRoute, TARGETS.audited],
   [TARGETS.tenantRoute, TARGETS.quickstart],
   // What keeping the console's rollups costs minting (issue 23: at most 5%).
@@ -66,8 +69,8 @@ async function main() {
   await preparePeers(databaseUrl, peerKey);
 
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  const [servicePort, noRollupsPort, quickstartPort, handWrittenPort, auditedPort, batchedPort] = await Promise.all(
-    Array.from({ length: 6 }, () => freePort()),
+  const [servicePort, noRollupsPort, quickstartPort, handWrittenPort, auditedPort, batchedPort, withoutNestPort] = await Promise.all(
+    Array.from({ length: 7 }, () => freePort()),
   );
   const serviceEnv = {
     NODE_ENV: 'production',
@@ -98,6 +101,9 @@ async function main() {
     await ready(`${serviceUrl}/health/ready`);
     await ready(`http://127.0.0.1:${noRollupsPort}/health/ready`);
     for (const port of [quickstartPort, handWrittenPort, auditedPort, batchedPort]) await ready(`http://127.0.0.1:${port}/`, 404);
+    // Started once the service has migrated the database it shares.
+    processes.push(startPeer('pipeline-without-nest', withoutNestPort, serviceEnv));
+    await ready(`http://127.0.0.1:${withoutNestPort}/health/ready`);
     const { tenantKey, endpointId, otherEndpoints, session, neighbour } = await seed(serviceUrl, adminKey, mint, idp);
     const json = { 'content-type': 'application/json' };
     const bearer = (credential: string) => ({ ...json, authorization: `Bearer ${credential}` });
@@ -129,6 +135,7 @@ async function main() {
       peerTarget(TARGETS.quickstart, quickstartPort),
       peerTarget(TARGETS.audited, auditedPort, peerKey),
       peerTarget(TARGETS.batched, batchedPort, peerKey),
+      { ...peerTarget(TARGETS.withoutNest, withoutNestPort, tenantKey), body: JSON.stringify({ endpointId }), callpass: true },
       ...otherEndpoints.map(({ title, endpointId: id }) => ({
         name: `${TARGETS.tenantRoute}, ${title}`,
         url: `${serviceUrl}/v1/tokens`,
