@@ -153,15 +153,19 @@ async function main() {
           ONLY.some((word) => (word.startsWith('=') ? target.name === word.slice(1) : target.name.includes(word))),
         ),
       );
-    const results = new Map<string, Measured[]>(targets.map((target) => [target.name, []]));
+    const ports = [servicePort, noRollupsPort, quickstartPort, handWrittenPort, auditedPort, batchedPort, withoutNestPort];
+    const serverOf = new Map(ports.map((port, index) => [port, processes[index].pid!]));
+    const results = new Map<string, (Measured & { serverCpuMs: number })[]>(targets.map((target) => [target.name, []]));
     let callpassAnswers = 0;
     for (let round = 1; round <= ROUNDS; round += 1) {
       for (const target of targets) {
         const warmUp = await load(target, 2);
+        const server = serverOf.get(Number(new URL(target.url).port))!;
         const cpuBefore = postgresCpuTicks();
+        const serverCpuBefore = processCpuMs(server);
         const measured = await load(target, SECONDS);
         const postgresCpuMs = postgresCpuMsSince(cpuBefore);
-        results.get(target.name)!.push({ ...measured, postgresCpuMs });
+        results.get(target.name)!.push({ ...measured, postgresCpuMs, serverCpuMs: processCpuMs(server) - serverCpuBefore });
         if (target.callpass) callpassAnswers += warmUp.ok + measured.ok;
         console.error(`round ${round}: ${target.name}: ${measured.tokensPerSecond.toFixed(0)} tokens/s, p99 ${measured.p99} ms`);
       }
@@ -182,7 +186,12 @@ async function main() {
   }
 }
 
-function report(targets: Target[], results: Map<string, Measured[]>, auditRows: number, callpassAnswers: number) {
+function report(
+  targets: Target[],
+  results: Map<string, (Measured & { serverCpuMs: number })[]>,
+  auditRows: number,
+  callpassAnswers: number,
+) {
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const summary = targets.map((target) => {
     const runs = results.get(target.name)!;
@@ -194,17 +203,18 @@ function report(targets: Target[], results: Map<string, Measured[]>, auditRows: 
       p99: median(runs.map((run) => run.p99)),
       failed: runs.reduce((sum, run) => sum + run.failed, 0),
       postgresCpuPerToken: (runs.reduce((sum, run) => sum + run.postgresCpuMs, 0) * 1000) / tokens,
+      serverCpuPerToken: (runs.reduce((sum, run) => sum + run.serverCpuMs, 0) * 1000) / tokens,
     };
   });
   console.log(
     `\nTwilio token issuance on Node ${process.versions.node}, ${CONNECTIONS} connections, medians of ${ROUNDS} interleaved rounds of ${SECONDS} s\n`,
   );
   console.log(
-    `${'target'.padEnd(42)} ${'tokens/s'.padStart(9)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'failed'.padStart(7)} ${'PG CPU/token'.padStart(13)}`,
+    `${'target'.padEnd(42)} ${'tokens/s'.padStart(9)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'failed'.padStart(7)} ${'CPU/token'.padStart(10)} ${'PG CPU/token'.padStart(13)}`,
   );
   for (const row of summary) {
     console.log(
-      `${row.name.padEnd(42)} ${row.tokensPerSecond.toFixed(0).padStart(9)} ${`${row.p50} ms`.padStart(8)} ${`${row.p99} ms`.padStart(8)} ${String(row.failed).padStart(7)} ${`${row.postgresCpuPerToken.toFixed(1)} µs`.padStart(13)}`,
+      `${row.name.padEnd(42)} ${row.tokensPerSecond.toFixed(0).padStart(9)} ${`${row.p50} ms`.padStart(8)} ${`${row.p99} ms`.padStart(8)} ${String(row.failed).padStart(7)} ${`${row.serverCpuPerToken.toFixed(0)} µs`.padStart(10)} ${`${row.postgresCpuPerToken.toFixed(1)} µs`.padStart(13)}`,
     );
   }
   const rate = (name: string) => summary.find((row) => row.name === name)?.tokensPerSecond ?? NaN;
