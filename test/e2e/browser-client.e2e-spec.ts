@@ -25,16 +25,21 @@ type Reading = {
 };
 type Harness = { start(name: string): Promise<void>; read(name: string): Reading };
 
+const UNTIL_MS = 30_000;
+
 /**
  * Moves the page's clock on in small steps until `check` holds in the page. With the clock installed the page's own
  * timers (and so Playwright's usual waiting) stand still; the network does not, and each step lets answers land.
+ * Bounded by time on the test's own clock, not by a number of steps: on a busy CI machine a refresh once did not land
+ * within the 400 steps a fixed count allowed (10 s of page time, run through in a few seconds).
  */
 async function until<A>(page: Page, check: (arg: A) => boolean, arg: A): Promise<void> {
-  for (let step = 0; step < 400; step += 1) {
+  const deadline = performance.now() + UNTIL_MS;
+  while (performance.now() < deadline) {
     if (await page.evaluate(check as (arg: unknown) => boolean, arg as unknown)) return;
     await page.clock.runFor(25);
   }
-  throw new Error(`never held in the page: ${check.toString()}`);
+  throw new Error(`never held in the page within ${UNTIL_MS} ms: ${check.toString()} with ${JSON.stringify(arg)}`);
 }
 /** Screenshots for a person to look at; kept out of git. */
 const ARTIFACTS = path.resolve('test-artifacts');
