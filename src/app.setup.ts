@@ -72,13 +72,21 @@ export function createHttpAdapter(logger: Logger, options: HttpOptions = {}): Fa
   // Declared on every request up front (Fastify's way), so that setting it keeps the request's shape.
   fastify.decorateRequest('rateLimitCharges', null);
   nameServerSpans(fastify);
-  fastify.addHook('onRequest', async (request, reply) => {
+  // Callback hooks, not async ones: they run for every request.
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.headers(headers[answerKind(request)]);
     reply.header('x-request-id', request.id);
     // Responses carry tokens and keys: nothing may keep a copy.
     if (!isPage(request)) reply.header('cache-control', 'no-store');
+    done();
   });
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    logRequest(request, reply);
+    done();
+  });
+  return adapter;
+
+  function logRequest(request: FastifyRequest, reply: FastifyReply): void {
     // A probe polls every few seconds: its answer is news only when it is not a healthy one.
     // A flooding client's refusals are counted and logged once (ClientLimitsService), not a line each.
     if (ClientLimitsService.refused(request)) return;
@@ -96,8 +104,7 @@ export function createHttpAdapter(logger: Logger, options: HttpOptions = {}): Fa
       },
       'request',
     );
-  });
-  return adapter;
+  }
 }
 
 /** Everything `main.ts` and the tests apply to the Nest application, so tests run what production runs. */

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { LONE_SURROGATE } from '../common/validation/unicode';
 
 /** The two logs that are chained. */
 export type ChainLog = 'token_issuances' | 'audit_events';
@@ -25,20 +24,17 @@ export function canonicalJson(value: unknown): string {
 
 function normalize(value: unknown): unknown {
   if (value === undefined || value === null) return null;
+  // Stored as U+FFFD, so the hash must see that too.
+  if (typeof value === 'string') return value.toWellFormed();
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'bigint') return value.toString();
-  // Stored as U+FFFD, so the hash must see that too.
-  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\uFFFD');
   if (Array.isArray(value)) return value.map(normalize);
   if (typeof value === 'object') {
     const object = value as Record<string, unknown>;
+    const normalized: Record<string, unknown> = {};
     // A stored JSON object has no key whose value was undefined: neither has its encoding.
-    return Object.fromEntries(
-      Object.keys(object)
-        .filter((key) => object[key] !== undefined)
-        .sort()
-        .map((key) => [key, normalize(object[key])]),
-    );
+    for (const key of Object.keys(object).sort()) if (object[key] !== undefined) normalized[key] = normalize(object[key]);
+    return normalized;
   }
   return value;
 }

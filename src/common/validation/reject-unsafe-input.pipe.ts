@@ -1,6 +1,5 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 import { FieldError, validationFailed } from '../errors/validation-errors';
-import { LONE_SURROGATE } from './unicode';
 
 /** Names every plain object inherits (`toString`, `valueOf`, `hasOwnProperty`, ...). */
 const MEMBER_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
@@ -26,7 +25,7 @@ export class RejectUnsafeInputPipe implements PipeTransform {
 
 function problemOf(text: string): string | undefined {
   if (text.includes('\0')) return 'must not contain NUL characters';
-  if (text.search(LONE_SURROGATE) >= 0) return 'must not contain unpaired UTF-16 surrogates';
+  if (!text.isWellFormed()) return 'must not contain unpaired UTF-16 surrogates';
   return undefined;
 }
 
@@ -37,11 +36,20 @@ function findUnsafe(value: unknown, path: string, memberKeys: boolean): FieldErr
   }
   if (value === null || typeof value !== 'object') return undefined;
   const isArray = Array.isArray(value);
-  for (const [key, child] of Object.entries(value)) {
-    const childPath = isArray ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-    const problem = problemOf(key) ?? (memberKeys && !isArray && MEMBER_NAMES.has(key) ? `property ${key} should not exist` : undefined);
-    const found = problem ? { field: childPath, messages: [problem] } : findUnsafe(child, childPath, memberKeys);
-    if (found) return found;
+  const object = value as Record<string, unknown>;
+  // Runs on every request: a field's path is spelled out only for an object within, or for what is refused.
+  const pathOf = (key: string) => (isArray ? `${path}[${key}]` : path ? `${path}.${key}` : key);
+  for (const key of Object.keys(object)) {
+    const child = object[key];
+    const problem =
+      problemOf(key) ??
+      (memberKeys && !isArray && MEMBER_NAMES.has(key) ? `property ${key} should not exist` : undefined) ??
+      (typeof child === 'string' ? problemOf(child) : undefined);
+    if (problem) return { field: pathOf(key), messages: [problem] };
+    if (child !== null && typeof child === 'object') {
+      const found = findUnsafe(child, pathOf(key), memberKeys);
+      if (found) return found;
+    }
   }
   return undefined;
 }
