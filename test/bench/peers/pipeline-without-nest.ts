@@ -6,9 +6,9 @@ import type { Actor, TenantPrincipal } from '../../../src/auth/principal';
  * An upper bound, not a route to ship: the built Callpass (dist/, as `npm start` runs it) with one more route,
  * `POST /token`, registered straight on its Fastify instance, outside Nest's request pipeline. It authenticates the
  * tenant key, counts the key's and the tenant's limits, and mints through the same issuing pipeline and audit as
- * `POST /v1/tokens`, behind the same Fastify hooks (security headers, per-client limits, the log line, metrics);
- * it skips what Nest adds per request (the guards, passport, the validation pipes, the error filter). How fast the
- * tenant route could be if its framework cost nothing.
+ * `POST /v1/tokens` (its metrics included), behind the same Fastify hooks (security headers, per-client limits, the
+ * log line); it skips what Nest adds per request (the guards, passport, the validation pipes, the error filter). How
+ * fast the tenant route could be if its framework cost nothing.
  */
 async function main(): Promise<void> {
   const built = (module: string) => import(`../../../dist/${module}.js`);
