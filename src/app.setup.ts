@@ -81,30 +81,31 @@ export function createHttpAdapter(logger: Logger, options: HttpOptions = {}): Fa
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    logRequest(request, reply);
+    logRequest(requestLines, request, reply);
     done();
   });
   return adapter;
+}
 
-  function logRequest(request: FastifyRequest, reply: FastifyReply): void {
-    // A probe polls every few seconds: its answer is news only when it is not a healthy one.
-    // A flooding client's refusals are counted and logged once (ClientLimitsService), not a line each.
-    if (ClientLimitsService.refused(request)) return;
-    const level = isHealthProbe(request) && reply.statusCode < 400 ? 'debug' : 'info';
-    requestLines[level](
-      {
-        reqId: request.id,
-        method: request.method,
-        route: request.routeOptions.url,
-        tenantId: tenantOfRequest(request),
-        path: loggedPathOf(request.url),
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 100) / 100,
-        clientRequestId: clientRequestIdOf(request),
-      },
-      'request',
-    );
-  }
+/** The request's one log line. */
+function logRequest(requestLines: Logger, request: FastifyRequest, reply: FastifyReply): void {
+  // A probe polls every few seconds: its answer is news only when it is not a healthy one.
+  // A flooding client's refusals are counted and logged once (ClientLimitsService), not a line each.
+  if (ClientLimitsService.refused(request)) return;
+  const level = isHealthProbe(request) && reply.statusCode < 400 ? 'debug' : 'info';
+  requestLines[level](
+    {
+      reqId: request.id,
+      method: request.method,
+      route: request.routeOptions.url,
+      tenantId: tenantOfRequest(request),
+      path: loggedPathOf(request.url),
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 100) / 100,
+      clientRequestId: clientRequestIdOf(request),
+    },
+    'request',
+  );
 }
 
 /** Everything `main.ts` and the tests apply to the Nest application, so tests run what production runs. */

@@ -44,19 +44,14 @@ export class OwnSettingsResponse {
  */
 export function capsOf(settings: TenantSettingsDto): OwnSettingsCaps {
   return {
-    rateLimits: withDefaults({ ...withDefaults(settings.rateLimits), ...definedOnly(settings.rateLimitCaps) }),
+    rateLimits: withDefaults(settings.rateLimitCaps, settings.rateLimits),
     tokenTtlSeconds: settings.tokenTtlCapSeconds ?? settings.tokenTtl?.maxSeconds ?? PROVIDER_MAX_TTL_SECONDS,
   };
 }
 
-export function withDefaults(limits: RateLimitSettingsDto | undefined): RateLimitsInForce {
-  return {
-    userPerMinute: limits?.userPerMinute ?? DEFAULT_RATE_LIMITS.userPerMinute,
-    keyPerMinute: limits?.keyPerMinute ?? DEFAULT_RATE_LIMITS.keyPerMinute,
-    tenantPerMinute: limits?.tenantPerMinute ?? DEFAULT_RATE_LIMITS.tenantPerMinute,
-  };
-}
-
-function definedOnly(limits: RateLimitSettingsDto | undefined): RateLimitSettingsDto {
-  return Object.fromEntries(Object.entries(limits ?? {}).filter(([, value]) => value !== undefined));
+/** Each limit as the first of `sources` that sets it has it, else its default. */
+function withDefaults(...sources: (RateLimitSettingsDto | undefined)[]): RateLimitsInForce {
+  const limit = (name: keyof RateLimitsInForce) =>
+    sources.find((source) => source?.[name] !== undefined)?.[name] ?? DEFAULT_RATE_LIMITS[name];
+  return { userPerMinute: limit('userPerMinute'), keyPerMinute: limit('keyPerMinute'), tenantPerMinute: limit('tenantPerMinute') };
 }

@@ -45,6 +45,8 @@ const TARGETS = {
   batched: 'bare batched: cached key, batched INSERT',
   withoutNest: 'bound: Callpass pipeline, no Nest',
 };
+/** One target's measured round, with the CPU its server spent. */
+type Round = Measured & { serverCpuMs: number };
 /** The ratios the goals are stated in: [numerator, denominator]. */
 const RATIOS: [string, string][] = [
   [TARGETS.endUserJwt, TARGETS.handWritten],
@@ -155,7 +157,7 @@ async function main() {
       );
     const ports = [servicePort, noRollupsPort, quickstartPort, handWrittenPort, auditedPort, batchedPort, withoutNestPort];
     const serverOf = new Map(ports.map((port, index) => [port, processes[index].pid!]));
-    const results = new Map<string, (Measured & { serverCpuMs: number })[]>(targets.map((target) => [target.name, []]));
+    const results = new Map<string, Round[]>(targets.map((target) => [target.name, []]));
     let callpassAnswers = 0;
     for (let round = 1; round <= ROUNDS; round += 1) {
       for (const target of targets) {
@@ -186,12 +188,7 @@ async function main() {
   }
 }
 
-function report(
-  targets: Target[],
-  results: Map<string, (Measured & { serverCpuMs: number })[]>,
-  auditRows: number,
-  callpassAnswers: number,
-) {
+function report(targets: Target[], results: Map<string, Round[]>, auditRows: number, callpassAnswers: number) {
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const summary = targets.map((target) => {
     const runs = results.get(target.name)!;

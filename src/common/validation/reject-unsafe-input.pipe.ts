@@ -38,18 +38,22 @@ function findUnsafe(value: unknown, path: string, memberKeys: boolean): FieldErr
   const isArray = Array.isArray(value);
   const object = value as Record<string, unknown>;
   // Runs on every request: a field's path is spelled out only for an object within, or for what is refused.
-  const pathOf = (key: string) => (isArray ? `${path}[${key}]` : path ? `${path}.${key}` : key);
   for (const key of Object.keys(object)) {
     const child = object[key];
     const problem =
       problemOf(key) ??
       (memberKeys && !isArray && MEMBER_NAMES.has(key) ? `property ${key} should not exist` : undefined) ??
       (typeof child === 'string' ? problemOf(child) : undefined);
-    if (problem) return { field: pathOf(key), messages: [problem] };
+    if (problem) return { field: fieldPath(path, key, isArray), messages: [problem] };
     if (child !== null && typeof child === 'object') {
-      const found = findUnsafe(child, pathOf(key), memberKeys);
+      const found = findUnsafe(child, fieldPath(path, key, isArray), memberKeys);
       if (found) return found;
     }
   }
   return undefined;
+}
+
+function fieldPath(path: string, key: string, inArray: boolean): string {
+  if (inArray) return `${path}[${key}]`;
+  return path ? `${path}.${key}` : key;
 }
